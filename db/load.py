@@ -1,0 +1,218 @@
+"""Loading: regulators from source declarations, and one import run's records, applied atomically.
+
+A run is applied in one transaction or not at all. An empty or sharply shrunken run is refused
+(recorded as rejected, nothing changed): a broken scrape must never remove good data. People the
+register stops listing are kept, marked "no longer on the register since" that run.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from itertools import islice
+
+from sqlite_utils import Database
+
+from db.directory import rebuild_directory
+from scrapers.records import Registration
+from scrapers.sources import Source
+
+BATCH = 2000
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sort_key(family: str | None, given: str | None, name: str) -> str:
+    """Accent- and case-folded "family given", so "Côté" sorts beside "Cote"."""
+    text = f"{family or name} {given or ''}".casefold()
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).strip()
+
+
+def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
+    """Write the declared regulators; a source's own declaration is the truth about it."""
+    rows = [
+        {
+            "id": s.key,
+            "jurisdiction": s.jurisdiction,
+            "name": s.regulator,
+            "short_name": s.short_name,
+            "platform": s.platform,
+            "register_url": s.register_url,
+            "base_url": s.base_url,
+            "terms_note": s.terms_note,
+            "needling": s.needling,
+            "mechanism": s.mechanism,
+            "wording": json.dumps(s.wording, ensure_ascii=False),
+            "coverage": s.coverage,
+            "coverage_note": s.coverage_note,
+            "sample": int(s.sample),
+            "enabled": int(s.enabled),
+        }
+        for s in sources
+    ]
+    with db.atomic():
+        db.table("regulators").upsert_all(rows, pk="id")
+
+
+def start_run(db: Database, regulator_id: str) -> int:
+    with db.atomic():
+        table = db.table("import_runs")
+        table.insert(
+            {"regulator_id": regulator_id, "started_at": utcnow(), "outcome": "running",
+             "requests": 0, "records_seen": 0},
+        )
+        return table.last_pk
+
+
+def finish_run(db: Database, run_id: int, outcome: str, message: str, *, requests: int,
+               errors: list[dict], counts: dict | None = None) -> None:
+    row = {"ended_at": utcnow(), "outcome": outcome, "message": message, "requests": requests,
+           "errors": json.dumps(errors, ensure_ascii=False), **(counts or {})}
+    with db.atomic():
+        db.table("import_runs").update(run_id, row)
+
+
+@dataclass
+class Counts:
+    records_seen: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+class Rejected(Exception):
+    """The run's records are not applied; the message says why and how to override."""
+
+
+def present_count(db: Database, regulator_id: str) -> int:
+    return db.execute(
+        "select count(*) from registrations where regulator_id = ? and removed_at is null",
+        [regulator_id],
+    ).fetchone()[0]
+
+
+def check_run_size(db: Database, regulator_id: str, seen: int, *, max_shrink: float,
+                   accept_shrink: bool) -> None:
+    """Refuse an empty run, and one that shrinks by more than `max_shrink` unless accepted."""
+    if seen == 0:
+        raise Rejected("the run found no records; nothing was changed")
+    before = present_count(db, regulator_id)
+    if before and not accept_shrink and seen < before * (1 - max_shrink):
+        share = 1 - seen / before
+        raise Rejected(
+            f"the run found {seen} records against {before} on the register now "
+            f"({share:.0%} fewer, more than the {max_shrink:.0%} allowed); nothing was changed. "
+            "If the register really shrank, re-run with --accept-shrink"
+        )
+
+
+def _batches(records: Iterable[Registration]) -> Iterator[list[Registration]]:
+    it = iter(records)
+    while batch := list(islice(it, BATCH)):
+        yield batch
+
+
+def apply_run(db: Database, regulator_id: str, run_id: int, records: Iterable[Registration],
+              *, now: str | None = None) -> Counts:
+    """Apply one complete run's records atomically; records are streamed, memory stays flat."""
+    now = now or utcnow()
+    counts = Counts()
+    conn = db.conn
+    with db.atomic():
+        for batch in _batches(records):
+            ids = [f"{regulator_id}:{r.registrant_id}" for r in batch]
+            marks = ",".join("?" * len(ids))
+            known = {
+                row[0]: (row[1], row[2])
+                for row in conn.execute(
+                    f"select id, content_hash, removed_at from registrations where id in ({marks})",
+                    ids,
+                )
+            }
+            fresh, touched = [], []
+            for rid, rec in zip(ids, batch, strict=True):
+                if rec.regulator != regulator_id:
+                    raise ValueError(f"record for {rec.regulator} in a run of {regulator_id}")
+                counts.records_seen += 1
+                digest = rec.content_hash()
+                old = known.get(rid)
+                if old is None:
+                    counts.added += 1
+                    fresh.append((rid, rec, digest))
+                elif old[0] != digest or old[1] is not None:
+                    counts.changed += 1
+                    fresh.append((rid, rec, digest))
+                else:
+                    counts.unchanged += 1
+                    touched.append(rid)
+            _write(conn, regulator_id, run_id, now, fresh)
+            conn.executemany(
+                "update registrations set last_seen = ?, last_run_id = ? where id = ?",
+                [(now, run_id, rid) for rid in touched],
+            )
+            conn.executemany(
+                "insert or replace into evidence (registration_id, role, url, method, request, "
+                "fetched_at, sha256, run_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (rid, role, e.url, e.method, e.request, e.fetched_at, e.sha256, run_id)
+                    for rid, rec in zip(ids, batch, strict=True)
+                    for role, e in rec.evidence.items()
+                ],
+            )
+        counts.removed = conn.execute(
+            "update registrations set removed_at = ? where regulator_id = ? "
+            "and removed_at is null and last_run_id is not ?",
+            [now, regulator_id, run_id],
+        ).rowcount
+        rebuild_directory(db)
+    return counts
+
+
+def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
+    """Insert or replace new and changed registrations with their authorizations and locations."""
+    if not fresh:
+        return
+    ids = [rid for rid, _, _ in fresh]
+    marks = ",".join("?" * len(ids))
+    for table in ("authorizations", "practice_locations"):
+        conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
+    conn.executemany(
+        "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
+        "family_name, given_names, sort_key, category, status, status_class, conditions, "
+        "profile_url, content_hash, first_seen, last_seen, removed_at, last_run_id) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?) "
+        "on conflict(id) do update set registration_number = excluded.registration_number, "
+        "name = excluded.name, family_name = excluded.family_name, "
+        "given_names = excluded.given_names, sort_key = excluded.sort_key, "
+        "category = excluded.category, status = excluded.status, "
+        "status_class = excluded.status_class, conditions = excluded.conditions, "
+        "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
+        "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id",
+        [
+            (rid, regulator_id, r.registrant_id, r.registration_number, r.name, r.family_name,
+             r.given_names, sort_key(r.family_name, r.given_names, r.name), r.category, r.status,
+             r.status_class, json.dumps(r.conditions, ensure_ascii=False), r.profile_url, digest,
+             now, now, run_id)
+            for rid, r, digest in fresh
+        ],
+    )
+    conn.executemany(
+        "insert into authorizations (registration_id, wording, kind, mechanism) values (?, ?, ?, ?)",
+        [(rid, a.wording, a.kind, a.mechanism) for rid, r, _ in fresh for a in r.authorizations],
+    )
+    conn.executemany(
+        "insert into practice_locations (registration_id, position, organization, address, city, "
+        "province, postal_code, phone) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (rid, i, *asdict(loc).values())
+            for rid, r, _ in fresh
+            for i, loc in enumerate(r.locations)
+        ],
+    )

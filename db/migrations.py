@@ -1,0 +1,163 @@
+"""The database schema, as sqlite-utils migrations. Never edit an applied migration: add one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("needling_registry")
+
+# unicode61 with diacritics removed folds accents both ways ("Montreal" finds "Montréal");
+# no porter stemmer, so "Roberts" is not "Robert".
+TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+@migrations()
+def m001_initial(db: Database):
+    db.table("regulators").create(
+        {
+            "id": str,  # source key, e.g. "cpta"
+            "jurisdiction": str,  # ISO 3166-2, e.g. "CA-AB"
+            "name": str,
+            "short_name": str,
+            "platform": str,
+            "register_url": str,
+            "base_url": str,
+            "terms_note": str,
+            "needling": str,  # tracked | not_tracked | unknown
+            "mechanism": str,
+            "wording": str,  # JSON object: the regulator's wording -> normalized kind
+            "coverage": str,  # supported | not_yet_supported
+            "coverage_note": str,
+            "sample": int,  # 1 when the data is synthetic, served by a local emulator
+            "enabled": int,
+        },
+        pk="id",
+        not_null={"jurisdiction", "name", "platform", "needling"},
+    )
+    db.table("import_runs").create(
+        {
+            "id": int,
+            "regulator_id": str,
+            "started_at": str,
+            "ended_at": str,
+            "outcome": str,  # running | success | failed | rejected
+            "message": str,
+            "requests": int,
+            "records_seen": int,
+            "added": int,
+            "changed": int,
+            "unchanged": int,
+            "removed": int,
+            "errors": str,  # JSON list of {"url", "error"}
+        },
+        pk="id",
+        foreign_keys=[("regulator_id", "regulators", "id")],
+    )
+    db.table("registrations").create(
+        {
+            "id": str,  # "<regulator>:<registrant id>"
+            "regulator_id": str,
+            "registrant_id": str,  # the register's stable id (Alinity rg)
+            "registration_number": str,
+            "name": str,  # as listed
+            "family_name": str,
+            "given_names": str,
+            "sort_key": str,  # accent- and case-folded "family given", for alphabetical order
+            "category": str,
+            "status": str,
+            "status_class": str,  # practising | suspended | cancelled | non_practising | unknown
+            "conditions": str,  # JSON list
+            "profile_url": str,
+            "content_hash": str,
+            "first_seen": str,
+            "last_seen": str,
+            "removed_at": str,  # set when the register stopped listing the person
+            "last_run_id": int,
+        },
+        pk="id",
+        not_null={"regulator_id", "registrant_id", "name"},
+        foreign_keys=[("regulator_id", "regulators", "id"), ("last_run_id", "import_runs", "id")],
+    )
+    db.table("registrations").create_index(["regulator_id", "registration_number"])
+    db.table("registrations").create_index(["regulator_id", "last_run_id"])
+    db.table("authorizations").create(
+        {
+            "id": int,
+            "registration_id": str,
+            "wording": str,  # the regulator's exact words
+            "kind": str,  # dry_needling | acupuncture | ims | needling
+            "mechanism": str,
+        },
+        pk="id",
+        not_null={"registration_id", "wording", "kind"},
+        foreign_keys=[("registration_id", "registrations", "id")],
+    )
+    db.table("authorizations").create_index(["registration_id"])
+    db.table("practice_locations").create(
+        {
+            "id": int,
+            "registration_id": str,
+            "position": int,
+            "organization": str,
+            "address": str,
+            "city": str,
+            "province": str,
+            "postal_code": str,
+            "phone": str,
+        },
+        pk="id",
+        not_null={"registration_id"},
+        foreign_keys=[("registration_id", "registrations", "id")],
+    )
+    db.table("practice_locations").create_index(["registration_id"])
+    db.table("evidence").create(
+        {
+            "registration_id": str,
+            "role": str,  # listing | detail | practice
+            "url": str,
+            "method": str,
+            "request": str,
+            "fetched_at": str,
+            "sha256": str,
+            "run_id": int,
+        },
+        pk=("registration_id", "role"),
+        foreign_keys=[("registration_id", "registrations", "id"), ("run_id", "import_runs", "id")],
+    )
+    # Derived from the tables above after every import (db/directory.py), in alphabetical order
+    # so that full-text matches come back sorted without ranking every match.
+    db.table("directory").create(
+        {
+            "id": int,
+            "registration_id": str,
+            "regulator_id": str,
+            "jurisdiction": str,
+            "name": str,
+            "registration_number": str,
+            "status": str,
+            "on_register": int,
+            "authorized": int,  # holds a needling authorization and may practise now
+            "kinds": str,  # JSON list of the kinds held now
+            "city": str,  # first practice location
+            "province": str,
+            "organization": str,
+            "cities": str,  # all practice locations, for search
+            "organizations": str,
+            "provinces": str,  # province codes, for the province filter
+            "kind_tokens": str,  # kinds as single tokens, for the kind filter
+            "doc": str,  # the API's JSON for this registration
+        },
+        pk="id",
+    )
+    db.table("directory").create_index(["registration_id"], unique=True)
+    db.table("directory").enable_fts(
+        ["name", "cities", "organizations", "provinces", "kind_tokens"],
+        tokenize=TOKENIZE,
+    )
+
+
+def migrate(db: Database) -> None:
+    """Bring a database up to the current schema."""
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)

@@ -1,0 +1,152 @@
+"""The search API: JSON endpoints over the directory, described by /api/openapi.json.
+
+Endpoints only read. Bad input gets a 400 with a message that says what to send instead; nothing
+a client sends produces a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.schemas import SchemaGenerator
+
+from registry.search import SearchError, parse_query, search
+
+schemas = SchemaGenerator(
+    {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Needling Registry API",
+            "version": "0.1.0",
+            "description": (
+                "Physiotherapists authorized to needle (dry needling, IMS, acupuncture), from "
+                "regulators' public registers. Every result carries its evidence: the URL it "
+                "was read from, when, and the SHA-256 of the response. Results are in "
+                "alphabetical order; page with `cursor`. Errors are JSON "
+                '`{"error": message, "status": code}`.'
+            ),
+        },
+    }
+)
+
+
+def conn(request: Request) -> sqlite3.Connection:
+    return request.app.state.conn
+
+
+async def api_search(request: Request) -> JSONResponse:
+    """
+    summary: Search registrations
+    description: >
+      Words in `q` match names, cities and practice names; the last word is a prefix
+      ("rob" finds Roberts). Accents are folded ("Cote" finds "Côté"). Filters combine with AND.
+      `kind` returns people who hold an authorization answering that kind now (an umbrella
+      "needling" authorization answers every kind). At least one of q, city, province, kind.
+    parameters:
+      - {name: q, in: query, schema: {type: string, maxLength: 200}, description: "Name, city or practice; up to 8 words"}
+      - {name: city, in: query, schema: {type: string}, description: "Practice city, e.g. Red Deer"}
+      - {name: province, in: query, schema: {type: string}, description: "Province code or name, e.g. AB"}
+      - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling]}}
+      - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+      - {name: cursor, in: query, schema: {type: string}, description: "next_cursor of the previous page"}
+    responses:
+      200:
+        description: "One page: count (capped at 1000, see count_is_exact), next_cursor, results"
+      400:
+        description: Bad input, with a message
+    """
+    try:
+        query = parse_query(request.query_params)
+        return JSONResponse(search(conn(request), query))
+    except SearchError as e:
+        raise HTTPException(400, str(e)) from None
+
+
+async def api_registration(request: Request) -> JSONResponse:
+    """
+    summary: One registration by regulator and registration number
+    parameters:
+      - {name: regulator, in: path, required: true, schema: {type: string}, description: "Source id, e.g. cpta (see /api/sources)"}
+      - {name: registration_number, in: path, required: true, schema: {type: string}}
+    responses:
+      200:
+        description: The registration with authorizations, locations and evidence
+      404:
+        description: Unknown regulator, or no such registration number
+    """
+    regulator = request.path_params["regulator"]
+    number = request.path_params["registration_number"]
+    db = conn(request)
+    if not db.execute("select 1 from regulators where id = ?", [regulator]).fetchone():
+        raise HTTPException(404, f"unknown regulator {regulator!r}; see /api/sources")
+    row = db.execute(
+        "select doc from directory where regulator_id = ? and registration_number = ? "
+        "order by on_register desc, id limit 1",
+        [regulator, number],
+    ).fetchone()
+    if row is None:
+        raise HTTPException(404, f"no registration {number!r} on the {regulator} register")
+    return JSONResponse(json.loads(row[0]))
+
+
+_SOURCES = """
+select g.*,
+  (select count(*) from registrations r where r.regulator_id = g.id and r.removed_at is null)
+    as on_register,
+  (select count(*) from directory d where d.regulator_id = g.id and d.authorized) as authorized,
+  (select json_object('id', id, 'started_at', started_at, 'ended_at', ended_at,
+          'records_seen', records_seen, 'added', added, 'changed', changed,
+          'removed', removed, 'requests', requests)
+   from import_runs where regulator_id = g.id and outcome = 'success'
+   order by id desc limit 1) as last_success,
+  (select json_object('id', id, 'started_at', started_at, 'ended_at', ended_at,
+          'outcome', outcome, 'message', message)
+   from import_runs where regulator_id = g.id order by id desc limit 1) as last_run
+from regulators g order by g.jurisdiction, g.id
+"""
+
+
+async def api_sources(request: Request) -> JSONResponse:
+    """
+    summary: The regulators we cover, with their terms and their last imports
+    responses:
+      200:
+        description: >
+          One entry per regulator: jurisdiction, platform, mechanism, wording, whether it
+          tracks needling, terms note, counts, the last successful import and the last run
+    """
+    cursor = conn(request).execute(_SOURCES)
+    names = [c[0] for c in cursor.description]
+    sources = []
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        for key in ("wording", "last_success", "last_run"):
+            row[key] = json.loads(row[key]) if row[key] else None
+        for key in ("sample", "enabled"):
+            row[key] = bool(row[key])
+        sources.append(row)
+    return JSONResponse({"sources": sources})
+
+
+async def api_openapi(request: Request) -> JSONResponse:
+    """
+    summary: This description of the API (OpenAPI 3)
+    responses:
+      200:
+        description: The OpenAPI document
+    """
+    return JSONResponse(schemas.get_schema(routes=routes))
+
+
+routes = [
+    Route("/api/search", api_search, methods=["GET"]),
+    Route("/api/registrations/{regulator}/{registration_number}", api_registration,
+          methods=["GET"]),
+    Route("/api/sources", api_sources, methods=["GET"]),
+    Route("/api/openapi.json", api_openapi, methods=["GET"], include_in_schema=True),
+]

@@ -1,0 +1,68 @@
+"""One local server: the search API at /api, the pages at /, and Datasette at /data/."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+
+from datasette.app import Datasette
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount
+
+from registry import api, pages
+
+METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
+
+# A public instance must hold up: bounded SQL time, bounded rows, facets inside the SQL limit.
+DATASETTE_SETTINGS = {
+    "base_url": "/data/",
+    "sql_time_limit_ms": 1000,
+    "facet_time_limit_ms": 500,
+    "max_returned_rows": 1000,
+    "default_page_size": 50,
+}
+
+
+def read_only(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                           check_same_thread=False)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code,
+                        headers=getattr(exc, "headers", None))
+
+
+async def server_error(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"error": "internal error; it has been logged", "status": 500}, 500)
+
+
+def create_app(db_path: str | Path, metadata_path: str | Path = METADATA) -> Starlette:
+    """The whole site over one database file, which must exist (create it with an import)."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(f"no database at {db_path}; run `registry import` first")
+    metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
+    datasette = Datasette([str(db_path)], metadata=metadata, settings=DATASETTE_SETTINGS)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        app.state.conn = read_only(db_path)
+        await datasette.invoke_startup()
+        try:
+            yield
+        finally:
+            app.state.conn.close()
+
+    return Starlette(
+        routes=[*api.routes, *pages.routes, Mount("/data", app=datasette.app())],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )

@@ -1,0 +1,239 @@
+"""The `registry` command: import registers, serve the site, run the demo, list sources."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from db import default_path, open_db
+from db.load import sync_regulators
+from registry.importer import RunReport, run_source
+from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
+
+DEMO_DB = Path("db") / "demo" / "registry.db"
+
+
+def _settings(config: str | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def _progress():
+    """A one-line progress display on a terminal; silence elsewhere (logs carry the rest)."""
+    if not sys.stderr.isatty():
+        return lambda message: None
+
+    def show(message: str) -> None:
+        click.echo(f"\r\033[K{message}", err=True, nl=False)
+
+    return show
+
+
+def _report(report: RunReport) -> None:
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
+    mark = {"success": "ok", "rejected": "REJECTED", "failed": "FAILED"}[report.outcome]
+    click.echo(f"{report.source}: {mark} (run {report.run_id}, {report.requests} requests, "
+               f"{report.seconds:.1f}s) {report.message}")
+    for error in report.errors[:5]:
+        click.echo(f"  {error['url']}: {error['error']}", err=True)
+    if len(report.errors) > 5:
+        click.echo(f"  ... and {len(report.errors) - 5} more errors (see import_runs)", err=True)
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            raise click.UsageError(f"port {port} on {host} is in use; choose another with --port")
+
+
+def _serve(db_path: Path, host: str, port: int) -> None:
+    import uvicorn
+
+    from registry.app import create_app
+
+    _check_port(host, port)
+    click.echo(f"Serving on http://{host}:{port}/  (API /api/search, Datasette /data/)")
+    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+
+
+config_option = click.option(
+    "--config", type=click.Path(dir_okay=False), envvar=CONFIG_ENV, show_envvar=True,
+    help="Operator config (TOML) adding or overriding sources.",
+)
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Database file [default: $REGISTRY_DB or db/registry.db].",
+)
+port_option = click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+                           help="Port to listen on.")
+
+
+@click.group()
+@click.version_option(package_name="needling-registry")
+@click.option("-v", "--verbose", is_flag=True, help="Log requests, back-offs and warnings.")
+def cli(verbose: bool):
+    """Needling Registry: who is authorized to needle, from regulators' public registers.
+
+    \b
+    Example:
+        registry demo                  # sample registers -> database -> http://127.0.0.1:8000/
+        registry import cpta           # the live Alberta register (needs internet)
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@cli.command(name="import")
+@click.argument("sources", nargs=-1)
+@config_option
+@db_option
+@click.option("--accept-shrink", is_flag=True,
+              help="Apply a run even if it found far fewer people than the register had.")
+def import_(sources: tuple[str, ...], config: str | None, db_path: Path | None,
+            accept_shrink: bool):
+    """Import registers into the database: all enabled sources, or the ones named.
+
+    Reports per source; exits 1 if any source failed or was rejected (nothing of that source is
+    changed then).
+
+    \b
+    Example:
+        registry import cpta --config ops.toml --db db/registry.db
+    """
+    settings = _settings(config)
+    unknown = [s for s in sources if s not in settings.sources]
+    if unknown:
+        raise click.UsageError(f"unknown source(s) {', '.join(unknown)}; known: "
+                               f"{', '.join(settings.sources)}")
+    disabled = [s for s in sources if not settings.sources[s].enabled]
+    if disabled:
+        raise click.UsageError(f"source(s) {', '.join(disabled)} are disabled in the config "
+                               "(enabled = false); enable them to import")
+    chosen = [settings.sources[s] for s in sources] or [
+        s for s in settings.sources.values() if s.enabled
+    ]
+    db = open_db(db_path or default_path())
+    sync_regulators(db, settings.sources.values())
+    failed = 0
+    for source in chosen:
+        report = run_source(db, settings, source, accept_shrink=accept_shrink,
+                            progress=_progress())
+        _report(report)
+        failed += report.outcome != "success"
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@port_option
+def serve(db_path: Path | None, host: str, port: int):
+    """Serve the search API (/api), the pages (/) and Datasette (/data/) over one database.
+
+    \b
+    Example:
+        registry serve --db db/registry.db --port 8000
+    """
+    path = db_path or default_path()
+    if not path.exists():
+        raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
+    _serve(path, host, port)
+
+
+@cli.command()
+@port_option
+@click.option("--count", type=click.IntRange(25, 20000), default=400, show_default=True,
+              help="Synthetic registrants per sample register.")
+@click.option("--no-serve", is_flag=True, help="Import the sample registers, then exit.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_DB,
+              show_default=True, help="Database file for the demo (recreated).")
+def demo(port: int, count: int, no_serve: bool, db_path: Path):
+    """Import the bundled sample registers over HTTP into a fresh database, then serve it.
+
+    The sample registers are local emulators of each register platform holding synthetic
+    people; they are declared with no request spacing, while live sources keep theirs.
+
+    \b
+    Example:
+        registry demo --port 8000
+    """
+    from emulators.alinity import AlinityEmulator
+    from emulators.people import alberta_physiotherapists
+
+    if not no_serve:
+        _check_port("127.0.0.1", port)
+    settings = _settings(None)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    emulator = AlinityEmulator(alberta_physiotherapists(count))
+    base = emulator.start()
+    try:
+        live = settings.sources["cpta"]
+        sample = replace(
+            live, base_url=base, register_url=f"{base}/client/publicdirectory",
+            spacing_seconds=0.0, sample=True,
+            terms_note="Synthetic sample data served by a local emulator of the Alinity "
+                       "platform: these are not real people.",
+        )
+        db = open_db(db_path)
+        sync_regulators(db, [sample])
+        report = run_source(db, settings.with_source(sample), sample, progress=_progress())
+        _report(report)
+        db.close()
+        if report.outcome != "success":
+            sys.exit(1)
+        if not no_serve:
+            _serve(db_path, "127.0.0.1", port)
+    finally:
+        emulator.stop()
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def sources(config: str | None, db_path: Path | None, as_json: bool):
+    """List the declared sources, with their last import when the database has one.
+
+    \b
+    Example:
+        registry sources --json
+    """
+    settings = _settings(config)
+    path = db_path or default_path()
+    runs = {}
+    if path.exists():
+        db = open_db(path)
+        for row in db.query(
+            "select regulator_id, max(ended_at) as ended_at from import_runs "
+            "where outcome = 'success' group by regulator_id"
+        ):
+            runs[row["regulator_id"]] = row["ended_at"]
+    rows = [
+        {"source": s.key, "jurisdiction": s.jurisdiction, "regulator": s.regulator,
+         "platform": s.platform, "needling": s.needling, "mechanism": s.mechanism,
+         "wording": list(s.wording), "enabled": s.enabled, "spacing_seconds": s.spacing_seconds,
+         "base_url": s.base_url, "terms_note": s.terms_note,
+         "last_successful_import": runs.get(s.key)}
+        for s in settings.sources.values()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        state = "enabled" if r["enabled"] else "disabled"
+        click.echo(f"{r['source']:<10} {r['jurisdiction']:<6} {r['regulator']} [{r['platform']}, "
+                   f"{state}, needling {r['needling']}] last import: "
+                   f"{r['last_successful_import'] or 'never'}")

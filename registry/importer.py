@@ -1,0 +1,111 @@
+"""Runs sources into the database: crawl to a staging file, check it, then apply it atomically.
+
+The crawl can take hours at a polite pace, so it never holds the database: records are staged on
+disk, and only a complete, sane run is applied, in one short transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from sqlite_utils import Database
+
+from db.load import (
+    Counts,
+    Rejected,
+    apply_run,
+    check_run_size,
+    finish_run,
+    start_run,
+    sync_regulators,
+)
+from scrapers.http import FetchError, HttpPolicy, PoliteClient
+from scrapers.records import LayoutChanged, Registration
+from scrapers.sources import Settings, Source
+
+log = logging.getLogger(__name__)
+
+
+class RunFailed(Exception):
+    """The run could not read the register completely; nothing was changed."""
+
+
+@dataclass
+class RunReport:
+    source: str
+    run_id: int
+    outcome: str  # success | failed | rejected
+    message: str
+    requests: int
+    seconds: float
+    counts: Counts = field(default_factory=Counts)
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "counts": asdict(self.counts)}
+
+
+class Staging:
+    """Records of a run in progress, pickled to a temporary file so memory stays flat."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.count = 0
+
+    def add(self, record: Registration) -> None:
+        pickle.dump(record, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def records(self) -> Iterator[Registration]:
+        self.file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.file)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def run_source(db: Database, settings: Settings, source: Source, *, accept_shrink: bool = False,
+               progress: Callable[[str], None] = lambda message: None) -> RunReport:
+    """Import one source; the report says what happened, and the run row in the database too."""
+    sync_regulators(db, [source])
+    run_id = start_run(db, source.key)
+    started = time.monotonic()
+    errors: list[dict] = []
+    counts = Counts()
+    policy = HttpPolicy(user_agent=settings.user_agent, spacing_seconds=source.spacing_seconds)
+    client = PoliteClient(policy)
+    staging = Staging()
+    try:
+        for record in source.adapter().crawl(source, client, progress, errors):
+            staging.add(record)
+        if errors:
+            raise RunFailed(f"{len(errors)} registrant(s) could not be read (first: "
+                            f"{errors[0]['error']}); nothing was changed")
+        check_run_size(db, source.key, staging.count, max_shrink=settings.max_shrink,
+                       accept_shrink=accept_shrink)
+        counts = apply_run(db, source.key, run_id, staging.records())
+        outcome = "success"
+        message = (f"{counts.records_seen} records: {counts.added} added, {counts.changed} changed, "
+                   f"{counts.unchanged} unchanged, {counts.removed} no longer on the register")
+    except Rejected as e:
+        outcome, message = "rejected", str(e)
+        counts.records_seen = staging.count
+    except (RunFailed, FetchError, LayoutChanged) as e:
+        outcome, message = "failed", str(e)
+        counts.records_seen = staging.count
+    except Exception as e:  # a bug must still end the run on record, never half-applied
+        log.exception("import of %s failed unexpectedly", source.key)
+        outcome, message = "failed", f"unexpected error: {type(e).__name__}: {e}"
+    finally:
+        client.close()
+        staging.close()
+    finish_run(db, run_id, outcome, message, requests=client.requests_made, errors=errors,
+               counts=asdict(counts))
+    return RunReport(source.key, run_id, outcome, message, client.requests_made,
+                     round(time.monotonic() - started, 2), counts, errors)

@@ -1,0 +1,141 @@
+"""Search over the directory: user input -> a safe FTS5 expression -> one page of results.
+
+User input is never FTS syntax: it is split into word tokens (as the index's tokenizer splits
+text), each token quoted, and the last one made a prefix ("rob" finds "Roberts"). Results come in
+alphabetical order straight from the index (see db/directory.py), paged by a keyset cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from scrapers.kinds import KINDS, kinds_answering
+from scrapers.places import PROVINCES, province_code
+
+MAX_QUERY_CHARS = 200
+MAX_TOKENS = 8
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+COUNT_CAP = 1000
+
+_WORD = re.compile(r"\w+")
+
+
+class SearchError(ValueError):
+    """Bad search input; the message is shown to the user with a 400."""
+
+
+@dataclass(frozen=True)
+class Query:
+    q: str | None = None
+    city: str | None = None
+    province: str | None = None
+    kind: str | None = None
+    limit: int = DEFAULT_LIMIT
+    after: int = 0
+
+
+def tokens(text: str, what: str) -> list[str]:
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchError(f"{what} is too long: at most {MAX_QUERY_CHARS} characters")
+    found = _WORD.findall(text.casefold())
+    if len(found) > MAX_TOKENS:
+        raise SearchError(f"{what} has too many words: at most {MAX_TOKENS}")
+    return found
+
+
+def _quoted(words: list[str]) -> list[str]:
+    return [f'"{w}"' for w in words]  # \w+ tokens hold no double quotes
+
+
+def match_expression(query: Query) -> str:
+    """The FTS5 MATCH expression for a query; raises SearchError on input with nothing to find."""
+    parts = []
+    if query.q is not None and query.q.strip():
+        words = tokens(query.q, "q")
+        if not words:
+            raise SearchError("q has no letters or digits to search for")
+        quoted = _quoted(words)
+        if len(words[-1]) >= 2:
+            quoted[-1] += "*"
+        parts.append("{name cities organizations} : (" + " ".join(quoted) + ")")
+    if query.city is not None and query.city.strip():
+        words = tokens(query.city, "city")
+        if not words:
+            raise SearchError("city has no letters or digits to search for")
+        parts.append(f'cities : "{" ".join(words)}"')
+    if query.province:
+        parts.append(f'provinces : "{query.province.lower()}"')
+    if query.kind:
+        answering = " OR ".join(f'"{k.replace("_", "")}"' for k in kinds_answering(query.kind))
+        parts.append(f"kind_tokens : ({answering})")
+    if not parts:
+        raise SearchError("give at least one of q, city, province or kind")
+    return " AND ".join(parts)
+
+
+def parse_query(params) -> Query:
+    """Validate request parameters (a mapping of strings) into a Query."""
+    unknown = set(params) - {"q", "city", "province", "kind", "limit", "cursor"}
+    if unknown:
+        raise SearchError(f"unknown parameter(s): {', '.join(sorted(unknown))}; "
+                          "use q, city, province, kind, limit, cursor")
+    province = params.get("province") or None
+    if province:
+        code = province_code(province)
+        if code is None:
+            raise SearchError(f"unknown province {province[:40]!r}; use a code such as "
+                              f"{', '.join(PROVINCES)}")
+        province = code
+    kind = params.get("kind") or None
+    if kind:
+        kind = re.sub(r"[\s-]+", "_", kind.strip().lower())
+        if kind not in KINDS:
+            raise SearchError(f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}")
+    raw_limit = params.get("limit") or str(DEFAULT_LIMIT)
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return Query(q=params.get("q"), city=params.get("city"), province=province, kind=kind,
+                 limit=int(raw_limit), after=decode_cursor(params.get("cursor")))
+
+
+def encode_cursor(rowid: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": rowid}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        after = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))["after"]
+        if isinstance(after, int) and after >= 0:
+            return after
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        pass
+    raise SearchError("cursor is not valid: use the next_cursor of a previous page")
+
+
+_PAGE = """
+select f.rowid, d.doc from directory_fts f join directory d on d.id = f.rowid
+where directory_fts match ? and f.rowid > ? order by f.rowid limit ?
+"""
+_COUNT = "select count(*) from (select rowid from directory_fts where directory_fts match ? limit ?)"
+
+
+def search(conn: sqlite3.Connection, query: Query) -> dict:
+    """One page of results, a count capped at COUNT_CAP, and the cursor of the next page."""
+    expression = match_expression(query)
+    rows = conn.execute(_PAGE, [expression, query.after, query.limit + 1]).fetchall()
+    page = rows[: query.limit]
+    count = conn.execute(_COUNT, [expression, COUNT_CAP + 1]).fetchone()[0]
+    return {
+        "count": min(count, COUNT_CAP),
+        "count_is_exact": count <= COUNT_CAP,
+        "next_cursor": encode_cursor(page[-1][0]) if len(rows) > query.limit else None,
+        "results": [json.loads(doc) for _, doc in page],
+    }

@@ -1,0 +1,77 @@
+"""The normalized records every adapter yields: the one seam between sources and the database.
+
+Adapters turn a register's own shapes into these; nothing downstream knows about platforms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+
+class LayoutChanged(Exception):
+    """A register answered in a shape its adapter does not know: fail the run, change nothing."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where one piece of a record came from: the request, when, and a hash of the exact bytes."""
+
+    url: str
+    fetched_at: str  # ISO 8601, UTC
+    sha256: str
+    method: str = "GET"
+    request: str = ""  # what was asked (a form body summary for POSTs), for reproducibility
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """One needling authorization in the regulator's exact words, with our normalized kind."""
+
+    wording: str
+    kind: str  # one of registry.kinds: dry_needling, acupuncture, ims, needling (umbrella)
+    mechanism: str  # restricted_activity_authorization, roster, attestation, ...
+
+
+@dataclass(frozen=True)
+class Location:
+    """A practice location as published; fields the register hides are never filled in."""
+
+    organization: str | None = None
+    address: str | None = None
+    city: str | None = None
+    province: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class Registration:
+    """One registrant as a regulator lists them, keyed on the regulator's own stable id."""
+
+    regulator: str  # source key, e.g. "cpta"
+    registrant_id: str  # the register's stable id (Alinity `rg`)
+    registration_number: str | None
+    name: str  # as listed, e.g. "Côté, Anne-Marie"
+    family_name: str | None
+    given_names: str | None
+    category: str | None  # register category, e.g. "General Register"
+    status: str | None  # standing as listed, e.g. "Practising"
+    status_class: str  # normalized: practising, suspended, cancelled, non_practising, unknown
+    conditions: list[str] = field(default_factory=list)
+    profile_url: str | None = None
+    authorizations: list[Authorization] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    # Role ("listing", "detail", "practice") -> the response that role's data came from.
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def content(self) -> dict:
+        """The record's published content, without evidence: what a change is measured on."""
+        data = asdict(self)
+        data.pop("evidence")
+        return data
+
+    def content_hash(self) -> str:
+        blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -1,0 +1,160 @@
+"""Source declarations: the built-in regulators, merged with an operator's TOML config.
+
+A source is plain data (regulator, platform, URLs, wording, politeness); the platform's adapter does
+the work. Pointing the importer at another tenant of a known platform is a config entry, not code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import ModuleType
+
+from scrapers.kinds import KINDS, MECHANISMS, NEEDLING_TRACKING
+
+BUILTIN = Path(__file__).with_name("sources.toml")
+CONFIG_ENV = "REGISTRY_CONFIG"
+
+# Platform name -> adapter module. A module provides DEFAULT_OPTIONS and crawl(source, client).
+PLATFORMS = {"alinity": "scrapers.alinity"}
+
+DEFAULT_USER_AGENT = "NeedlingRegistry/0.1 (+{contact_url})"
+DEFAULT_CONTACT_URL = "https://github.com/needling-registry/needling-registry"
+
+
+class ConfigError(ValueError):
+    """A source declaration or config file that cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    jurisdiction: str
+    regulator: str
+    short_name: str
+    platform: str
+    register_url: str
+    terms_note: str
+    needling: str
+    base_url: str | None = None
+    mechanism: str | None = None
+    wording: dict[str, str] = field(default_factory=dict)
+    spacing_seconds: float = 3.0
+    enabled: bool = True
+    coverage: str = "supported"
+    coverage_note: str = ""
+    sample: bool = False
+    options: dict = field(default_factory=dict)
+
+    def adapter(self) -> ModuleType:
+        return importlib.import_module(PLATFORMS[self.platform])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the importer reads from configuration."""
+
+    sources: dict[str, Source]
+    contact_url: str = DEFAULT_CONTACT_URL
+    user_agent: str = ""
+    max_shrink: float = 0.2
+
+    def __post_init__(self):
+        if not self.user_agent:
+            ua = DEFAULT_USER_AGENT.format(contact_url=self.contact_url)
+            object.__setattr__(self, "user_agent", ua)
+
+    def with_source(self, source: Source) -> Settings:
+        return replace(self, sources={**self.sources, source.key: source})
+
+
+_REQUIRED = ("jurisdiction", "regulator", "short_name", "platform", "register_url", "terms_note",
+             "needling")
+_FIELDS = set(Source.__dataclass_fields__) - {"key"}
+
+
+def _source(key: str, data: dict, origin: str) -> Source:
+    where = f"{origin}: [sources.{key}]"
+    unknown = set(data) - _FIELDS
+    if unknown:
+        raise ConfigError(f"{where} has unknown key(s) {', '.join(sorted(unknown))}; "
+                          f"known keys: {', '.join(sorted(_FIELDS))}")
+    missing = [k for k in _REQUIRED if not data.get(k)]
+    if missing:
+        raise ConfigError(f"{where} is missing {', '.join(missing)}")
+    if data["platform"] not in PLATFORMS:
+        raise ConfigError(f"{where} names platform {data['platform']!r}; known platforms: "
+                          f"{', '.join(PLATFORMS)}")
+    if data["needling"] not in NEEDLING_TRACKING:
+        raise ConfigError(f"{where}: needling must be one of {', '.join(NEEDLING_TRACKING)}")
+    if data.get("mechanism") and data["mechanism"] not in MECHANISMS:
+        raise ConfigError(f"{where}: mechanism must be one of {', '.join(MECHANISMS)}")
+    for wording, kind in data.get("wording", {}).items():
+        if kind not in KINDS:
+            raise ConfigError(f"{where}: wording {wording!r} maps to unknown kind {kind!r}; "
+                              f"kinds: {', '.join(KINDS)}")
+    spacing = data.get("spacing_seconds", 3.0)
+    if not isinstance(spacing, int | float) or isinstance(spacing, bool) or spacing < 0:
+        raise ConfigError(f"{where}: spacing_seconds must be a number of seconds >= 0")
+    if not isinstance(data.get("enabled", True), bool):
+        raise ConfigError(f"{where}: enabled must be true or false")
+    source = Source(key=key, **data)
+    defaults = source.adapter().DEFAULT_OPTIONS
+    bad = set(source.options) - set(defaults)
+    if bad:
+        raise ConfigError(f"{where}: unknown option(s) {', '.join(sorted(bad))} for platform "
+                          f"{source.platform}; known: {', '.join(sorted(defaults))}")
+    base = source.base_url or ""
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: base_url must be an http(s) URL, got {base!r}")
+    return replace(source, options={**defaults, **source.options},
+                   spacing_seconds=float(spacing), base_url=base.rstrip("/"))
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"config file {path} is not valid TOML: {e}") from None
+
+
+def load_settings(config: str | os.PathLike | None = None) -> Settings:
+    """Built-in sources, overlaid by the operator's config (argument, else $REGISTRY_CONFIG)."""
+    raw_sources = {k: dict(v) for k, v in _read_toml(BUILTIN)["sources"].items()}
+    operator: dict = {}
+    path = config or os.environ.get(CONFIG_ENV)
+    origin = str(BUILTIN)
+    if path:
+        operator = _read_toml(Path(path))
+        origin = str(path)
+        unknown = set(operator) - {"sources", "http", "importer"}
+        if unknown:
+            raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
+                              "known: sources, http, importer")
+    for key, override in operator.get("sources", {}).items():
+        if not isinstance(override, dict):
+            raise ConfigError(f"{origin}: sources.{key} must be a table")
+        merged = raw_sources.get(key, {})
+        for name, value in override.items():
+            if name in ("options", "wording") and isinstance(value, dict):
+                merged[name] = {**merged.get(name, {}), **value}
+            else:
+                merged[name] = value
+        raw_sources[key] = merged
+    sources = {key: _source(key, data, origin) for key, data in raw_sources.items()}
+    http = operator.get("http", {})
+    importer = operator.get("importer", {})
+    unknown = (set(http) - {"contact_url", "user_agent"}) | (set(importer) - {"max_shrink"})
+    if unknown:
+        raise ConfigError(f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}")
+    max_shrink = importer.get("max_shrink", 0.2)
+    if not isinstance(max_shrink, int | float) or not 0 <= max_shrink <= 1:
+        raise ConfigError(f"{origin}: importer.max_shrink must be a share between 0 and 1")
+    return Settings(sources=sources, contact_url=http.get("contact_url", DEFAULT_CONTACT_URL),
+                    user_agent=http.get("user_agent", ""), max_shrink=float(max_shrink))

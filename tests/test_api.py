@@ -1,0 +1,167 @@
+"""The search API and Datasette over a loaded database, in-process."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from registry.app import create_app
+from tests.conftest import PEOPLE, load
+
+
+@pytest.fixture
+def client(tmp_path, db):
+    load(db, PEOPLE)
+    with TestClient(create_app(tmp_path / "registry.db"), raise_server_exceptions=False) as c:
+        yield c
+
+
+def names(response):
+    assert response.status_code == 200, response.text
+    return [r["name"] for r in response.json()["results"]]
+
+
+def test_prefix_search_in_alphabetical_order(client):
+    assert names(client.get("/api/search", params={"q": "rob"})) == [
+        "Robert, Jean", "Roberts, Alice", "Robinson, Maya"]
+    assert names(client.get("/api/search", params={"q": "roberts"})) == ["Roberts, Alice"]
+
+
+def test_accents_fold_both_ways(client):
+    assert names(client.get("/api/search", params={"q": "Cote"})) == ["Côté, Anne-Marie"]
+    assert names(client.get("/api/search", params={"q": "côté anne-marie"})) == [
+        "Côté, Anne-Marie"]
+    assert names(client.get("/api/search", params={"q": "lév"})) == ["Lévesque, Hélène"]
+
+
+def test_city_and_kind_filters(client):
+    assert names(client.get("/api/search", params={"city": "red deer"})) == [
+        "Côté, Anne-Marie", "Lévesque, Hélène", "Roberts, Alice"]
+    # Who can do dry needling in Red Deer: the umbrella authorization answers, the
+    # unauthorized do not.
+    assert names(client.get("/api/search", params={"city": "Red Deer", "kind": "dry_needling"})) \
+        == ["Côté, Anne-Marie", "Roberts, Alice"]
+    assert names(client.get("/api/search", params={"kind": "dry needling", "q": "o'brien"})) == []
+    assert names(client.get("/api/search", params={"q": "o'brien"})) == ["O'Brien, Liam"]
+    assert names(client.get("/api/search", params={"q": "st. albert"})) == ["O'Brien, Liam"]
+    assert names(client.get("/api/search", params={"q": "albert"})) == [
+        "Côté, Anne-Marie", "O'Brien, Liam"]  # "Clinique Physio Saint-Albert" and St. Albert
+    assert names(client.get("/api/search", params={"province": "Alberta", "q": "smith"})) == [
+        "Smith-Jones, Priya"]
+
+
+def test_result_carries_authorization_status_and_evidence(client):
+    result = client.get("/api/search", params={"q": "roberts"}).json()["results"][0]
+    assert result["registration_number"] == "20001"
+    assert result["regulator"]["id"] == "cpta" and result["regulator"]["jurisdiction"] == "CA-AB"
+    assert result["needling"] == {
+        "tracking": "tracked", "authorized": True,
+        "authorizations": [{"wording": "Using needles in practice", "kind": "needling",
+                            "mechanism": "restricted_activity_authorization"}]}
+    assert result["status"] == "Practising" and result["on_register"] is True
+    assert result["evidence"][0]["url"].endswith("/Registrants")
+    assert result["evidence"][0]["fetched_at"] == "2026-11-23T10:00:00Z"
+    assert result["locations"][0]["city"] == "Red Deer"
+
+
+def test_paging_with_cursor(client):
+    first = client.get("/api/search", params={"q": "rob", "limit": 2}).json()
+    assert [r["name"] for r in first["results"]] == ["Robert, Jean", "Roberts, Alice"]
+    assert first["count"] == 3 and first["count_is_exact"] is True
+    second = client.get("/api/search", params={"q": "rob", "limit": 2,
+                                               "cursor": first["next_cursor"]}).json()
+    assert [r["name"] for r in second["results"]] == ["Robinson, Maya"]
+    assert second["next_cursor"] is None
+
+
+@pytest.mark.parametrize("q", ['"', '"rob', "rob*", "NOT", "a OR b", "st. john's", "NEAR(a b)",
+                               "col:umn", "^rob", "(", "-rob", "name: rob", "😀 rob", "'; drop"])
+def test_full_text_syntax_is_plain_input(client, q):
+    response = client.get("/api/search", params={"q": q})
+    assert response.status_code in (200, 400), response.text
+    assert "error" in response.json() if response.status_code == 400 else "results" in \
+        response.json()
+
+
+def test_special_inputs_find_what_they_say(client):
+    assert names(client.get("/api/search", params={"q": "rob*"})) == [
+        "Robert, Jean", "Roberts, Alice", "Robinson, Maya"]
+    assert names(client.get("/api/search", params={"q": "NOT"})) == []
+    assert names(client.get("/api/search", params={"q": '"roberts'})) == ["Roberts, Alice"]
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({}, "at least one of q, city, province or kind"),
+    ({"q": ""}, "at least one of q, city, province or kind"),
+    ({"q": "   "}, "at least one of q, city, province or kind"),
+    ({"q": '"*"'}, "no letters or digits"),
+    ({"q": "x" * 10240}, "too long"),
+    ({"q": " ".join(["a"] * 9)}, "too many words"),
+    ({"q": "rob", "limit": "0"}, "limit must be"),
+    ({"q": "rob", "limit": "abc"}, "limit must be"),
+    ({"q": "rob", "limit": "1000"}, "limit must be"),
+    ({"q": "rob", "cursor": "garbage!"}, "cursor is not valid"),
+    ({"q": "rob", "kind": "cupping"}, "unknown kind"),
+    ({"q": "rob", "province": "Atlantis"}, "unknown province"),
+    ({"q": "rob", "sort": "name"}, "unknown parameter"),
+])
+def test_bad_input_is_a_clear_400(client, params, message):
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert response.json()["status"] == 400
+
+
+def test_registration_by_number(client):
+    body = client.get("/api/registrations/cpta/20004").json()
+    assert body["name"] == "Côté, Anne-Marie" and body["profile_url"].endswith("/r4")
+    missing = client.get("/api/registrations/cpta/99999")
+    assert missing.status_code == 404 and "no registration '99999'" in missing.json()["error"]
+    unknown = client.get("/api/registrations/nowhere/1")
+    assert unknown.status_code == 404 and "unknown regulator" in unknown.json()["error"]
+
+
+def test_sources_with_last_successful_import(client, db):
+    from db.load import finish_run
+    finish_run(db, 1, "success", "ok", requests=12, errors=[], counts={"records_seen": 8})
+    body = client.get("/api/sources").json()["sources"]
+    cpta = next(s for s in body if s["id"] == "cpta")
+    assert cpta["jurisdiction"] == "CA-AB" and cpta["needling"] == "tracked"
+    assert cpta["wording"] == {"Using needles in practice": "needling"}
+    assert cpta["on_register"] == 8 and cpta["authorized"] == 5
+    assert cpta["last_success"]["id"] == 1 and cpta["last_success"]["requests"] == 12
+    assert cpta["terms_note"]
+
+
+def test_openapi_describes_every_endpoint(client):
+    spec = client.get("/api/openapi.json").json()
+    assert set(spec["paths"]) == {"/api/search", "/api/registrations/{regulator}/"
+                                  "{registration_number}", "/api/sources", "/api/openapi.json"}
+    params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert params == {"q", "city", "province", "kind", "limit", "cursor"}
+
+
+def test_unknown_paths_and_methods(client):
+    assert client.get("/api/nothing").status_code == 404
+    assert client.get("/api/nothing").json()["error"]
+    assert client.post("/api/search").status_code == 405
+
+
+def test_datasette_is_mounted_with_metadata(client):
+    home = client.get("/data/")
+    assert home.status_code == 200 and "Needling Registry" in home.text
+    table = client.get("/data/registry/directory.json", params={"_search": "cote",
+                                                                 "_shape": "array"})
+    assert table.status_code == 200
+    assert [r["name"] for r in table.json()] == ["Côté, Anne-Marie"]
+    facets = client.get("/data/registry/directory.json").json()["facet_results"]
+    assert {"city", "kinds", "status", "regulator_id"} <= set(facets)
+    tables = client.get("/data/registry.json").json()["tables"]
+    hidden = {t["name"] for t in tables if t["hidden"]}
+    assert {"_sqlite_migrations", "directory_fts"} <= hidden
+
+
+def test_landing_page(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "Needling Registry" in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
