@@ -64,16 +64,35 @@ def start_run(db: Database, regulator_id: str) -> int:
     with db.atomic():
         table = db.table("import_runs")
         table.insert(
-            {"regulator_id": regulator_id, "started_at": utcnow(), "outcome": "running",
-             "requests": 0, "records_seen": 0},
+            {
+                "regulator_id": regulator_id,
+                "started_at": utcnow(),
+                "outcome": "running",
+                "requests": 0,
+                "records_seen": 0,
+            },
         )
         return table.last_pk
 
 
-def finish_run(db: Database, run_id: int, outcome: str, message: str, *, requests: int,
-               errors: list[dict], counts: dict | None = None) -> None:
-    row = {"ended_at": utcnow(), "outcome": outcome, "message": message, "requests": requests,
-           "errors": json.dumps(errors, ensure_ascii=False), **(counts or {})}
+def finish_run(
+    db: Database,
+    run_id: int,
+    outcome: str,
+    message: str,
+    *,
+    requests: int,
+    errors: list[dict],
+    counts: dict | None = None,
+) -> None:
+    row = {
+        "ended_at": utcnow(),
+        "outcome": outcome,
+        "message": message,
+        "requests": requests,
+        "errors": json.dumps(errors, ensure_ascii=False),
+        **(counts or {}),
+    }
     with db.atomic():
         db.table("import_runs").update(run_id, row)
 
@@ -98,8 +117,9 @@ def present_count(db: Database, regulator_id: str) -> int:
     ).fetchone()[0]
 
 
-def check_run_size(db: Database, regulator_id: str, seen: int, *, max_shrink: float,
-                   accept_shrink: bool) -> None:
+def check_run_size(
+    db: Database, regulator_id: str, seen: int, *, max_shrink: float, accept_shrink: bool
+) -> None:
     """Refuse an empty run, and one that shrinks by more than `max_shrink` unless accepted."""
     if seen == 0:
         raise Rejected("the run found no records; nothing was changed")
@@ -119,8 +139,14 @@ def _batches(records: Iterable[Registration]) -> Iterator[list[Registration]]:
         yield batch
 
 
-def apply_run(db: Database, regulator_id: str, run_id: int, records: Iterable[Registration],
-              *, now: str | None = None) -> Counts:
+def apply_run(
+    db: Database,
+    regulator_id: str,
+    run_id: int,
+    records: Iterable[Registration],
+    *,
+    now: str | None = None,
+) -> Counts:
     """Apply one complete run's records atomically; records are streamed, memory stays flat."""
     now = now or utcnow()
     counts = Counts()
@@ -196,15 +222,31 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
         "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
         "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id",
         [
-            (rid, regulator_id, r.registrant_id, r.registration_number, r.name, r.family_name,
-             r.given_names, sort_key(r.family_name, r.given_names, r.name), r.category, r.status,
-             r.status_class, json.dumps(r.conditions, ensure_ascii=False), r.profile_url, digest,
-             now, now, run_id)
+            (
+                rid,
+                regulator_id,
+                r.registrant_id,
+                r.registration_number,
+                r.name,
+                r.family_name,
+                r.given_names,
+                sort_key(r.family_name, r.given_names, r.name),
+                r.category,
+                r.status,
+                r.status_class,
+                json.dumps(r.conditions, ensure_ascii=False),
+                r.profile_url,
+                digest,
+                now,
+                now,
+                run_id,
+            )
             for rid, r, digest in fresh
         ],
     )
     conn.executemany(
-        "insert into authorizations (registration_id, wording, kind, mechanism) values (?, ?, ?, ?)",
+        "insert into authorizations (registration_id, wording, kind, mechanism) "
+        "values (?, ?, ?, ?)",
         [(rid, a.wording, a.kind, a.mechanism) for rid, r, _ in fresh for a in r.authorizations],
     )
     conn.executemany(

@@ -145,8 +145,9 @@ async def api_openapi(request: Request) -> JSONResponse:
 
 routes = [
     Route("/api/search", api_search, methods=["GET"]),
-    Route("/api/registrations/{regulator}/{registration_number}", api_registration,
-          methods=["GET"]),
+    Route(
+        "/api/registrations/{regulator}/{registration_number}", api_registration, methods=["GET"]
+    ),
     Route("/api/sources", api_sources, methods=["GET"]),
     Route("/api/openapi.json", api_openapi, methods=["GET"], include_in_schema=True),
 ]

@@ -29,15 +29,17 @@ DATASETTE_SETTINGS = {
 
 
 def read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                           check_same_thread=False)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     conn.execute("PRAGMA query_only = 1")
     return conn
 
 
 async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code,
-                        headers=getattr(exc, "headers", None))
+    return JSONResponse(
+        {"error": exc.detail, "status": exc.status_code},
+        exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 async def server_error(request: Request, exc: Exception) -> JSONResponse:

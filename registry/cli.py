@@ -41,8 +41,10 @@ def _report(report: RunReport) -> None:
     if sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
     mark = {"success": "ok", "rejected": "REJECTED", "failed": "FAILED"}[report.outcome]
-    click.echo(f"{report.source}: {mark} (run {report.run_id}, {report.requests} requests, "
-               f"{report.seconds:.1f}s) {report.message}")
+    click.echo(
+        f"{report.source}: {mark} (run {report.run_id}, {report.requests} requests, "
+        f"{report.seconds:.1f}s) {report.message}"
+    )
     for error in report.errors[:5]:
         click.echo(f"  {error['url']}: {error['error']}", err=True)
     if len(report.errors) > 5:
@@ -54,7 +56,9 @@ def _check_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError:
-            raise click.UsageError(f"port {port} on {host} is in use; choose another with --port")
+            raise click.UsageError(
+                f"port {port} on {host} is in use; choose another with --port"
+            ) from None
 
 
 def _serve(db_path: Path, host: str, port: int) -> None:
@@ -68,15 +72,26 @@ def _serve(db_path: Path, host: str, port: int) -> None:
 
 
 config_option = click.option(
-    "--config", type=click.Path(dir_okay=False), envvar=CONFIG_ENV, show_envvar=True,
+    "--config",
+    type=click.Path(dir_okay=False),
+    envvar=CONFIG_ENV,
+    show_envvar=True,
     help="Operator config (TOML) adding or overriding sources.",
 )
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Database file [default: $REGISTRY_DB or db/registry.db].",
 )
-port_option = click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-                           help="Port to listen on.")
+port_option = click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 
 
 @click.group()
@@ -90,18 +105,24 @@ def cli(verbose: bool):
         registry demo                  # sample registers -> database -> http://127.0.0.1:8000/
         registry import cpta           # the live Alberta register (needs internet)
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 @cli.command(name="import")
 @click.argument("sources", nargs=-1)
 @config_option
 @db_option
-@click.option("--accept-shrink", is_flag=True,
-              help="Apply a run even if it found far fewer people than the register had.")
-def import_(sources: tuple[str, ...], config: str | None, db_path: Path | None,
-            accept_shrink: bool):
+@click.option(
+    "--accept-shrink",
+    is_flag=True,
+    help="Apply a run even if it found far fewer people than the register had.",
+)
+def import_(
+    sources: tuple[str, ...], config: str | None, db_path: Path | None, accept_shrink: bool
+):
     """Import registers into the database: all enabled sources, or the ones named.
 
     Reports per source; exits 1 if any source failed or was rejected (nothing of that source is
@@ -114,12 +135,15 @@ def import_(sources: tuple[str, ...], config: str | None, db_path: Path | None,
     settings = _settings(config)
     unknown = [s for s in sources if s not in settings.sources]
     if unknown:
-        raise click.UsageError(f"unknown source(s) {', '.join(unknown)}; known: "
-                               f"{', '.join(settings.sources)}")
+        raise click.UsageError(
+            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(settings.sources)}"
+        )
     disabled = [s for s in sources if not settings.sources[s].enabled]
     if disabled:
-        raise click.UsageError(f"source(s) {', '.join(disabled)} are disabled in the config "
-                               "(enabled = false); enable them to import")
+        raise click.UsageError(
+            f"source(s) {', '.join(disabled)} are disabled in the config "
+            "(enabled = false); enable them to import"
+        )
     chosen = [settings.sources[s] for s in sources] or [
         s for s in settings.sources.values() if s.enabled
     ]
@@ -127,8 +151,7 @@ def import_(sources: tuple[str, ...], config: str | None, db_path: Path | None,
     sync_regulators(db, settings.sources.values())
     failed = 0
     for source in chosen:
-        report = run_source(db, settings, source, accept_shrink=accept_shrink,
-                            progress=_progress())
+        report = run_source(db, settings, source, accept_shrink=accept_shrink, progress=_progress())
         _report(report)
         failed += report.outcome != "success"
     if failed:
@@ -154,11 +177,22 @@ def serve(db_path: Path | None, host: str, port: int):
 
 @cli.command()
 @port_option
-@click.option("--count", type=click.IntRange(25, 20000), default=400, show_default=True,
-              help="Synthetic registrants per sample register.")
+@click.option(
+    "--count",
+    type=click.IntRange(25, 20000),
+    default=400,
+    show_default=True,
+    help="Synthetic registrants per sample register.",
+)
 @click.option("--no-serve", is_flag=True, help="Import the sample registers, then exit.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_DB,
-              show_default=True, help="Database file for the demo (recreated).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEMO_DB,
+    show_default=True,
+    help="Database file for the demo (recreated).",
+)
 def demo(port: int, count: int, no_serve: bool, db_path: Path):
     """Import the bundled sample registers over HTTP into a fresh database, then serve it.
 
@@ -182,10 +216,13 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     try:
         live = settings.sources["cpta"]
         sample = replace(
-            live, base_url=base, register_url=f"{base}/client/publicdirectory",
-            spacing_seconds=0.0, sample=True,
+            live,
+            base_url=base,
+            register_url=f"{base}/client/publicdirectory",
+            spacing_seconds=0.0,
+            sample=True,
             terms_note="Synthetic sample data served by a local emulator of the Alinity "
-                       "platform: these are not real people.",
+            "platform: these are not real people.",
         )
         db = open_db(db_path)
         sync_regulators(db, [sample])
@@ -222,11 +259,20 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
         ):
             runs[row["regulator_id"]] = row["ended_at"]
     rows = [
-        {"source": s.key, "jurisdiction": s.jurisdiction, "regulator": s.regulator,
-         "platform": s.platform, "needling": s.needling, "mechanism": s.mechanism,
-         "wording": list(s.wording), "enabled": s.enabled, "spacing_seconds": s.spacing_seconds,
-         "base_url": s.base_url, "terms_note": s.terms_note,
-         "last_successful_import": runs.get(s.key)}
+        {
+            "source": s.key,
+            "jurisdiction": s.jurisdiction,
+            "regulator": s.regulator,
+            "platform": s.platform,
+            "needling": s.needling,
+            "mechanism": s.mechanism,
+            "wording": list(s.wording),
+            "enabled": s.enabled,
+            "spacing_seconds": s.spacing_seconds,
+            "base_url": s.base_url,
+            "terms_note": s.terms_note,
+            "last_successful_import": runs.get(s.key),
+        }
         for s in settings.sources.values()
     ]
     if as_json:
@@ -234,6 +280,8 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
         return
     for r in rows:
         state = "enabled" if r["enabled"] else "disabled"
-        click.echo(f"{r['source']:<10} {r['jurisdiction']:<6} {r['regulator']} [{r['platform']}, "
-                   f"{state}, needling {r['needling']}] last import: "
-                   f"{r['last_successful_import'] or 'never'}")
+        click.echo(
+            f"{r['source']:<10} {r['jurisdiction']:<6} {r['regulator']} [{r['platform']}, "
+            f"{state}, needling {r['needling']}] last import: "
+            f"{r['last_successful_import'] or 'never'}"
+        )

@@ -70,29 +70,50 @@ class Staging:
         self.file.close()
 
 
-def run_source(db: Database, settings: Settings, source: Source, *, accept_shrink: bool = False,
-               progress: Callable[[str], None] = lambda message: None) -> RunReport:
+def run_source(
+    db: Database,
+    settings: Settings,
+    source: Source,
+    *,
+    accept_shrink: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+) -> RunReport:
     """Import one source; the report says what happened, and the run row in the database too."""
     sync_regulators(db, [source])
     run_id = start_run(db, source.key)
     started = time.monotonic()
     errors: list[dict] = []
     counts = Counts()
-    policy = HttpPolicy(user_agent=settings.user_agent, spacing_seconds=source.spacing_seconds)
+    policy = HttpPolicy(
+        user_agent=settings.user_agent,
+        spacing_seconds=source.spacing_seconds,
+        backoff_seconds=source.backoff_seconds,
+        max_retries=source.max_retries,
+        timeout_seconds=source.timeout_seconds,
+    )
     client = PoliteClient(policy)
     staging = Staging()
     try:
         for record in source.adapter().crawl(source, client, progress, errors):
             staging.add(record)
         if errors:
-            raise RunFailed(f"{len(errors)} registrant(s) could not be read (first: "
-                            f"{errors[0]['error']}); nothing was changed")
-        check_run_size(db, source.key, staging.count, max_shrink=settings.max_shrink,
-                       accept_shrink=accept_shrink)
+            raise RunFailed(
+                f"{len(errors)} registrant(s) could not be read (first: "
+                f"{errors[0]['error']}); nothing was changed"
+            )
+        check_run_size(
+            db,
+            source.key,
+            staging.count,
+            max_shrink=settings.max_shrink,
+            accept_shrink=accept_shrink,
+        )
         counts = apply_run(db, source.key, run_id, staging.records())
         outcome = "success"
-        message = (f"{counts.records_seen} records: {counts.added} added, {counts.changed} changed, "
-                   f"{counts.unchanged} unchanged, {counts.removed} no longer on the register")
+        message = (
+            f"{counts.records_seen} records: {counts.added} added, {counts.changed} changed, "
+            f"{counts.unchanged} unchanged, {counts.removed} no longer on the register"
+        )
     except Rejected as e:
         outcome, message = "rejected", str(e)
         counts.records_seen = staging.count
@@ -105,7 +126,22 @@ def run_source(db: Database, settings: Settings, source: Source, *, accept_shrin
     finally:
         client.close()
         staging.close()
-    finish_run(db, run_id, outcome, message, requests=client.requests_made, errors=errors,
-               counts=asdict(counts))
-    return RunReport(source.key, run_id, outcome, message, client.requests_made,
-                     round(time.monotonic() - started, 2), counts, errors)
+    finish_run(
+        db,
+        run_id,
+        outcome,
+        message,
+        requests=client.requests_made,
+        errors=errors,
+        counts=asdict(counts),
+    )
+    return RunReport(
+        source.key,
+        run_id,
+        outcome,
+        message,
+        client.requests_made,
+        round(time.monotonic() - started, 2),
+        counts,
+        errors,
+    )

@@ -11,7 +11,10 @@ from starlette.templating import Jinja2Templates
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 
 # Our pages load nothing from elsewhere and run no inline script.
-CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "frame-ancestors 'none'"
+)
 
 
 async def index(request: Request):

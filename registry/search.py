@@ -82,25 +82,36 @@ def parse_query(params) -> Query:
     """Validate request parameters (a mapping of strings) into a Query."""
     unknown = set(params) - {"q", "city", "province", "kind", "limit", "cursor"}
     if unknown:
-        raise SearchError(f"unknown parameter(s): {', '.join(sorted(unknown))}; "
-                          "use q, city, province, kind, limit, cursor")
+        raise SearchError(
+            f"unknown parameter(s): {', '.join(sorted(unknown))}; "
+            "use q, city, province, kind, limit, cursor"
+        )
     province = params.get("province") or None
     if province:
         code = province_code(province)
         if code is None:
-            raise SearchError(f"unknown province {province[:40]!r}; use a code such as "
-                              f"{', '.join(PROVINCES)}")
+            raise SearchError(
+                f"unknown province {province[:40]!r}; use a code such as {', '.join(PROVINCES)}"
+            )
         province = code
     kind = params.get("kind") or None
     if kind:
         kind = re.sub(r"[\s-]+", "_", kind.strip().lower())
         if kind not in KINDS:
-            raise SearchError(f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}")
+            raise SearchError(
+                f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}"
+            )
     raw_limit = params.get("limit") or str(DEFAULT_LIMIT)
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    return Query(q=params.get("q"), city=params.get("city"), province=province, kind=kind,
-                 limit=int(raw_limit), after=decode_cursor(params.get("cursor")))
+    return Query(
+        q=params.get("q"),
+        city=params.get("city"),
+        province=province,
+        kind=kind,
+        limit=int(raw_limit),
+        after=decode_cursor(params.get("cursor")),
+    )
 
 
 def encode_cursor(rowid: int) -> str:
@@ -124,7 +135,9 @@ _PAGE = """
 select f.rowid, d.doc from directory_fts f join directory d on d.id = f.rowid
 where directory_fts match ? and f.rowid > ? order by f.rowid limit ?
 """
-_COUNT = "select count(*) from (select rowid from directory_fts where directory_fts match ? limit ?)"
+_COUNT = (
+    "select count(*) from (select rowid from directory_fts where directory_fts match ? limit ?)"
+)
 
 
 def search(conn: sqlite3.Connection, query: Query) -> dict:

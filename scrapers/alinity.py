@@ -78,7 +78,7 @@ _LISTED = re.compile(r"^(?P<name>.*?)\s*\((?P<number>[^()]*)\)\s*$")
 
 
 def parse_listed_name(rl: str) -> tuple[str, str | None, str | None, str | None]:
-    """"Côté, Anne-Marie (12345)" -> ("Côté, Anne-Marie", "Côté", "Anne-Marie", "12345")."""
+    """ "Côté, Anne-Marie (12345)" -> ("Côté, Anne-Marie", "Côté", "Anne-Marie", "12345")."""
     rl = " ".join(html.unescape(rl).split())
     m = _LISTED.match(rl)
     name, number = (m["name"], m["number"].strip() or None) if m else (rl, None)
@@ -142,8 +142,14 @@ def parse_address(fragment: str | None) -> Location | None:
     address = ", ".join(body) or None
     if not any((organization, address, city, phone)):
         return None
-    return Location(organization=organization, address=address, city=city, province=province,
-                    postal_code=postal, phone=phone)
+    return Location(
+        organization=organization,
+        address=address,
+        city=city,
+        province=province,
+        postal_code=postal,
+        phone=phone,
+    )
 
 
 def parse_detail(page: str) -> dict:
@@ -231,12 +237,17 @@ class Crawl:
 
     def search(self, first: str, last: str) -> tuple[list[dict], Evidence]:
         params = [("TextOptionA", first), ("TextOptionB", last), ("TextOptionC", "")]
-        query = {"Parameter": [{"ID": i, "Value": v, "ValueLabel": v or "[not entered]"}
-                               for i, v in params]}
+        query = {
+            "Parameter": [
+                {"ID": i, "Value": v, "ValueLabel": v or "[not entered]"} for i, v in params
+            ]
+        }
         fetched = self.client.post(
             self.url(SEARCH_PATH),
-            data={"querySID": str(self.query_sid),
-                  "queryParameters": json.dumps(query, ensure_ascii=False)},
+            data={
+                "querySID": str(self.query_sid),
+                "queryParameters": json.dumps(query, ensure_ascii=False),
+            },
             headers={"X-Requested-With": "XMLHttpRequest"},
         )
         self.searches += 1
@@ -257,10 +268,16 @@ class Crawl:
         for rec in records:
             found.setdefault(rec["rg"], (rec, evidence))
         cap = self.source.options["row_cap"]
-        self.progress(f"{self.source.key}: {len(found)} registrants listed, {self.searches} searches")
+        self.progress(
+            f"{self.source.key}: {len(found)} registrants listed, {self.searches} searches"
+        )
         if len(records) > cap:
-            log.warning("%s: a search returned %d rows, over the %d cap: the cap changed",
-                        self.source.key, len(records), cap)
+            log.warning(
+                "%s: a search returned %d rows, over the %d cap: the cap changed",
+                self.source.key,
+                len(records),
+                cap,
+            )
         if len(records) < cap:
             return
         limit = self.source.options["max_prefix_length"]
@@ -298,15 +315,22 @@ class Crawl:
             raise LayoutChanged(f"registrant page has no {field_name!r} field for authorizations")
         found, unknown = authorizations(parse_list_items(detail.get(field_name)), source)
         if unknown:
-            self.errors.append({"url": profile_url, "error": "needling wording not in the source's "
-                                f"wording map: {'; '.join(unknown)}"})
+            self.errors.append(
+                {
+                    "url": profile_url,
+                    "error": "needling wording not in the source's "
+                    f"wording map: {'; '.join(unknown)}",
+                }
+            )
         category, standing = parse_register(detail.get("pr"))
         if category is None:
             category = parse_register(rec.get("prl"))[0]
         locations = [loc for loc in [parse_address(rec["oa"])] if loc]
         if rec["pdcv"] != "hidden" and source.options["more_info"]:
-            more = self.client.post(self.url(MORE_INFO_PATH.format(rg=quote(rg))),
-                                    headers={"X-Requested-With": "XMLHttpRequest"})
+            more = self.client.post(
+                self.url(MORE_INFO_PATH.format(rg=quote(rg))),
+                headers={"X-Requested-With": "XMLHttpRequest"},
+            )
             evidence["practice"] = more.evidence()
             locations = parse_more_info(more.text()) or locations
         return Registration(
@@ -327,9 +351,12 @@ class Crawl:
         )
 
 
-def crawl(source: Source, client: PoliteClient,
-          progress: Callable[[str], None] = lambda message: None,
-          errors: list[dict] | None = None) -> Iterator[Registration]:
+def crawl(
+    source: Source,
+    client: PoliteClient,
+    progress: Callable[[str], None] = lambda message: None,
+    errors: list[dict] | None = None,
+) -> Iterator[Registration]:
     """Yield every registrant of an Alinity tenant; record-level failures go to `errors`."""
     state = Crawl(source, client, progress, errors if errors is not None else [])
     listed = state.listings()
@@ -338,8 +365,9 @@ def crawl(source: Source, client: PoliteClient,
         try:
             registration = state.registration(rec, evidence)
         except (FetchError, LayoutChanged) as e:
-            state.errors.append({"url": state.url(DETAIL_PATH.format(rg=rec["rg"])),
-                                 "error": str(e)})
+            state.errors.append(
+                {"url": state.url(DETAIL_PATH.format(rg=rec["rg"])), "error": str(e)}
+            )
             continue
         any_authorized = any_authorized or bool(registration.authorizations)
         progress(f"{source.key}: {i}/{len(listed)} registrants read")

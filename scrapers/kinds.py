@@ -18,7 +18,9 @@ KINDS: dict[str, str] = {
 UMBRELLA = "needling"
 
 MECHANISMS: dict[str, str] = {
-    "restricted_activity_authorization": "Authorization for a restricted activity, noted on the permit",
+    "restricted_activity_authorization": (
+        "Authorization for a restricted activity, noted on the permit"
+    ),
     "roster": "A roster of registrants authorized for the activity",
     "attestation": "An attestation of training issued by the regulator",
     "sub_register": "A sub-register of the register",

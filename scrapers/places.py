@@ -43,7 +43,7 @@ _BY_NAME.update({fold(alias): code for alias, code in _ALIASES.items()})
 
 
 def province_code(text: str | None) -> str | None:
-    """"Alberta", "alberta", "AB" -> "AB"; None when it is not a Canadian province or territory."""
+    """ "Alberta", "alberta", "AB" -> "AB"; None when it is not a Canadian province or territory."""
     if not text:
         return None
     key = fold(text)

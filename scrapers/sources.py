@@ -43,6 +43,9 @@ class Source:
     mechanism: str | None = None
     wording: dict[str, str] = field(default_factory=dict)
     spacing_seconds: float = 3.0
+    backoff_seconds: float = 60.0  # first wait after a 403/429/5xx without Retry-After
+    max_retries: int = 4
+    timeout_seconds: float = 30.0
     enabled: bool = True
     coverage: str = "supported"
     coverage_note: str = ""
@@ -71,8 +74,15 @@ class Settings:
         return replace(self, sources={**self.sources, source.key: source})
 
 
-_REQUIRED = ("jurisdiction", "regulator", "short_name", "platform", "register_url", "terms_note",
-             "needling")
+_REQUIRED = (
+    "jurisdiction",
+    "regulator",
+    "short_name",
+    "platform",
+    "register_url",
+    "terms_note",
+    "needling",
+)
 _FIELDS = set(Source.__dataclass_fields__) - {"key"}
 
 
@@ -80,38 +90,53 @@ def _source(key: str, data: dict, origin: str) -> Source:
     where = f"{origin}: [sources.{key}]"
     unknown = set(data) - _FIELDS
     if unknown:
-        raise ConfigError(f"{where} has unknown key(s) {', '.join(sorted(unknown))}; "
-                          f"known keys: {', '.join(sorted(_FIELDS))}")
+        raise ConfigError(
+            f"{where} has unknown key(s) {', '.join(sorted(unknown))}; "
+            f"known keys: {', '.join(sorted(_FIELDS))}"
+        )
     missing = [k for k in _REQUIRED if not data.get(k)]
     if missing:
         raise ConfigError(f"{where} is missing {', '.join(missing)}")
     if data["platform"] not in PLATFORMS:
-        raise ConfigError(f"{where} names platform {data['platform']!r}; known platforms: "
-                          f"{', '.join(PLATFORMS)}")
+        raise ConfigError(
+            f"{where} names platform {data['platform']!r}; known platforms: {', '.join(PLATFORMS)}"
+        )
     if data["needling"] not in NEEDLING_TRACKING:
         raise ConfigError(f"{where}: needling must be one of {', '.join(NEEDLING_TRACKING)}")
     if data.get("mechanism") and data["mechanism"] not in MECHANISMS:
         raise ConfigError(f"{where}: mechanism must be one of {', '.join(MECHANISMS)}")
     for wording, kind in data.get("wording", {}).items():
         if kind not in KINDS:
-            raise ConfigError(f"{where}: wording {wording!r} maps to unknown kind {kind!r}; "
-                              f"kinds: {', '.join(KINDS)}")
-    spacing = data.get("spacing_seconds", 3.0)
-    if not isinstance(spacing, int | float) or isinstance(spacing, bool) or spacing < 0:
-        raise ConfigError(f"{where}: spacing_seconds must be a number of seconds >= 0")
+            raise ConfigError(
+                f"{where}: wording {wording!r} maps to unknown kind {kind!r}; "
+                f"kinds: {', '.join(KINDS)}"
+            )
+    for name in ("spacing_seconds", "backoff_seconds", "timeout_seconds", "max_retries"):
+        value = data.get(name, 0)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where}: {name} must be a number >= 0")
     if not isinstance(data.get("enabled", True), bool):
         raise ConfigError(f"{where}: enabled must be true or false")
     source = Source(key=key, **data)
     defaults = source.adapter().DEFAULT_OPTIONS
     bad = set(source.options) - set(defaults)
     if bad:
-        raise ConfigError(f"{where}: unknown option(s) {', '.join(sorted(bad))} for platform "
-                          f"{source.platform}; known: {', '.join(sorted(defaults))}")
+        raise ConfigError(
+            f"{where}: unknown option(s) {', '.join(sorted(bad))} for platform "
+            f"{source.platform}; known: {', '.join(sorted(defaults))}"
+        )
     base = source.base_url or ""
     if not base.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: base_url must be an http(s) URL, got {base!r}")
-    return replace(source, options={**defaults, **source.options},
-                   spacing_seconds=float(spacing), base_url=base.rstrip("/"))
+    return replace(
+        source,
+        options={**defaults, **source.options},
+        base_url=base.rstrip("/"),
+        spacing_seconds=float(source.spacing_seconds),
+        backoff_seconds=float(source.backoff_seconds),
+        timeout_seconds=float(source.timeout_seconds),
+        max_retries=int(source.max_retries),
+    )
 
 
 def _read_toml(path: Path) -> dict:
@@ -135,8 +160,10 @@ def load_settings(config: str | os.PathLike | None = None) -> Settings:
         origin = str(path)
         unknown = set(operator) - {"sources", "http", "importer"}
         if unknown:
-            raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
-                              "known: sources, http, importer")
+            raise ConfigError(
+                f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
+                "known: sources, http, importer"
+            )
     for key, override in operator.get("sources", {}).items():
         if not isinstance(override, dict):
             raise ConfigError(f"{origin}: sources.{key} must be a table")
@@ -156,5 +183,9 @@ def load_settings(config: str | os.PathLike | None = None) -> Settings:
     max_shrink = importer.get("max_shrink", 0.2)
     if not isinstance(max_shrink, int | float) or not 0 <= max_shrink <= 1:
         raise ConfigError(f"{origin}: importer.max_shrink must be a share between 0 and 1")
-    return Settings(sources=sources, contact_url=http.get("contact_url", DEFAULT_CONTACT_URL),
-                    user_agent=http.get("user_agent", ""), max_shrink=float(max_shrink))
+    return Settings(
+        sources=sources,
+        contact_url=http.get("contact_url", DEFAULT_CONTACT_URL),
+        user_agent=http.get("user_agent", ""),
+        max_shrink=float(max_shrink),
+    )

@@ -12,13 +12,25 @@ from db.load import apply_run, start_run, sync_regulators
 from scrapers.records import Authorization, Evidence, Location, Registration
 from scrapers.sources import load_settings
 
-NEEDLES = Authorization("Using needles in practice", "needling", "restricted_activity_authorization")
+NEEDLES = Authorization(
+    "Using needles in practice", "needling", "restricted_activity_authorization"
+)
 
 
-def person(rg: str, family: str, given: str, *, number: str | None = None, city: str = "Calgary",
-           organization: str | None = "Bow River Physiotherapy", status: str = "Practising",
-           status_class: str = "practising", needling: bool = True,
-           conditions: list[str] | None = None, regulator: str = "cpta") -> Registration:
+def person(
+    rg: str,
+    family: str,
+    given: str,
+    *,
+    number: str | None = None,
+    city: str = "Calgary",
+    organization: str | None = "Bow River Physiotherapy",
+    status: str = "Practising",
+    status_class: str = "practising",
+    needling: bool = True,
+    conditions: list[str] | None = None,
+    regulator: str = "cpta",
+) -> Registration:
     """A synthetic registrant in the shape an adapter yields."""
     return Registration(
         regulator=regulator,
@@ -34,8 +46,15 @@ def person(rg: str, family: str, given: str, *, number: str | None = None, city:
         profile_url=f"https://example.test/Client/PublicDirectory/Registrant/{rg}",
         authorizations=[NEEDLES] if needling else [],
         locations=[Location(organization, "1 Main Street", city, "AB", "T2P 1A1", "403-555-0100")],
-        evidence={"listing": Evidence("https://example.test/client/PublicDirectory/Registrants",
-                                      "2026-11-23T10:00:00Z", "ab" * 32, "POST", "querySID=1")},
+        evidence={
+            "listing": Evidence(
+                "https://example.test/client/PublicDirectory/Registrants",
+                "2026-11-23T10:00:00Z",
+                "ab" * 32,
+                "POST",
+                "querySID=1",
+            )
+        },
     )
 
 
@@ -61,12 +80,26 @@ PEOPLE = [
     person("r1", "Roberts", "Alice", number="20001", city="Red Deer"),
     person("r2", "Robert", "Jean", number="20002", city="Calgary", needling=False),
     person("r3", "Robinson", "Maya", number="20003", city="Edmonton"),
-    person("r4", "Côté", "Anne-Marie", number="20004", city="Red Deer",
-           organization="Clinique Physio Saint-Albert"),
-    person("r5", "O'Brien", "Liam", number="20005", city="St. Albert", status="Suspended",
-           status_class="suspended"),
-    person("r6", "Smith-Jones", "Priya", number="20006", city="Lethbridge",
-           conditions=["Supervision"]),
+    person(
+        "r4",
+        "Côté",
+        "Anne-Marie",
+        number="20004",
+        city="Red Deer",
+        organization="Clinique Physio Saint-Albert",
+    ),
+    person(
+        "r5",
+        "O'Brien",
+        "Liam",
+        number="20005",
+        city="St. Albert",
+        status="Suspended",
+        status_class="suspended",
+    ),
+    person(
+        "r6", "Smith-Jones", "Priya", number="20006", city="Lethbridge", conditions=["Supervision"]
+    ),
     person("r7", "Nguyễn", "Thi", number="20007", city="Medicine Hat"),
     person("r8", "Lévesque", "Hélène", number="20008", city="Red Deer", needling=False),
 ]

@@ -1,4 +1,4 @@
-"""Alinity parsers on recorded bytes: the real sample in ../shared (when present) and our fixtures."""
+"""Alinity parsers on recorded bytes: the real sample in ../shared (if present), our fixtures."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from scrapers.records import LayoutChanged, Location
 from scrapers.sources import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alinity"
-SAMPLE = (Path(__file__).resolve().parents[2] / "shared" / "samples" / "alinity"
-          / "registrants-search-response.json")
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "samples"
+    / "alinity"
+    / "registrants-search-response.json"
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,27 +63,48 @@ def test_real_sample_addresses(sample_records):
 
 
 def test_address_format_with_malformed_br_and_fax():
-    oa = ("Bow River Physiotherapy<br/>4920 51 Street</br>Unit 4</br><br/>Red Deer, Alberta, "
-          "Canada T4N 2A8<br/><br/><b>Phone:</b> 403-555-0134<br/><b>Fax:</b> 403-555-0135")
+    oa = (
+        "Bow River Physiotherapy<br/>4920 51 Street</br>Unit 4</br><br/>Red Deer, Alberta, "
+        "Canada T4N 2A8<br/><br/><b>Phone:</b> 403-555-0134<br/><b>Fax:</b> 403-555-0135"
+    )
     assert alinity.parse_address(oa) == Location(
-        organization="Bow River Physiotherapy", address="4920 51 Street, Unit 4",
-        city="Red Deer", province="AB", postal_code="T4N 2A8", phone="403-555-0134")
+        organization="Bow River Physiotherapy",
+        address="4920 51 Street, Unit 4",
+        city="Red Deer",
+        province="AB",
+        postal_code="T4N 2A8",
+        phone="403-555-0134",
+    )
 
 
 def test_address_without_organization_and_empty():
-    assert alinity.parse_address("Suite 206<br/>45 Main Rd</br><br/>Airdrie, Alberta, Canada "
-                                 "T4B 0A1") == Location(
-        organization=None, address="Suite 206, 45 Main Rd", city="Airdrie", province="AB",
-        postal_code="T4B 0A1", phone=None)
+    assert alinity.parse_address(
+        "Suite 206<br/>45 Main Rd</br><br/>Airdrie, Alberta, Canada T4B 0A1"
+    ) == Location(
+        organization=None,
+        address="Suite 206, 45 Main Rd",
+        city="Airdrie",
+        province="AB",
+        postal_code="T4B 0A1",
+        phone=None,
+    )
     assert alinity.parse_address("") is None
     assert alinity.parse_address(None) is None
 
 
 def test_listed_name_with_accents_apostrophe_and_no_number():
     assert alinity.parse_listed_name("O'Brien-Côté, Zoë A (T31877)") == (
-        "O'Brien-Côté, Zoë A", "O'Brien-Côté", "Zoë A", "T31877")
+        "O'Brien-Côté, Zoë A",
+        "O'Brien-Côté",
+        "Zoë A",
+        "T31877",
+    )
     assert alinity.parse_listed_name("Van der Berg, Hélène") == (
-        "Van der Berg, Hélène", "Van der Berg", "Hélène", None)
+        "Van der Berg, Hélène",
+        "Van der Berg",
+        "Hélène",
+        None,
+    )
 
 
 def test_search_reply_layout_checks():
@@ -89,14 +115,18 @@ def test_search_reply_layout_checks():
     with pytest.raises(LayoutChanged, match="CAPTCHA"):
         alinity.parse_search('{"EnableCaptcha": true, "Records": []}')
     with pytest.raises(LayoutChanged, match="lacks oa"):
-        alinity.parse_search('{"Records": [{"rg": "x", "rl": "A, B (1)", "prl": "", "c": "[]", '
-                             '"cv": "", "pdcv": ""}]}')
+        alinity.parse_search(
+            '{"Records": [{"rg": "x", "rl": "A, B (1)", "prl": "", "c": "[]", '
+            '"cv": "", "pdcv": ""}]}'
+        )
     assert alinity.parse_search('\ufeff{"EnableCaptcha": false, "Records": []}') == []
 
 
 def test_shell_page():
-    assert alinity.parse_shell('<form><input type="hidden" id="querySID" value="1002" /></form>') \
+    assert (
+        alinity.parse_shell('<form><input type="hidden" id="querySID" value="1002" /></form>')
         == 1002
+    )
     with pytest.raises(LayoutChanged, match="querySID"):
         alinity.parse_shell("<html><body>Maintenance</body></html>")
 
@@ -110,7 +140,8 @@ def test_detail_page_with_needling_authorization():
     source = load_settings().sources["cpta"]
     found, unknown = alinity.authorizations(items, source)
     assert [(a.wording, a.kind, a.mechanism) for a in found] == [
-        ("Using needles in practice", "needling", "restricted_activity_authorization")]
+        ("Using needles in practice", "needling", "restricted_activity_authorization")
+    ]
     assert unknown == []
 
 
@@ -124,30 +155,46 @@ def test_detail_page_suspended_without_authorizations():
 
 def test_detail_page_without_json_is_a_layout_change():
     with pytest.raises(LayoutChanged, match="no JSON literal"):
-        alinity.parse_detail("<script id='detailtemplate'>[[rn]]</script><script>var x = 1;</script>")
+        alinity.parse_detail(
+            "<script id='detailtemplate'>[[rn]]</script><script>var x = 1;</script>"
+        )
 
 
 def test_unknown_needling_wording_is_reported_not_dropped():
     source = load_settings().sources["cpta"]
     found, unknown = alinity.authorizations(
-        ["Using needles in practise (dry needling)", "Ordering diagnostic imaging"], source)
+        ["Using needles in practise (dry needling)", "Ordering diagnostic imaging"], source
+    )
     assert found == [] and unknown == ["Using needles in practise (dry needling)"]
 
 
 def test_more_info_blocks():
     locations = alinity.parse_more_info((FIXTURES / "moreinfo.html").read_text("utf-8"))
     assert locations == [
-        Location("Parkland Sports Physio", "4920 51 Street, Unit 4", "Red Deer", "AB", "T4N 2A8",
-                 "403-555-0134"),
+        Location(
+            "Parkland Sports Physio",
+            "4920 51 Street, Unit 4",
+            "Red Deer",
+            "AB",
+            "T4N 2A8",
+            "403-555-0134",
+        ),
         Location(None, "PO Box 118", "Sylvan Lake", "AB", "T4S 1A1", None),
     ]
     assert alinity.parse_more_info("<div>No details</div>") == []
 
 
-@pytest.mark.parametrize(("standing", "expected"), [
-    ("Practising", "practising"), ("Non-Practising", "non_practising"),
-    ("Suspended", "suspended"), ("Cancelled", "cancelled"), ("Practising Permit", "practising"),
-    (None, "unknown"), ("Pending review", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("standing", "expected"),
+    [
+        ("Practising", "practising"),
+        ("Non-Practising", "non_practising"),
+        ("Suspended", "suspended"),
+        ("Cancelled", "cancelled"),
+        ("Practising Permit", "practising"),
+        (None, "unknown"),
+        ("Pending review", "unknown"),
+    ],
+)
 def test_standing_classes(standing, expected):
     assert alinity.classify_standing(standing) == expected

@@ -23,31 +23,40 @@ def names(response):
 
 def test_prefix_search_in_alphabetical_order(client):
     assert names(client.get("/api/search", params={"q": "rob"})) == [
-        "Robert, Jean", "Roberts, Alice", "Robinson, Maya"]
+        "Robert, Jean",
+        "Roberts, Alice",
+        "Robinson, Maya",
+    ]
     assert names(client.get("/api/search", params={"q": "roberts"})) == ["Roberts, Alice"]
 
 
 def test_accents_fold_both_ways(client):
     assert names(client.get("/api/search", params={"q": "Cote"})) == ["Côté, Anne-Marie"]
-    assert names(client.get("/api/search", params={"q": "côté anne-marie"})) == [
-        "Côté, Anne-Marie"]
+    assert names(client.get("/api/search", params={"q": "côté anne-marie"})) == ["Côté, Anne-Marie"]
     assert names(client.get("/api/search", params={"q": "lév"})) == ["Lévesque, Hélène"]
 
 
 def test_city_and_kind_filters(client):
     assert names(client.get("/api/search", params={"city": "red deer"})) == [
-        "Côté, Anne-Marie", "Lévesque, Hélène", "Roberts, Alice"]
+        "Côté, Anne-Marie",
+        "Lévesque, Hélène",
+        "Roberts, Alice",
+    ]
     # Who can do dry needling in Red Deer: the umbrella authorization answers, the
     # unauthorized do not.
-    assert names(client.get("/api/search", params={"city": "Red Deer", "kind": "dry_needling"})) \
-        == ["Côté, Anne-Marie", "Roberts, Alice"]
+    assert names(
+        client.get("/api/search", params={"city": "Red Deer", "kind": "dry_needling"})
+    ) == ["Côté, Anne-Marie", "Roberts, Alice"]
     assert names(client.get("/api/search", params={"kind": "dry needling", "q": "o'brien"})) == []
     assert names(client.get("/api/search", params={"q": "o'brien"})) == ["O'Brien, Liam"]
     assert names(client.get("/api/search", params={"q": "st. albert"})) == ["O'Brien, Liam"]
     assert names(client.get("/api/search", params={"q": "albert"})) == [
-        "Côté, Anne-Marie", "O'Brien, Liam"]  # "Clinique Physio Saint-Albert" and St. Albert
+        "Côté, Anne-Marie",
+        "O'Brien, Liam",
+    ]  # "Clinique Physio Saint-Albert" and St. Albert
     assert names(client.get("/api/search", params={"province": "Alberta", "q": "smith"})) == [
-        "Smith-Jones, Priya"]
+        "Smith-Jones, Priya"
+    ]
 
 
 def test_result_carries_authorization_status_and_evidence(client):
@@ -55,9 +64,16 @@ def test_result_carries_authorization_status_and_evidence(client):
     assert result["registration_number"] == "20001"
     assert result["regulator"]["id"] == "cpta" and result["regulator"]["jurisdiction"] == "CA-AB"
     assert result["needling"] == {
-        "tracking": "tracked", "authorized": True,
-        "authorizations": [{"wording": "Using needles in practice", "kind": "needling",
-                            "mechanism": "restricted_activity_authorization"}]}
+        "tracking": "tracked",
+        "authorized": True,
+        "authorizations": [
+            {
+                "wording": "Using needles in practice",
+                "kind": "needling",
+                "mechanism": "restricted_activity_authorization",
+            }
+        ],
+    }
     assert result["status"] == "Practising" and result["on_register"] is True
     assert result["evidence"][0]["url"].endswith("/Registrants")
     assert result["evidence"][0]["fetched_at"] == "2026-11-23T10:00:00Z"
@@ -68,43 +84,68 @@ def test_paging_with_cursor(client):
     first = client.get("/api/search", params={"q": "rob", "limit": 2}).json()
     assert [r["name"] for r in first["results"]] == ["Robert, Jean", "Roberts, Alice"]
     assert first["count"] == 3 and first["count_is_exact"] is True
-    second = client.get("/api/search", params={"q": "rob", "limit": 2,
-                                               "cursor": first["next_cursor"]}).json()
+    second = client.get(
+        "/api/search", params={"q": "rob", "limit": 2, "cursor": first["next_cursor"]}
+    ).json()
     assert [r["name"] for r in second["results"]] == ["Robinson, Maya"]
     assert second["next_cursor"] is None
 
 
-@pytest.mark.parametrize("q", ['"', '"rob', "rob*", "NOT", "a OR b", "st. john's", "NEAR(a b)",
-                               "col:umn", "^rob", "(", "-rob", "name: rob", "😀 rob", "'; drop"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        '"rob',
+        "rob*",
+        "NOT",
+        "a OR b",
+        "st. john's",
+        "NEAR(a b)",
+        "col:umn",
+        "^rob",
+        "(",
+        "-rob",
+        "name: rob",
+        "😀 rob",
+        "'; drop",
+    ],
+)
 def test_full_text_syntax_is_plain_input(client, q):
     response = client.get("/api/search", params={"q": q})
     assert response.status_code in (200, 400), response.text
-    assert "error" in response.json() if response.status_code == 400 else "results" in \
-        response.json()
+    assert (
+        "error" in response.json() if response.status_code == 400 else "results" in response.json()
+    )
 
 
 def test_special_inputs_find_what_they_say(client):
     assert names(client.get("/api/search", params={"q": "rob*"})) == [
-        "Robert, Jean", "Roberts, Alice", "Robinson, Maya"]
+        "Robert, Jean",
+        "Roberts, Alice",
+        "Robinson, Maya",
+    ]
     assert names(client.get("/api/search", params={"q": "NOT"})) == []
     assert names(client.get("/api/search", params={"q": '"roberts'})) == ["Roberts, Alice"]
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({}, "at least one of q, city, province or kind"),
-    ({"q": ""}, "at least one of q, city, province or kind"),
-    ({"q": "   "}, "at least one of q, city, province or kind"),
-    ({"q": '"*"'}, "no letters or digits"),
-    ({"q": "x" * 10240}, "too long"),
-    ({"q": " ".join(["a"] * 9)}, "too many words"),
-    ({"q": "rob", "limit": "0"}, "limit must be"),
-    ({"q": "rob", "limit": "abc"}, "limit must be"),
-    ({"q": "rob", "limit": "1000"}, "limit must be"),
-    ({"q": "rob", "cursor": "garbage!"}, "cursor is not valid"),
-    ({"q": "rob", "kind": "cupping"}, "unknown kind"),
-    ({"q": "rob", "province": "Atlantis"}, "unknown province"),
-    ({"q": "rob", "sort": "name"}, "unknown parameter"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "at least one of q, city, province or kind"),
+        ({"q": ""}, "at least one of q, city, province or kind"),
+        ({"q": "   "}, "at least one of q, city, province or kind"),
+        ({"q": '"*"'}, "no letters or digits"),
+        ({"q": "x" * 10240}, "too long"),
+        ({"q": " ".join(["a"] * 9)}, "too many words"),
+        ({"q": "rob", "limit": "0"}, "limit must be"),
+        ({"q": "rob", "limit": "abc"}, "limit must be"),
+        ({"q": "rob", "limit": "1000"}, "limit must be"),
+        ({"q": "rob", "cursor": "garbage!"}, "cursor is not valid"),
+        ({"q": "rob", "kind": "cupping"}, "unknown kind"),
+        ({"q": "rob", "province": "Atlantis"}, "unknown province"),
+        ({"q": "rob", "sort": "name"}, "unknown parameter"),
+    ],
+)
 def test_bad_input_is_a_clear_400(client, params, message):
     response = client.get("/api/search", params=params)
     assert response.status_code == 400
@@ -123,6 +164,7 @@ def test_registration_by_number(client):
 
 def test_sources_with_last_successful_import(client, db):
     from db.load import finish_run
+
     finish_run(db, 1, "success", "ok", requests=12, errors=[], counts={"records_seen": 8})
     body = client.get("/api/sources").json()["sources"]
     cpta = next(s for s in body if s["id"] == "cpta")
@@ -135,8 +177,12 @@ def test_sources_with_last_successful_import(client, db):
 
 def test_openapi_describes_every_endpoint(client):
     spec = client.get("/api/openapi.json").json()
-    assert set(spec["paths"]) == {"/api/search", "/api/registrations/{regulator}/"
-                                  "{registration_number}", "/api/sources", "/api/openapi.json"}
+    assert set(spec["paths"]) == {
+        "/api/search",
+        "/api/registrations/{regulator}/{registration_number}",
+        "/api/sources",
+        "/api/openapi.json",
+    }
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert params == {"q", "city", "province", "kind", "limit", "cursor"}
 
@@ -150,8 +196,9 @@ def test_unknown_paths_and_methods(client):
 def test_datasette_is_mounted_with_metadata(client):
     home = client.get("/data/")
     assert home.status_code == 200 and "Needling Registry" in home.text
-    table = client.get("/data/registry/directory.json", params={"_search": "cote",
-                                                                 "_shape": "array"})
+    table = client.get(
+        "/data/registry/directory.json", params={"_search": "cote", "_shape": "array"}
+    )
     assert table.status_code == 200
     assert [r["name"] for r in table.json()] == ["Côté, Anne-Marie"]
     facets = client.get("/data/registry/directory.json").json()["facet_results"]

@@ -19,25 +19,45 @@ def test_first_run_adds_everyone_with_their_parts(db):
     assert (counts.records_seen, counts.added, counts.changed, counts.removed) == (8, 8, 0, 0)
     assert db.table("registrations").count == 8
     assert db.table("authorizations").count == 6
-    assert rows(db, "select wording, kind, mechanism from authorizations where registration_id = ?",
-                ["cpta:r1"]) == [{"wording": "Using needles in practice", "kind": "needling",
-                                  "mechanism": "restricted_activity_authorization"}]
-    assert rows(db, "select organization, city, province, postal_code from practice_locations "
-                "where registration_id = 'cpta:r4'") == [
-        {"organization": "Clinique Physio Saint-Albert", "city": "Red Deer", "province": "AB",
-         "postal_code": "T2P 1A1"}]
+    assert rows(
+        db,
+        "select wording, kind, mechanism from authorizations where registration_id = ?",
+        ["cpta:r1"],
+    ) == [
+        {
+            "wording": "Using needles in practice",
+            "kind": "needling",
+            "mechanism": "restricted_activity_authorization",
+        }
+    ]
+    assert rows(
+        db,
+        "select organization, city, province, postal_code from practice_locations "
+        "where registration_id = 'cpta:r4'",
+    ) == [
+        {
+            "organization": "Clinique Physio Saint-Albert",
+            "city": "Red Deer",
+            "province": "AB",
+            "postal_code": "T2P 1A1",
+        }
+    ]
     assert rows(db, "select role, url, sha256 from evidence where registration_id = 'cpta:r1'") == [
-        {"role": "listing", "url": "https://example.test/client/PublicDirectory/Registrants",
-         "sha256": "ab" * 32}]
+        {
+            "role": "listing",
+            "url": "https://example.test/client/PublicDirectory/Registrants",
+            "sha256": "ab" * 32,
+        }
+    ]
 
 
 def test_rerun_counts_unchanged_and_changed(loaded):
-    changed = [with_changes(PEOPLE[0], status="Suspended", status_class="suspended"),
-               *PEOPLE[1:]]
+    changed = [with_changes(PEOPLE[0], status="Suspended", status_class="suspended"), *PEOPLE[1:]]
     _, counts = load(loaded, changed)
     assert (counts.added, counts.changed, counts.unchanged, counts.removed) == (0, 1, 7, 0)
-    doc = json.loads(loaded.execute(
-        "select doc from directory where registration_id = 'cpta:r1'").fetchone()[0])
+    doc = json.loads(
+        loaded.execute("select doc from directory where registration_id = 'cpta:r1'").fetchone()[0]
+    )
     assert doc["status"] == "Suspended" and doc["needling"]["authorized"] is False
     assert doc["needling"]["authorizations"][0]["wording"] == "Using needles in practice"
 
@@ -47,15 +67,17 @@ def test_leaver_is_kept_as_no_longer_on_register(loaded):
     assert counts.removed == 1
     row = rows(loaded, "select removed_at, last_run_id from registrations where id = 'cpta:r8'")[0]
     assert row["removed_at"] is not None and row["last_run_id"] != run_id
-    doc = json.loads(loaded.execute(
-        "select doc from directory where registration_id = 'cpta:r8'").fetchone()[0])
+    doc = json.loads(
+        loaded.execute("select doc from directory where registration_id = 'cpta:r8'").fetchone()[0]
+    )
     assert doc["on_register"] is False
     assert doc["no_longer_on_register_since"] == row["removed_at"]
     # Coming back clears the mark.
     _, counts = load(loaded, PEOPLE)
     assert (counts.changed, counts.removed) == (1, 0)
     assert rows(loaded, "select removed_at from registrations where id = 'cpta:r8'") == [
-        {"removed_at": None}]
+        {"removed_at": None}
+    ]
 
 
 def test_empty_and_shrunken_runs_are_refused(loaded):
@@ -82,14 +104,28 @@ def test_failed_apply_changes_nothing(loaded):
 
 def test_directory_is_alphabetical_with_folded_accents(loaded):
     names = [r["name"] for r in rows(loaded, "select name from directory order by id")]
-    assert names == ["Côté, Anne-Marie", "Lévesque, Hélène", "Nguyễn, Thi", "O'Brien, Liam",
-                     "Robert, Jean", "Roberts, Alice", "Robinson, Maya", "Smith-Jones, Priya"]
+    assert names == [
+        "Côté, Anne-Marie",
+        "Lévesque, Hélène",
+        "Nguyễn, Thi",
+        "O'Brien, Liam",
+        "Robert, Jean",
+        "Roberts, Alice",
+        "Robinson, Maya",
+        "Smith-Jones, Priya",
+    ]
 
 
 def fts(db, expression):
-    return [r["name"] for r in rows(
-        db, "select d.name from directory_fts f join directory d on d.id = f.rowid "
-        "where directory_fts match ? order by f.rowid", [expression])]
+    return [
+        r["name"]
+        for r in rows(
+            db,
+            "select d.name from directory_fts f join directory d on d.id = f.rowid "
+            "where directory_fts match ? order by f.rowid",
+            [expression],
+        )
+    ]
 
 
 def test_full_text_folds_accents_and_does_not_stem(loaded):
@@ -103,8 +139,13 @@ def test_full_text_folds_accents_and_does_not_stem(loaded):
 
 def test_authorized_now_excludes_suspended_and_unauthorized(loaded):
     authorized = {r["name"] for r in rows(loaded, "select name from directory where authorized")}
-    assert authorized == {"Roberts, Alice", "Robinson, Maya", "Côté, Anne-Marie",
-                          "Smith-Jones, Priya", "Nguyễn, Thi"}
+    assert authorized == {
+        "Roberts, Alice",
+        "Robinson, Maya",
+        "Côté, Anne-Marie",
+        "Smith-Jones, Priya",
+        "Nguyễn, Thi",
+    }
 
 
 def test_record_of_another_regulator_is_refused(db):

@@ -1,0 +1,691 @@
+"""An Alinity public directory on 127.0.0.1, serving the shapes of docs/platforms/alinity.md.
+
+It answers what the adapter asks of a live tenant (shell page, search, detail page, MoreInfo,
+robots.txt) with the platform's quirks: a byte-order mark and `\\u003C` escapes in JSON, the
+malformed `</br>` tag in addresses, "hidden" visibility flags, a 25-row cap without paging, a
+session cookie the search needs, and 403s for bursts. Tests script faults on top (`fail_next`,
+`reset_next`).
+
+The page builders are plain functions of a `Person`, so a parser test can use their bytes without a
+server. Run one by hand with `python -m emulators.alinity --port 8765 --count 400`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+import unicodedata
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from emulators.people import Location, Person, alberta_physiotherapists
+
+BOM = b"\xef\xbb\xbf"
+SESSION_COOKIE = "ASP.NET_SessionId"
+CONDITIONS_UL = '<ul style="margin-left:12px;margin-bottom:0;">'
+NOT_ENTERED = "[not entered]"
+
+# The search fields of the tenant, as its shell page describes them.
+SEARCH_FIELDS = [
+    {"ID": field_id, "Label": label, "Type": "Text", "Value": "", "ValueLabel": NOT_ENTERED}
+    for field_id, label in (
+        ("TextOptionA", "First Name"),
+        ("TextOptionB", "Last Name"),
+        ("TextOptionC", "Registration #"),
+    )
+]
+
+
+@dataclass(frozen=True)
+class RequestLog:
+    """One request as it arrived. Header names are lower-cased; `time` is `time.monotonic()`."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    time: float
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Fault:
+    prefix: str  # lower-cased path prefix
+    remaining: int
+    reply: _Reply | None  # None: reset the connection
+
+
+# ---------------------------------------------------------------------------------------------
+# Shapes (pure functions)
+
+
+def alinity_json(obj: object, *, indent: int | None = None, compact: bool = False) -> str:
+    """JSON as Alinity writes it: UTF-8, with `<`, `>`, `&` as `\\u003C`, `\\u003E`, `\\u0026`."""
+    separators = (",", ":") if compact else None
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, separators=separators)
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def format_address(location: Location) -> str:
+    """A location in the register's address format, the malformed `</br>` after street lines."""
+    out = ""
+    if location.organization:
+        out += _esc(location.organization) + "<br/>"
+    out += "".join(_esc(line) + "</br>" for line in location.street_lines)
+    out += f"<br/>{_esc(location.city)}, {_esc(location.province)}, Canada {location.postal_code}"
+    contact = []
+    if location.phone:
+        contact.append(f"<b>Phone:</b> {location.phone}")
+    if location.fax:
+        contact.append(f"<b>Fax:</b> {location.fax}")
+    if contact:
+        out += "<br/><br/>" + "<br/>".join(contact)
+    return out
+
+
+def _html_list(items: Iterable[str], opening: str = "<ul>") -> str:
+    items = list(items)
+    if not items:
+        return ""
+    return opening + "".join(f"<li>{_esc(item)}</li>" for item in items) + "</ul>"
+
+
+def listed_label(person: Person) -> str:
+    """The `rl` label: "Family, Given (RegNo)"."""
+    return f"{person.family_name}, {person.given_names} ({person.registration_number})"
+
+
+def search_record(person: Person) -> dict:
+    """One record of a search reply, with the visibility flags the register sets."""
+    digits = person.rg.replace("-", "")
+    return {
+        "rg": person.rg,
+        "rl": listed_label(person),
+        "prl": f"{person.category}<br/>Physiotherapist",
+        "irc": False,
+        # Meaning unknown on the live platform; derived from rg so it is stable.
+        "sid": 1_030_000 + int(digits[:6], 16) % 10_000,
+        "c": _html_list(person.conditions, CONDITIONS_UL) or "[]",
+        "atlr": "hidden" if int(digits[-1], 16) % 3 == 0 else "",
+        "cv": "hidden" if not person.conditions or person.conditions_hidden else "",
+        "pdcv": "hidden" if person.practice_details_hidden else "",
+        "oa": format_address(person.locations[0])
+        if person.address_published and person.locations
+        else "",
+    }
+
+
+def _collation_key(text: str) -> tuple[str, str]:
+    """Sort like SQL Server's CI_AS: accents and case second to the base letters."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    base = "".join(
+        ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.combining(ch)
+    )
+    return base, folded
+
+
+def _starts_with(value: str, prefix: str) -> bool:
+    """Case-insensitive, accent-sensitive prefix match ("cote" is not "Côté")."""
+    fold = unicodedata.normalize("NFC", value).casefold()
+    return fold.startswith(unicodedata.normalize("NFC", prefix).casefold())
+
+
+def search(
+    people: Iterable[Person],
+    *,
+    given: str = "",
+    family: str = "",
+    number: str = "",
+    cap: int | None = 25,
+) -> list[Person]:
+    """The people a search returns: prefix matches on names, exact number, sorted, capped."""
+    found = [
+        p
+        for p in people
+        if _starts_with(p.family_name, family)
+        and _starts_with(p.given_names, given)
+        and (not number.strip() or p.registration_number.casefold() == number.strip().casefold())
+    ]
+    found.sort(key=lambda p: (_collation_key(p.family_name), _collation_key(p.given_names), p.rg))
+    return found if cap is None else found[:cap]
+
+
+def render_search(people: Iterable[Person], *, enable_captcha: bool = False) -> bytes:
+    """The body of a search reply: BOM, then the JSON the platform sends."""
+    reply = {
+        "EnableCaptcha": enable_captcha,
+        "SearchCriteria": [],
+        "Records": [search_record(p) for p in people],
+    }
+    return BOM + alinity_json(reply, indent=2).encode("utf-8")
+
+
+def render_shell(query_sid: int) -> bytes:
+    """The public directory's shell page: the query id and the tenant's search fields."""
+    fields = alinity_json({"QuerySID": query_sid, "Parameter": SEARCH_FIELDS}, compact=True)
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<title>Public Directory</title>
+<script type="text/javascript">var directoryConfig = {{"culture":"en-CA","pageSize":25}};</script>
+</head>
+<body>
+<h1>Public Directory</h1>
+<p class="notice">Emulated register: every person listed here is synthetic.</p>
+<form id="publicDirectorySearch" method="post" action="/client/PublicDirectory/Registrants">
+<input type="hidden" id="querySID" value="{query_sid}" />
+<div id="searchParameters"></div>
+<button type="submit" id="searchButton">Search</button>
+</form>
+<div id="results"></div>
+<script type="text/javascript">
+  var queryDefinition = {fields};
+</script>
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
+_DETAIL_TEMPLATE = """<script id="detailtemplate" type="text/x-template">
+  <div class="registrant-detail">
+    <h2>[[fun]]</h2>
+    <table class="detail">
+      <tr><th>Registration #</th><td>[[rn]]</td></tr>
+      <tr><th>Register</th><td>[[pr]]</td></tr>
+      <tr><th>Authorizations</th><td>[[sp]]</td></tr>
+      <tr><th>Initial registration</th><td>[[ir]]</td></tr>
+    </table>
+    <h3>Employment</h3>
+    [[e]]
+  </div>
+</script>"""
+
+
+def _employment(person: Person) -> str:
+    if not person.address_published:
+        return ""
+    shown = person.locations if not person.practice_details_hidden else person.locations[:1]
+    rows = "".join(
+        f"<tr><td>{_esc(loc.organization or '')}</td><td>{_esc(loc.city)}</td></tr>"
+        for loc in shown
+    )
+    return (
+        '<table class="employment"><thead><tr><th>Employer</th><th>City</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def detail_record(person: Person) -> dict:
+    """The JSON literal of a detail page."""
+    return {
+        "rg": person.rg,
+        "rn": person.registration_number,
+        "fun": f"{person.given_names} {person.family_name}",
+        "pr": f"{person.category}<br/>{person.standing}",
+        "sp": _html_list(person.authorizations),
+        "ir": person.initial_registration,
+        "e": _employment(person),
+    }
+
+
+def render_detail(person: Person) -> bytes:
+    """A registrant's detail page: the template, then the JSON literal that fills it."""
+    literal = alinity_json(detail_record(person), compact=True)
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<title>Registrant Details</title>
+<script type="text/javascript">
+  var directoryConfig = {{"culture":"en-CA","showEmployment":true}};
+</script>
+</head>
+<body>
+<div id="registrantDetail"></div>
+{_DETAIL_TEMPLATE}
+<script type="text/javascript">
+  var registrant = {literal};
+</script>
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
+def render_moreinfo(person: Person) -> bytes:
+    """The practice-details fragment: one `pd-location` block per location."""
+    blocks = "".join(
+        f'  <div class="pd-location">{format_address(loc)}</div>\n' for loc in person.locations
+    )
+    return f'<div class="pd-moreinfo">\n{blocks}</div>\n'.encode()
+
+
+def _error_page(status: int, title: str, text: str) -> _Reply:
+    body = (
+        f"<!DOCTYPE html>\n<html><head><title>{title}</title></head>"
+        f"<body><h1>{title}</h1><p>{text}</p></body></html>\n"
+    )
+    return _Reply(status, body.encode("utf-8"))
+
+
+def _forbidden() -> _Reply:
+    return _error_page(403, "403 - Forbidden: Access is denied.", "You do not have permission.")
+
+
+def _not_found() -> _Reply:
+    return _error_page(404, "404 - File or directory not found.", "The resource was not found.")
+
+
+# ---------------------------------------------------------------------------------------------
+# The server
+
+
+_DETAIL = re.compile(r"/client/publicdirectory/registrant/([0-9a-f-]{36})")
+_MOREINFO = re.compile(r"/client/publicdirectory/moreinfo/([0-9a-f-]{36})")
+
+
+class AlinityEmulator:
+    """One Alinity tenant on 127.0.0.1 serving `people`; see the module docstring."""
+
+    def __init__(
+        self,
+        people: list[Person],
+        *,
+        cap: int = 25,
+        query_sid: int = 1002,
+        burst_limit: int | None = None,
+        burst_window: float = 1.0,
+        burst_penalty: float = 2.0,
+        robots_txt: str | None = "User-agent: *\nAllow: /\n",
+        require_session: bool = True,
+        enable_captcha: bool = False,
+        port: int = 0,
+    ) -> None:
+        self.cap = cap
+        self.query_sid = query_sid
+        self.burst_limit = burst_limit
+        self.burst_window = burst_window
+        self.burst_penalty = burst_penalty
+        self.robots_txt = robots_txt
+        self.require_session = require_session
+        self.enable_captcha = enable_captcha
+        self.port = port
+        self.base_url = ""
+        self.requests: list[RequestLog] = []
+        self.statuses: list[int | None] = []  # status of each answer, None for a reset
+        self.errors: list[BaseException] = []  # exceptions raised while answering (served as 500)
+        self._lock = threading.Lock()
+        self._people: list[Person] = []
+        self._by_rg: dict[str, Person] = {}
+        self._sessions: set[str] = set()
+        self._faults: list[_Fault] = []
+        self._arrivals: deque[float] = deque()
+        self._blocked_until = 0.0
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.set_people(people)
+
+    # -- control ------------------------------------------------------------------------------
+
+    def start(self) -> str:
+        """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
+        if self._server is not None:
+            return self.base_url
+        self._server = _Server(("127.0.0.1", self.port), _Handler, self)
+        host, port = self._server.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"alinity-emulator-{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving and close every open connection."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> AlinityEmulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def people(self) -> list[Person]:
+        with self._lock:
+            return list(self._people)
+
+    def set_people(self, people: Iterable[Person]) -> None:
+        """Replace the register's content; later requests see the new people."""
+        people = list(people)
+        by_rg = {p.rg.lower(): p for p in people}
+        with self._lock:
+            self._people = people
+            self._by_rg = by_rg
+
+    def fail_next(
+        self,
+        path_prefix: str,
+        status: int,
+        *,
+        headers: dict[str, str] | None = None,
+        body: bytes = b"",
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
+        headers = dict(headers or {})
+        content_type = "text/html; charset=utf-8"
+        for name in [n for n in headers if n.lower() == "content-type"]:
+            content_type = headers.pop(name)
+        reply = _Reply(status, body, content_type, headers)
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, reply))
+
+    def reset_next(self, path_prefix: str, count: int = 1) -> None:
+        """Reset the connection of the next `count` matching requests without answering."""
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, None))
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def _answer(self, request: RequestLog) -> _Reply | None:
+        reply = self._reply(request)
+        with self._lock:
+            self.statuses.append(reply.status if reply else None)
+        return reply
+
+    def _reply(self, request: RequestLog) -> _Reply | None:
+        with self._lock:
+            self.requests.append(request)
+            throttled = self._throttled(request.time)
+            fault = self._take_fault(request.path)
+        if fault is not None:
+            return fault.reply
+        if throttled:
+            return _forbidden()
+        try:
+            return self._route(request)
+        except Exception as exc:  # a bug here must show as a 500, not a hung client
+            with self._lock:
+                self.errors.append(exc)
+            return _error_page(500, "500 - Internal server error.", "Emulator error.")
+
+    def _throttled(self, now: float) -> bool:
+        if self.burst_limit is None:
+            return False
+        if now < self._blocked_until:
+            return True
+        arrivals = self._arrivals
+        arrivals.append(now)
+        while arrivals and arrivals[0] <= now - self.burst_window:
+            arrivals.popleft()
+        if len(arrivals) > self.burst_limit:
+            self._blocked_until = now + self.burst_penalty
+            arrivals.clear()
+            return True
+        return False
+
+    def _take_fault(self, path: str) -> _Fault | None:
+        lowered = unquote(path).lower()
+        for fault in self._faults:
+            if lowered.startswith(fault.prefix):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _route(self, request: RequestLog) -> _Reply:
+        path = unquote(request.path).lower()
+        if path != "/":
+            path = path.rstrip("/")
+        method = "GET" if request.method == "HEAD" else request.method
+        if method == "GET":
+            if path == "/robots.txt" and self.robots_txt is not None:
+                return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
+            if path == "/client/publicdirectory":
+                return self._shell(request)
+            if match := _DETAIL.fullmatch(path):
+                person = self._person(match.group(1))
+                return _Reply(200, render_detail(person)) if person else _not_found()
+        elif method == "POST":
+            if path == "/client/publicdirectory/registrants":
+                return self._search(request)
+            if match := _MOREINFO.fullmatch(path):
+                return self._moreinfo(request, match.group(1))
+        return _not_found()
+
+    def _person(self, rg: str) -> Person | None:
+        with self._lock:
+            return self._by_rg.get(rg.lower())
+
+    def _session_of(self, request: RequestLog) -> str | None:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(request.headers.get("cookie", ""))
+        except CookieError:
+            return None
+        morsel = cookie.get(SESSION_COOKIE)
+        return morsel.value if morsel else None
+
+    def _shell(self, request: RequestLog) -> _Reply:
+        reply = _Reply(200, render_shell(self.query_sid))
+        with self._lock:
+            known = self._session_of(request) in self._sessions
+            if not known:
+                session = secrets.token_hex(12)
+                self._sessions.add(session)
+                reply.headers["Set-Cookie"] = f"{SESSION_COOKIE}={session}; path=/; HttpOnly"
+        return reply
+
+    def _search(self, request: RequestLog) -> _Reply:
+        if self.require_session:
+            with self._lock:
+                if self._session_of(request) not in self._sessions:
+                    return _forbidden()
+        form: dict[str, list[str]] = {}
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            form = parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+        if form.get("querySID", [""])[0].strip() != str(self.query_sid):
+            return _error_page(400, "Bad Request", "The query is not valid.")
+        try:
+            parameters = json.loads(form.get("queryParameters", [""])[0])
+            values = {
+                str(item["ID"]): "" if item.get("Value") is None else str(item["Value"])
+                for item in parameters["Parameter"]
+            }
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return _error_page(500, "Runtime Error", "An application error occurred.")
+        with self._lock:
+            people = self._people
+        found = search(
+            people,
+            given=values.get("TextOptionA", ""),
+            family=values.get("TextOptionB", ""),
+            number=values.get("TextOptionC", ""),
+            cap=self.cap,
+        )
+        body = render_search(found, enable_captcha=self.enable_captcha)
+        return _Reply(200, body, "application/json; charset=utf-8")
+
+    def _moreinfo(self, request: RequestLog, rg: str) -> _Reply:
+        if request.headers.get("x-requested-with", "").lower() != "xmlhttprequest":
+            return _error_page(400, "Bad Request", "This request is only made by the page.")
+        person = self._person(rg)
+        if person is None:
+            return _not_found()
+        if person.practice_details_hidden:
+            return _forbidden()
+        return _Reply(200, render_moreinfo(person))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type, emulator: AlinityEmulator):
+        self.emulator = emulator
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def track(self, connection: socket.socket, alive: bool) -> None:
+        with self._connections_lock:
+            if alive:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that went away is not news; bugs in answering are kept in `errors`
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+    timeout = 30
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without this, Nagle and delayed ACKs add 40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _handle(self) -> None:
+        body = self._read_body()
+        parts = urlsplit(self.path)
+        request = RequestLog(
+            method=self.command,
+            path=parts.path,
+            query=parts.query,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            time=time.monotonic(),
+        )
+        reply = self.server.emulator._answer(request)
+        if reply is None:
+            # An abortive close: the client sees a reset, not an answer.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Cache-Control", "private")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulators.alinity",
+        description="Serve a synthetic Alinity public directory on 127.0.0.1 until Ctrl-C.",
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port (0 for any free one)")
+    parser.add_argument("--count", type=int, default=400, help="number of synthetic people")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the population")
+    parser.add_argument("--cap", type=int, default=25, help="records a search returns at most")
+    parser.add_argument("--burst-limit", type=int, default=None, help="requests a window allows")
+    parser.add_argument("--burst-window", type=float, default=1.0, help="seconds")
+    parser.add_argument("--burst-penalty", type=float, default=2.0, help="seconds of 403s")
+    parser.add_argument(
+        "--no-session", action="store_true", help="let searches through without a session cookie"
+    )
+    args = parser.parse_args(argv)
+    emulator = AlinityEmulator(
+        alberta_physiotherapists(args.count, args.seed),
+        cap=args.cap,
+        burst_limit=args.burst_limit,
+        burst_window=args.burst_window,
+        burst_penalty=args.burst_penalty,
+        require_session=not args.no_session,
+        port=args.port,
+    )
+    with emulator:
+        print(emulator.base_url, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,366 @@
+"""The one HTTP layer every register adapter uses: polite, robots-aware, retrying, evidenced.
+
+Politeness lives here so no adapter can forget it: an identifying User-Agent, robots.txt obeyed
+(RFC 9309), a minimum gap between requests to one host, and patient back-off when a server says
+it is busy. Every successful response comes back as a `Fetched` that can vouch for itself.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.utils
+import hashlib
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+
+import httpx
+import tenacity
+from protego import Protego
+
+from scrapers.records import Evidence
+
+log = logging.getLogger("scrapers.http")
+
+RETRYABLE_STATUSES = frozenset({403, 429}) | frozenset(range(500, 600))
+UTF8_BOM = codecs.BOM_UTF8
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """How politely to talk to a register; one per source, usually from its config."""
+
+    user_agent: str  # must identify us with a contact URL
+    spacing_seconds: float = 3.0  # minimum gap between request starts to the same host
+    timeout_seconds: float = 30.0
+    max_retries: int = 4  # retries after the first attempt, for 403/429/5xx/transport errors
+    backoff_seconds: float = 60.0  # first back-off without Retry-After; doubles each retry
+    max_backoff_seconds: float = 600.0  # cap for any single wait, Retry-After included
+    respect_robots: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.user_agent.strip():
+            raise ValueError("HttpPolicy.user_agent is required (name us and give a contact URL)")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One successful response with what is needed to cite it as evidence later."""
+
+    url: str  # final URL, after redirects: where these bytes came from
+    method: str
+    status: int
+    headers: httpx.Headers
+    content: bytes
+    fetched_at: str  # ISO 8601 UTC, seconds precision, e.g. "2026-11-23T18:40:02Z"
+    sha256: str  # hex digest of `content`
+    request: str  # "" for GET, the urlencoded form body for POST
+
+    def text(self) -> str:
+        """The body as text: a UTF-8 BOM wins, else the header charset, else UTF-8."""
+        if self.content.startswith(UTF8_BOM):
+            return self.content[len(UTF8_BOM) :].decode("utf-8", errors="replace")
+        text = self.content.decode(_charset(self.headers), errors="replace")
+        return text.removeprefix("\ufeff")
+
+    def evidence(self) -> Evidence:
+        return Evidence(
+            url=self.url,
+            fetched_at=self.fetched_at,
+            sha256=self.sha256,
+            method=self.method,
+            request=self.request,
+        )
+
+
+class FetchError(Exception):
+    """A request that did not produce a usable response; str() is a one-line operator message."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class NotFound(FetchError):
+    """404/410: the resource is gone; never retried."""
+
+
+class Blocked(FetchError):
+    """Still 403/429 after all retries: the server is refusing or rate-limiting us."""
+
+
+class ServerError(FetchError):
+    """Still 5xx after all retries."""
+
+
+class TransportFailure(FetchError):
+    """Timeouts, refused/reset connections or truncated bodies, after all retries."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids the URL for us, or robots.txt was unreachable (RFC 9309 2.3.1.4)."""
+
+
+class UnexpectedStatus(FetchError):
+    """Any other non-2xx status (400, 401, 405, ...); not retried."""
+
+
+@dataclass
+class _Host:
+    """What we know about one scheme+host+port: its robots rules and when we last started."""
+
+    robots_checked: bool = False
+    robots: Protego | None = None  # None: everything allowed
+    robots_unreachable: bool = False  # robots.txt answered 5xx or not at all: disallow all
+    spacing: float = 0.0
+    last_start: float | None = None
+
+
+class PoliteClient:
+    """A session-keeping HTTP client that spaces, retries and checks robots.txt for its callers."""
+
+    def __init__(
+        self,
+        policy: HttpPolicy,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.policy = policy
+        self._sleep = sleep
+        self._clock = clock
+        self._hosts: dict[tuple[str, str, int | None], _Host] = {}
+        self.requests_made = 0
+        self.retries = 0
+        self.waits: list[float] = []
+        self._client = httpx.Client(
+            headers={"User-Agent": policy.user_agent},
+            timeout=policy.timeout_seconds,
+            follow_redirects=True,
+            transport=transport,
+            event_hooks={"request": [self._count_request]},
+        )
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def get(self, url: str, *, headers: dict | None = None) -> Fetched:
+        """GET a URL politely; raises a FetchError subclass unless the final answer is 2xx."""
+        return self._fetch("GET", url, data=None, headers=headers)
+
+    def post(self, url: str, *, data: dict | None = None, headers: dict | None = None) -> Fetched:
+        """POST a form politely; the urlencoded body is kept in `Fetched.request` as evidence."""
+        return self._fetch("POST", url, data=data or {}, headers=headers)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> PoliteClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _count_request(self, request: httpx.Request) -> None:
+        self.requests_made += 1  # an httpx event hook: sees redirects and retries too
+
+    def _fetch(self, method: str, url: str, *, data: dict | None, headers: dict | None) -> Fetched:
+        try:
+            parsed = httpx.URL(url)
+            host = self._host(parsed)
+            body = b"" if data is None else self._build(method, url, data, headers).content
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"FetchError: invalid URL {url!r} ({exc})", url=url) from exc
+        if self.policy.respect_robots:
+            self._check_robots(parsed, host)
+        result, attempts = self._send_with_retries(method, url, data, headers, host)
+        if isinstance(result, Exception):
+            raise TransportFailure(
+                f"TransportFailure: {url} failed after {_plural(attempts)}"
+                f"{self._last_wait(attempts)} ({_describe(result)})",
+                url=url,
+            ) from result
+        if result.is_success:
+            return self._fetched(method, result, body.decode("ascii"))
+        status = result.status_code
+        kind = _error_kind(status)
+        message = f"{kind.__name__}: {url} answered {status} after {_plural(attempts)}"
+        raise kind(message + self._last_wait(attempts), url=url, status=status)
+
+    def _host(self, url: httpx.URL) -> _Host:
+        if url.scheme not in ("http", "https") or not url.host:
+            raise httpx.InvalidURL("expected an absolute http(s) URL")
+        key = (url.scheme, url.host, url.port)
+        if key not in self._hosts:
+            self._hosts[key] = _Host(spacing=self.policy.spacing_seconds)
+        return self._hosts[key]
+
+    def _check_robots(self, url: httpx.URL, host: _Host) -> None:
+        """Fetch robots.txt once per host, then refuse URLs it disallows for our user agent."""
+        robots_url = str(url.copy_with(path="/robots.txt", query=None, fragment=None))
+        if not host.robots_checked:
+            self._load_robots(robots_url, host)
+            host.robots_checked = True
+        if host.robots_unreachable:
+            raise RobotsDisallowed(
+                f"RobotsDisallowed: {url} not fetched because {robots_url} was unreachable "
+                "(RFC 9309: assume everything is disallowed)",
+                url=str(url),
+            )
+        if host.robots is not None and not host.robots.can_fetch(str(url), self.policy.user_agent):
+            raise RobotsDisallowed(
+                f"RobotsDisallowed: {url} is disallowed for our user agent by {robots_url}",
+                url=str(url),
+            )
+
+    def _load_robots(self, robots_url: str, host: _Host) -> None:
+        """2xx: parse and obey; 4xx: everything allowed; 5xx or no answer: everything disallowed."""
+        try:
+            response, _ = self._send_with_retries("GET", robots_url, None, None, host)
+        except FetchError:
+            response = None  # e.g. a redirect loop: treat as unreachable, the cautious reading
+        if isinstance(response, httpx.Response) and response.is_success:
+            host.robots = Protego.parse(response.content.decode("utf-8", errors="replace"))
+            delay = host.robots.crawl_delay(self.policy.user_agent)
+            if delay is not None:
+                host.spacing = max(host.spacing, float(delay))
+        elif isinstance(response, httpx.Response) and 400 <= response.status_code < 500:
+            host.robots = None  # "unavailable": RFC 9309 lets us crawl everything
+        else:
+            host.robots_unreachable = True
+            log.warning("robots.txt unreachable at %s: disallowing the whole host", robots_url)
+
+    def _build(
+        self, method: str, url: str, data: dict | None, headers: dict | None
+    ) -> httpx.Request:
+        return self._client.build_request(method, url, data=data, headers=headers)
+
+    def _send_with_retries(
+        self, method: str, url: str, data: dict | None, headers: dict | None, host: _Host
+    ) -> tuple[httpx.Response | httpx.TransportError, int]:
+        """Send with spacing and tenacity retries; return the last response or transport error."""
+        attempts = 0
+
+        def attempt() -> httpx.Response:
+            nonlocal attempts
+            attempts += 1
+            self._space(host)
+            # built per attempt so cookies set by an earlier answer are sent on the retry
+            return self._client.send(self._build(method, url, data, headers))
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(httpx.TransportError)
+            | tenacity.retry_if_result(lambda r: r.status_code in RETRYABLE_STATUSES),
+            stop=tenacity.stop_after_attempt(self.policy.max_retries + 1),
+            wait=self._wait,
+            sleep=self._sleep,
+            before_sleep=lambda state: self._record_wait(state, url),
+            retry_error_callback=lambda state: _last_outcome(state),
+        )
+        try:
+            return retrying(attempt), attempts
+        except httpx.HTTPError as exc:  # not retryable, e.g. too many redirects: wrap it
+            raise FetchError(f"FetchError: {url} failed ({_describe(exc)})", url=url) from exc
+
+    def _space(self, host: _Host) -> None:
+        """Sleep until the host's spacing has passed since the previous request started."""
+        if host.spacing > 0 and host.last_start is not None:
+            remaining = host.spacing - (self._clock() - host.last_start)
+            if remaining > 0:
+                self._sleep(remaining)
+        host.last_start = self._clock()
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        """Retry-After when the server gave one, else exponential back-off; always capped."""
+        last = _last_outcome(state)
+        if isinstance(last, httpx.Response):
+            retry_after = _retry_after_seconds(last.headers.get("Retry-After"))
+            if retry_after is not None:
+                return min(max(retry_after, 0.0), self.policy.max_backoff_seconds)
+        backoff = self.policy.backoff_seconds * 2 ** (state.attempt_number - 1)
+        return min(backoff, self.policy.max_backoff_seconds)
+
+    def _record_wait(self, state: tenacity.RetryCallState, url: str) -> None:
+        wait = float(state.upcoming_sleep)
+        self.waits.append(wait)
+        self.retries += 1
+        last = _last_outcome(state)
+        why = f"status {last.status_code}" if isinstance(last, httpx.Response) else _describe(last)
+        log.warning("backing off %gs before retrying %s (%s)", wait, url, why)
+
+    def _last_wait(self, attempts: int) -> str:
+        return f" (last wait {self.waits[-1]:g}s)" if attempts > 1 else ""
+
+    def _fetched(self, method: str, response: httpx.Response, request: str) -> Fetched:
+        received = datetime.now(UTC)
+        return Fetched(
+            url=str(response.url),
+            method=method,
+            status=response.status_code,
+            headers=response.headers,
+            content=response.content,
+            fetched_at=received.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            sha256=hashlib.sha256(response.content).hexdigest(),
+            request=request,
+        )
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Parse Retry-After as delta-seconds or an HTTP-date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return seconds if math.isfinite(seconds) else None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - datetime.now(UTC)).total_seconds()
+
+
+def _charset(headers: httpx.Headers) -> str:
+    message = Message()
+    message["content-type"] = headers.get("content-type", "")
+    charset = message.get_content_charset() or "utf-8"
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return "utf-8"
+
+
+def _last_outcome(state: tenacity.RetryCallState) -> httpx.Response | BaseException:
+    outcome = state.outcome
+    assert outcome is not None
+    return outcome.exception() if outcome.failed else outcome.result()
+
+
+def _error_kind(status: int) -> type[FetchError]:
+    if status in (404, 410):
+        return NotFound
+    if status in (403, 429):
+        return Blocked
+    if 500 <= status < 600:
+        return ServerError
+    return UnexpectedStatus
+
+
+def _plural(attempts: int) -> str:
+    return "1 attempt" if attempts == 1 else f"{attempts} attempts"
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

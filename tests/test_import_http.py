@@ -1,0 +1,174 @@
+"""The importer against an emulated Alinity register over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from emulators.alinity import AlinityEmulator
+from emulators.people import alberta_physiotherapists
+from registry.importer import run_source
+
+NEEDLES = "Using needles in practice"
+
+
+def sample_source(settings, base: str, **changes):
+    return replace(
+        settings.sources["cpta"],
+        **{
+            "base_url": base,
+            "spacing_seconds": 0.0,
+            "backoff_seconds": 0.2,
+            "sample": True,
+            **changes,
+        },
+    )
+
+
+def snapshot(db) -> dict:
+    """Every row of every data table: what "nothing changed" is checked against."""
+    tables = ["registrations", "authorizations", "practice_locations", "evidence", "directory"]
+    return {t: [dict(r) for r in db.query(f"select * from {t} order by 1, 2")] for t in tables}
+
+
+@pytest.fixture(scope="module")
+def people():
+    return alberta_physiotherapists(160, seed=7)
+
+
+def test_full_import_finds_everyone_below_the_cap(db, settings, people):
+    with AlinityEmulator(people) as register:
+        source = sample_source(settings, register.base_url)
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "success", report.message
+    assert report.counts.records_seen == len(people) == report.counts.added
+    stored = {r["registrant_id"]: r for r in db.query("select * from registrations")}
+    assert set(stored) == {p.rg for p in people}
+    searches = [r for r in register.requests if r.path.lower().endswith("/registrants")]
+    assert len(searches) > 52, "the 25-row cap forced drilling below the first letter"
+    # Every search reply was under the cap except those that were drilled further.
+    for p in people:
+        row = stored[p.rg]
+        assert row["registration_number"] == p.registration_number
+        assert row["family_name"] == p.family_name and row["given_names"] == p.given_names
+        held = [
+            a["wording"]
+            for a in db.query(
+                "select wording from authorizations where registration_id = ?", [f"cpta:{p.rg}"]
+            )
+        ]
+        assert held == [a for a in p.authorizations if a == NEEDLES]
+        conditions = json.loads(row["conditions"])
+        assert conditions == ([] if p.conditions_hidden else p.conditions)
+    assert report.requests == len(register.requests)
+
+
+def test_hidden_practice_details_are_never_requested(db, settings, people):
+    with AlinityEmulator(people) as register:
+        source = sample_source(settings, register.base_url)
+        assert run_source(db, settings.with_source(source), source).outcome == "success"
+    asked = {r.path.rsplit("/", 1)[-1] for r in register.requests if "/moreinfo/" in r.path.lower()}
+    hidden = {p.rg for p in people if p.practice_details_hidden}
+    assert asked and not asked & hidden
+    assert asked == {p.rg for p in people if not p.practice_details_hidden}
+    for p in people:
+        cities = [
+            r["city"]
+            for r in db.query(
+                "select city from practice_locations where registration_id = ? order by position",
+                [f"cpta:{p.rg}"],
+            )
+        ]
+        if p.practice_details_hidden:
+            assert cities == ([p.locations[0].city] if p.address_published else [])
+        else:
+            assert cities == [loc.city for loc in p.locations]
+
+
+def test_identifies_itself_and_starts_with_robots_and_shell(db, settings, people):
+    with AlinityEmulator(people[:30]) as register:
+        source = sample_source(settings, register.base_url)
+        run_source(db, settings.with_source(source), source)
+    first = [r.path.lower() for r in register.requests[:2]]
+    assert first == ["/robots.txt", "/client/publicdirectory"]
+    agents = {r.headers.get("user-agent") for r in register.requests}
+    assert agents == {settings.user_agent} and "+http" in settings.user_agent
+
+
+def test_backs_off_on_403_bursts_and_completes(db, settings, people):
+    crowd = people[:40]
+    with AlinityEmulator(crowd, burst_limit=20, burst_window=2.0, burst_penalty=0.3) as register:
+        source = sample_source(settings, register.base_url, backoff_seconds=0.4)
+        report = run_source(db, settings.with_source(source), source)
+        blocked = [s for s in register.statuses if s == 403]
+    assert report.outcome == "success", report.message
+    assert report.counts.records_seen == len(crowd)
+    assert blocked, "the emulator throttled the burst"
+    assert report.requests == len(register.requests)
+
+
+def test_robots_disallow_fails_the_run_and_changes_nothing(db, settings, people):
+    with AlinityEmulator(people[:30]) as register:
+        source = sample_source(settings, register.base_url)
+        assert run_source(db, settings.with_source(source), source).outcome == "success"
+    before = snapshot(db)
+    with AlinityEmulator(people[:30], robots_txt="User-agent: *\nDisallow: /client/\n") as register:
+        source = sample_source(settings, register.base_url)
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "failed" and "robots" in report.message.lower()
+    assert [r.path for r in register.requests] == ["/robots.txt"]
+    assert snapshot(db) == before
+    run = next(db.query("select * from import_runs order by id desc limit 1"))
+    assert run["outcome"] == "failed" and run["requests"] == 1
+
+
+def test_empty_register_is_rejected_and_changes_nothing(db, settings, people):
+    with AlinityEmulator(people[:30]) as register:
+        source = sample_source(settings, register.base_url)
+        assert run_source(db, settings.with_source(source), source).outcome == "success"
+        before = snapshot(db)
+        register.set_people([])
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "rejected" and "no records" in report.message
+    assert snapshot(db) == before
+
+
+def test_shrunken_register_is_rejected_unless_accepted(db, settings, people):
+    with AlinityEmulator(people[:60]) as register:
+        source = sample_source(settings, register.base_url)
+        assert run_source(db, settings.with_source(source), source).outcome == "success"
+        before = snapshot(db)
+        register.set_people(people[:30])
+        report = run_source(db, settings.with_source(source), source)
+        assert report.outcome == "rejected" and "--accept-shrink" in report.message
+        assert snapshot(db) == before
+        accepted = run_source(db, settings.with_source(source), source, accept_shrink=True)
+    assert accepted.outcome == "success" and accepted.counts.removed == 30
+    gone = db.execute("select count(*) from registrations where removed_at is not null")
+    assert gone.fetchone()[0] == 30
+
+
+def test_server_errors_fail_the_run_cleanly(db, settings, people):
+    with AlinityEmulator(people[:30]) as register:
+        source = sample_source(settings, register.base_url, max_retries=1)
+        register.fail_next("/client/PublicDirectory/Registrants", 503, count=100)
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "failed" and "503" in report.message
+    assert db.table("registrations").count == 0
+
+
+def test_layout_change_fails_loudly(db, settings, people):
+    with AlinityEmulator(people[:30]) as register:
+        source = sample_source(settings, register.base_url)
+        register.fail_next(
+            "/client/PublicDirectory/Registrants",
+            200,
+            headers={"Content-Type": "application/json"},
+            body=b'{"Rows": []}',
+            count=1,
+        )
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "failed" and "no Records list" in report.message
+    assert db.table("registrations").count == 0
