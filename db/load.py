@@ -7,17 +7,18 @@ register stops listing are kept, marked "no longer on the register since" that r
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
 from sqlite_utils import Database
 
-from db.directory import rebuild_directory
-from scrapers.records import Registration
+from db.directory import mark_removed, row_for, sync_index, write_rows
+from scrapers.records import Evidence, Registration
 from scrapers.sources import Source
 
 BATCH = 2000
@@ -29,9 +30,8 @@ def utcnow() -> str:
 
 def sort_key(family: str | None, given: str | None, name: str) -> str:
     """Accent- and case-folded "family given", so "Côté" sorts beside "Cote"."""
-    text = f"{family or name} {given or ''}".casefold()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).strip()
+    text = unicodedata.normalize("NFKD", f"{family or name} {given or ''}".casefold())
+    return text.encode("ascii", "ignore").decode("ascii").strip()
 
 
 def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
@@ -156,9 +156,10 @@ def apply_run(
             ids = [f"{regulator_id}:{r.registrant_id}" for r in batch]
             marks = ",".join("?" * len(ids))
             known = {
-                row[0]: (row[1], row[2])
+                row[0]: row[1:]
                 for row in conn.execute(
-                    f"select id, content_hash, removed_at from registrations where id in ({marks})",
+                    "select id, content_hash, removed_at, first_seen from registrations "
+                    f"where id in ({marks})",
                     ids,
                 )
             }
@@ -171,56 +172,62 @@ def apply_run(
                 old = known.get(rid)
                 if old is None:
                     counts.added += 1
-                    fresh.append((rid, rec, digest))
+                    fresh.append((rid, rec, digest, now))
                 elif old[0] != digest or old[1] is not None:
                     counts.changed += 1
-                    fresh.append((rid, rec, digest))
+                    fresh.append((rid, rec, digest, old[2]))
                 else:
                     counts.unchanged += 1
-                    touched.append(rid)
+                    touched.append((rid, rec))
             _write(conn, regulator_id, run_id, now, fresh)
             conn.executemany(
-                "update registrations set last_seen = ?, last_run_id = ? where id = ?",
-                [(now, run_id, rid) for rid in touched],
-            )
-            conn.executemany(
-                "insert or replace into evidence (registration_id, role, url, method, request, "
-                "fetched_at, sha256, run_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (rid, role, e.url, e.method, e.request, e.fetched_at, e.sha256, run_id)
-                    for rid, rec in zip(ids, batch, strict=True)
-                    for role, e in rec.evidence.items()
-                ],
+                "update registrations set last_seen = ?, last_run_id = ?, evidence = ? "
+                "where id = ?",
+                [(now, run_id, evidence_json(rec, run_id), rid) for rid, rec in touched],
             )
         counts.removed = conn.execute(
             "update registrations set removed_at = ? where regulator_id = ? "
             "and removed_at is null and last_run_id is not ?",
             [now, regulator_id, run_id],
         ).rowcount
-        rebuild_directory(db)
+        mark_removed(conn, regulator_id, now)
+        sync_index(conn)
     return counts
 
 
+def evidence_json(rec: Registration, run_id: int) -> str:
+    """The record's evidence as stored; one response backs many records, so entries are cached."""
+    entries = (_evidence_entry(role, e, run_id) for role, e in rec.evidence.items())
+    return "[" + ",".join(entries) + "]"
+
+
+@functools.lru_cache(maxsize=4096)
+def _evidence_entry(role: str, evidence: Evidence, run_id: int) -> str:
+    return json.dumps({"role": role, **vars(evidence), "import_run": run_id}, ensure_ascii=False)
+
+
 def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
-    """Insert or replace new and changed registrations with their authorizations and locations."""
+    """Insert or replace new and changed registrations, their parts and their directory rows."""
     if not fresh:
         return
-    ids = [rid for rid, _, _ in fresh]
+    ids = [rid for rid, *_ in fresh]
     marks = ",".join("?" * len(ids))
     for table in ("authorizations", "practice_locations"):
         conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
+    keys = {rid: sort_key(r.family_name, r.given_names, r.name) for rid, r, *_ in fresh}
     conn.executemany(
         "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
         "family_name, given_names, sort_key, category, status, status_class, conditions, "
-        "profile_url, content_hash, first_seen, last_seen, removed_at, last_run_id) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?) "
+        "profile_url, content_hash, first_seen, last_seen, removed_at, last_run_id, evidence) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?) "
         "on conflict(id) do update set registration_number = excluded.registration_number, "
         "name = excluded.name, family_name = excluded.family_name, "
         "given_names = excluded.given_names, sort_key = excluded.sort_key, "
         "category = excluded.category, status = excluded.status, "
         "status_class = excluded.status_class, conditions = excluded.conditions, "
         "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
-        "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id",
+        "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id, "
+        "evidence = excluded.evidence",
         [
             (
                 rid,
@@ -230,31 +237,42 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
                 r.name,
                 r.family_name,
                 r.given_names,
-                sort_key(r.family_name, r.given_names, r.name),
+                keys[rid],
                 r.category,
                 r.status,
                 r.status_class,
                 json.dumps(r.conditions, ensure_ascii=False),
                 r.profile_url,
                 digest,
-                now,
+                first_seen,
                 now,
                 run_id,
+                evidence_json(r, run_id),
             )
-            for rid, r, digest in fresh
+            for rid, r, digest, first_seen in fresh
         ],
     )
     conn.executemany(
         "insert into authorizations (registration_id, wording, kind, mechanism) "
         "values (?, ?, ?, ?)",
-        [(rid, a.wording, a.kind, a.mechanism) for rid, r, _ in fresh for a in r.authorizations],
+        [(rid, a.wording, a.kind, a.mechanism) for rid, r, *_ in fresh for a in r.authorizations],
     )
     conn.executemany(
         "insert into practice_locations (registration_id, position, organization, address, city, "
         "province, postal_code, phone) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (rid, i, *asdict(loc).values())
-            for rid, r, _ in fresh
+            (
+                rid,
+                i,
+                loc.organization,
+                loc.address,
+                loc.city,
+                loc.province,
+                loc.postal_code,
+                loc.phone,
+            )
+            for rid, r, *_ in fresh
             for i, loc in enumerate(r.locations)
         ],
     )
+    write_rows(conn, [row_for(rid, r, keys[rid]) for rid, r, *_ in fresh])

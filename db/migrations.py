@@ -74,13 +74,15 @@ def m001_initial(db: Database):
             "last_seen": str,
             "removed_at": str,  # set when the register stopped listing the person
             "last_run_id": int,
+            # JSON list, one entry per response the record was read from: role (listing,
+            # detail, practice), url, method, request, fetched_at, sha256, import_run
+            "evidence": str,
         },
         pk="id",
         not_null={"regulator_id", "registrant_id", "name"},
         foreign_keys=[("regulator_id", "regulators", "id"), ("last_run_id", "import_runs", "id")],
     )
     db.table("registrations").create_index(["regulator_id", "registration_number"])
-    db.table("registrations").create_index(["regulator_id", "last_run_id"])
     db.table("authorizations").create(
         {
             "id": int,
@@ -111,28 +113,14 @@ def m001_initial(db: Database):
         foreign_keys=[("registration_id", "registrations", "id")],
     )
     db.table("practice_locations").create_index(["registration_id"])
-    db.table("evidence").create(
-        {
-            "registration_id": str,
-            "role": str,  # listing | detail | practice
-            "url": str,
-            "method": str,
-            "request": str,
-            "fetched_at": str,
-            "sha256": str,
-            "run_id": int,
-        },
-        pk=("registration_id", "role"),
-        foreign_keys=[("registration_id", "registrations", "id"), ("run_id", "import_runs", "id")],
-    )
-    # Derived from the tables above after every import (db/directory.py), in alphabetical order
-    # so that full-text matches come back sorted without ranking every match.
+    # Derived from the tables above as records change (db/directory.py); ids follow alphabetical
+    # order so that full-text matches come back sorted without ranking every match.
     db.table("directory").create(
         {
             "id": int,
             "registration_id": str,
             "regulator_id": str,
-            "jurisdiction": str,
+            "sort_key": str,
             "name": str,
             "registration_number": str,
             "status": str,
@@ -146,9 +134,9 @@ def m001_initial(db: Database):
             "organizations": str,
             "provinces": str,  # province codes, for the province filter
             "kind_tokens": str,  # kinds as single tokens, for the kind filter
-            "doc": str,  # the API's JSON for this registration
         },
         pk="id",
+        foreign_keys=[("regulator_id", "regulators", "id")],
     )
     db.table("directory").create_index(["registration_id"], unique=True)
     db.table("directory").enable_fts(

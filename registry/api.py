@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
+from registry.documents import documents
 from registry.search import SearchError, parse_query, search
 
 schemas = SchemaGenerator(
@@ -85,13 +86,13 @@ async def api_registration(request: Request) -> JSONResponse:
     if not db.execute("select 1 from regulators where id = ?", [regulator]).fetchone():
         raise HTTPException(404, f"unknown regulator {regulator!r}; see /api/sources")
     row = db.execute(
-        "select doc from directory where regulator_id = ? and registration_number = ? "
-        "order by on_register desc, id limit 1",
+        "select id from registrations where regulator_id = ? and registration_number = ? "
+        "order by removed_at is not null, id limit 1",
         [regulator, number],
     ).fetchone()
     if row is None:
         raise HTTPException(404, f"no registration {number!r} on the {regulator} register")
-    return JSONResponse(json.loads(row[0]))
+    return JSONResponse(documents(db, [row[0]])[0])
 
 
 _SOURCES = """

@@ -68,3 +68,10 @@ def create_app(db_path: str | Path, metadata_path: str | Path = METADATA) -> Sta
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
+
+
+def from_environment() -> Starlette:
+    """ASGI factory: `uvicorn --factory registry.app:from_environment`, database $REGISTRY_DB."""
+    from db import default_path
+
+    return create_app(default_path())

@@ -13,6 +13,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from registry.documents import documents
 from scrapers.kinds import KINDS, kinds_answering
 from scrapers.places import PROVINCES, province_code
 
@@ -132,7 +133,7 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 _PAGE = """
-select f.rowid, d.doc from directory_fts f join directory d on d.id = f.rowid
+select f.rowid, d.registration_id from directory_fts f join directory d on d.id = f.rowid
 where directory_fts match ? and f.rowid > ? order by f.rowid limit ?
 """
 _COUNT = (
@@ -150,5 +151,5 @@ def search(conn: sqlite3.Connection, query: Query) -> dict:
         "count": min(count, COUNT_CAP),
         "count_is_exact": count <= COUNT_CAP,
         "next_cursor": encode_cursor(page[-1][0]) if len(rows) > query.limit else None,
-        "results": [json.loads(doc) for _, doc in page],
+        "results": documents(conn, [rid for _, rid in page]),
     }

@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -28,9 +29,16 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = {
     "row_cap": 25,
-    # Search is a prefix match; where the collation is accent-sensitive, accented first letters
-    # need their own branches. Apostrophes, hyphens and spaces occur inside surnames.
-    "alphabet": "abcdefghijklmnopqrstuvwxyzàâäáçèéêëíîïñóôöúùûüýÿ '-",
+    # Search is a prefix match; where the collation is accent-sensitive (SQL Server's CI_AS),
+    # every accented letter needs its own branch: "Ngu" + "e" never reaches "Nguyễn". French,
+    # Spanish, German and Vietnamese letters, then the apostrophes, hyphens and spaces that occur
+    # inside surnames. Letters seen in any listed name are added as the crawl finds them.
+    "alphabet": (
+        "abcdefghijklmnopqrstuvwxyz"
+        "àâäáãåçèéêëíîïìñóôöòõúùûüýÿœæ"
+        "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉĩịọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ"
+        " '-"
+    ),
     "max_prefix_length": 12,
     "authorization_field": "sp",
     "more_info": True,
@@ -231,6 +239,7 @@ class Crawl:
     errors: list[dict] = field(default_factory=list)
     searches: int = 0
     query_sid: int = 0
+    letters: set[str] = field(default_factory=set)
 
     def url(self, path: str) -> str:
         return f"{self.source.base_url}{path}"
@@ -286,19 +295,29 @@ class Crawl:
                 f"still {len(records)} rows for last name {last!r}, first name {first!r} at the "
                 f"{limit}-letter limit: cannot get under the row cap"
             )
-        alphabet = self.source.options["alphabet"]
-        families = [fold(parse_listed_name(r["rl"])[1] or "") for r in records]
+        names = [parse_listed_name(r["rl"]) for r in records]
+        listed_families = [unicodedata.normalize("NFC", (n[1] or "").casefold()) for n in names]
+        listed_given = [unicodedata.normalize("NFC", (n[2] or "").casefold()) for n in names]
+        families = [fold(f) for f in listed_families]
         if first == "":
-            for ch in alphabet:
+            for ch in self._branches(listed_families, len(last)):
                 if not (ch == " " and last.endswith(" ")):
                     self._drill(last + ch, "", found)
         # People whose surname is exactly the prefix are not reached by longer prefixes: drill
         # them by first name. Replies are sorted by surname, so if any exist they show first;
         # where a reply is not sorted, drill by first name anyway.
         if first or fold(last) in families or families != sorted(families):
-            for ch in alphabet:
+            for ch in self._branches(listed_given, len(first)):
                 if ch != " ":
                     self._drill(last, first + ch, found)
+
+    def _branches(self, names: list[str], position: int) -> list[str]:
+        """Characters to try after a capped prefix: the alphabet, plus letters seen in any name
+        listed so far (a register's names can hold letters no configured list foresees)."""
+        for name in names:
+            self.letters.update(ch for ch in name if ch.isalpha())
+        alphabet = self.source.options["alphabet"]
+        return list(alphabet) + sorted(self.letters - set(alphabet))
 
     def registration(self, rec: dict, listing: Evidence) -> Registration:
         source = self.source

@@ -66,6 +66,8 @@ def test_result_carries_authorization_status_and_evidence(client):
     assert result["needling"] == {
         "tracking": "tracked",
         "authorized": True,
+        "answer": "authorized",
+        "kinds": ["needling"],
         "authorizations": [
             {
                 "wording": "Using needles in practice",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -27,15 +28,22 @@ def sample_source(settings, base: str, **changes):
     )
 
 
+def search_terms(request) -> tuple[str, str]:
+    """(first, last) name prefixes of a logged Registrants search."""
+    form = parse_qs(request.body.decode("utf-8"))
+    values = {p["ID"]: p["Value"] for p in json.loads(form["queryParameters"][0])["Parameter"]}
+    return values["TextOptionA"], values["TextOptionB"]
+
+
 def snapshot(db) -> dict:
     """Every row of every data table: what "nothing changed" is checked against."""
-    tables = ["registrations", "authorizations", "practice_locations", "evidence", "directory"]
+    tables = ["registrations", "authorizations", "practice_locations", "directory"]
     return {t: [dict(r) for r in db.query(f"select * from {t} order by 1, 2")] for t in tables}
 
 
 @pytest.fixture(scope="module")
 def people():
-    return alberta_physiotherapists(160, seed=7)
+    return alberta_physiotherapists(400)
 
 
 def test_full_import_finds_everyone_below_the_cap(db, settings, people):
@@ -46,9 +54,10 @@ def test_full_import_finds_everyone_below_the_cap(db, settings, people):
     assert report.counts.records_seen == len(people) == report.counts.added
     stored = {r["registrant_id"]: r for r in db.query("select * from registrations")}
     assert set(stored) == {p.rg for p in people}
-    searches = [r for r in register.requests if r.path.lower().endswith("/registrants")]
-    assert len(searches) > 52, "the 25-row cap forced drilling below the first letter"
-    # Every search reply was under the cap except those that were drilled further.
+    asked = [search_terms(r) for r in register.requests if r.path.lower().endswith("/registrants")]
+    assert max(len(last) for _, last in asked) >= 4, "the 25-row cap forced drilling down"
+    assert {last for first, last in asked if first} >= {"li", "nguyen"}, "drilled by first name"
+    assert any(p.family_name == "Nguyễn" for p in people), "letters beyond the alphabet are found"
     for p in people:
         row = stored[p.rg]
         assert row["registration_number"] == p.registration_number
@@ -66,6 +75,7 @@ def test_full_import_finds_everyone_below_the_cap(db, settings, people):
 
 
 def test_hidden_practice_details_are_never_requested(db, settings, people):
+    people = people[:160]
     with AlinityEmulator(people) as register:
         source = sample_source(settings, register.base_url)
         assert run_source(db, settings.with_source(source), source).outcome == "success"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from db.load import Rejected, check_run_size
+from registry.documents import documents
 from tests.conftest import PEOPLE, load, person, with_changes
 
 
@@ -42,11 +43,16 @@ def test_first_run_adds_everyone_with_their_parts(db):
             "postal_code": "T2P 1A1",
         }
     ]
-    assert rows(db, "select role, url, sha256 from evidence where registration_id = 'cpta:r1'") == [
+    (evidence,) = db.execute("select evidence from registrations where id = 'cpta:r1'").fetchone()
+    assert json.loads(evidence) == [
         {
             "role": "listing",
             "url": "https://example.test/client/PublicDirectory/Registrants",
+            "fetched_at": "2026-11-23T10:00:00Z",
             "sha256": "ab" * 32,
+            "method": "POST",
+            "request": "querySID=1",
+            "import_run": 1,
         }
     ]
 
@@ -55,9 +61,7 @@ def test_rerun_counts_unchanged_and_changed(loaded):
     changed = [with_changes(PEOPLE[0], status="Suspended", status_class="suspended"), *PEOPLE[1:]]
     _, counts = load(loaded, changed)
     assert (counts.added, counts.changed, counts.unchanged, counts.removed) == (0, 1, 7, 0)
-    doc = json.loads(
-        loaded.execute("select doc from directory where registration_id = 'cpta:r1'").fetchone()[0]
-    )
+    (doc,) = documents(loaded.conn, ["cpta:r1"])
     assert doc["status"] == "Suspended" and doc["needling"]["authorized"] is False
     assert doc["needling"]["authorizations"][0]["wording"] == "Using needles in practice"
 
@@ -67,9 +71,7 @@ def test_leaver_is_kept_as_no_longer_on_register(loaded):
     assert counts.removed == 1
     row = rows(loaded, "select removed_at, last_run_id from registrations where id = 'cpta:r8'")[0]
     assert row["removed_at"] is not None and row["last_run_id"] != run_id
-    doc = json.loads(
-        loaded.execute("select doc from directory where registration_id = 'cpta:r8'").fetchone()[0]
-    )
+    (doc,) = documents(loaded.conn, ["cpta:r8"])
     assert doc["on_register"] is False
     assert doc["no_longer_on_register_since"] == row["removed_at"]
     # Coming back clears the mark.
@@ -151,3 +153,46 @@ def test_authorized_now_excludes_suspended_and_unauthorized(loaded):
 def test_record_of_another_regulator_is_refused(db):
     with pytest.raises(ValueError, match="record for chcpbc"):
         load(db, [person("x", "A", "B", regulator="chcpbc")])
+
+
+def fts_consistent(db) -> bool:
+    """FTS5's own check that the index matches the directory's content."""
+    db.execute("insert into directory_fts(directory_fts, rank) values ('integrity-check', 1)")
+    return True
+
+
+def test_index_follows_renames_removals_and_returns(loaded):
+    ids = dict(loaded.execute("select registration_id, id from directory").fetchall())
+    renamed = with_changes(PEOPLE[0], name="Zimmerman, Alice", family_name="Zimmerman")
+    retitled = with_changes(PEOPLE[2], status="Suspended", status_class="suspended")
+    load(loaded, [renamed, PEOPLE[1], retitled, *PEOPLE[3:7]])  # r8 leaves
+    assert fts_consistent(loaded)
+    after = dict(loaded.execute("select registration_id, id from directory").fetchall())
+    assert after["cpta:r3"] == ids["cpta:r3"], "a row keeps its place when its name stays"
+    assert after["cpta:r1"] > max(ids.values()), "a renamed row moves to its new place"
+    assert fts(loaded, '"zimmerman"') == ["Zimmerman, Alice"] and fts(loaded, '"roberts"') == []
+    assert fts(loaded, '"levesque"') == ["Lévesque, Hélène"], "leavers stay findable"
+    authorized = fts(loaded, 'kind_tokens : "needling"')
+    assert "Robinson, Maya" not in authorized and "Lévesque, Hélène" not in authorized
+    load(loaded, PEOPLE)
+    assert fts_consistent(loaded)
+    assert fts(loaded, '"rob"*') == ["Robert, Jean", "Roberts, Alice", "Robinson, Maya"]
+
+
+def test_order_base_sorts_like_names_and_namesakes_share_a_range():
+    from db.directory import SLOTS, order_base
+
+    keys = ["a", "ab", "abc", "b", "cote anne", "cote anne-marie", "li", "li wei", "lia", "z"]
+    assert [order_base(k) for k in keys] == sorted(order_base(k) for k in keys)
+    assert order_base("nguyen thi a") == order_base("nguyen thi b")  # same first 10 characters
+    assert order_base("nguyen thi") + SLOTS <= order_base("nguyen tia")
+
+
+def test_more_namesakes_than_slots_still_load(db):
+    from db.directory import SLOTS
+
+    many = [person(f"n{i}", "Nguyen", "Thi", number=str(30000 + i)) for i in range(SLOTS + 5)]
+    _, counts = load(db, many)
+    assert counts.added == SLOTS + 5
+    assert db.execute("select count(distinct id) from directory").fetchone()[0] == SLOTS + 5
+    assert len(fts(db, '"nguyen"')) == SLOTS + 5

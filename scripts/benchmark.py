@@ -1,0 +1,350 @@
+"""Benchmark: load, parse, and search a synthetic database of 1,000,000 registrations.
+
+Measures, against the targets in BENCHMARKS.md:
+  load     records/s through db.load.apply_run, and peak memory as the input grows
+  parse    records/s through the Alinity parsers on generated search replies
+  sql      the search SQL straight on SQLite
+  api      the search API in-process (ASGI, no network): p50 / p99 per query kind
+  http     requests/s over HTTP, our API vs Datasette's JSON for the same searches
+
+Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S]
+Only 127.0.0.1 is contacted. Results are printed as Markdown and saved as JSON beside the db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from db import open_db  # noqa: E402
+from db.load import apply_run, finish_run, start_run, sync_regulators  # noqa: E402
+from registry.search import Query, match_expression, parse_query  # noqa: E402
+from scrapers import alinity  # noqa: E402
+from scrapers.records import Authorization, Evidence, Location, Registration  # noqa: E402
+from scrapers.sources import load_settings  # noqa: E402
+
+FAMILIES = (
+    "Roberts Robert Robertson Robinson Robichaud Martin Marchand Martel Marshall Mason Nguyen Li "
+    "Lin Liu Lim Smith Smyth Côté Cote Tremblay Gagnon Roy Bouchard Gauthier Morin Lavoie "
+    "Fortin Gagné Ouellet Pelletier Bélanger Lévesque Bergeron Leblanc Paquette Girard Simard "
+    "Boucher Caron Beaulieu Cloutier Dubé Poirier Fournier Patel Singh Sharma Kaur Gill Brar "
+    "Sandhu Grewal Wang Zhang Chen Chan Wong Lee Kim Park Choi Brown Wilson Taylor Anderson "
+    "Thompson White Harris Clark Lewis Walker Young King Wright Scott Green Baker Adams Nelson "
+    "Hill Campbell Mitchell Carter Murphy O'Brien O'Neil D'Souza MacDonald MacLeod McDonald "
+    "McKenzie Van der Berg Le Blanc Smith-Jones Santos Reyes Cruz Garcia Kowalski Kovalenko "
+    "Shevchenko Bondarenko Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker"
+).replace("Van der Berg", "Van_der_Berg").replace("Le Blanc", "Le_Blanc").split()
+GIVEN = (
+    "Alice Anne Anne-Marie Marie Jean Jean-François François Hélène Zoë José Robert Rob Mark "
+    "Maria Mario Priya Raj Thi Minh Liam Noah Olivia Emma Sophie Lucas Ethan Ava Mia Chloé "
+    "Gabriel Léa Nathan Félix Camille Samuel Harpreet Gurpreet Wei Jun Min Ji-woo Oksana Taras "
+    "Andriy Olena Carlos Ana Miguel Rosa David Sarah Michael Jessica Daniel Emily James Laura"
+).split()
+CITIES = (
+    "Calgary Edmonton Red_Deer Lethbridge Medicine_Hat Grande_Prairie Airdrie St._Albert "
+    "Sherwood_Park Okotoks Cochrane Canmore Camrose Brooks Lacombe Toronto Ottawa Mississauga "
+    "Hamilton London Kingston Montréal Québec Laval Gatineau Sherbrooke Trois-Rivières "
+    "Vancouver Victoria Kelowna Surrey Burnaby Winnipeg Brandon Regina Saskatoon Halifax "
+    "Dartmouth Sydney Moncton Fredericton Saint_John St._John's Charlottetown"
+).split()
+PROVINCE_OF = dict.fromkeys(CITIES[:15], "AB") | dict.fromkeys(CITIES[15:20], "ON")
+PROVINCE_OF |= dict.fromkeys(CITIES[20:27], "QC") | dict.fromkeys(CITIES[27:32], "BC")
+PROVINCE_OF |= {"Winnipeg": "MB", "Brandon": "MB", "Regina": "SK", "Saskatoon": "SK",
+                "Halifax": "NS", "Dartmouth": "NS", "Sydney": "NS", "Moncton": "NB",
+                "Fredericton": "NB", "Saint_John": "NB", "St._John's": "NL",
+                "Charlottetown": "PE"}
+KINDS = [("Using needles in practice", "needling", "restricted_activity_authorization"),
+         ("Dry Needling", "dry_needling", "roster"),
+         ("Acupuncture (including dry needling)", "acupuncture", "roster"),
+         ("Intramuscular needling endorsement", "ims", "endorsement")]
+EVIDENCE = Evidence("https://bench.invalid/client/PublicDirectory/Registrants",
+                    "2026-11-23T00:00:00Z", "0" * 64, "POST", "querySID=1")
+
+
+def person(i: int, rnd: random.Random) -> Registration:
+    family = rnd.choice(FAMILIES).replace("_", " ")
+    # Make the long tail of names realistic: most surnames are rare.
+    if rnd.random() < 0.6:
+        family = f"{family}{rnd.choice('aeiouy')}{rnd.choice('klmnrst')}{rnd.randrange(100)}"
+    given = rnd.choice(GIVEN)
+    city = rnd.choice(CITIES)
+    status = "Practising" if rnd.random() < 0.93 else rnd.choice(["Suspended", "Non-Practising"])
+    held = [Authorization(*rnd.choice(KINDS))] if rnd.random() < 0.45 else []
+    return Registration(
+        regulator="cpta", registrant_id=f"bench-{i:08d}", registration_number=str(100000 + i),
+        name=f"{family}, {given}", family_name=family, given_names=given,
+        category="General Register", status=status,
+        status_class=alinity.classify_standing(status),
+        conditions=["Supervision"] if rnd.random() < 0.03 else [],
+        profile_url=f"https://bench.invalid/Client/PublicDirectory/Registrant/bench-{i:08d}",
+        authorizations=held,
+        locations=[Location(f"{rnd.choice(FAMILIES)} Physiotherapy", f"{rnd.randrange(1, 9999)} "
+                            "Main Street", city.replace("_", " "), PROVINCE_OF[city],
+                            "T2P 1A1", "403-555-0100")],
+        evidence={"listing": EVIDENCE, "detail": EVIDENCE},
+    )
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build(path: Path, count: int) -> dict:
+    """Load `count` synthetic registrations in one run; sample memory as the input grows."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = open_db(path)
+    sync_regulators(db, load_settings().sources.values())
+    run_id = start_run(db, "cpta")
+    rnd = random.Random(2026)
+    samples = []
+    generating = 0.0  # time spent making the synthetic input, not loading it
+    started = time.perf_counter()
+
+    def records():
+        nonlocal generating
+        for i in range(count):
+            if i and i % (count // 4) == 0:
+                samples.append({"records": i, "peak_rss_mb": round(rss_mb()),
+                                "seconds": round(time.perf_counter() - started - generating, 1)})
+            made = time.perf_counter()
+            record = person(i, rnd)
+            generating += time.perf_counter() - made
+            yield record
+
+    counts = apply_run(db, "cpta", run_id, records())
+    seconds = time.perf_counter() - started - generating
+    samples.append({"records": count, "seconds": round(seconds, 1), "peak_rss_mb": round(rss_mb())})
+    finish_run(db, run_id, "success", "benchmark", requests=0, errors=[],
+               counts={"records_seen": counts.records_seen, "added": counts.added})
+    db.execute("analyze")
+    db.close()
+    return {"records": count, "seconds": round(seconds, 1), "generating_input_seconds":
+            round(generating, 1), "records_per_second": round(count / seconds), "memory": samples}
+
+
+def parse_rate(count: int = 50_000) -> dict:
+    """Alinity search replies (25 records each) -> listing fields, as the adapter parses them."""
+    from emulators.alinity import alinity_json, search_record
+    from emulators.people import alberta_physiotherapists
+
+    people = alberta_physiotherapists(400, seed=1)
+    replies = []
+    for start in range(0, count, 25):
+        batch = [search_record(people[(start + j) % len(people)]) for j in range(25)]
+        body = "\ufeff" + alinity_json({"EnableCaptcha": False, "SearchCriteria": [],
+                                        "Records": batch}, indent=2)
+        replies.append(body)
+    started = time.perf_counter()
+    parsed = 0
+    for body in replies:
+        for rec in alinity.parse_search(body):
+            alinity.parse_listed_name(rec["rl"])
+            alinity.parse_list_items(rec["c"])
+            alinity.parse_address(rec["oa"])
+            parsed += 1
+    seconds = time.perf_counter() - started
+    return {"records": parsed, "seconds": round(seconds, 2),
+            "records_per_second": round(parsed / seconds)}
+
+
+QUERIES = [
+    ("prefix", {"q": "rob"}), ("prefix", {"q": "mar"}), ("prefix", {"q": "li"}),
+    ("prefix", {"q": "ng"}), ("prefix", {"q": "jean"}), ("prefix", {"q": "mac"}),
+    ("prefix", {"q": "s"}), ("prefix", {"q": "cote"}),
+    ("full name", {"q": "roberts alice"}), ("full name", {"q": "nguyen thi"}),
+    ("full name", {"q": "Côté Anne-Marie"}), ("full name", {"q": "o'brien liam"}),
+    ("city", {"city": "Red Deer"}), ("city", {"city": "Calgary"}),
+    ("city", {"city": "Montreal"}), ("city", {"city": "St. John's"}),
+    ("kind filter", {"city": "Red Deer", "kind": "dry_needling"}),
+    ("kind filter", {"city": "Toronto", "kind": "acupuncture"}),
+    ("kind filter", {"q": "mar", "kind": "needling"}),
+    ("kind filter", {"province": "QC", "kind": "ims"}),
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def summarize(timings: dict[str, list[float]]) -> dict:
+    everything = [t for ts in timings.values() for t in ts]
+    out = {kind: {"p50_ms": round(statistics.median(ts), 2),
+                  "p99_ms": round(percentile(ts, 0.99), 2), "n": len(ts)}
+           for kind, ts in timings.items()}
+    out["all"] = {"p50_ms": round(statistics.median(everything), 2),
+                  "p99_ms": round(percentile(everything, 0.99), 2), "n": len(everything)}
+    return out
+
+
+def sql_latency(path: Path, rounds: int) -> dict:
+    import sqlite3
+
+    from registry.search import _COUNT, _PAGE
+
+    conn = sqlite3.connect(path)
+    timings: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for kind, params in QUERIES:
+            expression = match_expression(parse_query(params))
+            started = time.perf_counter()
+            conn.execute(_PAGE, [expression, 0, 21]).fetchall()
+            conn.execute(_COUNT, [expression, 1001]).fetchone()
+            timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+    return summarize(timings)
+
+
+def api_latency(path: Path, rounds: int) -> dict:
+    from registry.app import create_app
+
+    app = create_app(path)
+    timings: dict[str, list[float]] = {}
+
+    async def go():
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                for _ in range(2):  # warm up
+                    for _, params in QUERIES:
+                        await client.get("/api/search", params=params)
+                for _ in range(rounds):
+                    for kind, params in QUERIES:
+                        started = time.perf_counter()
+                        response = await client.get("/api/search", params=params)
+                        elapsed = (time.perf_counter() - started) * 1000
+                        assert response.status_code == 200, response.text
+                        timings.setdefault(kind, []).append(elapsed)
+
+    asyncio.run(go())
+    return summarize(timings)
+
+
+def datasette_url(params: dict) -> str:
+    """Datasette's JSON for the same search: our match expression, 20 rows, in rowid order."""
+    expression = match_expression(parse_query(params))
+    query = {"_search": expression, "_searchmode": "raw", "_size": "20", "_nofacet": "1",
+             "_shape": "objects"}
+    return "/registry/directory.json?" + urlencode(query)
+
+
+def api_url(params: dict) -> str:
+    return "/api/search?" + urlencode(params)
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def throughput(base: str, urls: list[str], seconds: float, workers: int = 4) -> dict:
+    """Requests/s from `workers` keep-alive clients cycling through `urls` for `seconds`."""
+    done = []
+    errors = []
+    stop = time.monotonic() + seconds
+
+    def worker(offset: int):
+        count = 0
+        with httpx.Client(base_url=base, timeout=30) as client:
+            i = offset
+            while time.monotonic() < stop:
+                response = client.get(urls[i % len(urls)])
+                if response.status_code != 200:
+                    errors.append(response.status_code)
+                count += 1
+                i += 1
+        done.append(count)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {"requests": sum(done), "seconds": round(elapsed, 1),
+            "requests_per_second": round(sum(done) / elapsed), "errors": len(errors)}
+
+
+def http_comparison(path: Path, seconds: float) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    bin_dir = Path(sys.executable).parent
+    api = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "registry.app:from_environment", "--port", "8765",
+         "--log-level", "warning", "--no-access-log"],
+        env={**env, "REGISTRY_DB": str(path)}, cwd=ROOT)
+    datasette = subprocess.Popen(
+        [str(bin_dir / "datasette"), "serve", "-i", str(path), "--port", "8766",
+         "--setting", "sql_time_limit_ms", "5000", "--setting", "num_sql_threads", "3"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for("http://127.0.0.1:8765/api/sources")
+        wait_for("http://127.0.0.1:8766/registry.json")
+        ours = throughput("http://127.0.0.1:8765", [api_url(p) for _, p in QUERIES], seconds)
+        theirs = throughput("http://127.0.0.1:8766", [datasette_url(p) for _, p in QUERIES],
+                            seconds)
+    finally:
+        for process in (api, datasette):
+            process.terminate()
+            process.wait(10)
+    return {"api": ours, "datasette": theirs,
+            "ratio": round(ours["requests_per_second"] / max(1, theirs["requests_per_second"]),
+                           2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "registry.db")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark db")
+    parser.add_argument("--rounds", type=int, default=50, help="rounds of the query mix")
+    parser.add_argument("--seconds", type=float, default=15, help="per HTTP throughput run")
+    args = parser.parse_args()
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": {
+        "python": platform.python_version(), "platform": platform.platform(),
+        "cpus": os.cpu_count(), "sqlite": __import__("sqlite3").sqlite_version}}
+    if not (args.reuse and args.db.exists()):
+        print(f"building {args.records:,} registrations ...", flush=True)
+        results["load"] = build(args.db, args.records)
+        print(json.dumps(results["load"]), flush=True)
+    results["parse"] = parse_rate()
+    print(json.dumps(results["parse"]), flush=True)
+    results["sql"] = sql_latency(args.db, args.rounds)
+    print(json.dumps(results["sql"]["all"]), flush=True)
+    results["api"] = api_latency(args.db, args.rounds)
+    print(json.dumps(results["api"]), flush=True)
+    results["http"] = http_comparison(args.db, args.seconds)
+    print(json.dumps(results["http"]), flush=True)
+    out = args.db.with_suffix(".results.json")
+    out.write_text(json.dumps(results, indent=2))
+    print(f"saved {out}")
+
+
+if __name__ == "__main__":
+    main()
