@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -17,13 +18,33 @@ def default_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_PATH)
 
 
-def open_db(path: str | os.PathLike | None = None, *, create: bool = True) -> Database:
+class DatabaseError(Exception):
+    """The database file cannot be used; the message says why."""
+
+
+SQLITE_HEADER = b"SQLite format 3\0"
+
+
+def check_file(path: Path) -> None:
+    """Refuse a path that is a folder or a file that is not SQLite, before anything writes to it."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as f:
+            if f.read(16) != SQLITE_HEADER:
+                raise DatabaseError(f"{path} is not a SQLite database")
+
+
+def open_db(path: str | os.PathLike | None = None) -> Database:
     """Open (and migrate) the database; WAL lets readers keep serving while an import writes."""
     path = Path(path or default_path())
-    if not create and not path.exists():
-        raise FileNotFoundError(f"no database at {path}; run `registry import` or `registry demo`")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+    check_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+        db.execute("PRAGMA schema_version").fetchone()
+    except (OSError, sqlite3.Error) as e:
+        raise DatabaseError(f"cannot open the database at {path}: {e}") from None
     db.execute("PRAGMA busy_timeout = 10000")
     # A bounded page cache (64 MiB) keeps a large run's transaction from spilling to disk early
     # while keeping memory flat however large the input.

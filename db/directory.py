@@ -20,9 +20,10 @@ from scrapers.records import Registration
 PRACTISING = frozenset({"practising"})
 
 # Order-preserving id: ORDER_CHARS characters in base len(SYMBOLS)+1 (0 ends a short key), then
-# SLOT_BITS for people whose keys share that prefix. 40**10 * 2**9 stays below 2**63.
+# SLOT_BITS for people whose keys share that prefix. 40**8 * 2**9 stays below 2**53, so the ids
+# survive JSON parsers that read numbers as doubles (JavaScript's, in Datasette's JSON).
 SYMBOLS = " '-0123456789abcdefghijklmnopqrstuvwxyz"
-ORDER_CHARS = 10
+ORDER_CHARS = 8
 SLOT_BITS = 9
 SLOTS = 1 << SLOT_BITS
 _BASE = len(SYMBOLS) + 1

@@ -139,6 +139,40 @@ def _batches(records: Iterable[Registration]) -> Iterator[list[Registration]]:
         yield batch
 
 
+@dataclass
+class _Prepared:
+    """A record with everything derived from it alone, ready to compare and write."""
+
+    rid: str
+    rec: Registration
+    digest: str
+    key: str
+    evidence: str
+    conditions: str
+    row: dict
+
+
+def _prepare(batch: list[Registration], regulator_id: str, run_id: int) -> list[_Prepared]:
+    out = []
+    for rec in batch:
+        if rec.regulator != regulator_id:
+            raise ValueError(f"record for {rec.regulator} in a run of {regulator_id}")
+        rid = f"{regulator_id}:{rec.registrant_id}"
+        key = sort_key(rec.family_name, rec.given_names, rec.name)
+        out.append(
+            _Prepared(
+                rid,
+                rec,
+                rec.content_hash(),
+                key,
+                evidence_json(rec, run_id),
+                json.dumps(rec.conditions, ensure_ascii=False),
+                row_for(rid, rec, key),
+            )
+        )
+    return out
+
+
 def apply_run(
     db: Database,
     regulator_id: str,
@@ -152,8 +186,8 @@ def apply_run(
     counts = Counts()
     conn = db.conn
     with db.atomic():
-        for batch in _batches(records):
-            ids = [f"{regulator_id}:{r.registrant_id}" for r in batch]
+        for batch in (_prepare(b, regulator_id, run_id) for b in _batches(records)):
+            ids = [p.rid for p in batch]
             marks = ",".join("?" * len(ids))
             known = {
                 row[0]: row[1:]
@@ -164,26 +198,23 @@ def apply_run(
                 )
             }
             fresh, touched = [], []
-            for rid, rec in zip(ids, batch, strict=True):
-                if rec.regulator != regulator_id:
-                    raise ValueError(f"record for {rec.regulator} in a run of {regulator_id}")
+            for p in batch:
                 counts.records_seen += 1
-                digest = rec.content_hash()
-                old = known.get(rid)
+                old = known.get(p.rid)
                 if old is None:
                     counts.added += 1
-                    fresh.append((rid, rec, digest, now))
-                elif old[0] != digest or old[1] is not None:
+                    fresh.append((p, now))
+                elif old[0] != p.digest or old[1] is not None:
                     counts.changed += 1
-                    fresh.append((rid, rec, digest, old[2]))
+                    fresh.append((p, old[2]))
                 else:
                     counts.unchanged += 1
-                    touched.append((rid, rec))
+                    touched.append(p)
             _write(conn, regulator_id, run_id, now, fresh)
             conn.executemany(
                 "update registrations set last_seen = ?, last_run_id = ?, evidence = ? "
                 "where id = ?",
-                [(now, run_id, evidence_json(rec, run_id), rid) for rid, rec in touched],
+                [(now, run_id, p.evidence, p.rid) for p in touched],
             )
         counts.removed = conn.execute(
             "update registrations set removed_at = ? where regulator_id = ? "
@@ -210,11 +241,10 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
     """Insert or replace new and changed registrations, their parts and their directory rows."""
     if not fresh:
         return
-    ids = [rid for rid, *_ in fresh]
+    ids = [p.rid for p, _ in fresh]
     marks = ",".join("?" * len(ids))
     for table in ("authorizations", "practice_locations"):
         conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
-    keys = {rid: sort_key(r.family_name, r.given_names, r.name) for rid, r, *_ in fresh}
     conn.executemany(
         "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
         "family_name, given_names, sort_key, category, status, status_class, conditions, "
@@ -230,39 +260,39 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
         "evidence = excluded.evidence",
         [
             (
-                rid,
+                p.rid,
                 regulator_id,
-                r.registrant_id,
-                r.registration_number,
-                r.name,
-                r.family_name,
-                r.given_names,
-                keys[rid],
-                r.category,
-                r.status,
-                r.status_class,
-                json.dumps(r.conditions, ensure_ascii=False),
-                r.profile_url,
-                digest,
+                p.rec.registrant_id,
+                p.rec.registration_number,
+                p.rec.name,
+                p.rec.family_name,
+                p.rec.given_names,
+                p.key,
+                p.rec.category,
+                p.rec.status,
+                p.rec.status_class,
+                p.conditions,
+                p.rec.profile_url,
+                p.digest,
                 first_seen,
                 now,
                 run_id,
-                evidence_json(r, run_id),
+                p.evidence,
             )
-            for rid, r, digest, first_seen in fresh
+            for p, first_seen in fresh
         ],
     )
     conn.executemany(
         "insert into authorizations (registration_id, wording, kind, mechanism) "
         "values (?, ?, ?, ?)",
-        [(rid, a.wording, a.kind, a.mechanism) for rid, r, *_ in fresh for a in r.authorizations],
+        [(p.rid, a.wording, a.kind, a.mechanism) for p, _ in fresh for a in p.rec.authorizations],
     )
     conn.executemany(
         "insert into practice_locations (registration_id, position, organization, address, city, "
         "province, postal_code, phone) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                rid,
+                p.rid,
                 i,
                 loc.organization,
                 loc.address,
@@ -271,8 +301,8 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
                 loc.postal_code,
                 loc.phone,
             )
-            for rid, r, *_ in fresh
-            for i, loc in enumerate(r.locations)
+            for p, _ in fresh
+            for i, loc in enumerate(p.rec.locations)
         ],
     )
-    write_rows(conn, [row_for(rid, r, keys[rid]) for rid, r, *_ in fresh])
+    write_rows(conn, [p.row for p, _ in fresh])

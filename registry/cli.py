@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from db import default_path, open_db
+from db import DatabaseError, check_file, default_path, open_db
 from db.load import sync_regulators
 from registry.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
@@ -49,6 +49,13 @@ def _report(report: RunReport) -> None:
         click.echo(f"  {error['url']}: {error['error']}", err=True)
     if len(report.errors) > 5:
         click.echo(f"  ... and {len(report.errors) - 5} more errors (see import_runs)", err=True)
+
+
+def _open(path: Path):
+    try:
+        return open_db(path)
+    except DatabaseError as e:
+        raise click.UsageError(str(e)) from None
 
 
 def _check_port(host: str, port: int) -> None:
@@ -147,7 +154,7 @@ def import_(
     chosen = [settings.sources[s] for s in sources] or [
         s for s in settings.sources.values() if s.enabled
     ]
-    db = open_db(db_path or default_path())
+    db = _open(db_path or default_path())
     sync_regulators(db, settings.sources.values())
     failed = 0
     for source in chosen:
@@ -172,6 +179,10 @@ def serve(db_path: Path | None, host: str, port: int):
     path = db_path or default_path()
     if not path.exists():
         raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
+    try:
+        check_file(path)
+    except DatabaseError as e:
+        raise click.UsageError(str(e)) from None
     _serve(path, host, port)
 
 
@@ -224,7 +235,7 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
             terms_note="Synthetic sample data served by a local emulator of the Alinity "
             "platform: these are not real people.",
         )
-        db = open_db(db_path)
+        db = _open(db_path)
         sync_regulators(db, [sample])
         report = run_source(db, settings.with_source(sample), sample, progress=_progress())
         _report(report)
@@ -252,7 +263,7 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
     path = db_path or default_path()
     runs = {}
     if path.exists():
-        db = open_db(path)
+        db = _open(path)
         for row in db.query(
             "select regulator_id, max(ended_at) as ended_at from import_runs "
             "where outcome = 'success' group by regulator_id"

@@ -120,6 +120,17 @@ def run_source(
     except (RunFailed, FetchError, LayoutChanged) as e:
         outcome, message = "failed", str(e)
         counts.records_seen = staging.count
+    except KeyboardInterrupt:
+        finish_run(
+            db,
+            run_id,
+            "failed",
+            "interrupted; nothing was changed",
+            requests=client.requests_made,
+            errors=errors,
+            counts=asdict(counts),
+        )
+        raise
     except Exception as e:  # a bug must still end the run on record, never half-applied
         log.exception("import of %s failed unexpectedly", source.key)
         outcome, message = "failed", f"unexpected error: {type(e).__name__}: {e}"

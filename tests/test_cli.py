@@ -148,3 +148,14 @@ def test_config_from_environment(tmp_path):
     config = write(tmp_path, "[sources.cpta]\nspacing_seconds = 7\n")
     result = run("sources", "--json", env={"REGISTRY_CONFIG": config})
     assert json.loads(result.output)[0]["spacing_seconds"] == 7.0
+
+
+def test_database_path_that_is_a_folder_or_not_sqlite(tmp_path):
+    result = run("import", "cpta", "--db", str(tmp_path))
+    assert result.exit_code == 2 and "is a directory" in result.output
+    text = tmp_path / "notes.db"
+    text.write_text("not a database", encoding="utf-8")
+    for command in (["import", "cpta"], ["serve"], ["sources"]):
+        result = run(*command, "--db", str(text))
+        assert result.exit_code == 2 and "is not a SQLite database" in result.output
+    assert text.read_text(encoding="utf-8") == "not a database"
