@@ -7,7 +7,9 @@ register stops listing are kept, marked "no longer on the register since" that r
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -182,7 +184,26 @@ def apply_run(
     now: str | None = None,
 ) -> Counts:
     """Apply one complete run's records atomically; records are streamed, memory stays flat."""
-    now = now or utcnow()
+    with _no_cyclic_gc():
+        return _apply(db, regulator_id, run_id, records, now or utcnow())
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Records hold no reference cycles; the cycle collector's passes over millions of fresh
+    objects only cost time (about 15% of a large load)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _apply(
+    db: Database, regulator_id: str, run_id: int, records: Iterable[Registration], now: str
+) -> Counts:
     counts = Counts()
     conn = db.conn
     with db.atomic():
