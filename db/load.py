@@ -19,6 +19,7 @@ from itertools import islice
 
 from sqlite_utils import Database
 
+from db import history
 from db.directory import mark_removed, row_for, sync_index, write_rows
 from scrapers.records import Evidence, Registration
 from scrapers.sources import Source
@@ -206,6 +207,11 @@ def _apply(
 ) -> Counts:
     counts = Counts()
     conn = db.conn
+    # The first good run of a source is its baseline: people in it did not "appear".
+    baseline = not conn.execute(
+        "select 1 from import_runs where regulator_id = ? and outcome = 'success' and id != ?",
+        [regulator_id, run_id],
+    ).fetchone()
     with db.atomic():
         for batch in (_prepare(b, regulator_id, run_id) for b in _batches(records)):
             ids = [p.rid for p in batch]
@@ -231,17 +237,33 @@ def _apply(
                 else:
                     counts.unchanged += 1
                     touched.append(p)
+            replaced = history.snapshot(conn, [p.rid for p, _ in fresh if p.rid in known])
             _write(conn, regulator_id, run_id, now, fresh)
+            if replaced or not baseline:
+                pairs = [(p.rid, replaced.get(p.rid), history.state_of(p.rec)) for p, _ in fresh]
+                history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
             conn.executemany(
                 "update registrations set last_seen = ?, last_run_id = ?, evidence = ? "
                 "where id = ?",
                 [(now, run_id, p.evidence, p.rid) for p in touched],
             )
-        counts.removed = conn.execute(
-            "update registrations set removed_at = ? where regulator_id = ? "
-            "and removed_at is null and last_run_id is not ?",
-            [now, regulator_id, run_id],
-        ).rowcount
+        leaving = [
+            row[0]
+            for row in conn.execute(
+                "select id from registrations where regulator_id = ? and removed_at is null "
+                "and last_run_id is not ?",
+                [regulator_id, run_id],
+            )
+        ]
+        for start in range(0, len(leaving), BATCH):
+            states = history.snapshot(conn, leaving[start : start + BATCH])
+            pairs = [(rid, old, {**old, "on_register": False}) for rid, old in states.items()]
+            history.record(conn, regulator_id, run_id, now, pairs, events_for_new=True)
+        conn.executemany(
+            "update registrations set removed_at = ?, valid_since = ? where id = ?",
+            [(now, now, rid) for rid in leaving],
+        )
+        counts.removed = len(leaving)
         mark_removed(conn, regulator_id, now)
         sync_index(conn)
     return counts
@@ -269,8 +291,8 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
     conn.executemany(
         "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
         "family_name, given_names, sort_key, category, status, status_class, conditions, "
-        "profile_url, content_hash, first_seen, last_seen, removed_at, last_run_id, evidence) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?) "
+        "profile_url, content_hash, first_seen, last_seen, removed_at, last_run_id, evidence, "
+        "valid_since) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?) "
         "on conflict(id) do update set registration_number = excluded.registration_number, "
         "name = excluded.name, family_name = excluded.family_name, "
         "given_names = excluded.given_names, sort_key = excluded.sort_key, "
@@ -278,7 +300,7 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
         "status_class = excluded.status_class, conditions = excluded.conditions, "
         "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
         "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id, "
-        "evidence = excluded.evidence",
+        "evidence = excluded.evidence, valid_since = excluded.valid_since",
         [
             (
                 p.rid,
@@ -299,6 +321,7 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
                 now,
                 run_id,
                 p.evidence,
+                now,
             )
             for p, first_seen in fresh
         ],

@@ -157,3 +157,52 @@ def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     db.execute("PRAGMA foreign_keys = ON")
     migrations.apply(db)
+
+
+@migrations()
+def m002_history(db: Database):
+    """History: earlier states of each registration, and the events between runs."""
+    # When the registration's current state (the row as it is) began.
+    db.table("registrations").add_column("valid_since", str)
+    db.execute("update registrations set valid_since = coalesce(removed_at, first_seen)")
+    db.table("registration_versions").create(
+        {
+            "id": int,
+            "registration_id": str,
+            "regulator_id": str,
+            "valid_from": str,
+            "valid_to": str,  # exclusive: the state was in force from valid_from until valid_to
+            "run_id": int,  # the run that ended this state
+            "state": str,  # JSON: number, name, category, status, conditions, authorizations,
+            #                 locations, on_register
+        },
+        pk="id",
+        foreign_keys=[
+            ("registration_id", "registrations", "id"),
+            ("regulator_id", "regulators", "id"),
+            ("run_id", "import_runs", "id"),
+        ],
+    )
+    db.table("registration_versions").create_index(["registration_id", "valid_from"])
+    db.table("events").create(
+        {
+            "id": int,
+            "run_id": int,
+            "regulator_id": str,
+            "registration_id": str,
+            "at": str,
+            # appeared | left | returned | status_changed | authorization_granted |
+            # authorization_removed | conditions_changed | location_changed | details_changed
+            "kind": str,
+            "detail": str,  # JSON: what changed, before and after
+        },
+        pk="id",
+        foreign_keys=[
+            ("run_id", "import_runs", "id"),
+            ("regulator_id", "regulators", "id"),
+            ("registration_id", "registrations", "id"),
+        ],
+    )
+    db.table("events").create_index(["regulator_id", "id"])
+    db.table("events").create_index(["registration_id", "id"])
+    db.table("events").create_index(["at"])

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from registry.documents import documents
+from registry import history
 from registry.search import SearchError, parse_query, search
 
 schemas = SchemaGenerator(
@@ -66,33 +66,6 @@ async def api_search(request: Request) -> JSONResponse:
         return JSONResponse(search(conn(request), query))
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
-
-
-async def api_registration(request: Request) -> JSONResponse:
-    """
-    summary: One registration by regulator and registration number
-    parameters:
-      - {name: regulator, in: path, required: true, schema: {type: string}, description: "Source id, e.g. cpta (see /api/sources)"}
-      - {name: registration_number, in: path, required: true, schema: {type: string}}
-    responses:
-      200:
-        description: The registration with authorizations, locations and evidence
-      404:
-        description: Unknown regulator, or no such registration number
-    """
-    regulator = request.path_params["regulator"]
-    number = request.path_params["registration_number"]
-    db = conn(request)
-    if not db.execute("select 1 from regulators where id = ?", [regulator]).fetchone():
-        raise HTTPException(404, f"unknown regulator {regulator!r}; see /api/sources")
-    row = db.execute(
-        "select id from registrations where regulator_id = ? and registration_number = ? "
-        "order by removed_at is not null, id limit 1",
-        [regulator, number],
-    ).fetchone()
-    if row is None:
-        raise HTTPException(404, f"no registration {number!r} on the {regulator} register")
-    return JSONResponse(documents(db, [row[0]])[0])
 
 
 _SOURCES = """
@@ -146,9 +119,7 @@ async def api_openapi(request: Request) -> JSONResponse:
 
 routes = [
     Route("/api/search", api_search, methods=["GET"]),
-    Route(
-        "/api/registrations/{regulator}/{registration_number}", api_registration, methods=["GET"]
-    ),
+    *history.routes,
     Route("/api/sources", api_sources, methods=["GET"]),
     Route("/api/openapi.json", api_openapi, methods=["GET"], include_in_schema=True),
 ]

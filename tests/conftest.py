@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from db import open_db
-from db.load import apply_run, start_run, sync_regulators
+from db.load import apply_run, finish_run, start_run, sync_regulators
 from scrapers.records import Authorization, Evidence, Location, Registration
 from scrapers.sources import load_settings
 
@@ -71,9 +71,12 @@ def db(tmp_path, settings):
     database.close()
 
 
-def load(database, records, regulator: str = "cpta"):
+def load(database, records, regulator: str = "cpta", now: str | None = None):
+    """One successful run, as the importer records it."""
     run_id = start_run(database, regulator)
-    return run_id, apply_run(database, regulator, run_id, records)
+    counts = apply_run(database, regulator, run_id, records, now=now)
+    finish_run(database, run_id, "success", "test", requests=0, errors=[])
+    return run_id, counts
 
 
 PEOPLE = [

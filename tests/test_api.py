@@ -182,6 +182,8 @@ def test_openapi_describes_every_endpoint(client):
     assert set(spec["paths"]) == {
         "/api/search",
         "/api/registrations/{regulator}/{registration_number}",
+        "/api/registrations/{regulator}/{registration_number}/history",
+        "/api/changes",
         "/api/sources",
         "/api/openapi.json",
     }
