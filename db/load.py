@@ -78,6 +78,17 @@ def start_run(db: Database, regulator_id: str) -> int:
         return table.last_pk
 
 
+def close_interrupted_runs(db: Database, regulator_id: str) -> int:
+    """Mark runs left "running" by a process that died as failed; their data was never applied."""
+    with db.atomic():
+        return db.execute(
+            "update import_runs set outcome = 'failed', ended_at = ?, message = 'interrupted: "
+            "the import ended before finishing (killed or crashed); nothing was changed' "
+            "where regulator_id = ? and outcome = 'running'",
+            [utcnow(), regulator_id],
+        ).rowcount
+
+
 def finish_run(
     db: Database,
     run_id: int,

@@ -40,7 +40,9 @@ def _progress():
 def _report(report: RunReport) -> None:
     if sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
-    mark = {"success": "ok", "rejected": "REJECTED", "failed": "FAILED"}[report.outcome]
+    mark = {"success": "ok", "rejected": "REJECTED", "failed": "FAILED", "skipped": "SKIPPED"}[
+        report.outcome
+    ]
     click.echo(
         f"{report.source}: {mark} (run {report.run_id}, {report.requests} requests, "
         f"{report.seconds:.1f}s) {report.message}"

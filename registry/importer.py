@@ -6,12 +6,15 @@ disk, and only a complete, sane run is applied, in one short transaction.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -20,6 +23,7 @@ from db.load import (
     Rejected,
     apply_run,
     check_run_size,
+    close_interrupted_runs,
     finish_run,
     start_run,
     sync_regulators,
@@ -39,7 +43,7 @@ class RunFailed(Exception):
 class RunReport:
     source: str
     run_id: int
-    outcome: str  # success | failed | rejected
+    outcome: str  # success | failed | rejected | skipped (another run of the source is going)
     message: str
     requests: int
     seconds: float
@@ -70,6 +74,29 @@ class Staging:
         self.file.close()
 
 
+class SourceBusy(Exception):
+    """Another process is importing this source into this database."""
+
+
+@contextlib.contextmanager
+def source_lock(db: Database, source: str) -> Iterator[None]:
+    """One run of a source at a time per database, across processes. The lock is an OS file
+    lock, so it is released when its process dies, however it dies."""
+    path = next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
+    folder = Path(path).parent / "locks" if path else Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    lock_path = folder / f"{Path(path).stem if path else 'memory'}.{source}.lock"
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SourceBusy(f"another import of {source} is running ({lock_path})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def run_source(
     db: Database,
     settings: Settings,
@@ -78,7 +105,26 @@ def run_source(
     accept_shrink: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> RunReport:
-    """Import one source; the report says what happened, and the run row in the database too."""
+    """Import one source; the report says what happened, and the run row in the database too.
+
+    Runs of one source never overlap; a run that another process left unfinished (killed,
+    crashed) is marked failed, since its lock is free again.
+    """
+    try:
+        with source_lock(db, source.key):
+            close_interrupted_runs(db, source.key)
+            return _run(db, settings, source, accept_shrink, progress)
+    except SourceBusy as e:
+        return RunReport(source.key, 0, "skipped", str(e), 0, 0.0)
+
+
+def _run(
+    db: Database,
+    settings: Settings,
+    source: Source,
+    accept_shrink: bool,
+    progress: Callable[[str], None],
+) -> RunReport:
     sync_regulators(db, [source])
     run_id = start_run(db, source.key)
     started = time.monotonic()
