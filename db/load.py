@@ -224,8 +224,13 @@ def _apply(
         [regulator_id, run_id],
     ).fetchone()
     with db.atomic():
+        # Who this run saw, to find who it did not; a temp table, so that a run over an unchanged
+        # register writes nothing to the database but its run record.
+        conn.execute("create temp table if not exists seen_ids (id text primary key)")
+        conn.execute("delete from seen_ids")
         for batch in (_prepare(b, regulator_id, run_id) for b in _batches(records)):
             ids = [p.rid for p in batch]
+            conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))
             known = {
                 row[0]: row[1:]
@@ -235,7 +240,7 @@ def _apply(
                     ids,
                 )
             }
-            fresh, touched = [], []
+            fresh = []
             for p in batch:
                 counts.records_seen += 1
                 old = known.get(p.rid)
@@ -247,23 +252,17 @@ def _apply(
                     fresh.append((p, old[2]))
                 else:
                     counts.unchanged += 1
-                    touched.append(p)
             replaced = history.snapshot(conn, [p.rid for p, _ in fresh if p.rid in known])
             _write(conn, regulator_id, run_id, now, fresh)
             if replaced or not baseline:
                 pairs = [(p.rid, replaced.get(p.rid), history.state_of(p.rec)) for p, _ in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
-            conn.executemany(
-                "update registrations set last_seen = ?, last_run_id = ?, evidence = ? "
-                "where id = ?",
-                [(now, run_id, p.evidence, p.rid) for p in touched],
-            )
         leaving = [
             row[0]
             for row in conn.execute(
                 "select id from registrations where regulator_id = ? and removed_at is null "
-                "and last_run_id is not ?",
-                [regulator_id, run_id],
+                "and id not in (select id from temp.seen_ids)",
+                [regulator_id],
             )
         ]
         for start in range(0, len(leaving), BATCH):

@@ -71,7 +71,7 @@ def m001_initial(db: Database):
             "profile_url": str,
             "content_hash": str,
             "first_seen": str,
-            "last_seen": str,
+            "last_seen": str,  # when this state was last written; the API derives it from runs
             "removed_at": str,  # set when the register stopped listing the person
             "last_run_id": int,
             # JSON list, one entry per response the record was read from: role (listing,

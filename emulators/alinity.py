@@ -72,6 +72,8 @@ class _Fault:
     prefix: str  # lower-cased path prefix
     remaining: int
     reply: _Reply | None  # None: reset the connection
+    stall: float = 0.0  # seconds to wait before answering normally (a slow server)
+    truncate: bool = False  # answer normally but cut the body short and close
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,6 +425,16 @@ class AlinityEmulator:
         with self._lock:
             self._faults.append(_Fault(path_prefix.lower(), count, None))
 
+    def stall_next(self, path_prefix: str, seconds: float, count: int = 1) -> None:
+        """Answer the next `count` matching requests normally, but only after `seconds`."""
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, None, stall=seconds))
+
+    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
+        """Answer the next `count` matching requests with half the body, then close."""
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, None, truncate=True))
+
     # -- answering ----------------------------------------------------------------------------
 
     def _answer(self, request: RequestLog) -> _Reply | None:
@@ -436,10 +448,17 @@ class AlinityEmulator:
             self.requests.append(request)
             throttled = self._throttled(request.time)
             fault = self._take_fault(request.path)
-        if fault is not None:
+        if fault is not None and not (fault.stall or fault.truncate):
             return fault.reply
         if throttled:
             return _forbidden()
+        if fault is not None and fault.stall:
+            time.sleep(fault.stall)
+        if fault is not None and fault.truncate:
+            reply = self._route(request)
+            return _Reply(
+                reply.status, reply.body, reply.content_type, {**reply.headers, "X-Truncate": "1"}
+            )
         try:
             return self._route(request)
         except Exception as exc:  # a bug here must show as a 500, not a hung client
@@ -640,6 +659,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
+        truncate = reply.headers.pop("X-Truncate", None) is not None
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
@@ -648,7 +668,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(reply.body)
+            self.wfile.write(reply.body[: len(reply.body) // 2] if truncate else reply.body)
+        if truncate:
+            self.wfile.flush()
+            self.close_connection = True
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
 

@@ -26,6 +26,19 @@ from regulators where id in ({marks})
 """
 
 
+_LAST_GOOD_RUN = """
+select max(ended_at) from import_runs
+where regulator_id = ? and outcome = 'success' and (? is null or ended_at < ?)
+"""
+
+
+def last_seen(conn: sqlite3.Connection, regulator_id: str, removed_at: str | None) -> str | None:
+    """When the register last listed a registration: its source's latest good run, or for people
+    who left, the last good run before they were found gone. (Runs that change nothing write
+    nothing, so this is read from the runs rather than kept on every row.)"""
+    return conn.execute(_LAST_GOOD_RUN, [regulator_id, removed_at, removed_at]).fetchone()[0]
+
+
 def needling_answer(tracking: str, authorized: bool) -> str:
     """What "authorized to needle?" gets for an answer: never "no" where nobody tracks it."""
     if tracking == "tracked":
@@ -85,7 +98,7 @@ def documents(conn: sqlite3.Connection, ids: list[str]) -> list[dict]:
                 "locations": locations[rid],
                 "profile_url": r["profile_url"],
                 "first_seen": r["first_seen"],
-                "last_seen": r["last_seen"],
+                "last_seen": last_seen(conn, r["regulator_id"], r["removed_at"]) or r["last_seen"],
                 "evidence": json.loads(r["evidence"] or "[]"),
             }
         )

@@ -391,7 +391,8 @@ def crawl(
         any_authorized = any_authorized or bool(registration.authorizations)
         progress(f"{source.key}: {i}/{len(listed)} registrants read")
         yield registration
-    if source.needling == "tracked" and listed and not any_authorized:
+    # Registrants that could not be read fail the run on their own, with their own errors.
+    if source.needling == "tracked" and listed and not any_authorized and not state.errors:
         raise LayoutChanged(
             f"none of {len(listed)} registrants has a needling authorization in "
             f"{source.options['authorization_field']!r}: the field or the wording changed"
