@@ -6,7 +6,9 @@ import json
 import logging
 import socket
 import sys
+import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -248,6 +250,55 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
             _serve(db_path, "127.0.0.1", port)
     finally:
         emulator.stop()
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("--once", is_flag=True, help="Run what is due now, then exit (for cron or tests).")
+def schedule(config: str | None, db_path: Path | None, once: bool):
+    """Run each enabled source on its own interval, for months, unattended.
+
+    Each source runs `interval_hours` after its last run (weekly by default; 6 hours after a
+    failed or rejected one), plus a steady jitter, one at a time, never two runs of one source at
+    once. Each run is logged to standard output and recorded in import_runs.
+
+    \b
+    Example:
+        registry schedule --config ops.toml --db db/registry.db
+    """
+    from registry.schedule import plan
+
+    settings = _settings(config)
+    db = _open(db_path or default_path())
+    sync_regulators(db, settings.sources.values())
+    while True:
+        now = datetime.now(UTC)
+        upcoming = plan(settings, last_runs_of(db), now)
+        for source, when in upcoming:
+            if when <= now:
+                click.echo(f"{now:%Y-%m-%dT%H:%M:%SZ} running {source.key}")
+                _report(run_source(db, settings, source, progress=_progress()))
+        if once:
+            return
+        upcoming = plan(settings, last_runs_of(db), datetime.now(UTC))
+        if not upcoming:
+            raise click.UsageError("no source is enabled; nothing to schedule")
+        source, when = upcoming[0]
+        wait = max(1.0, (when - datetime.now(UTC)).total_seconds())
+        click.echo(f"next: {source.key} at {when:%Y-%m-%dT%H:%M:%SZ}")
+        time.sleep(min(wait, 3600))
+
+
+def last_runs_of(db) -> dict[str, dict]:
+    """The newest import run of each source."""
+    return {
+        row["regulator_id"]: row
+        for row in db.query(
+            "select r.* from import_runs r join (select regulator_id, max(id) as id "
+            "from import_runs group by regulator_id) newest on newest.id = r.id"
+        )
+    }
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -278,7 +279,8 @@ class Crawl:
             found.setdefault(rec["rg"], (rec, evidence))
         cap = self.source.options["row_cap"]
         self.progress(
-            f"{self.source.key}: {len(found)} registrants listed, {self.searches} searches"
+            f"{self.source.key}: listing: {len(found)} registrants from {self.searches} "
+            f"searches, {self.client.requests_made} requests"
         )
         if len(records) > cap:
             log.warning(
@@ -380,6 +382,7 @@ def crawl(
     state = Crawl(source, client, progress, errors if errors is not None else [])
     listed = state.listings()
     any_authorized = False
+    started = time.monotonic()
     for i, (rec, evidence) in enumerate(listed.values(), 1):
         try:
             registration = state.registration(rec, evidence)
@@ -389,7 +392,11 @@ def crawl(
             )
             continue
         any_authorized = any_authorized or bool(registration.authorizations)
-        progress(f"{source.key}: {i}/{len(listed)} registrants read")
+        left = (time.monotonic() - started) / i * (len(listed) - i)
+        progress(
+            f"{source.key}: {i}/{len(listed)} registrants read, {client.requests_made} requests, "
+            f"{len(state.errors)} errors, about {left / 60:.0f} min left"
+        )
         yield registration
     # Registrants that could not be read fail the run on their own, with their own errors.
     if source.needling == "tracked" and listed and not any_authorized and not state.errors:

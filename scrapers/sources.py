@@ -46,6 +46,7 @@ class Source:
     backoff_seconds: float = 60.0  # first wait after a 403/429/5xx without Retry-After
     max_retries: int = 4
     timeout_seconds: float = 30.0
+    interval_hours: float = 168.0  # how often `registry schedule` runs it (weekly)
     enabled: bool = True
     coverage: str = "supported"
     coverage_note: str = ""
@@ -64,6 +65,7 @@ class Settings:
     contact_url: str = DEFAULT_CONTACT_URL
     user_agent: str = ""
     max_shrink: float = 0.2
+    jitter_share: float = 0.1  # scheduled runs start up to this share of their interval late
 
     def __post_init__(self):
         if not self.user_agent:
@@ -111,7 +113,13 @@ def _source(key: str, data: dict, origin: str) -> Source:
                 f"{where}: wording {wording!r} maps to unknown kind {kind!r}; "
                 f"kinds: {', '.join(KINDS)}"
             )
-    for name in ("spacing_seconds", "backoff_seconds", "timeout_seconds", "max_retries"):
+    for name in (
+        "spacing_seconds",
+        "backoff_seconds",
+        "timeout_seconds",
+        "max_retries",
+        "interval_hours",
+    ):
         value = data.get(name, 0)
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             raise ConfigError(f"{where}: {name} must be a number >= 0")
@@ -136,6 +144,7 @@ def _source(key: str, data: dict, origin: str) -> Source:
         backoff_seconds=float(source.backoff_seconds),
         timeout_seconds=float(source.timeout_seconds),
         max_retries=int(source.max_retries),
+        interval_hours=float(source.interval_hours),
     )
 
 
@@ -177,15 +186,22 @@ def load_settings(config: str | os.PathLike | None = None) -> Settings:
     sources = {key: _source(key, data, origin) for key, data in raw_sources.items()}
     http = operator.get("http", {})
     importer = operator.get("importer", {})
-    unknown = (set(http) - {"contact_url", "user_agent"}) | (set(importer) - {"max_shrink"})
+    unknown = (set(http) - {"contact_url", "user_agent"}) | (
+        set(importer) - {"max_shrink", "jitter_share"}
+    )
     if unknown:
         raise ConfigError(f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}")
-    max_shrink = importer.get("max_shrink", 0.2)
-    if not isinstance(max_shrink, int | float) or not 0 <= max_shrink <= 1:
-        raise ConfigError(f"{origin}: importer.max_shrink must be a share between 0 and 1")
+    shares = {
+        name: importer.get(name, default)
+        for name, default in (("max_shrink", 0.2), ("jitter_share", 0.1))
+    }
+    for name, share in shares.items():
+        if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1:
+            raise ConfigError(f"{origin}: importer.{name} must be a share between 0 and 1")
     return Settings(
         sources=sources,
         contact_url=http.get("contact_url", DEFAULT_CONTACT_URL),
         user_agent=http.get("user_agent", ""),
-        max_shrink=float(max_shrink),
+        max_shrink=float(shares["max_shrink"]),
+        jitter_share=float(shares["jitter_share"]),
     )

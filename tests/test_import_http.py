@@ -182,3 +182,14 @@ def test_layout_change_fails_loudly(db, settings, people):
         report = run_source(db, settings.with_source(source), source)
     assert report.outcome == "failed" and "no Records list" in report.message
     assert db.table("registrations").count == 0
+
+
+def test_progress_reports_requests_records_errors_and_time_left(db, settings, people):
+    lines = []
+    with AlinityEmulator(people[:30]) as register:
+        source = sample_source(settings, register.base_url)
+        run_source(db, settings.with_source(source), source, progress=lines.append)
+    assert any(line.startswith("cpta: listing: ") and "requests" in line for line in lines)
+    last = lines[-1]
+    assert last.startswith("cpta: 30/30 registrants read, ") and "0 errors" in last
+    assert "min left" in last

@@ -1,0 +1,75 @@
+"""Scheduling: each source on its own interval with a steady jitter; `registry schedule --once`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from click.testing import CliRunner
+
+from emulators.alinity import AlinityEmulator
+from emulators.people import alberta_physiotherapists
+from registry.cli import cli
+from registry.schedule import RETRY_AFTER, jitter, next_due, plan
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def run(outcome: str, run_id: int = 7, started: datetime = T0) -> dict:
+    return {"id": run_id, "outcome": outcome, "started_at": started.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def test_never_run_source_is_due_now_and_disabled_never(settings):
+    cpta = settings.sources["cpta"]
+    assert next_due(cpta, None, 0.1) < T0
+    assert next_due(replace(cpta, enabled=False), None, 0.1) is None
+    assert next_due(replace(cpta, coverage="not_yet_supported"), None, 0.1) is None
+
+
+def test_interval_after_success_and_sooner_retry_after_failure(settings):
+    cpta = replace(settings.sources["cpta"], interval_hours=168)
+    after_success = next_due(cpta, run("success"), 0.0)
+    assert after_success == T0 + timedelta(hours=168)
+    assert next_due(cpta, run("failed"), 0.0) == T0 + RETRY_AFTER
+    assert next_due(cpta, run("rejected"), 0.0) == T0 + RETRY_AFTER
+    hourly = replace(cpta, interval_hours=1)
+    assert next_due(hourly, run("failed"), 0.0) == T0 + timedelta(hours=1)
+
+
+def test_jitter_is_bounded_steady_and_spread(settings):
+    cpta = replace(settings.sources["cpta"], interval_hours=100)
+    other = replace(cpta, key="chcpbc")
+    delays = {jitter(cpta, i, 0.1) for i in range(50)}
+    assert all(timedelta(0) <= d < timedelta(hours=10) for d in delays)
+    assert len(delays) > 40, "different runs get different delays"
+    assert jitter(cpta, 3, 0.1) == jitter(cpta, 3, 0.1), "a restart keeps the plan"
+    assert jitter(cpta, 3, 0.1) != jitter(other, 3, 0.1)
+
+
+def test_plan_orders_sources_soonest_first(settings):
+    a = replace(settings.sources["cpta"], key="a", interval_hours=24)
+    b = replace(settings.sources["cpta"], key="b", interval_hours=1)
+    s = replace(settings, sources={"a": a, "b": b}, jitter_share=0.0)
+    planned = plan(s, {"a": run("success"), "b": run("success")}, T0)
+    assert [(src.key, when) for src, when in planned] == [
+        ("b", T0 + timedelta(hours=1)),
+        ("a", T0 + timedelta(hours=24)),
+    ]
+
+
+def test_schedule_once_runs_what_is_due_then_nothing(tmp_path):
+    with AlinityEmulator(alberta_physiotherapists(30, seed=4)) as register:
+        config = tmp_path / "ops.toml"
+        config.write_text(
+            f"[sources.cpta]\nbase_url = '{register.base_url}'\n"
+            "spacing_seconds = 0\ninterval_hours = 24\n",
+            encoding="utf-8",
+        )
+        args = ["schedule", "--once", "--config", str(config), "--db", str(tmp_path / "r.db")]
+        first = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert first.exit_code == 0, first.output
+        assert "running cpta" in first.output and "cpta: ok" in first.output
+        requests = len(register.requests)
+        second = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert second.exit_code == 0 and "running" not in second.output
+    assert len(register.requests) == requests
