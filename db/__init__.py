@@ -35,6 +35,12 @@ def check_file(path: Path) -> None:
                 raise DatabaseError(f"{path} is not a SQLite database")
 
 
+def db_file(db: Database) -> Path | None:
+    """The file behind a Database, or None for an in-memory one."""
+    path = next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
+    return Path(path) if path else None
+
+
 def open_db(path: str | os.PathLike | None = None) -> Database:
     """Open (and migrate) the database; WAL lets readers keep serving while an import writes."""
     path = Path(path or default_path())

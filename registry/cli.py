@@ -253,6 +253,55 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
 
 
 @cli.command()
+@click.argument("source")
+@config_option
+@db_option
+@click.option("--run", "run_id", type=int, help="Archived run to replay [default: the newest].")
+@click.option("--accept-shrink", is_flag=True, help="As for import.")
+def reparse(
+    source: str, config: str | None, db_path: Path | None, run_id: int | None, accept_shrink: bool
+):
+    """Rebuild a source from its archived responses, with no network (after a parser fix).
+
+    The responses a run fetched are replayed to the adapter and the result is applied like any
+    import: checked, atomic, recorded in import_runs, with its changes as events.
+
+    \b
+    Example:
+        registry reparse cpta --run 12
+    """
+    from db.archive import ArchiveMiss
+    from registry.importer import archive_of
+
+    settings = _settings(config)
+    if source not in settings.sources:
+        raise click.UsageError(f"unknown source {source}; known: {', '.join(settings.sources)}")
+    db = _open(db_path or default_path())
+    archived = archive_of(db).runs(source)
+    if not archived:
+        raise click.UsageError(f"no archived responses for {source}; run `registry import` first")
+    if run_id is not None and run_id not in archived:
+        raise click.UsageError(
+            f"run {run_id} of {source} is not archived; archived runs: "
+            f"{', '.join(map(str, archived[-10:]))}"
+        )
+    try:
+        report = run_source(
+            db,
+            settings,
+            settings.sources[source],
+            accept_shrink=accept_shrink,
+            progress=_progress(),
+            replay=run_id or archived[-1],
+        )
+    except ArchiveMiss as e:
+        raise click.UsageError(str(e)) from None
+    _report(report)
+    if report.outcome != "success":
+        sys.exit(1)
+
+
+@cli.command()
 @config_option
 @db_option
 @click.option("--once", is_flag=True, help="Run what is due now, then exit (for cron or tests).")

@@ -16,8 +16,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import httpx
 from sqlite_utils import Database
 
+from db import db_file
+from db.archive import Archive, ArchiveMiss, entry
 from db.load import (
     Counts,
     Rejected,
@@ -82,10 +85,10 @@ class SourceBusy(Exception):
 def source_lock(db: Database, source: str) -> Iterator[None]:
     """One run of a source at a time per database, across processes. The lock is an OS file
     lock, so it is released when its process dies, however it dies."""
-    path = next(row[2] for row in db.execute("pragma database_list") if row[1] == "main")
-    folder = Path(path).parent / "locks" if path else Path(tempfile.gettempdir())
+    path = db_file(db)
+    folder = path.parent / "locks" if path else Path(tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / f"{Path(path).stem if path else 'memory'}.{source}.lock"
+    lock_path = folder / f"{path.stem if path else 'memory'}.{source}.lock"
     with lock_path.open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -104,18 +107,74 @@ def run_source(
     *,
     accept_shrink: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    replay: int | None = None,
 ) -> RunReport:
     """Import one source; the report says what happened, and the run row in the database too.
 
+    Every response is archived beside the database. With `replay`, the responses archived by that
+    earlier run are served instead of the network (after a parser fix: `registry reparse`).
     Runs of one source never overlap; a run that another process left unfinished (killed,
     crashed) is marked failed, since its lock is free again.
     """
     try:
         with source_lock(db, source.key):
             close_interrupted_runs(db, source.key)
-            return _run(db, settings, source, accept_shrink, progress)
+            return _run(db, settings, source, accept_shrink, progress, replay)
     except SourceBusy as e:
         return RunReport(source.key, 0, "skipped", str(e), 0, 0.0)
+
+
+def archive_of(db: Database) -> Archive:
+    """The evidence archive beside the database file."""
+    path = db_file(db)
+    if path is None:
+        return Archive(Path(tempfile.mkdtemp()) / "archive")
+    return Archive(path.parent / "archive" / path.stem)
+
+
+class ReplayTransport(httpx.BaseTransport):
+    """Answers each request with the response an archived run got for it, or fails loudly."""
+
+    def __init__(self, archive: Archive, source: str, run_id: int):
+        self.archive = archive
+        self.run_id = run_id
+        self.responses = {
+            (e["method"], e["url"], e["request"]): e for e in archive.read_run(source, run_id)
+        }
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.content.decode("ascii") if request.method == "POST" else ""
+        found = self.responses.get((request.method, str(request.url), body))
+        if found is None:
+            raise ArchiveMiss(
+                f"run {self.run_id} never fetched {request.method} {request.url} {body[:120]}; "
+                "a fresh import is needed"
+            )
+        return httpx.Response(
+            found["status"],
+            content=self.archive.get(found["sha256"]),
+            headers={"content-type": found["content_type"]},
+            request=request,
+        )
+
+
+def _client(
+    settings: Settings, source: Source, archive: Archive, replay: int | None, keep: Callable
+) -> PoliteClient:
+    if replay is not None:
+        transport = ReplayTransport(archive, source.key, replay)
+        policy = HttpPolicy(
+            user_agent=settings.user_agent, spacing_seconds=0.0, max_retries=0, respect_robots=False
+        )
+        return PoliteClient(policy, transport=transport)
+    policy = HttpPolicy(
+        user_agent=settings.user_agent,
+        spacing_seconds=source.spacing_seconds,
+        backoff_seconds=source.backoff_seconds,
+        max_retries=source.max_retries,
+        timeout_seconds=source.timeout_seconds,
+    )
+    return PoliteClient(policy, on_response=keep)
 
 
 def _run(
@@ -124,20 +183,21 @@ def _run(
     source: Source,
     accept_shrink: bool,
     progress: Callable[[str], None],
+    replay: int | None,
 ) -> RunReport:
     sync_regulators(db, [source])
+    archive = archive_of(db)
+    fetched: list[dict] = []
+
+    def keep(response) -> None:
+        archive.put(response.content)
+        fetched.append(entry(response))
+
+    client = _client(settings, source, archive, replay, keep)  # raises ArchiveMiss first
     run_id = start_run(db, source.key)
     started = time.monotonic()
     errors: list[dict] = []
     counts = Counts()
-    policy = HttpPolicy(
-        user_agent=settings.user_agent,
-        spacing_seconds=source.spacing_seconds,
-        backoff_seconds=source.backoff_seconds,
-        max_retries=source.max_retries,
-        timeout_seconds=source.timeout_seconds,
-    )
-    client = PoliteClient(policy)
     staging = Staging()
     try:
         for record in source.adapter().crawl(source, client, progress, errors):
@@ -163,7 +223,7 @@ def _run(
     except Rejected as e:
         outcome, message = "rejected", str(e)
         counts.records_seen = staging.count
-    except (RunFailed, FetchError, LayoutChanged) as e:
+    except (RunFailed, FetchError, LayoutChanged, ArchiveMiss) as e:
         outcome, message = "failed", str(e)
         counts.records_seen = staging.count
     except KeyboardInterrupt:
@@ -183,6 +243,11 @@ def _run(
     finally:
         client.close()
         staging.close()
+        if fetched:
+            archive.write_run(source.key, run_id, fetched)
+            archive.prune(settings.archive_keep_days)
+    if replay is not None and outcome == "success":
+        message = f"reparsed from the archive of run {replay}: {message}"
     finish_run(
         db,
         run_id,

@@ -131,8 +131,10 @@ class PoliteClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
+        on_response: Callable[[Fetched], None] | None = None,
     ) -> None:
         self.policy = policy
+        self._on_response = on_response  # sees every answer handed to a caller (the archive)
         self._sleep = sleep
         self._clock = clock
         self._hosts: dict[tuple[str, str, int | None], _Host] = {}
@@ -188,7 +190,10 @@ class PoliteClient:
                 url=url,
             ) from result
         if result.is_success:
-            return self._fetched(method, result, body.decode("ascii"))
+            fetched = self._fetched(method, result, body.decode("ascii"))
+            if self._on_response:
+                self._on_response(fetched)
+            return fetched
         status = result.status_code
         kind = _error_kind(status)
         message = f"{kind.__name__}: {url} answered {status} after {_plural(attempts)}"

@@ -66,6 +66,7 @@ class Settings:
     user_agent: str = ""
     max_shrink: float = 0.2
     jitter_share: float = 0.1  # scheduled runs start up to this share of their interval late
+    archive_keep_days: float = 365.0  # how long raw responses are kept
 
     def __post_init__(self):
         if not self.user_agent:
@@ -167,11 +168,11 @@ def load_settings(config: str | os.PathLike | None = None) -> Settings:
     if path:
         operator = _read_toml(Path(path))
         origin = str(path)
-        unknown = set(operator) - {"sources", "http", "importer"}
+        unknown = set(operator) - {"sources", "http", "importer", "archive"}
         if unknown:
             raise ConfigError(
                 f"{path}: unknown section(s) {', '.join(sorted(unknown))}; "
-                "known: sources, http, importer"
+                "known: sources, http, importer, archive"
             )
     for key, override in operator.get("sources", {}).items():
         if not isinstance(override, dict):
@@ -186,8 +187,11 @@ def load_settings(config: str | os.PathLike | None = None) -> Settings:
     sources = {key: _source(key, data, origin) for key, data in raw_sources.items()}
     http = operator.get("http", {})
     importer = operator.get("importer", {})
-    unknown = (set(http) - {"contact_url", "user_agent"}) | (
-        set(importer) - {"max_shrink", "jitter_share"}
+    archive = operator.get("archive", {})
+    unknown = (
+        (set(http) - {"contact_url", "user_agent"})
+        | (set(importer) - {"max_shrink", "jitter_share"})
+        | (set(archive) - {"keep_days"})
     )
     if unknown:
         raise ConfigError(f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}")
@@ -204,4 +208,11 @@ def load_settings(config: str | os.PathLike | None = None) -> Settings:
         user_agent=http.get("user_agent", ""),
         max_shrink=float(shares["max_shrink"]),
         jitter_share=float(shares["jitter_share"]),
+        archive_keep_days=_keep_days(archive.get("keep_days", 365), origin),
     )
+
+
+def _keep_days(value, origin: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{origin}: archive.keep_days must be a number of days above 0")
+    return float(value)

@@ -70,8 +70,8 @@ def replay(tmp_path_factory):
         )
         for state in (first, second, third):
             register.set_people(state)
-            time.sleep(1.1)  # times are kept to the second: let each run have its own
             times.append(utcnow())
+            time.sleep(1.1)  # times are kept to the second: each run starts in a later one
             report = run_source(db, settings.with_source(source), source)
             assert report.outcome == "success", report.message
     with TestClient(create_app(tmp_path / "registry.db")) as client:

@@ -1,0 +1,91 @@
+"""The evidence archive: responses kept compressed, content-addressed; reparse with no network."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import time
+from dataclasses import replace
+
+from click.testing import CliRunner
+
+from db.archive import Archive
+from emulators.alinity import AlinityEmulator
+from emulators.people import alberta_physiotherapists
+from registry.cli import cli
+from registry.importer import archive_of, run_source
+from tests.test_import_http import sample_source, snapshot
+
+PEOPLE = alberta_physiotherapists(40, seed=41)
+
+
+def imported(db, settings):
+    with AlinityEmulator(PEOPLE) as register:
+        source = sample_source(settings, register.base_url)
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "success"
+    return source, report
+
+
+def test_every_response_is_archived_once_by_content(db, settings):
+    source, report = imported(db, settings)
+    archive = archive_of(db)
+    assert archive.runs("cpta") == [report.run_id]
+    entries = archive.read_run("cpta", report.run_id)
+    assert len(entries) == report.requests - 1  # all but robots.txt, which is not evidence
+    for e in entries[:5]:
+        body = archive.get(e["sha256"])
+        assert e["status"] == 200 and e["fetched_at"] and e["url"].startswith(source.base_url)
+
+        assert hashlib.sha256(body).hexdigest() == e["sha256"]
+    blobs = list((archive.root / "blobs").glob("*/*.gz"))
+    assert len(blobs) == len({e["sha256"] for e in entries})
+    assert gzip.decompress(blobs[0].read_bytes())  # stored compressed
+
+
+def test_reparse_rebuilds_from_the_archive_without_network(db, settings):
+    source, first = imported(db, settings)  # the emulator is gone now: no network at all
+    before = snapshot(db)
+    again = run_source(db, settings.with_source(source), source, replay=first.run_id)
+    assert again.outcome == "success" and again.counts.changed == 0
+    assert again.message.startswith(f"reparsed from the archive of run {first.run_id}")
+    assert snapshot(db) == before
+    # A "parser fix" (here: the wording now maps to dry needling) changes what the same bytes mean.
+    fixed = replace(source, wording={"Using needles in practice": "dry_needling"})
+    fixed_report = run_source(db, settings.with_source(fixed), fixed, replay=first.run_id)
+    holders = sum(1 for p in PEOPLE if "Using needles in practice" in p.authorizations)
+    assert fixed_report.outcome == "success" and fixed_report.counts.changed == holders
+    kinds = {r[0] for r in db.execute("select distinct kind from authorizations")}
+    assert kinds == {"dry_needling"}
+
+
+def test_reparse_command_and_its_errors(db, settings, tmp_path):
+    args = ["--db", str(tmp_path / "registry.db")]
+    none_yet = CliRunner().invoke(cli, ["reparse", "cpta", *args])
+    assert none_yet.exit_code == 2 and "no archived responses for cpta" in none_yet.output
+    source, first = imported(db, settings)
+    config = tmp_path / "ops.toml"
+    config.write_text(f"[sources.cpta]\nbase_url = '{source.base_url}'\n", encoding="utf-8")
+    ok = CliRunner().invoke(cli, ["reparse", "cpta", "--config", str(config), *args])
+    assert ok.exit_code == 0, ok.output
+    assert "reparsed from the archive of run 1" in ok.output
+    missing = CliRunner().invoke(cli, ["reparse", "cpta", "--run", "99", *args])
+    assert missing.exit_code == 2 and "run 99 of cpta is not archived" in missing.output
+    unknown = CliRunner().invoke(cli, ["reparse", "nowhere", *args])
+    assert unknown.exit_code == 2 and "unknown source nowhere" in unknown.output
+
+
+def test_retention_drops_old_runs_and_unused_blobs(tmp_path):
+    archive = Archive(tmp_path / "archive")
+    old = archive.put(b"old reply")
+    shared = archive.put(b"shared reply")
+    archive.write_run("cpta", 1, [{"sha256": old}, {"sha256": shared}])
+    archive.write_run("cpta", 2, [{"sha256": shared}])
+    manifest = tmp_path / "archive" / "runs" / "cpta" / "1.jsonl.gz"
+    ancient = time.time() - 400 * 86400
+
+    os.utime(manifest, (ancient, ancient))
+    assert archive.prune(keep_days=365) == 1
+    assert archive.runs("cpta") == [2]
+    assert archive.get(shared) == b"shared reply"
