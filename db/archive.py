@@ -61,6 +61,18 @@ class Archive:
         text = gzip.decompress(path.read_bytes()).decode("utf-8")
         return [json.loads(line) for line in text.splitlines()]
 
+    def validators(self, source: str) -> dict[str, dict]:
+        """ETag / Last-Modified of pages fetched before, by URL, for conditional requests."""
+        path = self.root / "validators" / f"{source}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+    def keep_validators(self, source: str, validators: dict[str, dict]) -> None:
+        path = self.root / "validators" / f"{source}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_text(json.dumps(validators, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)
+
     def prune(self, keep_days: float, now: float | None = None) -> int:
         """Drop run lists older than `keep_days`, then the blobs no remaining list uses."""
         cutoff = (now or time.time()) - keep_days * 86400
@@ -86,7 +98,8 @@ def entry(fetched) -> dict:
         "method": fetched.method,
         "url": fetched.url,
         "request": fetched.request,
-        "status": fetched.status,
+        "status": 200 if fetched.not_modified else fetched.status,
+        "not_modified": fetched.not_modified,
         "content_type": fetched.headers.get("content-type", ""),
         "fetched_at": fetched.fetched_at,
         "sha256": fetched.sha256,

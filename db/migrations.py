@@ -206,3 +206,10 @@ def m002_history(db: Database):
     db.table("events").create_index(["regulator_id", "id"])
     db.table("events").create_index(["registration_id", "id"])
     db.table("events").create_index(["at"])
+
+
+@migrations()
+def m003_conditional_requests(db: Database):
+    """How many pages a run did not download again because the server said they had not changed
+    (304 Not Modified to a conditional request)."""
+    db.table("import_runs").add_column("not_modified", int)

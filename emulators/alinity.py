@@ -13,6 +13,7 @@ server. Run one by hand with `python -m emulators.alinity --port 8765 --count 40
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
 import re
@@ -327,7 +328,9 @@ class AlinityEmulator:
         require_session: bool = True,
         enable_captcha: bool = False,
         port: int = 0,
+        etags: bool = True,
     ) -> None:
+        self.etags = etags  # detail pages carry an ETag and answer If-None-Match with 304
         self.cap = cap
         self.query_sid = query_sid
         self.burst_limit = burst_limit
@@ -460,11 +463,24 @@ class AlinityEmulator:
                 reply.status, reply.body, reply.content_type, {**reply.headers, "X-Truncate": "1"}
             )
         try:
-            return self._route(request)
+            reply = self._route(request)
         except Exception as exc:  # a bug here must show as a 500, not a hung client
             with self._lock:
                 self.errors.append(exc)
             return _error_page(500, "500 - Internal server error.", "Emulator error.")
+        if (
+            self.etags
+            and request.method == "GET"
+            and reply.status == 200
+            and "/registrant/" in (unquote(request.path).lower())
+        ):
+            etag = '"' + hashlib.sha256(reply.body).hexdigest()[:32] + '"'
+            if request.headers.get("if-none-match") == etag:
+                return _Reply(304, b"", reply.content_type, {"ETag": etag})
+            return _Reply(
+                reply.status, reply.body, reply.content_type, {**reply.headers, "ETag": etag}
+            )
+        return reply
 
     def _throttled(self, now: float) -> bool:
         if self.burst_limit is None:

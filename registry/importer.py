@@ -52,6 +52,7 @@ class RunReport:
     seconds: float
     counts: Counts = field(default_factory=Counts)
     errors: list[dict] = field(default_factory=list)
+    not_modified: int = 0  # pages the server said were unchanged (304): not downloaded again
 
     def as_dict(self) -> dict:
         return {**asdict(self), "counts": asdict(self.counts)}
@@ -174,7 +175,9 @@ def _client(
         max_retries=source.max_retries,
         timeout_seconds=source.timeout_seconds,
     )
-    return PoliteClient(policy, on_response=keep)
+    return PoliteClient(
+        policy, on_response=keep, validators=archive.validators(source.key), stored=archive.get
+    )
 
 
 def _run(
@@ -198,6 +201,7 @@ def _run(
     started = time.monotonic()
     errors: list[dict] = []
     counts = Counts()
+    outcome = "failed"
     staging = Staging()
     try:
         for record in source.adapter().crawl(source, client, progress, errors):
@@ -245,9 +249,18 @@ def _run(
         staging.close()
         if fetched:
             archive.write_run(source.key, run_id, fetched)
+            validators = client.validators_seen
+            if outcome != "success":  # a partial run: keep what it did not get to
+                validators = {**archive.validators(source.key), **validators}
+            archive.keep_validators(source.key, validators)
             archive.prune(settings.archive_keep_days)
     if replay is not None and outcome == "success":
         message = f"reparsed from the archive of run {replay}: {message}"
+    if client.not_modified:
+        message += (
+            f"; {client.not_modified} pages unchanged since the last run were not "
+            "downloaded again (304)"
+        )
     finish_run(
         db,
         run_id,
@@ -255,7 +268,7 @@ def _run(
         message,
         requests=client.requests_made,
         errors=errors,
-        counts=asdict(counts),
+        counts={**asdict(counts), "not_modified": client.not_modified},
     )
     return RunReport(
         source.key,
@@ -266,4 +279,5 @@ def _run(
         round(time.monotonic() - started, 2),
         counts,
         errors,
+        client.not_modified,
     )

@@ -59,6 +59,7 @@ class Fetched:
     fetched_at: str  # ISO 8601 UTC, seconds precision, e.g. "2026-11-23T18:40:02Z"
     sha256: str  # hex digest of `content`
     request: str  # "" for GET, the urlencoded form body for POST
+    not_modified: bool = False  # a 304: `content` is the earlier body the validators named
 
     def text(self) -> str:
         """The body as text: a UTF-8 BOM wins, else the header charset, else UTF-8."""
@@ -132,9 +133,17 @@ class PoliteClient:
         clock: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
         on_response: Callable[[Fetched], None] | None = None,
+        validators: dict[str, dict] | None = None,
+        stored: Callable[[str], bytes] | None = None,
     ) -> None:
         self.policy = policy
         self._on_response = on_response  # sees every answer handed to a caller (the archive)
+        # Conditional GETs: url -> {"etag", "last_modified", "sha256"} from earlier runs, and a
+        # way to get the body a 304 stands for. New validators are collected in `validators_seen`.
+        self._validators = validators or {}
+        self._stored = stored
+        self.validators_seen: dict[str, dict] = {}
+        self.not_modified = 0
         self._sleep = sleep
         self._clock = clock
         self._hosts: dict[tuple[str, str, int | None], _Host] = {}
@@ -182,7 +191,18 @@ class PoliteClient:
             raise FetchError(f"FetchError: invalid URL {url!r} ({exc})", url=url) from exc
         if self.policy.respect_robots:
             self._check_robots(parsed, host)
+        known = self._validators.get(url) if method == "GET" and self._stored else None
+        if known:
+            conditions = {
+                "If-None-Match": known.get("etag"),
+                "If-Modified-Since": known.get("last_modified"),
+            }
+            headers = {**(headers or {}), **{k: v for k, v in conditions.items() if v}}
         result, attempts = self._send_with_retries(method, url, data, headers, host)
+        if known and not isinstance(result, Exception) and result.status_code == 304:
+            self.not_modified += 1
+            self.validators_seen[url] = known
+            return self._fetched(method, result, "", content=self._stored(known["sha256"]))
         if isinstance(result, Exception):
             raise TransportFailure(
                 f"TransportFailure: {url} failed after {_plural(attempts)}"
@@ -191,6 +211,12 @@ class PoliteClient:
             ) from result
         if result.is_success:
             fetched = self._fetched(method, result, body.decode("ascii"))
+            validators = {
+                "etag": result.headers.get("ETag"),
+                "last_modified": result.headers.get("Last-Modified"),
+            }
+            if method == "GET" and any(validators.values()):
+                self.validators_seen[url] = {**validators, "sha256": fetched.sha256}
             if self._on_response:
                 self._on_response(fetched)
             return fetched
@@ -303,17 +329,21 @@ class PoliteClient:
     def _last_wait(self, attempts: int) -> str:
         return f" (last wait {self.waits[-1]:g}s)" if attempts > 1 else ""
 
-    def _fetched(self, method: str, response: httpx.Response, request: str) -> Fetched:
+    def _fetched(
+        self, method: str, response: httpx.Response, request: str, content: bytes | None = None
+    ) -> Fetched:
         received = datetime.now(UTC)
+        body = response.content if content is None else content
         return Fetched(
             url=str(response.url),
             method=method,
             status=response.status_code,
             headers=response.headers,
-            content=response.content,
+            content=body,
             fetched_at=received.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            sha256=hashlib.sha256(response.content).hexdigest(),
+            sha256=hashlib.sha256(body).hexdigest(),
             request=request,
+            not_modified=content is not None,
         )
 
 

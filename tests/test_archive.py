@@ -89,3 +89,27 @@ def test_retention_drops_old_runs_and_unused_blobs(tmp_path):
     assert archive.prune(keep_days=365) == 1
     assert archive.runs("cpta") == [2]
     assert archive.get(shared) == b"shared reply"
+
+
+def test_conditional_requests_save_unchanged_pages(db, settings):
+    with AlinityEmulator(PEOPLE) as register:
+        source = sample_source(settings, register.base_url)
+        first = run_source(db, settings.with_source(source), source)
+        before = snapshot(db)
+        changed = [replace(PEOPLE[0], standing="Suspended"), *PEOPLE[1:]]
+        register.set_people(changed)
+        second = run_source(db, settings.with_source(source), source)
+        asked = [
+            r for r in register.requests[-second.requests :] if "/registrant/" in r.path.lower()
+        ]
+    assert first.not_modified == 0
+    assert all("if-none-match" in r.headers for r in asked)
+    assert second.not_modified == len(PEOPLE) - 1, "only the changed page was sent again"
+    assert second.counts.changed == 1 and "not downloaded again (304)" in second.message
+    run = next(db.query("select not_modified from import_runs where id = ?", [second.run_id]))
+    assert run["not_modified"] == len(PEOPLE) - 1
+    assert snapshot(db) != before
+    status = next(
+        db.query("select status from registrations where registrant_id = ?", [PEOPLE[0].rg])
+    )["status"]
+    assert status == "Suspended"
