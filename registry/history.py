@@ -14,7 +14,7 @@ from starlette.routing import Route
 from db.directory import authorized_kinds
 from db.history import state_at
 from registry.documents import documents, needling_answer
-from registry.search import SearchError, decode_cursor, encode_cursor
+from registry.search import SearchError, decode_cursor, encode_cursor, page_size
 
 EVENT_KINDS = (
     "appeared",
@@ -247,10 +247,10 @@ async def api_changes(request: Request) -> JSONResponse:
             )
         where.append("e.kind = ?")
         args.append(params["kind"])
-    raw_limit = params.get("limit") or "100"
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 500:
-        raise HTTPException(400, "limit must be a whole number from 1 to 500")
-    limit = int(raw_limit)
+    try:
+        limit = page_size(params.get("limit"), 100, 500)
+    except SearchError as e:
+        raise HTTPException(400, str(e)) from None
     rows = db.execute(
         _EVENTS + f" where {' and '.join(where)} order by e.id limit ?", [*args, limit + 1]
     ).fetchall()

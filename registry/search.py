@@ -102,17 +102,22 @@ def parse_query(params) -> Query:
             raise SearchError(
                 f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}"
             )
-    raw_limit = params.get("limit") or str(DEFAULT_LIMIT)
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-        raise SearchError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return Query(
         q=params.get("q"),
         city=params.get("city"),
         province=province,
         kind=kind,
-        limit=int(raw_limit),
+        limit=page_size(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
         after=decode_cursor(params.get("cursor")),
     )
+
+
+def page_size(raw: str | None, default: int, maximum: int) -> int:
+    """A `limit` parameter: a whole number from 1 to `maximum`, `default` when absent."""
+    raw = raw or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise SearchError(f"limit must be a whole number from 1 to {maximum}")
+    return int(raw)
 
 
 def encode_cursor(rowid: int) -> str:
