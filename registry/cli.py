@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import socket
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from db import DatabaseError, check_file, default_path, open_db
+from db import DatabaseError, default_path, open_db
 from db.load import sync_regulators
 from registry.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
@@ -183,10 +184,7 @@ def serve(db_path: Path | None, host: str, port: int):
     path = db_path or default_path()
     if not path.exists():
         raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
-    try:
-        check_file(path)
-    except DatabaseError as e:
-        raise click.UsageError(str(e)) from None
+    _open(path).close()  # checks the file and brings its schema up to date before serving
     _serve(path, host, port)
 
 
@@ -226,6 +224,8 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     settings = _settings(None)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    # A fresh demo: the earlier demo's archived responses would only mislead (other ports).
+    shutil.rmtree(db_path.parent / "archive" / db_path.stem, ignore_errors=True)
     emulator = AlinityEmulator(alberta_physiotherapists(count))
     base = emulator.start()
     try:
