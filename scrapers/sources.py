@@ -19,7 +19,13 @@ BUILTIN = Path(__file__).with_name("sources.toml")
 CONFIG_ENV = "REGISTRY_CONFIG"
 
 # Platform name -> adapter module. A module provides DEFAULT_OPTIONS and crawl(source, client).
-PLATFORMS = {"alinity": "scrapers.alinity"}
+PLATFORMS = {
+    "alinity": "scrapers.alinity",
+    "nsphysio": "scrapers.nsphysio",  # Nova Scotia's single static table
+    "cpo": "scrapers.cpo",  # College of Physiotherapists of Ontario: CSV export + profile pages
+    "oppq": "scrapers.oppq",  # Ordre professionnel de la physiothérapie du Québec: WordPress
+    "wa_doh": "scrapers.wa_doh",  # Washington State Department of Health open-data credentials
+}
 
 DEFAULT_USER_AGENT = "NeedlingRegistry/0.1 (+{contact_url})"
 DEFAULT_CONTACT_URL = "https://github.com/needling-registry/needling-registry"
