@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 NEEDLES = "Using needles in practice"
@@ -670,3 +670,59 @@ def _registered_on(rng: random.Random, category: str, standing: str) -> str:
     else:
         start, end = date(1985, 1, 1), date(2024, 12, 31)
     return (start + timedelta(days=rng.randint(0, (end - start).days))).isoformat()
+
+
+# British Columbia: the same register software and population shape, BC's places and words.
+BC_DRY_NEEDLING = "Dry Needling"
+_BC_CITIES = (
+    (
+        "Vancouver",
+        ("V5K", "V5L", "V5N", "V5V", "V5Z", "V6A", "V6B", "V6E", "V6H", "V6K"),
+        ("604", "778", "236"),
+    ),
+    ("Victoria", ("V8N", "V8P", "V8R", "V8T", "V8V", "V8W", "V9A"), ("250", "778")),
+    ("Surrey", ("V3S", "V3T", "V3W", "V4A", "V4N"), ("604", "778")),
+    ("Burnaby", ("V5A", "V5B", "V5C", "V5E", "V5G", "V5H", "V5J"), ("604", "778")),
+    ("Richmond", ("V6V", "V6X", "V6Y", "V7A", "V7C", "V7E"), ("604", "778")),
+    ("Kelowna", ("V1V", "V1W", "V1X", "V1Y", "V1Z"), ("250", "778")),
+    ("Kamloops", ("V2B", "V2C", "V2E", "V2H"), ("250", "778")),
+    ("Nanaimo", ("V9R", "V9S", "V9T", "V9V", "V9X"), ("250", "778")),
+    ("Prince George", ("V2K", "V2L", "V2M", "V2N"), ("250", "778")),
+    ("Abbotsford", ("V2S", "V2T", "V3G", "V4X"), ("604", "778")),
+)
+_BC_CATEGORY = {GENERAL: "Full", PROVISIONAL: "Provisional", COURTESY: "Temporary"}
+
+
+def british_columbia_physiotherapists(count: int = 300, seed: int = 1871) -> list[Person]:
+    """Synthetic registrants of BC's register on the same platform: Alberta's mix of names and
+    standings, moved to BC's cities, postal codes and area codes, with BC's words: categories
+    Full / Provisional / Temporary and the "Dry Needling" roster in place of Alberta's
+    "Using needles in practice" (BC froze new applications in 2019, so fewer hold it)."""
+    rng = random.Random(seed)
+    moved = []
+    for person in alberta_physiotherapists(count, seed):
+        city, fsas, areas = rng.choice(_BC_CITIES) if rng.random() > 0.35 else _BC_CITIES[0]
+        locations = [
+            Location(
+                loc.organization,
+                loc.street_lines,
+                city,
+                "British Columbia",
+                f"{rng.choice(fsas)} {loc.postal_code[-3:]}",
+                f"{rng.choice(areas)}{loc.phone[3:]}" if loc.phone else None,
+                None,
+            )
+            for loc in person.locations
+        ]
+        authorizations = [
+            BC_DRY_NEEDLING for a in person.authorizations if a == NEEDLES and rng.random() < 0.7
+        ]
+        moved.append(
+            replace(
+                person,
+                category=_BC_CATEGORY[person.category],
+                authorizations=authorizations,
+                locations=locations,
+            )
+        )
+    return moved

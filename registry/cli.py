@@ -8,7 +8,6 @@ import shutil
 import socket
 import sys
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -150,6 +149,11 @@ def import_(
         raise click.UsageError(
             f"unknown source(s) {', '.join(unknown)}; known: {', '.join(settings.sources)}"
         )
+    for key in sources:
+        if settings.sources[key].coverage != "supported":
+            raise click.UsageError(
+                f"{key} is not yet supported: {settings.sources[key].coverage_note}"
+            )
     disabled = [s for s in sources if not settings.sources[s].enabled]
     if disabled:
         raise click.UsageError(
@@ -216,8 +220,7 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     Example:
         registry demo --port 8000
     """
-    from emulators.alinity import AlinityEmulator
-    from emulators.people import alberta_physiotherapists
+    from registry.demo import start_samples, stop_samples
 
     if not no_serve:
         _check_port("127.0.0.1", port)
@@ -226,30 +229,23 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     # A fresh demo: the earlier demo's archived responses would only mislead (other ports).
     shutil.rmtree(db_path.parent / "archive" / db_path.stem, ignore_errors=True)
-    emulator = AlinityEmulator(alberta_physiotherapists(count))
-    base = emulator.start()
+    samples = start_samples(settings.sources, count)
     try:
-        live = settings.sources["cpta"]
-        sample = replace(
-            live,
-            base_url=base,
-            register_url=f"{base}/client/publicdirectory",
-            spacing_seconds=0.0,
-            sample=True,
-            terms_note="Synthetic sample data served by a local emulator of the Alinity "
-            "platform: these are not real people.",
-        )
         db = _open(db_path)
-        sync_regulators(db, [sample])
-        report = run_source(db, settings.with_source(sample), sample, progress=_progress())
-        _report(report)
+        sync_regulators(db, settings.sources.values())  # the regulators we do not cover, too
+        failed = 0
+        for sample in samples:
+            settings = settings.with_source(sample.source)
+            report = run_source(db, settings, sample.source, progress=_progress())
+            _report(report)
+            failed += report.outcome != "success"
         db.close()
-        if report.outcome != "success":
+        if failed:
             sys.exit(1)
         if not no_serve:
             _serve(db_path, "127.0.0.1", port)
     finally:
-        emulator.stop()
+        stop_samples(samples)
 
 
 @cli.command()
@@ -363,7 +359,8 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
     """
     settings = _settings(config)
     path = db_path or default_path()
-    runs = {}
+    runs: dict[str, str] = {}
+    counts: dict[str, tuple[int, int]] = {}
     if path.exists():
         db = _open(path)
         for row in db.query(
@@ -371,6 +368,11 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
             "where outcome = 'success' group by regulator_id"
         ):
             runs[row["regulator_id"]] = row["ended_at"]
+        for row in db.query(
+            "select regulator_id, sum(on_register) as present, sum(authorized) as authorized "
+            "from directory group by regulator_id"
+        ):
+            counts[row["regulator_id"]] = (row["present"], row["authorized"])
     rows = [
         {
             "source": s.key,
@@ -384,7 +386,11 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
             "spacing_seconds": s.spacing_seconds,
             "base_url": s.base_url,
             "terms_note": s.terms_note,
+            "coverage": s.coverage,
+            "coverage_note": s.coverage_note,
             "last_successful_import": runs.get(s.key),
+            "on_register": counts.get(s.key, (0, 0))[0],
+            "authorized": counts.get(s.key, (0, 0))[1],
         }
         for s in settings.sources.values()
     ]
@@ -392,9 +398,17 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for r in rows:
+        if r["coverage"] != "supported":
+            click.echo(
+                f"{r['source']:<10} {r['jurisdiction']:<6} {r['regulator']}: not yet "
+                f"supported ({r['coverage_note']})"
+            )
+            continue
         state = "enabled" if r["enabled"] else "disabled"
+        wording = "; ".join(r["wording"]) or "-"
         click.echo(
             f"{r['source']:<10} {r['jurisdiction']:<6} {r['regulator']} [{r['platform']}, "
-            f"{state}, needling {r['needling']}] last import: "
+            f"{state}] needling {r['needling']} ({r['mechanism'] or '-'}: {wording}); "
+            f"{r['on_register']} on the register, {r['authorized']} authorized; last import: "
             f"{r['last_successful_import'] or 'never'}"
         )

@@ -16,6 +16,7 @@ from types import ModuleType
 from scrapers.kinds import KINDS, MECHANISMS, NEEDLING_TRACKING
 
 BUILTIN = Path(__file__).with_name("sources.toml")
+COVERAGE = ("supported", "not_yet_supported")
 CONFIG_ENV = "REGISTRY_CONFIG"
 
 # Platform name -> adapter module. A module provides DEFAULT_OPTIONS and crawl(source, client).
@@ -106,6 +107,14 @@ def _source(key: str, data: dict, origin: str) -> Source:
     missing = [k for k in _REQUIRED if not data.get(k)]
     if missing:
         raise ConfigError(f"{where} is missing {', '.join(missing)}")
+    coverage = data.get("coverage", "supported")
+    if coverage not in COVERAGE:
+        raise ConfigError(f"{where}: coverage must be one of {', '.join(COVERAGE)}")
+    if coverage == "not_yet_supported":
+        # Listed so that users learn what we do not cover and why; never imported.
+        if not data.get("coverage_note"):
+            raise ConfigError(f"{where}: a source not yet supported needs a coverage_note (why)")
+        return Source(key=key, **{**data, "enabled": False})
     if data["platform"] not in PLATFORMS:
         raise ConfigError(
             f"{where} names platform {data['platform']!r}; known platforms: {', '.join(PLATFORMS)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zlib
 from dataclasses import replace
 
@@ -11,6 +12,20 @@ from db import open_db
 from db.load import apply_run, finish_run, start_run, sync_regulators
 from scrapers.records import Authorization, Evidence, Location, Registration
 from scrapers.sources import load_settings
+
+# No test may touch the internet: the HTTP layer refuses every host but 127.0.0.1.
+os.environ["REGISTRY_OFFLINE"] = "1"
+
+
+def only(*keys: str) -> str:
+    """Operator-config TOML that disables every live source but `keys` (tables for those follow
+    in the test's own text), so a test that imports "every enabled source" stays on 127.0.0.1."""
+    return "".join(
+        f"[sources.{key}]\nenabled = false\n\n"
+        for key, source in load_settings().sources.items()
+        if source.coverage == "supported" and key not in keys
+    )
+
 
 NEEDLES = Authorization(
     "Using needles in practice", "needling", "restricted_activity_authorization"

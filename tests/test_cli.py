@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
+from tests.conftest import only
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -101,10 +102,8 @@ def test_import_another_tenant_by_config_alone(tmp_path):
     with AlinityEmulator(people) as register:
         config = write(
             tmp_path,
-            f"""
-[sources.cpta]
-enabled = false
-
+            only("tenant")
+            + f"""
 [sources.tenant]
 jurisdiction = "CA-MB"
 regulator = "A Manitoba college on Alinity"

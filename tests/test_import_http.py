@@ -193,3 +193,12 @@ def test_progress_reports_requests_records_errors_and_time_left(db, settings, pe
     last = lines[-1]
     assert last.startswith("cpta: 30/30 registrants read, ") and "0 errors" in last
     assert "min left" in last
+
+
+def test_the_suite_cannot_reach_the_internet(settings):
+    from scrapers.http import FetchError, HttpPolicy, PoliteClient
+
+    with PoliteClient(HttpPolicy(user_agent=settings.user_agent)) as client:
+        with pytest.raises(FetchError, match="REGISTRY_OFFLINE is set: refusing"):
+            client.get("https://cpta.alinityapp.com/client/publicdirectory")
+        assert client.requests_made == 0

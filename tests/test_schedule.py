@@ -11,6 +11,7 @@ from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
 from registry.schedule import RETRY_AFTER, jitter, next_due, plan
+from tests.conftest import only
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -61,7 +62,7 @@ def test_schedule_once_runs_what_is_due_then_nothing(tmp_path):
     with AlinityEmulator(alberta_physiotherapists(30, seed=4)) as register:
         config = tmp_path / "ops.toml"
         config.write_text(
-            f"[sources.cpta]\nbase_url = '{register.base_url}'\n"
+            only("cpta") + f"[sources.cpta]\nbase_url = '{register.base_url}'\n"
             "spacing_seconds = 0\ninterval_hours = 24\n",
             encoding="utf-8",
         )
