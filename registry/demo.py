@@ -20,6 +20,8 @@ SAMPLES = {
         "emulators.alinity:AlinityEmulator",
         "emulators.people:british_columbia_physiotherapists",
     ),
+    "cpo": ("emulators.cpo:CpoEmulator", "emulators.cpo:ontario_physiotherapists"),
+    "oppq": ("emulators.oppq:OppqEmulator", "emulators.oppq:quebec_physiotherapists"),
 }
 
 
@@ -53,9 +55,12 @@ def start_samples(sources: dict[str, Source], count: int) -> list[Sample]:
 
 def as_sample(live: Source, base: str) -> Source:
     path = urlsplit(live.register_url).path
+    # Every URL the adapter is given points at the emulator (e.g. a second host for profiles).
+    options = {k: base if k.endswith("_base_url") else v for k, v in live.options.items()}
     return replace(
         live,
         base_url=base,
+        options=options,
         register_url=f"{base}{path}",
         spacing_seconds=0.0,
         enabled=True,

@@ -40,9 +40,14 @@ def last_seen(conn: sqlite3.Connection, regulator_id: str, removed_at: str | Non
 
 
 def needling_answer(tracking: str, authorized: bool) -> str:
-    """What "authorized to needle?" gets for an answer: never "no" where nobody tracks it."""
+    """What "authorized to needle?" gets for an answer: never "no" where nobody tracks it.
+
+    A listed authorization answers yes even where the regulator's tracking is unconfirmed.
+    """
+    if authorized:
+        return "authorized"
     if tracking == "tracked":
-        return "authorized" if authorized else "not_authorized"
+        return "not_authorized"
     return "not_tracked" if tracking == "not_tracked" else "unknown"
 
 

@@ -11,11 +11,11 @@ import base64
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from registry.documents import documents
 from scrapers.kinds import KINDS, kinds_answering
-from scrapers.places import PROVINCES, province_code
+from scrapers.places import PROVINCES, fold, province_code
 
 MAX_QUERY_CHARS = 200
 MAX_TOKENS = 8
@@ -53,6 +53,58 @@ def _quoted(words: list[str]) -> list[str]:
     return [f'"{w}"' for w in words]  # \w+ tokens hold no double quotes
 
 
+# Words people type for a kind of needling, in English and French, accent-folded: in `q` they
+# become the kind filter ("dry needling in Toronto", "aiguilles Montréal") instead of names.
+KIND_WORDS = {
+    ("dry", "needling"): "dry_needling",
+    ("dry", "needle"): "dry_needling",
+    ("trigger", "point"): "dry_needling",
+    ("aiguilles",): "dry_needling",
+    ("aiguille",): "dry_needling",
+    ("ppas",): "dry_needling",
+    ("puncture",): "dry_needling",
+    ("ims",): "ims",
+    ("intramuscular",): "ims",
+    ("acupuncture",): "acupuncture",
+    ("needling",): "needling",
+    ("needles",): "needling",
+}
+_FILLER = {
+    "in",
+    "near",
+    "a",
+    "à",
+    "au",
+    "en",
+    "de",
+    "des",
+    "du",
+    "sous",
+    "le",
+    "la",
+    "derme",
+    "seches",
+    "sèches",
+    "therapy",
+    "therapist",
+    "who",
+    "can",
+    "do",
+    "with",
+}
+
+
+def kind_from_words(words: list[str]) -> tuple[list[str], str | None]:
+    """Take the words naming a kind of needling out of a query: (the other words, the kind)."""
+    folded = [fold(w) for w in words]
+    for phrase, kind in sorted(KIND_WORDS.items(), key=lambda item: -len(item[0])):
+        for i in range(len(folded) - len(phrase) + 1):
+            if tuple(folded[i : i + len(phrase)]) == phrase:
+                rest = words[:i] + words[i + len(phrase) :]
+                return [w for w in rest if fold(w) not in _FILLER], kind
+    return words, None
+
+
 def match_expression(query: Query) -> str:
     """The FTS5 MATCH expression for a query; raises SearchError on input with nothing to find."""
     parts = []
@@ -60,6 +112,10 @@ def match_expression(query: Query) -> str:
         words = tokens(query.q, "q")
         if not words:
             raise SearchError("q has no letters or digits to search for")
+        words, kind = kind_from_words(words)
+        if kind and query.kind is None:
+            query = replace(query, kind=kind)
+    if query.q is not None and query.q.strip() and words:
         quoted = _quoted(words)
         if len(words[-1]) >= 2:
             quoted[-1] += "*"

@@ -216,3 +216,42 @@ def test_landing_page(client):
     page = client.get("/")
     assert page.status_code == 200 and "Needling Registry" in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("dry needling red deer", ["Côté, Anne-Marie", "Roberts, Alice"]),
+        ("who can do dry needling in Red Deer", ["Côté, Anne-Marie", "Roberts, Alice"]),
+        ("aiguilles sous le derme red deer", ["Côté, Anne-Marie", "Roberts, Alice"]),
+        (
+            "needling",
+            [
+                "Côté, Anne-Marie",
+                "Nguyễn, Thi",
+                "Roberts, Alice",
+                "Robinson, Maya",
+                "Smith-Jones, Priya",
+            ],
+        ),
+        ("acupuncture lethbridge", ["Smith-Jones, Priya"]),
+    ],
+)
+def test_words_for_a_kind_of_needling_become_the_kind_filter(client, q, expected):
+    assert names(client.get("/api/search", params={"q": q})) == expected
+
+
+@pytest.mark.parametrize(
+    ("tracking", "authorized", "answer"),
+    [
+        ("tracked", True, "authorized"),
+        ("tracked", False, "not_authorized"),
+        ("not_tracked", False, "not_tracked"),
+        ("unknown", False, "unknown"),
+        ("unknown", True, "authorized"),
+    ],
+)
+def test_needling_answer(tracking, authorized, answer):
+    from registry.documents import needling_answer
+
+    assert needling_answer(tracking, authorized) == answer

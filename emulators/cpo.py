@@ -1,0 +1,745 @@
+"""The Ontario physiotherapy college's public register on 127.0.0.1 (docs/platforms/cpo.md).
+
+Three shapes: the server-rendered search (`/PublicRegister/ContactSearch?p=<n>`, 10 rows a page,
+a pager), the CSV export (`/PublicRegister/ContactSearchCsv?...&acu=True|False...`, UTF-8 BOM,
+CRLF) and the profile pages of the Dynamics portal (`/en-US/public-register/display-member-contact/
+?id=<GUID>`), all served from one host here. Everyone is synthetic: `ontario_physiotherapists()`
+invents people with accents, apostrophes and hyphens in their names, real cities with their postal
+prefixes, phones in the fictional 555-01xx range, and a few deliberate look-alikes that exercise the
+adapter's matching rule. Render functions are pure, so parser tests use their bytes without a
+server. Run one by hand with `python -m emulators.cpo --port 8766 --count 400`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import io
+import random
+import socket
+import struct
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+BOM = b"\xef\xbb\xbf"
+ROSTER = "Acupuncture (including dry needling)"
+PAGE_SIZE = 10
+LIVE_PORTAL = "https://portal.collegept.org"
+
+INDEPENDENT = "Independent Practice"
+PROVISIONAL = "Provisional Practice"
+SUSPENDED = "Suspended"
+RESIGNED = "Resigned"
+EXPIRED = "Expired"
+
+CSV_HEADER = (
+    "NAME",
+    "REGISTRATION STATUS",
+    "CLINIC NAME",
+    "ADDRESS",
+    "POSTAL CODE",
+    "CITY",
+    "PHONE",
+    "ADDITIONAL PRACTICE LOCATIONS",
+)
+SEARCH_PATH = "/publicregister/contactsearch"
+CSV_PATH = "/publicregister/contactsearchcsv"
+PROFILE_PATH = "/en-us/public-register/display-member-contact"
+CSV_FLAGS = ("asi", "sm", "pfi", "acu", "wc", "ts")
+EXPORT_HREF = (
+    "/PublicRegister/ContactSearchCsv?o=fullName&p=1&asi=False&sm=False&pfi=False&acu=False"
+    "&wc=False&ts=False"
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A practice location as the register holds it."""
+
+    organization: str | None
+    address: str
+    city: str
+    postal_code: str
+    phone: str | None
+
+
+@dataclass
+class Person:
+    """One synthetic registrant with everything the register knows."""
+
+    guid: str
+    registration_number: str  # the full number; profiles print it masked
+    family_name: str
+    given_names: str
+    status: str
+    rostered: bool
+    place: Place | None
+    additional: list[Place] = field(default_factory=list)
+
+    @property
+    def listed_name(self) -> str:
+        return f"{self.family_name}, {self.given_names}"
+
+    @property
+    def masked_number(self) -> str:
+        return "XXX" + self.registration_number[-2:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic people
+
+
+@dataclass(frozen=True)
+class _City:
+    name: str
+    weight: int  # people in a population of 400
+    fsas: tuple[str, ...]
+    area_codes: tuple[str, ...]
+    streets: tuple[str, ...]
+    clinics: tuple[str, ...]
+
+
+_CITIES = (
+    _City(
+        "Toronto",
+        130,
+        tuple("M4C M4E M4K M4L M4W M4Y M5A M5B M5G M5R M5S M5T M5V M6G M6H M6J M6K M6P".split()),
+        ("416", "647", "437"),
+        (
+            "{n} Queen Street West",
+            "{n} Bloor Street West",
+            "{n} Danforth Avenue",
+            "{n} Yonge Street",
+            "{n} College Street",
+            "{n} Spadina Avenue",
+            "{n} King Street East",
+        ),
+        (
+            "Annex Physiotherapy",
+            "Danforth Sport & Spine",
+            "Liberty Village Physio",
+            "Clinique de physiothérapie Saint-Laurent",
+            "High Park Rehab",
+            "Kensington Physiotherapy",
+            "Riverdale Physio & Wellness",
+        ),
+    ),  # fmt: skip
+    _City(
+        "Ottawa",
+        55,
+        tuple("K1H K1K K1N K1P K1R K1S K1V K1Y K1Z K2A K2B K2C K2G K2P".split()),
+        ("613", "343"),
+        (
+            "{n} Bank Street",
+            "{n} Rideau Street",
+            "{n} Elgin Street",
+            "{n} Wellington Street West",
+            "{n} Carling Avenue",
+        ),
+        (
+            "Glebe Physiotherapy",
+            "Physiothérapie Vanier",
+            "Rideau Sport Physio",
+            "Westboro Rehab Centre",
+        ),
+    ),  # fmt: skip
+    _City(
+        "Mississauga",
+        45,
+        tuple("L4T L4W L4X L4Y L4Z L5A L5B L5C L5L L5M L5N L5R".split()),
+        ("905", "289", "365"),
+        (
+            "{n} Hurontario Street",
+            "{n} Dundas Street East",
+            "{n} Burnhamthorpe Road West",
+            "{n} Eglinton Avenue West",
+        ),
+        ("Credit Valley Physiotherapy", "Square One Physio", "Port Credit Rehab"),
+    ),  # fmt: skip
+    _City(
+        "Hamilton",
+        35,
+        tuple("L8E L8K L8L L8M L8N L8P L8S L9A L9C L9G L9H".split()),
+        ("905", "289"),
+        (
+            "{n} King Street West",
+            "{n} Main Street East",
+            "{n} James Street North",
+            "{n} Upper James Street",
+        ),
+        ("Escarpment Physiotherapy", "Locke Street Physio", "Bayfront Rehab"),
+    ),  # fmt: skip
+    _City(
+        "London",
+        30,
+        tuple("N5V N5W N5X N5Y N5Z N6A N6B N6C N6G N6H N6J".split()),
+        ("519", "226"),
+        ("{n} Richmond Street", "{n} Dundas Street", "{n} Wellington Road", "{n} Oxford Street"),
+        ("Forest City Physiotherapy", "Thames Valley Rehab"),
+    ),  # fmt: skip
+    _City(
+        "Kingston",
+        20,
+        ("K7K", "K7L", "K7M", "K7N", "K7P"),
+        ("613", "343"),
+        ("{n} Princess Street", "{n} Bath Road", "{n} Division Street"),
+        ("Limestone Physiotherapy", "Cataraqui Sport Physio"),
+    ),
+    _City(
+        "Sudbury",
+        15,
+        ("P3A", "P3B", "P3C", "P3E"),
+        ("705", "249"),
+        ("{n} Lasalle Boulevard", "{n} Regent Street", "{n} Elm Street"),
+        ("Nickel City Physiotherapy", "Physiothérapie du Nord"),
+    ),
+    _City(
+        "Thunder Bay",
+        12,
+        ("P7A", "P7B", "P7C", "P7E", "P7K"),
+        ("807",),
+        ("{n} Red River Road", "{n} Memorial Avenue", "{n} Arthur Street West"),
+        ("Sleeping Giant Physio", "Lakehead Rehabilitation"),
+    ),
+    _City(
+        "Windsor",
+        18,
+        ("N8N", "N8P", "N8S", "N8W", "N8X", "N9A", "N9B", "N9E"),
+        ("519", "226"),
+        ("{n} Ouellette Avenue", "{n} Tecumseh Road East", "{n} Wyandotte Street West"),
+        ("Riverside Physiotherapy", "Sun Parlour Physio"),
+    ),
+)
+
+_FAMILY = (
+    "Smith Brown Wilson Taylor Campbell Anderson Thompson MacDonald Martin Clarke Walker Young "
+    "Tremblay Gagnon Roy Bélanger Côté Lévesque Gauthier Pelletier Ouellette Bergeron "
+    "O'Brien O'Connor D'Souza D'Amico Smith-Jones Lee-Wong Nguyen Tran Patel Shah Singh Gill "
+    "Chen Wang Li Zhang Kim Park Rossi Russo Kowalski Nowak Müller Schäfer Ødegaard Ahmed Khan "
+    "Hassan"
+).split() + ["Da Silva", "Van der Berg", "St. Pierre"]
+_GIVEN = (
+    "Emily Sarah Jessica Megan Olivia Emma Chloé Zoé Hélène Anne-Marie Marie-Ève Jean-François "
+    "Élodie Noémie Michael Matthew Ryan Daniel David James Liam Ethan Owen Priya Aisha Fatima "
+    "Mei Wei Hyun-woo Ji-ho Giulia Marco Zofia Jürgen Søren Seán Siobhán Kwame Amara"
+).split()
+
+
+def _postal(rng: random.Random, fsa: str) -> str:
+    letters = "ABCEGHJKLMNPRSTVWXYZ"
+    return f"{fsa} {rng.randint(0, 9)}{rng.choice(letters)}{rng.randint(0, 9)}"
+
+
+def _place(rng: random.Random, city: _City) -> Place:
+    street = rng.choice(city.streets).format(n=rng.randint(10, 2999))
+    if rng.random() < 0.3:
+        street = f"{street}, Suite {rng.randint(100, 450)}"
+    return Place(
+        organization=rng.choice(city.clinics) if rng.random() < 0.92 else None,
+        address=street,
+        city=city.name,
+        postal_code=_postal(rng, rng.choice(city.fsas)),
+        phone=f"{rng.choice(city.area_codes)}-555-01{rng.randint(0, 99):02d}"
+        if rng.random() < 0.9
+        else None,
+    )
+
+
+def _status(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.68:
+        return INDEPENDENT
+    if roll < 0.77:
+        return PROVISIONAL
+    if roll < 0.80:
+        return SUSPENDED
+    if roll < 0.92:
+        return RESIGNED
+    return EXPIRED
+
+
+def ontario_physiotherapists(count: int = 400, seed: int = 2026) -> list[Person]:
+    """`count` synthetic Ontario physiotherapists, the same for the same seed.
+
+    Toronto holds about a third (at least 40 of 400, several on the roster); former registrants
+    (Resigned, Expired) mostly list no practice location. Two deliberate look-alike pairs exercise
+    the matching rule when `count` >= 40: same name, clinic and postal code with different
+    statuses, and two former registrants identical in every published column.
+    """
+    rng = random.Random(seed)
+    total = sum(c.weight for c in _CITIES)
+    cities = [c for c in _CITIES for _ in range(c.weight)]
+    people: list[Person] = []
+    numbers = rng.sample(range(10000, 99999), count)
+    for i in range(count):
+        city = cities[i * total // count] if count else _CITIES[0]
+        status = _status(rng)
+        former = status in (RESIGNED, EXPIRED)
+        place = None if former and rng.random() < 0.8 else _place(rng, city)
+        additional = []
+        if place and not former and rng.random() < 0.15:
+            other = rng.choice(_CITIES)
+            additional = [_place(rng, other) for _ in range(rng.randint(1, 2))]
+        rostered = status in (INDEPENDENT, SUSPENDED) and rng.random() < 0.25
+        if city.name == "Toronto" and status == INDEPENDENT and i % 7 == 0:
+            rostered = True
+        people.append(
+            Person(
+                guid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                registration_number=str(numbers[i]),
+                family_name=rng.choice(_FAMILY),
+                given_names=" ".join(rng.sample(_GIVEN, 2 if rng.random() < 0.1 else 1)),
+                status=status,
+                rostered=rostered,
+                place=place,
+                additional=additional,
+            )
+        )
+    if count >= 40:
+        # Same name, clinic and postal code, different standing: matched by status.
+        twin = people[3]
+        people[4].family_name, people[4].given_names = twin.family_name, twin.given_names
+        twin.place = twin.place or _place(rng, _CITIES[0])
+        people[4].place = twin.place
+        people[4].additional = []
+        people[3].status, people[4].status = INDEPENDENT, SUSPENDED
+        people[4].rostered = False
+        # Former registrants identical in every published column: paired in order.
+        for p in people[20:22]:
+            p.family_name, p.given_names = "Nguyen", "Thi"
+            p.status, p.place, p.additional, p.rostered = RESIGNED, None, [], False
+    return people
+
+
+# ---------------------------------------------------------------------------------------------
+# Shapes (pure functions)
+
+
+def _collation_key(text: str) -> tuple[str, str]:
+    folded = unicodedata.normalize("NFC", text).casefold()
+    base = "".join(
+        ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.combining(ch)
+    )
+    return base, folded
+
+
+def sort_people(people: Iterable[Person]) -> list[Person]:
+    """The register's order (`o=fullName`): by last name, then first name."""
+    return sorted(
+        people,
+        key=lambda p: (_collation_key(p.family_name), _collation_key(p.given_names), p.guid),
+    )
+
+
+def _place_text(place: Place) -> str:
+    parts = [place.organization] if place.organization else []
+    return ", ".join([*parts, place.address, place.city, f"ON {place.postal_code}"])
+
+
+def csv_row(person: Person) -> list[str]:
+    place = person.place
+    return [
+        person.listed_name,
+        person.status,
+        (place.organization or "") if place else "",
+        place.address if place else "",
+        place.postal_code if place else "",
+        place.city if place else "",
+        (place.phone or "") if place else "",
+        " | ".join(_place_text(a) for a in person.additional),
+    ]
+
+
+def render_csv(people: Iterable[Person], *, acu: bool = False) -> bytes:
+    """The export: UTF-8 BOM, CRLF line ends, every field quoted, in the register's order."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for person in sort_people(people):
+        if not acu or person.rostered:
+            writer.writerow(csv_row(person))
+    return BOM + out.getvalue().encode("utf-8")
+
+
+def _esc(text: str | None) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def _pager(page: int, last: int) -> str:
+    if last <= 1:
+        return ""
+    items = []
+
+    def link(p: int, label: str, css: str = "") -> str:
+        cls = f' class="{css}"' if css else ""
+        return f'<li{cls}><a href="/PublicRegister/ContactSearch?p={p}">{label}</a></li>'
+
+    if page > 1:
+        items += [link(1, "&laquo;&laquo;", "PagedList-skipToFirst"), link(page - 1, "&laquo;")]
+    for p in range(max(1, page - 4), min(last, page + 4) + 1):
+        items.append(f'<li class="active"><span>{p}</span></li>' if p == page else link(p, str(p)))
+    if page < last:
+        items += [link(page + 1, "&raquo;"), link(last, "&raquo;&raquo;", "PagedList-skipToLast")]
+    return (
+        '<div class="pagination-container"><ul class="pagination">' + "".join(items) + "</ul></div>"
+    )
+
+
+def render_search_page(
+    people: Iterable[Person], page: int, *, profile_base: str = LIVE_PORTAL, size: int = PAGE_SIZE
+) -> bytes:
+    """One page of the server-rendered search, sorted by name, with a pager and a count."""
+    everyone = sort_people(people)
+    last = max(1, -(-len(everyone) // size))
+    shown = everyone[(page - 1) * size : page * size] if page >= 1 else []
+    rows = []
+    for p in shown:
+        place = p.place
+        href = f"{profile_base}/en-US/public-register/display-member-contact/?id={p.guid}"
+        rows.append(
+            "<tr>"
+            f'<td><a href="{_esc(href)}">{_esc(p.listed_name)}</a></td>'
+            f"<td>{_esc(p.status)}</td>"
+            f"<td>{_esc(place.organization if place else '')}</td>"
+            f"<td>{_esc(place.city if place else '')}</td>"
+            f"<td>{_esc(place.postal_code if place else '')}</td>"
+            "</tr>"
+        )
+    first = (page - 1) * size + 1 if shown else 0
+    summary = (
+        f"Showing {first:,}-{first + len(shown) - 1 if shown else 0:,} of {len(everyone):,} results"
+    )
+    body = f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8" />
+<title>Public Register - College of Physiotherapists of Ontario</title></head>
+<body>
+<div class="container">
+<h1>Find a Physiotherapist</h1>
+<p class="search-summary">{summary}</p>
+<table class="table table-striped" id="contact-search-results">
+<thead><tr><th>Name</th><th>Registration Status</th><th>Clinic Name</th><th>City</th>
+<th>Postal Code</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+{_pager(page, last)}
+<a class="btn" href="{_esc(EXPORT_HREF)}">Export to CSV</a>
+</div>
+</body>
+</html>
+"""
+    return body.encode("utf-8")
+
+
+def render_profile(person: Person) -> bytes:
+    """A portal profile: the name "Given Family", the masked number, standing, rostered activity."""
+    rows = [
+        ("Registration Number", _esc(person.masked_number)),
+        ("Registration Status", _esc(person.status)),
+        ("Authorized Activities", f"<ul><li>{_esc(ROSTER)}</li></ul>" if person.rostered else ""),
+    ]
+    places = [p for p in [person.place, *person.additional] if p]
+    body = f"""<!DOCTYPE html>
+<html lang="en-US">
+<head><meta charset="utf-8" />
+<title>Member Contact - College of Physiotherapists of Ontario</title></head>
+<body>
+<div class="container member-contact">
+<h1 class="member-contact__name">{_esc(person.given_names)} {_esc(person.family_name)}</h1>
+<table class="table member-contact__details">
+{"".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows)}
+</table>
+<h2>Practice Locations</h2>
+<ul class="member-contact__locations">
+{"".join(f"<li>{_esc(_place_text(p))}</li>" for p in places)}
+</ul>
+</div>
+</body>
+</html>
+"""
+    return body.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Server
+
+
+@dataclass(frozen=True)
+class RequestLog:
+    """One request as it arrived. Header names are lower-cased; `time` is `time.monotonic()`."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    time: float
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Fault:
+    prefix: str
+    remaining: int
+    reply: _Reply | None  # None: reset the connection
+
+
+def _page(status: int, title: str) -> _Reply:
+    body = f"<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1></body>"
+    body += "</html>"
+    return _Reply(status, body.encode("utf-8"))
+
+
+class CpoEmulator:
+    """Serve the register's three shapes for `people` on 127.0.0.1 (search, CSV, profiles)."""
+
+    def __init__(
+        self,
+        people: Iterable[Person] = (),
+        *,
+        robots_txt: str | None = "User-agent: *\nDisallow:\n",
+        port: int = 0,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        self.robots_txt = robots_txt
+        self.port = port
+        self.page_size = page_size
+        self.base_url = ""
+        self.requests: list[RequestLog] = []
+        self.statuses: list[int | None] = []
+        self.errors: list[Exception] = []
+        self._lock = threading.Lock()
+        self._faults: list[_Fault] = []
+        self._people: list[Person] = []
+        self._by_guid: dict[str, Person] = {}
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.set_people(people)
+
+    def start(self) -> str:
+        """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
+        if self._server is not None:
+            return self.base_url
+        self._server = _Server(("127.0.0.1", self.port), _Handler, self)
+        host, port = self._server.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"cpo-emulator-{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> CpoEmulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def people(self) -> list[Person]:
+        with self._lock:
+            return list(self._people)
+
+    def set_people(self, people: Iterable[Person]) -> None:
+        """Replace the register's content; later requests see the new people."""
+        people = list(people)
+        with self._lock:
+            self._people = people
+            self._by_guid = {p.guid.lower(): p for p in people}
+
+    def fail_next(
+        self,
+        path_prefix: str,
+        status: int,
+        *,
+        headers: dict[str, str] | None = None,
+        body: bytes = b"",
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
+        headers = dict(headers or {})
+        content_type = "text/html; charset=utf-8"
+        for name in [n for n in headers if n.lower() == "content-type"]:
+            content_type = headers.pop(name)
+        with self._lock:
+            self._faults.append(
+                _Fault(path_prefix.lower(), count, _Reply(status, body, content_type, headers))
+            )
+
+    def reset_next(self, path_prefix: str, count: int = 1) -> None:
+        """Reset the connection of the next `count` matching requests without answering."""
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, None))
+
+    def _answer(self, request: RequestLog) -> _Reply | None:
+        with self._lock:
+            self.requests.append(request)
+            fault = self._take_fault(request.path)
+        if fault is not None:
+            reply = fault.reply
+        else:
+            try:
+                reply = self._route(request)
+            except Exception as exc:  # a bug here must show as a 500, not a hung client
+                with self._lock:
+                    self.errors.append(exc)
+                reply = _page(500, "500 - Internal server error.")
+        with self._lock:
+            self.statuses.append(reply.status if reply else None)
+        return reply
+
+    def _take_fault(self, path: str) -> _Fault | None:
+        lowered = unquote(path).lower()
+        for fault in self._faults:
+            if lowered.startswith(fault.prefix):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _route(self, request: RequestLog) -> _Reply:
+        path = unquote(request.path).lower().rstrip("/") or "/"
+        query = parse_qs(request.query, keep_blank_values=True)
+        if request.method not in ("GET", "HEAD"):
+            return _page(405, "405 - Method not allowed")
+        if path == "/robots.txt" and self.robots_txt is not None:
+            return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
+        with self._lock:
+            people = self._people
+        if path == SEARCH_PATH:
+            page = query.get("p", ["1"])[0]
+            if not page.isdigit():
+                return _page(400, "400 - Bad request")
+            body = render_search_page(
+                people, int(page), profile_base=self.base_url, size=self.page_size
+            )
+            return _Reply(200, body)
+        if path == CSV_PATH:
+            flags = {f: query.get(f, [""])[0] for f in CSV_FLAGS}
+            if any(v not in ("True", "False") for v in flags.values()):
+                return _page(400, "400 - Bad request")
+            if any(v == "True" for f, v in flags.items() if f != "acu"):
+                body = render_csv([])  # other rosters: nobody in this synthetic register
+            else:
+                body = render_csv(people, acu=flags["acu"] == "True")
+            return _Reply(
+                200,
+                body,
+                "text/csv; charset=utf-8",
+                {"Content-Disposition": 'attachment; filename="PublicRegister.csv"'},
+            )
+        if path == PROFILE_PATH:
+            with self._lock:
+                person = self._by_guid.get(query.get("id", [""])[0].lower())
+            return _Reply(200, render_profile(person)) if person else _page(404, "Not Found")
+        return _page(404, "404 - File or directory not found.")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type, emulator: CpoEmulator):
+        self.emulator = emulator
+        super().__init__(address, handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that went away is not news; bugs in answering are kept in `errors`
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+    timeout = 30
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        parts = urlsplit(self.path)
+        request = RequestLog(
+            method=self.command,
+            path=parts.path,
+            query=parts.query,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            time=time.monotonic(),
+        )
+        reply = self.server.emulator._answer(request)
+        if reply is None:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Cache-Control", "private")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    do_GET = do_POST = do_HEAD = _handle
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulators.cpo",
+        description="Serve a synthetic CPO public register on 127.0.0.1 until Ctrl-C.",
+    )
+    parser.add_argument("--port", type=int, default=8766, help="port (0 for any free one)")
+    parser.add_argument("--count", type=int, default=400, help="number of synthetic people")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the population")
+    args = parser.parse_args(argv)
+    with CpoEmulator(ontario_physiotherapists(args.count, args.seed), port=args.port) as emulator:
+        print(emulator.base_url, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

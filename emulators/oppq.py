@@ -1,0 +1,855 @@
+"""The OPPQ's WordPress directory ("Trouver un professionnel") on 127.0.0.1.
+
+Serves the shapes of docs/platforms/oppq.md in French and English: paged result lists
+(`li.results__item`, a profile link `a.link-button`, an `<address data-latitude data-longitude>`
+info window) with a WordPress pager, and profile pages (`h1.page-header__title` "Name, title",
+three `ul.professional__list`: languages, approaches, reasons for consulting). A member with two
+workplaces is listed twice, once per map marker. Tests script faults on top (`fail_next`,
+`reset_next`).
+
+Everyone is synthetic: Quebec-style names (accents, apostrophes, hyphens, particles), invented
+clinics, real city names with their postal-code prefixes, phones in the 555-01xx range. The page
+builders are pure functions, so parser tests can keep their bytes without a server. Run one by
+hand with `python -m emulators.oppq --port 8766 --count 400`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from emulators.alinity import RequestLog, _Fault, _Handler, _Reply, _Server
+
+LIVE_BASE = "https://oppq.qc.ca"
+
+# Per language: list path, profile path prefix, and the words the pages print.
+LANGUAGES = {
+    "fr": {
+        "list": "/fr/trouver-un-professionnel/resultats/",
+        "profile": "/fr/trouver-un-professionnel/",
+        "html_lang": "fr-CA",
+        "see": "Voir le profil",
+        "next": "Suivant",
+        "previous": "Précédent",
+        "headings": ("Langues parlées", "Approches", "Raisons de consultation"),
+        "site": "Ordre professionnel de la physiothérapie du Québec",
+    },
+    "en": {
+        "list": "/en/find-a-professional/results/",
+        "profile": "/en/find-a-professional/",
+        "html_lang": "en-CA",
+        "see": "See profile",
+        "next": "Next",
+        "previous": "Previous",
+        "headings": ("Languages spoken", "Approaches", "Reasons for consulting"),
+        "site": "Ordre professionnel de la physiothérapie du Québec",
+    },
+}
+
+# (French, English) as the pages print them.
+PHYSIOTHERAPIST = ("Physiothérapeute", "Physiotherapist")
+TECHNOLOGIST = ("Technologue en physiothérapie", "Physiotherapy technologist")
+PPAS = ("Aiguilles sous le derme (PPAS)", "Dry needling (PPAS)")
+ACUPUNCTURE = ("Acupuncture", "Acupuncture")
+
+_APPROACHES = (
+    ("Thérapie manuelle", "Manual therapy"),
+    ("Exercices thérapeutiques", "Therapeutic exercise"),
+    ("Rééducation périnéale et pelvienne", "Perineal and pelvic rehabilitation"),
+    ("Rééducation vestibulaire", "Vestibular rehabilitation"),
+    ("Électrothérapie", "Electrotherapy"),
+    ("Éducation à la neuroscience de la douleur", "Pain neuroscience education"),
+    ("Manipulations vertébrales et articulaires", "Spinal and joint manipulations"),
+    ("Drainage lymphatique", "Lymphatic drainage"),
+    ("Approche McKenzie (MDT)", "McKenzie approach (MDT)"),
+    ("Taping", "Taping"),
+    ("Hydrothérapie", "Hydrotherapy"),
+)
+_REASONS = (
+    ("Maux de dos", "Back pain"),
+    ("Douleur au cou", "Neck pain"),
+    ("Blessures sportives", "Sports injuries"),
+    ("Commotion cérébrale", "Concussion"),
+    ("Incontinence urinaire", "Urinary incontinence"),
+    ("Vertiges et étourdissements", "Vertigo and dizziness"),
+    ("Réadaptation après une chirurgie", "Rehabilitation after surgery"),
+    ("Tendinite", "Tendinitis"),
+    ("Arthrose", "Osteoarthritis"),
+    ("Entorse", "Sprain"),
+)
+FRENCH = ("Français", "French")
+ENGLISH = ("Anglais", "English")
+_OTHER_LANGUAGES = (
+    ("Espagnol", "Spanish"),
+    ("Arabe", "Arabic"),
+    ("Créole haïtien", "Haitian Creole"),
+    ("Italien", "Italian"),
+    ("Vietnamien", "Vietnamese"),
+    ("Mandarin", "Mandarin"),
+    ("Portugais", "Portuguese"),
+    ("Grec", "Greek"),
+)
+
+
+@dataclass(frozen=True)
+class Workplace:
+    """A published workplace: one map marker and one list item."""
+
+    organization: str | None
+    street: str  # "1234, rue Saint-Denis, bureau 200"
+    city: str
+    postal_code: str
+    phone: str | None
+    latitude: float
+    longitude: float
+
+
+@dataclass
+class Professional:
+    """One synthetic member of the OPPQ, with everything the directory shows."""
+
+    slug: str
+    given_names: str
+    family_name: str
+    title: tuple[str, str]  # (fr, en)
+    languages: list[tuple[str, str]]
+    approaches: list[tuple[str, str]]
+    reasons: list[tuple[str, str]]
+    workplaces: list[Workplace] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+    def attestations(self, language: str = "fr") -> list[str]:
+        """The needling approaches as printed in `language`."""
+        i = _index(language)
+        return [a[i] for a in self.approaches if a in (PPAS, ACUPUNCTURE)]
+
+
+def _index(language: str) -> int:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    return 0 if language == "fr" else 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Population
+
+
+@dataclass(frozen=True)
+class _City:
+    name: str
+    weight: int
+    fsas: tuple[str, ...]
+    area_codes: tuple[str, ...]
+    centre: tuple[float, float]
+    streets: tuple[str, ...]
+    clinics: tuple[str, ...]
+
+
+_GENERIC_STREETS = (
+    "{n}, rue Principale",
+    "{n}, rue Notre-Dame",
+    "{n}, boulevard Saint-Joseph",
+    "{n}, rue King Ouest",
+    "{n}, 2e Avenue",
+)
+
+_CITIES = (
+    _City(
+        "Montréal",
+        120,
+        tuple("H1V H1W H2G H2J H2L H2S H2T H2V H2X H3A H3B H3G H3H H3S H3T H4A H4B".split()),
+        ("514", "438"),
+        (45.5019, -73.5674),
+        (
+            "{n}, rue Saint-Denis",
+            "{n}, boulevard Saint-Laurent",
+            "{n}, avenue du Mont-Royal Est",
+            "{n}, rue Sherbrooke Ouest",
+            "{n}, chemin de la Côte-des-Neiges",
+            "{n}, boulevard René-Lévesque Ouest",
+            "{n}, rue Beaubien Est",
+            "{n}, avenue Monkland",
+        ),
+        (
+            "Clinique de physiothérapie du Plateau",
+            "Physio Côte-des-Neiges",
+            "Physiothérapie Rosemont–Petite-Patrie",
+            "Clinique Physio Sport Mile-End",
+            "Centre de réadaptation Villeray",
+            "Physio Santé Notre-Dame-de-Grâce",
+        ),
+    ),
+    _City(
+        "Québec",
+        60,
+        ("G1K", "G1R", "G1S", "G1V", "G1W", "G2B", "G2E"),
+        ("418", "581"),
+        (46.8139, -71.2080),
+        (
+            "{n}, boulevard Laurier",
+            "{n}, chemin Sainte-Foy",
+            "{n}, rue Saint-Jean",
+            "{n}, boulevard Charest Est",
+            "{n}, 3e Avenue",
+        ),
+        ("Physio Santé Vieux-Québec", "Clinique de physiothérapie Sainte-Foy", "Physio Limoilou"),
+    ),
+    _City(
+        "Laval",
+        30,
+        ("H7N", "H7T", "H7V", "H7W"),
+        ("450", "579"),
+        (45.6066, -73.7124),
+        ("{n}, boulevard Le Corbusier", "{n}, boulevard de la Concorde Est", *_GENERIC_STREETS),
+        ("Physiothérapie Chomedey", "Clinique Physio Sainte-Rose"),
+    ),
+    _City(
+        "Longueuil",
+        20,
+        ("J4H", "J4K", "J4L", "J4M"),
+        ("450", "579"),
+        (45.5312, -73.5185),
+        ("{n}, chemin de Chambly", "{n}, boulevard Taschereau", *_GENERIC_STREETS),
+        ("Physio Rive-Sud", "Clinique de physiothérapie du Vieux-Longueuil"),
+    ),
+    _City(
+        "Gatineau",
+        25,
+        ("J8T", "J8Y", "J9A", "J9H"),
+        ("819", "873"),
+        (45.4765, -75.7013),
+        ("{n}, boulevard Saint-Joseph", "{n}, boulevard Maloney Ouest", *_GENERIC_STREETS),
+        ("Physio Outaouais", "Clinique Physio Hull"),
+    ),
+    _City(
+        "Sherbrooke",
+        20,
+        ("J1E", "J1G", "J1H", "J1J", "J1K"),
+        ("819", "873"),
+        (45.4042, -71.8929),
+        ("{n}, rue King Ouest", "{n}, rue Wellington Nord", *_GENERIC_STREETS),
+        ("Physiothérapie de l'Estrie", "Clinique Physio Fleurimont"),
+    ),
+    _City(
+        "Trois-Rivières",
+        15,
+        ("G8T", "G8Y", "G8Z", "G9A"),
+        ("819", "873"),
+        (46.3432, -72.5430),
+        ("{n}, boulevard des Forges", "{n}, rue des Ursulines", *_GENERIC_STREETS),
+        ("Physio Mauricie", "Clinique de physiothérapie du Cap"),
+    ),
+    _City(
+        "Lévis",
+        15,
+        ("G6V", "G6W", "G6Z", "G7A"),
+        ("418", "581"),
+        (46.8032, -71.1779),
+        ("{n}, boulevard Alphonse-Desjardins", "{n}, route du Président-Kennedy"),
+        ("Physio Chaudière-Appalaches", "Clinique Physio Saint-Romuald"),
+    ),
+    _City(
+        "Saint-Jérôme",
+        12,
+        ("J7Y", "J7Z", "J5L"),
+        ("450", "579"),
+        (45.7804, -74.0036),
+        ("{n}, rue Saint-Georges", "{n}, boulevard Grignon", *_GENERIC_STREETS),
+        ("Clinique multidisciplinaire des Laurentides",),
+    ),
+    _City(
+        "Saguenay",
+        12,
+        ("G7B", "G7H", "G7J", "G7S", "G7X"),
+        ("418", "581"),
+        (48.4284, -71.0685),
+        ("{n}, boulevard Talbot", "{n}, rue Racine Est", *_GENERIC_STREETS),
+        ("Physio Saguenay–Lac-Saint-Jean", "Clinique de physiothérapie de Chicoutimi"),
+    ),
+    _City(
+        "Rimouski",
+        8,
+        ("G5L", "G5M", "G5N"),
+        ("418", "581"),
+        (48.4489, -68.5230),
+        ("{n}, rue Saint-Germain Est", "{n}, boulevard René-Lepage Est"),
+        ("Physio Bas-Saint-Laurent",),
+    ),
+    _City(
+        "Drummondville",
+        8,
+        ("J2B", "J2C"),
+        ("819", "873"),
+        (45.8833, -72.4834),
+        _GENERIC_STREETS,
+        ("Physio Centre-du-Québec",),
+    ),
+    _City(
+        "L'Assomption",
+        5,
+        ("J5W",),
+        ("450", "579"),
+        (45.8232, -73.4290),
+        _GENERIC_STREETS,
+        ("Physiothérapie Lanaudière",),
+    ),
+    _City(
+        "Rouyn-Noranda",
+        5,
+        ("J9X", "J9Y"),
+        ("819", "873"),
+        (48.2366, -79.0231),
+        _GENERIC_STREETS,
+        ("Physio Abitibi-Témiscamingue",),
+    ),
+)
+
+CITIES = tuple(c.name for c in _CITIES)
+POSTAL_PREFIXES = {c.name: c.fsas for c in _CITIES}
+_POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+
+_FAMILY = (
+    "Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagné Ouellet Pelletier "
+    "Bélanger Lévesque Bergeron Leblanc Paquette Girard Simard Boucher Caron Beaulieu Cloutier "
+    "Dubé Poirier Fournier Lapointe Leclerc Lefebvre Poulin Thibault St-Pierre Nadeau Martin "
+    "Landry Martel Bédard Grenier Lessard Bernier Michaud Hébert Desjardins Couture Turcotte "
+    "Lachance Parent Blais Gosselin Savard Proulx Beaudoin Demers Perreault Lemieux Cyr Dufour "
+    "Mercier Bérubé Boisvert Langlois Ménard Therrien Bilodeau Paradis Gaudreault Thériault "
+    "Deschênes Giroux Charbonneau Vachon Larouche Trudel Lacroix Desrosiers Vaillancourt "
+    "Lalonde Giguère Laflamme Vallée Paré Gélinas Séguin Pépin Lavallée Vézina Laliberté "
+    "Chouinard Côté-Lévesque Tremblay-Gagnon Roy-Bouchard D'Amours L'Heureux L'Italien "
+    "Saint-Onge"
+).split()
+_GIVEN = (
+    "Marie-Ève Anne-Sophie Geneviève Émilie Mélanie Véronique Josée Nathalie Isabelle Catherine "
+    "Audrey Karine Julie Stéphanie Valérie Annie Caroline Chloé Léa Noémie Rosalie Maude Camille "
+    "Marianne Frédérique Ariane Marie-Pier Andrée-Anne Joëlle Gabrielle Élise Hélène Maxime "
+    "Jean-François Jean-Philippe Marc-André Pierre-Luc Mathieu Étienne Frédéric Sébastien "
+    "Guillaume Olivier Vincent Simon Félix Samuel Alexandre François Jérôme Benoît Rémi Éric "
+    "Louis-Philippe Charles-Olivier Xavier Nicolas Gabriel Raphaël Antoine Philippe"
+).split()
+# (weight, family names, given names); names with spaces only where the adapter's particle rule
+# reads them back (see scrapers.oppq.split_name).
+_ORIGINS = (
+    (70, _FAMILY, _GIVEN),
+    (
+        6,
+        ["Joseph", "Pierre", "Jean-Baptiste", "Désir", "Saint-Fleur", "Charles", "Étienne"],
+        ["Widlyne", "Jean-Robert", "Kerline", "Ralph", "Nadège", "Ruth-Ann", "Jean Marc"],
+    ),
+    (
+        7,
+        ["Benali", "Haddad", "Bouzid", "El Amrani", "Ait Ouali", "Ben Salah", "Khoury", "Nassar"],
+        ["Fatima", "Yasmine", "Karim", "Mehdi", "Nadia", "Rania", "Youssef", "Amira"],
+    ),
+    (5, ["Nguyen", "Tran", "Pham", "Le", "Hoang"], ["Thi Lan", "Minh", "Thanh", "Anh", "Quoc Bao"]),
+    (4, ["Rossi", "Di Lauro", "De Luca", "Ferraro", "Iannone"], ["Giulia", "Marco", "Alessia"]),
+    (
+        4,
+        ["García", "Rodríguez", "Hernández", "Gómez", "Peña"],
+        ["María José", "José Luis", "Andrés", "Sofía", "Ximena"],
+    ),
+    (4, ["MacDonald", "O'Connor", "Smith", "O'Neill", "Van Houtte"], ["Emily", "Ryan", "Seán"]),
+)
+
+# Names every population of 60 or more contains, for tests that look for a particular shape.
+_FEATURED = (
+    ("Marie-Ève", "D'Amours"),
+    ("Jean-François", "L'Heureux"),
+    ("Anne-Sophie", "Côté-Lévesque"),
+    ("Émilie", "De Grandpré"),
+    ("Karim", "Ait Ouali"),
+    ("Thi Lan", "Nguyen"),
+    ("Marie", "Tremblay"),
+    ("Marie", "Tremblay"),  # a homonym: WordPress gives the second profile slug "-2"
+    ("Seán", "O'Neill"),
+    ("Joëlle", "Des Rosiers"),
+)
+
+
+def slugify(text: str) -> str:
+    """WordPress's sanitize_title: accents dropped, apostrophes removed, words hyphenated."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’]", "", text)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _postal(rng: random.Random, fsa: str) -> str:
+    letters = _POSTAL_LETTERS
+    return f"{fsa} {rng.randint(0, 9)}{rng.choice(letters)}{rng.randint(0, 9)}"
+
+
+def _phone(rng: random.Random, city: _City) -> str:
+    return f"{rng.choice(city.area_codes)} 555-01{rng.randint(0, 99):02d}"
+
+
+def _workplace(rng: random.Random, city: _City) -> Workplace:
+    street = rng.choice(city.streets).format(n=rng.randint(10, 9999))
+    if rng.random() < 0.35:
+        street += f", bureau {rng.choice([100, 101, 200, 204, 310, 402, 1500])}"
+    lat, lon = city.centre
+    return Workplace(
+        organization=rng.choice(city.clinics) if rng.random() < 0.88 else None,
+        street=street,
+        city=city.name,
+        postal_code=_postal(rng, rng.choice(city.fsas)),
+        phone=_phone(rng, city) if rng.random() < 0.85 else None,
+        latitude=round(lat + rng.uniform(-0.05, 0.05), 6),
+        longitude=round(lon + rng.uniform(-0.05, 0.05), 6),
+    )
+
+
+def _cities_for(count: int, rng: random.Random) -> list[_City]:
+    """Cities by quota of their weights (Montréal takes the rounding), in a shuffled order."""
+    total = sum(c.weight for c in _CITIES)
+    out: list[_City] = []
+    for c in _CITIES[1:]:
+        out += [c] * round(c.weight * count / total)
+    out = out[:count]
+    out += [_CITIES[0]] * (count - len(out))
+    rng.shuffle(out)
+    return out
+
+
+def quebec_physiotherapists(count: int = 400, seed: int = 2026) -> list[Professional]:
+    """`count` synthetic OPPQ members, deterministic for `seed`, sorted as the directory lists.
+
+    About 72% physiotherapists and 28% technologists; about 16% of physiotherapists list the
+    PPAS approach and 4% acupuncture (technologists never do: the attestation is the
+    physiotherapists'); about 12% have two workplaces and 8% publish none.
+    """
+    rng = random.Random(seed)
+    cities = _cities_for(count, rng)
+    names: list[tuple[str, str]] = list(_FEATURED) if count >= 60 else []
+    weights = [w for w, _, _ in _ORIGINS]
+    while len(names) < count:
+        _, families, givens = rng.choices(_ORIGINS, weights=weights)[0]
+        names.append((rng.choice(givens), rng.choice(families)))
+    names = names[:count]
+    slugs: dict[str, int] = {}
+    people = []
+    montreal_ppas = 0
+    for i, ((given, family), city) in enumerate(zip(names, cities, strict=True)):
+        physio = rng.random() < 0.72 or i < len(_FEATURED)
+        approaches = rng.sample(_APPROACHES, rng.randint(0, 4))
+        if physio:
+            wants_ppas = rng.random() < 0.16
+            if city.name == "Montréal" and montreal_ppas < 6 and count >= 200:
+                wants_ppas = True  # several attestations in Montréal, whatever the draw
+            if wants_ppas:
+                montreal_ppas += city.name == "Montréal"
+                approaches.insert(rng.randint(0, len(approaches)), PPAS)
+            if rng.random() < 0.04 or given == "Thi Lan":
+                approaches.insert(rng.randint(0, len(approaches)), ACUPUNCTURE)
+        else:  # manipulations need the physiotherapists' attestation too
+            approaches = [a for a in approaches if a != _APPROACHES[6]]
+        languages = [FRENCH] + ([ENGLISH] if rng.random() < 0.7 else [])
+        if rng.random() < 0.15:
+            languages.append(rng.choice(_OTHER_LANGUAGES))
+        reasons = rng.sample(_REASONS, rng.randint(0, 5))
+        roll = rng.random()
+        if roll < 0.08:
+            workplaces = []
+        else:
+            workplaces = [_workplace(rng, city)]
+            if roll > 0.88:
+                workplaces.append(_workplace(rng, rng.choice(_CITIES)))
+        base = slugify(f"{given} {family}")
+        slugs[base] = slugs.get(base, 0) + 1
+        slug = base if slugs[base] == 1 else f"{base}-{slugs[base]}"
+        people.append(
+            Professional(
+                slug=slug,
+                given_names=given,
+                family_name=family,
+                title=PHYSIOTHERAPIST if physio else TECHNOLOGIST,
+                languages=languages,
+                approaches=approaches,
+                reasons=reasons,
+                workplaces=workplaces,
+            )
+        )
+    return sorted(people, key=_sort_key)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _sort_key(p: Professional) -> tuple[str, str, str]:
+    return _fold(p.family_name), _fold(p.given_names), p.slug
+
+
+# ---------------------------------------------------------------------------------------------
+# Shapes (pure functions)
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def profile_url(base: str, language: str, slug: str) -> str:
+    return f"{base}{LANGUAGES[language]['profile']}{slug}/"
+
+
+def list_url(base: str, language: str, page: int) -> str:
+    path = LANGUAGES[language]["list"]
+    return f"{base}{path}" if page == 1 else f"{base}{path}page/{page}/"
+
+
+def list_items(people: Iterable[Professional]) -> list[tuple[Professional, Workplace | None]]:
+    """One item per published workplace (a map marker), one bare item for those with none."""
+    out: list[tuple[Professional, Workplace | None]] = []
+    for p in people:
+        out += [(p, w) for w in p.workplaces] or [(p, None)]
+    return out
+
+
+def render_item(person: Professional, workplace: Workplace | None, base: str, language: str):
+    i = _index(language)
+    words = LANGUAGES[language]
+    href = _esc(profile_url(base, language, person.slug))
+    if workplace is None:
+        coordinates = 'data-latitude="" data-longitude=""'
+        inside = ""
+    else:
+        coordinates = f'data-latitude="{workplace.latitude}" data-longitude="{workplace.longitude}"'
+        inside = ""
+        if workplace.organization:
+            inside += (
+                f'\n      <p class="info-window__organization">{_esc(workplace.organization)}</p>'
+            )
+        lines = [
+            _esc(workplace.street),
+            f"{_esc(workplace.city)} (Québec) {workplace.postal_code}",
+        ]
+        if workplace.phone:
+            lines.append(workplace.phone)
+        inside += '\n      <p class="info-window__workplace">' + "<br>\n".join(lines) + "</p>"
+    return f"""  <li class="results__item">
+    <address class="results__address info-window" {coordinates}>
+      <p class="info-window__name">{_esc(person.name)}</p>
+      <p class="info-window__title">{_esc(person.title[i])}</p>{inside}
+    </address>
+    <a class="link-button" href="{href}">{words["see"]}</a>
+  </li>
+"""
+
+
+def _pager(page: int, last: int, base: str, language: str) -> str:
+    """WordPress's the_posts_pagination(): current, neighbours, first and last, dots between."""
+    words = LANGUAGES[language]
+    shown = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    parts = []
+    if page > 1:
+        parts.append(
+            f'<a class="prev page-numbers" href="{list_url(base, language, page - 1)}">'
+            f"{words['previous']}</a>"
+        )
+    previous = 0
+    for n in shown:
+        if n - previous > 1:
+            parts.append('<span class="page-numbers dots">&hellip;</span>')
+        if n == page:
+            parts.append(f'<span aria-current="page" class="page-numbers current">{n}</span>')
+        else:
+            parts.append(f'<a class="page-numbers" href="{list_url(base, language, n)}">{n}</a>')
+        previous = n
+    if page < last:
+        parts.append(
+            f'<a class="next page-numbers" href="{list_url(base, language, page + 1)}">'
+            f"{words['next']}</a>"
+        )
+    links = "\n    ".join(parts)
+    return f"""<nav class="navigation pagination" aria-label="Pagination">
+  <div class="nav-links">
+    {links}
+  </div>
+</nav>
+"""
+
+
+def _page(title: str, body: str, language: str, base: str) -> bytes:
+    words = LANGUAGES[language]
+    return f"""<!DOCTYPE html>
+<html lang="{words["html_lang"]}">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_esc(title)} - {words["site"]}</title>
+<link rel="https://api.w.org/" href="{base}/wp-json/">
+<script id="oppq-search-js-extra">
+var oppqSearch = {{"ajaxurl":"{base}\\/wp-admin\\/admin-ajax.php","nonce":"3f9a1c07e2"}};
+</script>
+</head>
+<body class="wp-singular">
+<header class="site-header"><a class="site-header__logo" href="{base}/{language}/">OPPQ</a></header>
+<main id="main" class="site-main">
+<p class="notice">Emulated register: every person listed here is synthetic.</p>
+{body}</main>
+<footer class="site-footer">&copy; {words["site"]}</footer>
+</body>
+</html>
+""".encode()
+
+
+def render_list_page(
+    items: list[tuple[Professional, Workplace | None]],
+    page: int,
+    last: int,
+    base: str = LIVE_BASE,
+    language: str = "fr",
+    *,
+    pager: bool = True,
+) -> bytes:
+    """One page of results; `pager=False` drops the pager (a layout change)."""
+    heading = "Trouver un professionnel" if language == "fr" else "Find a professional"
+    body = (
+        f'<header class="page-header"><h1 class="page-header__title">{heading}</h1></header>\n'
+        '<section class="results">\n<ul class="results__list">\n'
+        + "".join(render_item(p, w, base, language) for p, w in items)
+        + "</ul>\n</section>\n"
+        + (_pager(page, last, base, language) if pager else "")
+    )
+    return _page(heading, body, language, base)
+
+
+def render_profile(person: Professional, base: str = LIVE_BASE, language: str = "fr") -> bytes:
+    i = _index(language)
+    words = LANGUAGES[language]
+    sections = ""
+    for heading, items in zip(
+        words["headings"], (person.languages, person.approaches, person.reasons), strict=True
+    ):
+        lis = "".join(f"<li>{_esc(item[i])}</li>" for item in items)
+        sections += (
+            f'  <div class="professional__section">\n'
+            f'    <h2 class="professional__heading">{heading}</h2>\n'
+            f'    <ul class="professional__list">{lis}</ul>\n  </div>\n'
+        )
+    title = f"{person.name}, {person.title[i]}"
+    body = (
+        f'<header class="page-header"><h1 class="page-header__title">{_esc(title)}</h1>'
+        "</header>\n"
+        f'<article class="professional">\n{sections}</article>\n'
+    )
+    return _page(person.name, body, language, base)
+
+
+def _error_page(status: int, title: str, language: str = "fr") -> _Reply:
+    body = _page(title, f"<h1>{title}</h1>\n", language, "")
+    return _Reply(status, body)
+
+
+# ---------------------------------------------------------------------------------------------
+# The server
+
+_LIST = re.compile(r"/(fr|en)/(trouver-un-professionnel/resultats|find-a-professional/results)")
+_PROFILE = re.compile(r"/(fr|en)/(?:trouver-un-professionnel|find-a-professional)/([a-z0-9-]+)")
+_PAGE = re.compile(r"/page/(\d+)")
+
+DEFAULT_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
+
+
+class OppqEmulator:
+    """The OPPQ directory on 127.0.0.1 serving `people`; see the module docstring."""
+
+    def __init__(
+        self,
+        people: list[Professional],
+        *,
+        page_size: int = 12,
+        robots_txt: str | None = DEFAULT_ROBOTS,
+        pager: bool = True,
+        port: int = 0,
+    ) -> None:
+        self.page_size = page_size
+        self.robots_txt = robots_txt
+        self.pager = pager
+        self.port = port
+        self.base_url = ""
+        self.requests: list[RequestLog] = []
+        self.statuses: list[int | None] = []
+        self.errors: list[BaseException] = []
+        self._lock = threading.Lock()
+        self._people: list[Professional] = []
+        self._by_slug: dict[str, Professional] = {}
+        self._faults: list[_Fault] = []
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.set_people(people)
+
+    # -- control ------------------------------------------------------------------------------
+
+    def start(self) -> str:
+        if self._server is not None:
+            return self.base_url
+        self._server = _Server(("127.0.0.1", self.port), _WordPressHandler, self)  # type: ignore[arg-type]
+        host, port = self._server.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"oppq-emulator-{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> OppqEmulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def people(self) -> list[Professional]:
+        with self._lock:
+            return list(self._people)
+
+    def set_people(self, people: Iterable[Professional]) -> None:
+        people = sorted(people, key=_sort_key)
+        with self._lock:
+            self._people = people
+            self._by_slug = {p.slug: p for p in people}
+
+    def fail_next(
+        self,
+        path_prefix: str,
+        status: int,
+        *,
+        headers: dict[str, str] | None = None,
+        body: bytes = b"",
+        count: int = 1,
+    ) -> None:
+        headers = dict(headers or {})
+        content_type = "text/html; charset=UTF-8"
+        for name in [n for n in headers if n.lower() == "content-type"]:
+            content_type = headers.pop(name)
+        reply = _Reply(status, body, content_type, headers)
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, reply))
+
+    def reset_next(self, path_prefix: str, count: int = 1) -> None:
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, None))
+
+    def last_page(self) -> int:
+        with self._lock:
+            items = len(list_items(self._people))
+        return max(1, -(-items // self.page_size))
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def _answer(self, request: RequestLog) -> _Reply | None:
+        with self._lock:
+            self.requests.append(request)
+            fault = self._take_fault(request.path)
+        if fault is not None:
+            reply = fault.reply
+        else:
+            try:
+                reply = self._route(request)
+            except Exception as exc:  # a bug here must show as a 500, not a hung client
+                with self._lock:
+                    self.errors.append(exc)
+                reply = _error_page(500, "Erreur interne")
+        with self._lock:
+            self.statuses.append(reply.status if reply else None)
+        return reply
+
+    def _take_fault(self, path: str) -> _Fault | None:
+        lowered = unquote(path).lower()
+        for fault in self._faults:
+            if lowered.startswith(fault.prefix):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _route(self, request: RequestLog) -> _Reply:
+        path = unquote(request.path)
+        if request.method == "POST" and path == "/wp-admin/admin-ajax.php":
+            return _Reply(403, b"-1")  # the AJAX search wants a nonce and a browser: not used
+        if request.method not in ("GET", "HEAD"):
+            return _error_page(405, "Méthode non permise")
+        if path == "/robots.txt" and self.robots_txt is not None:
+            return _Reply(200, self.robots_txt.encode(), "text/plain; charset=utf-8")
+        if m := _LIST.match(path):
+            rest = path[m.end() :]
+            if rest in ("", "/"):
+                return self._list(m.group(1), 1)
+            if (p := _PAGE.fullmatch(rest.rstrip("/"))) and int(p.group(1)) >= 1:
+                return self._list(m.group(1), int(p.group(1)))
+        elif (m := _PROFILE.fullmatch(path.rstrip("/"))) and path.endswith("/"):
+            with self._lock:
+                person = self._by_slug.get(m.group(2))
+            if person is not None:
+                return _Reply(200, render_profile(person, self.base_url, m.group(1)))
+        return _error_page(404, "Page introuvable")
+
+    def _list(self, language: str, page: int) -> _Reply:
+        with self._lock:
+            items = list_items(self._people)
+        last = max(1, -(-len(items) // self.page_size))
+        if page > last:
+            return _error_page(404, "Page introuvable", language)
+        chunk = items[(page - 1) * self.page_size : page * self.page_size]
+        body = render_list_page(chunk, page, last, self.base_url, language, pager=self.pager)
+        return _Reply(200, body)
+
+
+class _WordPressHandler(_Handler):
+    server_version = "cloudflare"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulators.oppq",
+        description="Serve a synthetic OPPQ directory on 127.0.0.1 until Ctrl-C.",
+    )
+    parser.add_argument("--port", type=int, default=8766, help="port (0 for any free one)")
+    parser.add_argument("--count", type=int, default=400, help="number of synthetic people")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the population")
+    parser.add_argument("--page-size", type=int, default=12, help="list items per page")
+    args = parser.parse_args(argv)
+    emulator = OppqEmulator(
+        quebec_physiotherapists(args.count, args.seed), page_size=args.page_size, port=args.port
+    )
+    with emulator:
+        print(emulator.base_url, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
