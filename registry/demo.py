@@ -22,6 +22,10 @@ SAMPLES = {
     ),
     "cpo": ("emulators.cpo:CpoEmulator", "emulators.cpo:ontario_physiotherapists"),
     "oppq": ("emulators.oppq:OppqEmulator", "emulators.oppq:quebec_physiotherapists"),
+    "nscp": (
+        "emulators.nsphysio:NSPhysioEmulator",
+        "emulators.nsphysio:nova_scotia_physiotherapists",
+    ),
     "wa_doh_pt": (
         "emulators.wa_doh:WaDohEmulator",
         "emulators.wa_doh:washington_physical_therapists",

@@ -105,17 +105,25 @@ def kind_from_words(words: list[str]) -> tuple[list[str], str | None]:
     return words, None
 
 
+def resolve(query: Query) -> Query:
+    """The query with the words for a kind of needling in `q` turned into the kind filter."""
+    if query.q is None or not query.q.strip():
+        return query
+    words = tokens(query.q, "q")
+    if not words:
+        raise SearchError("q has no letters or digits to search for")
+    rest, kind = kind_from_words(words)
+    if kind is None:
+        return query
+    return replace(query, q=" ".join(rest) or None, kind=query.kind or kind)
+
+
 def match_expression(query: Query) -> str:
     """The FTS5 MATCH expression for a query; raises SearchError on input with nothing to find."""
     parts = []
+    query = resolve(query)
     if query.q is not None and query.q.strip():
         words = tokens(query.q, "q")
-        if not words:
-            raise SearchError("q has no letters or digits to search for")
-        words, kind = kind_from_words(words)
-        if kind and query.kind is None:
-            query = replace(query, kind=kind)
-    if query.q is not None and query.q.strip() and words:
         quoted = _quoted(words)
         if len(words[-1]) >= 2:
             quoted[-1] += "*"
@@ -204,6 +212,7 @@ _COUNT = (
 
 def search(conn: sqlite3.Connection, query: Query) -> dict:
     """One page of results, a count capped at COUNT_CAP, and the cursor of the next page."""
+    query = resolve(query)
     expression = match_expression(query)
     rows = conn.execute(_PAGE, [expression, query.after, query.limit + 1]).fetchall()
     page = rows[: query.limit]
@@ -213,4 +222,38 @@ def search(conn: sqlite3.Connection, query: Query) -> dict:
         "count_is_exact": count <= COUNT_CAP,
         "next_cursor": encode_cursor(page[-1][0]) if len(rows) > query.limit else None,
         "results": documents(conn, [rid for _, rid in page]),
+        "not_tracked": untracked_matches(conn, query),
     }
+
+
+_UNTRACKED = """
+select g.id, g.name, g.jurisdiction, g.needling, count(*)
+from (select rowid from directory_fts where directory_fts match ? limit ?) m
+join directory d on d.id = m.rowid join regulators g on g.id = d.regulator_id
+where g.needling != 'tracked' and d.on_register
+group by g.id order by g.id
+"""
+
+
+def untracked_matches(conn: sqlite3.Connection, query: Query) -> list[dict]:
+    """For a search by kind: people matching everything else whose regulator does not record
+    needling. Their absence from the results means "not tracked", never "not authorized"."""
+    if not query.kind:
+        return []
+    try:
+        expression = match_expression(replace(query, kind=None))
+    except SearchError:  # the kind was all there was to search for
+        return []
+    return [
+        {
+            "regulator": rid,
+            "name": name,
+            "jurisdiction": jurisdiction,
+            "needling": tracking,
+            "matches": count,
+            "count_is_exact": count <= COUNT_CAP,
+        }
+        for rid, name, jurisdiction, tracking, count in conn.execute(
+            _UNTRACKED, [expression, COUNT_CAP + 1]
+        )
+    ]

@@ -144,6 +144,7 @@ class PoliteClient:
         stored: Callable[[str], bytes] | None = None,
     ) -> None:
         self.policy = policy
+        self._real_network = transport is None  # a given transport (a replay, a mock) is not
         self._on_response = on_response  # sees every answer handed to a caller (the archive)
         # Conditional GETs: url -> {"etag", "last_modified", "sha256"} from earlier runs, and a
         # way to get the body a 304 stands for. New validators are collected in `validators_seen`.
@@ -192,7 +193,7 @@ class PoliteClient:
     def _fetch(self, method: str, url: str, *, data: dict | None, headers: dict | None) -> Fetched:
         try:
             parsed = httpx.URL(url)
-            if os.environ.get(OFFLINE_ENV) and parsed.host not in LOOPBACK:
+            if self._real_network and os.environ.get(OFFLINE_ENV) and parsed.host not in LOOPBACK:
                 raise FetchError(
                     f"FetchError: {OFFLINE_ENV} is set: refusing to contact {parsed.host}", url=url
                 )

@@ -6,7 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from registry.app import create_app
-from tests.conftest import PEOPLE, load
+from tests.conftest import PEOPLE, load, person
 
 
 @pytest.fixture
@@ -255,3 +255,41 @@ def test_needling_answer(tracking, authorized, answer):
     from registry.documents import needling_answer
 
     assert needling_answer(tracking, authorized) == answer
+
+
+def test_kind_search_says_who_matches_where_needling_is_not_tracked(tmp_path, db):
+    load(db, PEOPLE)
+    load(
+        db,
+        [
+            person(
+                "n1",
+                "MacNeil",
+                "Fiona",
+                number="NS100",
+                city="Halifax",
+                needling=False,
+                regulator="nscp",
+            )
+        ],
+        regulator="nscp",
+    )
+    with TestClient(create_app(tmp_path / "registry.db")) as client:
+        body = client.get("/api/search", params={"q": "dry needling halifax"}).json()
+        assert body["results"] == []
+        assert body["not_tracked"] == [
+            {
+                "regulator": "nscp",
+                "name": "Nova Scotia College of Physiotherapists",
+                "jurisdiction": "CA-NS",
+                "needling": "not_tracked",
+                "matches": 1,
+                "count_is_exact": True,
+            }
+        ]
+        anyone = client.get("/api/search", params={"city": "Halifax"}).json()["results"]
+        assert [(r["name"], r["needling"]["answer"]) for r in anyone] == [
+            ("MacNeil, Fiona", "not_tracked")
+        ]
+        tracked = client.get("/api/search", params={"q": "dry needling red deer"}).json()
+        assert tracked["not_tracked"] == []

@@ -1,0 +1,838 @@
+"""The Nova Scotia College of Physiotherapists' member directory on 127.0.0.1: synthetic people.
+
+The live register is one web page holding one static HTML table, every registrant ever licensed
+in one GET, no paging (docs/platforms/nsphysio.md). The emulator serves that page inside a
+WordPress theme (our guess at the site's make): header, navigation menu, a decoy table of licence
+categories in the page text, the calendar widget's table in the sidebar, footer, and the quirks of
+WordPress content (curly apostrophes from wptexturize, `&nbsp;` in empty cells, `<br />` between
+the lines of a cell). Registrants who resigned stay in the table with a Resigned Date, as on the
+live register.
+
+Everything is a pure function of `count` and `seed`, and the page builder is a plain function of
+the people, so parser tests use its bytes without a server. Run it by hand with
+`python -m emulators.nsphysio --port 8766 --count 300`; `--render` prints the page instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import hashlib
+import html
+import random
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import unquote
+
+from emulators.alinity import RequestLog, _Handler, _Reply, _Server
+from emulators.people import _Cutter, _quota, _spread
+
+DIRECTORY_PATH = "/for-the-public/member-directory"
+
+# The table's header row as the register prints it [reported]; note "Licence" beside "License".
+COLUMNS = (
+    "Name",
+    "Licence Number",
+    "License Status",
+    "Conditions",
+    "Area of Specialty",
+    "Registration Date",
+    "Expiry Date",
+    "Resigned Date",
+    "Employer(s)",
+    "Authorized Prescriber",
+)
+
+PRACTICING = "Practicing Active"  # [reported]
+CONDITIONAL = "Conditional Active"  # [reported]
+NON_PRACTICING = "Non-Practicing Active"  # [guess]
+SUSPENDED = "Suspended"  # [guess]
+# Resigned registrants keep a status beside their Resigned Date; which one is a guess, so the
+# population mixes a plain "Resigned", an inactive licence, and a status never updated.
+RESIGNED_STATUSES = ("Resigned", "Practicing Inactive", PRACTICING)
+
+ROBOTS_TXT = (
+    "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\n"
+    "Sitemap: https://nsphysio.com/wp-sitemap.xml\n"
+)
+
+
+@dataclass(frozen=True)
+class Employer:
+    """One line of the Employer(s) cell, and what the register knows but does not print."""
+
+    organization: str
+    city: str  # where the employer is (the generator's truth)
+    city_listed: bool  # whether the line names the city; the postal code is never listed
+    postal_code: str
+    style: str = ", "  # how the line joins organization and city: ", ", " - ", " (" or ", NS"
+
+    @property
+    def line(self) -> str:
+        """The line as typed into the register."""
+        if not self.city_listed:
+            return self.organization
+        if self.style == " (":
+            return f"{self.organization} ({self.city})"
+        if self.style == ", NS":
+            return f"{self.organization}, {self.city}, NS"
+        return f"{self.organization}{self.style}{self.city}"
+
+
+@dataclass
+class Registrant:
+    """One synthetic row of the member directory."""
+
+    licence_number: str
+    family_name: str
+    given_names: str
+    status: str
+    conditions: list[str]
+    specialty: str
+    registered: str  # ISO dates, as the emulator prints them [guess]
+    expiry: str
+    resigned: str  # "" while licensed
+    employers: list[Employer] = field(default_factory=list)
+    prescriber: bool = False
+    city: str = ""  # where the person practises or last practised (never printed as such)
+
+    @property
+    def listed_name(self) -> str:
+        """The name as the register lists it: "Surname, First"."""
+        return f"{self.family_name}, {self.given_names}"
+
+    @property
+    def has_resigned(self) -> bool:
+        """Resigned and not licensed again since (a later Registration Date means they returned)."""
+        return bool(self.resigned) and self.resigned >= self.registered
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+
+
+@dataclass(frozen=True)
+class _City:
+    name: str
+    weight: int  # people here in a population of 300
+    fsas: tuple[str, ...]
+    clinics: tuple[str, ...]
+    hospital: str | None  # a Nova Scotia Health site in or near the city
+
+
+_CITIES = (
+    _City(
+        "Halifax",
+        105,
+        ("B3H", "B3J", "B3K", "B3L", "B3M", "B3N", "B3P", "B3R", "B3S"),
+        (
+            "Spring Garden Physiotherapy",
+            "Harbourside Sport & Spine",
+            "Quinpool Road Physio",
+            "Point Pleasant Physiotherapy",
+            "Citadel Rehab & Wellness",
+            "Clayton Park Physiotherapy",
+            "North End Pelvic Health",
+        ),
+        "Halifax Infirmary",
+    ),
+    _City(
+        "Dartmouth",
+        38,
+        ("B2V", "B2W", "B2X", "B2Y", "B3A", "B3B"),
+        ("Lake Banook Physiotherapy", "Portland Street Physio", "Shubie Park Rehab"),
+        "Dartmouth General Hospital",
+    ),
+    _City(
+        "Sydney",
+        22,
+        ("B1P", "B1S", "B1L"),
+        ("Cape Breton Physiotherapy", "Bras d'Or Physio & Wellness"),
+        "Cape Breton Regional Hospital",
+    ),
+    _City(
+        "Truro",
+        16,
+        ("B2N",),
+        ("Hub Town Physiotherapy", "Salmon River Physio"),
+        "Colchester East Hants Health Centre",
+    ),
+    _City(
+        "New Glasgow",
+        12,
+        ("B2H",),
+        ("Pictou County Physiotherapy", "East River Rehab"),
+        "Aberdeen Hospital",
+    ),
+    _City(
+        "Antigonish", 10, ("B2G",), ("Highland Physiotherapy",), "St. Martha's Regional Hospital"
+    ),
+    _City(
+        "Kentville",
+        10,
+        ("B4N",),
+        ("Annapolis Valley Physio", "Cornwallis Physiotherapy"),
+        "Valley Regional Hospital",
+    ),
+    _City("Wolfville", 8, ("B4P",), ("Blomidon Physiotherapy", "Acadia Sport Physio"), None),
+    _City(
+        "Bridgewater",
+        10,
+        ("B4V",),
+        ("LaHave River Physiotherapy",),
+        "South Shore Regional Hospital",
+    ),
+    _City(
+        "Yarmouth",
+        9,
+        ("B5A",),
+        ("Physiothérapie Baie Sainte-Marie", "Yarmouth Physio Clinic"),
+        "Yarmouth Regional Hospital",
+    ),
+    _City("Bedford", 12, ("B4A", "B4B"), ("Bedford Basin Physiotherapy",), None),
+    _City("Lower Sackville", 8, ("B4C", "B4E"), ("Sackville Physio & Sport",), None),
+    _City(
+        "Amherst",
+        7,
+        ("B4H",),
+        ("Tantramar Physiotherapy",),
+        "Cumberland Regional Health Care Centre",
+    ),
+    _City("Windsor", 5, ("B0N",), ("Avon River Physio",), None),
+    _City("Lunenburg", 4, ("B0J",), ("Bluenose Physiotherapy",), None),
+    _City("Port Hawkesbury", 4, ("B9A",), ("Strait Area Physiotherapy",), None),
+)
+
+CITIES: tuple[str, ...] = tuple(c.name for c in _CITIES)
+POSTAL_PREFIXES: dict[str, tuple[str, ...]] = {c.name: c.fsas for c in _CITIES}
+_POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+_HEALTH_AUTHORITY = "Nova Scotia Health"
+_CHILDREN = "IWK Health"
+
+# ---------------------------------------------------------------------------------------------
+# Names: Scottish, Irish and English Nova Scotia, Acadian, Mi'kmaq, Lebanese, and newer arrivals.
+
+_SCOTTISH_FAMILY = (
+    "MacDonald MacNeil MacKinnon MacLean MacKenzie MacLeod MacPherson MacIsaac MacInnis MacEachern "
+    "MacGillivray MacDougall MacKay MacLellan Campbell Fraser Cameron Chisholm Beaton Gillis "
+    "McNeil McKenna McDonald Matheson Munro Morrison Murray Ross Sutherland Grant"
+).split()
+_ENGLISH_IRISH_FAMILY = (
+    "Smith Brown Wilson Taylor Johnson Walsh Power Murphy Kelly Ryan Burke Doyle Sullivan Byrne "
+    "Hennessey Dunn Corkum Zwicker Hiltz Mosher Langille Rafuse Publicover Boutilier Conrad Ernst"
+).split()
+_ACADIAN_FAMILY = (
+    "LeBlanc Comeau Thibodeau Boudreau Doucet Robichaud Saulnier Gaudet Pothier Surette Amirault "
+    "Melanson Aucoin Chiasson Poirier Deveau Landry Arsenault Bourque Babin"
+).split()
+_MIKMAQ_FAMILY = "Paul Francis Marshall Julien Sylliboy Googoo Denny Prosper Bernard Gould".split()
+_LEBANESE_FAMILY = "Haddad Nahas Shaker Karam Khoury Saab Fares Metlej".split()
+_NEWER_FAMILY = (
+    "Patel Singh Sharma Nguyen Tran Chen Wang Li Kim Okafor Adeyemi Mensah Santos Reyes Ahmed "
+    "Hassan Rahman Gupta Joseph Thomas"
+).split()
+
+_ENGLISH_GIVEN = (
+    "Emily Sarah Jessica Ashley Megan Lauren Rachel Hannah Olivia Emma Brooke Kayla Heather "
+    "Jennifer Kathleen Michael Matthew Ryan Tyler Kyle Brandon Justin Daniel David James John "
+    "Andrew Christopher Jordan Connor Liam Owen Nathan Colin Scott Trevor Chloe Laura Alison Ian "
+    "Sean Fiona Karen Mary Ellen Margaret Catherine Angus Ewan Isla Mairi Morag"
+).split()
+_ACADIAN_GIVEN = (
+    "Marie Sophie Julie Geneviève Mélanie Chantal Josée Émilie Camille Noémie Chloé Renée "
+    "Véronique Louis Mathieu Étienne Olivier Philippe Marc-André Jean-Philippe Sébastien Luc "
+    "Rémi Gabriel Anne-Marie Marie-Ève Natalie Denise Yvon Gilles"
+).split()
+_MIKMAQ_GIVEN = "Mary Rose Kyle Tanya Stephen Lorraine Mark Tara Jordan Morgan Kelsey".split()
+_LEBANESE_GIVEN = "Rania Nadia Joseph Elias Layla Ramzi Maya Georges Rita Karim".split()
+_NEWER_GIVEN = (
+    "Priya Anjali Ravi Arjun Wei Jing Mei Thanh Linh Minh Chinonso Adaeze Kwame Ama Kristine "
+    "Rafael Aisha Fatima Omar Zain Sana Divya Meera Rahul"
+).split()
+
+_ORIGINS = (
+    (30, _SCOTTISH_FAMILY, _ENGLISH_GIVEN),
+    (28, _ENGLISH_IRISH_FAMILY, _ENGLISH_GIVEN),
+    (16, _ACADIAN_FAMILY, _ACADIAN_GIVEN),
+    (5, _MIKMAQ_FAMILY, _MIKMAQ_GIVEN),
+    (4, _LEBANESE_FAMILY, _LEBANESE_GIVEN),
+    (17, _NEWER_FAMILY, _NEWER_GIVEN),
+)
+
+# Names every population of 20 or more holds, for tests that look for a particular shape.
+_FEATURED: tuple[tuple[str, str], ...] = (
+    ("d'Entremont", "Marie-Claude"),  # apostrophes come out curly: wptexturize
+    ("O'Neil", "Patrick"),
+    ("LeBlanc", "Natalie"),
+    ("Leblanc", "Chantal"),
+    ("Thériault", "Stéphane"),
+    ("Côté", "Anne-Marie"),
+    ("Cote", "Daniel"),
+    ("MacDonald", "Mary Ellen"),
+    ("MacDonald", "Angus J"),
+    ("Smith-MacLean", "Heather"),
+    ("St. Clair", "Jenna"),
+    ("Van der Linden", "Anouk"),
+    ("Nguyễn", "Minh Châu"),
+    ("Googoo", "Kyle"),
+    ("Haddad", "Rania"),
+    ("MacLeod", "Elizabeth (Beth)"),
+    # Namesakes: two people, one name; only the licence number tells them apart.
+    ("Patel", "Priya"),
+    ("Patel", "Priya"),
+    ("Roberts", "Megan"),
+    ("Robichaud", "Marc"),
+)
+
+_SPECIALTIES = (
+    "Orthopaedics",
+    "Orthopaedics",
+    "Orthopaedics",
+    "General Practice",
+    "General Practice",
+    "Neurology",
+    "Cardiorespiratory",
+    "Paediatrics",
+    "Pelvic Health",
+    "Sports Physiotherapy",
+    "Vestibular Rehabilitation",
+    "Geriatrics",
+    "Orthopaedics, Acupuncture",  # a specialty named, not an authorization: nothing is read here
+    "Sports Physiotherapy, Dry Needling",
+    "",
+)
+_CONDITIONAL = (
+    ["Must practise under the supervision of a registered physiotherapist"],
+    [
+        "Must practise under the supervision of a registered physiotherapist",
+        "Expires on PCE result",
+    ],
+)
+_CONDITIONS = (
+    ["Shall not perform spinal manipulation"],
+    ["Practice limited to non-clinical duties"],
+    ["Shall not perform spinal manipulation", "Practice monitoring for 12 months"],
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The generator
+
+
+def nova_scotia_physiotherapists(count: int = 300, seed: int = 2026) -> list[Registrant]:
+    """`count` synthetic rows of the Nova Scotia member directory, the same every time.
+
+    The table keeps everyone ever licensed, so about 45% have resigned (a Resigned Date; most
+    list no employer any more); of the rest, about 4% hold a Conditional licence (with
+    conditions), 3% are Non-Practicing, 1% Suspended, 3% practise with conditions, and 1% resigned
+    once and were licensed again (their old Resigned Date stays). About 20% of employer lines name
+    no city ("Nova Scotia Health - Halifax Infirmary", "Self-employed"). Halifax holds a third of
+    the people. The featured names come first, so every population of 20 or more holds them.
+    """
+    if count < 0:
+        raise ValueError("count must not be negative")
+    rng = random.Random(seed)
+    names = _names(rng, count)
+    n = len(names)
+    order = list(range(n))
+    rng.shuffle(order)
+    cut = _Cutter(order)
+    resigned = set(cut.take(_quota(n, 0.45)))
+    conditional = set(cut.take(_quota(n, 0.04)))
+    non_practicing = set(cut.take(_quota(n, 0.03)))
+    suspended = set(cut.take(_quota(n, 0.01)))
+    with_conditions = set(cut.take(_quota(n, 0.03)))
+    returned = set(cut.take(_quota(n, 0.01)))
+
+    cities = _spread([c.weight for c in _CITIES], n, rng)
+    registered = [_day(rng, date(1978, 1, 1), date(2026, 4, 30)) for _ in range(n)]
+    # Licence numbers were handed out in order of first registration.
+    by_date = sorted(range(n), key=lambda i: (registered[i], i))
+    numbers = {}
+    next_number = 1000
+    for i in by_date:
+        next_number += rng.randint(1, 3)
+        numbers[i] = str(next_number)
+
+    people = []
+    for i, (family, given) in enumerate(names):
+        city = _CITIES[cities[i]]
+        start = registered[i]
+        conditions: list[str] = []
+        resigned_on = ""
+        if i in resigned:
+            start = min(start, date(2025, 6, 1))  # licensed a while before resigning
+            left = _day(rng, min(start + timedelta(days=200), date(2026, 3, 1)), date(2026, 3, 1))
+            resigned_on = left.isoformat()
+            status = rng.choices(RESIGNED_STATUSES, (55, 30, 15))[0]
+            expiry = date(left.year + (left.month > 5), 5, 31)
+        else:
+            expiry = date(2027, 5, 31)
+            status = PRACTICING
+            if i in conditional:
+                status = CONDITIONAL
+                start = _day(rng, date(2025, 6, 1), date(2026, 4, 30))
+                conditions = list(rng.choice(_CONDITIONAL))
+                expiry = date(2026, 12, 31)
+            elif i in non_practicing:
+                status = NON_PRACTICING
+            elif i in suspended:
+                status = SUSPENDED
+            elif i in with_conditions:
+                conditions = list(rng.choice(_CONDITIONS))
+            if i in returned:
+                # Resigned years ago, licensed again since: the old Resigned Date stays listed.
+                resigned_on = _day(rng, date(2010, 1, 1), date(2018, 12, 31)).isoformat()
+                start = _day(rng, date(2019, 6, 1), date(2025, 12, 31))
+        employers = _employers(rng, city, i in resigned, status)
+        people.append(
+            Registrant(
+                licence_number=numbers[i],
+                family_name=family,
+                given_names=given,
+                status=status,
+                conditions=conditions,
+                specialty=rng.choice(_SPECIALTIES) if status != SUSPENDED else "",
+                registered=start.isoformat(),
+                expiry=expiry.isoformat(),
+                resigned=resigned_on,
+                employers=employers,
+                prescriber=not resigned_on and status == PRACTICING and rng.random() < 0.06,
+                city=city.name,
+            )
+        )
+    return people
+
+
+def _employers(rng: random.Random, city: _City, resigned: bool, status: str) -> list[Employer]:
+    if resigned and rng.random() < 0.75:
+        return []  # most who resigned list no employer any more
+    if status == NON_PRACTICING and rng.random() < 0.6:
+        return []
+    roll = rng.random()
+    count = 3 if roll < 0.04 else 2 if roll < 0.22 else 1
+    out = [_employer(rng, city)]
+    for _ in range(count - 1):
+        other = city if rng.random() < 0.6 else rng.choices(_CITIES, [c.weight for c in _CITIES])[0]
+        employer = _employer(rng, other)
+        if (employer.organization, employer.city) not in {(e.organization, e.city) for e in out}:
+            out.append(employer)
+    return out
+
+
+def _employer(rng: random.Random, city: _City) -> Employer:
+    local = f"{rng.randint(0, 9)}{rng.choice(_POSTAL_LETTERS)}{rng.randint(0, 9)}"
+    postal = f"{rng.choice(city.fsas)} {local}"
+    roll = rng.random()
+    if roll < 0.12 and city.hospital:
+        # A hospital site: the line names the site, not the city; nothing is to be read from it.
+        return Employer(f"{_HEALTH_AUTHORITY} - {city.hospital}", city.name, False, postal)
+    if roll < 0.22:
+        return Employer(_HEALTH_AUTHORITY, city.name, True, postal, ", ")
+    if roll < 0.25 and city.name == "Halifax":
+        return Employer(_CHILDREN, city.name, rng.random() < 0.5, postal, ", ")
+    if roll < 0.30:
+        return Employer("Self-employed", city.name, rng.random() < 0.4, postal, " - ")
+    style = rng.choices((", ", " - ", " (", ", NS"), (70, 12, 10, 8))[0]
+    listed = rng.random() < 0.94
+    return Employer(rng.choice(city.clinics), city.name, listed, postal, style)
+
+
+def _day(rng: random.Random, start: date, end: date) -> date:
+    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
+
+def _names(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    seen = {(f.casefold(), g.casefold()) for f, g in _FEATURED}
+    drawn: list[tuple[str, str]] = []
+    weights = [w for w, _, _ in _ORIGINS]
+    while len(_FEATURED) + len(drawn) < count:
+        _, families, givens = rng.choices(_ORIGINS, weights)[0]
+        family = rng.choice(families)
+        given = rng.choice(givens if rng.random() < 0.8 else _ENGLISH_GIVEN)
+        if rng.random() < 0.1:
+            given = f"{given} {rng.choice('ABCDEFGHJKLMNPRSTW')}"
+        if (family.casefold(), given.casefold()) in seen:
+            continue
+        seen.add((family.casefold(), given.casefold()))
+        drawn.append((family, given))
+    return (list(_FEATURED) + drawn)[:count]
+
+
+# ---------------------------------------------------------------------------------------------
+# The page (pure functions)
+
+
+def _texturize(text: str) -> str:
+    """HTML-escaped text as WordPress prints it: apostrophes curled (wptexturize), `&` escaped."""
+    return html.escape(text, quote=False).replace("'", "&#8217;").replace("’", "&#8217;")
+
+
+def _cell(lines: Iterable[str]) -> str:
+    """A cell's lines joined with `<br />`; an empty cell holds `&nbsp;`, as the editor saves it."""
+    lines = [_texturize(line) for line in lines if line]
+    return "<br />\n".join(lines) if lines else "&nbsp;"
+
+
+def row_cells(person: Registrant) -> list[str]:
+    """The HTML of one row's cells, in the order of `COLUMNS`."""
+    return [
+        _texturize(person.listed_name),
+        person.licence_number,
+        _texturize(person.status),
+        _cell(person.conditions),
+        _cell([person.specialty]),
+        person.registered,
+        person.expiry,
+        person.resigned or "&nbsp;",
+        _cell(e.line for e in person.employers),
+        ("Yes" if person.prescriber else "No") if not person.has_resigned else "&nbsp;",
+    ]
+
+
+def render_table(people: Iterable[Registrant], columns: Iterable[str] = COLUMNS) -> str:
+    """The member directory as a TablePress table: header row in `thead`, one `tr` a person."""
+    columns = list(columns)
+    head = "".join(
+        f'<th class="column-{j}">{html.escape(label)}</th>' for j, label in enumerate(columns, 1)
+    )
+    rows = []
+    for i, person in enumerate(people, 2):
+        cells = "".join(
+            f'<td class="column-{j}">{cell}</td>' for j, cell in enumerate(row_cells(person), 1)
+        )
+        rows.append(f'<tr class="row-{i}">{cells}</tr>')
+    body = "\n".join(rows)
+    return (
+        '<table id="tablepress-7" class="tablepress tablepress-id-7">\n'
+        f'<thead>\n<tr class="row-1">{head}</tr>\n</thead>\n'
+        f'<tbody class="row-striping row-hover">\n{body}\n</tbody>\n</table>\n'
+    )
+
+
+def _sorted(people: Iterable[Registrant]) -> list[Registrant]:
+    return sorted(people, key=lambda p: (p.family_name.casefold(), p.given_names.casefold()))
+
+
+_PAGE_HEAD = """<!DOCTYPE html>
+<html lang="en-CA">
+<head>
+<meta charset="UTF-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>Member Directory &#8211; Nova Scotia College of Physiotherapists</title>
+<meta name="generator" content="WordPress 6.7.2" />
+<link rel="https://api.w.org/" href="/wp-json/" />
+<link rel="stylesheet" id="tablepress-default-css" media="all"
+  href="/wp-content/plugins/tablepress/css/build/default.css?ver=3.0.4" />
+<link rel="stylesheet" id="nscp-theme-css" media="all"
+  href="/wp-content/themes/nscp/style.css?ver=2.3" />
+<script src="/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" id="jquery-core-js"></script>
+</head>
+<body class="page-template-default page page-id-412 wp-custom-logo">
+<div id="page" class="site">
+<a class="skip-link screen-reader-text" href="#primary">Skip to content</a>
+<header id="masthead" class="site-header">
+  <div class="site-branding">
+    <a href="/" class="custom-logo-link" rel="home"><img class="custom-logo"
+      src="/wp-content/uploads/2023/02/nscp-logo.png"
+      alt="Nova Scotia College of Physiotherapists" /></a>
+    <p class="site-description">Regulating physiotherapy in the public interest</p>
+  </div>
+  <nav id="site-navigation" class="main-navigation" aria-label="Primary">
+    <ul id="primary-menu" class="menu">
+      <li class="menu-item"><a href="/">Home</a></li>
+      <li class="menu-item menu-item-has-children current-menu-ancestor">
+        <a href="/for-the-public">For the Public</a>
+        <ul class="sub-menu">
+          <li class="menu-item current-menu-item"><a href="/for-the-public/member-directory"
+            aria-current="page">Member Directory</a></li>
+          <li class="menu-item"><a href="/for-the-public/concerns-and-complaints">Concerns
+            &amp; Complaints</a></li>
+        </ul>
+      </li>
+      <li class="menu-item"><a href="/for-members">For Members</a></li>
+      <li class="menu-item"><a href="/registration">Registration</a></li>
+      <li class="menu-item"><a href="/news">News</a></li>
+      <li class="menu-item"><a href="/contact-us">Contact Us</a></li>
+    </ul>
+  </nav>
+  <form role="search" method="get" class="search-form" action="/">
+    <label><span class="screen-reader-text">Search for:</span>
+    <input type="search" class="search-field" placeholder="Search &hellip;" value="" name="s" />
+    </label><input type="submit" class="search-submit" value="Search" />
+  </form>
+</header>
+<div id="content" class="site-content">
+<main id="primary" class="site-main">
+<article id="post-412" class="post-412 page type-page status-publish hentry">
+<header class="entry-header"><h1 class="entry-title">Member Directory</h1></header>
+<div class="entry-content">
+<p>The Member Directory lists every physiotherapist licensed by the College, past and present.
+Registrants who have resigned their licence remain listed with the date of resignation.</p>
+<p class="notice">Emulated register: every person listed here is synthetic.</p>
+<h2>Licence categories</h2>
+<table class="wp-block-table licence-categories">
+<thead><tr><th>Licence Type</th><th>Description</th></tr></thead>
+<tbody>
+<tr><td>Practicing</td><td>Full licence to practise physiotherapy in Nova Scotia.</td></tr>
+<tr><td>Conditional</td><td>Licence with conditions, such as supervised practice.</td></tr>
+<tr><td>Non-Practicing</td><td>Registered, but not practising in Nova Scotia.</td></tr>
+</tbody>
+</table>
+<h2>Directory</h2>
+"""
+
+_WEEKDAYS = "".join(
+    f'<th scope="col" aria-label="{day}">{day[0]}</th>'
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+)
+
+_PAGE_FOOT = f"""<script>
+jQuery(function($){{ $('#tablepress-7').DataTable(
+  {{"language":{{"search":"Search the directory:"}},"pageLength":25,"order":[]}}); }});
+</script>
+</div>
+</article>
+</main>
+<aside id="secondary" class="widget-area">
+<section id="calendar-2" class="widget widget_calendar"><h2 class="widget-title">Events</h2>
+<div id="calendar_wrap" class="calendar_wrap"><table id="wp-calendar" class="wp-calendar-table">
+<caption>April 2026</caption>
+<thead><tr>{_WEEKDAYS}</tr></thead>
+<tbody><tr><td colspan="2" class="pad">&nbsp;</td><td>1</td><td>2</td><td>3</td><td>4</td>
+<td>5</td></tr></tbody>
+</table></div></section>
+</aside>
+</div>
+<footer id="colophon" class="site-footer">
+  <div class="site-info">Nova Scotia College of Physiotherapists &middot;
+    <a href="/privacy-policy">Privacy Policy</a></div>
+</footer>
+</div>
+<script src="/wp-content/plugins/tablepress/js/jquery.datatables.min.js?ver=3.0.4"
+  id="tablepress-datatables-js"></script>
+</body>
+</html>
+"""
+
+
+def render_page(people: Iterable[Registrant], columns: Iterable[str] = COLUMNS) -> bytes:
+    """The whole member directory page: the theme, a decoy table, the directory, the sidebar."""
+    table = render_table(_sorted(people), columns)
+    return (_PAGE_HEAD + table + _PAGE_FOOT).encode("utf-8")
+
+
+def _error_page(status: int, title: str) -> _Reply:
+    body = (
+        f'<!DOCTYPE html>\n<html lang="en-CA"><head><title>{title} &#8211; Nova Scotia College '
+        f"of Physiotherapists</title></head><body><h1>{title}</h1></body></html>\n"
+    )
+    return _Reply(status, body.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The server
+
+
+@dataclass
+class _Fault:
+    prefix: str
+    remaining: int
+    reply: _Reply | None  # None: reset the connection
+    truncate: bool = False
+
+
+class NSPhysioEmulator:
+    """The member directory on 127.0.0.1 serving `people`; see the module docstring.
+
+    `columns` replaces the header row (a renamed or missing column), `etags` sends `ETag` and
+    `Last-Modified` and answers conditional requests with 304, as a page cache in front of
+    WordPress does.
+    """
+
+    def __init__(
+        self,
+        people: list[Registrant],
+        *,
+        robots_txt: str | None = ROBOTS_TXT,
+        columns: Iterable[str] = COLUMNS,
+        etags: bool = True,
+        port: int = 0,
+    ) -> None:
+        self.robots_txt = robots_txt
+        self.columns = list(columns)
+        self.etags = etags
+        self.port = port
+        self.base_url = ""
+        self.requests: list[RequestLog] = []
+        self.statuses: list[int | None] = []  # status of each answer, None for a reset
+        self.errors: list[BaseException] = []
+        self._lock = threading.Lock()
+        self._people: list[Registrant] = []
+        self._modified = 0.0
+        self._faults: list[_Fault] = []
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.set_people(people)
+
+    # -- control ------------------------------------------------------------------------------
+
+    def start(self) -> str:
+        """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
+        if self._server is not None:
+            return self.base_url
+        self._server = _Server(("127.0.0.1", self.port), _Handler, self)
+        host, port = self._server.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"nsphysio-emulator-{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving and close every open connection."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> NSPhysioEmulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def people(self) -> list[Registrant]:
+        with self._lock:
+            return list(self._people)
+
+    def set_people(self, people: Iterable[Registrant]) -> None:
+        """Replace the register's content; later requests see the new table."""
+        people = list(people)
+        with self._lock:
+            self._people = people
+            self._modified = time.time()
+
+    def fail_next(
+        self,
+        path_prefix: str,
+        status: int,
+        *,
+        headers: dict[str, str] | None = None,
+        body: bytes = b"",
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
+        headers = dict(headers or {})
+        content_type = "text/html; charset=UTF-8"
+        for name in [n for n in headers if n.lower() == "content-type"]:
+            content_type = headers.pop(name)
+        reply = _Reply(status, body, content_type, headers)
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, reply))
+
+    def reset_next(self, path_prefix: str, count: int = 1) -> None:
+        """Reset the connection of the next `count` matching requests without answering."""
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, None))
+
+    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
+        """Answer the next `count` matching requests with half the body, then close."""
+        with self._lock:
+            self._faults.append(_Fault(path_prefix.lower(), count, None, truncate=True))
+
+    # -- answering (called by the server's handler) ---------------------------------------------
+
+    def _answer(self, request: RequestLog) -> _Reply | None:
+        with self._lock:
+            self.requests.append(request)
+            fault = self._take_fault(request.path)
+        if fault is not None and not fault.truncate:
+            reply = fault.reply
+        else:
+            try:
+                reply = self._route(request)
+            except Exception as exc:  # a bug here must show as a 500, not a hung client
+                with self._lock:
+                    self.errors.append(exc)
+                reply = _error_page(500, "Internal Server Error")
+            if fault is not None:
+                reply.headers["X-Truncate"] = "1"
+        with self._lock:
+            self.statuses.append(reply.status if reply else None)
+        return reply
+
+    def _take_fault(self, path: str) -> _Fault | None:
+        lowered = unquote(path).lower()
+        for fault in self._faults:
+            if lowered.startswith(fault.prefix):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _route(self, request: RequestLog) -> _Reply:
+        path = unquote(request.path).lower()
+        if request.method not in ("GET", "HEAD"):
+            return _error_page(405, "Method Not Allowed")
+        if path == "/robots.txt" and self.robots_txt is not None:
+            return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
+        if path in (DIRECTORY_PATH, DIRECTORY_PATH + "/"):
+            return self._directory(request)
+        return _error_page(404, "Page not found")
+
+    def _directory(self, request: RequestLog) -> _Reply:
+        with self._lock:
+            people, modified = self._people, self._modified
+        body = render_page(people, self.columns)
+        if not self.etags:
+            return _Reply(200, body)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Last-Modified": email.utils.formatdate(modified, usegmt=True)}
+        if request.headers.get("if-none-match") == etag:
+            return _Reply(304, b"", "text/html; charset=UTF-8", headers)
+        return _Reply(200, body, "text/html; charset=UTF-8", headers)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulators.nsphysio",
+        description="Serve a synthetic Nova Scotia member directory on 127.0.0.1 until Ctrl-C.",
+    )
+    parser.add_argument("--port", type=int, default=8766, help="port (0 for any free one)")
+    parser.add_argument("--count", type=int, default=300, help="number of synthetic people")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the population")
+    parser.add_argument(
+        "--render", action="store_true", help="print the page to stdout instead of serving it"
+    )
+    args = parser.parse_args(argv)
+    if args.render:  # how tests/fixtures/nsphysio/member-directory.html was made
+        sys.stdout.buffer.write(render_page(nova_scotia_physiotherapists(args.count, args.seed)))
+        return
+    with NSPhysioEmulator(nova_scotia_physiotherapists(args.count, args.seed), port=args.port) as e:
+        print(f"{e.base_url}{DIRECTORY_PATH}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
