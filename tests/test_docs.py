@@ -71,3 +71,13 @@ def test_fts_index_folds_accents_and_has_prefix_indexes(tmp_path):
         .fetchone()
     )
     assert "remove_diacritics 2" in sql and "porter" not in sql and "prefix='2 3 4'" in sql
+
+
+def test_regulators_doc_lists_every_source_with_its_terms():
+    doc = (ROOT / "docs" / "regulators.md").read_text(encoding="utf-8")
+    for source in load_settings().sources.values():
+        line = next(
+            (row for row in doc.splitlines() if row.startswith(f"| `{source.key}` |")), None
+        )
+        assert line, f"docs/regulators.md lacks {source.key}"
+        assert source.regulator in line and source.terms_note in line

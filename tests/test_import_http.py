@@ -202,3 +202,32 @@ def test_the_suite_cannot_reach_the_internet(settings):
         with pytest.raises(FetchError, match="REGISTRY_OFFLINE is set: refusing"):
             client.get("https://cpta.alinityapp.com/client/publicdirectory")
         assert client.requests_made == 0
+
+
+def test_british_columbia_is_the_same_adapter_configured(db, settings):
+    from emulators.people import BC_DRY_NEEDLING, british_columbia_physiotherapists
+
+    people = british_columbia_physiotherapists(80, seed=3)
+    with AlinityEmulator(people) as register:
+        source = replace(
+            settings.sources["chcpbc"], base_url=register.base_url, spacing_seconds=0.0
+        )
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "success" and report.counts.added == 80
+    held = {
+        r["registrant_id"]: (r["wording"], r["kind"])
+        for r in db.query(
+            "select r.registrant_id, a.wording, a.kind from authorizations a "
+            "join registrations r on r.id = a.registration_id where r.regulator_id = 'chcpbc'"
+        )
+    }
+    assert held == {
+        p.rg: (BC_DRY_NEEDLING, "needling") for p in people if BC_DRY_NEEDLING in p.authorizations
+    }
+    provinces = {
+        r[0]
+        for r in db.execute(
+            "select distinct province from practice_locations where registration_id like 'chcpbc:%'"
+        )
+    }
+    assert provinces == {"BC"}
