@@ -39,6 +39,13 @@ def last_seen(conn: sqlite3.Connection, regulator_id: str, removed_at: str | Non
     return conn.execute(_LAST_GOOD_RUN, [regulator_id, removed_at, removed_at]).fetchone()[0]
 
 
+def _cached_last_seen(conn, cache: dict, regulator_id: str, removed_at: str | None) -> str | None:
+    key = (regulator_id, removed_at)
+    if key not in cache:
+        cache[key] = last_seen(conn, regulator_id, removed_at)
+    return cache[key]
+
+
 def needling_answer(tracking: str, authorized: bool) -> str:
     """What "authorized to needle?" gets for an answer: never "no" where nobody tracks it.
 
@@ -70,6 +77,7 @@ def documents(conn: sqlite3.Connection, ids: list[str]) -> list[dict]:
         locations[loc.pop("registration_id")].append(loc)
     regulator_ids = sorted({r["regulator_id"] for r in registrations.values()})
     regulators = {g["id"]: g for g in _rows(conn, _REGULATORS, regulator_ids)}
+    seen: dict[tuple[str, str | None], str | None] = {}  # one query per regulator, not per row
     out = []
     for rid in ids:
         r = registrations[rid]
@@ -103,7 +111,8 @@ def documents(conn: sqlite3.Connection, ids: list[str]) -> list[dict]:
                 "locations": locations[rid],
                 "profile_url": r["profile_url"],
                 "first_seen": r["first_seen"],
-                "last_seen": last_seen(conn, r["regulator_id"], r["removed_at"]) or r["last_seen"],
+                "last_seen": _cached_last_seen(conn, seen, r["regulator_id"], r["removed_at"])
+                or r["last_seen"],
                 "evidence": json.loads(r["evidence"] or "[]"),
             }
         )

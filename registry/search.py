@@ -240,6 +240,12 @@ def untracked_matches(conn: sqlite3.Connection, query: Query) -> list[dict]:
     needling. Their absence from the results means "not tracked", never "not authorized"."""
     if not query.kind:
         return []
+    # Only where such a regulator has people at all (the directory is not scanned to find out).
+    if not conn.execute(
+        "select 1 from regulators g where g.needling != 'tracked' and exists (select 1 from "
+        "import_runs r where r.regulator_id = g.id and r.outcome = 'success')"
+    ).fetchone():
+        return []
     try:
         expression = match_expression(replace(query, kind=None))
     except SearchError:  # the kind was all there was to search for

@@ -443,7 +443,7 @@ def http_comparison(path: Path, seconds: float) -> dict:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for("http://127.0.0.1:8765/api/sources")
+        wait_for("http://127.0.0.1:8765/api/openapi.json")
         wait_for(f"http://127.0.0.1:8766/{path.stem}.json")
         ours = throughput("http://127.0.0.1:8765", [api_url(p) for _, p in QUERIES], seconds)
         theirs = throughput(
@@ -452,7 +452,11 @@ def http_comparison(path: Path, seconds: float) -> dict:
     finally:
         for process in (api, datasette):
             process.terminate()
-            process.wait(10)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
     return {
         "api": ours,
         "datasette": theirs,
