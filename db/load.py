@@ -118,6 +118,8 @@ class Counts:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    on_register: int = 0  # after the run: people the register lists
+    authorized: int = 0  # after the run: of them, who may needle now
 
 
 class Rejected(Exception):
@@ -276,6 +278,12 @@ def _apply(
         counts.removed = len(leaving)
         mark_removed(conn, regulator_id, now)
         sync_index(conn)
+        # Kept with the run, so that summaries need not count a large register on every call.
+        counts.on_register, counts.authorized = conn.execute(
+            "select count(*), coalesce(sum(authorized), 0) from directory "
+            "where regulator_id = ? and on_register",
+            [regulator_id],
+        ).fetchone()
     return counts
 
 

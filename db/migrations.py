@@ -213,3 +213,11 @@ def m003_conditional_requests(db: Database):
     """How many pages a run did not download again because the server said they had not changed
     (304 Not Modified to a conditional request)."""
     db.table("import_runs").add_column("not_modified", int)
+
+
+@migrations()
+def m004_run_totals(db: Database):
+    """Each successful run records how many people the register lists and how many of them may
+    needle, so that summaries read one row instead of counting the register."""
+    db.table("import_runs").add_column("on_register", int)
+    db.table("import_runs").add_column("authorized", int)

@@ -70,9 +70,10 @@ async def api_search(request: Request) -> JSONResponse:
 
 _SOURCES = """
 select g.*,
-  (select count(*) from registrations r where r.regulator_id = g.id and r.removed_at is null)
-    as on_register,
-  (select count(*) from directory d where d.regulator_id = g.id and d.authorized) as authorized,
+  coalesce((select on_register from import_runs where regulator_id = g.id
+            and outcome = 'success' order by id desc limit 1), 0) as on_register,
+  coalesce((select authorized from import_runs where regulator_id = g.id
+            and outcome = 'success' order by id desc limit 1), 0) as authorized,
   (select json_object('id', id, 'started_at', started_at, 'ended_at', ended_at,
           'records_seen', records_seen, 'added', added, 'changed', changed,
           'removed', removed, 'requests', requests)

@@ -364,15 +364,12 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
     if path.exists():
         db = _open(path)
         for row in db.query(
-            "select regulator_id, max(ended_at) as ended_at from import_runs "
-            "where outcome = 'success' group by regulator_id"
+            "select r.regulator_id, r.ended_at, r.on_register, r.authorized from import_runs r "
+            "join (select regulator_id, max(id) as id from import_runs where outcome = 'success' "
+            "group by regulator_id) last on last.id = r.id"
         ):
             runs[row["regulator_id"]] = row["ended_at"]
-        for row in db.query(
-            "select regulator_id, sum(on_register) as present, sum(authorized) as authorized "
-            "from directory group by regulator_id"
-        ):
-            counts[row["regulator_id"]] = (row["present"], row["authorized"])
+            counts[row["regulator_id"]] = (row["on_register"] or 0, row["authorized"] or 0)
     rows = [
         {
             "source": s.key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import pytest
 
@@ -90,7 +90,7 @@ def load(database, records, regulator: str = "cpta", now: str | None = None):
     """One successful run, as the importer records it."""
     run_id = start_run(database, regulator)
     counts = apply_run(database, regulator, run_id, records, now=now)
-    finish_run(database, run_id, "success", "test", requests=0, errors=[])
+    finish_run(database, run_id, "success", "test", requests=0, errors=[], counts=asdict(counts))
     return run_id, counts
 
 
