@@ -75,8 +75,12 @@ def authorized_kinds(status_class: str, on_register: bool, kinds: Iterable[str])
     return sorted(set(kinds)) if on_register and status_class in PRACTISING else []
 
 
-def row_for(rid: str, rec: Registration, sort_key: str) -> dict:
-    """The directory row of a registration on the register (its id is allocated on writing)."""
+def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None) -> dict:
+    """The directory row of a registration on the register (its id is allocated on writing).
+
+    `home` is the regulator's province or state ("ab" for CA-AB): a registrant is found by it as
+    well as by the provinces of the practice locations the register publishes (some publish none).
+    """
     kinds = authorized_kinds(rec.status_class, True, (a.kind for a in rec.authorizations))
     locations = rec.locations
     first = locations[0] if locations else None
@@ -95,7 +99,9 @@ def row_for(rid: str, rec: Registration, sort_key: str) -> dict:
         "organization": first.organization if first else None,
         "cities": " ; ".join(loc.city for loc in locations if loc.city),
         "organizations": " ; ".join(loc.organization for loc in locations if loc.organization),
-        "provinces": " ".join(sorted({loc.province.lower() for loc in locations if loc.province})),
+        "provinces": " ".join(
+            sorted({loc.province.lower() for loc in locations if loc.province} | {home} - {None})
+        ),
         "kind_tokens": " ".join(k.replace("_", "") for k in kinds),
     }
 

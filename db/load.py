@@ -168,7 +168,9 @@ class _Prepared:
     row: dict
 
 
-def _prepare(batch: list[Registration], regulator_id: str, run_id: int) -> list[_Prepared]:
+def _prepare(
+    batch: list[Registration], regulator_id: str, run_id: int, home: str | None = None
+) -> list[_Prepared]:
     out = []
     for rec in batch:
         if rec.regulator != regulator_id:
@@ -183,7 +185,7 @@ def _prepare(batch: list[Registration], regulator_id: str, run_id: int) -> list[
                 key,
                 evidence_json(rec, run_id),
                 json.dumps(rec.conditions, ensure_ascii=False),
-                row_for(rid, rec, key),
+                row_for(rid, rec, key, home),
             )
         )
     return out
@@ -230,7 +232,11 @@ def _apply(
         # register writes nothing to the database but its run record.
         conn.execute("create temp table if not exists seen_ids (id text primary key)")
         conn.execute("delete from seen_ids")
-        for batch in (_prepare(b, regulator_id, run_id) for b in _batches(records)):
+        jurisdiction = conn.execute(
+            "select jurisdiction from regulators where id = ?", [regulator_id]
+        ).fetchone()
+        home = jurisdiction[0].split("-")[-1].lower() if jurisdiction and jurisdiction[0] else None
+        for batch in (_prepare(b, regulator_id, run_id, home) for b in _batches(records)):
             ids = [p.rid for p in batch]
             conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -293,3 +295,14 @@ def test_kind_search_says_who_matches_where_needling_is_not_tracked(tmp_path, db
         ]
         tracked = client.get("/api/search", params={"q": "dry needling red deer"}).json()
         assert tracked["not_tracked"] == []
+
+
+def test_province_finds_people_without_a_published_location(tmp_path, db):
+    unlisted = person("n2", "Boudreau", "Claire", number="NS200", regulator="nscp")
+    load(db, [replace(unlisted, locations=[])], regulator="nscp")
+    load(db, PEOPLE)
+    with TestClient(create_app(tmp_path / "registry.db")) as client:
+        found = client.get("/api/search", params={"province": "NS"}).json()["results"]
+        assert [r["name"] for r in found] == ["Boudreau, Claire"]
+        alberta = client.get("/api/search", params={"province": "AB", "q": "boudreau"}).json()
+        assert alberta["results"] == []
