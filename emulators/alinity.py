@@ -18,19 +18,15 @@ import html
 import json
 import re
 import secrets
-import socket
-import struct
-import threading
 import time
 import unicodedata
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from emulators.people import Location, Person, alberta_physiotherapists
+from emulators.server import Emulator, Fault, Reply, RequestLog
 
 BOM = b"\xef\xbb\xbf"
 SESSION_COOKIE = "ASP.NET_SessionId"
@@ -46,35 +42,6 @@ SEARCH_FIELDS = [
         ("TextOptionC", "Registration #"),
     )
 ]
-
-
-@dataclass(frozen=True)
-class RequestLog:
-    """One request as it arrived. Header names are lower-cased; `time` is `time.monotonic()`."""
-
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    time: float
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Fault:
-    prefix: str  # lower-cased path prefix
-    remaining: int
-    reply: _Reply | None  # None: reset the connection
-    stall: float = 0.0  # seconds to wait before answering normally (a slow server)
-    truncate: bool = False  # answer normally but cut the body short and close
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,19 +255,19 @@ def render_moreinfo(person: Person) -> bytes:
     return f'<div class="pd-moreinfo">\n{blocks}</div>\n'.encode()
 
 
-def _error_page(status: int, title: str, text: str) -> _Reply:
+def _error_page(status: int, title: str, text: str) -> Reply:
     body = (
         f"<!DOCTYPE html>\n<html><head><title>{title}</title></head>"
         f"<body><h1>{title}</h1><p>{text}</p></body></html>\n"
     )
-    return _Reply(status, body.encode("utf-8"))
+    return Reply(status, body.encode("utf-8"))
 
 
-def _forbidden() -> _Reply:
+def _forbidden() -> Reply:
     return _error_page(403, "403 - Forbidden: Access is denied.", "You do not have permission.")
 
 
-def _not_found() -> _Reply:
+def _not_found() -> Reply:
     return _error_page(404, "404 - File or directory not found.", "The resource was not found.")
 
 
@@ -312,8 +279,10 @@ _DETAIL = re.compile(r"/client/publicdirectory/registrant/([0-9a-f-]{36})")
 _MOREINFO = re.compile(r"/client/publicdirectory/moreinfo/([0-9a-f-]{36})")
 
 
-class AlinityEmulator:
+class AlinityEmulator(Emulator):
     """One Alinity tenant on 127.0.0.1 serving `people`; see the module docstring."""
+
+    name = "alinity-emulator"
 
     def __init__(
         self,
@@ -339,58 +308,23 @@ class AlinityEmulator:
         self.robots_txt = robots_txt
         self.require_session = require_session
         self.enable_captcha = enable_captcha
-        self.port = port
-        self.base_url = ""
-        self.requests: list[RequestLog] = []
-        self.statuses: list[int | None] = []  # status of each answer, None for a reset
-        self.errors: list[BaseException] = []  # exceptions raised while answering (served as 500)
-        self._lock = threading.Lock()
+        super().__init__(port)
         self._people: list[Person] = []
         self._by_rg: dict[str, Person] = {}
         self._sessions: set[str] = set()
-        self._faults: list[_Fault] = []
         self._arrivals: deque[float] = deque()
         self._blocked_until = 0.0
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self.set_people(people)
 
     # -- control ------------------------------------------------------------------------------
 
-    def start(self) -> str:
-        """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
-        if self._server is not None:
-            return self.base_url
-        self._server = _Server(("127.0.0.1", self.port), _Handler, self)
-        host, port = self._server.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"alinity-emulator-{port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self.base_url
+    def stall_next(self, path_prefix: str, seconds: float, count: int = 1) -> None:
+        """Answer the next `count` matching requests normally, but only after `seconds`."""
+        self._script(Fault(path_prefix.lower(), count, None, stall=seconds))
 
-    def stop(self) -> None:
-        """Stop serving and close every open connection."""
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        server.close_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> AlinityEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
+        """Answer the next `count` matching requests with half the body, then close."""
+        self._script(Fault(path_prefix.lower(), count, None, truncate=True))
 
     @property
     def people(self) -> list[Person]:
@@ -405,48 +339,15 @@ class AlinityEmulator:
             self._people = people
             self._by_rg = by_rg
 
-    def fail_next(
-        self,
-        path_prefix: str,
-        status: int,
-        *,
-        headers: dict[str, str] | None = None,
-        body: bytes = b"",
-        count: int = 1,
-    ) -> None:
-        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
-        headers = dict(headers or {})
-        content_type = "text/html; charset=utf-8"
-        for name in [n for n in headers if n.lower() == "content-type"]:
-            content_type = headers.pop(name)
-        reply = _Reply(status, body, content_type, headers)
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, reply))
-
-    def reset_next(self, path_prefix: str, count: int = 1) -> None:
-        """Reset the connection of the next `count` matching requests without answering."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None))
-
-    def stall_next(self, path_prefix: str, seconds: float, count: int = 1) -> None:
-        """Answer the next `count` matching requests normally, but only after `seconds`."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None, stall=seconds))
-
-    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
-        """Answer the next `count` matching requests with half the body, then close."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None, truncate=True))
-
     # -- answering ----------------------------------------------------------------------------
 
-    def _answer(self, request: RequestLog) -> _Reply | None:
+    def _answer(self, request: RequestLog) -> Reply | None:
         reply = self._reply(request)
         with self._lock:
             self.statuses.append(reply.status if reply else None)
         return reply
 
-    def _reply(self, request: RequestLog) -> _Reply | None:
+    def _reply(self, request: RequestLog) -> Reply | None:
         with self._lock:
             self.requests.append(request)
             throttled = self._throttled(request.time)
@@ -459,7 +360,7 @@ class AlinityEmulator:
             time.sleep(fault.stall)
         if fault is not None and fault.truncate:
             reply = self._route(request)
-            return _Reply(
+            return Reply(
                 reply.status, reply.body, reply.content_type, {**reply.headers, "X-Truncate": "1"}
             )
         try:
@@ -476,8 +377,8 @@ class AlinityEmulator:
         ):
             etag = '"' + hashlib.sha256(reply.body).hexdigest()[:32] + '"'
             if request.headers.get("if-none-match") == etag:
-                return _Reply(304, b"", reply.content_type, {"ETag": etag})
-            return _Reply(
+                return Reply(304, b"", reply.content_type, {"ETag": etag})
+            return Reply(
                 reply.status, reply.body, reply.content_type, {**reply.headers, "ETag": etag}
             )
         return reply
@@ -497,29 +398,19 @@ class AlinityEmulator:
             return True
         return False
 
-    def _take_fault(self, path: str) -> _Fault | None:
-        lowered = unquote(path).lower()
-        for fault in self._faults:
-            if lowered.startswith(fault.prefix):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
-    def _route(self, request: RequestLog) -> _Reply:
+    def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path).lower()
         if path != "/":
             path = path.rstrip("/")
         method = "GET" if request.method == "HEAD" else request.method
         if method == "GET":
             if path == "/robots.txt" and self.robots_txt is not None:
-                return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
+                return Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
             if path == "/client/publicdirectory":
                 return self._shell(request)
             if match := _DETAIL.fullmatch(path):
                 person = self._person(match.group(1))
-                return _Reply(200, render_detail(person)) if person else _not_found()
+                return Reply(200, render_detail(person)) if person else _not_found()
         elif method == "POST":
             if path == "/client/publicdirectory/registrants":
                 return self._search(request)
@@ -540,8 +431,8 @@ class AlinityEmulator:
         morsel = cookie.get(SESSION_COOKIE)
         return morsel.value if morsel else None
 
-    def _shell(self, request: RequestLog) -> _Reply:
-        reply = _Reply(200, render_shell(self.query_sid))
+    def _shell(self, request: RequestLog) -> Reply:
+        reply = Reply(200, render_shell(self.query_sid))
         with self._lock:
             known = self._session_of(request) in self._sessions
             if not known:
@@ -550,7 +441,7 @@ class AlinityEmulator:
                 reply.headers["Set-Cookie"] = f"{SESSION_COOKIE}={session}; path=/; HttpOnly"
         return reply
 
-    def _search(self, request: RequestLog) -> _Reply:
+    def _search(self, request: RequestLog) -> Reply:
         if self.require_session:
             with self._lock:
                 if self._session_of(request) not in self._sessions:
@@ -578,9 +469,9 @@ class AlinityEmulator:
             cap=self.cap,
         )
         body = render_search(found, enable_captcha=self.enable_captcha)
-        return _Reply(200, body, "application/json; charset=utf-8")
+        return Reply(200, body, "application/json; charset=utf-8")
 
-    def _moreinfo(self, request: RequestLog, rg: str) -> _Reply:
+    def _moreinfo(self, request: RequestLog, rg: str) -> Reply:
         if request.headers.get("x-requested-with", "").lower() != "xmlhttprequest":
             return _error_page(400, "Bad Request", "This request is only made by the page.")
         person = self._person(rg)
@@ -588,108 +479,7 @@ class AlinityEmulator:
             return _not_found()
         if person.practice_details_hidden:
             return _forbidden()
-        return _Reply(200, render_moreinfo(person))
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], handler: type, emulator: AlinityEmulator):
-        self.emulator = emulator
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def track(self, connection: socket.socket, alive: bool) -> None:
-        with self._connections_lock:
-            if alive:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections, self._connections = self._connections, set()
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that went away is not news; bugs in answering are kept in `errors`
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "Microsoft-IIS/10.0"
-    sys_version = ""
-    timeout = 30
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in two writes; without this, Nagle and delayed ACKs add 40 ms.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.track(self.connection, True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, False)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _handle(self) -> None:
-        body = self._read_body()
-        parts = urlsplit(self.path)
-        request = RequestLog(
-            method=self.command,
-            path=parts.path,
-            query=parts.query,
-            headers={k.lower(): v for k, v in self.headers.items()},
-            body=body,
-            time=time.monotonic(),
-        )
-        reply = self.server.emulator._answer(request)
-        if reply is None:
-            # An abortive close: the client sees a reset, not an answer.
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return
-        truncate = reply.headers.pop("X-Truncate", None) is not None
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Cache-Control", "private")
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body[: len(reply.body) // 2] if truncate else reply.body)
-        if truncate:
-            self.wfile.flush()
-            self.close_connection = True
-
-    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
+        return Reply(200, render_moreinfo(person))
 
 
 def main(argv: list[str] | None = None) -> None:

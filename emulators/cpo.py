@@ -17,16 +17,14 @@ import csv
 import html
 import io
 import random
-import socket
-import struct
-import threading
 import time
 import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
+
+from emulators.server import Emulator, Reply, RequestLog
 
 BOM = b"\xef\xbb\xbf"
 ROSTER = "Acupuncture (including dry needling)"
@@ -473,41 +471,16 @@ def render_profile(person: Person) -> bytes:
 # Server
 
 
-@dataclass(frozen=True)
-class RequestLog:
-    """One request as it arrived. Header names are lower-cased; `time` is `time.monotonic()`."""
-
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    time: float
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Fault:
-    prefix: str
-    remaining: int
-    reply: _Reply | None  # None: reset the connection
-
-
-def _page(status: int, title: str) -> _Reply:
+def _page(status: int, title: str) -> Reply:
     body = f"<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1></body>"
     body += "</html>"
-    return _Reply(status, body.encode("utf-8"))
+    return Reply(status, body.encode("utf-8"))
 
 
-class CpoEmulator:
+class CpoEmulator(Emulator):
     """Serve the register's three shapes for `people` on 127.0.0.1 (search, CSV, profiles)."""
+
+    name = "cpo-emulator"
 
     def __init__(
         self,
@@ -517,53 +490,12 @@ class CpoEmulator:
         port: int = 0,
         page_size: int = PAGE_SIZE,
     ) -> None:
+        super().__init__(port)
         self.robots_txt = robots_txt
-        self.port = port
         self.page_size = page_size
-        self.base_url = ""
-        self.requests: list[RequestLog] = []
-        self.statuses: list[int | None] = []
-        self.errors: list[Exception] = []
-        self._lock = threading.Lock()
-        self._faults: list[_Fault] = []
         self._people: list[Person] = []
         self._by_guid: dict[str, Person] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self.set_people(people)
-
-    def start(self) -> str:
-        """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
-        if self._server is not None:
-            return self.base_url
-        self._server = _Server(("127.0.0.1", self.port), _Handler, self)
-        host, port = self._server.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"cpo-emulator-{port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> CpoEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def people(self) -> list[Person]:
@@ -577,31 +509,7 @@ class CpoEmulator:
             self._people = people
             self._by_guid = {p.guid.lower(): p for p in people}
 
-    def fail_next(
-        self,
-        path_prefix: str,
-        status: int,
-        *,
-        headers: dict[str, str] | None = None,
-        body: bytes = b"",
-        count: int = 1,
-    ) -> None:
-        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
-        headers = dict(headers or {})
-        content_type = "text/html; charset=utf-8"
-        for name in [n for n in headers if n.lower() == "content-type"]:
-            content_type = headers.pop(name)
-        with self._lock:
-            self._faults.append(
-                _Fault(path_prefix.lower(), count, _Reply(status, body, content_type, headers))
-            )
-
-    def reset_next(self, path_prefix: str, count: int = 1) -> None:
-        """Reset the connection of the next `count` matching requests without answering."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None))
-
-    def _answer(self, request: RequestLog) -> _Reply | None:
+    def _answer(self, request: RequestLog) -> Reply | None:
         with self._lock:
             self.requests.append(request)
             fault = self._take_fault(request.path)
@@ -618,23 +526,13 @@ class CpoEmulator:
             self.statuses.append(reply.status if reply else None)
         return reply
 
-    def _take_fault(self, path: str) -> _Fault | None:
-        lowered = unquote(path).lower()
-        for fault in self._faults:
-            if lowered.startswith(fault.prefix):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
-    def _route(self, request: RequestLog) -> _Reply:
+    def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path).lower().rstrip("/") or "/"
         query = parse_qs(request.query, keep_blank_values=True)
         if request.method not in ("GET", "HEAD"):
             return _page(405, "405 - Method not allowed")
         if path == "/robots.txt" and self.robots_txt is not None:
-            return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
+            return Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
         with self._lock:
             people = self._people
         if path == SEARCH_PATH:
@@ -644,7 +542,7 @@ class CpoEmulator:
             body = render_search_page(
                 people, int(page), profile_base=self.base_url, size=self.page_size
             )
-            return _Reply(200, body)
+            return Reply(200, body)
         if path == CSV_PATH:
             flags = {f: query.get(f, [""])[0] for f in CSV_FLAGS}
             if any(v not in ("True", "False") for v in flags.values()):
@@ -653,7 +551,7 @@ class CpoEmulator:
                 body = render_csv([])  # other rosters: nobody in this synthetic register
             else:
                 body = render_csv(people, acu=flags["acu"] == "True")
-            return _Reply(
+            return Reply(
                 200,
                 body,
                 "text/csv; charset=utf-8",
@@ -662,65 +560,8 @@ class CpoEmulator:
         if path == PROFILE_PATH:
             with self._lock:
                 person = self._by_guid.get(query.get("id", [""])[0].lower())
-            return _Reply(200, render_profile(person)) if person else _page(404, "Not Found")
+            return Reply(200, render_profile(person)) if person else _page(404, "Not Found")
         return _page(404, "404 - File or directory not found.")
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], handler: type, emulator: CpoEmulator):
-        self.emulator = emulator
-        super().__init__(address, handler)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that went away is not news; bugs in answering are kept in `errors`
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "Microsoft-IIS/10.0"
-    sys_version = ""
-    timeout = 30
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        parts = urlsplit(self.path)
-        request = RequestLog(
-            method=self.command,
-            path=parts.path,
-            query=parts.query,
-            headers={k.lower(): v for k, v in self.headers.items()},
-            body=body,
-            time=time.monotonic(),
-        )
-        reply = self.server.emulator._answer(request)
-        if reply is None:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Cache-Control", "private")
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
-
-    do_GET = do_POST = do_HEAD = _handle
 
 
 def main(argv: list[str] | None = None) -> None:

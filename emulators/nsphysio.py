@@ -21,15 +21,14 @@ import hashlib
 import html
 import random
 import sys
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import unquote
 
-from emulators.alinity import RequestLog, _Handler, _Reply, _Server
 from emulators.people import _Cutter, _quota, _spread
+from emulators.server import Emulator, Fault, Reply, RequestLog
 
 DIRECTORY_PATH = "/for-the-public/member-directory"
 
@@ -626,33 +625,28 @@ def render_page(people: Iterable[Registrant], columns: Iterable[str] = COLUMNS) 
     return (_PAGE_HEAD + table + _PAGE_FOOT).encode("utf-8")
 
 
-def _error_page(status: int, title: str) -> _Reply:
+def _error_page(status: int, title: str) -> Reply:
     body = (
         f'<!DOCTYPE html>\n<html lang="en-CA"><head><title>{title} &#8211; Nova Scotia College '
         f"of Physiotherapists</title></head><body><h1>{title}</h1></body></html>\n"
     )
-    return _Reply(status, body.encode("utf-8"))
+    return Reply(status, body.encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
 # The server
 
 
-@dataclass
-class _Fault:
-    prefix: str
-    remaining: int
-    reply: _Reply | None  # None: reset the connection
-    truncate: bool = False
-
-
-class NSPhysioEmulator:
+class NSPhysioEmulator(Emulator):
     """The member directory on 127.0.0.1 serving `people`; see the module docstring.
 
     `columns` replaces the header row (a renamed or missing column), `etags` sends `ETag` and
     `Last-Modified` and answers conditional requests with 304, as a page cache in front of
     WordPress does.
     """
+
+    name = "nsphysio-emulator"
+    error_content_type = "text/html; charset=UTF-8"
 
     def __init__(
         self,
@@ -666,55 +660,16 @@ class NSPhysioEmulator:
         self.robots_txt = robots_txt
         self.columns = list(columns)
         self.etags = etags
-        self.port = port
-        self.base_url = ""
-        self.requests: list[RequestLog] = []
-        self.statuses: list[int | None] = []  # status of each answer, None for a reset
-        self.errors: list[BaseException] = []
-        self._lock = threading.Lock()
+        super().__init__(port)
         self._people: list[Registrant] = []
         self._modified = 0.0
-        self._faults: list[_Fault] = []
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self.set_people(people)
 
     # -- control ------------------------------------------------------------------------------
 
-    def start(self) -> str:
-        """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
-        if self._server is not None:
-            return self.base_url
-        self._server = _Server(("127.0.0.1", self.port), _Handler, self)
-        host, port = self._server.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"nsphysio-emulator-{port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        """Stop serving and close every open connection."""
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        server.close_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> NSPhysioEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
+        """Answer the next `count` matching requests with half the body, then close."""
+        self._script(Fault(path_prefix.lower(), count, None, truncate=True))
 
     @property
     def people(self) -> list[Registrant]:
@@ -728,37 +683,9 @@ class NSPhysioEmulator:
             self._people = people
             self._modified = time.time()
 
-    def fail_next(
-        self,
-        path_prefix: str,
-        status: int,
-        *,
-        headers: dict[str, str] | None = None,
-        body: bytes = b"",
-        count: int = 1,
-    ) -> None:
-        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
-        headers = dict(headers or {})
-        content_type = "text/html; charset=UTF-8"
-        for name in [n for n in headers if n.lower() == "content-type"]:
-            content_type = headers.pop(name)
-        reply = _Reply(status, body, content_type, headers)
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, reply))
-
-    def reset_next(self, path_prefix: str, count: int = 1) -> None:
-        """Reset the connection of the next `count` matching requests without answering."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None))
-
-    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
-        """Answer the next `count` matching requests with half the body, then close."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None, truncate=True))
-
     # -- answering (called by the server's handler) ---------------------------------------------
 
-    def _answer(self, request: RequestLog) -> _Reply | None:
+    def _answer(self, request: RequestLog) -> Reply | None:
         with self._lock:
             self.requests.append(request)
             fault = self._take_fault(request.path)
@@ -777,37 +704,27 @@ class NSPhysioEmulator:
             self.statuses.append(reply.status if reply else None)
         return reply
 
-    def _take_fault(self, path: str) -> _Fault | None:
-        lowered = unquote(path).lower()
-        for fault in self._faults:
-            if lowered.startswith(fault.prefix):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
-    def _route(self, request: RequestLog) -> _Reply:
+    def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path).lower()
         if request.method not in ("GET", "HEAD"):
             return _error_page(405, "Method Not Allowed")
         if path == "/robots.txt" and self.robots_txt is not None:
-            return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
+            return Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
         if path in (DIRECTORY_PATH, DIRECTORY_PATH + "/"):
             return self._directory(request)
         return _error_page(404, "Page not found")
 
-    def _directory(self, request: RequestLog) -> _Reply:
+    def _directory(self, request: RequestLog) -> Reply:
         with self._lock:
             people, modified = self._people, self._modified
         body = render_page(people, self.columns)
         if not self.etags:
-            return _Reply(200, body)
+            return Reply(200, body)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Last-Modified": email.utils.formatdate(modified, usegmt=True)}
         if request.headers.get("if-none-match") == etag:
-            return _Reply(304, b"", "text/html; charset=UTF-8", headers)
-        return _Reply(200, body, "text/html; charset=UTF-8", headers)
+            return Reply(304, b"", "text/html; charset=UTF-8", headers)
+        return Reply(200, body, "text/html; charset=UTF-8", headers)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,14 +19,13 @@ import argparse
 import html
 import random
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from emulators.alinity import RequestLog, _Fault, _Handler, _Reply, _Server
+from emulators.server import Emulator, Handler, Reply, RequestLog
 
 LIVE_BASE = "https://oppq.qc.ca"
 
@@ -649,9 +648,9 @@ def render_profile(person: Professional, base: str = LIVE_BASE, language: str = 
     return _page(person.name, body, language, base)
 
 
-def _error_page(status: int, title: str, language: str = "fr") -> _Reply:
+def _error_page(status: int, title: str, language: str = "fr") -> Reply:
     body = _page(title, f"<h1>{title}</h1>\n", language, "")
-    return _Reply(status, body)
+    return Reply(status, body)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,8 +663,16 @@ _PAGE = re.compile(r"/page/(\d+)")
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
 
 
-class OppqEmulator:
+class _WordPressHandler(Handler):
+    server_version = "cloudflare"
+
+
+class OppqEmulator(Emulator):
     """The OPPQ directory on 127.0.0.1 serving `people`; see the module docstring."""
+
+    handler = _WordPressHandler
+    name = "oppq-emulator"
+    error_content_type = "text/html; charset=UTF-8"
 
     def __init__(
         self,
@@ -679,53 +686,12 @@ class OppqEmulator:
         self.page_size = page_size
         self.robots_txt = robots_txt
         self.pager = pager
-        self.port = port
-        self.base_url = ""
-        self.requests: list[RequestLog] = []
-        self.statuses: list[int | None] = []
-        self.errors: list[BaseException] = []
-        self._lock = threading.Lock()
+        super().__init__(port)
         self._people: list[Professional] = []
         self._by_slug: dict[str, Professional] = {}
-        self._faults: list[_Fault] = []
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self.set_people(people)
 
     # -- control ------------------------------------------------------------------------------
-
-    def start(self) -> str:
-        if self._server is not None:
-            return self.base_url
-        self._server = _Server(("127.0.0.1", self.port), _WordPressHandler, self)  # type: ignore[arg-type]
-        host, port = self._server.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"oppq-emulator-{port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        server.close_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> OppqEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def people(self) -> list[Professional]:
@@ -738,27 +704,6 @@ class OppqEmulator:
             self._people = people
             self._by_slug = {p.slug: p for p in people}
 
-    def fail_next(
-        self,
-        path_prefix: str,
-        status: int,
-        *,
-        headers: dict[str, str] | None = None,
-        body: bytes = b"",
-        count: int = 1,
-    ) -> None:
-        headers = dict(headers or {})
-        content_type = "text/html; charset=UTF-8"
-        for name in [n for n in headers if n.lower() == "content-type"]:
-            content_type = headers.pop(name)
-        reply = _Reply(status, body, content_type, headers)
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, reply))
-
-    def reset_next(self, path_prefix: str, count: int = 1) -> None:
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None))
-
     def last_page(self) -> int:
         with self._lock:
             items = len(list_items(self._people))
@@ -766,7 +711,7 @@ class OppqEmulator:
 
     # -- answering ----------------------------------------------------------------------------
 
-    def _answer(self, request: RequestLog) -> _Reply | None:
+    def _answer(self, request: RequestLog) -> Reply | None:
         with self._lock:
             self.requests.append(request)
             fault = self._take_fault(request.path)
@@ -783,24 +728,14 @@ class OppqEmulator:
             self.statuses.append(reply.status if reply else None)
         return reply
 
-    def _take_fault(self, path: str) -> _Fault | None:
-        lowered = unquote(path).lower()
-        for fault in self._faults:
-            if lowered.startswith(fault.prefix):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
-
-    def _route(self, request: RequestLog) -> _Reply:
+    def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path)
         if request.method == "POST" and path == "/wp-admin/admin-ajax.php":
-            return _Reply(403, b"-1")  # the AJAX search wants a nonce and a browser: not used
+            return Reply(403, b"-1")  # the AJAX search wants a nonce and a browser: not used
         if request.method not in ("GET", "HEAD"):
             return _error_page(405, "Méthode non permise")
         if path == "/robots.txt" and self.robots_txt is not None:
-            return _Reply(200, self.robots_txt.encode(), "text/plain; charset=utf-8")
+            return Reply(200, self.robots_txt.encode(), "text/plain; charset=utf-8")
         if m := _LIST.match(path):
             rest = path[m.end() :]
             if rest in ("", "/"):
@@ -811,10 +746,10 @@ class OppqEmulator:
             with self._lock:
                 person = self._by_slug.get(m.group(2))
             if person is not None:
-                return _Reply(200, render_profile(person, self.base_url, m.group(1)))
+                return Reply(200, render_profile(person, self.base_url, m.group(1)))
         return _error_page(404, "Page introuvable")
 
-    def _list(self, language: str, page: int) -> _Reply:
+    def _list(self, language: str, page: int) -> Reply:
         with self._lock:
             items = list_items(self._people)
         last = max(1, -(-len(items) // self.page_size))
@@ -822,11 +757,7 @@ class OppqEmulator:
             return _error_page(404, "Page introuvable", language)
         chunk = items[(page - 1) * self.page_size : page * self.page_size]
         body = render_list_page(chunk, page, last, self.base_url, language, pager=self.pager)
-        return _Reply(200, body)
-
-
-class _WordPressHandler(_Handler):
-    server_version = "cloudflare"
+        return Reply(200, body)
 
 
 def main(argv: list[str] | None = None) -> None:

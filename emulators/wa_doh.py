@@ -20,15 +20,13 @@ import argparse
 import json
 import random
 import re
-import socket
-import struct
-import threading
 import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
+
+from emulators.server import Emulator, Handler, Reply, RequestLog
 
 DATASET = "qxh8-f4bd"
 PT_LICENSE = "Physical Therapist License"
@@ -548,38 +546,21 @@ def query_rows(rows: list[dict], params: dict[str, str], columns: Iterable[str])
 # The server
 
 
-@dataclass(frozen=True)
-class RequestLog:
-    """One request as it arrived. Header names are lower-cased; `time` is `time.monotonic()`."""
-
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    time: float
-
-    def params(self) -> dict[str, str]:
-        return {k: v[-1] for k, v in parse_qs(self.query, keep_blank_values=True).items()}
-
-
 @dataclass
-class _Reply:
-    status: int
-    body: bytes = b""
-    content_type: str = "application/json;charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
+class _Reply(Reply):
+    content_type: str = "application/json;charset=utf-8"  # Socrata answers JSON, errors too
 
 
-@dataclass
-class _Fault:
-    prefix: str
-    remaining: int
-    reply: _Reply | None  # None: reset the connection
+class _NginxHandler(Handler):
+    server_version = "nginx"
 
 
-class WaDohEmulator:
+class WaDohEmulator(Emulator):
     """data.wa.gov's credential dataset on 127.0.0.1 serving `people`; see the module docstring."""
+
+    handler = _NginxHandler
+    name = "wa-doh-emulator"
+    error_content_type = "application/json;charset=utf-8"
 
     def __init__(
         self,
@@ -592,55 +573,14 @@ class WaDohEmulator:
     ) -> None:
         self.dataset = dataset
         self.location_columns = location_columns
+        super().__init__(port)
         self.robots_txt = robots_txt
-        self.port = port
-        self.base_url = ""
-        self.requests: list[RequestLog] = []
-        self.statuses: list[int | None] = []
-        self.errors: list[BaseException] = []
-        self._lock = threading.Lock()
         self._people: list[WaPerson] = []
         self._rows: list[dict] = []
-        self._faults: list[_Fault] = []
         self._unordered = 0  # rotates the order of replies without $order
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self.set_people(people)
 
     # -- control ------------------------------------------------------------------------------
-
-    def start(self) -> str:
-        if self._server is not None:
-            return self.base_url
-        self._server = _Server(("127.0.0.1", self.port), _Handler, self)
-        host, port = self._server.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"wa-doh-emulator-{port}",
-            daemon=True,
-        )
-        self._thread.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        server.close_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> WaDohEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def people(self) -> list[WaPerson]:
@@ -657,29 +597,6 @@ class WaDohEmulator:
         rows = dataset_rows(people, locations=self.location_columns)
         with self._lock:
             self._people, self._rows = people, rows
-
-    def fail_next(
-        self,
-        path_prefix: str,
-        status: int,
-        *,
-        headers: dict[str, str] | None = None,
-        body: bytes = b"",
-        count: int = 1,
-    ) -> None:
-        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
-        headers = dict(headers or {})
-        content_type = "application/json;charset=utf-8"
-        for name in [n for n in headers if n.lower() == "content-type"]:
-            content_type = headers.pop(name)
-        reply = _Reply(status, body, content_type, headers)
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, reply))
-
-    def reset_next(self, path_prefix: str, count: int = 1) -> None:
-        """Reset the connection of the next `count` matching requests without answering."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix.lower(), count, None))
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -699,16 +616,6 @@ class WaDohEmulator:
         with self._lock:
             self.statuses.append(reply.status if reply else None)
         return reply
-
-    def _take_fault(self, path: str) -> _Fault | None:
-        lowered = unquote(path).lower()
-        for fault in self._faults:
-            if lowered.startswith(fault.prefix):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
 
     def _route(self, request: RequestLog) -> _Reply:
         path = unquote(request.path)
@@ -740,85 +647,6 @@ class WaDohEmulator:
             "X-Socrata-RequestId": f"emu{len(self.requests):x}",
         }
         return _Reply(200, render_rows(found), headers=headers)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], handler: type, emulator: WaDohEmulator):
-        self.emulator = emulator
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def track(self, connection: socket.socket, alive: bool) -> None:
-        with self._connections_lock:
-            (self._connections.add if alive else self._connections.discard)(connection)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections, self._connections = self._connections, set()
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
-    timeout = 30
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.track(self.connection, True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, False)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        parts = urlsplit(self.path)
-        request = RequestLog(
-            method=self.command,
-            path=parts.path,
-            query=parts.query,
-            headers={k.lower(): v for k, v in self.headers.items()},
-            body=body,
-            time=time.monotonic(),
-        )
-        reply = self.server.emulator._answer(request)
-        if reply is None:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
-
-    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _handle
 
 
 def main(argv: list[str] | None = None) -> None:

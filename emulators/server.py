@@ -1,0 +1,250 @@
+"""What every emulated register shares: a quiet threaded HTTP server on 127.0.0.1, the request
+log, scripted faults (an answer, a reset, a stall, a truncated body), start and stop.
+
+A platform's emulator subclasses `Emulator` and implements `_answer(request) -> Reply | None`
+(None resets the connection); `_take_fault` gives it the next scripted fault for a path.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+@dataclass(frozen=True)
+class RequestLog:
+    """One request as it arrived. Header names are lower-cased; `time` is `time.monotonic()`."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    time: float
+
+    def params(self) -> dict[str, str]:
+        """The query string as a dict (the last value of a repeated name)."""
+        return {k: v[-1] for k, v in parse_qs(self.query, keep_blank_values=True).items()}
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Fault:
+    prefix: str  # lower-cased path prefix
+    remaining: int
+    reply: Reply | None  # None: reset the connection
+    stall: float = 0.0  # seconds to wait before answering normally (a slow server)
+    truncate: bool = False  # answer normally but cut the body short and close
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type, emulator: Emulator):
+        self.emulator = emulator
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def track(self, connection: socket.socket, alive: bool) -> None:
+        with self._connections_lock:
+            if alive:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that went away is not news; bugs in answering are kept in `errors`
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+    timeout = 30
+    server: Server
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without this, Nagle and delayed ACKs add 40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _handle(self) -> None:
+        body = self._read_body()
+        parts = urlsplit(self.path)
+        request = RequestLog(
+            method=self.command,
+            path=parts.path,
+            query=parts.query,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            time=time.monotonic(),
+        )
+        reply = self.server.emulator._answer(request)
+        if reply is None:
+            # An abortive close: the client sees a reset, not an answer.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        truncate = reply.headers.pop("X-Truncate", None) is not None
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Cache-Control", "private")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body[: len(reply.body) // 2] if truncate else reply.body)
+        if truncate:
+            self.wfile.flush()
+            self.close_connection = True
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
+
+
+class Emulator:
+    """Start, stop and fault scripting for an emulated register (see the module docstring).
+
+    Every emulator answers `fail_next` and `reset_next`; one whose `_answer` also honours a
+    fault's `stall` or `truncate` offers `stall_next` / `truncate_next` itself.
+
+    The subclass's __init__ sets `port` and calls `Emulator.__init__`; `handler` is the request
+    handler class, `name` names the serving thread, `error_content_type` is that of scripted
+    error pages.
+    """
+
+    handler: type[BaseHTTPRequestHandler] = Handler
+    name = "emulator"
+    error_content_type = "text/html; charset=utf-8"
+
+    def __init__(self, port: int = 0) -> None:
+        self.port = port
+        self.base_url = ""
+        self.requests: list[RequestLog] = []
+        self.statuses: list[int | None] = []  # status of each answer, None for a reset
+        self.errors: list[BaseException] = []  # exceptions raised while answering (served as 500)
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._server: Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> str:
+        """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
+        if self._server is not None:
+            return self.base_url
+        self._server = Server(("127.0.0.1", self.port), self.handler, self)
+        host, port = self._server.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"{self.name}-{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving and close every open connection."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def fail_next(
+        self,
+        path_prefix: str,
+        status: int,
+        *,
+        headers: dict[str, str] | None = None,
+        body: bytes = b"",
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` requests whose path starts with `path_prefix` with `status`."""
+        headers = dict(headers or {})
+        content_type = self.error_content_type
+        for name in [n for n in headers if n.lower() == "content-type"]:
+            content_type = headers.pop(name)
+        self._script(Fault(path_prefix.lower(), count, Reply(status, body, content_type, headers)))
+
+    def reset_next(self, path_prefix: str, count: int = 1) -> None:
+        """Reset the connection of the next `count` matching requests without answering."""
+        self._script(Fault(path_prefix.lower(), count, None))
+
+    def _script(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
+
+    def _take_fault(self, path: str) -> Fault | None:
+        """The next scripted fault for `path`, if any (call with the lock held)."""
+        lowered = unquote(path).lower()
+        for fault in self._faults:
+            if lowered.startswith(fault.prefix):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _answer(self, request: RequestLog) -> Reply | None:
+        raise NotImplementedError
