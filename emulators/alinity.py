@@ -322,10 +322,6 @@ class AlinityEmulator(Emulator):
         """Answer the next `count` matching requests normally, but only after `seconds`."""
         self._script(Fault(path_prefix.lower(), count, None, stall=seconds))
 
-    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
-        """Answer the next `count` matching requests with half the body, then close."""
-        self._script(Fault(path_prefix.lower(), count, None, truncate=True))
-
     @property
     def people(self) -> list[Person]:
         with self._lock:

@@ -509,22 +509,8 @@ class CpoEmulator(Emulator):
             self._people = people
             self._by_guid = {p.guid.lower(): p for p in people}
 
-    def _answer(self, request: RequestLog) -> Reply | None:
-        with self._lock:
-            self.requests.append(request)
-            fault = self._take_fault(request.path)
-        if fault is not None:
-            reply = fault.reply
-        else:
-            try:
-                reply = self._route(request)
-            except Exception as exc:  # a bug here must show as a 500, not a hung client
-                with self._lock:
-                    self.errors.append(exc)
-                reply = _page(500, "500 - Internal server error.")
-        with self._lock:
-            self.statuses.append(reply.status if reply else None)
-        return reply
+    def _server_error(self) -> Reply:
+        return _page(500, "500 - Internal server error.")
 
     def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path).lower().rstrip("/") or "/"

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from urllib.parse import unquote
 
 from emulators.people import _Cutter, _quota, _spread
-from emulators.server import Emulator, Fault, Reply, RequestLog
+from emulators.server import Emulator, Reply, RequestLog
 
 DIRECTORY_PATH = "/for-the-public/member-directory"
 
@@ -667,10 +667,6 @@ class NSPhysioEmulator(Emulator):
 
     # -- control ------------------------------------------------------------------------------
 
-    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
-        """Answer the next `count` matching requests with half the body, then close."""
-        self._script(Fault(path_prefix.lower(), count, None, truncate=True))
-
     @property
     def people(self) -> list[Registrant]:
         with self._lock:
@@ -685,24 +681,8 @@ class NSPhysioEmulator(Emulator):
 
     # -- answering (called by the server's handler) ---------------------------------------------
 
-    def _answer(self, request: RequestLog) -> Reply | None:
-        with self._lock:
-            self.requests.append(request)
-            fault = self._take_fault(request.path)
-        if fault is not None and not fault.truncate:
-            reply = fault.reply
-        else:
-            try:
-                reply = self._route(request)
-            except Exception as exc:  # a bug here must show as a 500, not a hung client
-                with self._lock:
-                    self.errors.append(exc)
-                reply = _error_page(500, "Internal Server Error")
-            if fault is not None:
-                reply.headers["X-Truncate"] = "1"
-        with self._lock:
-            self.statuses.append(reply.status if reply else None)
-        return reply
+    def _server_error(self) -> Reply:
+        return _error_page(500, "Internal Server Error")
 
     def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path).lower()

@@ -711,22 +711,8 @@ class OppqEmulator(Emulator):
 
     # -- answering ----------------------------------------------------------------------------
 
-    def _answer(self, request: RequestLog) -> Reply | None:
-        with self._lock:
-            self.requests.append(request)
-            fault = self._take_fault(request.path)
-        if fault is not None:
-            reply = fault.reply
-        else:
-            try:
-                reply = self._route(request)
-            except Exception as exc:  # a bug here must show as a 500, not a hung client
-                with self._lock:
-                    self.errors.append(exc)
-                reply = _error_page(500, "Erreur interne")
-        with self._lock:
-            self.statuses.append(reply.status if reply else None)
-        return reply
+    def _server_error(self) -> Reply:
+        return _error_page(500, "Erreur interne")
 
     def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path)

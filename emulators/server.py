@@ -153,8 +153,9 @@ class Handler(BaseHTTPRequestHandler):
 class Emulator:
     """Start, stop and fault scripting for an emulated register (see the module docstring).
 
-    Every emulator answers `fail_next` and `reset_next`; one whose `_answer` also honours a
-    fault's `stall` or `truncate` offers `stall_next` / `truncate_next` itself.
+    A subclass implements `_route(request) -> Reply` (and `_server_error` for its own 500
+    page); the base `_answer` logs, applies `fail_next` / `reset_next` / `truncate_next` faults
+    and records statuses. An emulator with more (Alinity's throttling and stalls) overrides it.
 
     The subclass's __init__ sets `port` and calls `Emulator.__init__`; `handler` is the request
     handler class, `name` names the serving thread, `error_content_type` is that of scripted
@@ -231,6 +232,10 @@ class Emulator:
         """Reset the connection of the next `count` matching requests without answering."""
         self._script(Fault(path_prefix.lower(), count, None))
 
+    def truncate_next(self, path_prefix: str, count: int = 1) -> None:
+        """Answer the next `count` matching requests with half the body, then close."""
+        self._script(Fault(path_prefix.lower(), count, None, truncate=True))
+
     def _script(self, fault: Fault) -> None:
         with self._lock:
             self._faults.append(fault)
@@ -247,4 +252,27 @@ class Emulator:
         return None
 
     def _answer(self, request: RequestLog) -> Reply | None:
+        """Log the request, then a scripted fault or `_route`'s answer (a bug in it: a 500)."""
+        with self._lock:
+            self.requests.append(request)
+            fault = self._take_fault(request.path)
+        if fault is not None and not fault.truncate:
+            reply = fault.reply
+        else:
+            try:
+                reply = self._route(request)
+            except Exception as exc:  # a bug here must show as a 500, not a hung client
+                with self._lock:
+                    self.errors.append(exc)
+                reply = self._server_error()
+            if fault is not None:
+                reply.headers["X-Truncate"] = "1"
+        with self._lock:
+            self.statuses.append(reply.status if reply else None)
+        return reply
+
+    def _route(self, request: RequestLog) -> Reply:
         raise NotImplementedError
+
+    def _server_error(self) -> Reply:
+        return Reply(500, b"Internal Server Error", "text/plain; charset=utf-8")

@@ -600,22 +600,8 @@ class WaDohEmulator(Emulator):
 
     # -- answering ----------------------------------------------------------------------------
 
-    def _answer(self, request: RequestLog) -> _Reply | None:
-        with self._lock:
-            self.requests.append(request)
-            fault = self._take_fault(request.path)
-        if fault is not None:
-            reply = fault.reply
-        else:
-            try:
-                reply = self._route(request)
-            except Exception as exc:  # a bug here must show as a 500, not a hung client
-                with self._lock:
-                    self.errors.append(exc)
-                reply = _Reply(500, render_error("internal", "Internal error"))
-        with self._lock:
-            self.statuses.append(reply.status if reply else None)
-        return reply
+    def _server_error(self) -> Reply:
+        return _Reply(500, render_error("internal", "Internal error"))
 
     def _route(self, request: RequestLog) -> _Reply:
         path = unquote(request.path)
