@@ -15,8 +15,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from registry import history
-from registry.search import SearchError, parse_query, search
+from registry import cities, history
+from registry.search import SearchError, page_size, parse_query, search
 
 schemas = SchemaGenerator(
     {
@@ -47,10 +47,12 @@ async def api_search(request: Request) -> JSONResponse:
       Words in `q` match names, cities and practice names; the last word is a prefix
       ("rob" finds Roberts). Accents are folded ("Cote" finds "Côté"). Filters combine with AND.
       `kind` returns people who hold an authorization answering that kind now (an umbrella
-      "needling" authorization answers every kind). At least one of q, city, province, kind.
+      "needling" authorization answers every kind). At least one of q, city, near, province, kind.
     parameters:
       - {name: q, in: query, schema: {type: string, maxLength: 200}, description: "Name, city or practice; up to 8 words"}
       - {name: city, in: query, schema: {type: string}, description: "Practice city, e.g. Red Deer"}
+      - {name: near, in: query, schema: {type: string}, description: "A city or town (Red Deer, or Red Deer, AB): people practising within `km` of it, nearest first, each with distance_km; 400 for a place the offline gazetteer does not know"}
+      - {name: km, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 25}, description: "Distance for `near`"}
       - {name: province, in: query, schema: {type: string}, description: "Province code or name, e.g. AB"}
       - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling]}}
       - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
@@ -66,6 +68,46 @@ async def api_search(request: Request) -> JSONResponse:
         return JSONResponse(search(conn(request), query))
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
+
+
+async def api_cities(request: Request) -> JSONResponse:
+    """
+    summary: Practice cities starting with a prefix (suggestions as you type)
+    description: >
+      Cities where registrants on a register practise, accents and case folded ("mont" finds
+      Montréal), most registrants first. A province after a comma narrows them ("Red Deer, AB").
+    parameters:
+      - {name: prefix, in: query, required: true, schema: {type: string, maxLength: 100}}
+      - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 50, default: 10}}
+    responses:
+      200:
+        description: "cities: name, region (province or state code), people, label"
+      400:
+        description: Bad input, with a message
+    """
+    unknown = set(request.query_params) - {"prefix", "limit"}
+    if unknown:
+        raise HTTPException(
+            400, f"unknown parameter(s): {', '.join(sorted(unknown))}; use prefix, limit"
+        )
+    prefix = request.query_params.get("prefix", "")
+    if not prefix.strip():
+        raise HTTPException(400, "give a prefix: the start of a city's name")
+    if len(prefix) > 100:
+        raise HTTPException(400, "prefix is too long: at most 100 characters")
+    try:
+        limit = page_size(request.query_params.get("limit"), cities.MAX_SUGGESTIONS, 50)
+    except SearchError as e:
+        raise HTTPException(400, str(e)) from None
+    found = cities.suggest(conn(request), prefix, limit)
+    return JSONResponse(
+        {
+            "cities": [
+                {"name": c.name, "region": c.region, "people": c.people, "label": c.label}
+                for c in found
+            ]
+        }
+    )
 
 
 _SOURCES = """
@@ -120,6 +162,7 @@ async def api_openapi(request: Request) -> JSONResponse:
 
 routes = [
     Route("/api/search", api_search, methods=["GET"]),
+    Route("/api/cities", api_cities, methods=["GET"]),
     *history.routes,
     Route("/api/sources", api_sources, methods=["GET"]),
     Route("/api/openapi.json", api_openapi, methods=["GET"], include_in_schema=True),

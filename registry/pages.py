@@ -1,29 +1,230 @@
-"""Human pages. For now a landing page that says what this is and where to go."""
+"""The patients' pages: a search that works without JavaScript, and a page on needling.
+
+Everything is rendered on the server (a GET form, a results page); a small same-origin script
+only adds city suggestions as you type. Scraped text is escaped by Jinja2's autoescaping, and a
+strict Content-Security-Policy allows nothing but this origin's own files.
+"""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
-from starlette.routing import Route
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+from registry import cities, freshness, i18n
+from registry.places import region_code
+from registry.search import (
+    MAX_QUERY_CHARS,
+    Query,
+    SearchError,
+    UnknownCity,
+    decode_cursor,
+    search,
+)
+from scrapers.kinds import KINDS
 
-# Our pages load nothing from elsewhere and run no inline script.
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+# Our pages load nothing from elsewhere, run no inline script and use no inline style.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+WITHIN_KM = (0, 10, 25, 50, 100, 200)  # 0: in the city itself
+SUGGESTED_CITIES = 100  # in the page itself, for browsers without JavaScript
+SHOW = ("authorized", "all")
+PAGE_SIZE = 20
 
 
-async def index(request: Request):
-    sources = request.app.state.conn.execute(
-        "select id, short_name, name, jurisdiction, sample from regulators order by jurisdiction"
-    ).fetchall()
-    response = templates.TemplateResponse(request, "index.html", {"sources": sources})
-    response.headers["Content-Security-Policy"] = CSP
+@dataclass(frozen=True)
+class Form:
+    """The search form as sent (GET), cleaned: what the page shows back in its fields."""
+
+    q: str = ""
+    city: str = ""
+    within: int = 0
+    kind: str = ""
+    show: str = "authorized"
+    cursor: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> Form:
+        within = params.get("within", "0")
+        kind = params.get("kind", "")
+        show = params.get("show", "authorized")
+        return cls(
+            q=params.get("q", "").strip()[: MAX_QUERY_CHARS + 1],
+            city=params.get("city", "").strip()[: MAX_QUERY_CHARS + 1],
+            within=int(within) if within.isdigit() and int(within) in WITHIN_KM else 0,
+            kind=kind if kind in KINDS else "",
+            show=show if show in SHOW else "authorized",
+            cursor=params.get("cursor", ""),
+        )
+
+    def query(self) -> Query:
+        """The search this form asks for. Only people authorized now, unless `show=all`."""
+        kind = (self.kind or "needling") if self.show == "authorized" else None
+        after, after_metres = decode_cursor(self.cursor, with_distance=True)
+        base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, after=after)
+        if not self.city:
+            return base
+        if self.within:
+            return replace(base, near=self.city, km=self.within, after_metres=after_metres)
+        name, _, after_comma = self.city.rpartition(",")
+        region = region_code(after_comma) if name.strip() else None
+        if region:
+            return replace(base, city=name.strip(), province=region)
+        return replace(base, city=self.city)
+
+    def params(self, **changes) -> dict[str, str]:
+        """The form as URL parameters (empty ones left out), with changes."""
+        values = {
+            "q": self.q,
+            "city": self.city,
+            "within": str(self.within) if self.within else "",
+            "kind": self.kind,
+            "show": self.show,
+            "cursor": "",
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+@functools.cache
+def intervals() -> dict[str, float]:
+    """Each source's import interval, from its declaration (and $REGISTRY_CONFIG)."""
+    from scrapers.sources import load_settings
+
+    try:
+        return {k: s.interval_hours for k, s in load_settings().sources.items()}
+    except (OSError, ValueError):  # a broken operator config must not take the page down
+        return {}
+
+
+def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
+    lang = context["lang"]
+    other = i18n.translator(lang)("nav.switch_lang")
+    switch = dict(request.query_params) | {"lang": other}
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "t": i18n.translator(lang),
+            "switch_url": f"{request.url.path}?{urlencode(switch)}",
+            "other_lang": other,
+            **context,
+        },
+        status_code=status,
+    )
+    response.headers.update(SECURITY_HEADERS)
     return response
 
 
-routes = [Route("/", index, methods=["GET"])]
+def record_url(result: dict) -> str | None:
+    """The regulator's own record (or its register): only ever an http(s) link, whatever a
+    register published, so a scraped `javascript:` URL never becomes a link."""
+    for url in (result["profile_url"], result["regulator"]["register_url"]):
+        if url and urlsplit(url.strip()).scheme in ("http", "https"):
+            return url.strip()
+    return None
+
+
+def kinds_in_words(kinds: list[str], t) -> str:
+    if "needling" in kinds:
+        return t("kind.needling")
+    return ", ".join(t(f"kind.{k}") for k in kinds)
+
+
+def notices(conn, found: dict | None, region: str | None) -> list[dict]:
+    """What the page must say about the sources behind these results: regulators that do not
+    track needling, data older than it should be, a source whose latest import failed."""
+    states = freshness.states(conn, intervals())
+    relevant: set[str] = set()
+    if found:
+        relevant |= {r["regulator"]["id"] for r in found["results"]}
+        relevant |= {n["regulator"] for n in found["not_tracked"]}
+    if region:
+        relevant |= {s.id for s in states.values() if s.region == region}
+    if not relevant and found is not None:  # nothing to go on: every source may be the reason
+        relevant = set(states)
+    out = []
+    for rid in sorted(relevant):
+        state = states.get(rid)
+        if state is None or (state.last_success is None and state.last_outcome is None):
+            continue  # declared but never run here (a source not in this database)
+        if state.failing:
+            out.append({"kind": "failing", "state": state, "date": state.last_run_at})
+        if state.last_success is None:
+            out.append({"kind": "never", "state": state, "date": None})
+        elif state.stale:
+            out.append({"kind": "stale", "state": state, "date": state.last_success})
+    return out
+
+
+async def index(request: Request) -> Response:
+    """The search page; with parameters, the results under the form."""
+    lang = i18n.choose(request)
+    params = request.query_params
+    form = Form.from_params(params)
+    searched = any(params.get(k) for k in ("q", "city", "kind", "within", "show"))
+    context = {"lang": lang, "page": "search", "form": form, "within_km": WITHIN_KM}
+    context |= {"kinds": [k for k in KINDS if k != "needling"], "found": None, "error": None}
+    conn = request.app.state.conn
+    context["suggestions"] = cities.cities(conn)[:SUGGESTED_CITIES]
+    if not searched:
+        return render(request, "search.html", context)
+    t = i18n.translator(lang)
+    status = 200
+    try:
+        query = form.query()
+        found = search(conn, query)
+    except UnknownCity as e:
+        context["error"] = t("error.unknown_city", city=e.city[:80])
+        query, found, status = None, None, 400
+    except SearchError as e:
+        message = str(e)
+        context["error"] = t("error.empty") if "at least one of" in message else message
+        query, found, status = None, None, 400
+    region = None
+    if found and found.get("near"):
+        region = found["near"]["region"]
+    elif query is not None and query.province:
+        region = query.province.upper()
+    context["notices"] = notices(conn, found, region) if query else []
+    if found is not None:
+        for result in found["results"]:
+            result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
+            result["record_url"] = record_url(result)
+        context["found"] = found
+        if found["next_cursor"]:
+            more = form.params(cursor=found["next_cursor"], lang=lang)
+            context["next_url"] = "/?" + urlencode(more)
+        context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
+    return render(request, "search.html", context, status)
+
+
+async def about_needling(request: Request) -> Response:
+    """What dry needling, IMS, acupuncture and trigger point injections are, in our words."""
+    lang = i18n.choose(request)
+    return render(request, f"about_needling.{lang}.html", {"lang": lang, "page": "about"})
+
+
+routes = [
+    Route("/", index, methods=["GET"]),
+    Route("/about-needling", about_needling, methods=["GET"]),
+    Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+]

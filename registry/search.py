@@ -13,7 +13,9 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 
+from registry import cities
 from registry.documents import documents
+from registry.places import MAX_KM, Place, UnknownPlace, gazetteer, place_key
 from scrapers.kinds import KINDS, kinds_answering
 from scrapers.places import PROVINCES, fold, province_code
 
@@ -22,6 +24,9 @@ MAX_TOKENS = 8
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 COUNT_CAP = 1000
+DEFAULT_KM = 25
+NEAR_CAP = 20000  # a near search sorts at most this many matches by distance
+PARAMETERS = ("q", "city", "near", "km", "province", "kind", "limit", "cursor")
 
 _WORD = re.compile(r"\w+")
 
@@ -30,14 +35,25 @@ class SearchError(ValueError):
     """Bad search input; the message is shown to the user with a 400."""
 
 
+class UnknownCity(SearchError):
+    """A near search for a city the gazetteer does not know."""
+
+    def __init__(self, message: str, city: str):
+        super().__init__(message)
+        self.city = city
+
+
 @dataclass(frozen=True)
 class Query:
     q: str | None = None
     city: str | None = None
     province: str | None = None
     kind: str | None = None
+    near: str | None = None  # a city: results within `km` of it, nearest first
+    km: int = DEFAULT_KM
     limit: int = DEFAULT_LIMIT
     after: int = 0
+    after_metres: int = 0  # a near search's cursor: the distance of the last result shown
 
 
 def tokens(text: str, what: str) -> list[str]:
@@ -118,8 +134,15 @@ def resolve(query: Query) -> Query:
     return replace(query, q=" ".join(rest) or None, kind=query.kind or kind)
 
 
-def match_expression(query: Query) -> str:
-    """The FTS5 MATCH expression for a query; raises SearchError on input with nothing to find."""
+def _phrase(text: str) -> str:
+    return '"' + " ".join(_WORD.findall(text.casefold())) + '"'
+
+
+def match_expression(query: Query, near: list[str] | None = None) -> str:
+    """The FTS5 MATCH expression for a query; raises SearchError on input with nothing to find.
+
+    `near` are the practice cities around a near search's city: a match practises in one of them.
+    """
     parts = []
     query = resolve(query)
     if query.q is not None and query.q.strip():
@@ -133,23 +156,26 @@ def match_expression(query: Query) -> str:
         if not words:
             raise SearchError("city has no letters or digits to search for")
         parts.append(f'cities : "{" ".join(words)}"')
+    if query.near is not None:
+        # No city nearby: a phrase nobody's city holds, so the search finds nobody.
+        names = dict.fromkeys(_phrase(name) for name in near or ["\u00a0"])
+        parts.append(f"cities : ({' OR '.join(names)})")
     if query.province:
         parts.append(f'provinces : "{query.province.lower()}"')
     if query.kind:
         answering = " OR ".join(f'"{k.replace("_", "")}"' for k in kinds_answering(query.kind))
         parts.append(f"kind_tokens : ({answering})")
     if not parts:
-        raise SearchError("give at least one of q, city, province or kind")
+        raise SearchError("give at least one of q, city, near, province or kind")
     return " AND ".join(parts)
 
 
 def parse_query(params) -> Query:
     """Validate request parameters (a mapping of strings) into a Query."""
-    unknown = set(params) - {"q", "city", "province", "kind", "limit", "cursor"}
+    unknown = set(params) - set(PARAMETERS)
     if unknown:
         raise SearchError(
-            f"unknown parameter(s): {', '.join(sorted(unknown))}; "
-            "use q, city, province, kind, limit, cursor"
+            f"unknown parameter(s): {', '.join(sorted(unknown))}; use {', '.join(PARAMETERS)}"
         )
     province = params.get("province") or None
     if province:
@@ -166,13 +192,20 @@ def parse_query(params) -> Query:
             raise SearchError(
                 f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}"
             )
+    km = params.get("km") or str(DEFAULT_KM)
+    if not km.isdigit() or not 1 <= int(km) <= MAX_KM:
+        raise SearchError(f"km must be a whole number of kilometres from 1 to {MAX_KM}")
+    after, after_metres = decode_cursor(params.get("cursor"), with_distance=True)
     return Query(
         q=params.get("q"),
         city=params.get("city"),
+        near=(params.get("near") or "").strip() or None,
+        km=int(km),
         province=province,
         kind=kind,
         limit=page_size(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
-        after=decode_cursor(params.get("cursor")),
+        after=after,
+        after_metres=after_metres,
     )
 
 
@@ -184,19 +217,22 @@ def page_size(raw: str | None, default: int, maximum: int) -> int:
     return int(raw)
 
 
-def encode_cursor(rowid: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": rowid}).encode()).decode().rstrip("=")
+def encode_cursor(rowid: int, metres: int | None = None) -> str:
+    value = {"after": rowid} if metres is None else {"after": rowid, "m": metres}
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int:
+def decode_cursor(cursor: str | None, with_distance: bool = False):
+    """A cursor's last row id (and, `with_distance`, the distance in metres of a near search's)."""
     if not cursor:
-        return 0
+        return (0, 0) if with_distance else 0
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        after = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))["after"]
-        if isinstance(after, int) and after >= 0:
-            return after
-    except (ValueError, KeyError, TypeError, UnicodeError):
+        value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        after, metres = value["after"], value.get("m", 0)
+        if all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (after, metres)):
+            return (after, metres) if with_distance else after
+    except (ValueError, KeyError, TypeError, UnicodeError, AttributeError):
         pass
     raise SearchError("cursor is not valid: use the next_cursor of a previous page")
 
@@ -210,9 +246,76 @@ _COUNT = (
 )
 
 
+def around(conn: sqlite3.Connection, query: Query) -> tuple[Place, list[tuple[cities.City, float]]]:
+    """A near search's city and the practice cities within its distance; SearchError for a city
+    the gazetteer does not know."""
+    try:
+        centre = gazetteer().resolve(query.near, query.province)
+    except UnknownPlace as e:
+        raise UnknownCity(str(e), query.near or "") from None
+    return centre, cities.near(conn, centre, query.km)
+
+
+_NEAR = """
+select f.rowid, d.registration_id, d.cities, d.provinces
+from directory_fts f join directory d on d.id = f.rowid
+where directory_fts match ? order by f.rowid limit ?
+"""
+
+
+def search_near(conn: sqlite3.Connection, query: Query) -> dict:
+    """A near search: every match within the distance, nearest first (then alphabetical).
+
+    A result's distance is from the city searched to the nearest of its practice cities; both are
+    the gazetteer's centres of those places, not street addresses.
+    """
+    centre, places = around(conn, query)
+    distances = {(c.key, c.region.lower()): d for c, d in places}
+    names = [c.name for c, _ in places]
+    expression = match_expression(query, names)
+    rows = conn.execute(_NEAR, [expression, NEAR_CAP + 1]).fetchall()
+    ranked = []
+    for rowid, rid, practice_cities, provinces in rows[:NEAR_CAP]:
+        regions = provinces.split()
+        found = [
+            distances[(place_key(city), region)]
+            for city in practice_cities.split(" ; ")
+            for region in regions
+            if (place_key(city), region) in distances
+        ]
+        if found:
+            ranked.append((round(min(found) * 1000), rowid, rid))
+    ranked.sort()
+    after = (query.after_metres, query.after)
+    remaining = [r for r in ranked if (r[0], r[1]) > after] if query.after else ranked
+    page = remaining[: query.limit]
+    results = documents(conn, [rid for _, _, rid in page])
+    for result, (metres, _, _) in zip(results, page, strict=True):
+        result["distance_km"] = round(metres / 1000, 1)
+    more = len(remaining) > query.limit
+    return {
+        "count": len(ranked),
+        "count_is_exact": len(rows) <= NEAR_CAP,
+        "next_cursor": encode_cursor(page[-1][1], page[-1][0]) if more else None,
+        "near": {
+            "name": centre.name,
+            "region": centre.region,
+            "country": centre.country,
+            "latitude": centre.latitude,
+            "longitude": centre.longitude,
+            "km": query.km,
+            "cities": len(places),
+        },
+        "results": results,
+        "not_tracked": untracked_matches(conn, query, names),
+    }
+
+
 def search(conn: sqlite3.Connection, query: Query) -> dict:
     """One page of results, a count capped at COUNT_CAP, and the cursor of the next page."""
     query = resolve(query)
+    if query.near:
+        return search_near(conn, query)
     expression = match_expression(query)
     rows = conn.execute(_PAGE, [expression, query.after, query.limit + 1]).fetchall()
     page = rows[: query.limit]
@@ -235,7 +338,9 @@ group by g.id order by g.id
 """
 
 
-def untracked_matches(conn: sqlite3.Connection, query: Query) -> list[dict]:
+def untracked_matches(
+    conn: sqlite3.Connection, query: Query, near: list[str] | None = None
+) -> list[dict]:
     """For a search by kind: people matching everything else whose regulator does not record
     needling. Their absence from the results means "not tracked", never "not authorized"."""
     if not query.kind:
@@ -247,7 +352,7 @@ def untracked_matches(conn: sqlite3.Connection, query: Query) -> list[dict]:
     ).fetchone():
         return []
     try:
-        expression = match_expression(replace(query, kind=None))
+        expression = match_expression(replace(query, kind=None), near)
     except SearchError:  # the kind was all there was to search for
         return []
     return [

@@ -135,9 +135,9 @@ def test_special_inputs_find_what_they_say(client):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({}, "at least one of q, city, province or kind"),
-        ({"q": ""}, "at least one of q, city, province or kind"),
-        ({"q": "   "}, "at least one of q, city, province or kind"),
+        ({}, "at least one of q, city, near, province or kind"),
+        ({"q": ""}, "at least one of q, city, near, province or kind"),
+        ({"q": "   "}, "at least one of q, city, near, province or kind"),
         ({"q": '"*"'}, "no letters or digits"),
         ({"q": "x" * 10240}, "too long"),
         ({"q": " ".join(["a"] * 9)}, "too many words"),
@@ -148,6 +148,12 @@ def test_special_inputs_find_what_they_say(client):
         ({"q": "rob", "kind": "cupping"}, "unknown kind"),
         ({"q": "rob", "province": "Atlantis"}, "unknown province"),
         ({"q": "rob", "sort": "name"}, "unknown parameter"),
+        ({"near": "Red Deer", "km": "0"}, "km must be a whole number"),
+        ({"near": "Red Deer", "km": "501"}, "km must be a whole number"),
+        ({"near": "Red Deer", "km": "ten"}, "km must be a whole number"),
+        ({"near": "Qwxzyville"}, "no city or town called 'Qwxzyville'"),
+        ({"near": "Red Deer", "province": "QC"}, "no city or town called 'Red Deer' in QC"),
+        ({"near": "!!!"}, "type the name of a city or town"),
     ],
 )
 def test_bad_input_is_a_clear_400(client, params, message):
@@ -183,6 +189,7 @@ def test_openapi_describes_every_endpoint(client):
     spec = client.get("/api/openapi.json").json()
     assert set(spec["paths"]) == {
         "/api/search",
+        "/api/cities",
         "/api/registrations/{regulator}/{registration_number}",
         "/api/registrations/{regulator}/{registration_number}/history",
         "/api/changes",
@@ -190,7 +197,7 @@ def test_openapi_describes_every_endpoint(client):
         "/api/openapi.json",
     }
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "city", "province", "kind", "limit", "cursor"}
+    assert params == {"q", "city", "near", "km", "province", "kind", "limit", "cursor"}
 
 
 def test_unknown_paths_and_methods(client):

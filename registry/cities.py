@@ -1,0 +1,105 @@
+"""The cities where registrants practise, as the registers print them: for suggestions as people
+type, and for finding who practises near a place.
+
+The list is read from the practice locations once per import (a successful run changes it) and
+kept in memory: it is a few thousand names even for a country.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+
+from registry.places import Place, distance_km, gazetteer, place_key, region_code
+
+MAX_SUGGESTIONS = 10
+
+_CITIES = """
+select l.city, upper(coalesce(l.province, '')), count(distinct l.registration_id)
+from practice_locations l join registrations r on r.id = l.registration_id
+where r.removed_at is null and l.city is not null and trim(l.city) != ''
+group by l.city, upper(coalesce(l.province, ''))
+"""
+_VERSION = "select max(id), max(ended_at) from import_runs where outcome = 'success'"
+
+
+@dataclass(frozen=True)
+class City:
+    name: str  # the spelling most of its registrants' records use
+    region: str  # province or state code, "" where the register gives none
+    people: int  # registrants on the register with a practice location there
+
+    @property
+    def key(self) -> str:
+        return place_key(self.name)
+
+    @property
+    def label(self) -> str:
+        """How a suggestion reads, and what the search form sends back: "Red Deer, AB"."""
+        return f"{self.name}, {self.region}" if self.region else self.name
+
+
+_lock = threading.Lock()
+_cache: dict[int, tuple[tuple, list[City]]] = {}
+
+
+def cities(conn: sqlite3.Connection) -> list[City]:
+    """Every practice city on the registers, most registrants first."""
+    version = tuple(conn.execute(_VERSION).fetchone())
+    with _lock:
+        cached = _cache.get(id(conn))
+        if cached and cached[0] == version:
+            return cached[1]
+    merged: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
+    for name, region, people in conn.execute(_CITIES):
+        key = (place_key(name), region)
+        if not key[0]:
+            continue
+        spellings, total = merged.get(key, ({}, 0))
+        spellings[name.strip()] = spellings.get(name.strip(), 0) + people
+        merged[key] = (spellings, total + people)
+    found = sorted(
+        (
+            City(max(spellings, key=spellings.get), region, total)
+            for (_, region), (spellings, total) in merged.items()
+        ),
+        key=lambda c: (-c.people, c.key),
+    )
+    with _lock:
+        _cache[id(conn)] = (version, found)
+    return found
+
+
+def suggest(conn: sqlite3.Connection, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[City]:
+    """Cities whose name (or a word of it) starts with what was typed, accents and case folded:
+    "red" finds Red Deer, "mont" finds Montréal, "deer" finds Red Deer too (after those). A
+    province after a comma ("Red Deer, AB", as a suggestion reads) narrows them."""
+    name, _, after = prefix.rpartition(",")
+    region = region_code(after) if name and after.strip() else None
+    key = place_key(name if region else prefix)
+    if not key:
+        return []
+    known = [c for c in cities(conn) if region is None or c.region == region]
+    starts = [c for c in known if c.key.startswith(key)]
+    inside = [c for c in known if not c.key.startswith(key) and f" {key}" in f" {c.key}"]
+    return (starts + inside)[:limit]
+
+
+def near(conn: sqlite3.Connection, centre: Place, km: float) -> list[tuple[City, float]]:
+    """Practice cities within `km` of a place, nearest first, with their distance in km.
+
+    Distances are between the gazetteer's centres of the two places; a city the gazetteer does
+    not know (a misspelling on the register, a place under 1,000 people) cannot be placed.
+    """
+    point = (centre.latitude, centre.longitude)
+    found = []
+    for city in cities(conn):
+        place = gazetteer().locate(city.name, city.region) if city.region else None
+        if place is None:
+            continue
+        d = distance_km(point, (place.latitude, place.longitude))
+        if d <= km:
+            found.append((city, d))
+    found.sort(key=lambda item: (item[1], item[0].key))
+    return found

@@ -1,0 +1,260 @@
+"""The patient pages' words in English and French, and the choice of language for a request.
+
+A plain catalogue, one dictionary per language with the same keys (a test holds them in step),
+rather than gettext: two languages and a few dozen short messages do not need a compile step,
+and long texts (the page on needling) are whole templates per language instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from starlette.requests import Request
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "site.name": "Needling Registry",
+        "site.tagline": (
+            "Find a physiotherapist authorized to needle, from the regulators' own registers."
+        ),
+        "skip": "Skip to main content",
+        "nav.label": "Main",
+        "nav.search": "Search",
+        "nav.about": "About needling",
+        "nav.switch": "Français",
+        "nav.switch_lang": "fr",
+        "form.legend": "Find a practitioner",
+        "form.name": "Name or practice",
+        "form.name_hint": "For example: Roberts, or the name of a clinic.",
+        "form.city": "City or town",
+        "form.city_hint": (
+            "Start typing for suggestions. Add the province to be sure: Red Deer, AB."
+        ),
+        "form.within": "Distance",
+        "form.within_city": "In this city only",
+        "form.within_km": "Within {km} km",
+        "form.kind": "Kind of needling",
+        "form.kind_any": "Any kind of needling",
+        "form.show": "Show",
+        "form.show_authorized": "Only people authorized to needle now",
+        "form.show_all": "Everyone on the register, with their status",
+        "form.submit": "Search",
+        "kind.dry_needling": "dry needling",
+        "kind.ims": "intramuscular stimulation (IMS)",
+        "kind.acupuncture": "acupuncture",
+        "kind.needling": "needling (dry needling, IMS and acupuncture)",
+        "results.heading": "Results",
+        "results.count": "{count} people found.",
+        "results.count_more": "More than {count} people found.",
+        "results.near": "Within {km} km of {place}, nearest first.",
+        "results.none": "Nobody matches this search.",
+        "results.none_hint": (
+            "Check the spelling, search a wider distance, or show everyone on the register."
+        ),
+        "results.next": "Next results",
+        "results.sample": "Synthetic sample data: not a real person.",
+        "result.may_needle": "May needle now: yes, {kinds}.",
+        "result.may_not_needle": "No needling authorization on the register.",
+        "result.not_tracked": (
+            "This regulator does not record who may needle: ask the practitioner and the regulator."
+        ),
+        "result.unknown": "Whether this person may needle is not confirmed.",
+        "result.words": "In the regulator's words",
+        "result.status": "Register status",
+        "result.left": "No longer on the register since {date}.",
+        "result.conditions": "Conditions",
+        "result.no_conditions": "None published",
+        "result.practice": "Practice",
+        "result.no_practice": "The register publishes no practice address.",
+        "result.phone": "Phone",
+        "result.distance": "{km} km from {place}",
+        "result.verified": "Last verified on the register:",
+        "result.number": "Registration number",
+        "result.regulator": "Regulator",
+        "result.record": "See this record on the {regulator} register",
+        "notice.heading": "About these results",
+        "notice.not_tracked": (
+            "{regulator} ({jurisdiction}) does not record who may needle: {count} people there "
+            "match the rest of your search. They are not listed because nobody can say, not "
+            "because they may not."
+        ),
+        "notice.not_tracked_unknown": (
+            "Whether {regulator} ({jurisdiction}) records who may needle is not confirmed: "
+            "{count} people there match the rest of your search."
+        ),
+        "notice.show_them": "Show everyone, with their status",
+        "notice.stale": (
+            "{regulator}: our copy may be out of date. It was last verified on {date}."
+        ),
+        "notice.never": "{regulator}: no copy of the register has been imported yet.",
+        "notice.failing": (
+            "{regulator}: our latest attempt to read the register, on {date}, did not succeed. "
+            "What is shown is the last good copy."
+        ),
+        "notice.check": "Always check the regulator's own record before treatment.",
+        "error.heading": "Please check your search",
+        "error.unknown_city": (
+            "We do not know a city or town called “{city}”. Check the spelling, or choose one "
+            "from the suggestions."
+        ),
+        "error.empty": "Type a name or a city, or choose a kind of needling.",
+        "footer.about": (
+            "Data from each regulator's public register, under its terms. Not medical advice."
+        ),
+        "footer.api": "API",
+        "footer.data": "All the data (Datasette)",
+        "footer.sources": "Sources and last imports (JSON)",
+        "intro.lead": (
+            "Every result comes from a regulator's own public register, with the date we last "
+            "read it and a link to the regulator's record."
+        ),
+        "intro.about": "What are dry needling, IMS and acupuncture, and what to ask first",
+        "date.unknown": "unknown",
+    },
+    "fr": {
+        "site.name": "Registre des aiguilles",
+        "site.tagline": (
+            "Trouver un ou une physiothérapeute autorisé à utiliser des aiguilles, d'après les "
+            "registres des ordres professionnels."
+        ),
+        "skip": "Aller au contenu principal",
+        "nav.label": "Principal",
+        "nav.search": "Recherche",
+        "nav.about": "À propos des aiguilles",
+        "nav.switch": "English",
+        "nav.switch_lang": "en",
+        "form.legend": "Trouver un ou une professionnelle",
+        "form.name": "Nom ou clinique",
+        "form.name_hint": "Par exemple : Roberts, ou le nom d'une clinique.",
+        "form.city": "Ville",
+        "form.city_hint": (
+            "Commencez à taper pour voir des suggestions. Ajoutez la province pour préciser : "
+            "Red Deer, AB."
+        ),
+        "form.within": "Distance",
+        "form.within_city": "Dans cette ville seulement",
+        "form.within_km": "À moins de {km} km",
+        "form.kind": "Type de traitement par aiguilles",
+        "form.kind_any": "Tout traitement par aiguilles",
+        "form.show": "Afficher",
+        "form.show_authorized": "Seulement les personnes autorisées actuellement",
+        "form.show_all": "Toutes les personnes inscrites, avec leur statut",
+        "form.submit": "Rechercher",
+        "kind.dry_needling": "puncture physiothérapique (aiguilles sèches)",
+        "kind.ims": "stimulation intramusculaire (IMS)",
+        "kind.acupuncture": "acupuncture",
+        "kind.needling": "aiguilles (puncture sèche, IMS et acupuncture)",
+        "results.heading": "Résultats",
+        "results.count": "{count} personnes trouvées.",
+        "results.count_more": "Plus de {count} personnes trouvées.",
+        "results.near": "À moins de {km} km de {place}, les plus proches d'abord.",
+        "results.none": "Personne ne correspond à cette recherche.",
+        "results.none_hint": (
+            "Vérifiez l'orthographe, élargissez la distance ou affichez toutes les personnes "
+            "inscrites."
+        ),
+        "results.next": "Résultats suivants",
+        "results.sample": "Données d'exemple synthétiques : pas une vraie personne.",
+        "result.may_needle": "Peut utiliser des aiguilles actuellement : oui, {kinds}.",
+        "result.may_not_needle": "Aucune autorisation d'utiliser des aiguilles au registre.",
+        "result.not_tracked": (
+            "Cet ordre n'indique pas qui peut utiliser des aiguilles : renseignez-vous auprès "
+            "de la personne et de l'ordre."
+        ),
+        "result.unknown": "L'autorisation d'utiliser des aiguilles n'est pas confirmée.",
+        "result.words": "Selon les termes de l'ordre",
+        "result.status": "Statut au registre",
+        "result.left": "N'est plus inscrit au registre depuis le {date}.",
+        "result.conditions": "Conditions",
+        "result.no_conditions": "Aucune publiée",
+        "result.practice": "Lieu de pratique",
+        "result.no_practice": "Le registre ne publie pas d'adresse de pratique.",
+        "result.phone": "Téléphone",
+        "result.distance": "À {km} km de {place}",
+        "result.verified": "Dernière vérification au registre :",
+        "result.number": "Numéro de permis",
+        "result.regulator": "Ordre",
+        "result.record": "Voir cette fiche au registre de {regulator}",
+        "notice.heading": "À propos de ces résultats",
+        "notice.not_tracked": (
+            "{regulator} ({jurisdiction}) n'indique pas qui peut utiliser des aiguilles : "
+            "{count} personnes y correspondent au reste de votre recherche. Elles ne sont pas "
+            "listées parce que personne ne peut le dire, et non parce qu'elles n'y sont pas "
+            "autorisées."
+        ),
+        "notice.not_tracked_unknown": (
+            "Il n'est pas confirmé que {regulator} ({jurisdiction}) indique qui peut utiliser "
+            "des aiguilles : {count} personnes y correspondent au reste de votre recherche."
+        ),
+        "notice.show_them": "Afficher toutes les personnes, avec leur statut",
+        "notice.stale": (
+            "{regulator} : notre copie n'est peut-être plus à jour. Dernière vérification le "
+            "{date}."
+        ),
+        "notice.never": "{regulator} : aucune copie du registre n'a encore été importée.",
+        "notice.failing": (
+            "{regulator} : notre dernière lecture du registre, le {date}, a échoué. Les données "
+            "affichées sont celles de la dernière copie valide."
+        ),
+        "notice.check": "Vérifiez toujours la fiche de l'ordre avant un traitement.",
+        "error.heading": "Veuillez vérifier votre recherche",
+        "error.unknown_city": (
+            "Nous ne connaissons pas de ville appelée « {city} ». Vérifiez l'orthographe ou "
+            "choisissez une suggestion."
+        ),
+        "error.empty": "Tapez un nom ou une ville, ou choisissez un type de traitement.",
+        "footer.about": (
+            "Données tirées du registre public de chaque ordre, selon ses conditions. Ceci "
+            "n'est pas un avis médical."
+        ),
+        "footer.api": "API",
+        "footer.data": "Toutes les données (Datasette)",
+        "footer.sources": "Sources et dernières importations (JSON)",
+        "intro.lead": (
+            "Chaque résultat provient du registre public d'un ordre professionnel, avec la date "
+            "de notre dernière lecture et un lien vers la fiche de l'ordre."
+        ),
+        "intro.about": (
+            "Puncture sèche, IMS et acupuncture : de quoi s'agit-il, et quoi demander avant"
+        ),
+        "date.unknown": "inconnue",
+    },
+}
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text))
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """t("results.count", count=3) in a language; a missing key is a bug, so it raises."""
+    messages = MESSAGES[lang]
+
+    def t(key: str, **values) -> str:
+        return messages[key].format(**values) if values else messages[key]
+
+    return t
+
+
+def choose(request: Request) -> str:
+    """?lang= first (the visible switch sets it), then the browser's Accept-Language."""
+    asked = request.query_params.get("lang", "").strip().lower()
+    if asked in LANGUAGES:
+        return asked
+    best, best_q = DEFAULT, 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        lang = tag.strip().lower().split("-")[0]
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            continue
+        if lang in LANGUAGES and q > best_q:
+            best, best_q = lang, q
+    return best
