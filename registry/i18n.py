@@ -72,6 +72,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.no_practice": "The register publishes no practice address.",
         "result.phone": "Phone",
         "result.distance": "{km} km from {place}",
+        "result.same_place": "In {place}",
         "result.verified": "Last verified on the register:",
         "result.number": "Registration number",
         "result.regulator": "Regulator",
@@ -175,6 +176,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.no_practice": "Le registre ne publie pas d'adresse de pratique.",
         "result.phone": "Téléphone",
         "result.distance": "À {km} km de {place}",
+        "result.same_place": "À {place}",
         "result.verified": "Dernière vérification au registre :",
         "result.number": "Numéro de permis",
         "result.regulator": "Ordre",
@@ -226,6 +228,13 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 _PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def kilometres(km: float, lang: str) -> str:
+    """A distance as people read it: whole kilometres from 10 up, one decimal below (with a
+    decimal comma in French)."""
+    text = f"{km:.0f}" if km >= 10 else f"{km:.1f}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def placeholders(text: str) -> set[str]:

@@ -143,6 +143,14 @@ def record_url(result: dict) -> str | None:
     return None
 
 
+def distance_text(result: dict, near: dict | None, t, lang: str) -> str | None:
+    if near is None or "distance_km" not in result:
+        return None
+    if result["distance_km"] == 0:  # the same place (distances are between town centres)
+        return t("result.same_place", place=near["name"])
+    return t("result.distance", km=i18n.kilometres(result["distance_km"], lang), place=near["name"])
+
+
 def kinds_in_words(kinds: list[str], t) -> str:
     if "needling" in kinds:
         return t("kind.needling")
@@ -209,6 +217,7 @@ async def index(request: Request) -> Response:
         for result in found["results"]:
             result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
             result["record_url"] = record_url(result)
+            result["distance_text"] = distance_text(result, found.get("near"), t, lang)
         context["found"] = found
         if found["next_cursor"]:
             more = form.params(cursor=found["next_cursor"], lang=lang)

@@ -1,0 +1,257 @@
+"""The patient pages, in-process: what the HTML says for each search (the browser tests in
+test_browser.py drive the same pages in Chromium)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
+
+from registry import i18n
+from registry.app import create_app
+from registry.pages import CSP
+from tests.patients import SCRIPT_NAME, STALE_SINCE, patient_database
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    path = patient_database(tmp_path_factory.mktemp("patients") / "registry.db")
+    with TestClient(create_app(path), raise_server_exceptions=False) as c:
+        yield c
+
+
+def page(client, status=200, **params):
+    response = client.get("/", params=params)
+    assert response.status_code == status, response.text
+    assert response.headers["content-security-policy"] == CSP
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def names(soup) -> list[str]:
+    return [h.get_text() for h in soup.select(".result h3")]
+
+
+def notices(soup) -> list[str]:
+    return [" ".join(li.get_text().split()) for li in soup.select(".notices li")]
+
+
+def test_the_search_page_without_a_search(client):
+    soup = page(client)
+    assert soup.html["lang"] == "en"
+    assert [f["name"] for f in soup.select("form[role=search] [name]")] == [
+        "lang",
+        "q",
+        "city",
+        "within",
+        "kind",
+        "show",
+        "show",
+    ]
+    # Every visible field has a label; landmarks and a skip link are there.
+    for field in soup.select("input[id], select[id]"):
+        assert soup.select_one(f"label[for={field['id']}]"), field["id"]
+    assert soup.select_one("header") and soup.select_one("nav[aria-label]")
+    assert soup.select_one("main#main") and soup.select_one("footer")
+    assert soup.select_one("a.skip")["href"] == "#main"
+    # Suggestions are in the page too, for browsers without JavaScript.
+    assert "Red Deer, AB" in [o["value"] for o in soup.select("#city-suggestions option")]
+    assert soup.select_one("input[name=show][value=authorized]").has_attr("checked")
+    assert not soup.select(".result")
+    # Only our own files: no inline script or style, nothing from elsewhere.
+    assert [s["src"] for s in soup.select("script")] == ["/static/suggest.js"]
+    assert not soup.select("style") and not soup.select("[style]")
+    assert [link["href"] for link in soup.select("link")] == ["/static/site.css"]
+
+
+def test_city_search_shows_only_people_authorized_now_by_default(client):
+    soup = page(client, city="Red Deer")
+    assert names(soup) == [f"{SCRIPT_NAME}, Eve", "Côté, Anne-Marie", "Roberts, Alice"]
+    assert soup.select_one(".count").get_text().strip() == "3 people found."
+    everyone = page(client, city="Red Deer", show="all")
+    assert names(everyone) == [
+        f"{SCRIPT_NAME}, Eve",
+        "Côté, Anne-Marie",
+        "Lévesque, Hélène",
+        "Roberts, Alice",
+    ]
+    levesque = everyone.select(".result")[2]
+    assert levesque.select_one(".answer").get_text() == "No needling authorization on the register."
+
+
+def test_a_city_with_its_province_as_suggested(client):
+    assert names(page(client, city="Red Deer, AB")) == names(page(client, city="red deer"))
+    assert names(page(client, city="Red Deer, ON")) == []
+
+
+def test_a_result_says_everything_a_patient_needs(client):
+    soup = page(client, q="Smith-Jones")
+    (result,) = soup.select(".result")
+    text = " ".join(result.get_text(" ").split())
+    assert result.select_one("h3").get_text() == "Smith-Jones, Priya"
+    assert result.select_one(".answer").get_text() == (
+        "May needle now: yes, needling (dry needling, IMS and acupuncture)."
+    )
+    assert [q.get_text() for q in result.select("q.wording")] == ["Using needles in practice"]
+    assert result.select_one(".status").get_text() == "Practising"
+    assert [li.get_text() for li in result.select(".conditions li")] == ["Supervision"]
+    assert "Bow River Physiotherapy 1 Main Street Lethbridge, AB T2P 1A1" in text
+    assert result.select_one("a[href^='tel:']")["href"] == "tel:403-555-0100"
+    assert "College of Physiotherapists of Alberta (CA-AB), Registration number 20006" in text
+    assert re.search(r"Last verified on the register: \d{4}-\d{2}-\d{2}", text)
+    record = result.select_one(".record a")
+    assert record["href"] == "https://example.test/Client/PublicDirectory/Registrant/r6"
+    assert record.get_text() == "See this record on the CPTA register"
+
+
+def test_near_a_city_nearest_first_with_distances(client):
+    soup = page(client, city="Red Deer", within="200")
+    assert names(soup) == [
+        f"{SCRIPT_NAME}, Eve",
+        "Côté, Anne-Marie",
+        "Roberts, Alice",
+        "Robinson, Maya",
+    ]
+    distances = [d.get_text() for d in soup.select(".distance")]
+    assert distances[:3] == ["In Red Deer"] * 3
+    assert re.fullmatch(r"1[34]\d km from Red Deer", distances[3])  # Edmonton, about 145 km
+    assert "Within 200 km of Red Deer, AB, nearest first." in soup.select_one(".count").get_text()
+    assert names(page(client, city="Red Deer", within="10")) == names(soup)[:3]
+
+
+def test_an_unknown_city_is_a_clear_message(client):
+    soup = page(client, 400, city="Qwxzyville", within="25")
+    assert (
+        soup.select_one("[role=alert]").get_text(" ").split()
+        == (
+            "Please check your search We do not know a city or town called “Qwxzyville”. "
+            "Check the spelling, or choose one from the suggestions."
+        ).split()
+    )
+
+
+def test_name_search_and_kind_filter(client):
+    assert names(page(client, q="rob")) == ["Roberts, Alice", "Robinson, Maya"]
+    assert names(page(client, q="rob", show="all")) == [
+        "Robert, Jean",
+        "Roberts, Alice",
+        "Robinson, Maya",
+    ]
+    # Ontario's roster is for acupuncture: it answers acupuncture, not IMS.
+    assert names(page(client, city="Toronto", kind="acupuncture")) == ["Tremblay, Noah"]
+    assert names(page(client, city="Toronto", kind="ims")) == []
+    soup = page(client, city="Toronto", kind="acupuncture")
+    assert soup.select_one("#kind option[selected]")["value"] == "acupuncture"
+    assert soup.select_one(".answer").get_text() == "May needle now: yes, acupuncture."
+
+
+def test_scraped_text_is_escaped_and_scraped_links_are_only_http(client):
+    response = client.get("/", params={"q": "Eve"})
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;, Eve" in response.text
+    assert "<script>alert" not in response.text
+    soup = BeautifulSoup(response.text, "html.parser")
+    # Its profile URL was javascript:, so the link goes to the register instead.
+    assert soup.select_one(".record a")["href"].startswith("https://")
+    assert "javascript:" not in response.text
+    # What people type comes back escaped too.
+    typed = client.get("/", params={"q": '"><img src=x onerror=alert(3)>'})
+    assert "<img src=x" not in typed.text and "&lt;img src=x" in typed.text
+
+
+def test_no_results_and_a_regulator_that_does_not_track_needling(client):
+    soup = page(client, city="Halifax")
+    assert names(soup) == []
+    assert soup.select_one(".none").get_text().startswith("Nobody matches this search.")
+    (notice,) = notices(soup)
+    assert notice.startswith(
+        "Nova Scotia College of Physiotherapists (CA-NS) does not record who may needle: "
+        "1 people there match the rest of your search."
+    )
+    show_all = soup.select_one(".notices a")["href"]
+    assert names(page(client, **dict(re.findall(r"(\w+)=([^&]+)", show_all.split("?")[1])))) == [
+        "MacDonald, Ann"
+    ]
+
+
+def test_stale_and_failing_sources_are_said(client):
+    stale = notices(page(client, city="Vancouver"))
+    assert stale == [
+        "College of Health and Care Professionals of British Columbia: our copy may be out of "
+        f"date. It was last verified on {STALE_SINCE[:10]}."
+    ]
+    (failing,) = notices(page(client, city="Toronto"))
+    assert failing.startswith("College of Physiotherapists of Ontario: our latest attempt to read")
+    assert failing.endswith("did not succeed. What is shown is the last good copy.")
+    assert notices(page(client, city="Red Deer")) == []
+
+
+def test_french(client):
+    soup = page(client, city="Red Deer", lang="fr")
+    assert soup.html["lang"] == "fr"
+    assert soup.select_one("button[type=submit]").get_text() == "Rechercher"
+    assert soup.select_one(".count").get_text().strip() == "3 personnes trouvées."
+    assert soup.select_one(".answer").get_text().startswith("Peut utiliser des aiguilles")
+    switch = soup.select_one("a.lang-switch")
+    assert switch.get_text() == "English" and "lang=en" in switch["href"]
+    assert "city=Red+Deer" in switch["href"]
+    near = page(client, city="Red Deer", within="200", lang="fr")
+    assert re.fullmatch(r"À 1[34]\d km de Red Deer", near.select(".distance")[3].get_text())
+    by_header = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8"})
+    assert '<html lang="fr">' in by_header.text
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "de, en;q=0.5"}).text
+
+
+def test_the_page_on_needling_in_both_languages(client):
+    for lang, title in (
+        ("en", "Dry needling, IMS, acupuncture and trigger point injections"),
+        ("fr", "Puncture sèche, IMS, acupuncture et injections aux points gâchettes"),
+    ):
+        response = client.get("/about-needling", params={"lang": lang})
+        assert response.status_code == 200
+        assert response.headers["content-security-policy"] == CSP
+        soup = BeautifulSoup(response.text, "html.parser")
+        assert soup.html["lang"] == lang and soup.h1.get_text() == title
+        assert len(soup.select("main h2")) == 4  # what, who, risks, what to ask
+
+
+# Words that are the same in English and French.
+SAME_IN_BOTH = {"form.within", "footer.api", "kind.acupuncture", "result.conditions"}
+
+
+def test_catalogues_have_the_same_messages():
+    english, french = i18n.MESSAGES["en"], i18n.MESSAGES["fr"]
+    assert set(english) == set(french)
+    for key in english:
+        assert i18n.placeholders(english[key]) == i18n.placeholders(french[key]), key
+        assert french[key] != english[key] or key in SAME_IN_BOTH, key
+
+
+def test_city_suggestions(client):
+    def labels(**params):
+        response = client.get("/api/cities", params=params)
+        assert response.status_code == 200, response.text
+        return [c["label"] for c in response.json()["cities"]]
+
+    assert client.get("/api/cities", params={"prefix": "red"}).json() == {
+        "cities": [{"name": "Red Deer", "region": "AB", "people": 4, "label": "Red Deer, AB"}]
+    }
+    assert labels(prefix="RED D") == labels(prefix="Red Deer, AB") == ["Red Deer, AB"]
+    assert labels(prefix="deer") == ["Red Deer, AB"]  # a later word of the name
+    assert labels(prefix="st alb") == labels(prefix="St. Al") == ["St. Albert, AB"]
+    assert labels(prefix="Red Deer, BC") == labels(prefix="zz") == []
+    for params, message in (
+        ({}, "give a prefix"),
+        ({"prefix": " "}, "give a prefix"),
+        ({"prefix": "r" * 101}, "too long"),
+        ({"prefix": "r", "limit": "0"}, "limit must be"),
+        ({"prefix": "r", "q": "x"}, "unknown parameter"),
+    ):
+        response = client.get("/api/cities", params=params)
+        assert response.status_code == 400 and message in response.json()["error"]
+
+
+def test_static_files_are_served(client):
+    assert client.get("/static/site.css").headers["content-type"].startswith("text/css")
+    assert "javascript" in client.get("/static/suggest.js").headers["content-type"]
+    assert client.get("/static/nothing.js").status_code == 404
