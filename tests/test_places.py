@@ -1,0 +1,122 @@
+"""The offline gazetteer, and searches near a city through the API."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from registry.app import create_app
+from registry.places import UnknownPlace, distance_km, gazetteer, place_key, region_code
+from tests.patients import patient_database
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "region"),
+    [
+        ("Red Deer", "Red Deer", "AB"),
+        ("red deer, ab", "Red Deer", "AB"),
+        ("Airdrie", "Airdrie", "AB"),
+        ("Okotoks", "Okotoks", "AB"),
+        ("Canmore", "Canmore", "AB"),
+        ("St. Albert", "St. Albert", "AB"),
+        ("Saint-Albert", "St. Albert", "AB"),
+        ("montreal, Québec", "Montréal", "QC"),
+        ("Quebec City", "Québec", "QC"),
+        ("Richmond, BC", "Richmond", "BC"),
+        ("Seattle, WA", "Seattle", "WA"),
+    ],
+)
+def test_resolves_what_people_type(typed, name, region):
+    place = gazetteer().resolve(typed)
+    assert (place.name, place.region) == (name, region)
+
+
+def test_a_province_narrows_namesakes_and_the_largest_wins_otherwise():
+    assert gazetteer().resolve("Richmond", "BC").region == "BC"
+    assert gazetteer().resolve("London").region == "ON"  # London, ON is larger than London, KY
+    with pytest.raises(UnknownPlace, match="no city or town called 'Red Deer' in QC"):
+        gazetteer().resolve("Red Deer, QC")
+    with pytest.raises(UnknownPlace, match="no city or town called 'Qwxzyville'"):
+        gazetteer().resolve("Qwxzyville")
+    with pytest.raises(UnknownPlace, match="type the name"):
+        gazetteer().resolve(" ,. ")
+
+
+def test_distances():
+    red_deer, calgary = gazetteer().resolve("Red Deer"), gazetteer().resolve("Calgary")
+    km = distance_km((red_deer.latitude, red_deer.longitude), (calgary.latitude, calgary.longitude))
+    assert 130 < km < 145  # about 137 km by the map
+    assert distance_km((45.0, -73.0), (45.0, -73.0)) == 0
+
+
+def test_keys_and_regions():
+    assert place_key("St. Albert") == place_key("st albert") == "st albert"
+    assert place_key("Montréal") == "montreal"
+    assert [region_code(t) for t in ("Alberta", "ab", " QC ", "WA", "Atlantis", "")] == [
+        "AB",
+        "AB",
+        "QC",
+        "WA",
+        None,
+        None,
+    ]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    path = patient_database(tmp_path_factory.mktemp("near") / "registry.db")
+    with TestClient(create_app(path), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_near_search_in_the_api(client):
+    body = client.get("/api/search", params={"near": "Red Deer", "km": "200"}).json()
+    assert [(r["name"], r["distance_km"] > 0) for r in body["results"]] == [
+        ("<script>alert(1)</script>, Eve", False),
+        ("Côté, Anne-Marie", False),
+        ("Lévesque, Hélène", False),
+        ("Roberts, Alice", False),
+        ("Robert, Jean", True),  # Calgary
+        ("Robinson, Maya", True),  # Edmonton
+        ("O'Brien, Liam", True),  # St. Albert, beyond Edmonton
+    ]
+    distances = [r["distance_km"] for r in body["results"]]
+    assert distances == sorted(distances)
+    assert body["near"]["name"] == "Red Deer" and body["near"]["region"] == "AB"
+    assert body["count"] == 7 and body["count_is_exact"] and body["next_cursor"] is None
+
+
+def test_near_search_pages_in_distance_order(client):
+    seen, cursor = [], None
+    while True:
+        params = {"near": "Red Deer", "km": "200", "limit": "2"}
+        body = client.get("/api/search", params=params | ({"cursor": cursor} if cursor else {}))
+        assert body.status_code == 200
+        seen += [r["name"] for r in body.json()["results"]]
+        cursor = body.json()["next_cursor"]
+        if cursor is None:
+            break
+    everyone = client.get("/api/search", params={"near": "Red Deer", "km": "200"}).json()
+    assert seen == [r["name"] for r in everyone["results"]]
+
+
+def test_near_search_with_other_filters(client):
+    def names(**params):
+        return [r["name"] for r in client.get("/api/search", params=params).json()["results"]]
+
+    assert names(near="Calgary", km="150", kind="dry_needling") == [
+        "<script>alert(1)</script>, Eve",
+        "Côté, Anne-Marie",
+        "Roberts, Alice",
+    ]
+    assert names(near="Red Deer", km="200", q="rob") == [
+        "Roberts, Alice",
+        "Robert, Jean",
+        "Robinson, Maya",
+    ]
+    assert names(near="Halifax", km="25") == ["MacDonald, Ann", "MacLeod, Ian"]  # Dartmouth
+    assert names(near="Red Deer", km="10", q="robinson") == []
+    # Nova Scotia does not track needling: a near search by kind says how many match there.
+    body = client.get("/api/search", params={"near": "Halifax", "kind": "needling"}).json()
+    assert body["results"] == []
+    assert [(n["regulator"], n["matches"]) for n in body["not_tracked"]] == [("nscp", 2)]
