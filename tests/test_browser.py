@@ -1,0 +1,336 @@
+"""The patient page in a real headless Chromium (Debian's `chromium`), driven by Playwright.
+
+The app is served by uvicorn on 127.0.0.1 over the test database of tests/patients.py.
+Screenshots of each case are saved in test-artifacts/screenshots/ (git-ignored). scripts/test
+installs chromium when it is missing; these tests are skipped only where it cannot be found.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+
+from registry.app import create_app
+from tests.patients import SCRIPT_NAME, patient_database
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (scripts/test installs it: apt-get install "
+        "chromium)",
+    ),
+]
+# No network but 127.0.0.1, nothing of the browser's own phoning home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The site on 127.0.0.1, for the module's tests; its base URL."""
+    path = patient_database(tmp_path_factory.mktemp("browser") / "registry.db")
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(path), host="127.0.0.1", port=port, log_level="warning", ws="none"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """What a page did that it must not: requests elsewhere, CSP violations, dialogs, errors."""
+
+    def __init__(self, page, base: str):
+        self.base = urlsplit(base).netloc
+        self.foreign: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", self.request)
+        page.on("dialog", self.dialog)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", self.console)
+
+    def request(self, request):
+        self.requests.append(request.url)
+        if urlsplit(request.url).netloc != self.base:
+            self.foreign.append(request.url)
+
+    def dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def console(self, message):
+        # A Content-Security-Policy violation ("Refused to load ...", "Refused to execute ...");
+        # an HTTP error status is logged too, but the 400 of a bad search is the page's answer.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def clean(self):
+        assert self.foreign == [] and self.dialogs == [] and self.errors == []
+
+
+@pytest.fixture
+def context(browser, server):
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, server):
+    page = context.new_page()
+    page.watch = Watch(page, server)
+    yield page
+    page.watch.clean()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def names(page) -> list[str]:
+    return page.locator(".result h3").all_inner_texts()
+
+
+def search(page, **fields) -> None:
+    """Fill the form as a person would (labels, not names), and send it."""
+    labels = {
+        "q": "Name or practice",
+        "city": "City or town",
+        "within": "Distance",
+        "kind": "Kind of needling",
+    }
+    for field, value in fields.items():
+        control = page.get_by_label(labels[field], exact=True)
+        if field in ("within", "kind"):
+            control.select_option(label=value)
+        else:
+            control.fill(value)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+
+
+def test_search_by_city(page, server):
+    page.goto(server)
+    search(page, city="Red Deer")
+    assert names(page) == [f"{SCRIPT_NAME}, Eve", "Côté, Anne-Marie", "Roberts, Alice"]
+    assert page.locator(".count").inner_text() == "3 people found."
+    first = page.locator(".result").nth(1)
+    assert first.locator(".answer").inner_text().startswith("May needle now: yes")
+    assert first.get_by_role("link", name="See this record on the CPTA register").get_attribute(
+        "href"
+    ) == ("https://example.test/Client/PublicDirectory/Registrant/r4")
+    shot(page, "search-by-city")
+
+
+def test_suggestions_appear_as_you_type(page, server):
+    page.goto(server)
+    city = page.get_by_label("City or town", exact=True)
+    with page.expect_response(re.compile(r"/api/cities\?prefix=Red(%20)?D?")) as answer:
+        city.press_sequentially("Red D", delay=60)
+    assert answer.value.ok
+    page.wait_for_function(
+        "() => { const o = [...document.querySelectorAll('#city-suggestions option')];"
+        " return o.length === 1 && o[0].value === 'Red Deer, AB'; }"
+    )
+    shot(page, "suggestions")
+    city.fill("Red Deer, AB")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+    assert len(names(page)) == 3
+
+
+def test_near_a_city_within_n_km(page, server):
+    page.goto(server)
+    search(page, city="Red Deer", within="Within 200 km")
+    assert names(page) == [
+        f"{SCRIPT_NAME}, Eve",
+        "Côté, Anne-Marie",
+        "Roberts, Alice",
+        "Robinson, Maya",
+    ]
+    distances = page.locator(".distance").all_inner_texts()
+    assert distances[:3] == ["In Red Deer"] * 3
+    assert re.fullmatch(r"1[34]\d km from Red Deer", distances[3])
+    shot(page, "near-red-deer")
+    search(page, city="Nowhere Qwxzy", within="Within 25 km")
+    assert (
+        "We do not know a city or town called “Nowhere Qwxzy”"
+        in page.get_by_role("alert").inner_text()
+    )
+
+
+def test_search_by_name_and_kind(page, server):
+    page.goto(server)
+    search(page, q="rob")
+    assert names(page) == ["Roberts, Alice", "Robinson, Maya"]
+    page.goto(server)
+    search(page, city="Toronto", kind="Acupuncture")
+    assert names(page) == ["Tremblay, Noah"]
+    assert page.locator(".result q.wording").inner_text() == "Acupuncture (including dry needling)"
+    # The page's kind filter stays as chosen; IMS is not what Ontario's roster grants.
+    assert page.get_by_label("Kind of needling", exact=True).input_value() == "acupuncture"
+    search(page, kind="Intramuscular stimulation (IMS)")
+    assert names(page) == []
+    assert page.locator(".none").inner_text().startswith("Nobody matches this search.")
+    shot(page, "kind-filter-no-results")
+
+
+def test_only_people_authorized_now_by_default_and_the_toggle(page, server):
+    page.goto(server)
+    assert page.get_by_label("Only people authorized to needle now").is_checked()
+    search(page, q="o'brien")
+    assert names(page) == []  # suspended: not authorized now
+    page.get_by_label("Everyone on the register, with their status").check()
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+    assert names(page) == ["O'Brien, Liam"]
+    result = page.locator(".result")
+    assert result.locator(".status").inner_text() == "Suspended"
+    assert result.locator(".answer").inner_text() == "No needling authorization on the register."
+    shot(page, "everyone-with-status")
+
+
+def test_works_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    watch = Watch(page, server)
+    try:
+        page.goto(server)
+        # The suggestions are in the page itself.
+        options = page.locator("#city-suggestions option")
+        assert "Red Deer, AB" in [
+            options.nth(i).get_attribute("value") for i in range(options.count())
+        ]
+        page.get_by_label("City or town", exact=True).fill("Red Deer, AB")
+        page.get_by_label("Distance").select_option(label="Within 200 km")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_load_state()
+        assert len(names(page)) == 4
+        assert "within=200" in page.url
+        page.get_by_role("link", name="Français").click()
+        assert page.locator("html").get_attribute("lang") == "fr"
+        assert len(names(page)) == 4
+        assert not [u for u in watch.requests if "/api/" in u]  # no script ran
+        shot(page, "no-javascript")
+        watch.clean()
+    finally:
+        context.close()
+
+
+def test_french(page, server):
+    page.goto(server)
+    page.get_by_role("link", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_label("Ville", exact=True).fill("Red Deer")
+    page.get_by_label("Distance").select_option(label="À moins de 200 km")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_load_state()
+    assert page.locator(".count").inner_text().startswith("4 personnes trouvées.")
+    assert page.locator(".distance").nth(3).inner_text().endswith("km de Red Deer")
+    shot(page, "french")
+    page.get_by_role("link", name="À propos des aiguilles").click()
+    assert page.locator("h1").inner_text().startswith("Puncture sèche, IMS, acupuncture")
+    shot(page, "about-needling-fr")
+
+
+def test_scraped_markup_shows_as_text(page, server):
+    page.goto(server)
+    search(page, q="Eve")
+    assert names(page) == [f"{SCRIPT_NAME}, Eve"]
+    assert page.locator(".result h3").inner_text() == "<script>alert(1)</script>, Eve"
+    # What people type is escaped too.
+    search(page, q="<img src=x onerror=alert(3)>")
+    page.wait_for_timeout(200)
+    assert page.watch.dialogs == []
+    shot(page, "escaping")
+
+
+def test_honest_states(page, server):
+    page.goto(server)
+    search(page, city="Halifax")
+    assert "does not record who may needle" in page.locator(".notices").inner_text()
+    page.get_by_role("link", name="Show everyone, with their status").click()
+    assert names(page) == ["MacDonald, Ann"]
+    assert page.locator(".answer").inner_text().startswith("This regulator does not record")
+    shot(page, "not-tracked")
+    page.goto(server)
+    search(page, city="Vancouver")
+    assert "our copy may be out of date" in page.locator(".notices").inner_text()
+    shot(page, "stale")
+    page.goto(server)
+    search(page, city="Toronto")
+    assert "did not succeed" in page.locator(".notices").inner_text()
+    shot(page, "failing")
+
+
+def test_keyboard_and_phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    watch = Watch(page, server)
+    try:
+        page.goto(server)
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Skip to main content")
+        assert skip.evaluate("e => e === document.activeElement")
+        page.keyboard.press("Enter")
+        # Tab to the name field, type, tab on to the city, and send with Enter.
+        while page.evaluate("document.activeElement.id") != "q":
+            page.keyboard.press("Tab")
+        page.keyboard.type("rob")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        assert names(page) == ["Roberts, Alice", "Robinson, Maya"]
+        # Nothing wider than the phone's screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "phone")
+        watch.clean()
+    finally:
+        context.close()
