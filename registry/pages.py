@@ -196,6 +196,9 @@ async def index(request: Request) -> Response:
     if not searched:
         return render(request, "search.html", context)
     t = i18n.translator(lang)
+    if not (form.q or form.city or form.kind):  # the form sent empty: ask, do not list everyone
+        context["error"] = t("error.empty")
+        return render(request, "search.html", context, 400)
     status = 200
     try:
         query = form.query()

@@ -131,6 +131,26 @@ def test_an_unknown_city_is_a_clear_message(client):
     )
 
 
+def test_an_empty_form_asks_for_something_to_search(client):
+    soup = page(client, 400, q="", city="", within="0", kind="", show="authorized")
+    assert (
+        "Type a name or a city, or choose a kind of needling."
+        in soup.select_one("[role=alert]").get_text()
+    )
+    # A kind alone lists everyone who may do it, wherever they are.
+    ims = [
+        f"{SCRIPT_NAME}, Eve",
+        "Côté, Anne-Marie",
+        "Nguyễn, Thi",
+        "Roberts, Alice",
+        "Robinson, Maya",
+        "Singh, Arjun",
+        "Smith-Jones, Priya",
+    ]
+    assert names(page(client, kind="ims")) == ims
+    assert names(page(client, kind="acupuncture")) == sorted([*ims, "Tremblay, Noah"])
+
+
 def test_name_search_and_kind_filter(client):
     assert names(page(client, q="rob")) == ["Roberts, Alice", "Robinson, Maya"]
     assert names(page(client, q="rob", show="all")) == [
