@@ -135,6 +135,12 @@ def shot(page, name: str) -> None:
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
+def navigate(page, action) -> None:
+    """Do what loads a new page (a submit, a link) and wait for that page, not the old one."""
+    with page.expect_navigation():
+        action()
+
+
 def names(page) -> list[str]:
     return page.locator(".result h3").all_inner_texts()
 
@@ -153,8 +159,7 @@ def search(page, **fields) -> None:
             control.select_option(label=value)
         else:
             control.fill(value)
-    page.get_by_role("button", name="Search").click()
-    page.wait_for_load_state()
+    navigate(page, lambda: page.get_by_role("button", name="Search").click())
 
 
 def test_search_by_city(page, server):
@@ -182,8 +187,7 @@ def test_suggestions_appear_as_you_type(page, server):
     )
     shot(page, "suggestions")
     city.fill("Red Deer, AB")
-    page.get_by_role("button", name="Search").click()
-    page.wait_for_load_state()
+    navigate(page, lambda: page.get_by_role("button", name="Search").click())
     assert len(names(page)) == 3
 
 
@@ -229,8 +233,7 @@ def test_only_people_authorized_now_by_default_and_the_toggle(page, server):
     search(page, q="o'brien")
     assert names(page) == []  # suspended: not authorized now
     page.get_by_label("Everyone on the register, with their status").check()
-    page.get_by_role("button", name="Search").click()
-    page.wait_for_load_state()
+    navigate(page, lambda: page.get_by_role("button", name="Search").click())
     assert names(page) == ["O'Brien, Liam"]
     result = page.locator(".result")
     assert result.locator(".status").inner_text() == "Suspended"
@@ -251,11 +254,10 @@ def test_works_without_javascript(browser, server):
         ]
         page.get_by_label("City or town", exact=True).fill("Red Deer, AB")
         page.get_by_label("Distance").select_option(label="Within 200 km")
-        page.get_by_role("button", name="Search").click()
-        page.wait_for_load_state()
+        navigate(page, lambda: page.get_by_role("button", name="Search").click())
         assert len(names(page)) == 4
         assert "within=200" in page.url
-        page.get_by_role("link", name="Français").click()
+        navigate(page, page.get_by_role("link", name="Français").click)
         assert page.locator("html").get_attribute("lang") == "fr"
         assert len(names(page)) == 4
         assert not [u for u in watch.requests if "/api/" in u]  # no script ran
@@ -267,16 +269,15 @@ def test_works_without_javascript(browser, server):
 
 def test_french(page, server):
     page.goto(server)
-    page.get_by_role("link", name="Français").click()
+    navigate(page, page.get_by_role("link", name="Français").click)
     assert page.locator("html").get_attribute("lang") == "fr"
     page.get_by_label("Ville", exact=True).fill("Red Deer")
     page.get_by_label("Distance").select_option(label="À moins de 200 km")
-    page.get_by_role("button", name="Rechercher").click()
-    page.wait_for_load_state()
+    navigate(page, lambda: page.get_by_role("button", name="Rechercher").click())
     assert page.locator(".count").inner_text().startswith("4 personnes trouvées.")
     assert page.locator(".distance").nth(3).inner_text().endswith("km de Red Deer")
     shot(page, "french")
-    page.get_by_role("link", name="À propos des aiguilles").click()
+    navigate(page, page.get_by_role("link", name="À propos des aiguilles").click)
     assert page.locator("h1").inner_text().startswith("Puncture sèche, IMS, acupuncture")
     shot(page, "about-needling-fr")
 
@@ -297,7 +298,7 @@ def test_honest_states(page, server):
     page.goto(server)
     search(page, city="Halifax")
     assert "does not record who may needle" in page.locator(".notices").inner_text()
-    page.get_by_role("link", name="Show everyone, with their status").click()
+    navigate(page, page.get_by_role("link", name="Show everyone, with their status").click)
     assert names(page) == ["MacDonald, Ann"]
     assert page.locator(".answer").inner_text().startswith("This regulator does not record")
     shot(page, "not-tracked")
@@ -325,8 +326,7 @@ def test_keyboard_and_phone(browser, server):
         while page.evaluate("document.activeElement.id") != "q":
             page.keyboard.press("Tab")
         page.keyboard.type("rob")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        navigate(page, lambda: page.keyboard.press("Enter"))
         assert names(page) == ["Roberts, Alice", "Robinson, Maya"]
         # Nothing wider than the phone's screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
