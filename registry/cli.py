@@ -78,7 +78,7 @@ def _serve(db_path: Path, host: str, port: int) -> None:
     from registry.app import create_app
 
     _check_port(host, port)
-    click.echo(f"Serving on http://{host}:{port}/  (API /api/search, Datasette /data/)")
+    click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
     uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
 
 

@@ -49,6 +49,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kind.needling": "needling (dry needling, IMS and acupuncture)",
         "results.heading": "Results",
         "results.count": "{count} people found.",
+        "results.count.one": "{count} person found.",
         "results.count_more": "More than {count} people found.",
         "results.near": "Within {km} km of {place}, nearest first.",
         "results.none": "Nobody matches this search.",
@@ -70,7 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.no_conditions": "None published",
         "result.practice": "Practice",
         "result.no_practice": "The register publishes no practice address.",
-        "result.phone": "Phone",
+        "result.phone": "Phone:",
         "result.distance": "{km} km from {place}",
         "result.same_place": "In {place}",
         "result.verified": "Last verified on the register:",
@@ -83,9 +84,18 @@ MESSAGES: dict[str, dict[str, str]] = {
             "match the rest of your search. They are not listed because nobody can say, not "
             "because they may not."
         ),
+        "notice.not_tracked.one": (
+            "{regulator} ({jurisdiction}) does not record who may needle: {count} person there "
+            "matches the rest of your search. They are not listed because nobody can say, not "
+            "because they may not."
+        ),
         "notice.not_tracked_unknown": (
             "Whether {regulator} ({jurisdiction}) records who may needle is not confirmed: "
             "{count} people there match the rest of your search."
+        ),
+        "notice.not_tracked_unknown.one": (
+            "Whether {regulator} ({jurisdiction}) records who may needle is not confirmed: "
+            "{count} person there matches the rest of your search."
         ),
         "notice.show_them": "Show everyone, with their status",
         "notice.stale": (
@@ -115,6 +125,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "intro.about": "What are dry needling, IMS and acupuncture, and what to ask first",
         "date.unknown": "unknown",
+        "sources.heading": "The registers we read",
+        "sources.verified": "last read",
+        "sources.never": "not imported yet",
+        "sources.not_tracked": "Does not record who may needle",
+        "sources.failing": "Our latest attempt to read it failed",
+        "sources.stale": "Our copy may be out of date",
+        "sources.sample": "Synthetic sample data, not real people",
     },
     "fr": {
         "site.name": "Registre des aiguilles",
@@ -140,7 +157,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form.within_city": "Dans cette ville seulement",
         "form.within_km": "À moins de {km} km",
         "form.kind": "Type de traitement par aiguilles",
-        "form.kind_any": "Tout traitement par aiguilles",
+        "form.kind_any": "Tous les types",
         "form.show": "Afficher",
         "form.show_authorized": "Seulement les personnes autorisées actuellement",
         "form.show_all": "Toutes les personnes inscrites, avec leur statut",
@@ -151,6 +168,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kind.needling": "aiguilles (puncture sèche, IMS et acupuncture)",
         "results.heading": "Résultats",
         "results.count": "{count} personnes trouvées.",
+        "results.count.one": "{count} personne trouvée.",
         "results.count_more": "Plus de {count} personnes trouvées.",
         "results.near": "À moins de {km} km de {place}, les plus proches d'abord.",
         "results.none": "Personne ne correspond à cette recherche.",
@@ -174,7 +192,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.no_conditions": "Aucune publiée",
         "result.practice": "Lieu de pratique",
         "result.no_practice": "Le registre ne publie pas d'adresse de pratique.",
-        "result.phone": "Téléphone",
+        "result.phone": "Téléphone :",
         "result.distance": "À {km} km de {place}",
         "result.same_place": "À {place}",
         "result.verified": "Dernière vérification au registre :",
@@ -188,9 +206,20 @@ MESSAGES: dict[str, dict[str, str]] = {
             "listées parce que personne ne peut le dire, et non parce qu'elles n'y sont pas "
             "autorisées."
         ),
+        "notice.not_tracked.one": (
+            "{regulator} ({jurisdiction}) n'indique pas qui peut utiliser des aiguilles : "
+            "{count} personne y correspond au reste de votre recherche. Elle n'est pas listée "
+            "parce que personne ne peut le dire, et non parce qu'elle n'y est pas autorisée."
+        ),
         "notice.not_tracked_unknown": (
-            "Il n'est pas confirmé que {regulator} ({jurisdiction}) indique qui peut utiliser "
-            "des aiguilles : {count} personnes y correspondent au reste de votre recherche."
+            "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique qui "
+            "peut utiliser des aiguilles. {count} personnes y correspondent au reste de votre "
+            "recherche."
+        ),
+        "notice.not_tracked_unknown.one": (
+            "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique qui "
+            "peut utiliser des aiguilles. {count} personne y correspond au reste de votre "
+            "recherche."
         ),
         "notice.show_them": "Afficher toutes les personnes, avec leur statut",
         "notice.stale": (
@@ -224,6 +253,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Puncture sèche, IMS et acupuncture : de quoi s'agit-il, et quoi demander avant"
         ),
         "date.unknown": "inconnue",
+        "sources.heading": "Les registres que nous lisons",
+        "sources.verified": "dernière lecture le",
+        "sources.never": "pas encore importé",
+        "sources.not_tracked": "N'indique pas qui peut utiliser des aiguilles",
+        "sources.failing": "Notre dernière lecture a échoué",
+        "sources.stale": "Notre copie n'est peut-être plus à jour",
+        "sources.sample": "Données d'exemple synthétiques, pas de vraies personnes",
     },
 }
 
@@ -241,11 +277,22 @@ def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
 
 
+def singular(lang: str, count: int) -> bool:
+    """English says "1 person", "0 people"; French says "0 personne", "1 personne"."""
+    return count == 1 if lang == "en" else count in (0, 1)
+
+
 def translator(lang: str) -> Callable[..., str]:
-    """t("results.count", count=3) in a language; a missing key is a bug, so it raises."""
+    """t("results.count", count=3) in a language; a missing key is a bug, so it raises.
+
+    A message with a `count` has a "KEY.one" form for the singular where the count needs one.
+    """
     messages = MESSAGES[lang]
 
     def t(key: str, **values) -> str:
+        count = values.get("count")
+        if isinstance(count, int) and singular(lang, count) and f"{key}.one" in messages:
+            key = f"{key}.one"
         return messages[key].format(**values) if values else messages[key]
 
     return t

@@ -183,6 +183,19 @@ def notices(conn, found: dict | None, region: str | None) -> list[dict]:
     return out
 
 
+def sources(conn) -> list[dict]:
+    """The registers we read, for the page without a search: where, when last read, and how."""
+    states = freshness.states(conn, intervals())
+    rows = conn.execute(
+        "select id, sample from regulators where coverage = 'supported' order by jurisdiction, id"
+    ).fetchall()
+    return [
+        {"state": states[rid], "sample": bool(sample)}
+        for rid, sample in rows
+        if rid in states and (states[rid].last_success or states[rid].last_outcome)
+    ]
+
+
 async def index(request: Request) -> Response:
     """The search page; with parameters, the results under the form."""
     lang = i18n.choose(request)
@@ -194,6 +207,7 @@ async def index(request: Request) -> Response:
     conn = request.app.state.conn
     context["suggestions"] = cities.cities(conn)[:SUGGESTED_CITIES]
     if not searched:
+        context["sources"] = sources(conn)
         return render(request, "search.html", context)
     t = i18n.translator(lang)
     if not (form.q or form.city or form.kind):  # the form sent empty: ask, do not list everyone

@@ -334,3 +334,59 @@ def test_keyboard_and_phone(browser, server):
         watch.clean()
     finally:
         context.close()
+
+
+# WCAG 2 contrast of every piece of text against the background it is drawn on.
+LOW_CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || box.width === 0 || box.height === 0) continue;
+    const style = getComputedStyle(el);
+    const [a, b] = [lum(rgb(style.color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    const text = el.textContent.trim().slice(0, 40);
+    if (ratio < (large ? 3 : 4.5)) low.push(`${el.tagName} ${ratio.toFixed(2)} ${text}`);
+  }
+  return low;
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?city=Halifax",
+        "/?city=Red+Deer&within=200&show=all",
+        "/?city=Toronto&lang=fr",
+        "/?city=Qwxzy&within=25",
+        "/about-needling?lang=fr",
+    ],
+)
+def test_text_contrast(page, server, path):
+    page.goto(server + path)
+    assert page.evaluate(LOW_CONTRAST) == []
+
+
+def test_the_contrast_check_finds_low_contrast(page, server):
+    page.goto(server)
+    page.evaluate(
+        "() => { const p = document.createElement('p'); p.textContent = 'faint';"
+        " p.style.color = '#bbbbbb'; document.querySelector('main').append(p); }"
+    )
+    assert [line.split()[0] for line in page.evaluate(LOW_CONTRAST)] == ["P"]

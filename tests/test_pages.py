@@ -65,6 +65,19 @@ def test_the_search_page_without_a_search(client):
     assert [link["href"] for link in soup.select("link")] == ["/static/site.css"]
 
 
+def test_the_page_without_a_search_lists_the_registers_we_read(client):
+    listed = [" ".join(li.get_text().split()) for li in page(client).select(".sources li")]
+    assert [line.split(":")[0] for line in listed] == [
+        "CA-AB College of Physiotherapists of Alberta",
+        "CA-BC College of Health and Care Professionals of British Columbia",
+        "CA-NS Nova Scotia College of Physiotherapists",
+        "CA-ON College of Physiotherapists of Ontario",
+    ]
+    assert listed[1].endswith(f"last read {STALE_SINCE[:10]}. Our copy may be out of date")
+    assert listed[2].endswith("Does not record who may needle")
+    assert listed[3].endswith("Our latest attempt to read it failed")
+
+
 def test_city_search_shows_only_people_authorized_now_by_default(client):
     soup = page(client, city="Red Deer")
     assert names(soup) == [f"{SCRIPT_NAME}, Eve", "Côté, Anne-Marie", "Roberts, Alice"]
@@ -186,7 +199,7 @@ def test_no_results_and_a_regulator_that_does_not_track_needling(client):
     (notice,) = notices(soup)
     assert notice.startswith(
         "Nova Scotia College of Physiotherapists (CA-NS) does not record who may needle: "
-        "1 people there match the rest of your search."
+        "1 person there matches the rest of your search."
     )
     show_all = soup.select_one(".notices a")["href"]
     assert names(page(client, **dict(re.findall(r"(\w+)=([^&]+)", show_all.split("?")[1])))) == [
@@ -220,6 +233,20 @@ def test_french(client):
     by_header = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8"})
     assert '<html lang="fr">' in by_header.text
     assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "de, en;q=0.5"}).text
+
+
+def test_counts_in_the_singular_and_plural():
+    en, fr = i18n.translator("en"), i18n.translator("fr")
+    assert [en("results.count", count=n) for n in (0, 1, 2)] == [
+        "0 people found.",
+        "1 person found.",
+        "2 people found.",
+    ]
+    assert [fr("results.count", count=n) for n in (0, 1, 2)] == [
+        "0 personne trouvée.",
+        "1 personne trouvée.",
+        "2 personnes trouvées.",
+    ]
 
 
 def test_the_page_on_needling_in_both_languages(client):
