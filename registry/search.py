@@ -3,6 +3,10 @@
 User input is never FTS syntax: it is split into word tokens (as the index's tokenizer splits
 text), each token quoted, and the last one made a prefix ("rob" finds "Roberts"). Results come in
 alphabetical order straight from the index (see db/directory.py), paged by a keyset cursor.
+
+A search near a city (`near`, `km`) resolves the city in an offline gazetteer (registry/places.py),
+keeps the practice cities within the distance (registry/cities.py), and returns the matches in
+those cities nearest first, paged by a cursor holding (distance, row id).
 """
 
 from __future__ import annotations
@@ -156,10 +160,8 @@ def match_expression(query: Query, near: list[str] | None = None) -> str:
         if not words:
             raise SearchError("city has no letters or digits to search for")
         parts.append(f'cities : "{" ".join(words)}"')
-    if query.near is not None:
-        # No city nearby: a phrase nobody's city holds, so the search finds nobody.
-        names = dict.fromkeys(_phrase(name) for name in near or ["\u00a0"])
-        parts.append(f"cities : ({' OR '.join(names)})")
+    if near:
+        parts.append(f"cities : ({' OR '.join(dict.fromkeys(_phrase(n) for n in near))})")
     if query.province:
         parts.append(f'provinces : "{query.province.lower()}"')
     if query.kind:
@@ -272,8 +274,10 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
     centre, places = around(conn, query)
     distances = {(c.key, c.region.lower()): d for c, d in places}
     names = [c.name for c, _ in places]
-    expression = match_expression(query, names)
-    rows = conn.execute(_NEAR, [expression, NEAR_CAP + 1]).fetchall()
+    rows = []
+    if names:  # else nobody practises within the distance
+        expression = match_expression(query, names)
+        rows = conn.execute(_NEAR, [expression, NEAR_CAP + 1]).fetchall()
     ranked = []
     for rowid, rid, practice_cities, provinces in rows[:NEAR_CAP]:
         regions = provinces.split()
@@ -307,7 +311,7 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
             "cities": len(places),
         },
         "results": results,
-        "not_tracked": untracked_matches(conn, query, names),
+        "not_tracked": untracked_matches(conn, query, names) if names else [],
     }
 
 

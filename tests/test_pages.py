@@ -133,6 +133,25 @@ def test_near_a_city_nearest_first_with_distances(client):
     assert names(page(client, city="Red Deer", within="10")) == names(soup)[:3]
 
 
+@pytest.mark.parametrize(
+    "params", [{"city": "Red Deer", "show": "all"}, {"city": "Red Deer", "within": "200"}]
+)
+def test_next_results_follow_on(client, monkeypatch, params):
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 2)
+    everyone, soup = [], page(client, **params)
+    while True:
+        everyone += names(soup)
+        more = soup.select_one("a[rel=next]")
+        if more is None:
+            break
+        assert more.get_text() == "Next results"
+        response = client.get(more["href"])
+        assert response.status_code == 200
+        soup = BeautifulSoup(response.text, "html.parser")
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    assert everyone == names(page(client, **params)) and len(everyone) == 4
+
+
 def test_an_unknown_city_is_a_clear_message(client):
     soup = page(client, 400, city="Qwxzyville", within="25")
     assert (

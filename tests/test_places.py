@@ -120,3 +120,10 @@ def test_near_search_with_other_filters(client):
     body = client.get("/api/search", params={"near": "Halifax", "kind": "needling"}).json()
     assert body["results"] == []
     assert [(n["regulator"], n["matches"]) for n in body["not_tracked"]] == [("nscp", 2)]
+
+
+def test_near_a_place_where_nobody_practises(client):
+    body = client.get("/api/search", params={"near": "Whitehorse", "km": "10", "kind": "ims"})
+    assert body.status_code == 200
+    assert body.json()["results"] == [] and body.json()["not_tracked"] == []
+    assert body.json()["near"]["cities"] == 0 and body.json()["near"]["region"] == "YT"
