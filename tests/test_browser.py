@@ -7,10 +7,13 @@ installs chromium when it is missing; these tests are skipped only where it cann
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -51,10 +54,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The site on 127.0.0.1, for the module's tests; its base URL."""
-    path = patient_database(tmp_path_factory.mktemp("browser") / "registry.db")
+@contextlib.contextmanager
+def serving(path: Path):
+    """The site over a database on 127.0.0.1, in a thread; its base URL."""
     port = free_port()
     config = uvicorn.Config(
         create_app(path), host="127.0.0.1", port=port, log_level="warning", ws="none"
@@ -67,9 +69,33 @@ def server(tmp_path_factory):
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The site over the test database of tests/patients.py."""
+    with serving(patient_database(tmp_path_factory.mktemp("browser") / "registry.db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The site over the demo's data: every sample register imported over HTTP, as
+    `registry demo` does (fewer people, for speed)."""
+    path = tmp_path_factory.mktemp("demo") / "registry.db"
+    subprocess.run(
+        [sys.executable, "-m", "registry", "demo", "--no-serve", "--count", "60", "--db", path],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    with serving(path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -390,3 +416,38 @@ def test_the_contrast_check_finds_low_contrast(page, server):
         " p.style.color = '#bbbbbb'; document.querySelector('main').append(p); }"
     )
     assert [line.split()[0] for line in page.evaluate(LOW_CONTRAST)] == ["P"]
+
+
+def test_on_the_demo_data(browser, demo):
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    watch = Watch(page, demo)
+    try:
+        page.goto(demo)
+        search(page, city="Calgary", within="Within 50 km")
+        count = page.locator(".count").inner_text()
+        assert re.match(r"\d+ people found\. Within 50 km of Calgary, AB, nearest first\.", count)
+        answers = page.locator(".answer").all_inner_texts()
+        assert answers and all(a.startswith("May needle now: yes") for a in answers)
+        distances = page.locator(".distance").all_inner_texts()
+        assert len(distances) == len(answers) and distances[0] == "In Calgary"
+        links = page.locator(".record a")
+        assert links.count() == len(answers)
+        assert all(
+            links.nth(i).get_attribute("href").startswith("http://127.0.0.1:")
+            for i in range(links.count())
+        )
+        shot(page, "demo-calgary")
+        # Montréal, in French: Quebec's tracking of needling is not confirmed, and it says so.
+        page.goto(demo + "/?lang=fr")
+        page.get_by_label("Ville", exact=True).fill("Montréal")
+        navigate(page, lambda: page.get_by_role("button", name="Rechercher").click())
+        assert "personne" in page.locator(".count").inner_text()
+        assert "il n'est pas confirmé" in page.locator(".notices").inner_text()
+        shot(page, "demo-montreal-fr")
+        page.goto(demo)
+        search(page, city="Halifax")
+        assert "does not record who may needle" in page.locator(".notices").inner_text()
+        watch.clean()
+    finally:
+        context.close()
