@@ -43,6 +43,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    "Vary": "Accept-Language",  # the language follows the browser's unless ?lang= says
 }
 WITHIN_KM = (0, 10, 25, 50, 100, 200)  # 0: in the city itself
 SUGGESTED_CITIES = 100  # in the page itself, for browsers without JavaScript
