@@ -29,7 +29,6 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 COUNT_CAP = 1000
 DEFAULT_KM = 25
-NEAR_CAP = 20000  # a near search sorts at most this many matches by distance
 PARAMETERS = ("q", "city", "near", "km", "province", "kind", "limit", "cursor")
 
 _WORD = re.compile(r"\w+")
@@ -258,11 +257,78 @@ def around(conn: sqlite3.Connection, query: Query) -> tuple[Place, list[tuple[ci
     return centre, cities.near(conn, centre, query.km)
 
 
-_NEAR = """
+_NEAR_PAGE = """
 select f.rowid, d.registration_id, d.cities, d.provinces
 from directory_fts f join directory d on d.id = f.rowid
-where directory_fts match ? order by f.rowid limit ?
+where directory_fts match ? and f.rowid > ? order by f.rowid limit ?
 """
+_NEAR_ROWS = """
+select d.cities, d.provinces from directory_fts f join directory d on d.id = f.rowid
+where directory_fts match ?
+"""
+
+
+class Rings:
+    """The practice cities around a near search's city, grouped by distance (in metres): the
+    people of the nearest group come first, each group in alphabetical order."""
+
+    def __init__(self, places: list[tuple[cities.City, float]]):
+        self.metres: dict[tuple[str, str], int] = {}
+        self.groups: dict[int, list[str]] = {}
+        for city, km in places:
+            metres = round(km * 1000)
+            self.metres[(city.key, city.region.lower())] = metres
+            self.groups.setdefault(metres, []).append(city.name)
+
+    def names(self) -> list[str]:
+        return [name for group in self.groups.values() for name in group]
+
+    def nearest(self, practice_cities: str, provinces: str) -> int | None:
+        """A registrant's distance: to the nearest of their practice cities within the rings (a
+        namesake in another province is not one)."""
+        found = [
+            self.metres[(place_key(city), region)]
+            for city in practice_cities.split(" ; ")
+            for region in provinces.split()
+            if (place_key(city), region) in self.metres
+        ]
+        return min(found) if found else None
+
+
+def near_page(conn: sqlite3.Connection, query: Query, rings: Rings) -> list[tuple[int, int, str]]:
+    """Up to limit + 1 (metres, row id, registration id) after the cursor, nearest first.
+
+    Each ring is read in row id order from the index, a page at a time, so a page costs about
+    the same however many people practise around a big city. Someone practising in several
+    cities is shown once, in the ring of the nearest.
+    """
+    page: list[tuple[int, int, str]] = []
+    batch = query.limit + 1
+    for metres in sorted(rings.groups):
+        if metres < query.after_metres:
+            continue
+        after = query.after if metres == query.after_metres else 0
+        expression = match_expression(query, rings.groups[metres])
+        while True:
+            rows = conn.execute(_NEAR_PAGE, [expression, after, batch]).fetchall()
+            for rowid, rid, practice_cities, provinces in rows:
+                if rings.nearest(practice_cities, provinces) == metres:
+                    page.append((metres, rowid, rid))
+                    if len(page) > query.limit:
+                        return page
+            if len(rows) < batch:
+                break
+            after = rows[-1][0]
+    return page
+
+
+def near_count(conn: sqlite3.Connection, query: Query, rings: Rings) -> int:
+    """How many a near search finds, capped at COUNT_CAP + 1 like any search's count."""
+    expression = match_expression(query, rings.names())
+    if conn.execute(_COUNT, [expression, COUNT_CAP + 1]).fetchone()[0] > COUNT_CAP:
+        return COUNT_CAP + 1
+    rows = conn.execute(_NEAR_ROWS, [expression]).fetchall()
+    return sum(rings.nearest(c, p) is not None for c, p in rows)
 
 
 def search_near(conn: sqlite3.Connection, query: Query) -> dict:
@@ -272,35 +338,20 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
     the gazetteer's centres of those places, not street addresses.
     """
     centre, places = around(conn, query)
-    distances = {(c.key, c.region.lower()): d for c, d in places}
-    names = [c.name for c, _ in places]
-    rows = []
-    if names:  # else nobody practises within the distance
-        expression = match_expression(query, names)
-        rows = conn.execute(_NEAR, [expression, NEAR_CAP + 1]).fetchall()
-    ranked = []
-    for rowid, rid, practice_cities, provinces in rows[:NEAR_CAP]:
-        regions = provinces.split()
-        found = [
-            distances[(place_key(city), region)]
-            for city in practice_cities.split(" ; ")
-            for region in regions
-            if (place_key(city), region) in distances
-        ]
-        if found:
-            ranked.append((round(min(found) * 1000), rowid, rid))
-    ranked.sort()
-    after = (query.after_metres, query.after)
-    remaining = [r for r in ranked if (r[0], r[1]) > after] if query.after else ranked
-    page = remaining[: query.limit]
-    results = documents(conn, [rid for _, _, rid in page])
-    for result, (metres, _, _) in zip(results, page, strict=True):
+    rings = Rings(places)
+    page, count = (
+        (near_page(conn, query, rings), near_count(conn, query, rings)) if places else ([], 0)
+    )
+    shown = page[: query.limit]
+    results = documents(conn, [rid for _, _, rid in shown])
+    for result, (metres, _, _) in zip(results, shown, strict=True):
         result["distance_km"] = round(metres / 1000, 1)
-    more = len(remaining) > query.limit
     return {
-        "count": len(ranked),
-        "count_is_exact": len(rows) <= NEAR_CAP,
-        "next_cursor": encode_cursor(page[-1][1], page[-1][0]) if more else None,
+        "count": min(count, COUNT_CAP),
+        "count_is_exact": count <= COUNT_CAP,
+        "next_cursor": encode_cursor(shown[-1][1], shown[-1][0])
+        if len(page) > query.limit
+        else None,
         "near": {
             "name": centre.name,
             "region": centre.region,
@@ -311,7 +362,7 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
             "cities": len(places),
         },
         "results": results,
-        "not_tracked": untracked_matches(conn, query, names) if names else [],
+        "not_tracked": untracked_matches(conn, query, rings.names()) if places else [],
     }
 
 

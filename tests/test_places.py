@@ -127,3 +127,24 @@ def test_near_a_place_where_nobody_practises(client):
     assert body.status_code == 200
     assert body.json()["results"] == [] and body.json()["not_tracked"] == []
     assert body.json()["near"]["cities"] == 0 and body.json()["near"]["region"] == "YT"
+
+
+def test_someone_practising_in_several_cities_is_shown_once_at_the_nearest(db, tmp_path):
+    from dataclasses import replace
+
+    from tests.conftest import load, person
+
+    two = person("m1", "Moreau", "Lea", number="60001", city="Calgary")
+    two = replace(two, locations=[two.locations[0], replace(two.locations[0], city="Red Deer")])
+    load(db, [two, person("m2", "Ames", "Bo", number="60002", city="Airdrie")])
+    with TestClient(create_app(tmp_path / "registry.db")) as c:
+
+        def found(near):
+            body = c.get("/api/search", params={"near": near, "km": "200"}).json()
+            return [(r["name"], round(r["distance_km"])) for r in body["results"]], body["count"]
+
+        assert found("Red Deer") == ([("Moreau, Lea", 0), ("Ames, Bo", 109)], 2)
+        assert found("Calgary") == (
+            [("Moreau, Lea", 0), ("Ames, Bo", 28)],
+            2,
+        )  # Airdrie: 109 km from Red Deer, 28 from Calgary
