@@ -76,8 +76,10 @@ def _serve(db_path: Path, host: str, port: int) -> None:
     import uvicorn
 
     from registry.app import create_app
+    from registry.places import warm
 
     _check_port(host, port)
+    warm()  # the offline gazetteer behind "near a city", read while the server starts
     click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
     uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
 

