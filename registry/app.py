@@ -17,6 +17,7 @@ from starlette.routing import Mount
 from registry import api, pages
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
+NO_SQL_ENV = "REGISTRY_NO_SQL"
 
 # A public instance must hold up: bounded SQL time, bounded rows, facets inside the SQL limit.
 DATASETTE_SETTINGS = {
@@ -46,13 +47,19 @@ async def server_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal error; it has been logged", "status": 500}, 500)
 
 
-def create_app(db_path: str | Path, metadata_path: str | Path = METADATA) -> Starlette:
-    """The whole site over one database file, which must exist (create it with an import)."""
+def create_app(
+    db_path: str | Path, metadata_path: str | Path = METADATA, allow_sql: bool = True
+) -> Starlette:
+    """The whole site over one database file, which must exist (create it with an import).
+
+    allow_sql=False turns Datasette's arbitrary SQL off; saved queries still run.
+    """
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"no database at {db_path}; run `registry import` first")
     metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
-    datasette = Datasette([str(db_path)], metadata=metadata, settings=DATASETTE_SETTINGS)
+    settings = {**DATASETTE_SETTINGS, "default_allow_sql": allow_sql}
+    datasette = Datasette([str(db_path)], metadata=metadata, settings=settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -71,7 +78,10 @@ def create_app(db_path: str | Path, metadata_path: str | Path = METADATA) -> Sta
 
 
 def from_environment() -> Starlette:
-    """ASGI factory: `uvicorn --factory registry.app:from_environment`, database $REGISTRY_DB."""
+    """ASGI factory: `uvicorn --factory registry.app:from_environment`, database $REGISTRY_DB;
+    REGISTRY_NO_SQL=1 turns arbitrary SQL off."""
+    import os
+
     from db import default_path
 
-    return create_app(default_path())
+    return create_app(default_path(), allow_sql=os.environ.get(NO_SQL_ENV, "") in ("", "0"))

@@ -72,14 +72,15 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
-def _serve(db_path: Path, host: str, port: int) -> None:
+def _serve(db_path: Path, host: str, port: int, allow_sql: bool = True) -> None:
     import uvicorn
 
     from registry.app import create_app
 
     _check_port(host, port)
     click.echo(f"Serving on http://{host}:{port}/  (API /api/search, Datasette /data/)")
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    app = create_app(db_path, allow_sql=allow_sql)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 config_option = click.option(
@@ -95,6 +96,13 @@ db_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Database file [default: $REGISTRY_DB or db/registry.db].",
+)
+no_sql_option = click.option(
+    "--no-sql",
+    is_flag=True,
+    envvar="REGISTRY_NO_SQL",
+    show_envvar=True,
+    help="Turn Datasette's arbitrary SQL off (saved queries still run).",
 )
 port_option = click.option(
     "--port",
@@ -178,18 +186,19 @@ def import_(
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @port_option
-def serve(db_path: Path | None, host: str, port: int):
+@no_sql_option
+def serve(db_path: Path | None, host: str, port: int, no_sql: bool):
     """Serve the search API (/api), the pages (/) and Datasette (/data/) over one database.
 
     \b
     Example:
-        registry serve --db db/registry.db --port 8000
+        registry serve --db db/registry.db --port 8000 --no-sql
     """
     path = db_path or default_path()
     if not path.exists():
         raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
     _open(path).close()  # checks the file and brings its schema up to date before serving
-    _serve(path, host, port)
+    _serve(path, host, port, allow_sql=not no_sql)
 
 
 @cli.command()
@@ -409,3 +418,101 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
             f"{r['on_register']} on the register, {r['authorized']} authorized; last import: "
             f"{r['last_successful_import'] or 'never'}"
         )
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit 1 if a generated file is out of date.")
+def metadata(check: bool):
+    """Regenerate metadata.json and docs/data-dictionary.md from the data dictionary.
+
+    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms from
+    the built-in source declarations.
+
+    \b
+    Example:
+        registry metadata --check
+    """
+    from registry.metadata import ROOT, generated, regulator_rows
+
+    files = generated(regulator_rows(load_settings().sources.values()))
+    stale = [
+        path
+        for path, text in files.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    for path in stale:
+        name = path.relative_to(ROOT)
+        if check:
+            click.echo(f"{name} is out of date; run `registry metadata`", err=True)
+        else:
+            path.write_text(files[path], encoding="utf-8")
+            click.echo(f"wrote {name}")
+    if check and stale:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("releases"),
+    show_default=True,
+    help="Folder the release folder is created in.",
+)
+def publish(db_path: Path | None, out: Path):
+    """Build an immutable release: the database named by its hash, with Datasette's inspect file,
+    metadata and a manifest (sources, import runs, row counts, checksums).
+
+    \b
+    Example:
+        registry publish --db db/registry.db --out releases
+        registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d
+    """
+    from registry.publish import PublishError
+    from registry.publish import publish as build_release
+
+    try:
+        release = build_release(db_path or default_path(), out)
+    except PublishError as e:
+        raise click.UsageError(str(e)) from None
+    manifest = release.manifest
+    click.echo(f"published {release.path}")
+    click.echo(
+        f"  {manifest['files']['registry.db']['bytes']:,} bytes, sha256 {release.sha256}; "
+        + ", ".join(f"{name} {count:,}" for name, count in manifest["tables"].items())
+    )
+    if manifest["synthetic_sample"]:
+        click.echo("  note: it holds synthetic sample registers (the demo), not real people")
+
+
+@cli.command(name="serve-release")
+@click.argument("release", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, envvar="PORT"
+)
+@no_sql_option
+@click.option("--print", "print_only", is_flag=True, help="Print the command, do not run it.")
+def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only: bool):
+    """Serve a published release read-only with Datasette (`datasette -i`), with its inspect file,
+    metadata and the public instance's limits. This is what the Dockerfile runs.
+
+    \b
+    Example:
+        registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d --no-sql
+    """
+    from registry.publish import exec_serve, serve_command, verify
+
+    if not (release / "SHA256SUMS").is_file():
+        raise click.UsageError(f"{release} is not a release folder (made by `registry publish`)")
+    bad = verify(release)
+    if bad:
+        raise click.UsageError(f"{release} is damaged: checksum mismatch for {', '.join(bad)}")
+    options = {"host": host, "port": port, "allow_sql": not no_sql}
+    if print_only:
+        click.echo(" ".join(serve_command(release, **options)))
+        return
+    _check_port(host, port)
+    click.echo(f"Serving {release.name} on http://{host}:{port}/ (read-only)")
+    exec_serve(release, **options)
