@@ -150,7 +150,12 @@ def build(regulators: list[dict], prefix: str = "/data/", release: dict | None =
                 "source_url": f"{base}/regulators",
                 "license": LICENSE,
                 "license_url": LICENSE_URL,
-                "tables": {name: _table_metadata(name) for name in TABLES},
+                "tables": {
+                    # Optional tables (ANALYZE's statistics) exist in releases only.
+                    name: _table_metadata(name)
+                    for name, table in TABLES.items()
+                    if release or not table.optional
+                },
                 "queries": _queries_metadata(),
             }
         },
