@@ -14,7 +14,8 @@ from db.dictionary import TABLES
 from registry.metadata import METADATA_PATH, build, generated, regulator_rows, schema
 from registry.queries import QUERIES
 from scrapers.sources import load_settings
-from tests.conftest import NEEDLES, PEOPLE, load, person, with_changes
+from tests.conftest import PEOPLE
+from tests.histories import three_runs
 
 
 def test_every_table_and_column_of_a_migrated_database_is_described(tmp_path):
@@ -84,25 +85,9 @@ def test_licence_and_attribution_name_every_supported_regulator():
     assert "CC BY 4.0" in meta["databases"]["registry"]["license"]
 
 
-# A history to query: a first run, then a second in which Alice loses her authorization, Maya
-# leaves, Liam's standing changes and Zoe appears authorized; a third in which Alice gets it back.
-ALICE, MAYA, LIAM = PEOPLE[0], PEOPLE[2], PEOPLE[4]
-ZOE = person("r9", "Zhang", "Zoe", number="20009", city="Red Deer")
-
-
 @pytest.fixture
 def history_db(db):
-    load(db, PEOPLE, now="2026-01-10T00:00:00Z")
-    second = [
-        with_changes(ALICE, authorizations=[]),
-        *[p for p in PEOPLE[1:] if p not in (MAYA, LIAM)],
-        with_changes(LIAM, status="Practising", status_class="practising"),
-        ZOE,
-    ]
-    load(db, second, now="2026-03-01T00:00:00Z")
-    third = [with_changes(ALICE, authorizations=[NEEDLES]), *second[1:]]
-    load(db, third, now="2026-04-15T00:00:00Z")
-    return db
+    return three_runs(db)
 
 
 def get(ds: Datasette, url: str):
