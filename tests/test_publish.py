@@ -18,8 +18,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from db import db_file
+from registry.app import create_app, from_environment
 from registry.publish import PUBLIC_SETTINGS, PublishError, publish, serve_command, verify
 from registry.queries import QUERIES
 from tests.conftest import PEOPLE, load, person
@@ -240,3 +242,40 @@ def test_publishing_doc_shows_the_settings_the_code_uses():
     for key, value in PUBLIC_SETTINGS.items():
         # the hand-run datasette command and the `datasette publish cloudrun` one
         assert flat.count(f"--setting {key} {value}") == 2, key
+
+
+def test_every_table_of_a_release_is_described_in_its_metadata(release):
+    metadata = json.loads((release.path / "metadata.json").read_text(encoding="utf-8"))
+    described = metadata["databases"]["registry"]["tables"]
+    conn = sqlite3.connect(f"{(release.path / 'registry.db').as_uri()}?immutable=1", uri=True)
+    for (name,) in conn.execute("select name from sqlite_master where type = 'table'"):
+        assert name in described, name
+        for (column,) in conn.execute(f"select name from pragma_table_info('{name}')"):
+            assert described[name]["columns"][column], f"{name}.{column}"
+    assert "sqlite_stat1" in described  # written by publish's ANALYZE
+    assert metadata["source_url"] == "/registry/regulators"  # a release is served at /
+
+
+def test_the_site_can_turn_arbitrary_sql_off(tmp_path, db):
+    three_runs(db)
+    app = create_app(db_file(db), allow_sql=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/data/registry.json", params={"sql": "select 1"}).status_code == 403
+        saved = client.get(
+            "/data/registry/state_as_of.json", params={"as_of": "2026-02-01", "_shape": "array"}
+        )
+        assert saved.status_code == 200 and len(saved.json()) == 8
+        assert client.get("/data/registry/events.csv").status_code == 200
+    with TestClient(create_app(db_file(db))) as client:
+        assert client.get("/data/registry.json", params={"sql": "select 1"}).status_code == 200
+
+
+def test_the_asgi_factory_reads_the_sql_switch_from_the_environment(db, monkeypatch):
+    load(db, PEOPLE)
+    monkeypatch.setenv("REGISTRY_DB", str(db_file(db)))
+    monkeypatch.setenv("REGISTRY_NO_SQL", "1")
+    with TestClient(from_environment()) as client:
+        assert client.get("/data/registry.json", params={"sql": "select 1"}).status_code == 403
+    monkeypatch.setenv("REGISTRY_NO_SQL", "0")
+    with TestClient(from_environment()) as client:
+        assert client.get("/data/registry.json", params={"sql": "select 1"}).status_code == 200
