@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -80,8 +81,6 @@ def create_app(
 def from_environment() -> Starlette:
     """ASGI factory: `uvicorn --factory registry.app:from_environment`, database $REGISTRY_DB;
     REGISTRY_NO_SQL=1 turns arbitrary SQL off."""
-    import os
-
     from db import default_path
 
     return create_app(default_path(), allow_sql=os.environ.get(NO_SQL_ENV, "") in ("", "0"))

@@ -29,19 +29,18 @@ from pathlib import Path
 
 from db import DatabaseError, open_db
 from db.dictionary import TABLES
+from registry.app import DATASETTE_SETTINGS
 from registry.metadata import LICENSE, build, render_json
 
 DB_NAME = "registry.db"
 FILES = (DB_NAME, "metadata.json", "inspect-data.json")
 
-# A public instance must hold up: bounded SQL time and rows, facets inside the SQL limit, no
-# suggested facets (each costs queries), and an hour of caching (a release never changes; a new
+# The site's limits (bounded SQL time and rows, facets inside the SQL limit), plus what suits a
+# public, immutable instance: no suggested facets (each costs queries on every table page),
+# downloads and CSV streaming on, and an hour of caching (a release never changes; a new
 # release is a new deployment, so caches see it within the hour).
 PUBLIC_SETTINGS = {
-    "sql_time_limit_ms": 1000,
-    "facet_time_limit_ms": 500,
-    "max_returned_rows": 1000,
-    "default_page_size": 50,
+    **{key: value for key, value in DATASETTE_SETTINGS.items() if key != "base_url"},
     "suggest_facets": "off",
     "allow_download": "on",
     "allow_csv_stream": "on",
