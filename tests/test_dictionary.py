@@ -205,3 +205,22 @@ def test_every_saved_query_runs_with_sql_off(history_db):
         assert response.json(), f"{name} returned no rows"
     response = get(ds, "/registry.json?sql=select+1")
     assert response.status_code == 403
+
+
+def test_metadata_command_checks_and_rewrites_stale_files(tmp_path, monkeypatch):
+    from registry import metadata
+    from tests.test_cli import run as cli
+
+    assert cli("metadata", "--check").exit_code == 0  # the committed files are current
+    monkeypatch.setattr(metadata, "ROOT", tmp_path)
+    monkeypatch.setattr(metadata, "METADATA_PATH", tmp_path / "metadata.json")
+    monkeypatch.setattr(metadata, "DICTIONARY_PATH", tmp_path / "docs" / "data-dictionary.md")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "metadata.json").write_text("{}")
+    result = cli("metadata", "--check")
+    assert result.exit_code == 1 and "metadata.json is out of date" in result.output
+    assert (tmp_path / "metadata.json").read_text() == "{}"  # --check writes nothing
+    result = cli("metadata")
+    assert result.exit_code == 0 and "wrote docs/data-dictionary.md" in result.output
+    assert cli("metadata", "--check").exit_code == 0
+    assert json.loads((tmp_path / "metadata.json").read_text())["databases"]["registry"]["queries"]
