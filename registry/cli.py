@@ -468,6 +468,7 @@ def verify(roster, fmt: str, output, config: str | None, db_path: Path | None):
         raise click.UsageError(str(e)) from None
     finally:
         state.clinics.close()
+        state.conn.close()
     output.write(
         rosters.to_csv(header, results) if fmt == "csv" else rosters.to_json(results) + "\n"
     )
@@ -531,6 +532,7 @@ def watch_create(
         added, errors = add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
     finally:
         state.clinics.close()
+        state.conn.close()
     click.echo(
         json.dumps(
             {
@@ -577,6 +579,7 @@ def watch_deliver(attempts: int, first_wait: float, config: str | None, db_path:
         )
     finally:
         state.clinics.close()
+        state.conn.close()
     for o in outcomes:
         line = f"{o.list_id}: {o.delivered} delivered, {o.failed} failed ({o.attempts} attempts)"
         click.echo(line + (f": {o.errors[-1]}" if o.errors else ""))

@@ -107,11 +107,13 @@ async def _roster_bytes(request: Request) -> tuple[bytes, dict]:
         ).parse()
     except MultiPartException as e:
         raise roster.RosterError(400, f"the form upload could not be read: {e}") from None
-    upload = form.get("roster")
-    if not isinstance(upload, UploadFile):
-        raise roster.RosterError(422, "the form has no file in its `roster` field")
-    data = await upload.read()
-    await upload.close()
+    try:
+        upload = form.get("roster")
+        if not isinstance(upload, UploadFile):
+            raise roster.RosterError(422, "the form has no file in its `roster` field")
+        data = await upload.read()
+    finally:
+        await form.close()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     return data, fields
 
