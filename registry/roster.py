@@ -208,10 +208,19 @@ def queries(columns: dict[str, int], rows: list[tuple[int, list[str]]]) -> list[
     return out
 
 
+def column_names(header: list[str]) -> list[str]:
+    """The header as keys: blank columns named by position, repeated names numbered."""
+    names: list[str] = []
+    for i, h in enumerate(header):
+        name = h or f"column {i + 1}"
+        names.append(f"{name} ({i + 1})" if name in names else name)
+    return names
+
+
 def result(line: int, header: list[str], cells: list[str], answer: dict | VerifyError) -> dict:
     """One roster row as returned: the clinic's own cells, then the verdict and receipt."""
     given = {
-        h or f"column {i + 1}": (cells[i] if i < len(cells) else "") for i, h in enumerate(header)
+        name: (cells[i] if i < len(cells) else "") for i, name in enumerate(column_names(header))
     }
     if isinstance(answer, VerifyError):
         return {"line": line, "input": given, **dict.fromkeys(OUTPUT_COLUMNS), "error": str(answer)}
@@ -234,7 +243,7 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
 def to_csv(header: list[str], results: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    names = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    names = column_names(header)
     writer.writerow([*header, *OUTPUT_COLUMNS])
     for r in results:
         extra = []

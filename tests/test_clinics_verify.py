@@ -337,3 +337,21 @@ def test_form_upload_to_the_api(site):
     files = {"roster": ("staff.csv", ROSTER.encode("utf-8"), "text/csv")}
     r = client.post("/api/verify", files=files)
     assert r.status_code == 200 and r.json()["summary"]["rows"] == 6
+
+
+def test_roster_columns_come_back_even_when_names_repeat_or_are_blank(site):
+    client, _ = site
+    text = "Name,Province,Reg #,Note,Note,\nAlice Roberts,AB,20001,first,second,third\n"
+    r = client.post("/api/verify", params={"format": "csv"}, content=text.encode())
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0][:6] == ["Name", "Province", "Reg #", "Note", "Note", ""]
+    assert rows[1][:7] == ["Alice Roberts", "AB", "20001", "first", "second", "third", "authorized"]
+    (row,) = client.post("/api/verify", content=text.encode()).json()["rows"]
+    assert row["input"] == {
+        "Name": "Alice Roberts",
+        "Province": "AB",
+        "Reg #": "20001",
+        "Note": "first",
+        "Note (5)": "second",
+        "column 6": "third",
+    }
