@@ -87,6 +87,8 @@ class Regulators:
         names = [c[0] for c in cursor.description]
         self.rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
         self.now = now
+        self.conn = conn
+        self._numbers: dict[str, bool] = {}
         self._by_key: dict[str, list[str]] = {}
         for g in self.rows.values():
             code = g["jurisdiction"].split("-")[-1].upper()
@@ -124,7 +126,26 @@ class Regulators:
                 f"{g['short_name'] or g['id']} ({g['jurisdiction']}) is not yet covered: "
                 f"{g['coverage_note'] or 'no register we can read'}"
             )
-        return supported
+        numbered = [g for g in supported if self._numbered(g["id"])]
+        if not numbered:
+            g = supported[0]
+            raise VerifyError(
+                f"the {g['short_name'] or g['id']} register publishes no registration numbers, "
+                "so it cannot be checked by number; find the person by name with "
+                f"/api/search?q=NAME&province={g['jurisdiction'].split('-')[-1]}"
+            )
+        return numbered
+
+    def _numbered(self, gid: str) -> bool:
+        """Whether a register publishes numbers: yes, unless it has people and none has one."""
+        if gid not in self._numbers:
+            self._numbers[gid] = not self.conn.execute(
+                "select exists(select 1 from registrations where regulator_id = ?) and not "
+                "exists(select 1 from registrations where regulator_id = ? and "
+                "registration_number is not null)",
+                [gid, gid],
+            ).fetchone()[0]
+        return self._numbers[gid]
 
     def freshness_of(self, gid: str) -> dict:
         g = self.rows[gid]

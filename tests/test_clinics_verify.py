@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from tests.conftest import PEOPLE, load, person
 NOT_TRACKED = person("ns1", "MacLeod", "Fiona", number="NS-301", regulator="nscp", needling=False)
 LEAVER = person("r9", "Tremblay", "Marc", number="20009")
 STALE = person("bc1", "Chan", "Grace", number="BC-55", regulator="chcpbc", needling=False)
+UNNUMBERED = replace(person("qc1", "Dubé", "Émilie", regulator="oppq"), registration_number=None)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,7 @@ def site(tmp_path_factory):
     load(db, PEOPLE)  # the second run no longer lists Marc Tremblay
     load(db, [NOT_TRACKED], regulator="nscp")
     load(db, [STALE], regulator="chcpbc")
+    load(db, [UNNUMBERED], regulator="oppq")
     # BC's last good import ended 30 days ago: older than its limit (336 hours by default).
     db.execute(
         "update import_runs set ended_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days') "
@@ -159,6 +162,7 @@ def test_receipt_is_returned_later_unchanged_and_printable(site):
         ({"regulator": "cpta"}, "give registration_number"),
         ({"regulator": "ZZ", "registration_number": "1"}, "unknown regulator or province"),
         ({"regulator": "NB", "registration_number": "1"}, "not yet covered"),
+        ({"regulator": "Québec", "registration_number": "1"}, "publishes no registration numbers"),
         ({"regulator": "cpta", "registration_number": "1", "colour": "x"}, "unknown parameter"),
         ({"regulator": "cpta", "registration_number": "9" * 50}, "too long"),
     ],
