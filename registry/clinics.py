@@ -119,10 +119,11 @@ async def _roster_bytes(request: Request) -> tuple[bytes, dict]:
 
 
 def _format(request: Request, fields: dict, default: str) -> str:
+    allowed = ("csv", "json", "html") if default == "html" else ("csv", "json")
     fmt = request.query_params.get("format") or fields.get("format")
     if fmt:
-        if fmt not in ("csv", "json", "html"):
-            raise HTTPException(400, f"format must be csv or json, got {fmt[:20]!r}")
+        if fmt not in allowed:
+            raise HTTPException(400, f"format must be {' or '.join(allowed)}, got {fmt[:20]!r}")
         return fmt
     accept = request.headers.get("accept", "")
     if "text/csv" in accept:
@@ -181,7 +182,7 @@ async def api_verify_roster(request: Request) -> Response:
         header, results = check_roster(request.app.state, data)
     except roster.RosterError as e:
         raise HTTPException(e.status, str(e)) from None
-    return _roster_response("csv" if fmt == "csv" else "json", header, results)
+    return _roster_response(fmt, header, results)
 
 
 def _receipt(request: Request) -> tuple[dict, str]:

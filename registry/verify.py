@@ -171,7 +171,7 @@ class Regulators:
 def normalize_number(text: str | None) -> str:
     """A registration number as typed: trimmed, without a leading '#' or 'No.'."""
     text = " ".join((text or "").split())
-    text = re.sub(r"^(#|no\.?|n°)\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(#\s*|no\.\s*|no\s+|n°\s*)", "", text, flags=re.IGNORECASE)
     return text
 
 

@@ -312,8 +312,10 @@ def test_oversized_roster_is_413(site):
 
 def test_bad_format_is_400(site):
     client, _ = site
-    r = client.post("/api/verify", params={"format": "xml"}, content=ROSTER.encode())
-    assert r.status_code == 400 and "format must be csv or json" in r.json()["error"]
+    for fmt in ("xml", "html"):
+        r = client.post("/api/verify", params={"format": fmt}, content=ROSTER.encode())
+        assert r.status_code == 400
+        assert r.json()["error"] == f"format must be csv or json, got {fmt!r}"
 
 
 def test_roster_web_page_uploads_and_shows_or_downloads(site):
