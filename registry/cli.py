@@ -6,7 +6,6 @@ import json
 import logging
 import shutil
 import socket
-import sqlite3
 import sys
 import time
 from datetime import UTC, datetime
@@ -417,13 +416,14 @@ def _clinic_state(db_path: Path | None, config: str | None):
     from types import SimpleNamespace
 
     from db.clinics import clinics_path, open_clinics
+    from registry.app import read_only
     from registry.verify import freshness_limits
 
     path = db_path or default_path()
     if not path.exists():
         raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
     _open(path).close()  # checks the file and brings its schema up to date
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only(path)
     try:
         clinics = open_clinics(clinics_path(path))
     except DatabaseError as e:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import SimpleNamespace
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -28,6 +30,7 @@ from scrapers.sources import load_settings
 
 def start(app: Starlette, db_path: Path) -> None:
     """Open the clinics database (writable) and read the sources' freshness limits."""
+    app.state.registry_path = db_path
     app.state.clinics = open_clinics(clinics_path(db_path))
     app.state.freshness = freshness_limits(load_settings())
 
@@ -133,6 +136,26 @@ def _format(request: Request, fields: dict, default: str) -> str:
     return default
 
 
+async def check_roster_apart(app_state, data: bytes) -> tuple[list[str], list[dict]]:
+    """check_roster in a worker thread with connections of its own, so that a large roster does
+    not hold up other requests (the app's connections belong to the event loop's thread)."""
+
+    from registry.app import read_only  # the app imports this module
+
+    def work():
+        path = app_state.registry_path
+        conn = read_only(path)
+        clinics = open_clinics(clinics_path(path))
+        try:
+            state = SimpleNamespace(conn=conn, clinics=clinics, freshness=app_state.freshness)
+            return check_roster(state, data)
+        finally:
+            clinics.close()
+            conn.close()
+
+    return await run_in_threadpool(work)
+
+
 def check_roster(app_state, data: bytes) -> tuple[list[str], list[dict]]:
     """Verify a roster's rows, store one receipt per checked row; header and results."""
     header, columns, rows = roster.parse(data)
@@ -179,7 +202,7 @@ async def api_verify_roster(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "json")
-        header, results = check_roster(request.app.state, data)
+        header, results = await check_roster_apart(request.app.state, data)
     except roster.RosterError as e:
         raise HTTPException(e.status, str(e)) from None
     return _roster_response(fmt, header, results)
@@ -234,7 +257,7 @@ async def verify_page(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "html")
-        header, results = check_roster(request.app.state, data)
+        header, results = await check_roster_apart(request.app.state, data)
     except (roster.RosterError, HTTPException) as e:
         status = getattr(e, "status", None) or getattr(e, "status_code", 400)
         message = str(e) if isinstance(e, roster.RosterError) else e.detail
