@@ -8,8 +8,33 @@ import time
 from pathlib import Path
 
 import uvicorn
+from sqlite_utils import Database
 
+from db import open_db
+from db.load import sync_regulators
 from registry.app import create_app
+from scrapers.sources import load_settings
+from tests.conftest import load
+
+
+def registry_with(path: Path, *runs: tuple[list, str]) -> Database:
+    """A registry database with every source declared and one successful run per (records,
+    regulator), in order."""
+    db = open_db(path)
+    sync_regulators(db, load_settings().sources.values())
+    for records, regulator in runs:
+        load(db, records, regulator=regulator)
+    return db
+
+
+def age(db: Database, regulator: str, days: int) -> None:
+    """Make a source's runs end `days` ago, so that its data goes stale."""
+    db.execute(
+        "update import_runs set ended_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?) "
+        "where regulator_id = ?",
+        [f"-{days} days", regulator],
+    )
+    db.conn.commit()
 
 
 class Site:

@@ -9,22 +9,17 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from db import open_db
 from db.clinics import clinics_path, open_clinics
-from db.load import sync_regulators
 from registry.cli import cli
 from registry.receipts import fetch
-from scrapers.sources import load_settings
-from tests.conftest import PEOPLE, load
+from tests.clinic_site import registry_with
+from tests.conftest import PEOPLE
 
 
 @pytest.fixture
 def registry_db(tmp_path):
     path = tmp_path / "registry.db"
-    db = open_db(path)
-    sync_regulators(db, load_settings().sources.values())
-    load(db, PEOPLE)
-    db.close()
+    registry_with(path, (PEOPLE, "cpta")).close()
     return path
 
 

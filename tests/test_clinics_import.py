@@ -8,21 +8,18 @@ from dataclasses import replace
 
 import httpx
 
-from db import open_db
-from db.load import sync_regulators
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.importer import run_source
 from scrapers.sources import load_settings
-from tests.clinic_site import Site
+from tests.clinic_site import Site, registry_with
 from tests.test_history_replay import NEEDLES, practising_with
 
 
 def test_a_change_imported_over_http_reaches_the_feed_and_the_verdict(tmp_path):
     settings = load_settings()
     path = tmp_path / "registry.db"
-    db = open_db(path)
-    sync_regulators(db, settings.sources.values())
+    db = registry_with(path)
     people = alberta_physiotherapists(60, seed=5)
     holder, other = practising_with(people, True)[:2]
     with AlinityEmulator(people) as register:

@@ -10,12 +10,9 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from db import open_db
 from db.clinics import clinics_path
-from db.load import sync_regulators
-from scrapers.sources import load_settings
-from tests.clinic_site import Site
-from tests.conftest import PEOPLE, load, person
+from tests.clinic_site import Site, age, registry_with
+from tests.conftest import PEOPLE, person
 
 NOT_TRACKED = person("ns1", "MacLeod", "Fiona", number="NS-301", regulator="nscp", needling=False)
 LEAVER = person("r9", "Tremblay", "Marc", number="20009")
@@ -26,19 +23,16 @@ UNNUMBERED = replace(person("qc1", "Dubé", "Émilie", regulator="oppq"), regist
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     path = tmp_path_factory.mktemp("verify") / "registry.db"
-    db = open_db(path)
-    sync_regulators(db, load_settings().sources.values())
-    load(db, [*PEOPLE, LEAVER])
-    load(db, PEOPLE)  # the second run no longer lists Marc Tremblay
-    load(db, [NOT_TRACKED], regulator="nscp")
-    load(db, [STALE], regulator="chcpbc")
-    load(db, [UNNUMBERED], regulator="oppq")
-    # BC's last good import ended 30 days ago: older than its limit (336 hours by default).
-    db.execute(
-        "update import_runs set ended_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days') "
-        "where regulator_id = 'chcpbc'"
+    db = registry_with(
+        path,
+        ([*PEOPLE, LEAVER], "cpta"),
+        (PEOPLE, "cpta"),  # the second run no longer lists Marc Tremblay
+        ([NOT_TRACKED], "nscp"),
+        ([STALE], "chcpbc"),
+        ([UNNUMBERED], "oppq"),
     )
-    db.conn.commit()
+    # BC's last good import ended 30 days ago: older than its limit (336 hours by default).
+    age(db, "chcpbc", 30)
     db.close()
     with Site(path) as running, httpx.Client(base_url=running.url, timeout=30) as client:
         yield client, path

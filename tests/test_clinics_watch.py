@@ -13,12 +13,9 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from db import open_db
-from db.load import sync_regulators
 from registry.cli import cli
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
-from scrapers.sources import load_settings
-from tests.clinic_site import Site
+from tests.clinic_site import Site, age, registry_with
 from tests.conftest import PEOPLE, load, person, with_changes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -60,10 +57,7 @@ class Receiver:
 @pytest.fixture
 def world(tmp_path):
     path = tmp_path / "registry.db"
-    db = open_db(path)
-    sync_regulators(db, load_settings().sources.values())
-    load(db, PEOPLE)
-    load(db, [STALE], regulator="chcpbc")
+    db = registry_with(path, (PEOPLE, "cpta"), ([STALE], "chcpbc"))
     with Site(path) as site, httpx.Client(base_url=site.url, timeout=30) as client:
         yield client, db, path
     db.close()
@@ -80,14 +74,6 @@ def second_run(db):
         "r4": with_changes(by_rg["r4"], locations=[]),
     }
     load(db, [changed.get(p.registrant_id, p) for p in PEOPLE if p.registrant_id != "r8"])
-
-
-def age_bc(db):
-    db.execute(
-        "update import_runs set ended_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days') "
-        "where regulator_id = 'chcpbc'"
-    )
-    db.conn.commit()
 
 
 def watch(client, numbers, **extra):
@@ -123,7 +109,7 @@ def test_changes_to_watched_registrations_appear_in_both_feeds(world):
     assert before["items"] == []  # only what happens after a registration is added is news
 
     second_run(db)
-    age_bc(db)
+    age(db, "chcpbc", 30)
     feed = client.get("/api/watch/feed.json", headers=bearer(mine["token"]))
     assert feed.status_code == 200
     assert feed.headers["content-type"].startswith("application/feed+json")
