@@ -356,7 +356,7 @@ async def api_watch_create(request: Request) -> JSONResponse:
     return JSONResponse(body, 201)
 
 
-async def api_watch(request: Request) -> Response:
+async def api_watch(request: Request) -> JSONResponse:
     """
     summary: A watch list (with its token) and the current verdict of each registration
     responses:
@@ -368,12 +368,6 @@ async def api_watch(request: Request) -> Response:
     only(request, {"token"})
     found = _list(request)
     state = request.app.state
-    if request.method == "DELETE":
-        with state.clinics.conn:
-            for table in ("webhook_deliveries", "watch_items", "watch_lists"):
-                column = "id" if table == "watch_lists" else "list_id"
-                state.clinics.execute(f"delete from {table} where {column} = ?", [found["id"]])
-        return Response(status_code=204)
     items = items_of(state.clinics, found["id"])
     answers = verify_many(
         state.conn,
@@ -399,6 +393,28 @@ async def api_watch(request: Request) -> Response:
             ],
         }
     )
+
+
+async def api_watch_delete(request: Request) -> Response:
+    """
+    summary: Delete a watch list; its token stops working
+    responses:
+      204:
+        description: Deleted, with its registrations and delivery records
+      401:
+        description: No valid token
+    """
+    only(request, {"token"})
+    found = _list(request)
+    db = request.app.state.clinics
+    with db.conn:
+        for table, column in (
+            ("webhook_deliveries", "list_id"),
+            ("watch_items", "list_id"),
+            ("watch_lists", "id"),
+        ):
+            db.conn.execute(f"delete from {table} where {column} = ?", [found["id"]])
+    return Response(status_code=204)
 
 
 async def api_watch_add(request: Request) -> JSONResponse:
@@ -528,7 +544,8 @@ async def feed_atom(request: Request) -> Response:
 
 routes = [
     Route("/api/watch", api_watch_create, methods=["POST"]),
-    Route("/api/watch", api_watch, methods=["GET", "DELETE"]),
+    Route("/api/watch", api_watch, methods=["GET"]),
+    Route("/api/watch", api_watch_delete, methods=["DELETE"]),
     Route("/api/watch/registrations", api_watch_add, methods=["POST"]),
     Route("/api/watch/registrations/{regulator}/{number}", api_watch_remove, methods=["DELETE"]),
     Route("/api/watch/feed.json", feed_json, methods=["GET"]),
