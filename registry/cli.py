@@ -225,8 +225,10 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     if not no_serve:
         _check_port("127.0.0.1", port)
     settings = _settings(None)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    # The clinics database beside it goes too: its watch lists point into the old one.
+    for path in (db_path, db_path.with_name(f"{db_path.stem}.clinics.db")):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     # A fresh demo: the earlier demo's archived responses would only mislead (other ports).
     shutil.rmtree(db_path.parent / "archive" / db_path.stem, ignore_errors=True)
     samples = start_samples(settings.sources, count)
