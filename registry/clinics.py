@@ -208,27 +208,23 @@ async def api_verify_roster(request: Request) -> Response:
     return _roster_response(fmt, header, results)
 
 
-def _receipt(request: Request) -> tuple[dict, str]:
-    found = receipts.fetch(request.app.state.clinics, request.path_params["receipt_id"])
-    if found is None:
-        raise HTTPException(404, "no receipt with that id")
-    return found
-
-
-async def api_receipt(request: Request) -> JSONResponse:
+async def api_receipt(request: Request) -> Response:
     """
     summary: A receipt, exactly as first returned
     parameters:
       - {name: receipt_id, in: path, required: true, schema: {type: string}}
     responses:
       200:
-        description: "The stored answer; header X-Receipt-SHA256 is the SHA-256 of the body"
+        description: "The stored answer, byte for byte; header X-Receipt-SHA256 is the SHA-256 of these bytes"
       404:
         description: No such receipt
     """
     only(request, set())
-    body, digest = _receipt(request)
-    return JSONResponse(body, headers={"X-Receipt-SHA256": digest})
+    found = receipts.fetch_text(request.app.state.clinics, request.path_params["receipt_id"])
+    if found is None:
+        raise HTTPException(404, "no receipt with that id")
+    text, digest = found
+    return Response(text, media_type="application/json", headers={"X-Receipt-SHA256": digest})
 
 
 def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:

@@ -49,11 +49,15 @@ def store(db: Database, answers: list[dict]) -> list[dict]:
     return answers
 
 
-def fetch(db: Database, receipt_id: str) -> tuple[dict, str] | None:
-    """A stored receipt and the SHA-256 of its body, or None."""
+def fetch_text(db: Database, receipt_id: str) -> tuple[str, str] | None:
+    """A stored receipt's JSON text, exactly as stored, and its SHA-256; or None."""
     if not receipt_id.startswith(ID_PREFIX) or len(receipt_id) > 64:
         return None
     row = db.execute("select body, body_sha256 from receipts where id = ?", [receipt_id]).fetchone()
-    if row is None:
-        return None
-    return json.loads(row[0]), row[1]
+    return (row[0], row[1]) if row else None
+
+
+def fetch(db: Database, receipt_id: str) -> tuple[dict, str] | None:
+    """A stored receipt and the SHA-256 of its body, or None."""
+    found = fetch_text(db, receipt_id)
+    return (json.loads(found[0]), found[1]) if found else None
