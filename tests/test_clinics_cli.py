@@ -9,10 +9,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from db import open_db
 from db.clinics import clinics_path, open_clinics
 from registry.cli import cli
 from registry.receipts import fetch
-from tests.clinic_site import registry_with
+from tests.clinic_site import age, registry_with
 from tests.conftest import PEOPLE
 
 
@@ -87,3 +88,20 @@ def test_watch_create_prints_the_token_once(tmp_path, registry_db):
     assert body["errors"][0]["index"] == 1
     bad = run("watch", "create", "--registration", "20001", "--db", registry_db)
     assert bad.exit_code == 2 and "REGULATOR:NUMBER" in bad.output
+
+
+def test_freshness_limit_comes_from_the_source_config(tmp_path, registry_db):
+    db = open_db(registry_db)
+    age(db, "cpta", 1)  # imported a day ago
+    db.close()
+    path = roster(tmp_path, "Name,College,Reg #\nAlice Roberts,cpta,20001\n")
+    default = run("verify", path, "--db", registry_db, "--format", "json")
+    assert json.loads(default.stdout)["rows"][0]["verdict"] == "authorized"  # limit: 336 hours
+    config = tmp_path / "ops.toml"
+    config.write_text("[sources.cpta]\nstale_after_hours = 12\n", encoding="utf-8")
+    strict = run("verify", path, "--db", registry_db, "--format", "json", "--config", config)
+    row = json.loads(strict.stdout)["rows"][0]
+    assert (row["verdict"], row["verdict_if_fresh"]) == ("data_stale", "authorized")
+    config.write_text("[sources.cpta]\ninterval_hours = 6\n", encoding="utf-8")  # limit: 12 h
+    twice = run("verify", path, "--db", registry_db, "--format", "json", "--config", config)
+    assert json.loads(twice.stdout)["rows"][0]["verdict"] == "data_stale"
