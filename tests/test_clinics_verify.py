@@ -356,3 +356,20 @@ def test_roster_columns_come_back_even_when_names_repeat_or_are_blank(site):
         "Note (5)": "second",
         "column 6": "third",
     }
+
+
+@pytest.mark.parametrize(
+    ("regulator", "number", "shown"),
+    [
+        ("cpta", "99999", ["not_found", "none (absence is shown by the whole import run)"]),
+        ("chcpbc", "BC-55", ["data_stale", "it would answer not_authorized", "stale since"]),
+        ("cpta", "20009", ["no_longer_on_register", "no longer on the register since"]),
+    ],
+)
+def test_receipt_page_for_every_kind_of_answer(site, regulator, number, shown):
+    client, _ = site
+    body = verify(client, regulator=regulator, registration_number=number).json()
+    page = client.get(f"/receipts/{body['receipt']['id']}")
+    assert page.status_code == 200
+    for text in shown:
+        assert text in page.text
