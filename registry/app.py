@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount
 
-from registry import api, pages
+from registry import api, clinics, pages, watch
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
@@ -65,14 +65,22 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         app.state.conn = read_only(db_path)
+        clinics.start(app, db_path)  # clinic data: a separate, writable database
         await datasette.invoke_startup()
         try:
             yield
         finally:
+            clinics.stop(app)
             app.state.conn.close()
 
     return Starlette(
-        routes=[*api.routes, *pages.routes, Mount("/data", app=datasette.app())],
+        routes=[
+            *api.routes,
+            *pages.routes,
+            *clinics.routes,
+            *watch.routes,
+            Mount("/data", app=datasette.app()),
+        ],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
