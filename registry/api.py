@@ -157,7 +157,7 @@ async def api_openapi(request: Request) -> JSONResponse:
       200:
         description: The OpenAPI document
     """
-    return JSONResponse(schemas.get_schema(routes=routes))
+    return JSONResponse(schemas.get_schema(routes=request.app.routes))  # every module's routes
 
 
 routes = [

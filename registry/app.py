@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount
 
-from registry import api, pages
+from registry import api, clinics, pages, watch
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
+NO_SQL_ENV = "REGISTRY_NO_SQL"
 
 # A public instance must hold up: bounded SQL time, bounded rows, facets inside the SQL limit.
 DATASETTE_SETTINGS = {
@@ -46,32 +48,47 @@ async def server_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal error; it has been logged", "status": 500}, 500)
 
 
-def create_app(db_path: str | Path, metadata_path: str | Path = METADATA) -> Starlette:
-    """The whole site over one database file, which must exist (create it with an import)."""
+def create_app(
+    db_path: str | Path, metadata_path: str | Path = METADATA, allow_sql: bool = True
+) -> Starlette:
+    """The whole site over one database file, which must exist (create it with an import).
+
+    allow_sql=False turns Datasette's arbitrary SQL off; saved queries still run.
+    """
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"no database at {db_path}; run `registry import` first")
     metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
-    datasette = Datasette([str(db_path)], metadata=metadata, settings=DATASETTE_SETTINGS)
+    settings = {**DATASETTE_SETTINGS, "default_allow_sql": allow_sql}
+    datasette = Datasette([str(db_path)], metadata=metadata, settings=settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         app.state.conn = read_only(db_path)
+        clinics.start(app, db_path)  # clinic data: a separate, writable database
         await datasette.invoke_startup()
         try:
             yield
         finally:
+            clinics.stop(app)
             app.state.conn.close()
 
     return Starlette(
-        routes=[*api.routes, *pages.routes, Mount("/data", app=datasette.app())],
+        routes=[
+            *api.routes,
+            *pages.routes,
+            *clinics.routes,
+            *watch.routes,
+            Mount("/data", app=datasette.app()),
+        ],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
 
 
 def from_environment() -> Starlette:
-    """ASGI factory: `uvicorn --factory registry.app:from_environment`, database $REGISTRY_DB."""
+    """ASGI factory: `uvicorn --factory registry.app:from_environment`, database $REGISTRY_DB;
+    REGISTRY_NO_SQL=1 turns arbitrary SQL off."""
     from db import default_path
 
-    return create_app(default_path())
+    return create_app(default_path(), allow_sql=os.environ.get(NO_SQL_ENV, "") in ("", "0"))

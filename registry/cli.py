@@ -72,7 +72,7 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
-def _serve(db_path: Path, host: str, port: int) -> None:
+def _serve(db_path: Path, host: str, port: int, allow_sql: bool = True) -> None:
     import uvicorn
 
     from registry.app import create_app
@@ -81,7 +81,8 @@ def _serve(db_path: Path, host: str, port: int) -> None:
     _check_port(host, port)
     warm()  # the offline gazetteer behind "near a city", read while the server starts
     click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    app = create_app(db_path, allow_sql=allow_sql)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 config_option = click.option(
@@ -97,6 +98,13 @@ db_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Database file [default: $REGISTRY_DB or db/registry.db].",
+)
+no_sql_option = click.option(
+    "--no-sql",
+    is_flag=True,
+    envvar="REGISTRY_NO_SQL",
+    show_envvar=True,
+    help="Turn Datasette's arbitrary SQL off (saved queries still run).",
 )
 port_option = click.option(
     "--port",
@@ -180,18 +188,19 @@ def import_(
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @port_option
-def serve(db_path: Path | None, host: str, port: int):
+@no_sql_option
+def serve(db_path: Path | None, host: str, port: int, no_sql: bool):
     """Serve the search API (/api), the pages (/) and Datasette (/data/) over one database.
 
     \b
     Example:
-        registry serve --db db/registry.db --port 8000
+        registry serve --db db/registry.db --port 8000 --no-sql
     """
     path = db_path or default_path()
     if not path.exists():
         raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
     _open(path).close()  # checks the file and brings its schema up to date before serving
-    _serve(path, host, port)
+    _serve(path, host, port, allow_sql=not no_sql)
 
 
 @cli.command()
@@ -227,8 +236,10 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     if not no_serve:
         _check_port("127.0.0.1", port)
     settings = _settings(None)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    # The clinics database beside it goes too: its watch lists point into the old one.
+    for path in (db_path, db_path.with_name(f"{db_path.stem}.clinics.db")):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     # A fresh demo: the earlier demo's archived responses would only mislead (other ports).
     shutil.rmtree(db_path.parent / "archive" / db_path.stem, ignore_errors=True)
     samples = start_samples(settings.sources, count)
@@ -411,3 +422,277 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
             f"{r['on_register']} on the register, {r['authorized']} authorized; last import: "
             f"{r['last_successful_import'] or 'never'}"
         )
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit 1 if a generated file is out of date.")
+def metadata(check: bool):
+    """Regenerate metadata.json and docs/data-dictionary.md from the data dictionary.
+
+    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms from
+    the built-in source declarations.
+
+    \b
+    Example:
+        registry metadata --check
+    """
+    from registry.metadata import ROOT, generated, regulator_rows
+
+    files = generated(regulator_rows(load_settings().sources.values()))
+    stale = [
+        path
+        for path, text in files.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    for path in stale:
+        name = path.relative_to(ROOT)
+        if check:
+            click.echo(f"{name} is out of date; run `registry metadata`", err=True)
+        else:
+            path.write_text(files[path], encoding="utf-8")
+            click.echo(f"wrote {name}")
+    if check and stale:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("releases"),
+    show_default=True,
+    help="Folder the release folder is created in.",
+)
+def publish(db_path: Path | None, out: Path):
+    """Build an immutable release: the database named by its hash, with Datasette's inspect file,
+    metadata and a manifest (sources, import runs, row counts, checksums).
+
+    \b
+    Example:
+        registry publish --db db/registry.db --out releases
+        registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d
+    """
+    from registry.publish import PublishError
+    from registry.publish import publish as build_release
+
+    try:
+        release = build_release(db_path or default_path(), out)
+    except PublishError as e:
+        raise click.UsageError(str(e)) from None
+    manifest = release.manifest
+    click.echo(f"published {release.path}")
+    click.echo(
+        f"  {manifest['files']['registry.db']['bytes']:,} bytes, sha256 {release.sha256}; "
+        + ", ".join(f"{name} {count:,}" for name, count in manifest["tables"].items())
+    )
+    if manifest["synthetic_sample"]:
+        click.echo("  note: it holds synthetic sample registers (the demo), not real people")
+
+
+@cli.command(name="serve-release")
+@click.argument("release", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, envvar="PORT"
+)
+@no_sql_option
+@click.option("--print", "print_only", is_flag=True, help="Print the command, do not run it.")
+def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only: bool):
+    """Serve a published release read-only with Datasette (`datasette -i`), with its inspect file,
+    metadata and the public instance's limits. This is what the Dockerfile runs.
+
+    \b
+    Example:
+        registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d --no-sql
+    """
+    from registry.publish import exec_serve, serve_command, verify
+
+    if not (release / "SHA256SUMS").is_file():
+        raise click.UsageError(f"{release} is not a release folder (made by `registry publish`)")
+    bad = verify(release)
+    if bad:
+        raise click.UsageError(f"{release} is damaged: checksum mismatch for {', '.join(bad)}")
+    options = {"host": host, "port": port, "allow_sql": not no_sql}
+    if print_only:
+        click.echo(" ".join(serve_command(release, **options)))
+        return
+    _check_port(host, port)
+    click.echo(f"Serving {release.name} on http://{host}:{port}/ (read-only)")
+    exec_serve(release, **options)
+
+
+def _clinic_state(db_path: Path | None, config: str | None):
+    """What the verify and watch commands need: the registry read-only, the clinics db, limits."""
+    from types import SimpleNamespace
+
+    from db.clinics import clinics_path, open_clinics
+    from registry.app import read_only
+    from registry.verify import freshness_limits
+
+    path = db_path or default_path()
+    if not path.exists():
+        raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
+    _open(path).close()  # checks the file and brings its schema up to date
+    conn = read_only(path)
+    try:
+        clinics = open_clinics(clinics_path(path))
+    except DatabaseError as e:
+        raise click.UsageError(str(e)) from None
+    return SimpleNamespace(
+        conn=conn, clinics=clinics, freshness=freshness_limits(_settings(config))
+    )
+
+
+@cli.command()
+@click.argument("roster", type=click.File("rb"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Answer as your CSV with columns added, or as JSON.",
+)
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write here."
+)
+@config_option
+@db_option
+def verify(roster, fmt: str, output, config: str | None, db_path: Path | None):
+    """Verify a roster (CSV): each row gets a verdict and a receipt id.
+
+    The CSV needs a column for the regulator or province and one for the registration number;
+    a name column adds a warning when the name does not match. Use - to read standard input.
+
+    \b
+    Example:
+        registry verify staff.csv --format csv -o staff-verified.csv
+    """
+    from registry import roster as rosters
+    from registry.clinics import check_roster
+
+    state = _clinic_state(db_path, config)
+    try:
+        header, results = check_roster(state, roster.read(rosters.MAX_BYTES + 1))
+    except rosters.RosterError as e:
+        raise click.UsageError(str(e)) from None
+    finally:
+        state.clinics.close()
+        state.conn.close()
+    output.write(
+        rosters.to_csv(header, results) if fmt == "csv" else rosters.to_json(results) + "\n"
+    )
+    summary = rosters.summary(results)
+    counts = ", ".join(f"{k} {v}" for k, v in summary["by_verdict"].items())
+    click.echo(f"{summary['rows']} rows: {counts}", err=True)
+
+
+@cli.group()
+def watch():
+    """Watch lists: create one, deliver its webhook notices.
+
+    \b
+    Example:
+        registry watch create --name "Bow River Physio" --registration cpta:20001
+        registry watch deliver
+    """
+
+
+@watch.command(name="create")
+@click.option("--name", help="The clinic's name for the list.")
+@click.option("--webhook-url", help="POST signed notices here (http:// or https://).")
+@click.option(
+    "--registration",
+    "registrations",
+    multiple=True,
+    metavar="REGULATOR:NUMBER",
+    help="A registration to watch; repeat for more.",
+)
+@config_option
+@db_option
+def watch_create(
+    name: str | None,
+    webhook_url: str | None,
+    registrations: tuple[str, ...],
+    config: str | None,
+    db_path: Path | None,
+):
+    """Create a watch list and print its token (shown once; only its hash is kept).
+
+    \b
+    Example:
+        registry watch create --name "Bow River Physio" --registration cpta:20001 \\
+            --webhook-url https://clinic.example/hooks/registry
+    """
+    from registry.watch import add_items, create_list
+
+    if webhook_url and not webhook_url.startswith(("http://", "https://")):
+        raise click.UsageError("--webhook-url must be an http:// or https:// URL")
+    entries = []
+    for value in registrations:
+        regulator, sep, number = value.partition(":")
+        if not sep or not regulator or not number:
+            raise click.UsageError(
+                f"--registration {value!r}: use REGULATOR:NUMBER, e.g. cpta:20001"
+            )
+        entries.append({"regulator": regulator, "registration_number": number})
+    state = _clinic_state(db_path, config)
+    try:
+        row, token = create_list(state.clinics, name, webhook_url)
+        added, errors = add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
+    finally:
+        state.clinics.close()
+        state.conn.close()
+    click.echo(
+        json.dumps(
+            {
+                "token": token,
+                "webhook_secret": row["webhook_secret"],
+                "added": added,
+                "errors": errors,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+
+
+@watch.command(name="deliver")
+@click.option(
+    "--attempts", type=click.IntRange(1, 20), default=5, show_default=True, help="Per batch."
+)
+@click.option(
+    "--first-wait",
+    type=click.FloatRange(0, 3600),
+    default=2.0,
+    show_default=True,
+    help="Seconds before the first retry; doubling after.",
+)
+@config_option
+@db_option
+def watch_deliver(attempts: int, first_wait: float, config: str | None, db_path: Path | None):
+    """POST each watch list's undelivered notices to its webhook, signed, with retries.
+
+    Run it after imports (e.g. `registry import && registry watch deliver`). Exits 1 when a
+    delivery failed; those notices are tried again next time.
+
+    \b
+    Example:
+        registry watch deliver --db db/registry.db
+    """
+    from registry.webhooks import deliver
+
+    state = _clinic_state(db_path, config)
+    try:
+        outcomes = deliver(
+            state.conn, state.clinics, state.freshness, attempts=attempts, first_wait=first_wait
+        )
+    finally:
+        state.clinics.close()
+        state.conn.close()
+    for o in outcomes:
+        line = f"{o.list_id}: {o.delivered} delivered, {o.failed} failed ({o.attempts} attempts)"
+        click.echo(line + (f": {o.errors[-1]}" if o.errors else ""))
+    if any(o.failed for o in outcomes):
+        sys.exit(1)

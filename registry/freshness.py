@@ -1,9 +1,10 @@
 """How current each regulator's data is: when it was last read, and whether its latest run failed.
 
-A source is stale when its last successful import is older than STALE_INTERVALS times its import
-interval (`interval_hours` in its declaration: a weekly source is stale after two weeks), and
-failing when its latest run did not succeed (`failed` or `rejected`); the last good copy is still
-served, and the page says so.
+A source is stale when its last successful import is older than its freshness limit (the same
+limit the clinics' verdicts use: `stale_after_hours` in its declaration, by default twice its
+`interval_hours`, so a weekly source is stale after two weeks), and failing when its latest run
+did not succeed (`failed` or `rejected`); the last good copy is still served, and the page says
+so.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-STALE_INTERVALS = 2
-DEFAULT_INTERVAL_HOURS = 168.0
+from registry.verify import DEFAULT_STALE_AFTER_HOURS
 
 _STATES = """
 select g.id, g.name, g.short_name, g.jurisdiction, g.needling,
@@ -56,16 +56,17 @@ def parse_time(text: str | None) -> datetime | None:
 
 def states(
     conn: sqlite3.Connection,
-    intervals: dict[str, float],
+    limits: dict[str, float],
     now: datetime | None = None,
 ) -> dict[str, SourceState]:
-    """Every supported regulator's state; `intervals` maps source keys to interval_hours."""
+    """Every supported regulator's state; `limits` maps source keys to the hours after their
+    last successful import at which their data is stale (freshness_limits)."""
     now = now or datetime.now(UTC)
     found = {}
     for rid, name, short, jurisdiction, needling, success, outcome, run_at in conn.execute(_STATES):
-        hours = intervals.get(rid, DEFAULT_INTERVAL_HOURS) or DEFAULT_INTERVAL_HOURS
+        hours = limits.get(rid) or DEFAULT_STALE_AFTER_HOURS
         last = parse_time(success)
-        stale = last is None or now - last > timedelta(hours=STALE_INTERVALS * hours)
+        stale = last is None or now - last >= timedelta(hours=hours)
         found[rid] = SourceState(
             rid,
             name,

@@ -28,6 +28,7 @@ from registry.search import (
     decode_cursor,
     search,
 )
+from registry.verify import freshness_limits
 from scrapers.kinds import KINDS
 
 HERE = Path(__file__).parent
@@ -106,12 +107,12 @@ class Form:
 
 
 @functools.cache
-def intervals() -> dict[str, float]:
-    """Each source's import interval, from its declaration (and $REGISTRY_CONFIG)."""
+def limits() -> dict[str, float]:
+    """Each source's freshness limit, from its declaration (and $REGISTRY_CONFIG)."""
     from scrapers.sources import load_settings
 
     try:
-        return {k: s.interval_hours for k, s in load_settings().sources.items()}
+        return freshness_limits(load_settings())
     except (OSError, ValueError):  # a broken operator config must not take the page down
         return {}
 
@@ -161,7 +162,7 @@ def kinds_in_words(kinds: list[str], t) -> str:
 def notices(conn, found: dict | None, region: str | None) -> list[dict]:
     """What the page must say about the sources behind these results: regulators that do not
     track needling, data older than it should be, a source whose latest import failed."""
-    states = freshness.states(conn, intervals())
+    states = freshness.states(conn, limits())
     relevant: set[str] = set()
     if found:
         relevant |= {r["regulator"]["id"] for r in found["results"]}
@@ -186,7 +187,7 @@ def notices(conn, found: dict | None, region: str | None) -> list[dict]:
 
 def sources(conn) -> list[dict]:
     """The registers we read, for the page without a search: where, when last read, and how."""
-    states = freshness.states(conn, intervals())
+    states = freshness.states(conn, limits())
     rows = conn.execute(
         "select id, sample from regulators where coverage = 'supported' order by jurisdiction, id"
     ).fetchall()

@@ -54,6 +54,9 @@ class Source:
     max_retries: int = 4
     timeout_seconds: float = 30.0
     interval_hours: float = 168.0  # how often `registry schedule` runs it (weekly)
+    # A verification answers "data stale" when the last successful import is older than this;
+    # unset, it is twice interval_hours (one missed run is tolerated, two are not).
+    stale_after_hours: float | None = None
     enabled: bool = True
     coverage: str = "supported"
     coverage_note: str = ""
@@ -135,6 +138,7 @@ def _source(key: str, data: dict, origin: str) -> Source:
         "timeout_seconds",
         "max_retries",
         "interval_hours",
+        "stale_after_hours",
     ):
         value = data.get(name, 0)
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
@@ -161,6 +165,11 @@ def _source(key: str, data: dict, origin: str) -> Source:
         timeout_seconds=float(source.timeout_seconds),
         max_retries=int(source.max_retries),
         interval_hours=float(source.interval_hours),
+        stale_after_hours=float(
+            source.stale_after_hours
+            if source.stale_after_hours is not None
+            else 2 * source.interval_hours
+        ),
     )
 
 

@@ -195,6 +195,13 @@ def test_openapi_describes_every_endpoint(client):
         "/api/changes",
         "/api/sources",
         "/api/openapi.json",
+        "/api/verify",
+        "/api/receipts/{receipt_id}",
+        "/api/watch",
+        "/api/watch/registrations",
+        "/api/watch/registrations/{regulator}/{number}",
+        "/api/watch/feed.json",
+        "/api/watch/feed.atom",
     }
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert params == {"q", "city", "near", "km", "province", "kind", "limit", "cursor"}

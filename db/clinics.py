@@ -1,0 +1,113 @@
+"""The clinics database: receipts, watch lists and webhook deliveries.
+
+Clinic data is private and written by the API, so it lives in its own SQLite file beside the
+registry database (`registry.db` -> `registry.clinics.db`), never in the registry database that
+Datasette publishes read-only. It has its own migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from db import DatabaseError, check_file
+
+CLINICS_ENV = "REGISTRY_CLINICS_DB"
+
+migrations = Migrations("needling_registry_clinics")
+
+
+def clinics_path(registry_path: str | os.PathLike) -> Path:
+    """Where the clinics database lives: $REGISTRY_CLINICS_DB, else beside the registry db."""
+    if os.environ.get(CLINICS_ENV):
+        return Path(os.environ[CLINICS_ENV])
+    registry_path = Path(registry_path)
+    return registry_path.with_name(f"{registry_path.stem}.clinics.db")
+
+
+@migrations()
+def m001_clinics(db: Database):
+    # A frozen answer: the JSON body as first returned, and the SHA-256 of that body.
+    db.table("receipts").create(
+        {
+            "id": str,  # random, 128 bits: unguessable (see docs/clinics.md)
+            "checked_at": str,
+            "regulator_id": str,
+            "registration_number": str,
+            "verdict": str,
+            "body": str,  # JSON, exactly what GET /api/receipts/{id} returns
+            "body_sha256": str,
+        },
+        pk="id",
+        not_null={"checked_at", "body", "body_sha256"},
+    )
+    db.table("watch_lists").create(
+        {
+            "id": str,  # random public id, used in feed ids; never a credential
+            "token_sha256": str,  # the bearer token is shown once; only its hash is kept
+            "name": str,
+            "created_at": str,
+            "webhook_url": str,
+            "webhook_secret": str,  # needed in clear to sign deliveries (HMAC-SHA256)
+        },
+        pk="id",
+        not_null={"token_sha256", "created_at"},
+    )
+    db.table("watch_lists").create_index(["token_sha256"], unique=True)
+    db.table("watch_items").create(
+        {
+            "id": int,
+            "list_id": str,
+            "regulator_id": str,
+            "registration_number": str,
+            "registration_id": str,  # the registry's id, resolved when added
+            "label": str,  # the clinic's own name for the person, as given
+            "added_at": str,
+            "since_event_id": int,  # registry events after this one are news for this list
+        },
+        pk="id",
+        not_null={"list_id", "registration_id", "added_at"},
+        foreign_keys=[("list_id", "watch_lists", "id")],
+    )
+    db.table("watch_items").create_index(["list_id", "registration_id"], unique=True)
+    db.table("watch_items").create_index(["registration_id"])
+    # One row per notice per list once a delivery has been tried; `delivered_at` set on success.
+    db.table("webhook_deliveries").create(
+        {
+            "id": int,
+            "list_id": str,
+            "notice_id": str,  # the feed entry id, e.g. "event:42" or "stale:cpta:7"
+            "attempts": int,
+            "last_status": int,
+            "last_error": str,
+            "last_attempt_at": str,
+            "delivered_at": str,
+        },
+        pk="id",
+        not_null={"list_id", "notice_id"},
+        foreign_keys=[("list_id", "watch_lists", "id")],
+    )
+    db.table("webhook_deliveries").create_index(["list_id", "notice_id"], unique=True)
+
+
+def open_clinics(path: str | os.PathLike) -> Database:
+    """Open (and migrate) the clinics database, writable."""
+    path = Path(path)
+    check_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, check_same_thread=False)
+        db = Database(conn)
+        db.execute("PRAGMA schema_version").fetchone()
+    except (OSError, sqlite3.Error) as e:
+        raise DatabaseError(f"cannot open the clinics database at {path}: {e}") from None
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db

@@ -1,0 +1,276 @@
+"""Clinic endpoints: verify one registration or a roster, and read receipts back.
+
+Every answer is stored as a receipt in the clinics database (db/clinics.py), never in the
+registry database. Errors are JSON `{"error", "status"}` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import SimpleNamespace
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from db.clinics import clinics_path, open_clinics
+from registry import receipts, roster
+from registry.history import only
+from registry.pages import CSP, templates
+from registry.verify import Query, VerifyError, freshness_limits, verify_many, verify_one
+from scrapers.sources import load_settings
+
+
+def start(app: Starlette, db_path: Path) -> None:
+    """Open the clinics database (writable) and read the sources' freshness limits."""
+    app.state.registry_path = db_path
+    app.state.clinics = open_clinics(clinics_path(db_path))
+    app.state.freshness = freshness_limits(load_settings())
+
+
+def stop(app: Starlette) -> None:
+    app.state.clinics.close()
+
+
+async def api_verify(request: Request) -> JSONResponse:
+    """
+    summary: Verify one registration, with a receipt
+    description: >
+      The verdict is one of authorized, not_authorized, not_tracked, not_found,
+      no_longer_on_register, data_stale. The answer carries status, conditions, each
+      authorization in the regulator's words, a name warning when `name` does not match, and a
+      receipt (checked_at, source_url, fetched_at, response_sha256, import_run_id, id) that
+      /api/receipts/{id} returns later.
+    parameters:
+      - {name: regulator, in: query, required: true, schema: {type: string}, description: "Regulator id or short name (cpta, CPO) or a province or state (AB, Alberta, Québec)"}
+      - {name: registration_number, in: query, required: true, schema: {type: string}}
+      - {name: name, in: query, schema: {type: string}, description: "The name the clinic has; a mismatch is a warning"}
+    responses:
+      200:
+        description: The verdict, the registration's state, and the receipt
+      400:
+        description: A missing or unknown parameter, an unknown regulator or province
+    """
+    only(request, {"regulator", "registration_number", "name"})
+    params = request.query_params
+    for required in ("regulator", "registration_number"):
+        if not params.get(required, "").strip():
+            raise HTTPException(400, f"give {required} (see /api/openapi.json)")
+    query = Query(params["regulator"], params["registration_number"], params.get("name"))
+    try:
+        answer = verify_one(request.app.state.conn, query, request.app.state.freshness)
+    except VerifyError as e:
+        raise HTTPException(400, str(e)) from None
+    receipts.store(request.app.state.clinics, [answer])
+    return JSONResponse(answer)
+
+
+async def _capped(request: Request, limit: int) -> bytes:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit + 64 * 1024:
+        raise roster.RosterError(413, f"the upload is larger than {limit // 1024 // 1024} MB")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit + 64 * 1024:
+            raise roster.RosterError(413, f"the upload is larger than {limit // 1024 // 1024} MB")
+    return bytes(body)
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+async def _roster_bytes(request: Request) -> tuple[bytes, dict]:
+    """The CSV from a raw body (text/csv) or a form upload (field `roster`), and other fields."""
+    body = await _capped(request, roster.MAX_BYTES)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "multipart/form-data":
+        if kind not in (
+            "",
+            "text/csv",
+            "text/plain",
+            "application/csv",
+            "application/octet-stream",
+        ):
+            raise roster.RosterError(
+                415, f"send the roster as text/csv or as a form upload, not {kind[:60]}"
+            )
+        return body, {}
+    try:
+        form = await MultiPartParser(
+            request.headers, _once(body), max_files=1, max_fields=10
+        ).parse()
+    except MultiPartException as e:
+        raise roster.RosterError(400, f"the form upload could not be read: {e}") from None
+    try:
+        upload = form.get("roster")
+        if not isinstance(upload, UploadFile):
+            raise roster.RosterError(422, "the form has no file in its `roster` field")
+        data = await upload.read()
+    finally:
+        await form.close()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    return data, fields
+
+
+def _format(request: Request, fields: dict, default: str) -> str:
+    allowed = ("csv", "json", "html") if default == "html" else ("csv", "json")
+    fmt = request.query_params.get("format") or fields.get("format")
+    if fmt:
+        if fmt not in allowed:
+            raise HTTPException(400, f"format must be {' or '.join(allowed)}, got {fmt[:20]!r}")
+        return fmt
+    accept = request.headers.get("accept", "")
+    if "text/csv" in accept:
+        return "csv"
+    if "application/json" in accept:
+        return "json"
+    return default
+
+
+async def check_roster_apart(app_state, data: bytes) -> tuple[list[str], list[dict]]:
+    """check_roster in a worker thread with connections of its own, so that a large roster does
+    not hold up other requests (the app's connections belong to the event loop's thread)."""
+
+    from registry.app import read_only  # the app imports this module
+
+    def work():
+        path = app_state.registry_path
+        conn = read_only(path)
+        clinics = open_clinics(clinics_path(path))
+        try:
+            state = SimpleNamespace(conn=conn, clinics=clinics, freshness=app_state.freshness)
+            return check_roster(state, data)
+        finally:
+            clinics.close()
+            conn.close()
+
+    return await run_in_threadpool(work)
+
+
+def check_roster(app_state, data: bytes) -> tuple[list[str], list[dict]]:
+    """Verify a roster's rows, store one receipt per checked row; header and results."""
+    header, columns, rows = roster.parse(data)
+    answers = verify_many(app_state.conn, roster.queries(columns, rows), app_state.freshness)
+    receipts.store(app_state.clinics, [a for a in answers if isinstance(a, dict)])
+    return header, [
+        roster.result(line, header, cells, a)
+        for (line, cells), a in zip(rows, answers, strict=True)
+    ]
+
+
+def _roster_response(fmt: str, header: list[str], results: list[dict]) -> Response:
+    if fmt == "csv":
+        return Response(
+            roster.to_csv(header, results),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="roster-verified.csv"'},
+        )
+    return Response(roster.to_json(results), media_type="application/json")
+
+
+async def api_verify_roster(request: Request) -> Response:
+    """
+    summary: Verify a roster (CSV), one verdict and receipt per row
+    description: >
+      Send the CSV as the body (Content-Type text/csv) or as a form upload in field `roster`.
+      Columns are matched forgivingly: a name ("Full name", or "First name" and "Last name"),
+      the regulator or province ("College", "Province"), and the registration number ("Reg #",
+      "Licence number"). The rows come back in order with verdict and receipt_id; a row that
+      cannot be checked gets its own `error`. Answer as JSON or CSV (`?format=` or `Accept`).
+    parameters:
+      - {name: format, in: query, schema: {type: string, enum: [json, csv]}, description: "Default: Accept header, else JSON"}
+    responses:
+      200:
+        description: "JSON {summary, rows} or the CSV with columns added"
+      413:
+        description: Larger than 5 MB or more than 20,000 rows
+      415:
+        description: Not UTF-8, or not CSV
+      422:
+        description: No column for the regulator or the registration number, or not valid CSV
+    """
+    only(request, {"format"})
+    try:
+        data, fields = await _roster_bytes(request)
+        fmt = _format(request, fields, "json")
+        header, results = await check_roster_apart(request.app.state, data)
+    except roster.RosterError as e:
+        raise HTTPException(e.status, str(e)) from None
+    return _roster_response(fmt, header, results)
+
+
+async def api_receipt(request: Request) -> Response:
+    """
+    summary: A receipt, exactly as first returned
+    parameters:
+      - {name: receipt_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200:
+        description: "The stored answer, byte for byte; header X-Receipt-SHA256 is the SHA-256 of these bytes"
+      404:
+        description: No such receipt
+    """
+    only(request, set())
+    found = receipts.fetch_text(request.app.state.clinics, request.path_params["receipt_id"])
+    if found is None:
+        raise HTTPException(404, "no receipt with that id")
+    text, digest = found
+    return Response(text, media_type="application/json", headers={"X-Receipt-SHA256": digest})
+
+
+def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers["Content-Security-Policy"] = CSP
+    return response
+
+
+async def receipt_page(request: Request) -> HTMLResponse:
+    """A printable receipt for an auditor."""
+    found = receipts.fetch(request.app.state.clinics, request.path_params["receipt_id"])
+    if found is None:
+        return _page(request, "verify.html", {"error": "No receipt with that id."}, 404)
+    body, digest = found
+    return _page(
+        request,
+        "receipt.html",
+        {"r": body, "digest": digest, "json": json.dumps(body, indent=2, ensure_ascii=False)},
+    )
+
+
+async def verify_page(request: Request) -> Response:
+    """The roster form; a POST shows the results, or returns the CSV when asked."""
+    if request.method == "GET":
+        return _page(request, "verify.html", {})
+    try:
+        data, fields = await _roster_bytes(request)
+        fmt = _format(request, fields, "html")
+        header, results = await check_roster_apart(request.app.state, data)
+    except (roster.RosterError, HTTPException) as e:
+        status = getattr(e, "status", None) or getattr(e, "status_code", 400)
+        message = str(e) if isinstance(e, roster.RosterError) else e.detail
+        return _page(request, "verify.html", {"error": message}, status)
+    if fmt in ("csv", "json"):
+        return _roster_response(fmt, header, results)
+    return _page(
+        request,
+        "verify.html",
+        {"header": header, "results": results, "summary": roster.summary(results)},
+    )
+
+
+routes = [
+    Route("/api/verify", api_verify, methods=["GET"]),
+    Route("/api/verify", api_verify_roster, methods=["POST"]),
+    Route("/api/receipts/{receipt_id}", api_receipt, methods=["GET"]),
+    Route("/receipts/{receipt_id}", receipt_page, methods=["GET"]),
+    Route("/verify", verify_page, methods=["GET", "POST"]),
+]

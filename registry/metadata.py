@@ -1,0 +1,229 @@
+"""Datasette's metadata.json and docs/data-dictionary.md, generated from one source of truth.
+
+Descriptions come from the data dictionary (db/dictionary.py), saved queries from
+registry/queries.py, licence and attribution from the regulators' declarations. Both generated
+files are committed; `registry metadata` rewrites them and a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db.dictionary import TABLES
+from db.migrations import migrate
+from registry.queries import QUERIES
+from scrapers.sources import Source
+
+ROOT = Path(__file__).resolve().parents[1]
+METADATA_PATH = ROOT / "metadata.json"
+DICTIONARY_PATH = ROOT / "docs" / "data-dictionary.md"
+DATABASE = "registry"  # Datasette names a database after its file: registry.db
+
+TITLE = "Needling Registry"
+LICENSE = (
+    "Each regulator's terms apply to its records (see the regulators table); "
+    "our compilation: CC BY 4.0"
+)
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def regulator_rows(sources: Iterable[Source]) -> list[dict]:
+    """Declared sources in the shape of the regulators table (a release reads that table)."""
+    return [
+        {
+            "id": s.key,
+            "name": s.regulator,
+            "short_name": s.short_name,
+            "jurisdiction": s.jurisdiction,
+            "register_url": s.register_url,
+            "terms_note": s.terms_note,
+            "coverage": s.coverage,
+            "sample": int(s.sample),
+        }
+        for s in sources
+    ]
+
+
+def schema() -> dict[str, dict[str, str]]:
+    """Every table of a freshly migrated database, with its columns and their types."""
+    db = Database(memory=True)
+    migrate(db)
+    return {
+        name: {c.name: c.type for c in db.table(name).columns}
+        for name in [*db.table_names(), *db.view_names()]
+    }
+
+
+def _attribution(regulators: list[dict]) -> str:
+    covered = [r for r in regulators if r["coverage"] == "supported"]
+    listed = "; ".join(
+        f"{r['name']} ({r['short_name']}), {r['register_url']}"
+        + (" [synthetic sample]" if r.get("sample") else "")
+        for r in covered
+    )
+    return f"Public registers: {listed}. Each regulator's terms apply to its records."
+
+
+def _terms_html(regulators: list[dict]) -> str:
+    items = "".join(
+        f'<li><a href="{html.escape(r["register_url"])}">{html.escape(r["name"])}</a> '
+        f"({html.escape(r['jurisdiction'])}): {html.escape(r['terms_note'])}</li>"
+        for r in regulators
+        if r["coverage"] == "supported"
+    )
+    return f"<p>Licence and attribution per regulator:</p><ul>{items}</ul>"
+
+
+def _table_metadata(name: str) -> dict:
+    table = TABLES[name]
+    out: dict = {"description": table.description}
+    if table.hidden:
+        out["hidden"] = True
+    for key in ("label_column", "sort", "sort_desc"):
+        if getattr(table, key):
+            out[key] = getattr(table, key)
+    if table.facets:
+        out["facets"] = list(table.facets)
+    if table.sortable_columns:
+        out["sortable_columns"] = list(table.sortable_columns)
+    out["columns"] = dict(table.columns)
+    return out
+
+
+def _queries_metadata() -> dict:
+    return {
+        name: {
+            "title": q.title,
+            "description": q.description
+            + (
+                " Parameters: "
+                + "; ".join(f"{param}: {what}" for param, what in q.params.items())
+                + "."
+                if q.params
+                else ""
+            ),
+            "sql": q.sql.strip(),
+        }
+        for name, q in QUERIES.items()
+    }
+
+
+def build(regulators: list[dict], prefix: str = "/data/", release: dict | None = None) -> dict:
+    """Datasette's metadata for a database of these regulators, served under `prefix`.
+
+    `release` (the manifest's name and created_at) titles a published release.
+    """
+    base = f"{prefix}{DATABASE}"
+    intro = (
+        "<p>Health practitioners authorized to needle (trigger point dry needling, "
+        "intramuscular stimulation, acupuncture by physiotherapists), compiled from each "
+        "regulator's public register. Every registration carries its evidence: the URL it was "
+        "read from, when, and the SHA-256 of the response.</p>"
+        f'<p>Start with the <a href="{base}/directory">directory</a> (one row per registration, '
+        f'searchable), the <a href="{base}/regulators">regulators</a> (coverage and terms) or '
+        f'the saved queries of the <a href="{base}">database</a>. Every table and query '
+        "downloads as CSV or JSON.</p>"
+    )
+    title = TITLE
+    if release:
+        title = f"{TITLE}: release {release['name']}"
+        intro += (
+            f"<p>Release {html.escape(release['name'])}, published {release['created_at']}: "
+            "an immutable copy of the database; its manifest lists the sources, import runs, "
+            "row counts and checksums.</p>"
+        )
+    return {
+        "title": title,
+        "description_html": intro + _terms_html(regulators),
+        "license": LICENSE,
+        "license_url": LICENSE_URL,
+        "source": "Regulators' public registers",
+        "source_url": f"{base}/regulators",
+        "databases": {
+            DATABASE: {
+                "source": _attribution(regulators),
+                "source_url": f"{base}/regulators",
+                "license": LICENSE,
+                "license_url": LICENSE_URL,
+                "tables": {
+                    # Optional tables (ANALYZE's statistics) exist in releases only.
+                    name: _table_metadata(name)
+                    for name, table in TABLES.items()
+                    if release or not table.optional
+                },
+                "queries": _queries_metadata(),
+            }
+        },
+    }
+
+
+def render_json(metadata: dict) -> str:
+    return json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def data_dictionary(regulators: list[dict]) -> str:
+    """docs/data-dictionary.md: every table and column, the saved queries, terms per regulator."""
+    types = schema()
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated by `registry metadata` from `db/dictionary.py` (descriptions),",
+        "`registry/queries.py` (saved queries) and `scrapers/sources.toml` (terms); do not edit by",
+        "hand. The same text is in Datasette (`metadata.json`). Times are UTC, ISO 8601.",
+        "",
+        "## Licence and attribution",
+        "",
+        f"Our compilation: CC BY 4.0 ({LICENSE_URL}). Each regulator's terms apply to its "
+        "records; cite the regulator's register as the source:",
+        "",
+        "| regulator | jurisdiction | register | terms |",
+        "|---|---|---|---|",
+    ]
+    for r in regulators:
+        if r["coverage"] == "supported":
+            lines.append(
+                f"| {_cell(r['name'])} (`{r['id']}`) | {r['jurisdiction']} | "
+                f"{r['register_url']} | {_cell(r['terms_note'])} |"
+            )
+    lines += ["", "## Tables", ""]
+    for name, table in TABLES.items():
+        if table.hidden:
+            continue
+        lines += [f"### `{name}`", "", table.description, ""]
+        lines += ["| column | type | description |", "|---|---|---|"]
+        for column, kind in types[name].items():
+            lines.append(f"| `{column}` | {kind} | {_cell(table.columns[column])} |")
+        lines.append("")
+    lines += [
+        "### Internal tables",
+        "",
+        "Hidden in Datasette; SQLite's and the full-text index's own bookkeeping.",
+        "",
+        "| table | description |",
+        "|---|---|",
+    ]
+    lines += [f"| `{n}` | {_cell(t.description)} |" for n, t in TABLES.items() if t.hidden]
+    lines += ["", "## Saved queries", ""]
+    for name, q in QUERIES.items():
+        lines += [f"### `{name}`: {q.title}", "", q.description, ""]
+        if q.params:
+            lines += [f"- `:{param}`: {what}" for param, what in q.params.items()] + [""]
+        lines += ["```sql", q.sql.strip(), "```", ""]
+    return "\n".join(lines)
+
+
+def generated(regulators: list[dict]) -> dict[Path, str]:
+    """The committed generated files and their current content."""
+    return {
+        METADATA_PATH: render_json(build(regulators)),
+        DICTIONARY_PATH: data_dictionary(regulators),
+    }

@@ -1,0 +1,198 @@
+"""Saved queries for researchers, published as Datasette canned queries (metadata "queries").
+
+Each runs on a live database and on a release, with named parameters where a question needs one;
+an optional parameter left empty means "all". Canned queries still run when arbitrary SQL is off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A date means the end of that day, as in the API's as_of (registry/history.py).
+_AT = "case when length(:as_of) = 10 then :as_of || 'T23:59:59Z' else :as_of end"
+
+
+@dataclass(frozen=True)
+class Query:
+    title: str
+    description: str
+    sql: str
+    params: dict[str, str]  # name -> what to enter; "" in a query means "all" for optional ones
+
+
+QUERIES: dict[str, Query] = {
+    "authorizations_by_place": Query(
+        "Authorizations per province, city and kind",
+        "People on the register holding each kind of needling authorization, per province and "
+        "city of their practice locations (someone with two locations counts in both). Where a "
+        "register publishes no location, the province is the regulator's and the city is empty.",
+        """
+select
+  coalesce(l.province, substr(g.jurisdiction, 4)) as province,
+  coalesce(l.city, '') as city,
+  a.kind,
+  count(distinct r.id) as registrations,
+  count(distinct case when r.status_class = 'practising' then r.id end) as practising
+from authorizations a
+join registrations r on r.id = a.registration_id
+join regulators g on g.id = r.regulator_id
+left join practice_locations l on l.registration_id = r.id
+where r.removed_at is null
+  and (:province = '' or coalesce(l.province, substr(g.jurisdiction, 4)) = upper(:province))
+  and (:kind = '' or a.kind = :kind)
+group by 1, 2, 3
+order by province, city, kind
+""",
+        {
+            "province": "Province or state code, e.g. AB (empty: all)",
+            "kind": "dry_needling, ims, acupuncture or needling (empty: all)",
+        },
+    ),
+    "grants_and_removals_per_month": Query(
+        "Authorizations granted and removed per month",
+        "From the events between runs: authorizations granted to and removed from people on the "
+        "register, and people who appeared on or left the register holding one, per month and "
+        "regulator. A source's first run is its starting state and counts as neither.",
+        """
+select
+  substr(e.at, 1, 7) as month,
+  e.regulator_id,
+  sum(e.kind = 'authorization_granted') as granted,
+  sum(e.kind = 'authorization_removed') as removed,
+  sum(e.kind = 'appeared'
+      and json_array_length(e.detail, '$.after.authorizations') > 0) as appeared_authorized,
+  sum(e.kind = 'left'
+      and json_array_length(e.detail, '$.before.authorizations') > 0) as left_authorized
+from events e
+where e.kind in ('authorization_granted', 'authorization_removed', 'appeared', 'left')
+  and (:regulator = '' or e.regulator_id = :regulator)
+group by 1, 2
+having granted + removed + appeared_authorized + left_authorized > 0
+order by month, e.regulator_id
+""",
+        {"regulator": "Regulator key, e.g. cpta (empty: all)"},
+    ),
+    "coverage_per_regulator": Query(
+        "Coverage per regulator",
+        "Every regulator we cover or list: whether its register records needling, its last "
+        "successful import with how many people were on the register and how many may needle, "
+        "how many registrations we have ever seen, and its terms.",
+        """
+select
+  g.id as regulator_id,
+  g.jurisdiction,
+  g.name,
+  g.needling,
+  g.mechanism,
+  g.coverage,
+  g.sample,
+  (select min(started_at) from import_runs r
+    where r.regulator_id = g.id and r.outcome = 'success') as first_import,
+  last.ended_at as last_import,
+  (select count(*) from import_runs r
+    where r.regulator_id = g.id and r.outcome = 'success') as successful_runs,
+  last.on_register,
+  last.authorized,
+  (select count(*) from registrations x where x.regulator_id = g.id) as registrations_ever,
+  g.register_url,
+  g.terms_note
+from regulators g
+left join import_runs last on last.id = (
+  select max(id) from import_runs r where r.regulator_id = g.id and r.outcome = 'success'
+)
+order by g.coverage = 'supported' desc, g.jurisdiction
+""",
+        {},
+    ),
+    "registration_history": Query(
+        "History of one registration",
+        "Every state a registration has been in (from when, until when) and every change seen "
+        "between runs, oldest first. Ontario's numbers are masked on its register, so one "
+        "number may match several people there.",
+        """
+with chosen as (
+  select * from registrations
+  where regulator_id = :regulator and registration_number = :registration_number
+)
+select
+  c.id as registration_id,
+  coalesce(c.valid_since, c.first_seen) as at,
+  'state' as entry,
+  'current' as kind,
+  c.status,
+  null as valid_to,
+  json_object(
+    'registration_number', c.registration_number, 'name', c.name, 'category', c.category,
+    'status', c.status, 'status_class', c.status_class,
+    'conditions', json(coalesce(c.conditions, '[]')),
+    'authorizations', (
+      select json_group_array(json_object('wording', a.wording, 'kind', a.kind,
+                                          'mechanism', a.mechanism))
+      from authorizations a where a.registration_id = c.id),
+    'on_register', json(case when c.removed_at is null then 'true' else 'false' end)
+  ) as detail
+from chosen c
+union all
+select v.registration_id, v.valid_from, 'state', 'earlier', json_extract(v.state, '$.status'),
+  v.valid_to, v.state
+from registration_versions v join chosen c on c.id = v.registration_id
+union all
+select e.registration_id, e.at, 'event', e.kind, null, null, e.detail
+from events e join chosen c on c.id = e.registration_id
+order by registration_id, at, entry
+""",
+        {
+            "regulator": "Regulator key, e.g. cpta",
+            "registration_number": "Registration number as listed",
+        },
+    ),
+    "state_as_of": Query(
+        "State of the registers as of a date",
+        "Each registration's state in force at the end of a date (or at a UTC date-time): its "
+        "number, name, standing, whether it was on the register and the kinds of needling "
+        "authorization it held, with the interval that state was in force. Rows come in storage "
+        "order, unsorted, so that the first page is quick on a large register (a web page "
+        "stops at 1,000 rows: for every row, run the SQL on a release's database file).",
+        f"""
+with at as (select {_AT} as t)
+select
+  r.regulator_id,
+  r.id as registration_id,
+  r.registration_number,
+  r.name,
+  r.status,
+  r.status_class,
+  r.removed_at is null as on_register,
+  (select group_concat(kind, ' ') from (
+    select distinct kind from authorizations a where a.registration_id = r.id order by kind
+  )) as kinds,
+  coalesce(r.valid_since, r.first_seen) as valid_from,
+  null as valid_to
+from registrations r, at
+where coalesce(r.valid_since, r.first_seen) <= at.t
+  and (:regulator = '' or r.regulator_id = :regulator)
+union all
+select
+  v.regulator_id,
+  v.registration_id,
+  json_extract(v.state, '$.registration_number'),
+  json_extract(v.state, '$.name'),
+  json_extract(v.state, '$.status'),
+  json_extract(v.state, '$.status_class'),
+  json_extract(v.state, '$.on_register'),
+  (select group_concat(k, ' ') from (
+    select distinct json_extract(value, '$.kind') as k
+    from json_each(v.state, '$.authorizations') order by k
+  )),
+  v.valid_from,
+  v.valid_to
+from registration_versions v, at
+where v.valid_from <= at.t and v.valid_to > at.t
+  and (:regulator = '' or v.regulator_id = :regulator)
+""",
+        {
+            "as_of": "A date (2026-06-30: the end of that day) or a UTC date-time",
+            "regulator": "Regulator key, e.g. cpta (empty: all)",
+        },
+    ),
+}

@@ -1,0 +1,63 @@
+"""Receipts: each verification answer frozen, with its evidence, under an unguessable id.
+
+The id is random (128 bits, `secrets`), not derived from the content: a receipt says that someone
+checked a person at a time, which is the clinic's business, so ids must not be enumerable from
+public data. The content is fixed by its SHA-256 (`body_sha256`), which the receipt page prints so
+that an auditor can compare a printed copy with the stored one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from sqlite_utils import Database
+
+from registry.verify import canonical
+
+ID_PREFIX = "rcpt_"
+
+
+def new_id() -> str:
+    return ID_PREFIX + secrets.token_hex(16)
+
+
+def store(db: Database, answers: list[dict]) -> list[dict]:
+    """Give each answer a receipt id and keep it, all in one transaction. Returns the answers."""
+    rows = []
+    for answer in answers:
+        answer["receipt"]["id"] = new_id()
+        body = canonical(answer)
+        rows.append(
+            {
+                "id": answer["receipt"]["id"],
+                "checked_at": answer["receipt"]["checked_at"],
+                "regulator_id": answer["regulator"]["id"],
+                "registration_number": answer["query"]["registration_number"],
+                "verdict": answer["verdict"],
+                "body": body,
+                "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            }
+        )
+    columns = list(rows[0]) if rows else []
+    with db.conn:  # one transaction for the whole batch
+        db.conn.executemany(
+            f"insert into receipts ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+            [list(r.values()) for r in rows],
+        )
+    return answers
+
+
+def fetch_text(db: Database, receipt_id: str) -> tuple[str, str] | None:
+    """A stored receipt's JSON text, exactly as stored, and its SHA-256; or None."""
+    if not receipt_id.startswith(ID_PREFIX) or len(receipt_id) > 64:
+        return None
+    row = db.execute("select body, body_sha256 from receipts where id = ?", [receipt_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def fetch(db: Database, receipt_id: str) -> tuple[dict, str] | None:
+    """A stored receipt and the SHA-256 of its body, or None."""
+    found = fetch_text(db, receipt_id)
+    return (json.loads(found[0]), found[1]) if found else None

@@ -1,0 +1,268 @@
+"""Rosters: a clinic's CSV of staff in, the same rows with verdicts and receipt ids out.
+
+Column names are matched forgivingly ("Reg #", "Registration No.", "Licence number", "Province",
+"College", "Full name", or "First name" + "Last name"). The file must be UTF-8 (a byte-order mark
+is fine: Excel's "CSV UTF-8" writes one); commas, semicolons and tabs are recognised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from registry.verify import Query, VerifyError
+from scrapers.places import fold
+
+MAX_BYTES = 5 * 1024 * 1024  # about 50,000 typical rows
+MAX_ROWS = 20_000
+
+# Each role's accepted headers, most specific first; headers are compared folded, punctuation
+# reduced to spaces ("Registration No." -> "registration no", "Reg. #" -> "reg #").
+COLUMNS = {
+    "registration_number": [
+        "registration number",
+        "registration no",
+        "registration #",
+        "registration num",
+        "reg number",
+        "reg no",
+        "reg #",
+        "reg num",
+        "licence number",
+        "license number",
+        "licence no",
+        "license no",
+        "licence #",
+        "license #",
+        "permit number",
+        "permit no",
+        "practice permit number",
+        "practice permit",
+        "registrant number",
+        "member number",
+        "college number",
+        "numero de permis",
+        "no de permis",
+        "numero d inscription",
+        "permis",
+        "registration",
+        "licence",
+        "license",
+        "permit",
+        "number",
+        "numero",
+        "no",
+        "#",
+        "reg",
+    ],
+    "regulator": [
+        "regulator",
+        "regulator or province",
+        "college",
+        "regulatory college",
+        "regulatory body",
+        "licensing body",
+        "board",
+        "ordre",
+        "province",
+        "province or state",
+        "province state",
+        "prov",
+        "state",
+        "jurisdiction",
+        "province territory",
+    ],
+    "name": [
+        "full name",
+        "name",
+        "physiotherapist",
+        "physiotherapist name",
+        "practitioner",
+        "practitioner name",
+        "employee",
+        "employee name",
+        "staff",
+        "staff name",
+        "therapist",
+        "nom complet",
+        "nom",
+    ],
+    "given_names": ["first name", "given name", "given names", "first names", "prenom", "first"],
+    "family_name": ["last name", "family name", "surname", "nom de famille", "last"],
+}
+REQUIRED = {
+    "regulator": "the regulator or province (e.g. a column 'Province' or 'College')",
+    "registration_number": "the registration number (e.g. a column 'Registration number')",
+}
+
+OUTPUT_COLUMNS = [
+    "verdict",
+    "verdict_if_fresh",
+    "status",
+    "conditions",
+    "authorizations",
+    "name_warning",
+    "regulator_checked",
+    "receipt_id",
+    "error",
+]
+
+
+class RosterError(Exception):
+    """A roster that cannot be read at all, with the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def _header_key(text: str) -> str:
+    text = fold(text).replace("#", " # ").replace("n°", " # ")
+    return " ".join(re.sub(r"[^\w#]+|_", " ", text).split())
+
+
+def match_columns(header: list[str]) -> dict[str, int]:
+    """Role -> column index. Raises RosterError (422) naming what is missing."""
+    keys = [_header_key(h) for h in header]
+    found: dict[str, int] = {}
+    for role, words in COLUMNS.items():
+        for word in words:
+            hits = [i for i, k in enumerate(keys) if k == word and i not in found.values()]
+            if hits:
+                found[role] = hits[0]
+                break
+    missing = [why for role, why in REQUIRED.items() if role not in found]
+    if missing:
+        shown = ", ".join(repr(h) for h in header[:12]) or "none"
+        raise RosterError(
+            422,
+            f"the roster has no column for {' and no column for '.join(missing)}; "
+            f"columns found: {shown}",
+        )
+    return found
+
+
+def decode(data: bytes) -> str:
+    """The roster's text; RosterError (415) when it is not UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RosterError(
+            415, "the roster is UTF-16; save it as 'CSV UTF-8 (comma delimited)' and send it again"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise RosterError(
+            415,
+            f"the roster is not UTF-8 (byte 0x{data[e.start]:02x} at position {e.start}); "
+            "save it as 'CSV UTF-8 (comma delimited)' and send it again",
+        ) from None
+
+
+def parse(data: bytes) -> tuple[list[str], dict[str, int], list[tuple[int, list[str]]]]:
+    """Header, matched columns, and (line number, cells) for each non-blank row."""
+    if len(data) > MAX_BYTES:
+        raise RosterError(413, f"the roster is larger than {MAX_BYTES // 1024 // 1024} MB")
+    text = decode(data)
+    if not text.strip():
+        raise RosterError(422, "the roster is empty; send a CSV with a header row")
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        header = next(reader)
+        columns = match_columns(header)
+        rows = []
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((reader.line_num, cells))
+            if len(rows) > MAX_ROWS:
+                raise RosterError(413, f"the roster has more than {MAX_ROWS:,} rows; split it")
+    except csv.Error as e:
+        raise RosterError(
+            422, f"the roster is not valid CSV (line {reader.line_num}): {e}"
+        ) from None
+    return header, columns, rows
+
+
+def _cell(cells: list[str], columns: dict[str, int], role: str) -> str:
+    i = columns.get(role)
+    return cells[i].strip() if i is not None and i < len(cells) else ""
+
+
+def queries(columns: dict[str, int], rows: list[tuple[int, list[str]]]) -> list[Query]:
+    out = []
+    for _, cells in rows:
+        name = _cell(cells, columns, "name") or " ".join(
+            p for p in (_cell(cells, columns, r) for r in ("given_names", "family_name")) if p
+        )
+        out.append(
+            Query(
+                regulator=_cell(cells, columns, "regulator"),
+                registration_number=_cell(cells, columns, "registration_number"),
+                name=name or None,
+            )
+        )
+    return out
+
+
+def column_names(header: list[str]) -> list[str]:
+    """The header as keys: blank columns named by position, repeated names numbered."""
+    names: list[str] = []
+    for i, h in enumerate(header):
+        name = h or f"column {i + 1}"
+        names.append(f"{name} ({i + 1})" if name in names else name)
+    return names
+
+
+def result(line: int, header: list[str], cells: list[str], answer: dict | VerifyError) -> dict:
+    """One roster row as returned: the clinic's own cells, then the verdict and receipt."""
+    given = {
+        name: (cells[i] if i < len(cells) else "") for i, name in enumerate(column_names(header))
+    }
+    if isinstance(answer, VerifyError):
+        return {"line": line, "input": given, **dict.fromkeys(OUTPUT_COLUMNS), "error": str(answer)}
+    reg = answer["registration"] or {}
+    return {
+        "line": line,
+        "input": given,
+        "verdict": answer["verdict"],
+        "verdict_if_fresh": answer["verdict_if_fresh"],
+        "status": reg.get("status"),
+        "conditions": reg.get("conditions", []),
+        "authorizations": [a["wording"] for a in reg.get("authorizations", [])],
+        "name_warning": answer["name_warning"],
+        "regulator_checked": answer["regulator"]["id"],
+        "receipt_id": answer["receipt"]["id"],
+        "error": None,
+    }
+
+
+def to_csv(header: list[str], results: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    names = column_names(header)
+    writer.writerow([*header, *OUTPUT_COLUMNS])
+    for r in results:
+        extra = []
+        for c in OUTPUT_COLUMNS:
+            value = r[c]
+            extra.append(
+                "; ".join(value) if isinstance(value, list) else "" if value is None else value
+            )
+        writer.writerow([*(r["input"].get(n, "") for n in names), *extra])
+    return out.getvalue()
+
+
+def summary(results: list[dict]) -> dict:
+    counts: dict[str, int] = {}
+    for r in results:
+        key = r["verdict"] or "error"
+        counts[key] = counts.get(key, 0) + 1
+    return {"rows": len(results), "by_verdict": dict(sorted(counts.items()))}
+
+
+def to_json(results: list[dict]) -> str:
+    return json.dumps({"summary": summary(results), "rows": results}, ensure_ascii=False)

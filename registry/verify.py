@@ -1,0 +1,380 @@
+"""Verification verdicts: is this registration authorized to needle, and on what evidence?
+
+One module answers for the single-check API, rosters (API, web page, CLI) and watch lists. It only
+reads the registry database; receipts are written by registry/receipts.py.
+
+Verdicts, in the order they are decided:
+  not_found              the regulator's register (as last imported) has no such number
+  data_stale             the source's last successful import is older than its freshness limit
+                         (`verdict_if_fresh` says what the stale data would answer)
+  no_longer_on_register  the number was on the register and has since left it
+  not_tracked            the regulator does not record needling (or has not been confirmed to),
+                         and lists no authorization for this person
+  authorized             on the register, practising, holding a needling authorization
+  not_authorized         the regulator tracks needling and this person may not needle now
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from registry.documents import documents
+from scrapers.places import fold, province_code
+from scrapers.sources import Settings
+
+VERDICTS = (
+    "authorized",
+    "not_authorized",
+    "not_tracked",
+    "not_found",
+    "no_longer_on_register",
+    "data_stale",
+)
+DEFAULT_STALE_AFTER_HOURS = 336.0
+CHUNK = 500  # registrations per query: well inside SQLite's variable limit
+
+# US states whose boards we declare; Canadian provinces come from scrapers.places.
+_STATES = {"washington": "WA", "maryland": "MD", "virginia": "VA", "colorado": "CO"}
+
+
+class VerifyError(ValueError):
+    """A query that cannot be checked as given; the message says what to send instead."""
+
+
+@dataclass(frozen=True)
+class Query:
+    regulator: str  # a regulator id or short name, or a province or state (code or name)
+    registration_number: str
+    name: str | None = None
+
+
+def freshness_limits(settings: Settings) -> dict[str, float]:
+    """Hours after its last successful import at which each source's data is stale."""
+    return {
+        key: source.stale_after_hours or 2 * source.interval_hours or DEFAULT_STALE_AFTER_HOURS
+        for key, source in settings.sources.items()
+    }
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+_REGULATORS = """
+select g.id, g.short_name, g.name, g.jurisdiction, g.needling, g.register_url, g.coverage,
+  g.coverage_note,
+  (select id from import_runs where regulator_id = g.id and outcome = 'success'
+   order by id desc limit 1) as run_id,
+  (select ended_at from import_runs where regulator_id = g.id and outcome = 'success'
+   order by id desc limit 1) as run_ended_at
+from regulators g order by g.jurisdiction, g.id
+"""
+
+
+class Regulators:
+    """The regulators, their last good import and freshness, read once per batch."""
+
+    def __init__(self, conn: sqlite3.Connection, freshness: dict[str, float], now: datetime):
+        cursor = conn.execute(_REGULATORS)
+        names = [c[0] for c in cursor.description]
+        self.rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        self.now = now
+        self.conn = conn
+        self._numbers: dict[str, bool] = {}
+        self._by_key: dict[str, list[str]] = {}
+        for g in self.rows.values():
+            code = g["jurisdiction"].split("-")[-1].upper()
+            for key in (g["id"], g["short_name"] or "", g["name"], g["jurisdiction"], code):
+                self._add(fold(key), g["id"])
+        for name, code in _STATES.items():
+            for g in self.rows.values():
+                if g["jurisdiction"] == f"US-{code}":
+                    self._add(name, g["id"])
+        self.freshness = {gid: freshness.get(gid, DEFAULT_STALE_AFTER_HOURS) for gid in self.rows}
+
+    def _add(self, key: str, gid: str) -> None:
+        if key and gid not in self._by_key.setdefault(key, []):
+            self._by_key[key].append(gid)
+
+    def resolve(self, text: str) -> list[dict]:
+        """Regulators meant by an id, short name, name, or province or state (code or name)."""
+        key = fold(text or "")
+        if not key:
+            raise VerifyError("give the regulator (e.g. cpta) or the province (e.g. AB)")
+        ids = self._by_key.get(key)
+        if ids is None:
+            code = province_code(text)
+            ids = self._by_key.get(fold(code)) if code else None
+        if not ids:
+            raise VerifyError(
+                f"unknown regulator or province {text[:40]!r}; use a regulator id or short "
+                "name from /api/sources (e.g. cpta, CPO) or a province (AB, Alberta, Québec)"
+            )
+        found = [self.rows[i] for i in ids]
+        supported = [g for g in found if g["coverage"] == "supported"]
+        if not supported:
+            g = found[0]
+            raise VerifyError(
+                f"{g['short_name'] or g['id']} ({g['jurisdiction']}) is not yet covered: "
+                f"{g['coverage_note'] or 'no register we can read'}"
+            )
+        numbered = [g for g in supported if self._numbered(g["id"])]
+        if not numbered:
+            g = supported[0]
+            raise VerifyError(
+                f"the {g['short_name'] or g['id']} register publishes no registration numbers, "
+                "so it cannot be checked by number; find the person by name with "
+                f"/api/search?q=NAME&province={g['jurisdiction'].split('-')[-1]}"
+            )
+        return numbered
+
+    def _numbered(self, gid: str) -> bool:
+        """Whether a register publishes numbers: yes, unless it has people and none has one."""
+        if gid not in self._numbers:
+            self._numbers[gid] = not self.conn.execute(
+                "select exists(select 1 from registrations where regulator_id = ?) and not "
+                "exists(select 1 from registrations where regulator_id = ? and "
+                "registration_number is not null)",
+                [gid, gid],
+            ).fetchone()[0]
+        return self._numbers[gid]
+
+    def freshness_of(self, gid: str) -> dict:
+        g = self.rows[gid]
+        hours = self.freshness[gid]
+        if g["run_ended_at"] is None:
+            stale, stale_since = True, None
+        else:
+            limit = _parse(g["run_ended_at"]) + timedelta(hours=hours)
+            stale, stale_since = self.now >= limit, utc_text(limit)
+        return {
+            "last_successful_import": (
+                {"import_run_id": g["run_id"], "ended_at": g["run_ended_at"]}
+                if g["run_id"]
+                else None
+            ),
+            "stale_after_hours": hours,
+            "stale": stale,
+            "stale_since": stale_since if stale else None,
+            "fresh_until": None if stale else stale_since,
+        }
+
+
+def normalize_number(text: str | None) -> str:
+    """A registration number as typed: trimmed, without a leading '#' or 'No.'."""
+    text = " ".join((text or "").split())
+    text = re.sub(r"^(#\s*|no\.\s*|no\s+|n°\s*)", "", text, flags=re.IGNORECASE)
+    return text
+
+
+def _tokens(text: str | None) -> list[str]:
+    return [t for t in re.split(r"[^\w']+|_", fold(text or "").replace("'", "")) if t]
+
+
+def name_warning(given: str | None, doc: dict) -> str | None:
+    """A warning when the name a clinic gave does not match the register's; None when it does.
+
+    Accents and case are folded; order, commas and middle names do not matter; a hyphenated
+    surname matches on any of its parts; a given name may be an initial.
+    """
+    if not given or not given.strip():
+        return None
+    words = set(_tokens(given))
+    family = _tokens(doc.get("family_name"))
+    givens = _tokens(doc.get("given_names"))
+    if family:
+        family_ok = any(t in words for t in family)
+        rest = words - set(family)
+        given_ok = (
+            not givens
+            or not rest
+            or any(
+                t in givens or (len(t) == 1 and any(g.startswith(t) for g in givens)) for t in rest
+            )
+        )
+        ok = family_ok and given_ok
+    else:
+        listed = set(_tokens(doc.get("name")))
+        ok = bool(words) and (words <= listed or len(words & listed) >= 2)
+    if ok:
+        return None
+    return f"the name given, {given.strip()[:80]!r}, does not match the register's {doc['name']!r}"
+
+
+def _primary_evidence(evidence: list[dict]) -> dict | None:
+    """The response that best proves the answer: the detail page if read, else the listing."""
+    for role in ("detail", "profile", "listing"):
+        for e in evidence:
+            if e.get("role") == role:
+                return e
+    return evidence[0] if evidence else None
+
+
+def _lookup(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Registration ids for (regulator, number) pairs, preferring one still on the register."""
+    found: dict[tuple[str, str], str] = {}
+    by_regulator: dict[str, list[str]] = {}
+    for gid, number in pairs:
+        by_regulator.setdefault(gid, []).append(number)
+    for gid, numbers in by_regulator.items():
+        for i in range(0, len(numbers), CHUNK):
+            chunk = numbers[i : i + CHUNK]
+            rows = conn.execute(
+                "select registration_number, id from registrations where regulator_id = ? and "
+                f"registration_number in ({','.join('?' * len(chunk))}) "
+                "order by removed_at is not null desc, id desc",
+                [gid, *chunk],
+            )
+            for number, rid in rows:  # later rows win: on the register, lowest id
+                found[(gid, number)] = rid
+    return found
+
+
+def _documents(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
+    docs: dict[str, dict] = {}
+    unique = list(dict.fromkeys(ids))
+    for i in range(0, len(unique), CHUNK):
+        for doc in documents(conn, unique[i : i + CHUNK]):
+            docs[doc["id"]] = doc
+    return docs
+
+
+def _verdict(doc: dict | None) -> str:
+    if doc is None:
+        return "not_found"
+    if not doc["on_register"]:
+        return "no_longer_on_register"
+    answer = doc["needling"]["answer"]
+    if answer in ("not_tracked", "unknown"):
+        return "not_tracked"
+    return answer  # authorized | not_authorized
+
+
+def _registration(doc: dict) -> dict:
+    return {
+        "id": doc["id"],
+        "name": doc["name"],
+        "registration_number": doc["registration_number"],
+        "category": doc["category"],
+        "status": doc["status"],
+        "status_class": doc["status_class"],
+        "on_register": doc["on_register"],
+        "no_longer_on_register_since": doc["no_longer_on_register_since"],
+        "conditions": doc["conditions"],
+        "needling_answer": doc["needling"]["answer"],
+        "authorized_kinds": doc["needling"]["kinds"],
+        # In the regulator's own words, with our kind beside them.
+        "authorizations": doc["needling"]["authorizations"],
+        "profile_url": doc["profile_url"],
+        "first_seen": doc["first_seen"],
+        "last_seen": doc["last_seen"],
+        "api_url": f"/api/registrations/{doc['regulator']['id']}/{doc['registration_number']}",
+    }
+
+
+def _answer(query: Query, number: str, g: dict, fresh: dict, doc: dict | None, at: str) -> dict:
+    verdict = _verdict(doc)
+    evidence = doc["evidence"] if doc else []
+    primary = _primary_evidence(evidence)
+    last = fresh["last_successful_import"] or {}
+    if primary:
+        proof = {
+            "source_url": primary.get("url"),
+            "fetched_at": primary.get("fetched_at"),
+            "response_sha256": primary.get("sha256"),
+            "import_run_id": primary.get("import_run"),
+        }
+    else:
+        # Absence is proved by the run that read the whole register without this number.
+        proof = {
+            "source_url": g["register_url"],
+            "fetched_at": last.get("ended_at"),
+            "response_sha256": None,
+            "import_run_id": last.get("import_run_id"),
+        }
+    return {
+        "verdict": "data_stale" if fresh["stale"] else verdict,
+        "verdict_if_fresh": verdict if fresh["stale"] else None,
+        "query": {
+            "regulator": query.regulator,
+            "registration_number": number,
+            "name": query.name or None,
+        },
+        "regulator": {
+            k: g[k]
+            for k in ("id", "short_name", "name", "jurisdiction", "needling", "register_url")
+        },
+        "registration": _registration(doc) if doc else None,
+        "name_warning": name_warning(query.name, doc) if doc else None,
+        "data": fresh,
+        "receipt": {
+            "id": None,  # set when the receipt is stored
+            "checked_at": at,
+            **proof,
+            "last_confirmed_by_import_run_id": last.get("import_run_id"),
+            "evidence": evidence,
+        },
+    }
+
+
+def verify_many(
+    conn: sqlite3.Connection,
+    queries: list[Query],
+    freshness: dict[str, float],
+    now: datetime | None = None,
+) -> list[dict | VerifyError]:
+    """An answer per query, in order; a query that cannot be checked gets its VerifyError."""
+    now = now or datetime.now(UTC)
+    at = utc_text(now)
+    regulators = Regulators(conn, freshness, now)
+    resolved: list[tuple[list[dict], str] | VerifyError] = []
+    pairs: set[tuple[str, str]] = set()
+    for q in queries:
+        try:
+            candidates = regulators.resolve(q.regulator)
+            number = normalize_number(q.registration_number)
+            if not number:
+                raise VerifyError("give the registration number")
+            if len(number) > 40:
+                raise VerifyError(f"registration number {number[:40]!r}... is too long")
+        except VerifyError as e:
+            resolved.append(e)
+            continue
+        resolved.append((candidates, number))
+        pairs.update((g["id"], number) for g in candidates)
+    ids = _lookup(conn, pairs)
+    docs = _documents(conn, list(ids.values()))
+    fresh = {gid: regulators.freshness_of(gid) for gid in regulators.rows}
+    out: list[dict | VerifyError] = []
+    for q, r in zip(queries, resolved, strict=True):
+        if isinstance(r, VerifyError):
+            out.append(r)
+            continue
+        candidates, number = r
+        g = next((g for g in candidates if (g["id"], number) in ids), candidates[0])
+        doc = docs.get(ids.get((g["id"], number), ""))
+        out.append(_answer(q, number, g, fresh[g["id"]], doc, at))
+    return out
+
+
+def verify_one(
+    conn: sqlite3.Connection, query: Query, freshness: dict[str, float], now=None
+) -> dict:
+    """The answer for one query; raises VerifyError when it cannot be checked."""
+    (answer,) = verify_many(conn, [query], freshness, now)
+    if isinstance(answer, VerifyError):
+        raise answer
+    return answer
+
+
+def canonical(body: dict) -> str:
+    """The JSON text a receipt is stored and hashed as."""
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

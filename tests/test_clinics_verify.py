@@ -1,0 +1,375 @@
+"""Verifying one registration and a roster, end to end over HTTP against the served app."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import sqlite3
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from db.clinics import clinics_path
+from tests.clinic_site import Site, age, registry_with
+from tests.conftest import PEOPLE, person
+
+NOT_TRACKED = person("ns1", "MacLeod", "Fiona", number="NS-301", regulator="nscp", needling=False)
+LEAVER = person("r9", "Tremblay", "Marc", number="20009")
+STALE = person("bc1", "Chan", "Grace", number="BC-55", regulator="chcpbc", needling=False)
+UNNUMBERED = replace(person("qc1", "Dubé", "Émilie", regulator="oppq"), registration_number=None)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    path = tmp_path_factory.mktemp("verify") / "registry.db"
+    db = registry_with(
+        path,
+        ([*PEOPLE, LEAVER], "cpta"),
+        (PEOPLE, "cpta"),  # the second run no longer lists Marc Tremblay
+        ([NOT_TRACKED], "nscp"),
+        ([STALE], "chcpbc"),
+        ([UNNUMBERED], "oppq"),
+    )
+    # BC's last good import ended 30 days ago: older than its limit (336 hours by default).
+    age(db, "chcpbc", 30)
+    db.close()
+    with Site(path) as running, httpx.Client(base_url=running.url, timeout=30) as client:
+        yield client, path
+
+
+def verify(client, **params):
+    return client.get("/api/verify", params=params)
+
+
+@pytest.mark.parametrize(
+    ("regulator", "number", "verdict", "status"),
+    [
+        ("cpta", "20001", "authorized", "Practising"),
+        ("CPTA", "20002", "not_authorized", "Practising"),
+        ("Alberta", "20005", "not_authorized", "Suspended"),  # holds it, but suspended
+        ("nscp", "NS-301", "not_tracked", "Practising"),
+        ("Nova Scotia", "NS-301", "not_tracked", "Practising"),
+        ("AB", "99999", "not_found", None),
+        ("cpta", "20009", "no_longer_on_register", "Practising"),
+        ("BC", "BC-55", "data_stale", "Practising"),
+    ],
+)
+def test_each_verdict(site, regulator, number, verdict, status):
+    client, _ = site
+    r = verify(client, regulator=regulator, registration_number=number)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["verdict"] == verdict
+    assert (body["registration"] or {}).get("status") == status
+    receipt = body["receipt"]
+    assert receipt["id"].startswith("rcpt_") and len(receipt["id"]) == 37
+    assert receipt["checked_at"].endswith("Z") and receipt["import_run_id"] >= 1
+    assert receipt["source_url"].startswith("https://")
+
+
+def test_authorized_answer_in_full(site):
+    client, _ = site
+    body = verify(client, regulator="cpta", registration_number=" #20006 ").json()
+    assert body["verdict"] == "authorized"
+    assert body["registration"]["conditions"] == ["Supervision"]
+    assert body["registration"]["authorizations"] == [
+        {
+            "wording": "Using needles in practice",
+            "kind": "needling",
+            "mechanism": "restricted_activity_authorization",
+        }
+    ]
+    assert (
+        body["receipt"]["source_url"] == "https://example.test/client/PublicDirectory/Registrants"
+    )
+    assert body["receipt"]["fetched_at"] == "2026-11-23T10:00:00Z"
+    assert body["receipt"]["response_sha256"] == "ab" * 32
+    assert body["data"]["stale"] is False and body["verdict_if_fresh"] is None
+
+
+def test_stale_data_says_what_it_would_answer(site):
+    client, _ = site
+    body = verify(client, regulator="chcpbc", registration_number="BC-55").json()
+    assert (body["verdict"], body["verdict_if_fresh"]) == ("data_stale", "not_authorized")
+    assert body["data"]["stale"] is True and body["data"]["stale_after_hours"] == 336
+
+
+def test_not_found_receipt_points_at_the_register_and_run(site):
+    client, _ = site
+    body = verify(client, regulator="cpta", registration_number="99999").json()
+    assert body["registration"] is None
+    assert body["receipt"]["source_url"] == "https://cpta.alinityapp.com/client/publicdirectory"
+    assert body["receipt"]["response_sha256"] is None
+    assert (
+        body["receipt"]["import_run_id"] == body["data"]["last_successful_import"]["import_run_id"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "name", "warned"),
+    [
+        ("20004", "anne marie cote", False),  # accents, case, hyphen
+        ("20004", "Côté, Anne-Marie", False),
+        ("20001", "Alice B. Roberts", False),  # middle initial
+        ("20001", "A. Roberts", False),  # initial
+        ("20006", "Priya Smith", False),  # one part of a hyphenated surname
+        ("20001", "Alice Robertson", True),
+        ("20001", "Maya Roberts", True),
+    ],
+)
+def test_name_mismatch_is_a_warning_not_a_failure(site, number, name, warned):
+    client, _ = site
+    body = verify(client, regulator="cpta", registration_number=number, name=name).json()
+    assert body["verdict"] == "authorized"
+    assert bool(body["name_warning"]) is warned
+    if warned:
+        assert name in body["name_warning"]
+
+
+def test_receipt_is_returned_later_unchanged_and_printable(site):
+    client, path = site
+    first = verify(client, regulator="cpta", registration_number="20003", name="Maya Robinson")
+    receipt_id = first.json()["receipt"]["id"]
+    again = client.get(f"/api/receipts/{receipt_id}")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert again.headers["x-receipt-sha256"] == hashlib.sha256(again.content).hexdigest()
+    page = client.get(f"/receipts/{receipt_id}")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for text in (receipt_id, "authorized", "Using needles in practice", "ab" * 32):
+        assert text in page.text
+    assert again.headers["x-receipt-sha256"] in page.text
+    # Stored in the clinics database, not in the registry database Datasette publishes.
+    with sqlite3.connect(clinics_path(path)) as clinics:
+        assert clinics.execute("select 1 from receipts where id = ?", [receipt_id]).fetchone()
+    with sqlite3.connect(path) as registry:
+        tables = {r[0] for r in registry.execute("select name from sqlite_master")}
+    assert not tables & {"receipts", "watch_lists", "watch_items"}
+    assert client.get("/data/registry/receipts.json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"registration_number": "20001"}, "give regulator"),
+        ({"regulator": "cpta"}, "give registration_number"),
+        ({"regulator": "ZZ", "registration_number": "1"}, "unknown regulator or province"),
+        ({"regulator": "NB", "registration_number": "1"}, "not yet covered"),
+        ({"regulator": "Québec", "registration_number": "1"}, "publishes no registration numbers"),
+        ({"regulator": "cpta", "registration_number": "1", "colour": "x"}, "unknown parameter"),
+        ({"regulator": "cpta", "registration_number": "9" * 50}, "too long"),
+    ],
+)
+def test_bad_single_queries_are_400_with_a_message(site, params, message):
+    client, _ = site
+    r = verify(client, **params)
+    assert r.status_code == 400
+    assert message in r.json()["error"] and r.json()["status"] == 400
+
+
+def test_unknown_receipt_is_404(site):
+    client, _ = site
+    for url in ("/api/receipts/rcpt_00000000000000000000000000000000", "/api/receipts/x"):
+        r = client.get(url)
+        assert r.status_code == 404 and r.json()["error"] == "no receipt with that id"
+    assert client.get("/receipts/rcpt_0").status_code == 404
+
+
+ROSTER = (
+    "\ufeffFull name,Province,Reg #,Start date\r\n"
+    "Alice Roberts,Alberta,20001,2024-01-02\r\n"
+    "Jean Robert,AB,20002,2024-02-03\r\n"
+    "Somebody,Atlantis,123,2024-03-04\r\n"
+    ",,,\r\n"
+    "Fiona MacLeod,NS,NS-301,2024-04-05\r\n"
+    "Maya Robinson,cpta,,2024-05-06\r\n"
+    "Marc Tremblay,CPTA,20009,2024-06-07\r\n"
+)
+
+
+def test_roster_as_json_keeps_rows_and_reports_bad_rows(site):
+    client, _ = site
+    r = client.post(
+        "/api/verify", content=ROSTER.encode("utf-8"), headers={"content-type": "text/csv"}
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    got = [(row["line"], row["verdict"], row["error"] is not None) for row in body["rows"]]
+    assert got == [
+        (2, "authorized", False),
+        (3, "not_authorized", False),
+        (4, None, True),
+        (6, "not_tracked", False),
+        (7, None, True),
+        (8, "no_longer_on_register", False),
+    ]
+    assert "unknown regulator or province 'Atlantis'" in body["rows"][2]["error"]
+    assert body["rows"][4]["error"] == "give the registration number"
+    assert body["rows"][0]["input"] == {
+        "Full name": "Alice Roberts",
+        "Province": "Alberta",
+        "Reg #": "20001",
+        "Start date": "2024-01-02",
+    }
+    assert body["summary"] == {
+        "rows": 6,
+        "by_verdict": {
+            "authorized": 1,
+            "error": 2,
+            "no_longer_on_register": 1,
+            "not_authorized": 1,
+            "not_tracked": 1,
+        },
+    }
+    receipt = client.get(f"/api/receipts/{body['rows'][0]['receipt_id']}").json()
+    assert receipt["verdict"] == "authorized" and receipt["query"]["name"] == "Alice Roberts"
+
+
+def test_roster_as_csv_by_accept_header_and_by_format(site):
+    client, _ = site
+    for kwargs in (
+        {"headers": {"accept": "text/csv"}},
+        {"params": {"format": "csv"}},
+    ):
+        r = client.post("/api/verify", content=ROSTER.encode("utf-8"), **kwargs)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert [row["Full name"] for row in rows] == [
+            "Alice Roberts",
+            "Jean Robert",
+            "Somebody",
+            "Fiona MacLeod",
+            "Maya Robinson",
+            "Marc Tremblay",
+        ]
+        assert [row["verdict"] for row in rows] == [
+            "authorized",
+            "not_authorized",
+            "",
+            "not_tracked",
+            "",
+            "no_longer_on_register",
+        ]
+        assert rows[0]["authorizations"] == "Using needles in practice"
+        assert rows[0]["receipt_id"].startswith("rcpt_") and rows[2]["error"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Name;College;Registration No.",
+        "Physiotherapist\tProvince/Territory\tLicence number",
+        "First name,Last name,Regulator,Licence #",
+        "Nom complet,Ordre,Numéro de permis",
+    ],
+)
+def test_roster_headers_are_matched_forgivingly(site, header):
+    client, _ = site
+    delimiter = ";" if ";" in header else "\t" if "\t" in header else ","
+    names = ["Alice", "Roberts"] if header.startswith("First") else ["Alice Roberts"]
+    row = delimiter.join([*names, "cpta", "20001"])
+    r = client.post("/api/verify", content=f"{header}\n{row}\n".encode())
+    assert r.status_code == 200, r.text
+    (result,) = r.json()["rows"]
+    assert result["verdict"] == "authorized" and result["name_warning"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "status", "message"),
+    [
+        ("Nom,Province,Permis\nCôté,QC,1\n".encode("latin-1"), {}, 415, "not UTF-8"),
+        ("Name,Province,Reg\n".encode("utf-16"), {}, 415, "UTF-16"),
+        (b"Name,Email\nAlice,a@example.test\n", {}, 422, "no column for the regulator"),
+        (b"Name,Province\nAlice,AB\n", {}, 422, "no column for the registration number"),
+        (b"", {}, 422, "empty"),
+        (b'Name,Province,Reg\n"Alice,AB,1\n', {}, 422, "not valid CSV"),
+        (b"{}", {"content-type": "application/json"}, 415, "text/csv"),
+    ],
+)
+def test_bad_rosters_get_a_clear_4xx(site, content, headers, status, message):
+    client, _ = site
+    r = client.post("/api/verify", content=content, headers=headers)
+    assert r.status_code == status, r.text
+    assert message in r.json()["error"]
+
+
+def test_oversized_roster_is_413(site):
+    client, _ = site
+    big = b"Name,Province,Reg\n" + b"Alice Roberts,AB,20001\n" * 300_000  # about 7 MB
+    r = client.post("/api/verify", content=big)
+    assert r.status_code == 413 and "larger than 5 MB" in r.json()["error"]
+    many = b"Name,Province,Reg\n" + b"A,AB,1\n" * 20_001
+    r = client.post("/api/verify", content=many)
+    assert r.status_code == 413 and "more than 20,000 rows" in r.json()["error"]
+
+
+def test_bad_format_is_400(site):
+    client, _ = site
+    for fmt in ("xml", "html"):
+        r = client.post("/api/verify", params={"format": fmt}, content=ROSTER.encode())
+        assert r.status_code == 400
+        assert r.json()["error"] == f"format must be csv or json, got {fmt!r}"
+
+
+def test_roster_web_page_uploads_and_shows_or_downloads(site):
+    client, _ = site
+    page = client.get("/verify")
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    files = {"roster": ("staff.csv", ROSTER.encode("utf-8"), "text/csv")}
+    shown = client.post("/verify", files=files, data={"format": "html"})
+    assert shown.status_code == 200 and "6 rows" in shown.text
+    assert "no_longer_on_register" in shown.text and "/receipts/rcpt_" in shown.text
+    download = client.post("/verify", files=files, data={"format": "csv"})
+    assert download.headers["content-type"].startswith("text/csv")
+    assert download.text.splitlines()[0].startswith("Full name,Province,Reg #,Start date,verdict")
+    bad = client.post("/verify", files={"roster": ("x.csv", "é".encode("latin-1"), "text/csv")})
+    assert bad.status_code == 415 and "not UTF-8" in bad.text
+    missing = client.post(
+        "/verify", data={"format": "html"}, files={"other": ("x", b"", "text/csv")}
+    )
+    assert missing.status_code == 422 and "roster" in missing.text
+
+
+def test_form_upload_to_the_api(site):
+    client, _ = site
+    files = {"roster": ("staff.csv", ROSTER.encode("utf-8"), "text/csv")}
+    r = client.post("/api/verify", files=files)
+    assert r.status_code == 200 and r.json()["summary"]["rows"] == 6
+
+
+def test_roster_columns_come_back_even_when_names_repeat_or_are_blank(site):
+    client, _ = site
+    text = "Name,Province,Reg #,Note,Note,\nAlice Roberts,AB,20001,first,second,third\n"
+    r = client.post("/api/verify", params={"format": "csv"}, content=text.encode())
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0][:6] == ["Name", "Province", "Reg #", "Note", "Note", ""]
+    assert rows[1][:7] == ["Alice Roberts", "AB", "20001", "first", "second", "third", "authorized"]
+    (row,) = client.post("/api/verify", content=text.encode()).json()["rows"]
+    assert row["input"] == {
+        "Name": "Alice Roberts",
+        "Province": "AB",
+        "Reg #": "20001",
+        "Note": "first",
+        "Note (5)": "second",
+        "column 6": "third",
+    }
+
+
+@pytest.mark.parametrize(
+    ("regulator", "number", "shown"),
+    [
+        ("cpta", "99999", ["not_found", "none (absence is shown by the whole import run)"]),
+        ("chcpbc", "BC-55", ["data_stale", "it would answer not_authorized", "stale since"]),
+        ("cpta", "20009", ["no_longer_on_register", "no longer on the register since"]),
+    ],
+)
+def test_receipt_page_for_every_kind_of_answer(site, regulator, number, shown):
+    client, _ = site
+    body = verify(client, regulator=regulator, registration_number=number).json()
+    page = client.get(f"/receipts/{body['receipt']['id']}")
+    assert page.status_code == 200
+    for text in shown:
+        assert text in page.text
