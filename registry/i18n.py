@@ -118,6 +118,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Data from each regulator's public register, under its terms. Not medical advice."
         ),
         "footer.api": "API",
+        "footer.clinics": "For clinics: verify staff",
         "footer.data": "All the data (Datasette)",
         "footer.sources": "Sources and last imports (JSON)",
         "intro.lead": (
@@ -245,6 +246,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "n'est pas un avis médical."
         ),
         "footer.api": "API",
+        "footer.clinics": "Pour les cliniques : vérifier le personnel",
         "footer.data": "Toutes les données (Datasette)",
         "footer.sources": "Sources et dernières importations (JSON)",
         "intro.lead": (
