@@ -41,22 +41,27 @@ def db_file(db: Database) -> Path | None:
     return Path(path) if path else None
 
 
-def open_db(path: str | os.PathLike | None = None) -> Database:
-    """Open (and migrate) the database; WAL lets readers keep serving while an import writes."""
-    path = Path(path or default_path())
+def connect(path: Path, what: str = "database", *, check_same_thread: bool = True) -> Database:
+    """Open a SQLite file for writing, in WAL mode; DatabaseError says why it cannot be."""
     check_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(path)
+        db = Database(sqlite3.connect(path, check_same_thread=check_same_thread))
         db.execute("PRAGMA schema_version").fetchone()
     except (OSError, sqlite3.Error) as e:
-        raise DatabaseError(f"cannot open the database at {path}: {e}") from None
+        raise DatabaseError(f"cannot open the {what} at {path}: {e}") from None
     db.execute("PRAGMA busy_timeout = 10000")
-    # A bounded page cache (64 MiB) keeps a large run's transaction from spilling to disk early
-    # while keeping memory flat however large the input.
-    db.execute("PRAGMA cache_size = -65536")
     # In WAL mode NORMAL is safe from corruption; a power cut may lose the last commit only.
     db.execute("PRAGMA synchronous = NORMAL")
     db.enable_wal()
+    return db
+
+
+def open_db(path: str | os.PathLike | None = None) -> Database:
+    """Open (and migrate) the database; WAL lets readers keep serving while an import writes."""
+    db = connect(Path(path or default_path()))
+    # A bounded page cache (64 MiB) keeps a large run's transaction from spilling to disk early
+    # while keeping memory flat however large the input.
+    db.execute("PRAGMA cache_size = -65536")
     migrate(db)
     return db

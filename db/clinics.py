@@ -8,13 +8,12 @@ Datasette publishes read-only. It has its own migrations.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from db import DatabaseError, check_file
+from db import connect
 
 CLINICS_ENV = "REGISTRY_CLINICS_DB"
 
@@ -96,18 +95,7 @@ def m001_clinics(db: Database):
 
 def open_clinics(path: str | os.PathLike) -> Database:
     """Open (and migrate) the clinics database, writable."""
-    path = Path(path)
-    check_file(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False)
-        db = Database(conn)
-        db.execute("PRAGMA schema_version").fetchone()
-    except (OSError, sqlite3.Error) as e:
-        raise DatabaseError(f"cannot open the clinics database at {path}: {e}") from None
-    db.execute("PRAGMA busy_timeout = 10000")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.enable_wal()
+    db = connect(Path(path), "clinics database", check_same_thread=False)
     db.execute("PRAGMA foreign_keys = ON")
     migrations.apply(db)
     return db
