@@ -319,24 +319,32 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
 
     Each source runs `interval_hours` after its last run (weekly by default; 6 hours after a
     failed or rejected one), plus a steady jitter, one at a time, never two runs of one source at
-    once. Each run is logged to standard output and recorded in import_runs.
+    once. Each run is logged to standard output and recorded in import_runs. After runs, watch
+    lists' webhooks get what changed (as `registry watch deliver` does).
 
     \b
     Example:
         registry schedule --config ops.toml --db db/registry.db
     """
+    from db.clinics import clinics_path
     from registry.schedule import plan
 
     settings = _settings(config)
-    db = _open(db_path or default_path())
+    path = db_path or default_path()
+    db = _open(path)
     sync_regulators(db, settings.sources.values())
     while True:
         now = datetime.now(UTC)
         upcoming = plan(settings, last_runs_of(db), now)
+        ran = False
         for source, when in upcoming:
             if when <= now:
                 click.echo(f"{now:%Y-%m-%dT%H:%M:%SZ} running {source.key}")
                 _report(run_source(db, settings, source, progress=_progress()))
+                ran = True
+        if ran and clinics_path(path).exists():
+            # Watch lists hear of what the runs changed (failed deliveries are retried next time).
+            _deliver_webhooks(path, config)
         if once:
             return
         upcoming = plan(settings, last_runs_of(db), datetime.now(UTC))
@@ -681,18 +689,21 @@ def watch_deliver(attempts: int, first_wait: float, config: str | None, db_path:
     Example:
         registry watch deliver --db db/registry.db
     """
+    if not _deliver_webhooks(db_path, config, attempts=attempts, first_wait=first_wait):
+        sys.exit(1)
+
+
+def _deliver_webhooks(db_path: Path | None, config: str | None, **retry) -> bool:
+    """Deliver every watch list's pending notices and report per list; False if one failed."""
     from registry.webhooks import deliver
 
     state = _clinic_state(db_path, config)
     try:
-        outcomes = deliver(
-            state.conn, state.clinics, state.freshness, attempts=attempts, first_wait=first_wait
-        )
+        outcomes = deliver(state.conn, state.clinics, state.freshness, **retry)
     finally:
         state.clinics.close()
         state.conn.close()
     for o in outcomes:
         line = f"{o.list_id}: {o.delivered} delivered, {o.failed} failed ({o.attempts} attempts)"
         click.echo(line + (f": {o.errors[-1]}" if o.errors else ""))
-    if any(o.failed for o in outcomes):
-        sys.exit(1)
+    return not any(o.failed for o in outcomes)

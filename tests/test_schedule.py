@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +13,10 @@ from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
 from registry.schedule import RETRY_AFTER, jitter, next_due, plan
+from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.conftest import only
+from tests.test_clinics_watch import Receiver
+from tests.test_history_replay import NEEDLES, practising_with
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -74,3 +79,46 @@ def test_schedule_once_runs_what_is_due_then_nothing(tmp_path):
         second = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert second.exit_code == 0 and "running" not in second.output
     assert len(register.requests) == requests
+
+
+def test_schedule_delivers_watch_webhooks_after_its_runs(tmp_path):
+    people = alberta_physiotherapists(40, seed=5)
+    holder = practising_with(people, True)[0]
+    db_path = str(tmp_path / "r.db")
+    with AlinityEmulator(people) as register, Receiver() as receiver:
+        config = tmp_path / "ops.toml"
+        config.write_text(
+            only("cpta") + f"[sources.cpta]\nbase_url = '{register.base_url}'\n"
+            # due again about a second after each run
+            "spacing_seconds = 0\ninterval_hours = 0.0002\n",
+            encoding="utf-8",
+        )
+        runner = CliRunner()
+        args = ["schedule", "--once", "--config", str(config), "--db", db_path]
+        first = runner.invoke(cli, args, catch_exceptions=False)
+        assert first.exit_code == 0 and "cpta: ok" in first.output, first.output
+        assert "delivered" not in first.output, "no watch lists yet: nothing to deliver"
+        made = runner.invoke(
+            cli,
+            ["watch", "create", "--db", db_path, "--webhook-url", receiver.url,
+             "--registration", f"cpta:{holder.registration_number}"],
+        )  # fmt: skip
+        assert made.exit_code == 0, made.output
+        register.set_people(
+            [
+                replace(p, authorizations=[a for a in p.authorizations if a != NEEDLES])
+                if p is holder
+                else p
+                for p in people
+            ]
+        )
+        time.sleep(1.5)  # the source is due again, and its next run starts in a later second
+        second = runner.invoke(cli, args, catch_exceptions=False)
+    assert second.exit_code == 0 and "cpta: ok" in second.output, second.output
+    assert "1 delivered, 0 failed (1 attempts)" in second.output
+    headers, body = receiver.requests[0]
+    secret = json.loads(made.output)["webhook_secret"]
+    assert verify_signature(secret, body, headers[SIGNATURE_HEADER])
+    assert [(n["kind"], n["registration_number"]) for n in json.loads(body)["notices"]] == [
+        ("authorization_removed", holder.registration_number)
+    ]
