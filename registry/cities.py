@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 
-from registry.places import Place, distance_km, gazetteer, place_key, region_code
+from registry.gazetteer import Place, distance_km, gazetteer, place_key, region_code
 
 MAX_SUGGESTIONS = 10
 

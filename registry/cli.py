@@ -76,7 +76,7 @@ def _serve(db_path: Path, host: str, port: int, allow_sql: bool = True) -> None:
     import uvicorn
 
     from registry.app import create_app
-    from registry.places import warm
+    from registry.gazetteer import warm
 
     _check_port(host, port)
     warm()  # the offline gazetteer behind "near a city", read while the server starts

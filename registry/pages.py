@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from registry import cities, freshness, i18n
-from registry.places import region_code
+from registry.gazetteer import region_code
 from registry.search import (
     MAX_QUERY_CHARS,
     Query,

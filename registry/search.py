@@ -4,7 +4,7 @@ User input is never FTS syntax: it is split into word tokens (as the index's tok
 text), each token quoted, and the last one made a prefix ("rob" finds "Roberts"). Results come in
 alphabetical order straight from the index (see db/directory.py), paged by a keyset cursor.
 
-A search near a city (`near`, `km`) resolves the city in an offline gazetteer (registry/places.py),
+A search near a city (`near`, `km`) resolves the city in an offline gazetteer (gazetteer.py),
 keeps the practice cities within the distance (registry/cities.py), and returns the matches in
 those cities nearest first, paged by a cursor holding (distance, row id).
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from registry import cities
 from registry.documents import documents
-from registry.places import MAX_KM, Place, UnknownPlace, gazetteer, place_key
+from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
 from scrapers.kinds import KINDS, kinds_answering
 from scrapers.places import PROVINCES, fold, province_code
 

@@ -6,7 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from registry.app import create_app
-from registry.places import UnknownPlace, distance_km, gazetteer, place_key, region_code
+from registry.gazetteer import UnknownPlace, distance_km, gazetteer, place_key, region_code
 from tests.patients import patient_database
 
 
