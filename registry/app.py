@@ -12,7 +12,7 @@ from datasette.app import Datasette
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
 from registry import api, clinics, pages, watch
@@ -36,11 +36,18 @@ def read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """JSON for the API and programs; a page for people following a link to a page."""
+    headers = getattr(exc, "headers", None)
+    wants_page = "text/html" in request.headers.get("accept", "")
+    if wants_page and not request.url.path.startswith(("/api/", "/data/")):
+        response = pages.error_page(request, exc.status_code, exc.detail)
+        response.headers.update(headers or {})
+        return response
     return JSONResponse(
         {"error": exc.detail, "status": exc.status_code},
         exc.status_code,
-        headers=getattr(exc, "headers", None),
+        headers=headers,
     )
 
 

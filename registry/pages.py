@@ -251,6 +251,13 @@ async def about_needling(request: Request) -> Response:
     return render(request, f"about_needling.{lang}.html", {"lang": lang, "page": "about"})
 
 
+def error_page(request: Request, status: int, detail: str) -> Response:
+    """An error as a page, for people following a link, in their language."""
+    lang = i18n.choose(request)
+    context = {"lang": lang, "page": "error", "status": status, "detail": detail}
+    return render(request, "error.html", context, status)
+
+
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),

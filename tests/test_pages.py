@@ -322,3 +322,21 @@ def test_static_files_are_served(client):
     assert client.get("/static/site.css").headers["content-type"].startswith("text/css")
     assert "javascript" in client.get("/static/suggest.js").headers["content-type"]
     assert client.get("/static/nothing.js").status_code == 404
+
+
+def test_a_missing_page_is_a_page_for_people_and_json_for_programs(client):
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    response = client.get("/no-such-page", headers=html)
+    assert response.status_code == 404
+    assert response.headers["content-security-policy"] == CSP
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert soup.h1.get_text() == "There is no page at this address."
+    assert soup.select_one("main a")["href"] == "/?lang=en"
+    french = client.get("/no-such-page", params={"lang": "fr"}, headers=html)
+    assert french.status_code == 404
+    assert "Il n'y a pas de page" in BeautifulSoup(french.text, "html.parser").h1.get_text()
+    wrong_method = client.post("/about-needling", headers=html)
+    assert wrong_method.status_code == 405 and "Method Not Allowed" in wrong_method.text
+    # Programs, and anything under the API, keep the JSON error.
+    assert client.get("/no-such-page").json() == {"error": "Not Found", "status": 404}
+    assert client.get("/api/no-such", headers=html).json()["status"] == 404
