@@ -75,35 +75,46 @@ def authorized_kinds(status_class: str, on_register: bool, kinds: Iterable[str])
     return sorted(set(kinds)) if on_register and status_class in PRACTISING else []
 
 
-def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None) -> dict:
-    """The directory row of a registration on the register (its id is allocated on writing).
+def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None) -> tuple:
+    """The directory row of a registration on the register, its values in COLUMNS order (its id
+    is allocated on writing).
 
     `home` is the regulator's province or state ("ab" for CA-AB): a registrant is found by it as
     well as by the provinces of the practice locations the register publishes (some publish none).
     """
-    kinds = authorized_kinds(rec.status_class, True, (a.kind for a in rec.authorizations))
+    held = rec.authorizations
+    kinds = authorized_kinds(rec.status_class, True, (a.kind for a in held)) if held else []
     locations = rec.locations
-    first = locations[0] if locations else None
-    return {
-        "registration_id": rid,
-        "regulator_id": rec.regulator,
-        "sort_key": sort_key,
-        "name": rec.name,
-        "registration_number": rec.registration_number,
-        "status": rec.status,
-        "on_register": 1,
-        "authorized": int(bool(kinds)),
-        "kinds": "[" + ", ".join(f'"{k}"' for k in kinds) + "]",
-        "city": first.city if first else None,
-        "province": first.province if first else None,
-        "organization": first.organization if first else None,
-        "cities": " ; ".join(loc.city for loc in locations if loc.city),
-        "organizations": " ; ".join(loc.organization for loc in locations if loc.organization),
-        "provinces": " ".join(
-            sorted({loc.province.lower() for loc in locations if loc.province} | {home} - {None})
-        ),
-        "kind_tokens": " ".join(k.replace("_", "") for k in kinds),
-    }
+    if len(locations) == 1:
+        first = locations[0]
+        cities = first.city or ""
+        organizations = first.organization or ""
+        provinces = {first.province.lower()} if first.province else set()
+    else:
+        first = locations[0] if locations else None
+        cities = " ; ".join(loc.city for loc in locations if loc.city)
+        organizations = " ; ".join(loc.organization for loc in locations if loc.organization)
+        provinces = {loc.province.lower() for loc in locations if loc.province}
+    if home is not None:
+        provinces.add(home)
+    return (
+        rid,
+        rec.regulator,
+        sort_key,
+        rec.name,
+        rec.registration_number,
+        rec.status,
+        1,
+        int(bool(kinds)),
+        "[" + ", ".join(f'"{k}"' for k in kinds) + "]" if kinds else "[]",
+        first.city if first else None,
+        first.province if first else None,
+        first.organization if first else None,
+        cities,
+        organizations,
+        " ".join(sorted(provinces)),
+        " ".join(k.replace("_", "") for k in kinds),
+    )
 
 
 def _start_tracking(conn) -> None:
@@ -149,7 +160,7 @@ def _allocate(conn, keys: list[str]) -> list[int]:
     return ids
 
 
-def write_rows(conn, rows: list[dict]) -> None:
+def write_rows(conn, rows: list[tuple]) -> None:
     """Insert or update directory rows; a row keeps its id unless its name moved it.
 
     The full-text index is not touched here: call sync_index() once the run's rows are written.
@@ -157,7 +168,7 @@ def write_rows(conn, rows: list[dict]) -> None:
     if not rows:
         return
     _start_tracking(conn)
-    ids = [r["registration_id"] for r in rows]
+    ids = [r[0] for r in rows]
     marks = ",".join("?" * len(ids))
     existing = {
         rid: (row_id, key)
@@ -171,22 +182,18 @@ def write_rows(conn, rows: list[dict]) -> None:
         _track(conn, [row_id for row_id, _ in existing.values()])
     updates, moved, inserts = [], [], []
     for row in rows:
-        old = existing.get(row["registration_id"])
-        if old and old[1][:ORDER_CHARS] == row["sort_key"][:ORDER_CHARS]:
-            updates.append([*(row[c] for c in COLUMNS), old[0]])
+        old = existing.get(row[0]) if existing else None
+        if old and old[1][:ORDER_CHARS] == row[2][:ORDER_CHARS]:
+            updates.append((*row, old[0]))
             continue
         if old:
             moved.append((old[0],))
         inserts.append(row)
     conn.executemany(_UPDATE, updates)
     conn.executemany("delete from directory where id = ?", moved)
-    new_ids = _allocate(conn, [row["sort_key"] for row in inserts])
+    new_ids = _allocate(conn, [row[2] for row in inserts])
     conn.executemany(
-        _INSERT,
-        [
-            [new_id, *(row[c] for c in COLUMNS)]
-            for new_id, row in zip(new_ids, inserts, strict=True)
-        ],
+        _INSERT, [(new_id, *row) for new_id, row in zip(new_ids, inserts, strict=True)]
     )
     conn.executemany(
         "insert or ignore into fts_new values (?)",

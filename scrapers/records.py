@@ -9,6 +9,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+# One encoder for every hash: json.dumps with options builds a new encoder on each call.
+_CONTENT_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
+
 
 class LayoutChanged(Exception):
     """A register answered in a shape its adapter does not know: fail the run, change nothing."""
@@ -88,5 +91,5 @@ class Registration:
         ]
 
     def content_hash(self) -> str:
-        blob = json.dumps(self.content(), ensure_ascii=False, separators=(",", ":"))
+        blob = _CONTENT_JSON.encode(self.content())
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
