@@ -20,7 +20,7 @@ from itertools import islice
 from sqlite_utils import Database
 
 from db import history
-from db.directory import mark_removed, row_for, sync_index, write_rows
+from db.directory import Writer, row_for
 from scrapers.records import Evidence, Registration
 from scrapers.sources import Source
 
@@ -242,13 +242,21 @@ def _apply(
         # register writes nothing to the database but its run record.
         conn.execute("create temp table if not exists seen_ids (id text primary key)")
         conn.execute("delete from seen_ids")
+        # Nobody can leave a register on which the database lists nobody yet.
+        listed = conn.execute(
+            "select exists (select 1 from registrations where regulator_id = ? "
+            "and removed_at is null)",
+            [regulator_id],
+        ).fetchone()[0]
         jurisdiction = conn.execute(
             "select jurisdiction from regulators where id = ?", [regulator_id]
         ).fetchone()
         home = jurisdiction[0].split("-")[-1].lower() if jurisdiction and jurisdiction[0] else None
+        directory = Writer(conn)
         for batch in (_prepare(b, regulator_id, run_id, now, home) for b in _batches(records)):
             ids = [p[0] for p in batch]
-            conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
+            if listed:
+                conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))
             known = {
                 row[0]: row[1:]
@@ -277,18 +285,22 @@ def _apply(
                 counts.added += len(batch)
                 fresh = batch
             replaced = history.snapshot(conn, [p[0] for p in fresh if p[0] in known])
-            _write(conn, fresh)
+            _write(conn, directory, fresh, all_new=not known)
             if replaced or not baseline:
                 pairs = [(p[0], replaced.get(p[0]), history.state_of(p[1])) for p in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
-        leaving = [
-            row[0]
-            for row in conn.execute(
-                "select id from registrations where regulator_id = ? and removed_at is null "
-                "and id not in (select id from temp.seen_ids)",
-                [regulator_id],
-            )
-        ]
+        leaving = (
+            [
+                row[0]
+                for row in conn.execute(
+                    "select id from registrations where regulator_id = ? and removed_at is null "
+                    "and id not in (select id from temp.seen_ids)",
+                    [regulator_id],
+                )
+            ]
+            if listed
+            else []
+        )
         for start in range(0, len(leaving), BATCH):
             states = history.snapshot(conn, leaving[start : start + BATCH])
             pairs = [(rid, old, {**old, "on_register": False}) for rid, old in states.items()]
@@ -298,8 +310,9 @@ def _apply(
             [(now, now, rid) for rid in leaving],
         )
         counts.removed = len(leaving)
-        mark_removed(conn, regulator_id, now)
-        sync_index(conn)
+        if leaving:
+            directory.mark_removed(regulator_id, now)
+        directory.sync()
         # Kept with the run, so that summaries need not count a large register on every call.
         counts.on_register, counts.authorized = conn.execute(
             "select count(*), coalesce(sum(authorized), 0) from directory "
@@ -339,14 +352,17 @@ _REGISTRATION = (
 )
 
 
-def _write(conn, fresh: list[tuple]) -> None:
-    """Insert or replace new and changed registrations, their parts and their directory rows."""
+def _write(conn, directory: Writer, fresh: list[tuple], *, all_new: bool) -> None:
+    """Insert or replace new and changed registrations, their parts and their directory rows.
+
+    `all_new`: none of them was in the database before (nothing of theirs to replace)."""
     if not fresh:
         return
-    ids = [p[0] for p in fresh]
-    marks = ",".join("?" * len(ids))
-    for table in ("authorizations", "practice_locations"):
-        conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
+    if not all_new:
+        ids = [p[0] for p in fresh]
+        marks = ",".join("?" * len(ids))
+        for table in ("authorizations", "practice_locations"):
+            conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
     conn.executemany(_REGISTRATION, [p[3] for p in fresh])
     conn.executemany(
         "insert into authorizations (registration_id, wording, kind, mechanism) "
@@ -371,4 +387,4 @@ def _write(conn, fresh: list[tuple]) -> None:
             for i, loc in enumerate(p[1].locations)
         ],
     )
-    write_rows(conn, [p[4] for p in fresh])
+    directory.write([p[4] for p in fresh], all_new=all_new)
