@@ -247,18 +247,33 @@ class Writer:
         if not self.staged:
             return
         conn = self.conn
+        (cache_size,) = conn.execute("pragma cache_size").fetchone()
+        before = conn.execute("select count(*) from directory").fetchone()[0]
+        # Most of the table new: its indexes are built once after instead of row by row (they
+        # are in the order of registration ids, not names), within the run's transaction.
+        indexes = (
+            conn.execute(
+                "select name, sql from sqlite_master where type = 'index' "
+                "and tbl_name = 'directory' and sql is not null"
+            ).fetchall()
+            if self.staged > before
+            else []
+        )
+        for name, _ in indexes:
+            conn.execute(f'drop index "{name}"')
         # SQLite's sorter holds up to the page cache's size in memory: shrink the cache while it
         # sorts, so that the memory it gives up is what the sorter uses.
-        (cache_size,) = conn.execute("pragma cache_size").fetchone()
         conn.execute(f"pragma cache_size = {SORT_CACHE}")
         try:
             conn.execute(
                 f"insert into directory (id, {_COLUMNS}) select id, {_COLUMNS} from dir_stage "
                 "order by id"
             )
+            for _, sql in indexes:
+                conn.execute(sql)
         finally:
             conn.execute(f"pragma cache_size = {int(cache_size)}")
-        total = conn.execute("select count(*) from directory").fetchone()[0]
+        total = before + self.staged
         # A run changes at least the rows it staged: past the share, the index is rebuilt.
         if self.staged > total * REBUILD_SHARE:
             self.rebuild = True
