@@ -250,3 +250,16 @@ def test_namesakes_past_their_range_do_not_take_a_later_namesakes_id(db):
     assert counts.added == SLOTS + 7
     assert db.execute("select count(distinct id) from directory").fetchone()[0] == SLOTS + 7
     assert fts_consistent(db)
+
+
+def test_content_hash_is_the_stored_format():
+    """Hashes stored by earlier runs must stay comparable: sha256 of the content as compact
+    JSON with non-ASCII kept (values pinned from before the encoder was reused)."""
+    import hashlib
+
+    for record, pinned in [
+        (PEOPLE[3], "2c0504fa8d64480ff237d582d12d5f220d7d015c83718b8a01de11fc1a255258"),
+        (PEOPLE[5], "cc58aee719f3a906fe87718ad333119e53e42f30fcdd4539c5fbadc65e561f9f"),
+    ]:
+        blob = json.dumps(record.content(), ensure_ascii=False, separators=(",", ":"))
+        assert record.content_hash() == hashlib.sha256(blob.encode()).hexdigest() == pinned
