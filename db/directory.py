@@ -12,7 +12,8 @@ its pending index on every out-of-order rowid, which makes row-by-row triggers t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 
 from scrapers.records import Registration
 
@@ -251,32 +252,17 @@ class Writer:
         if not self.staged:
             return
         conn = self.conn
-        (cache_size,) = conn.execute("pragma cache_size").fetchone()
         before = conn.execute("select count(*) from directory").fetchone()[0]
         # Most of the table new: its indexes are built once after instead of row by row (they
         # are in the order of registration ids, not names), within the run's transaction.
-        indexes = (
-            conn.execute(
-                "select name, sql from sqlite_master where type = 'index' "
-                "and tbl_name = 'directory' and sql is not null"
-            ).fetchall()
-            if self.staged > before
-            else []
-        )
-        for name, _ in indexes:
-            conn.execute(f'drop index "{name}"')
-        # SQLite's sorter holds up to the page cache's size in memory: shrink the cache while it
-        # sorts, so that the memory it gives up is what the sorter uses.
-        conn.execute(f"pragma cache_size = {SORT_CACHE}")
-        try:
+        indexes = drop_indexes(conn, "directory") if self.staged > before else []
+        with small_cache(conn, SORT_CACHE):
             conn.execute(
                 f"insert into directory (id, {_COLUMNS}) select id, {_COLUMNS} from dir_stage "
                 "order by id"
             )
-            for _, sql in indexes:
+            for sql in indexes:
                 conn.execute(sql)
-        finally:
-            conn.execute(f"pragma cache_size = {int(cache_size)}")
         total = before + self.staged
         # A run changes at least the rows it staged: past the share, the index is rebuilt.
         if self.staged > total * REBUILD_SHARE:
@@ -329,17 +315,41 @@ def rebuild_index(conn) -> None:
     merges the segments; a larger one for the rebuild (and a smaller page cache meanwhile, so
     memory stays as it was) makes it a third faster at 1,000,000 rows. The setting is put back.
     """
-    (cache_size,) = conn.execute("pragma cache_size").fetchone()
     stored = conn.execute("select v from directory_fts_config where k = 'hashsize'").fetchone()
-    conn.execute(f"pragma cache_size = {REBUILD_CACHE}")
-    conn.execute(_HASHSIZE, [REBUILD_HASHSIZE])
+    with small_cache(conn, REBUILD_CACHE):
+        conn.execute(_HASHSIZE, [REBUILD_HASHSIZE])
+        try:
+            conn.execute("insert into directory_fts(directory_fts) values ('rebuild')")
+        finally:
+            conn.execute(_HASHSIZE, [stored[0] if stored else FTS5_HASHSIZE])
+            if not stored:
+                conn.execute("delete from directory_fts_config where k = 'hashsize'")
+
+
+@contextlib.contextmanager
+def small_cache(conn, size: int) -> Iterator[None]:
+    """A smaller page cache (`size` as PRAGMA cache_size takes it) for a sort or a rebuild:
+    SQLite's sorter holds up to the cache's size in memory, so the memory the cache gives up is
+    what the sorter uses and the process does not grow."""
+    (cache_size,) = conn.execute("pragma cache_size").fetchone()
+    conn.execute(f"pragma cache_size = {int(size)}")
     try:
-        conn.execute("insert into directory_fts(directory_fts) values ('rebuild')")
+        yield
     finally:
-        conn.execute(_HASHSIZE, [stored[0] if stored else FTS5_HASHSIZE])
-        if not stored:
-            conn.execute("delete from directory_fts_config where k = 'hashsize'")
         conn.execute(f"pragma cache_size = {int(cache_size)}")
+
+
+def drop_indexes(conn, table: str) -> list[str]:
+    """Drop a table's own indexes (not those of its constraints); returns the SQL to recreate
+    them."""
+    indexes = conn.execute(
+        "select name, sql from sqlite_master where type = 'index' and tbl_name = ? "
+        "and sql is not null",
+        [table],
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f'drop index "{name}"')
+    return [sql for _, sql in indexes]
 
 
 def sync_index(conn) -> None:
