@@ -20,7 +20,7 @@ from itertools import islice
 from sqlite_utils import Database
 
 from db import history
-from db.directory import mark_removed, row_for, sync_index, write_rows
+from db.directory import Writer, row_for
 from scrapers.records import Evidence, Registration
 from scrapers.sources import Source
 
@@ -33,7 +33,10 @@ def utcnow() -> str:
 
 def sort_key(family: str | None, given: str | None, name: str) -> str:
     """Accent- and case-folded "family given", so "Côté" sorts beside "Cote"."""
-    text = unicodedata.normalize("NFKD", f"{family or name} {given or ''}".casefold())
+    text = f"{family or name} {given or ''}".casefold()
+    if text.isascii():
+        return text.strip()
+    text = unicodedata.normalize("NFKD", text)
     return text.encode("ascii", "ignore").decode("ascii").strip()
 
 
@@ -155,39 +158,46 @@ def _batches(records: Iterable[Registration]) -> Iterator[list[Registration]]:
         yield batch
 
 
-@dataclass
-class _Prepared:
-    """A record with everything derived from it alone, ready to compare and write."""
-
-    rid: str
-    rec: Registration
-    digest: str
-    key: str
-    evidence: str
-    conditions: str
-    row: dict
+# Written as they are most often: json.dumps with options builds a new encoder on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_FIRST_SEEN = 14  # the position of first_seen in a registrations row (see _REGISTRATION)
 
 
 def _prepare(
-    batch: list[Registration], regulator_id: str, run_id: int, home: str | None = None
-) -> list[_Prepared]:
+    batch: list[Registration], regulator_id: str, run_id: int, now: str, home: str | None = None
+) -> list[tuple]:
+    """Everything derived from each record alone, as the rows to write: (id, record, content
+    hash, registrations row (first seen now), directory row)."""
     out = []
     for rec in batch:
         if rec.regulator != regulator_id:
             raise ValueError(f"record for {rec.regulator} in a run of {regulator_id}")
         rid = f"{regulator_id}:{rec.registrant_id}"
         key = sort_key(rec.family_name, rec.given_names, rec.name)
-        out.append(
-            _Prepared(
-                rid,
-                rec,
-                rec.content_hash(),
-                key,
-                evidence_json(rec, run_id),
-                json.dumps(rec.conditions, ensure_ascii=False),
-                row_for(rid, rec, key, home),
-            )
+        digest = rec.content_hash()
+        conditions = rec.conditions
+        row = (
+            rid,
+            regulator_id,
+            rec.registrant_id,
+            rec.registration_number,
+            rec.name,
+            rec.family_name,
+            rec.given_names,
+            key,
+            rec.category,
+            rec.status,
+            rec.status_class,
+            _JSON.encode(conditions) if conditions else "[]",
+            rec.profile_url,
+            digest,
+            now,  # first_seen, replaced for a registration seen before
+            now,
+            run_id,
+            evidence_json(rec, run_id),
+            now,
         )
+        out.append((rid, rec, digest, row, row_for(rid, rec, key, home)))
     return out
 
 
@@ -232,13 +242,21 @@ def _apply(
         # register writes nothing to the database but its run record.
         conn.execute("create temp table if not exists seen_ids (id text primary key)")
         conn.execute("delete from seen_ids")
+        # Nobody can leave a register on which the database lists nobody yet.
+        listed = conn.execute(
+            "select exists (select 1 from registrations where regulator_id = ? "
+            "and removed_at is null)",
+            [regulator_id],
+        ).fetchone()[0]
         jurisdiction = conn.execute(
             "select jurisdiction from regulators where id = ?", [regulator_id]
         ).fetchone()
         home = jurisdiction[0].split("-")[-1].lower() if jurisdiction and jurisdiction[0] else None
-        for batch in (_prepare(b, regulator_id, run_id, home) for b in _batches(records)):
-            ids = [p.rid for p in batch]
-            conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
+        directory = Writer(conn)
+        for batch in (_prepare(b, regulator_id, run_id, now, home) for b in _batches(records)):
+            ids = [p[0] for p in batch]
+            if listed:
+                conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))
             known = {
                 row[0]: row[1:]
@@ -248,31 +266,41 @@ def _apply(
                     ids,
                 )
             }
-            fresh = []
-            for p in batch:
-                counts.records_seen += 1
-                old = known.get(p.rid)
-                if old is None:
-                    counts.added += 1
-                    fresh.append((p, now))
-                elif old[0] != p.digest or old[1] is not None:
-                    counts.changed += 1
-                    fresh.append((p, old[2]))
-                else:
-                    counts.unchanged += 1
-            replaced = history.snapshot(conn, [p.rid for p, _ in fresh if p.rid in known])
-            _write(conn, regulator_id, run_id, now, fresh)
+            counts.records_seen += len(batch)
+            if known:
+                fresh = []
+                for p in batch:
+                    old = known.get(p[0])
+                    if old is None:
+                        counts.added += 1
+                        fresh.append(p)
+                    elif old[0] != p[2] or old[1] is not None:
+                        counts.changed += 1
+                        row = p[3]
+                        row = (*row[:_FIRST_SEEN], old[2], *row[_FIRST_SEEN + 1 :])
+                        fresh.append((p[0], p[1], p[2], row, p[4]))
+                    else:
+                        counts.unchanged += 1
+            else:
+                counts.added += len(batch)
+                fresh = batch
+            replaced = history.snapshot(conn, [p[0] for p in fresh if p[0] in known])
+            _write(conn, directory, fresh, known)
             if replaced or not baseline:
-                pairs = [(p.rid, replaced.get(p.rid), history.state_of(p.rec)) for p, _ in fresh]
+                pairs = [(p[0], replaced.get(p[0]), history.state_of(p[1])) for p in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
-        leaving = [
-            row[0]
-            for row in conn.execute(
-                "select id from registrations where regulator_id = ? and removed_at is null "
-                "and id not in (select id from temp.seen_ids)",
-                [regulator_id],
-            )
-        ]
+        leaving = (
+            [
+                row[0]
+                for row in conn.execute(
+                    "select id from registrations where regulator_id = ? and removed_at is null "
+                    "and id not in (select id from temp.seen_ids)",
+                    [regulator_id],
+                )
+            ]
+            if listed
+            else []
+        )
         for start in range(0, len(leaving), BATCH):
             states = history.snapshot(conn, leaving[start : start + BATCH])
             pairs = [(rid, old, {**old, "on_register": False}) for rid, old in states.items()]
@@ -282,8 +310,9 @@ def _apply(
             [(now, now, rid) for rid in leaving],
         )
         counts.removed = len(leaving)
-        mark_removed(conn, regulator_id, now)
-        sync_index(conn)
+        if leaving:
+            directory.mark_removed(regulator_id, now)
+        directory.sync()
         # Kept with the run, so that summaries need not count a large register on every call.
         counts.on_register, counts.authorized = conn.execute(
             "select count(*), coalesce(sum(authorized), 0) from directory "
@@ -294,73 +323,62 @@ def _apply(
 
 
 def evidence_json(rec: Registration, run_id: int) -> str:
-    """The record's evidence as stored; one response backs many records, so entries are cached."""
-    entries = (_evidence_entry(role, e, run_id) for role, e in rec.evidence.items())
-    return "[" + ",".join(entries) + "]"
+    """The record's evidence as stored; one response backs many records, so it is cached."""
+    return _evidence_json(tuple(rec.evidence.items()), run_id)
 
 
 @functools.lru_cache(maxsize=4096)
-def _evidence_entry(role: str, evidence: Evidence, run_id: int) -> str:
-    return json.dumps({"role": role, **vars(evidence), "import_run": run_id}, ensure_ascii=False)
+def _evidence_json(items: tuple[tuple[str, Evidence], ...], run_id: int) -> str:
+    entries = (
+        _JSON.encode({"role": role, **vars(evidence), "import_run": run_id})
+        for role, evidence in items
+    )
+    return "[" + ",".join(entries) + "]"
 
 
-def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
-    """Insert or replace new and changed registrations, their parts and their directory rows."""
+_REGISTRATION_NEW = (
+    "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
+    "family_name, given_names, sort_key, category, status, status_class, conditions, "
+    "profile_url, content_hash, first_seen, last_seen, last_run_id, evidence, valid_since) "
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_REGISTRATION = (
+    f"{_REGISTRATION_NEW} on conflict(id) do update set "
+    "registration_number = excluded.registration_number, "
+    "name = excluded.name, family_name = excluded.family_name, "
+    "given_names = excluded.given_names, sort_key = excluded.sort_key, "
+    "category = excluded.category, status = excluded.status, "
+    "status_class = excluded.status_class, conditions = excluded.conditions, "
+    "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
+    "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id, "
+    "evidence = excluded.evidence, valid_since = excluded.valid_since"
+)
+
+
+def _write(conn, directory: Writer, fresh: list[tuple], known: dict) -> None:
+    """Insert new registrations and replace changed ones (`known`: those in the database before
+    the batch), with their parts and their directory rows."""
     if not fresh:
         return
-    ids = [p.rid for p, _ in fresh]
-    marks = ",".join("?" * len(ids))
-    for table in ("authorizations", "practice_locations"):
-        conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
-    conn.executemany(
-        "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
-        "family_name, given_names, sort_key, category, status, status_class, conditions, "
-        "profile_url, content_hash, first_seen, last_seen, removed_at, last_run_id, evidence, "
-        "valid_since) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?) "
-        "on conflict(id) do update set registration_number = excluded.registration_number, "
-        "name = excluded.name, family_name = excluded.family_name, "
-        "given_names = excluded.given_names, sort_key = excluded.sort_key, "
-        "category = excluded.category, status = excluded.status, "
-        "status_class = excluded.status_class, conditions = excluded.conditions, "
-        "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
-        "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id, "
-        "evidence = excluded.evidence, valid_since = excluded.valid_since",
-        [
-            (
-                p.rid,
-                regulator_id,
-                p.rec.registrant_id,
-                p.rec.registration_number,
-                p.rec.name,
-                p.rec.family_name,
-                p.rec.given_names,
-                p.key,
-                p.rec.category,
-                p.rec.status,
-                p.rec.status_class,
-                p.conditions,
-                p.rec.profile_url,
-                p.digest,
-                first_seen,
-                now,
-                run_id,
-                p.evidence,
-                now,
-            )
-            for p, first_seen in fresh
-        ],
-    )
+    if known:
+        ids = [p[0] for p in fresh]
+        marks = ",".join("?" * len(ids))
+        for table in ("authorizations", "practice_locations"):
+            conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
+    # A plain insert appends; an upsert costs twice as much and more as the table grows.
+    conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh if p[0] not in known])
+    conn.executemany(_REGISTRATION, [p[3] for p in fresh if p[0] in known])
     conn.executemany(
         "insert into authorizations (registration_id, wording, kind, mechanism) "
         "values (?, ?, ?, ?)",
-        [(p.rid, a.wording, a.kind, a.mechanism) for p, _ in fresh for a in p.rec.authorizations],
+        [(p[0], a.wording, a.kind, a.mechanism) for p in fresh for a in p[1].authorizations],
     )
     conn.executemany(
         "insert into practice_locations (registration_id, position, organization, address, city, "
         "province, postal_code, phone) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                p.rid,
+                p[0],
                 i,
                 loc.organization,
                 loc.address,
@@ -369,8 +387,8 @@ def _write(conn, regulator_id: str, run_id: int, now: str, fresh: list) -> None:
                 loc.postal_code,
                 loc.phone,
             )
-            for p, _ in fresh
-            for i, loc in enumerate(p.rec.locations)
+            for p in fresh
+            for i, loc in enumerate(p[1].locations)
         ],
     )
-    write_rows(conn, [p.row for p, _ in fresh])
+    directory.write([p[4] for p in fresh], all_new=not known)

@@ -10,6 +10,22 @@ import json
 from dataclasses import dataclass, field
 
 
+def _content_json():
+    """json.dumps(obj, ensure_ascii=False, separators=(",", ":")) as one reused encoder: json
+    builds a new one on every call, a third of what hashing a record costs."""
+    fallback = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return fallback.encode
+    encoder = make(
+        None, fallback.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    return lambda obj: "".join(encoder(obj, 0))
+
+
+_CONTENT_JSON = _content_json()
+
+
 class LayoutChanged(Exception):
     """A register answered in a shape its adapter does not know: fail the run, change nothing."""
 
@@ -88,5 +104,5 @@ class Registration:
         ]
 
     def content_hash(self) -> str:
-        blob = json.dumps(self.content(), ensure_ascii=False, separators=(",", ":"))
+        blob = _CONTENT_JSON(self.content())
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()

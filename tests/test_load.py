@@ -197,3 +197,69 @@ def test_more_namesakes_than_slots_still_load(db):
     assert counts.added == SLOTS + 5
     assert db.execute("select count(distinct id) from directory").fetchone()[0] == SLOTS + 5
     assert len(fts(db, '"nguyen"')) == SLOTS + 5
+
+
+def test_ids_stay_unique_and_alphabetical_across_batches_runs_and_regulators(db, monkeypatch):
+    """A first load is written batch by batch: namesakes in different batches, and another
+    regulator's rows already in the same slot ranges, still get distinct ids in name order
+    (namesakes in the order they were first listed); so does a later run adding a namesake."""
+    monkeypatch.setattr("db.load.BATCH", 3)
+    load(
+        db,
+        [
+            person("b1", "Nguyen", "Van", regulator="chcpbc"),
+            person("b2", "Roberts", "Zed", regulator="chcpbc"),
+        ],
+        regulator="chcpbc",
+    )
+    names = [
+        ("Nguyen", "Thi"),
+        ("Roberts", "Alice"),
+        ("Nguyen", "Thi"),
+        ("Abbott", "Al"),
+        ("Nguyen", "Tuan"),
+        ("Roberts", "Alice"),
+        ("Zhou", "Li"),
+    ]
+    people = [person(f"c{i}", f, g, number=str(40000 + i)) for i, (f, g) in enumerate(names)]
+    load(db, people)
+
+    def order():
+        return [r[0] for r in db.execute("select registration_id from directory order by id")]
+
+    first = ["cpta:c3", "cpta:c0", "cpta:c2", "cpta:c4", "chcpbc:b1"]
+    last = ["chcpbc:b2", "cpta:c1", "cpta:c5", "cpta:c6"]
+    assert order() == first + last
+    assert fts_consistent(db)
+    _, counts = load(db, [*people, person("c7", "Nguyen", "Thi", number="40007")])
+    assert (counts.added, counts.unchanged) == (1, 7)
+    assert order() == [*first[:4], "cpta:c7", first[4], *last]
+    assert fts_consistent(db)
+    thi, tuan, van = "Nguyen, Thi", "Nguyen, Tuan", "Nguyen, Van"
+    assert fts(db, '"nguyen"') == [thi, thi, tuan, thi, van]
+
+
+def test_namesakes_past_their_range_do_not_take_a_later_namesakes_id(db):
+    """Ids given past the end (more namesakes than slots) land in the last name's range: a
+    later namesake of that last name must not be given one of them again."""
+    from db.directory import SLOTS
+
+    last = [person(f"z{i}", "Zzyzx", "Ann", number=str(50000 + i)) for i in range(2)]
+    many = [person(f"n{i}", "Nguyen", "Thi", number=str(30000 + i)) for i in range(SLOTS + 5)]
+    _, counts = load(db, [last[0], *many, last[1]])
+    assert counts.added == SLOTS + 7
+    assert db.execute("select count(distinct id) from directory").fetchone()[0] == SLOTS + 7
+    assert fts_consistent(db)
+
+
+def test_content_hash_is_the_stored_format():
+    """Hashes stored by earlier runs must stay comparable: sha256 of the content as compact
+    JSON with non-ASCII kept (values pinned from before the encoder was reused)."""
+    import hashlib
+
+    for record, pinned in [
+        (PEOPLE[3], "2c0504fa8d64480ff237d582d12d5f220d7d015c83718b8a01de11fc1a255258"),
+        (PEOPLE[5], "cc58aee719f3a906fe87718ad333119e53e42f30fcdd4539c5fbadc65e561f9f"),
+    ]:
+        blob = json.dumps(record.content(), ensure_ascii=False, separators=(",", ":"))
+        assert record.content_hash() == hashlib.sha256(blob.encode()).hexdigest() == pinned
