@@ -13,6 +13,7 @@ from emulators.people import alberta_physiotherapists
 from registry.importer import run_source
 from scrapers.sources import load_settings
 from tests.clinic_site import Site, registry_with
+from tests.conftest import emulated
 from tests.test_history_replay import NEEDLES, practising_with
 
 
@@ -23,13 +24,7 @@ def test_a_change_imported_over_http_reaches_the_feed_and_the_verdict(tmp_path):
     people = alberta_physiotherapists(60, seed=5)
     holder, other = practising_with(people, True)[:2]
     with AlinityEmulator(people) as register:
-        source = replace(
-            settings.sources["cpta"],
-            base_url=register.base_url,
-            spacing_seconds=0.0,
-            backoff_seconds=0.05,
-            max_retries=1,
-        )
+        source = emulated(settings.sources["cpta"], register.base_url)
         settings = settings.with_source(source)
         assert run_source(db, settings, source).outcome == "success"
         with Site(path) as site, httpx.Client(base_url=site.url, timeout=30) as client:

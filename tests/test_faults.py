@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-from dataclasses import replace
 
 import pytest
 
@@ -15,6 +14,7 @@ from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.importer import run_source
 from scrapers.sources import load_settings
+from tests.conftest import emulated
 
 SEARCH = "/client/PublicDirectory/Registrants"
 DETAIL = "/Client/PublicDirectory/Registrant/"
@@ -45,14 +45,7 @@ def data(db) -> dict:
 
 
 def source_for(settings, base_url: str):
-    return replace(
-        settings.sources["cpta"],
-        base_url=base_url,
-        spacing_seconds=0.0,
-        backoff_seconds=0.05,
-        max_retries=2,
-        timeout_seconds=0.5,
-    )
+    return emulated(settings.sources["cpta"], base_url, max_retries=2, timeout_seconds=0.5)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from emulators.people import alberta_physiotherapists
 from registry.app import create_app
 from registry.importer import run_source
 from scrapers.sources import load_settings
+from tests.conftest import emulated
 
 NEEDLES = "Using needles in practice"
 
@@ -61,13 +62,7 @@ def replay(tmp_path_factory):
     third = [*second, leaver]
     times = []
     with AlinityEmulator(first) as register:
-        source = replace(
-            settings.sources["cpta"],
-            base_url=register.base_url,
-            spacing_seconds=0.0,
-            backoff_seconds=0.05,
-            max_retries=1,
-        )
+        source = emulated(settings.sources["cpta"], register.base_url)
         for state in (first, second, third):
             register.set_people(state)
             times.append(utcnow())
