@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from registry.verify import DEFAULT_STALE_AFTER_HOURS
+from registry.verify import DEFAULT_STALE_AFTER_HOURS, fresh_until
 
 _STATES = """
 select g.id, g.name, g.short_name, g.jurisdiction, g.needling,
@@ -44,16 +44,6 @@ class SourceState:
         return self.jurisdiction.rpartition("-")[2]
 
 
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def states(
     conn: sqlite3.Connection,
     limits: dict[str, float],
@@ -65,8 +55,8 @@ def states(
     found = {}
     for rid, name, short, jurisdiction, needling, success, outcome, run_at in conn.execute(_STATES):
         hours = limits.get(rid) or DEFAULT_STALE_AFTER_HOURS
-        last = parse_time(success)
-        stale = last is None or now - last >= timedelta(hours=hours)
+        until = fresh_until(success, hours)
+        stale = until is None or now >= until
         found[rid] = SourceState(
             rid,
             name,

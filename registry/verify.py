@@ -64,8 +64,16 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _parse(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def fresh_until(ended_at: str | None, hours: float) -> datetime | None:
+    """When data from an import that ended at `ended_at` goes stale; None when there is no such
+    import (or its time cannot be read), so the data counts as stale now."""
+    try:
+        ended = datetime.fromisoformat(ended_at.replace("Z", "+00:00")) if ended_at else None
+    except ValueError:
+        return None
+    if ended is None:
+        return None
+    return (ended if ended.tzinfo else ended.replace(tzinfo=UTC)) + timedelta(hours=hours)
 
 
 _REGULATORS = """
@@ -150,11 +158,9 @@ class Regulators:
     def freshness_of(self, gid: str) -> dict:
         g = self.rows[gid]
         hours = self.freshness[gid]
-        if g["run_ended_at"] is None:
-            stale, stale_since = True, None
-        else:
-            limit = _parse(g["run_ended_at"]) + timedelta(hours=hours)
-            stale, stale_since = self.now >= limit, utc_text(limit)
+        limit = fresh_until(g["run_ended_at"], hours)
+        stale = limit is None or self.now >= limit
+        stale_since = utc_text(limit) if limit else None
         return {
             "last_successful_import": (
                 {"import_run_id": g["run_id"], "ended_at": g["run_ended_at"]}
