@@ -62,6 +62,15 @@ def _open(path: Path):
         raise click.UsageError(str(e)) from None
 
 
+def _existing(db_path: Path | None) -> Path:
+    """The database to read, which must exist; its schema is brought up to date."""
+    path = db_path or default_path()
+    if not path.exists():
+        raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
+    _open(path).close()
+    return path
+
+
 def _check_port(host: str, port: int) -> None:
     with socket.socket() as s:
         try:
@@ -196,11 +205,7 @@ def serve(db_path: Path | None, host: str, port: int, no_sql: bool):
     Example:
         registry serve --db db/registry.db --port 8000 --no-sql
     """
-    path = db_path or default_path()
-    if not path.exists():
-        raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
-    _open(path).close()  # checks the file and brings its schema up to date before serving
-    _serve(path, host, port, allow_sql=not no_sql)
+    _serve(_existing(db_path), host, port, allow_sql=not no_sql)
 
 
 @cli.command()
@@ -538,10 +543,7 @@ def _clinic_state(db_path: Path | None, config: str | None):
     from registry.app import read_only
     from registry.verify import freshness_limits
 
-    path = db_path or default_path()
-    if not path.exists():
-        raise click.UsageError(f"no database at {path}; run `registry import` or `registry demo`")
-    _open(path).close()  # checks the file and brings its schema up to date
+    path = _existing(db_path)
     conn = read_only(path)
     try:
         clinics = open_clinics(clinics_path(path))
