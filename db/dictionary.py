@@ -90,8 +90,9 @@ TABLES: dict[str, Table] = {
     ),
     "registrations": Table(
         "Registrations as the register lists them now, keyed on the register's own stable id, "
-        "with the evidence of where and when each was read. People the register stops listing "
-        "stay here with removed_at set; earlier states are in registration_versions.",
+        "with the evidence of where and when each was read (response_ids, see responses). "
+        "People the register stops listing stay here with removed_at set; earlier states are "
+        "in registration_versions.",
         {
             "id": "Our id: regulator key and the register's stable id, e.g. cpta:12345",
             "regulator_id": REGULATOR,
@@ -115,8 +116,9 @@ TABLES: dict[str, Table] = {
             "removed_at": f"When the register stopped listing the person, {UTC}; empty while "
             "listed",
             "last_run_id": "The run that last wrote this row (see import_runs.id)",
-            "evidence": "JSON list of the responses the record was read from: role (listing, "
-            "detail, practice), URL, method, request, fetched_at, SHA-256, import run",
+            "response_ids": "JSON object: the responses this state was read from, by role "
+            '(listing, detail, practice, ...) -> responses.id, e.g. {"listing": 12, '
+            '"detail": 13}; the API expands them as the registration\'s evidence',
             "valid_since": f"Since when the current state has been in force, {UTC}",
         },
         label_column="name",
@@ -131,6 +133,23 @@ TABLES: dict[str, Table] = {
             "first_seen",
             "removed_at",
         ),
+    ),
+    "responses": Table(
+        "The evidence: each response from a register that a registration's current state was "
+        "read from, stored once however many registrations it listed. The SHA-256 is of the "
+        "exact bytes received; the run's evidence archive keeps the bytes under that hash.",
+        {
+            "id": "Response number (registrations.response_ids refers to it)",
+            "run_id": RUN,
+            "url": "The URL requested",
+            "method": "GET or POST",
+            "request": "The form sent, URL-encoded, for a POST; empty for a GET",
+            "fetched_at": f"When the response was received, {UTC}",
+            "sha256": "SHA-256 of the response body as received",
+        },
+        facets=("run_id", "method"),
+        sort_desc="id",
+        sortable_columns=("id", "run_id", "fetched_at", "url"),
     ),
     "authorizations": Table(
         "Needling authorizations each registration holds now, in the regulator's exact wording, "

@@ -66,24 +66,67 @@ _STAGE = f"insert into dir_stage values (?, {', '.join('?' * len(COLUMNS))})"
 TOPS_KEPT = 200_000
 SORT_CACHE = -2048  # KiB: the page cache while staged rows are sorted
 REBUILD_CACHE = -2048  # KiB: the page cache while the full-text index is rebuilt
-REBUILD_HASHSIZE = 8 << 20  # bytes of pending terms FTS5 holds while rebuilding
+REBUILD_HASHSIZE = 32 << 20  # bytes of pending terms FTS5 holds while rebuilding
 FTS5_HASHSIZE = 1 << 20  # FTS5's default
 _HASHSIZE = "insert into directory_fts(directory_fts, rank) values ('hashsize', ?)"
 # Above this share of rows changed, rebuilding the index is cheaper than patching it.
 REBUILD_SHARE = 0.2
 
 
+def _order_value(key: str) -> int:
+    value = 0
+    for ch in key:
+        value = value * _BASE + (0 if ch == "\0" else _DIGIT.get(ch, 1))
+    return value
+
+
+# Two characters at a time: a dictionary lookup per pair instead of arithmetic per character
+# (a large load computes one per record). Pairs with other characters take the loop.
+_PAIRS = {a + b: _order_value(a + b) for a in "\0" + SYMBOLS for b in "\0" + SYMBOLS}
+_BASE2 = _BASE * _BASE
+
+
 def order_base(sort_key: str) -> int:
     """The first id of a name's slot range; ranges sort as the names do."""
-    value = 0
-    for ch in sort_key[:ORDER_CHARS].ljust(ORDER_CHARS, "\0"):
-        value = value * _BASE + (0 if ch == "\0" else _DIGIT.get(ch, 1))
+    key = sort_key[:ORDER_CHARS].ljust(ORDER_CHARS, "\0")
+    pairs = _PAIRS
+    try:
+        value = (
+            (pairs[key[0:2]] * _BASE2 + pairs[key[2:4]]) * _BASE2 + pairs[key[4:6]]
+        ) * _BASE2 + pairs[key[6:8]]
+    except KeyError:
+        value = _order_value(key)
     return value << SLOT_BITS
 
 
 def authorized_kinds(status_class: str, on_register: bool, kinds: Iterable[str]) -> list[str]:
     """The kinds a registrant may use now: on the register, practising, and holding them."""
     return sorted(set(kinds)) if on_register and status_class in PRACTISING else []
+
+
+# Text of the kinds a row holds (sorted kinds -> (JSON list, search tokens)); there are few.
+_KIND_TEXT: dict[tuple[str, ...], tuple[str, str]] = {}
+# Province codes for search, by (first location's province, regulator's): few distinct pairs.
+_PROVINCE_TEXT: dict[tuple[str | None, str | None], str] = {}
+_TEXT_KEPT = 1000
+
+
+def _kind_text(kinds: tuple[str, ...]) -> tuple[str, str]:
+    text = _KIND_TEXT.get(kinds)
+    if text is None:
+        text = (
+            "[" + ", ".join(f'"{k}"' for k in kinds) + "]",
+            " ".join(k.replace("_", "") for k in kinds),
+        )
+        if len(_KIND_TEXT) < _TEXT_KEPT:
+            _KIND_TEXT[kinds] = text
+    return text
+
+
+def _province_text(provinces: set[str], home: str | None) -> str:
+    if home is not None:
+        provinces.add(home)
+    return " ".join(sorted(provinces))
 
 
 def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None) -> tuple:
@@ -94,20 +137,30 @@ def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None)
     well as by the provinces of the practice locations the register publishes (some publish none).
     """
     held = rec.authorizations
-    kinds = authorized_kinds(rec.status_class, True, (a.kind for a in held)) if held else []
+    if held and rec.status_class in PRACTISING:  # as authorized_kinds, for a row on the register
+        kinds = (held[0].kind,) if len(held) == 1 else tuple(sorted({a.kind for a in held}))
+        kinds_json, kind_tokens = _kind_text(kinds)
+        authorized = 1
+    else:
+        kinds_json, kind_tokens, authorized = "[]", "", 0
     locations = rec.locations
     if len(locations) == 1:
         first = locations[0]
         cities = first.city or ""
         organizations = first.organization or ""
-        provinces = {first.province.lower()} if first.province else set()
+        pair = (first.province, home)
+        provinces = _PROVINCE_TEXT.get(pair)
+        if provinces is None:
+            provinces = _province_text({first.province.lower()} if first.province else set(), home)
+            if len(_PROVINCE_TEXT) < _TEXT_KEPT:
+                _PROVINCE_TEXT[pair] = provinces
     else:
         first = locations[0] if locations else None
         cities = " ; ".join(loc.city for loc in locations if loc.city)
         organizations = " ; ".join(loc.organization for loc in locations if loc.organization)
-        provinces = {loc.province.lower() for loc in locations if loc.province}
-    if home is not None:
-        provinces.add(home)
+        provinces = _province_text(
+            {loc.province.lower() for loc in locations if loc.province}, home
+        )
     return (
         rid,
         rec.regulator,
@@ -116,15 +169,15 @@ def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None)
         rec.registration_number,
         rec.status,
         1,
-        int(bool(kinds)),
-        "[" + ", ".join(f'"{k}"' for k in kinds) + "]" if kinds else "[]",
+        authorized,
+        kinds_json,
         first.city if first else None,
         first.province if first else None,
         first.organization if first else None,
         cities,
         organizations,
-        " ".join(sorted(provinces)),
-        " ".join(k.replace("_", "") for k in kinds),
+        provinces,
+        kind_tokens,
     )
 
 

@@ -8,7 +8,6 @@ register stops listing are kept, marked "no longer on the register since" that r
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import json
 import unicodedata
@@ -21,7 +20,8 @@ from sqlite_utils import Database
 
 from db import history
 from db.directory import Writer, row_for
-from scrapers.records import Evidence, Registration
+from db.responses import Responses
+from scrapers.records import Registration
 from scrapers.sources import Source
 
 BATCH = 2000
@@ -160,14 +160,16 @@ def _batches(records: Iterable[Registration]) -> Iterator[list[Registration]]:
 
 # Written as they are most often: json.dumps with options builds a new encoder on every call.
 _JSON = json.JSONEncoder(ensure_ascii=False)
-_FIRST_SEEN = 14  # the position of first_seen in a registrations row (see _REGISTRATION)
+_FIRST_SEEN = 14  # positions in a registrations row (see _REGISTRATION)
+_RESPONSE_IDS = 17
 
 
 def _prepare(
     batch: list[Registration], regulator_id: str, run_id: int, now: str, home: str | None = None
 ) -> list[tuple]:
     """Everything derived from each record alone, as the rows to write: (id, record, content
-    hash, registrations row (first seen now), directory row)."""
+    hash, registrations row (first seen now; its response ids are filled in when it is written),
+    directory row)."""
     out = []
     for rec in batch:
         if rec.regulator != regulator_id:
@@ -176,7 +178,7 @@ def _prepare(
         key = sort_key(rec.family_name, rec.given_names, rec.name)
         digest = rec.content_hash()
         conditions = rec.conditions
-        row = (
+        row = [
             rid,
             regulator_id,
             rec.registrant_id,
@@ -194,9 +196,9 @@ def _prepare(
             now,  # first_seen, replaced for a registration seen before
             now,
             run_id,
-            evidence_json(rec, run_id),
+            None,  # response_ids
             now,
-        )
+        ]
         out.append((rid, rec, digest, row, row_for(rid, rec, key, home)))
     return out
 
@@ -253,6 +255,7 @@ def _apply(
         ).fetchone()
         home = jurisdiction[0].split("-")[-1].lower() if jurisdiction and jurisdiction[0] else None
         directory = Writer(conn)
+        responses = Responses(conn, run_id)
         for batch in (_prepare(b, regulator_id, run_id, now, home) for b in _batches(records)):
             ids = [p[0] for p in batch]
             if listed:
@@ -276,16 +279,15 @@ def _apply(
                         fresh.append(p)
                     elif old[0] != p[2] or old[1] is not None:
                         counts.changed += 1
-                        row = p[3]
-                        row = (*row[:_FIRST_SEEN], old[2], *row[_FIRST_SEEN + 1 :])
-                        fresh.append((p[0], p[1], p[2], row, p[4]))
+                        p[3][_FIRST_SEEN] = old[2]
+                        fresh.append(p)
                     else:
                         counts.unchanged += 1
             else:
                 counts.added += len(batch)
                 fresh = batch
             replaced = history.snapshot(conn, [p[0] for p in fresh if p[0] in known])
-            _write(conn, directory, fresh, known)
+            _write(conn, directory, responses, fresh, known)
             if replaced or not baseline:
                 pairs = [(p[0], replaced.get(p[0]), history.state_of(p[1])) for p in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
@@ -322,24 +324,10 @@ def _apply(
     return counts
 
 
-def evidence_json(rec: Registration, run_id: int) -> str:
-    """The record's evidence as stored; one response backs many records, so it is cached."""
-    return _evidence_json(tuple(rec.evidence.items()), run_id)
-
-
-@functools.lru_cache(maxsize=4096)
-def _evidence_json(items: tuple[tuple[str, Evidence], ...], run_id: int) -> str:
-    entries = (
-        _JSON.encode({"role": role, **vars(evidence), "import_run": run_id})
-        for role, evidence in items
-    )
-    return "[" + ",".join(entries) + "]"
-
-
 _REGISTRATION_NEW = (
     "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
     "family_name, given_names, sort_key, category, status, status_class, conditions, "
-    "profile_url, content_hash, first_seen, last_seen, last_run_id, evidence, valid_since) "
+    "profile_url, content_hash, first_seen, last_seen, last_run_id, response_ids, valid_since) "
     "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _REGISTRATION = (
@@ -351,15 +339,19 @@ _REGISTRATION = (
     "status_class = excluded.status_class, conditions = excluded.conditions, "
     "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
     "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id, "
-    "evidence = excluded.evidence, valid_since = excluded.valid_since"
+    "response_ids = excluded.response_ids, valid_since = excluded.valid_since"
 )
 
 
-def _write(conn, directory: Writer, fresh: list[tuple], known: dict) -> None:
+def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], known: dict) -> None:
     """Insert new registrations and replace changed ones (`known`: those in the database before
-    the batch), with their parts and their directory rows."""
+    the batch), with their responses, their parts and their directory rows."""
     if not fresh:
         return
+    response_ids = responses.ids
+    for p in fresh:
+        p[3][_RESPONSE_IDS] = response_ids(p[1].evidence)
+    responses.write()
     if known:
         ids = [p[0] for p in fresh]
         marks = ",".join("?" * len(ids))

@@ -221,3 +221,66 @@ def m004_run_totals(db: Database):
     needle, so that summaries read one row instead of counting the register."""
     db.table("import_runs").add_column("on_register", int)
     db.table("import_runs").add_column("authorized", int)
+
+
+@migrations()
+def m005_responses(db: Database):
+    """Evidence kept once per response: a table of the responses records were read from, and on
+    each registration the ids of its responses by role, instead of the same JSON repeated on
+    every record a response listed (a third of a large database)."""
+    db.table("responses").create(
+        {
+            "id": int,
+            "run_id": int,  # the import run that fetched it
+            "url": str,
+            "method": str,
+            "request": str,
+            "fetched_at": str,
+            "sha256": str,  # of the exact bytes; names the body in the evidence archive
+        },
+        pk="id",
+        foreign_keys=[("run_id", "import_runs", "id")],
+    )
+    db.table("registrations").add_column("response_ids", str)  # JSON: role -> responses.id
+    # Existing evidence, one response per distinct entry, in the order first seen.
+    db.execute(
+        """
+        create temp table m005_entries as
+        select r.rowid as registration, e.key as position,
+          json_extract(e.value, '$.role') as role,
+          json_extract(e.value, '$.import_run') as run_id,
+          json_extract(e.value, '$.url') as url,
+          json_extract(e.value, '$.method') as method,
+          coalesce(json_extract(e.value, '$.request'), '') as request,
+          json_extract(e.value, '$.fetched_at') as fetched_at,
+          json_extract(e.value, '$.sha256') as sha256
+        from registrations r, json_each(r.evidence) e
+        where json_valid(r.evidence) and json_type(r.evidence) = 'array'
+        """
+    )
+    db.execute(
+        "insert into responses (run_id, url, method, request, fetched_at, sha256) "
+        "select run_id, url, method, request, fetched_at, sha256 from m005_entries "
+        "group by run_id, url, method, request, fetched_at, sha256 "
+        "order by min(registration), min(position)"
+    )
+    db.execute("create index temp.m005_by_registration on m005_entries (registration, position)")
+    db.execute("create index m005_by_content on responses (sha256, url, fetched_at)")
+    db.execute(
+        """
+        update registrations set response_ids = (
+          select json_group_object(e.role, (
+            select s.id from responses s where s.sha256 is e.sha256 and s.url is e.url
+              and s.fetched_at is e.fetched_at and s.method is e.method
+              and s.request is e.request and s.run_id is e.run_id
+          ))
+          from (
+            select * from m005_entries where registration = registrations.rowid order by position
+          ) e
+        )
+        where rowid in (select registration from m005_entries)
+        """
+    )
+    db.execute("drop index m005_by_content")
+    db.execute("drop table temp.m005_entries")
+    db.execute("alter table registrations drop column evidence")

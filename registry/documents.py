@@ -6,10 +6,11 @@ import json
 import sqlite3
 
 from db.directory import authorized_kinds
+from db.responses import evidence_of
 
 _REGISTRATIONS = """
 select id, regulator_id, registration_number, name, family_name, given_names, category, status,
-  status_class, conditions, profile_url, first_seen, last_seen, removed_at, evidence
+  status_class, conditions, profile_url, first_seen, last_seen, removed_at, response_ids
 from registrations where id in ({marks})
 """
 _AUTHORIZATIONS = """
@@ -78,6 +79,13 @@ def documents(conn: sqlite3.Connection, ids: list[str]) -> list[dict]:
     regulator_ids = sorted({r["regulator_id"] for r in registrations.values()})
     regulators = {g["id"]: g for g in _rows(conn, _REGULATORS, regulator_ids)}
     seen: dict[tuple[str, str | None], str | None] = {}  # one query per regulator, not per row
+    evidence = dict(
+        zip(
+            ids,
+            evidence_of(conn, [registrations[rid]["response_ids"] for rid in ids]),
+            strict=True,
+        )
+    )
     out = []
     for rid in ids:
         r = registrations[rid]
@@ -113,7 +121,7 @@ def documents(conn: sqlite3.Connection, ids: list[str]) -> list[dict]:
                 "first_seen": r["first_seen"],
                 "last_seen": _cached_last_seen(conn, seen, r["regulator_id"], r["removed_at"])
                 or r["last_seen"],
-                "evidence": json.loads(r["evidence"] or "[]"),
+                "evidence": evidence[rid],
             }
         )
     return out

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -92,13 +94,23 @@ KINDS = [
     ("Acupuncture (including dry needling)", "acupuncture", "roster"),
     ("Intramuscular needling endorsement", "ims", "endorsement"),
 ]
-EVIDENCE = Evidence(
-    "https://bench.invalid/client/PublicDirectory/Registrants",
-    "2026-11-23T00:00:00Z",
-    "0" * 64,
-    "POST",
-    "querySID=1",
-)
+PAGE = 25  # records per search reply, as on Alinity
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def listing_evidence(page: int) -> Evidence:
+    """The search reply a record was listed in: one per PAGE records, shared by them."""
+    return Evidence(
+        "https://bench.invalid/client/PublicDirectory/Registrants",
+        "2026-11-23T00:00:00Z",
+        _digest(f"listing {page}"),
+        "POST",
+        f"querySID=1&prefix=p{page}",
+    )
 
 
 def person(i: int, rnd: random.Random) -> Registration:
@@ -110,6 +122,7 @@ def person(i: int, rnd: random.Random) -> Registration:
     city = rnd.choice(CITIES)
     status = "Practising" if rnd.random() < 0.93 else rnd.choice(["Suspended", "Non-Practising"])
     held = [Authorization(*rnd.choice(KINDS))] if rnd.random() < 0.45 else []
+    profile = f"https://bench.invalid/Client/PublicDirectory/Registrant/bench-{i:08d}"
     return Registration(
         regulator="cpta",
         registrant_id=f"bench-{i:08d}",
@@ -121,7 +134,7 @@ def person(i: int, rnd: random.Random) -> Registration:
         status=status,
         status_class=alinity.classify_standing(status),
         conditions=["Supervision"] if rnd.random() < 0.03 else [],
-        profile_url=f"https://bench.invalid/Client/PublicDirectory/Registrant/bench-{i:08d}",
+        profile_url=profile,
         authorizations=held,
         locations=[
             Location(
@@ -133,7 +146,12 @@ def person(i: int, rnd: random.Random) -> Registration:
                 "403-555-0100",
             )
         ],
-        evidence={"listing": EVIDENCE, "detail": EVIDENCE},
+        # As a real crawl gives them: the search reply is shared by the records it listed, and
+        # each record has its own detail page (its own URL and hash).
+        evidence={
+            "listing": listing_evidence(i // PAGE),
+            "detail": Evidence(profile, "2026-11-23T00:00:01Z", _digest(f"detail {i}")),
+        },
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from db.load import Rejected, check_run_size
 from registry.documents import documents
+from scrapers.records import Evidence
 from tests.conftest import PEOPLE, load, person, with_changes
 
 
@@ -43,8 +44,11 @@ def test_first_run_adds_everyone_with_their_parts(db):
             "postal_code": "T2P 1A1",
         }
     ]
-    (evidence,) = db.execute("select evidence from registrations where id = 'cpta:r1'").fetchone()
-    assert json.loads(evidence) == [
+    (ids,) = db.execute("select response_ids from registrations where id = 'cpta:r1'").fetchone()
+    (listing,) = db.execute("select id from responses").fetchone()
+    assert json.loads(ids) == {"listing": listing}
+    (doc,) = documents(db.conn, ["cpta:r1"])
+    assert doc["evidence"] == [
         {
             "role": "listing",
             "url": "https://example.test/client/PublicDirectory/Registrants",
@@ -55,6 +59,136 @@ def test_first_run_adds_everyone_with_their_parts(db):
             "import_run": 1,
         }
     ]
+
+
+def _detail(record, sha: str, at: str = "2026-11-23T10:00:05Z"):
+    return with_changes(
+        record, evidence={**record.evidence, "detail": Evidence(record.profile_url, at, sha)}
+    )
+
+
+def test_a_response_is_stored_once_for_all_the_records_read_from_it(db):
+    people = [_detail(p, f"{i:064x}") for i, p in enumerate(PEOPLE)]
+    run_id, _ = load(db, people)
+    # One search reply listed all eight; each has its own detail page.
+    assert db.table("responses").count == 1 + len(PEOPLE)
+    assert {r["run_id"] for r in rows(db, "select run_id from responses")} == {run_id}
+    listing = {
+        json.loads(r["response_ids"])["listing"] for r in db.query("select * from registrations")
+    }
+    assert len(listing) == 1
+    docs = documents(db.conn, [f"cpta:{p.registrant_id}" for p in people])
+    for p, doc in zip(people, docs, strict=True):
+        assert [e["role"] for e in doc["evidence"]] == ["listing", "detail"]
+        assert doc["evidence"][1]["url"] == p.profile_url
+        assert doc["evidence"][1]["sha256"] == p.evidence["detail"].sha256
+        assert doc["evidence"][1]["method"] == "GET"
+
+
+def test_only_written_records_add_responses(db):
+    people = [_detail(p, f"{i:064x}") for i, p in enumerate(PEOPLE)]
+    load(db, people)
+    before = db.table("responses").count
+    # Read again an hour later: new responses, but nothing changed, so nothing is written.
+    later = [_detail(p, f"{i + 100:064x}", "2026-11-23T11:00:05Z") for i, p in enumerate(PEOPLE)]
+    load(db, later)
+    assert db.table("responses").count == before
+    (doc,) = documents(db.conn, ["cpta:r1"])
+    assert doc["evidence"][1]["fetched_at"] == "2026-11-23T10:00:05Z"
+    # One changes: its row points at this run's responses; the others keep theirs.
+    changed = [with_changes(later[0], status="Suspended", status_class="suspended"), *later[1:]]
+    run_id, counts = load(db, changed)
+    assert counts.changed == 1
+    assert db.table("responses").count == before + 2
+    (doc,) = documents(db.conn, ["cpta:r1"])
+    assert {e["import_run"] for e in doc["evidence"]} == {run_id}
+    assert doc["evidence"][1]["sha256"] == f"{100:064x}"
+    (other,) = documents(db.conn, ["cpta:r2"])
+    assert {e["import_run"] for e in other["evidence"]} == {1}
+
+
+def test_the_response_memory_is_bounded_and_records_stay_right(db, monkeypatch):
+    monkeypatch.setattr("db.responses.KEPT", 3)
+    people = [_detail(p, f"{i:064x}") for i, p in enumerate(PEOPLE)]
+    load(db, people)
+    # The shared reply is stored again each time the memory is cleared, never mixed up.
+    assert 1 + len(PEOPLE) < db.table("responses").count <= 2 * len(PEOPLE)
+    docs = documents(db.conn, [f"cpta:{p.registrant_id}" for p in people])
+    for p, doc in zip(people, docs, strict=True):
+        assert doc["evidence"][0]["sha256"] == "ab" * 32
+        assert doc["evidence"][1]["sha256"] == p.evidence["detail"].sha256
+
+
+def test_identical_bytes_from_two_addresses_are_two_responses(db):
+    # Two detail pages that happen to return the same bytes: same hash, different requests.
+    people = [_detail(p, "cd" * 32) for p in PEOPLE[:2]]
+    load(db, people)
+    assert db.table("responses").count == 3
+    docs = documents(db.conn, ["cpta:r1", "cpta:r2"])
+    assert [d["evidence"][1]["url"] for d in docs] == [p.profile_url for p in people]
+
+
+def test_migration_moves_evidence_to_responses(tmp_path, settings):
+    """A database from before m005 keeps every registration's evidence, once per response."""
+    from sqlite_utils import Database
+
+    from db.load import sync_regulators
+    from db.migrations import migrate, migrations
+
+    database = Database(tmp_path / "old.db")
+    migrations.apply(database, stop_before="m005_responses")
+    sync_regulators(database, settings.sources.values())
+    database.table("import_runs").insert({"id": 1, "regulator_id": "cpta", "outcome": "success"})
+    listing = {
+        "url": "https://example.test/client/PublicDirectory/Registrants",
+        "fetched_at": "2026-11-23T10:00:00Z",
+        "sha256": "ab" * 32,
+        "method": "POST",
+        "request": "querySID=1",
+        "import_run": 1,
+    }
+    for i in range(3):
+        detail = {
+            "url": f"https://example.test/r{i}",
+            "fetched_at": "2026-11-23T10:00:05Z",
+            "sha256": f"{i:064x}",
+            "method": "GET",
+            "request": "",
+            "import_run": 1,
+        }
+        evidence = [{"role": "listing", **listing}, {"role": "detail", **detail}]
+        database.table("registrations").insert(
+            {
+                "id": f"cpta:r{i}",
+                "regulator_id": "cpta",
+                "registrant_id": f"r{i}",
+                "name": f"Person {i}",
+                "evidence": json.dumps(evidence),
+            }
+        )
+    database.table("registrations").insert(
+        {"id": "cpta:r9", "regulator_id": "cpta", "registrant_id": "r9", "name": "No Evidence"}
+    )
+    migrate(database)
+    assert "evidence" not in database.table("registrations").columns_dict
+    assert database.table("responses").count == 4  # the shared listing once, three details
+    docs = documents(database.conn, ["cpta:r0", "cpta:r1", "cpta:r2", "cpta:r9"])
+    for i, doc in enumerate(docs[:3]):
+        assert doc["evidence"] == [
+            {"role": "listing", **listing},
+            {
+                "role": "detail",
+                **{
+                    **listing,
+                    "url": f"https://example.test/r{i}",
+                    "fetched_at": "2026-11-23T10:00:05Z",
+                    "sha256": f"{i:064x}",
+                    "method": "GET",
+                    "request": "",
+                },
+            },
+        ]
+    assert docs[3]["evidence"] == []
 
 
 def test_rerun_counts_unchanged_and_changed(loaded):
@@ -187,6 +321,20 @@ def test_order_base_sorts_like_names_and_namesakes_share_a_range():
     assert order_base("nguyen thi") == order_base("nguyen tuan")  # same first 8 characters
     assert order_base("nguyen a") + SLOTS <= order_base("nguyen b")
     assert order_base("zzzzzzzz") + SLOTS <= 2**53
+
+
+def test_order_base_by_pairs_equals_the_per_character_definition():
+    import random
+
+    from db.directory import ORDER_CHARS, SLOT_BITS, SYMBOLS, _order_value, order_base
+
+    rnd = random.Random(7)
+    alphabet = SYMBOLS + "\0.,/éß"  # characters outside SYMBOLS count as a space
+    keys = ["", "a", "o'brien", "smith-jones", "zzzzzzzzzz", "a.b", "\0x", "é"]
+    keys += ["".join(rnd.choices(alphabet, k=rnd.randrange(12))) for _ in range(5000)]
+    for key in keys:
+        padded = key[:ORDER_CHARS].ljust(ORDER_CHARS, "\0")
+        assert order_base(key) == _order_value(padded) << SLOT_BITS, key
 
 
 def test_more_namesakes_than_slots_still_load(db):

@@ -6,13 +6,13 @@ synthetic population `quebec_physiotherapists(400, 2026)` (base https://oppq.qc.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from emulators.oppq import PPAS, OppqEmulator, quebec_physiotherapists
+from registry.documents import documents
 from registry.importer import run_source
 from scrapers.oppq import (
     DEFAULT_OPTIONS,
@@ -342,7 +342,8 @@ def test_full_french_import_finds_everyone_with_their_attestations(db, settings,
     montreal = [p for p in people if p.workplaces and p.workplaces[0].city == "Montréal"]
     assert len(montreal) >= 40 and sum(bool(p.attestations()) for p in montreal) >= 5
     assert {p.title[0] for p in people} == {"Physiothérapeute", "Technologue en physiothérapie"}
-    evidence = {e["role"]: e["url"] for e in json.loads(stored["thi-lan-nguyen"]["evidence"])}
+    (doc,) = documents(db.conn, ["oppq:thi-lan-nguyen"])
+    evidence = {e["role"]: e["url"] for e in doc["evidence"]}
     assert evidence["detail"] == stored["thi-lan-nguyen"]["profile_url"]
     assert "/fr/trouver-un-professionnel/resultats/" in evidence["listing"]
 

@@ -1,0 +1,109 @@
+"""Evidence kept once per response: each response a run's records were read from is one row of
+`responses`, and a registration keeps the ids of its responses by role (`response_ids`, JSON such
+as {"listing": 12, "detail": 13}). A search reply lists up to 25 people; its URL, request, time
+and hash are stored once, not on each of them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from scrapers.records import Evidence
+
+# Responses a run remembers to share between records (a reply's records come together); past
+# this the memory is cleared, so it stays bounded however large the run. A response seen again
+# after that is stored again: an extra row, never a wrong one.
+KEPT = 4096
+
+_INSERT = (
+    "insert into responses (id, run_id, url, method, request, fetched_at, sha256) "
+    "values (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class Responses:
+    """One run's responses: ids handed out as records are written, rows inserted per batch."""
+
+    def __init__(self, conn, run_id: int) -> None:
+        self.conn = conn
+        self.run_id = run_id
+        self.next_id = (conn.execute("select max(id) from responses").fetchone()[0] or 0) + 1
+        self.known: dict[str, tuple[Evidence, int]] = {}  # sha256 -> (response, its id)
+        self.pending: list[tuple] = []
+        self.roles: dict[str, str] = {}  # role -> its JSON key, escaped once
+
+    def ids(self, evidence: dict[str, Evidence]) -> str:
+        """The `response_ids` JSON of a record about to be written; new responses are queued."""
+        # Remembered by hash, then compared whole: cheaper than hashing every field each time.
+        known, parts = self.known, []
+        for role, item in evidence.items():
+            seen = known.get(item.sha256)
+            if seen is not None and seen[0] == item:
+                response_id = seen[1]
+            else:
+                if len(known) >= KEPT:
+                    known.clear()
+                response_id = self.next_id
+                self.next_id += 1
+                known[item.sha256] = (item, response_id)
+                self.pending.append(
+                    (
+                        response_id,
+                        self.run_id,
+                        item.url,
+                        item.method,
+                        item.request,
+                        item.fetched_at,
+                        item.sha256,
+                    )
+                )
+            key = self.roles.get(role)
+            if key is None:
+                key = self.roles[role] = json.dumps(role, ensure_ascii=False) + ":"
+            parts.append(f"{key}{response_id}")
+        return "{" + ",".join(parts) + "}"
+
+    def write(self) -> None:
+        """Insert the responses queued since the last call."""
+        if self.pending:
+            self.conn.executemany(_INSERT, self.pending)
+            self.pending = []
+
+
+def evidence_of(conn, response_ids: list[str | None]) -> list[list[dict]]:
+    """Each registration's evidence as the API gives it, from its `response_ids`: a list of
+    {role, url, fetched_at, sha256, method, request, import_run}, in the order of its roles."""
+    parsed = [json.loads(ids) if ids else {} for ids in response_ids]
+    wanted = sorted({i for roles in parsed for i in roles.values()})
+    rows = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows.update(
+            (row[0], row[1:])
+            for row in conn.execute(
+                "select id, url, fetched_at, sha256, method, request, run_id from responses "
+                f"where id in ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    out = []
+    for roles in parsed:
+        entries = []
+        for role, response_id in roles.items():
+            row = rows.get(response_id)
+            if row is None:
+                continue
+            url, fetched_at, sha256, method, request, run_id = row
+            entries.append(
+                {
+                    "role": role,
+                    "url": url,
+                    "fetched_at": fetched_at,
+                    "sha256": sha256,
+                    "method": method,
+                    "request": request,
+                    "import_run": run_id,
+                }
+            )
+        out.append(entries)
+    return out
