@@ -287,7 +287,6 @@ FTS5_SHADOW = {
         "term": "Internal to FTS5: term prefix",
         "pgno": "Internal to FTS5: page number",
     },
-    "docsize": {"id": "Internal to FTS5: row id", "sz": "Internal to FTS5: token counts"},
     "config": {"k": "Internal to FTS5: setting", "v": "Internal to FTS5: value"},
 }
 for _suffix, _columns in FTS5_SHADOW.items():

@@ -358,8 +358,11 @@ def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], kn
         for table in ("authorizations", "practice_locations"):
             conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
     # A plain insert appends; an upsert costs twice as much and more as the table grows.
-    conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh if p[0] not in known])
-    conn.executemany(_REGISTRATION, [p[3] for p in fresh if p[0] in known])
+    if known:
+        conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh if p[0] not in known])
+        conn.executemany(_REGISTRATION, [p[3] for p in fresh if p[0] in known])
+    else:
+        conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh])
     conn.executemany(
         "insert into authorizations (registration_id, wording, kind, mechanism) "
         "values (?, ?, ?, ?)",

@@ -284,3 +284,21 @@ def m005_responses(db: Database):
     db.execute("drop index m005_by_content")
     db.execute("drop table temp.m005_entries")
     db.execute("alter table registrations drop column evidence")
+
+
+@migrations()
+def m006_fts_without_column_sizes(db: Database):
+    """The full-text index without per-row token counts (FTS5 columnsize=0): they serve only
+    relevance ranking (bm25), which nothing here uses (results come in alphabetical order), and
+    writing them is a quarter of the index's build time."""
+    db.execute("drop table directory_fts")
+    db.execute(
+        f"""
+        create virtual table directory_fts using fts5(
+          name, cities, organizations, provinces, kind_tokens,
+          tokenize='{TOKENIZE}', prefix='2 3 4', content="directory", content_rowid="id",
+          columnsize=0
+        )
+        """
+    )
+    db.execute("insert into directory_fts(directory_fts) values ('rebuild')")

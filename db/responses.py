@@ -38,7 +38,7 @@ class Responses:
         known, parts = self.known, []
         for role, item in evidence.items():
             seen = known.get(item.sha256)
-            if seen is not None and seen[0] == item:
+            if seen is not None and (seen[0] is item or seen[0] == item):
                 response_id = seen[1]
             else:
                 if len(known) >= KEPT:

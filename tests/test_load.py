@@ -128,6 +128,28 @@ def test_identical_bytes_from_two_addresses_are_two_responses(db):
     assert [d["evidence"][1]["url"] for d in docs] == [p.profile_url for p in people]
 
 
+def test_index_rebuilt_without_column_sizes_finds_the_same(tmp_path, settings):
+    from sqlite_utils import Database
+
+    from db.load import sync_regulators
+    from db.migrations import migrate, migrations
+
+    database = Database(tmp_path / "old.db")
+    migrations.apply(database, stop_before="m006_fts_without_column_sizes")
+    sync_regulators(database, settings.sources.values())
+    load(database, PEOPLE)
+    before = fts(database, '"rob"*'), fts(database, 'cities : "red deer"')
+    migrate(database)
+    (sql,) = database.execute(
+        "select sql from sqlite_master where name = 'directory_fts'"
+    ).fetchone()
+    assert "columnsize=0" in sql
+    assert not database.table("directory_fts_docsize").exists()
+    assert (fts(database, '"rob"*'), fts(database, 'cities : "red deer"')) == before
+    assert before[0] == ["Robert, Jean", "Roberts, Alice", "Robinson, Maya"]
+    assert fts_consistent(database)
+
+
 def test_migration_moves_evidence_to_responses(tmp_path, settings):
     """A database from before m005 keeps every registration's evidence, once per response."""
     from sqlite_utils import Database
