@@ -146,6 +146,34 @@ order by registration_id, at, entry
             "registration_number": "Registration number as listed",
         },
     ),
+    "evidence_of_registration": Query(
+        "Evidence of one registration",
+        "The responses from the register that a registration's current state was read from: "
+        "what was requested (URL, method, form sent), when, by which import run, and the SHA-256 "
+        "of the bytes received, which names the response in that run's evidence archive. "
+        "Ontario's numbers are masked on its register, so one number may match several people "
+        "there.",
+        """
+select
+  r.id as registration_id,
+  r.name,
+  e.key as role,
+  s.url,
+  s.method,
+  s.request,
+  s.fetched_at,
+  s.sha256,
+  s.run_id
+from registrations r, json_each(r.response_ids) e
+join responses s on s.id = e.value
+where r.regulator_id = :regulator and r.registration_number = :registration_number
+order by r.id, e.id
+""",
+        {
+            "regulator": "Regulator key, e.g. cpta",
+            "registration_number": "Registration number as listed",
+        },
+    ),
     "state_as_of": Query(
         "State of the registers as of a date",
         "Each registration's state in force at the end of a date (or at a UTC date-time): its "

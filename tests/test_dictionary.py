@@ -176,6 +176,42 @@ def test_registration_history(history_db):
     assert rows[0]["valid_to"].startswith("2026-03-01")
 
 
+def test_evidence_of_registration(history_db):
+    rows = run(
+        db_path(history_db),
+        "evidence_of_registration",
+        regulator="cpta",
+        registration_number="20001",
+    )
+    # Alice's current state was written by the third run (her authorization came back).
+    (last_run,) = history_db.execute(
+        "select last_run_id from registrations where registration_number = '20001'"
+    ).fetchone()
+    assert rows == [
+        {
+            "registration_id": "cpta:r1",
+            "name": "Roberts, Alice",
+            "role": "listing",
+            "url": "https://example.test/client/PublicDirectory/Registrants",
+            "method": "POST",
+            "request": "querySID=1",
+            "fetched_at": "2026-11-23T10:00:00Z",
+            "sha256": "ab" * 32,
+            "run_id": last_run,
+        }
+    ]
+    assert last_run == 3
+    assert (
+        run(
+            db_path(history_db),
+            "evidence_of_registration",
+            regulator="cpta",
+            registration_number="99999",
+        )
+        == []
+    )
+
+
 def test_state_as_of(history_db):
     def by_number(rows):
         return {r["registration_number"]: r for r in rows}

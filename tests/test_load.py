@@ -433,3 +433,21 @@ def test_content_hash_is_the_stored_format():
     ]:
         blob = json.dumps(record.content(), ensure_ascii=False, separators=(",", ":"))
         assert record.content_hash() == hashlib.sha256(blob.encode()).hexdigest() == pinned
+
+
+def test_new_databases_use_large_pages_and_old_ones_keep_theirs(tmp_path):
+    import sqlite3
+
+    from db import PAGE_SIZE, open_db
+
+    fresh = open_db(tmp_path / "new.db")
+    assert fresh.execute("pragma page_size").fetchone()[0] == PAGE_SIZE == 16384
+    assert fresh.execute("pragma journal_mode").fetchone()[0] == "wal"
+    fresh.close()
+    old = sqlite3.connect(tmp_path / "old.db")
+    old.execute("pragma journal_mode = wal")
+    old.execute("create table t (x)")
+    old.close()
+    reopened = open_db(tmp_path / "old.db")
+    assert reopened.execute("pragma page_size").fetchone()[0] == 4096
+    assert reopened.table("registrations").exists()
