@@ -137,9 +137,9 @@ def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None)
     well as by the provinces of the practice locations the register publishes (some publish none).
     """
     held = rec.authorizations
-    if held and rec.status_class in PRACTISING:  # as authorized_kinds, for a row on the register
-        kinds = (held[0].kind,) if len(held) == 1 else tuple(sorted({a.kind for a in held}))
-        kinds_json, kind_tokens = _kind_text(kinds)
+    kinds = authorized_kinds(rec.status_class, True, (a.kind for a in held)) if held else []
+    if kinds:
+        kinds_json, kind_tokens = _kind_text(tuple(kinds))
         authorized = 1
     else:
         kinds_json, kind_tokens, authorized = "[]", "", 0
