@@ -22,7 +22,6 @@ class DatabaseError(Exception):
     """The database file cannot be used; the message says why."""
 
 
-SQLITE_HEADER = b"SQLite format 3\0"
 # Pages of 16 KiB rather than SQLite's 4 KiB: a large load writes and checkpoints a quarter as
 # many pages (about 10% faster at 1,000,000 registrations), and searches stay well within their
 # targets (BENCHMARKS.md). A database created with another page size keeps it.
@@ -30,13 +29,14 @@ PAGE_SIZE = 16384
 
 
 def check_file(path: Path) -> None:
-    """Refuse a path that is a folder or a file that is not SQLite, before anything writes to it."""
+    """Refuse a path that is a folder, before anything writes to it.
+
+    Whether a file is SQLite is asked of SQLite itself (`connect`), never by reading the file with
+    Python's own `open()`: closing any other descriptor on a live SQLite file drops every POSIX
+    lock this process holds on it, and the next process would then checkpoint and delete the
+    `-wal` and `-shm` files that a server is still using (sqlite.org/howtocorrupt.html, 2.2)."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file")
-    if path.exists() and path.stat().st_size:
-        with path.open("rb") as f:
-            if f.read(16) != SQLITE_HEADER:
-                raise DatabaseError(f"{path} is not a SQLite database")
 
 
 def db_file(db: Database) -> Path | None:
@@ -60,6 +60,10 @@ def connect(
         path.parent.mkdir(parents=True, exist_ok=True)
         db = Database(sqlite3.connect(path, check_same_thread=check_same_thread))
         db.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as e:
+        if "not a database" in str(e):
+            raise DatabaseError(f"{path} is not a SQLite database") from None
+        raise DatabaseError(f"cannot open the {what} at {path}: {e}") from None
     except (OSError, sqlite3.Error) as e:
         raise DatabaseError(f"cannot open the {what} at {path}: {e}") from None
     db.execute("PRAGMA busy_timeout = 10000")
