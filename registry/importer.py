@@ -31,6 +31,7 @@ from db.load import (
     start_run,
     sync_regulators,
 )
+from scrapers.adapter import crawl
 from scrapers.http import FetchError, HttpPolicy, PoliteClient
 from scrapers.records import LayoutChanged, Registration
 from scrapers.sources import Settings, Source
@@ -200,11 +201,17 @@ def _run(
     run_id = start_run(db, source.key)
     started = time.monotonic()
     errors: list[dict] = []
+    notes: dict = {}
     counts = Counts()
     outcome = "failed"
     staging = Staging()
     try:
-        for record in source.adapter().crawl(source, client, progress, errors):
+        module = source.adapter()
+        if hasattr(module, "ADAPTER"):  # the one contract (scrapers/adapter.py)
+            records = crawl(source, client, progress, errors, notes)
+        else:  # an adapter not yet folded onto it
+            records = module.crawl(source, client, progress, errors)
+        for record in records:
             staging.add(record)
         if errors:
             raise RunFailed(
