@@ -52,7 +52,7 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
             return server
         except httpx.TransportError:
             if server.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace"))
+                raise RuntimeError(log.read_text(errors="replace")) from None
             time.sleep(0.2)
     server.kill()
     raise RuntimeError("the server did not start")
