@@ -83,6 +83,9 @@ TABLES: dict[str, Table] = {
             "304 Not Modified",
             "on_register": "People on the register after a successful run",
             "authorized": "People on the register who may needle now, after a successful run",
+            "listed": "Registrants the register listed in this run",
+            "request_floor": "The fewest requests any complete crawl of them could make on this "
+            "platform; requests / listed is the run's requests per registrant",
         },
         facets=("outcome", "regulator_id"),
         sort_desc="id",

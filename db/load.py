@@ -92,6 +92,15 @@ def close_interrupted_runs(db: Database, regulator_id: str) -> int:
         ).rowcount
 
 
+def applied(db: Database, run_id: int) -> str | None:
+    """What apply_run recorded if it committed this run's data (in that same transaction), else
+    None: the one test of whether a run changed the data."""
+    row = db.execute("select outcome, message from import_runs where id = ?", [run_id]).fetchone()
+    if not row or row[0] != "success":
+        return None
+    return str(row[1]).removesuffix(APPLIED_UNFINISHED)
+
+
 def finish_run(
     db: Database,
     run_id: int,
@@ -114,6 +123,9 @@ def finish_run(
         db.table("import_runs").update(run_id, row)
 
 
+APPLIED_UNFINISHED = " (applied; the import ended before its run record was completed)"
+
+
 @dataclass
 class Counts:
     records_seen: int = 0
@@ -123,6 +135,12 @@ class Counts:
     removed: int = 0
     on_register: int = 0  # after the run: people the register lists
     authorized: int = 0  # after the run: of them, who may needle now
+
+    def summary(self) -> str:
+        return (
+            f"{self.records_seen} records: {self.added} added, {self.changed} changed, "
+            f"{self.unchanged} unchanged, {self.removed} no longer on the register"
+        )
 
 
 class Rejected(Exception):
@@ -321,6 +339,26 @@ def _apply(
             "where regulator_id = ? and on_register",
             [regulator_id],
         ).fetchone()
+        # The run is recorded as applied in the transaction that applies it, so that no kill
+        # between the data's commit and `finish_run` can leave applied data under a run marked
+        # failed (finish_run later adds the requests, errors and final message).
+        conn.execute(
+            "update import_runs set outcome = 'success', ended_at = ?, message = ?, "
+            "records_seen = ?, added = ?, changed = ?, unchanged = ?, removed = ?, "
+            "on_register = ?, authorized = ? where id = ?",
+            [
+                utcnow(),
+                counts.summary() + APPLIED_UNFINISHED,
+                counts.records_seen,
+                counts.added,
+                counts.changed,
+                counts.unchanged,
+                counts.removed,
+                counts.on_register,
+                counts.authorized,
+                run_id,
+            ],
+        )
     return counts
 
 

@@ -302,3 +302,11 @@ def m006_fts_without_column_sizes(db: Database):
         """
     )
     db.execute("insert into directory_fts(directory_fts) values ('rebuild')")
+
+
+@migrations()
+def m008_request_floor(db: Database):
+    """How frugal each run was: the registrants the register listed, and the fewest requests any
+    complete crawl of them could make (the adapter's floor); requests per registrant follow."""
+    db.table("import_runs").add_column("listed", int)
+    db.table("import_runs").add_column("request_floor", int)

@@ -24,6 +24,7 @@ from db.archive import Archive, ArchiveMiss, entry
 from db.load import (
     Counts,
     Rejected,
+    applied,
     apply_run,
     check_run_size,
     close_interrupted_runs,
@@ -160,6 +161,17 @@ class ReplayTransport(httpx.BaseTransport):
         )
 
 
+def _frugality(requests: int, notes: dict) -> str:
+    """Requests per registrant, against the floor no complete crawl can go under (issue 12)."""
+    listed, floor = notes.get("listed"), notes.get("floor")
+    if not listed:
+        return ""
+    text = f"{requests / listed:.2f} requests per registrant"
+    if floor:
+        text += f" ({requests / floor:.2f}x the floor of {floor})"
+    return text
+
+
 def _client(
     settings: Settings, source: Source, archive: Archive, replay: int | None, keep: Callable
 ) -> PoliteClient:
@@ -227,10 +239,7 @@ def _run(
         )
         counts = apply_run(db, source.key, run_id, staging.records())
         outcome = "success"
-        message = (
-            f"{counts.records_seen} records: {counts.added} added, {counts.changed} changed, "
-            f"{counts.unchanged} unchanged, {counts.removed} no longer on the register"
-        )
+        message = counts.summary()
     except Rejected as e:
         outcome, message = "rejected", str(e)
         counts.records_seen = staging.count
@@ -238,6 +247,17 @@ def _run(
         outcome, message = "failed", str(e)
         counts.records_seen = staging.count
     except KeyboardInterrupt:
+        done = applied(db, run_id)
+        if done is not None:  # interrupted after the data's commit: it stands
+            finish_run(
+                db,
+                run_id,
+                "success",
+                f"{done}; interrupted after the data was applied",
+                requests=client.requests_made,
+                errors=errors,
+            )
+            raise
         finish_run(
             db,
             run_id,
@@ -251,6 +271,9 @@ def _run(
     except Exception as e:  # a bug must still end the run on record, never half-applied
         log.exception("import of %s failed unexpectedly", source.key)
         outcome, message = "failed", f"unexpected error: {type(e).__name__}: {e}"
+        done = applied(db, run_id)
+        if done is not None:  # after the data's commit: the run did change the data
+            outcome, message = "success", f"{done}; then {message}"
     finally:
         client.close()
         staging.close()
@@ -263,6 +286,9 @@ def _run(
             archive.prune(settings.archive_keep_days)
     if replay is not None and outcome == "success":
         message = f"reparsed from the archive of run {replay}: {message}"
+    frugality = _frugality(client.requests_made, notes)
+    if frugality and outcome != "failed":
+        message += f"; {frugality}"
     if client.not_modified:
         message += (
             f"; {client.not_modified} pages unchanged since the last run were not "
@@ -275,7 +301,12 @@ def _run(
         message,
         requests=client.requests_made,
         errors=errors,
-        counts={**asdict(counts), "not_modified": client.not_modified},
+        counts={
+            **asdict(counts),
+            "not_modified": client.not_modified,
+            "listed": notes.get("listed"),
+            "request_floor": notes.get("floor"),
+        },
     )
     return RunReport(
         source.key,
