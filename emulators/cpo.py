@@ -405,7 +405,10 @@ def _pager(page: int, last: int) -> str:
 
 def _count(first: int, last: int, total: int, markup: str) -> str:
     """The count in the live wording [live 2026-05-31]: in a new element split by tags ("split",
-    the default), or in the element the emulator used to serve ("summary")."""
+    the default), or in the element the emulator used to serve ("summary"); "results" is the
+    emulator's old wording, for a register whose count reads otherwise."""
+    if markup == "results":  # a wording the live register was never seen using
+        return f'<p class="search-summary">Showing {first:,}-{last:,} of {total:,} results</p>'
     if markup == "summary":
         return f'<p class="search-summary">{first:,} - {last:,} of {total:,} Physiotherapists</p>'
     return (
