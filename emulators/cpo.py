@@ -1,13 +1,19 @@
 """The Ontario physiotherapy college's public register on 127.0.0.1 (docs/platforms/cpo.md).
 
 Three shapes: the server-rendered search (`/PublicRegister/ContactSearch?p=<n>`, 10 rows a page,
-a pager), the CSV export (`/PublicRegister/ContactSearchCsv?...&acu=True|False...`, UTF-8 BOM,
-CRLF) and the profile pages of the Dynamics portal (`/en-US/public-register/display-member-contact/
-?id=<GUID>`), all served from one host here. Everyone is synthetic: `ontario_physiotherapists()`
-invents people with accents, apostrophes and hyphens in their names, real cities with their postal
-prefixes, phones in the fictional 555-01xx range, and a few deliberate look-alikes that exercise the
-adapter's matching rule. Render functions are pure, so parser tests use their bytes without a
-server. Run one by hand with `python -m emulators.cpo --port 8766 --count 400`.
+"1 - 10 of N Physiotherapists", a pager), the CSV export (`/PublicRegister/ContactSearchCsv?` with
+the whole filter set, UTF-8 BOM, CRLF) and the profile pages of the Dynamics portal
+(`/en-US/public-register/display-member-contact/?id=<GUID>`), all served from one host here.
+Variants (constructor arguments): an export that insists on the whole filter set or takes any
+(`filters`), the count in the live wording in a new element or in the old one (`count_markup`),
+profiles with data or JavaScript-only shells (`profiles`), a masked number column on the search
+(`search_numbers`), and a changed CSV header (`csv_header`).
+
+Everyone is synthetic: `ontario_physiotherapists()` invents people with accents, apostrophes and
+hyphens in their names, real cities with their postal prefixes, phones in the fictional 555-01xx
+range, and a few deliberate look-alikes that exercise the adapter's matching rule. Render functions
+are pure, so parser tests use their bytes without a server. Run one by hand with `python -m
+emulators.cpo --port 8766 --count 400`.
 """
 
 from __future__ import annotations
@@ -50,10 +56,15 @@ CSV_HEADER = (
 SEARCH_PATH = "/publicregister/contactsearch"
 CSV_PATH = "/publicregister/contactsearchcsv"
 PROFILE_PATH = "/en-us/public-register/display-member-contact"
-CSV_FLAGS = ("asi", "sm", "pfi", "acu", "wc", "ts")
+# The export's whole filter set, as the register's own links carry it [code].
+FILTERS = (
+    "asi", "sm", "pfi", "acu", "wc", "ts", "dftph", "bccf", "ctn", "pcl", "ppc", "anp", "wwa",
+    "ohip", "st",
+)  # fmt: skip
 EXPORT_HREF = (
-    "/PublicRegister/ContactSearchCsv?o=fullName&p=1&asi=False&sm=False&pfi=False&acu=False"
-    "&wc=False&ts=False"
+    "/PublicRegister/ContactSearchCsv?o=fullName&p=1&"
+    + "&".join(f"{f}=False" for f in FILTERS)
+    + "&docs=0"
 )
 
 
@@ -355,11 +366,13 @@ def csv_row(person: Person) -> list[str]:
     ]
 
 
-def render_csv(people: Iterable[Person], *, acu: bool = False) -> bytes:
+def render_csv(
+    people: Iterable[Person], *, acu: bool = False, header: Iterable[str] = CSV_HEADER
+) -> bytes:
     """The export: UTF-8 BOM, CRLF line ends, every field quoted, in the register's order."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(list(header))
     for person in sort_people(people):
         if not acu or person.rostered:
             writer.writerow(csv_row(person))
@@ -390,10 +403,31 @@ def _pager(page: int, last: int) -> str:
     )
 
 
+def _count(first: int, last: int, total: int, markup: str) -> str:
+    """The count in the live wording [live 2026-05-31]: in a new element split by tags ("split",
+    the default), or in the element the emulator used to serve ("summary"); "results" is the
+    emulator's old wording, for a register whose count reads otherwise."""
+    if markup == "results":  # a wording the live register was never seen using
+        return f'<p class="search-summary">Showing {first:,}-{last:,} of {total:,} results</p>'
+    if markup == "summary":
+        return f'<p class="search-summary">{first:,} - {last:,} of {total:,} Physiotherapists</p>'
+    return (
+        f'<div class="row"><div class="col-sm-6 results-count"><span>{first:,} - {last:,}</span>'
+        f" of <strong>{total:,}</strong>\n Physiotherapists</div></div>"
+    )
+
+
 def render_search_page(
-    people: Iterable[Person], page: int, *, profile_base: str = LIVE_PORTAL, size: int = PAGE_SIZE
+    people: Iterable[Person],
+    page: int,
+    *,
+    profile_base: str = LIVE_PORTAL,
+    size: int = PAGE_SIZE,
+    count_markup: str = "split",
+    numbers: bool = False,
 ) -> bytes:
-    """One page of the server-rendered search, sorted by name, with a pager and a count."""
+    """One page of the server-rendered search, sorted by name, with a pager and a count; with
+    `numbers`, a "Registration Number" column printed masked."""
     everyone = sort_people(people)
     last = max(1, -(-len(everyone) // size))
     shown = everyone[(page - 1) * size : page * size] if page >= 1 else []
@@ -408,12 +442,11 @@ def render_search_page(
             f"<td>{_esc(place.organization if place else '')}</td>"
             f"<td>{_esc(place.city if place else '')}</td>"
             f"<td>{_esc(place.postal_code if place else '')}</td>"
-            "</tr>"
+            + (f"<td>{_esc(p.masked_number)}</td>" if numbers else "")
+            + "</tr>"
         )
     first = (page - 1) * size + 1 if shown else 0
-    summary = (
-        f"Showing {first:,}-{first + len(shown) - 1 if shown else 0:,} of {len(everyone):,} results"
-    )
+    summary = _count(first, first + len(shown) - 1 if shown else 0, len(everyone), count_markup)
     body = f"""<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8" />
@@ -421,10 +454,10 @@ def render_search_page(
 <body>
 <div class="container">
 <h1>Find a Physiotherapist</h1>
-<p class="search-summary">{summary}</p>
+{summary}
 <table class="table table-striped" id="contact-search-results">
 <thead><tr><th>Name</th><th>Registration Status</th><th>Clinic Name</th><th>City</th>
-<th>Postal Code</th></tr></thead>
+<th>Postal Code</th>{"<th>Registration Number</th>" if numbers else ""}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
@@ -467,6 +500,28 @@ def render_profile(person: Person) -> bytes:
     return body.encode("utf-8")
 
 
+def render_profile_shell(person: Person) -> bytes:
+    """A portal profile as a plain GET may bring it [live 2026-05-13]: a Power Apps shell whose
+    data a script loads later, so nothing about the person is in the page."""
+    body = f"""<!DOCTYPE html>
+<html lang="en-US" data-lang="en-US">
+<head><meta charset="utf-8" />
+<title>Display Member Contact · College of Physiotherapists of Ontario</title>
+<script src="/_portal/bundle.js" defer></script></head>
+<body>
+<div id="mainContent" class="wrapper-body" role="main">
+<div class="entity-form" data-entity="contact" data-id="{_esc(person.guid)}">
+<div class="spinner" role="status">Loading...</div>
+</div>
+</div>
+<noscript>This page needs JavaScript.</noscript>
+<script>window.__portal = {{ pageId: "display-member-contact", lcid: 1033 }};</script>
+</body>
+</html>
+"""
+    return body.encode("utf-8")
+
+
 # ---------------------------------------------------------------------------------------------
 # Server
 
@@ -489,10 +544,23 @@ class CpoEmulator(Emulator):
         robots_txt: str | None = "User-agent: *\nDisallow:\n",
         port: int = 0,
         page_size: int = PAGE_SIZE,
+        filters: str = "all",
+        count_markup: str = "split",
+        profiles: str = "data",
+        search_numbers: bool = False,
+        csv_header: Iterable[str] = CSV_HEADER,
     ) -> None:
+        """`filters`: "all" answers an export that lacks any filter with an HTML error page (as
+        an ASP.NET application does), "any" takes whatever is given; `profiles`: "data" or
+        "javascript" (shells with no data)."""
         super().__init__(port)
         self.robots_txt = robots_txt
         self.page_size = page_size
+        self.filters = filters
+        self.count_markup = count_markup
+        self.profiles = profiles
+        self.search_numbers = search_numbers
+        self.csv_header = tuple(csv_header)
         self._people: list[Person] = []
         self._by_guid: dict[str, Person] = {}
         self.set_people(people)
@@ -526,17 +594,24 @@ class CpoEmulator(Emulator):
             if not page.isdigit():
                 return _page(400, "400 - Bad request")
             body = render_search_page(
-                people, int(page), profile_base=self.base_url, size=self.page_size
+                people,
+                int(page),
+                profile_base=self.base_url,
+                size=self.page_size,
+                count_markup=self.count_markup,
+                numbers=self.search_numbers,
             )
             return Reply(200, body)
         if path == CSV_PATH:
-            flags = {f: query.get(f, [""])[0] for f in CSV_FLAGS}
+            flags = {f: query.get(f, ["False"])[0] for f in FILTERS}
+            if self.filters == "all" and any(f not in query for f in ("o", "p", "docs", *FILTERS)):
+                return _page(200, "Error. An error occurred while processing your request.")
             if any(v not in ("True", "False") for v in flags.values()):
                 return _page(400, "400 - Bad request")
             if any(v == "True" for f, v in flags.items() if f != "acu"):
-                body = render_csv([])  # other rosters: nobody in this synthetic register
+                body = render_csv([], header=self.csv_header)  # other rosters: nobody here
             else:
-                body = render_csv(people, acu=flags["acu"] == "True")
+                body = render_csv(people, acu=flags["acu"] == "True", header=self.csv_header)
             return Reply(
                 200,
                 body,
@@ -546,7 +621,10 @@ class CpoEmulator(Emulator):
         if path == PROFILE_PATH:
             with self._lock:
                 person = self._by_guid.get(query.get("id", [""])[0].lower())
-            return Reply(200, render_profile(person)) if person else _page(404, "Not Found")
+            if person is None:
+                return _page(404, "Not Found")
+            shell = self.profiles == "javascript"
+            return Reply(200, render_profile_shell(person) if shell else render_profile(person))
         return _page(404, "404 - File or directory not found.")
 
 

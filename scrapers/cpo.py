@@ -1,11 +1,13 @@
-"""College of Physiotherapists of Ontario (CPO): CSV export + paged search + profile pages.
+"""College of Physiotherapists of Ontario (CPO): CSV export + paged search, profiles optional.
 
 The CSV export lists everyone (and, with `acu=True`, the acupuncture roster) but carries no id; the
 server-rendered search pages carry each person's profile GUID (the stable id) but only a few
 columns. The adapter fetches both, matches CSV rows to search rows by name + clinic + postal code
-(the rule is in docs/platforms/cpo.md), and optionally reads each profile for the masked
-registration number. Parsers are pure functions of the response text; where the live register
-differs from the shapes we know, they raise LayoutChanged and the run fails without touching data.
+(the rule is in docs/platforms/cpo.md), and may read each profile for the masked registration
+number. Profiles live on a Dynamics portal that fills them with JavaScript, so a profile that yields
+nothing is normal and never fails a record: the import stands on the CSV and search pages alone.
+Parsers are pure functions of the response text; where the live register differs from the shapes
+we rely on, they raise LayoutChanged and the run fails without touching data.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ import io
 import logging
 import math
 import re
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
-from scrapers.http import FetchError, PoliteClient
+from scrapers.adapter import Check, Crawl
+from scrapers.http import FetchError
 from scrapers.kinds import KINDS
 from scrapers.places import fold
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
@@ -35,7 +37,11 @@ DEFAULT_OPTIONS = {
     # Profiles live on a second host (the Dynamics portal), not on base_url.
     "profile_base_url": "https://portal.collegept.org",
     # One request per person (about 19,300 on the live register): at 3 s spacing, about 16 hours.
+    # They only add the masked registration number, and the portal may serve them empty.
     "profiles": True,
+    # After this many profiles in a row yield nothing (JavaScript-only, or failed), stop asking.
+    "profile_patience": 20,
+    # The page size to expect when nothing was listed yet (the pages state their own).
     "page_size": 10,
     # The roster the `acu=True` export filters to, in the regulator's words; must be in `wording`.
     "roster_wording": "Acupuncture (including dry needling)",
@@ -44,7 +50,12 @@ DEFAULT_OPTIONS = {
 SEARCH_PATH = "/PublicRegister/ContactSearch"
 CSV_PATH = "/PublicRegister/ContactSearchCsv"
 PROFILE_PATH = "/en-US/public-register/display-member-contact/"
-CSV_FLAGS = ("asi", "sm", "pfi", "acu", "wc", "ts")  # the roster filters of the export
+# The whole filter set the register's own export and search links carry, in their order [code];
+# the first six are the rostered controlled acts. The register is sent all of them, every time.
+FILTERS = (
+    "asi", "sm", "pfi", "acu", "wc", "ts", "dftph", "bccf", "ctn", "pcl", "ppc", "anp", "wwa",
+    "ohip", "st",
+)  # fmt: skip
 
 CSV_COLUMNS = (
     "NAME",
@@ -60,6 +71,9 @@ SEARCH_COLUMNS = ("Name", "Registration Status", "Clinic Name", "City", "Postal 
 NEEDLING_HINT = re.compile(r"needl|acupunct|\bIMS\b|intramuscular", re.I)
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _POSTAL = re.compile(r"^([A-Z]\d[A-Z])\s?(\d[A-Z]\d)$")
+_NUMBER_HEADER = re.compile(r"^registration\s*(number|no\.?|#)$", re.I)
+# "1 - 10 of 19,305 Physiotherapists" [live 2026-05-31], in whatever element holds it.
+_COUNT = re.compile(r"(\d[\d,]*)\s*[-–]\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)\s+Physiotherapists?\b", re.I)
 # First letter of a postal code -> province (Canada Post's forward sortation areas).
 _POSTAL_PROVINCE = {
     "A": "NL",
@@ -86,15 +100,21 @@ _POSTAL_PROVINCE = {
 # ---------------------------------------------------------------- pure parsers
 
 
+def query(page: int, *, acu: bool = False) -> str:
+    """The query string of a search page or export: the whole filter set, all off but `acu`."""
+    params = {"o": "fullName", "p": str(page)}
+    params |= {f: "True" if f == "acu" and acu else "False" for f in FILTERS}
+    params["docs"] = "0"
+    return urlencode(params)
+
+
 def csv_url(base_url: str, *, acu: bool) -> str:
-    """The export URL with every roster flag off except, optionally, acupuncture."""
-    query = {"o": "fullName", "p": "1"}
-    query.update({flag: "True" if flag == "acu" and acu else "False" for flag in CSV_FLAGS})
-    return f"{base_url}{CSV_PATH}?{urlencode(query)}"
+    """The export URL with every roster filter off except, optionally, acupuncture."""
+    return f"{base_url}{CSV_PATH}?{query(1, acu=acu)}"
 
 
 def search_url(base_url: str, page: int) -> str:
-    return f"{base_url}{SEARCH_PATH}?p={page}"
+    return f"{base_url}{SEARCH_PATH}?{query(page)}"
 
 
 def profile_url(profile_base_url: str, guid: str) -> str:
@@ -112,6 +132,11 @@ def normalize_postal(value: str | None) -> str | None:
         return None
     m = _POSTAL.match(text)
     return f"{m[1]} {m[2]}" if m else text
+
+
+def csv_header(text: str) -> list[str]:
+    """The export's header row as printed (BOM already stripped); [] for an empty body."""
+    return next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), [])
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:
@@ -151,34 +176,71 @@ class SearchRow:
     clinic: str
     city: str
     postal_code: str
+    number: str | None = None  # a "Registration Number" column, masked as printed, if shown
+
+
+@dataclass(frozen=True)
+class Count:
+    """The count a search page states, e.g. "1 - 10 of 19,305 Physiotherapists"."""
+
+    first: int
+    last: int
+    total: int
+    text: str  # verbatim
 
 
 @dataclass(frozen=True)
 class SearchPage:
     rows: list[SearchRow]
-    last_page: int
-    total: int
+    count: Count
+
+    @property
+    def total(self) -> int:
+        return self.count.total
 
 
-_TOTAL = re.compile(r"([\d,]+)\s+results?", re.I)
+def _int(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def parse_count(soup: BeautifulSoup) -> Count:
+    """The page's "F - L of N Physiotherapists", wherever it sits and however it is marked up."""
+    m = _COUNT.search(_clean(soup.get_text(" ")))
+    if m is None:
+        raise LayoutChanged(
+            "the search page states no count like '1 - 10 of 19,305 Physiotherapists'"
+        )
+    return Count(_int(m[1]), _int(m[2]), _int(m[3]), m[0])
+
+
+def _results_table(soup: BeautifulSoup):
+    """The table whose header holds every search column, with those headers."""
+    seen = []
+    for table in soup.find_all("table"):
+        headers = [_clean(th.get_text()) for th in table.find_all("th")]
+        if all(c in headers for c in SEARCH_COLUMNS):
+            return table, headers
+        seen.append(" | ".join(headers) or "(no headers)")
+    raise LayoutChanged(
+        f"no search table has the columns {', '.join(SEARCH_COLUMNS)}; "
+        f"tables seen: {'; '.join(seen) or 'none'}"
+    )
 
 
 def parse_search_page(page: str) -> SearchPage:
-    """Rows, the last page number from the pager, and the result count of a search page."""
+    """The rows and the stated count of one search page."""
     soup = BeautifulSoup(page, "html.parser")
-    table = soup.find("table", id="contact-search-results")
-    if table is None:
-        raise LayoutChanged("the search page has no table#contact-search-results")
-    headers = [_clean(th.get_text()) for th in table.select("thead th")]
-    missing = [c for c in SEARCH_COLUMNS if c not in headers]
-    if missing:
-        raise LayoutChanged(
-            f"the search table lacks column(s) {', '.join(missing)}; it has {', '.join(headers)}"
-        )
+    count = parse_count(soup)
+    if count.total == 0:
+        return SearchPage(rows=[], count=count)
+    table, headers = _results_table(soup)
     col = {c: headers.index(c) for c in SEARCH_COLUMNS}
+    number_at = next((i for i, h in enumerate(headers) if _NUMBER_HEADER.match(h)), None)
     rows = []
-    for tr in table.select("tbody tr"):
+    for tr in table.find_all("tr"):
         cells = tr.find_all("td")
+        if not cells:
+            continue
         if len(cells) != len(headers):
             raise LayoutChanged(f"a search row has {len(cells)} cells for {len(headers)} columns")
         link = cells[col["Name"]].find("a", href=True)
@@ -195,44 +257,34 @@ def parse_search_page(page: str) -> SearchPage:
                 clinic=_clean(cells[col["Clinic Name"]].get_text()),
                 city=_clean(cells[col["City"]].get_text()),
                 postal_code=_clean(cells[col["Postal Code"]].get_text()),
+                number=_clean(cells[number_at].get_text()) or None
+                if number_at is not None
+                else None,
             )
         )
-    summary = soup.find(class_="search-summary")
-    m = _TOTAL.search(summary.get_text()) if summary else None
-    if m is None:
-        raise LayoutChanged("the search page has no '.search-summary' with 'N results'")
-    total = int(m[1].replace(",", ""))
-    pages = [1]
-    for a in soup.select("ul.pagination a[href]"):
-        p = parse_qs(urlsplit(a["href"]).query).get("p", [""])[0]
-        if p.isdigit():
-            pages.append(int(p))
-    for current in soup.select("ul.pagination li.active"):  # the page shown is not a link
-        if _clean(current.get_text()).isdigit():
-            pages.append(int(_clean(current.get_text())))
-    if total and not soup.select("ul.pagination") and total > len(rows):
-        raise LayoutChanged(f"{total} results but no ul.pagination pager")
-    return SearchPage(rows=rows, last_page=max(pages), total=total)
+    return SearchPage(rows=rows, count=count)
 
 
 def parse_profile(page: str) -> dict[str, str]:
-    """Label -> value of a profile page's details table; the registration number is required."""
+    """Label -> value of a profile's details; {} when the page holds none.
+
+    The portal fills profiles with JavaScript [live 2026-05-13], so a plain GET may bring only the
+    shell: that is an empty profile, not a layout change. Details are read from any table row with
+    a header cell and a data cell, and from any definition list.
+    """
     soup = BeautifulSoup(page, "html.parser")
-    table = soup.find("table", class_="member-contact__details")
-    if table is None:
-        raise LayoutChanged("the profile page has no table.member-contact__details")
-    details = {}
-    for tr in table.find_all("tr"):
+    details: dict[str, str] = {}
+    for tr in soup.find_all("tr"):
         th, td = tr.find("th"), tr.find("td")
         if th is None or td is None:
             continue
         items = [_clean(li.get_text()) for li in td.find_all("li")]
         details[_clean(th.get_text())] = "\n".join(items) if items else _clean(td.get_text())
-    if "Registration Number" not in details:
-        raise LayoutChanged("the profile page has no 'Registration Number' row")
-    name = soup.find(class_="member-contact__name")
-    details["_name"] = _clean(name.get_text()) if name else ""
-    return details
+    for dt in soup.find_all("dt"):
+        dd = dt.find_next_sibling("dd")
+        if dd is not None:
+            details.setdefault(_clean(dt.get_text()), _clean(dd.get_text()))
+    return {label: value for label, value in details.items() if label}
 
 
 def split_name(name: str) -> tuple[str | None, str | None]:
@@ -381,197 +433,298 @@ def row_key(row: dict[str, str]) -> tuple[str, ...]:
     return tuple(_clean(row[c]) for c in CSV_COLUMNS)
 
 
-# ---------------------------------------------------------------- crawling
+# ---------------------------------------------------------------- the adapter
 
 
-@dataclass
-class Crawl:
-    """Crawl state for one source: the client, what was fetched, and record-level errors."""
+@dataclass(frozen=True)
+class Listed:
+    """One registrant as listed: the CSV row, its search row, and what the listing proved."""
 
-    source: Source
-    client: PoliteClient
-    progress: Callable[[str], None] = lambda message: None
-    errors: list[dict] = field(default_factory=list)
+    row: dict[str, str]
+    search: SearchRow
+    authorization: Authorization | None  # the roster's, when the roster export lists the row
+    evidence: dict[str, Evidence]
 
-    def search_rows(self) -> tuple[list[SearchRow], dict[str, Evidence]]:
-        """Every row of every search page, and the evidence of the page each came from."""
-        base = self.source.base_url
-        size = self.source.options["page_size"]
-        first = self.client.get(search_url(base, 1))
-        page = parse_search_page(first.text())
-        rows: dict[str, SearchRow] = {}
-        evidence: dict[str, Evidence] = {}
-        total = page.total
-        expected_last = max(1, math.ceil(total / size))
-        if page.last_page != expected_last:
-            raise LayoutChanged(
-                f"the pager ends at page {page.last_page} but {total} results at {size} a "
-                f"page make {expected_last}: the page size changed"
-            )
-        drift = False
-        for number in range(1, expected_last + 1):
-            fetched = first
-            if number > 1:
-                fetched = self.client.get(search_url(base, number))
-                page = parse_search_page(fetched.text())
-            drift = drift or page.total != total
-            want = size if number < expected_last else total - size * (expected_last - 1)
-            if not drift and len(page.rows) != want:
-                raise LayoutChanged(
-                    f"search page {number} has {len(page.rows)} rows where {want} were expected"
+
+def roster_authorization(source: Source) -> Authorization:
+    """The roster's authorization in the source's own wording map; a gap there is a config error."""
+    wording = source.options["roster_wording"]
+    kinds = {fold(w): (w, k) for w, k in source.wording.items()}
+    if fold(wording) not in kinds or kinds[fold(wording)][1] not in KINDS:
+        raise LayoutChanged(f"the roster wording {wording!r} is not in the source's wording map")
+    printed, kind = kinds[fold(wording)]
+    return Authorization(wording=printed, kind=kind, mechanism=source.mechanism or "")
+
+
+class Cpo:
+    """The CPO register on the adapter contract (scrapers/adapter.py)."""
+
+    def listings(self, crawl: Crawl) -> list[Listed]:
+        """Every search page, then the full and the roster export; CSV rows matched to search rows.
+
+        The CSVs come last so the time between them and the search pages is short."""
+        source = crawl.source
+        authorization = roster_authorization(source)
+        search_rows, search_evidence = self._search_rows(crawl)
+        everyone = crawl.client.get(csv_url(source.base_url, acu=False))
+        rows = parse_csv(everyone.text())
+        roster = crawl.client.get(csv_url(source.base_url, acu=True))
+        roster_rows = parse_csv(roster.text())
+        crawl.notes["roster"] = len(roster_rows)
+        crawl.progress(f"{source.key}: {len(rows)} in the export, {len(roster_rows)} on the roster")
+        if len(rows) >= 10 and len(roster_rows) == len(rows):
+            raise LayoutChanged("the roster export lists everyone: the acu filter is being ignored")
+
+        listed: dict[tuple, int] = defaultdict(int)
+        for row in rows:
+            listed[row_key(row)] += 1
+        rostered: dict[tuple, int] = defaultdict(int)
+        for row in roster_rows:
+            rostered[row_key(row)] += 1
+        for key, count in rostered.items():
+            if count != listed.get(key, 0):  # absent from the export, or ambiguous among twins
+                crawl.error(
+                    roster.url,
+                    f"roster row {key[0]!r} ({key[1]}) appears {count} time(s) on the roster "
+                    f"and {listed.get(key, 0)} time(s) in the full export",
                 )
-            for row in page.rows:
-                rows.setdefault(row.guid, row)
-                evidence.setdefault(row.guid, fetched.evidence())
-            self.progress(f"{self.source.key}: search page {number}/{expected_last}, {len(rows)}")
-        if drift or len(rows) != total:
-            # Rows shift between pages when the register changes while we page: some people are
-            # then listed twice and others not at all. The run fails; the next one will do.
-            self.errors.append(
-                {
-                    "url": search_url(base, 1),
-                    "error": f"the search pages listed {len(rows)} different people where the "
-                    f"first page reported {total} results and the last {page.total}: the "
-                    "register changed while it was being paged",
-                }
+
+        pairs, failed, stray = match_rows(rows, search_rows)
+        for row, why in failed:
+            crawl.error(everyone.url, f"CSV row {row['NAME']!r} {why}")
+        for srow in stray:
+            crawl.error(
+                search_evidence[srow.guid].url,
+                f"search row {srow.name!r} ({srow.guid}) has no row in the CSV export",
             )
-        return list(rows.values()), evidence
-
-    def authorization(self) -> Authorization:
-        wording = self.source.options["roster_wording"]
-        kinds = {fold(w): (w, k) for w, k in self.source.wording.items()}
-        if fold(wording) not in kinds or kinds[fold(wording)][1] not in KINDS:
-            raise LayoutChanged(
-                f"the roster wording {wording!r} is not in the source's wording map"
-            )
-        printed, kind = kinds[fold(wording)]
-        return Authorization(wording=printed, kind=kind, mechanism=self.source.mechanism or "")
-
-    def profile(self, guid: str) -> tuple[dict[str, str], Evidence]:
-        url = profile_url(self.source.options["profile_base_url"], guid)
-        fetched = self.client.get(url)
-        return parse_profile(fetched.text()), fetched.evidence()
-
-
-def crawl(
-    source: Source,
-    client: PoliteClient,
-    progress: Callable[[str], None] = lambda message: None,
-    errors: list[dict] | None = None,
-) -> Iterator[Registration]:
-    """Yield every registrant of the CPO register; record-level failures go to `errors`."""
-    state = Crawl(source, client, progress, errors if errors is not None else [])
-    roster_authorization = state.authorization()
-    search_rows, search_evidence = state.search_rows()
-    everyone_url = csv_url(source.base_url, acu=False)
-    everyone = client.get(everyone_url)
-    rows = parse_csv(everyone.text())
-    roster_url = csv_url(source.base_url, acu=True)
-    roster = client.get(roster_url)
-    roster_rows = parse_csv(roster.text())
-    progress(f"{source.key}: {len(rows)} in the export, {len(roster_rows)} on the roster")
-
-    listed: dict[tuple, int] = defaultdict(int)
-    for row in rows:
-        listed[row_key(row)] += 1
-    rostered: dict[tuple, int] = defaultdict(int)
-    for row in roster_rows:
-        rostered[row_key(row)] += 1
-    for key, count in rostered.items():
-        if count != listed.get(key, 0):  # absent from the export, or ambiguous among twins
-            state.errors.append(
-                {
-                    "url": roster_url,
-                    "error": f"roster row {key[0]!r} ({key[1]}) appears {count} time(s) on the "
-                    f"roster and {listed.get(key, 0)} time(s) in the full export",
-                }
-            )
-    if source.needling == "tracked" and rows and not roster_rows:
-        raise LayoutChanged("the acupuncture roster export is empty: the acu filter changed")
-    if len(rows) >= 10 and len(roster_rows) == len(rows):
-        raise LayoutChanged("the roster export lists everyone: the acu filter is being ignored")
-
-    pairs, failed, stray = match_rows(rows, search_rows)
-    for row, why in failed:
-        state.errors.append({"url": everyone_url, "error": f"CSV row {row['NAME']!r} {why}"})
-    for srow in stray:
-        state.errors.append(
-            {
-                "url": search_evidence[srow.guid].url,
-                "error": f"search row {srow.name!r} ({srow.guid}) has no row in the CSV export",
-            }
-        )
-    started = time.monotonic()
-    for i, (row, srow) in enumerate(pairs, 1):
-        url = profile_url(source.options["profile_base_url"], srow.guid)
-        try:
-            registration = _registration(
-                state, row, srow, rostered, roster_authorization, url,
+        return [
+            Listed(
+                row,
+                srow,
+                authorization if rostered.get(row_key(row), 0) else None,
                 {
                     "listing": everyone.evidence(),
                     "search": search_evidence[srow.guid],
                     "roster": roster.evidence(),
                 },
-            )  # fmt: skip
-        except (FetchError, LayoutChanged) as e:
-            state.errors.append({"url": url, "error": str(e)})
-            continue
-        left = (time.monotonic() - started) / i * (len(pairs) - i)
-        progress(
-            f"{source.key}: {i}/{len(pairs)} registrants read, {client.requests_made} requests, "
-            f"{len(state.errors)} errors, about {left / 60:.0f} min left"
+            )
+            for row, srow in pairs
+        ]
+
+    def _search_rows(self, crawl: Crawl) -> tuple[list[SearchRow], dict[str, Evidence]]:
+        """Every row of every search page, and the evidence of the page each came from."""
+        base = crawl.source.base_url
+        first = crawl.client.get(search_url(base, 1))
+        page = parse_search_page(first.text())
+        total = page.total
+        # The first page states its own size ("1 - 10 of ..."), and so how many pages there are.
+        size = page.count.last - page.count.first + 1 if total else 1
+        if total and (page.count.first != 1 or size < 1):
+            raise LayoutChanged(f"the first search page states {page.count.text!r}")
+        crawl.notes["page_size"] = size
+        crawl.notes["count"] = page.count.text
+        last = max(1, math.ceil(total / size))
+        rows: dict[str, SearchRow] = {}
+        evidence: dict[str, Evidence] = {}
+        drift = False
+        for number in range(1, last + 1):
+            fetched = first
+            if number > 1:
+                fetched = crawl.client.get(search_url(base, number))
+                page = parse_search_page(fetched.text())
+            drift = drift or page.total != total
+            want = size if number < last else total - size * (last - 1)
+            if not drift and len(page.rows) != want:
+                raise LayoutChanged(
+                    f"search page {number} has {len(page.rows)} rows where {want} were expected "
+                    f"({page.count.text!r})"
+                )
+            for row in page.rows:
+                rows.setdefault(row.guid, row)
+                evidence.setdefault(row.guid, fetched.evidence())
+            crawl.progress(f"{crawl.source.key}: search page {number}/{last}, {len(rows)} people")
+        if drift or len(rows) != total:
+            # Rows shift between pages when the register changes while we page: some people are
+            # then listed twice and others not at all. The run fails; the next one will do.
+            crawl.error(
+                search_url(base, 1),
+                f"the search pages listed {len(rows)} different people where the first page "
+                f"reported {total} results and the last {page.total}: the register changed "
+                "while it was being paged",
+            )
+        return list(rows.values()), evidence
+
+    def read(self, crawl: Crawl, item: Listed) -> Registration:
+        """The record from the listing; the profile, when read and not empty, adds its number."""
+        source = crawl.source
+        row = item.row
+        name = _clean(row["NAME"])
+        family, given = split_name(name)
+        locations = [loc for loc in [primary_location(row)] if loc]
+        locations += parse_additional_locations(row["ADDITIONAL PRACTICE LOCATIONS"])
+        evidence = dict(item.evidence)
+        number = item.search.number
+        details = self._profile(crawl, item, evidence)
+        if details:
+            number = details.get("Registration Number") or number
+        return Registration(
+            regulator=source.key,
+            registrant_id=item.search.guid,
+            registration_number=number,
+            name=name,
+            family_name=family,
+            given_names=given,
+            category=None,
+            status=row["REGISTRATION STATUS"] or None,
+            status_class=classify_status(row["REGISTRATION STATUS"]),
+            conditions=[],
+            profile_url=self.where(crawl, item),
+            authorizations=[item.authorization] if item.authorization else [],
+            locations=locations,
+            evidence=evidence,
         )
-        yield registration
 
+    def _profile(self, crawl: Crawl, item: Listed, evidence: dict[str, Evidence]) -> dict:
+        """A profile's details, or {}: never an error (see the module docstring).
 
-def _registration(
-    state: Crawl,
-    row: dict[str, str],
-    srow: SearchRow,
-    rostered: dict[tuple, int],
-    roster_authorization: Authorization,
-    url: str,
-    evidence: dict[str, Evidence],
-) -> Registration:
-    source = state.source
-    name = _clean(row["NAME"])
-    family, given = split_name(name)
-    locations = [loc for loc in [primary_location(row)] if loc]
-    locations += parse_additional_locations(row["ADDITIONAL PRACTICE LOCATIONS"])
-    on_roster = rostered.get(row_key(row), 0) > 0
-    number = None
-    if source.options["profiles"]:
-        details, evidence["detail"] = state.profile(srow.guid)
-        number = details["Registration Number"] or None
+        Counts what profiles gave in `crawl.notes["profiles"]`, and stops asking once
+        `profile_patience` profiles in a row gave nothing."""
+        options = crawl.source.options
+        tally = crawl.notes.setdefault(
+            "profiles", {"with data": 0, "empty": 0, "failed": 0, "not asked": 0, "in a row": 0}
+        )
+        if not options["profiles"] or tally["in a row"] >= options["profile_patience"]:
+            tally["not asked"] += 1
+            return {}
+        url = self.where(crawl, item)
+        try:
+            fetched = crawl.client.get(url)
+            details = parse_profile(fetched.text())
+        except FetchError as e:
+            log.warning("%s: profile %s not read: %s", crawl.source.key, url, e)
+            tally["failed"] += 1
+            details = {}
+        else:
+            tally["with data" if details else "empty"] += 1
+        if not details:
+            tally["in a row"] += 1
+            if tally["in a row"] == options["profile_patience"]:
+                crawl.progress(
+                    f"{crawl.source.key}: {tally['in a row']} profiles in a row held no data "
+                    "(the portal fills them with JavaScript, or failed): reading no more"
+                )
+            return {}
+        tally["in a row"] = 0
+        evidence["detail"] = fetched.evidence()
+        self._cross_check(crawl, item, details, url)
+        return details
+
+    def _cross_check(self, crawl: Crawl, item: Listed, details: dict, url: str) -> None:
+        """Note (never fail on) a profile whose authorized activities disagree with the roster."""
         printed = details.get("Authorized Activities")
-        if printed is not None:
-            listed = [a for a in printed.split("\n") if a]
-            says = any(fold(a) == fold(roster_authorization.wording) for a in listed)
-            unknown = [a for a in listed if NEEDLING_HINT.search(a) and fold(a) not in {
-                fold(w) for w in source.wording}]  # fmt: skip
-            if unknown:
-                raise LayoutChanged(
-                    f"needling wording not in the wording map: {'; '.join(unknown)}"
-                )
-            if says != on_roster:
-                raise LayoutChanged(
-                    f"the profile {'lists' if says else 'does not list'} "
-                    f"{roster_authorization.wording!r} but the roster export "
-                    f"{'does not' if says else 'does'}"
-                )
-    return Registration(
-        regulator=source.key,
-        registrant_id=srow.guid,
-        registration_number=number,
-        name=name,
-        family_name=family,
-        given_names=given,
-        category=None,
-        status=row["REGISTRATION STATUS"] or None,
-        status_class=classify_status(row["REGISTRATION STATUS"]),
-        conditions=[],
-        profile_url=url,
-        authorizations=[roster_authorization] if on_roster else [],
-        locations=locations,
-        evidence=evidence,
-    )
+        if printed is None:
+            return
+        wording = crawl.source.options["roster_wording"]
+        listed = [a for a in printed.split("\n") if a]
+        says = any(fold(a) == fold(wording) for a in listed)
+        known = {fold(w) for w in crawl.source.wording}
+        unknown = [a for a in listed if NEEDLING_HINT.search(a) and fold(a) not in known]
+        problems = []
+        if unknown:
+            problems.append(f"needling wording not in the wording map: {'; '.join(unknown)}")
+        if says != bool(item.authorization):
+            problems.append(
+                f"the profile {'lists' if says else 'does not list'} {wording!r} but the roster "
+                f"export {'does not' if says else 'does'}"
+            )
+        for problem in problems:
+            log.warning("%s: %s: %s", crawl.source.key, url, problem)
+            crawl.notes.setdefault("profile disagreements", []).append(
+                {"url": url, "problem": problem}
+            )
+
+    def where(self, crawl: Crawl, item: Listed) -> str:
+        return profile_url(crawl.source.options["profile_base_url"], item.search.guid)
+
+    def floor(self, crawl: Crawl, listed: int) -> int:
+        """Two exports and every search page; profiles are optional, so not counted."""
+        size = crawl.notes.get("page_size") or crawl.source.options["page_size"]
+        return 2 + max(1, math.ceil(listed / size))
+
+    def preflight(self, crawl: Crawl) -> Iterator[Check]:
+        """Four requests: the full export, the roster export, the first search page, a profile."""
+        base = crawl.source.base_url
+        everyone = crawl.client.get(csv_url(base, acu=False))
+        header = csv_header(everyone.text())
+        rows: list[dict[str, str]] = []
+        try:
+            rows = parse_csv(everyone.text())
+            yield Check("the CSV export has the expected header", True, ", ".join(header))
+        except LayoutChanged as e:
+            yield Check(
+                "the CSV export has the expected header", False, f"{', '.join(header)} ({e})"
+            )
+
+        roster_rows: list[dict[str, str]] = []
+        roster = crawl.client.get(csv_url(base, acu=True))
+        try:
+            roster_rows = parse_csv(roster.text())
+        except LayoutChanged as e:
+            yield Check("the acupuncture filter (acu=True) returns a subset", False, str(e))
+        else:
+            inside = {row_key(r) for r in rows}
+            outside = sum(row_key(r) not in inside for r in roster_rows)
+            yield Check(
+                "the acupuncture filter (acu=True) returns a subset",
+                bool(rows) and 0 < len(roster_rows) < len(rows) and not outside,
+                f"{len(roster_rows):,} of {len(rows):,} rows"
+                + (f"; {outside} of them not in the full export" if outside else ""),
+            )
+
+        first = crawl.client.get(search_url(base, 1))
+        soup = BeautifulSoup(first.text(), "html.parser")
+        try:
+            count = parse_count(soup)
+        except LayoutChanged as e:
+            yield Check("the search states its count", False, str(e))
+            return
+        yield Check("the search states its count", True, count.text)
+        yield Check(
+            "the search count equals the CSV export's rows",
+            count.total == len(rows),
+            f"search {count.total:,}, CSV export {len(rows):,}",
+        )
+        try:
+            page = parse_search_page(first.text())
+        except LayoutChanged as e:
+            yield Check("search rows link profiles by GUID", False, str(e))
+            return
+        yield Check(
+            "search rows link profiles by GUID",
+            bool(page.rows),
+            f"{len(page.rows)} rows with profile GUIDs"
+            + (
+                "; a registration number column is shown"
+                if any(r.number for r in page.rows)
+                else ""
+            ),
+        )
+        if not page.rows:
+            return
+        url = profile_url(crawl.source.options["profile_base_url"], page.rows[0].guid)
+        name = "a profile can be fetched (its data is optional)"
+        try:
+            details = parse_profile(crawl.client.get(url).text())
+        except FetchError as e:
+            yield Check(name, False, f"{url}: {e}")
+            return
+        if details:
+            number = details.get("Registration Number")
+            labels = ", ".join(k for k in details if k != "Registration Number")
+            seen = f"has data: Registration Number {number!r}; also {labels}"
+        else:
+            seen = "JavaScript-only: no data in the page as fetched (the import does not need it)"
+        yield Check(name, True, seen)
+
+
+ADAPTER = Cpo()
