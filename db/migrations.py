@@ -302,3 +302,11 @@ def m006_fts_without_column_sizes(db: Database):
         """
     )
     db.execute("insert into directory_fts(directory_fts) values ('rebuild')")
+
+
+@migrations()
+def m007_location_coordinates(db: Database):
+    """Where the register itself places a practice location (OPPQ's map markers), for "near a
+    city" without the gazetteer's guess at the city's centre; empty for registers without them."""
+    db.table("practice_locations").add_column("latitude", float)
+    db.table("practice_locations").add_column("longitude", float)
