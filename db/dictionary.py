@@ -181,6 +181,9 @@ TABLES: dict[str, Table] = {
             "province": "Province or state code, e.g. AB",
             "postal_code": "Postal or ZIP code",
             "phone": "Practice phone number as published",
+            "latitude": "Latitude of the location as the register places it (OPPQ's map), else "
+            "empty; a near search uses it instead of the gazetteer's centre of the city",
+            "longitude": "Longitude of the location as the register places it, else empty",
         },
         facets=("province", "city"),
         sortable_columns=("registration_id", "city", "province", "organization"),

@@ -14,6 +14,16 @@ import sqlite3
 from scrapers.records import Registration
 
 STATE_FIELDS = ("registration_number", "name", "category", "status", "status_class")
+LOCATION_FIELDS = (
+    "organization",
+    "address",
+    "city",
+    "province",
+    "postal_code",
+    "phone",
+    "latitude",
+    "longitude",
+)
 
 
 def state_of(rec: Registration, on_register: bool = True) -> dict:
@@ -22,9 +32,16 @@ def state_of(rec: Registration, on_register: bool = True) -> dict:
         **{f: getattr(rec, f) for f in STATE_FIELDS},
         "conditions": list(rec.conditions),
         "authorizations": [vars(a) for a in rec.authorizations],
-        "locations": [vars(loc) for loc in rec.locations],
+        "locations": [_location(vars(loc)) for loc in rec.locations],
         "on_register": on_register,
     }
+
+
+def _location(fields: dict) -> dict:
+    """A location's state; coordinates only where the register publishes them."""
+    if fields.get("latitude") is None and fields.get("longitude") is None:
+        return {k: v for k, v in fields.items() if k not in ("latitude", "longitude")}
+    return fields
 
 
 def snapshot(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
@@ -56,19 +73,12 @@ def snapshot(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
             {"wording": wording, "kind": kind, "mechanism": mechanism}
         )
     for rid, *loc in conn.execute(
-        f"select registration_id, organization, address, city, province, postal_code, phone "
-        f"from practice_locations where registration_id in ({marks}) order by position",
+        f"select registration_id, organization, address, city, province, postal_code, phone, "
+        f"latitude, longitude from practice_locations where registration_id in ({marks}) "
+        f"order by position",
         ids,
     ):
-        states[rid]["locations"].append(
-            dict(
-                zip(
-                    ("organization", "address", "city", "province", "postal_code", "phone"),
-                    loc,
-                    strict=True,
-                )
-            )
-        )
+        states[rid]["locations"].append(_location(dict(zip(LOCATION_FIELDS, loc, strict=True))))
     return states
 
 

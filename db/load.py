@@ -408,7 +408,7 @@ def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], kn
     )
     conn.executemany(
         "insert into practice_locations (registration_id, position, organization, address, city, "
-        "province, postal_code, phone) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "province, postal_code, phone, latitude, longitude) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 p[0],
@@ -419,6 +419,8 @@ def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], kn
                 loc.province,
                 loc.postal_code,
                 loc.phone,
+                loc.latitude,
+                loc.longitude,
             )
             for p in fresh
             for i, loc in enumerate(p[1].locations)

@@ -305,6 +305,16 @@ def m006_fts_without_column_sizes(db: Database):
 
 
 @migrations()
+def m007_location_coordinates(db: Database):
+    """Where the register itself places a practice location (OPPQ's map markers), for "near a
+    city" without the gazetteer's guess at the city's centre; empty for registers without them."""
+    columns = db.table("practice_locations").columns_dict
+    for name in ("latitude", "longitude"):
+        if name not in columns:  # tests that load into an older schema add them first
+            db.table("practice_locations").add_column(name, float)
+
+
+@migrations()
 def m008_request_floor(db: Database):
     """How frugal each run was: the registrants the register listed, and the fewest requests any
     complete crawl of them could make (the adapter's floor); requests per registrant follow."""

@@ -1,11 +1,16 @@
 """The OPPQ's WordPress directory ("Trouver un professionnel") on 127.0.0.1.
 
-Serves the shapes of docs/platforms/oppq.md in French and English: paged result lists
-(`li.results__item`, a profile link `a.link-button`, an `<address data-latitude data-longitude>`
-info window) with a WordPress pager, and profile pages (`h1.page-header__title` "Name, title",
-three `ul.professional__list`: languages, approaches, reasons for consulting). A member with two
-workplaces is listed twice, once per map marker. Tests script faults on top (`fail_next`,
-`reset_next`).
+Serves the shapes of docs/platforms/oppq.md in English and French: paged results with a
+WordPress pager, one `<address data-latitude data-longitude>` map marker per workplace, and
+profile pages (`h1.page-header__title` "Name, title", three `ul.professional__list`: languages,
+approaches, reasons for consulting). A member with two workplaces is listed twice, once per marker.
+
+Layouts (`layout=`): "data-content" (default, the live one as read from the site's code): the
+marker's info window is HTML in its `data-content` attribute, the profile link inside it;
+"children": the older guess, the info window as the marker's child elements and an
+`a.link-button` beside it. `blocked=True` answers everything with Cloudflare's 404 ("Page non
+trouvée"), as the live site answers datacenter addresses. Tests script faults on top
+(`fail_next`, `reset_next`).
 
 Everyone is synthetic: Quebec-style names (accents, apostrophes, hyphens, particles), invented
 clinics, real city names with their postal-code prefixes, phones in the 555-01xx range. The page
@@ -56,8 +61,18 @@ LANGUAGES = {
 # (French, English) as the pages print them.
 PHYSIOTHERAPIST = ("Physiothérapeute", "Physiotherapist")
 TECHNOLOGIST = ("Technologue en physiothérapie", "Physiotherapy technologist")
-PPAS = ("Aiguilles sous le derme (PPAS)", "Dry needling (PPAS)")
-ACUPUNCTURE = ("Acupuncture", "Acupuncture")
+# The Order's attestations end "(attestation délivrée par l'OPPQ)" [page, third party]; the exact
+# needling label and the English labels are guesses.
+PPAS = (
+    "Utilisation des aiguilles sous le derme (attestation délivrée par l'OPPQ)",
+    "Use of needles under the dermis (attestation issued by the OPPQ)",
+)
+MANIPULATIONS = (
+    "Manipulations vertébrales et articulaires (attestation délivrée par l'OPPQ)",
+    "Spinal and joint manipulations (attestation issued by the OPPQ)",
+)
+ACUPUNCTURE = ("Acupuncture", "Acupuncture")  # an approach, not the Order's needling attestation
+LAYOUTS = ("data-content", "children")
 
 _APPROACHES = (
     ("Thérapie manuelle", "Manual therapy"),
@@ -66,7 +81,7 @@ _APPROACHES = (
     ("Rééducation vestibulaire", "Vestibular rehabilitation"),
     ("Électrothérapie", "Electrotherapy"),
     ("Éducation à la neuroscience de la douleur", "Pain neuroscience education"),
-    ("Manipulations vertébrales et articulaires", "Spinal and joint manipulations"),
+    MANIPULATIONS,
     ("Drainage lymphatique", "Lymphatic drainage"),
     ("Approche McKenzie (MDT)", "McKenzie approach (MDT)"),
     ("Taping", "Taping"),
@@ -129,9 +144,9 @@ class Professional:
         return f"{self.given_names} {self.family_name}"
 
     def attestations(self, language: str = "fr") -> list[str]:
-        """The needling approaches as printed in `language`."""
+        """The needling attestation as printed in `language`, if held."""
         i = _index(language)
-        return [a[i] for a in self.approaches if a in (PPAS, ACUPUNCTURE)]
+        return [a[i] for a in self.approaches if a == PPAS]
 
 
 def _index(language: str) -> int:
@@ -453,7 +468,7 @@ def quebec_physiotherapists(count: int = 400, seed: int = 2026) -> list[Professi
             if rng.random() < 0.04 or given == "Thi Lan":
                 approaches.insert(rng.randint(0, len(approaches)), ACUPUNCTURE)
         else:  # manipulations need the physiotherapists' attestation too
-            approaches = [a for a in approaches if a != _APPROACHES[6]]
+            approaches = [a for a in approaches if a != MANIPULATIONS]
         languages = [FRENCH] + ([ENGLISH] if rng.random() < 0.7 else [])
         if rng.random() < 0.15:
             languages.append(rng.choice(_OTHER_LANGUAGES))
@@ -517,29 +532,69 @@ def list_items(people: Iterable[Professional]) -> list[tuple[Professional, Workp
     return out
 
 
-def render_item(person: Professional, workplace: Workplace | None, base: str, language: str):
+def _workplace_lines(workplace: Workplace) -> list[str]:
+    return [_esc(workplace.street), f"{_esc(workplace.city)} (Québec) {workplace.postal_code}"]
+
+
+def _coordinates(workplace: Workplace | None) -> str:
+    if workplace is None:
+        return 'data-latitude="" data-longitude=""'
+    return f'data-latitude="{workplace.latitude}" data-longitude="{workplace.longitude}"'
+
+
+def render_window(person: Professional, workplace: Workplace | None, base: str, language: str):
+    """The info window as the live site keeps it in `data-content`: name, title, organization,
+    workplace, contact details ("coordonnées"), profile link [code; the contents are guesses]."""
+    i = _index(language)
+    parts = [
+        f'<p class="info-window__name">{_esc(person.name)}</p>',
+        f'<p class="info-window__title">{_esc(person.title[i])}</p>',
+    ]
+    if workplace is not None:
+        if workplace.organization:
+            parts.append(f'<p class="info-window__organization">{_esc(workplace.organization)}</p>')
+        parts.append(
+            '<p class="info-window__workplace">' + "<br>".join(_workplace_lines(workplace)) + "</p>"
+        )
+        if workplace.phone:
+            parts.append(f'<p class="info-window__coords">Tél. : {workplace.phone}</p>')
+    href = _esc(profile_url(base, language, person.slug))
+    see = LANGUAGES[language]["see"]
+    parts.append(f'<p class="info-window__profile"><a href="{href}">{see}</a></p>')
+    return "".join(parts)
+
+
+def render_item(
+    person: Professional,
+    workplace: Workplace | None,
+    base: str,
+    language: str,
+    layout: str = "data-content",
+):
+    """One map marker in `layout` (see the module docstring)."""
+    if layout == "data-content":
+        window = _esc(render_window(person, workplace, base, language))
+        return (
+            f'  <address class="results__marker" {_coordinates(workplace)} '
+            f'data-content="{window}"></address>\n'
+        )
+    if layout != "children":
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     i = _index(language)
     words = LANGUAGES[language]
     href = _esc(profile_url(base, language, person.slug))
-    if workplace is None:
-        coordinates = 'data-latitude="" data-longitude=""'
-        inside = ""
-    else:
-        coordinates = f'data-latitude="{workplace.latitude}" data-longitude="{workplace.longitude}"'
-        inside = ""
+    inside = ""
+    if workplace is not None:
         if workplace.organization:
             inside += (
                 f'\n      <p class="info-window__organization">{_esc(workplace.organization)}</p>'
             )
-        lines = [
-            _esc(workplace.street),
-            f"{_esc(workplace.city)} (Québec) {workplace.postal_code}",
-        ]
+        lines = _workplace_lines(workplace)
         if workplace.phone:
             lines.append(workplace.phone)
         inside += '\n      <p class="info-window__workplace">' + "<br>\n".join(lines) + "</p>"
     return f"""  <li class="results__item">
-    <address class="results__address info-window" {coordinates}>
+    <address class="results__address info-window" {_coordinates(workplace)}>
       <p class="info-window__name">{_esc(person.name)}</p>
       <p class="info-window__title">{_esc(person.title[i])}</p>{inside}
     </address>
@@ -599,7 +654,8 @@ var oppqSearch = {{"ajaxurl":"{base}\\/wp-admin\\/admin-ajax.php","nonce":"3f9a1
 <main id="main" class="site-main">
 <p class="notice">Emulated register: every person listed here is synthetic.</p>
 {body}</main>
-<footer class="site-footer">&copy; {words["site"]}</footer>
+<footer class="site-footer"><address>7101, rue Jean-Talon Est, Anjou (Québec)</address>
+&copy; {words["site"]}</footer>
 </body>
 </html>
 """.encode()
@@ -613,14 +669,18 @@ def render_list_page(
     language: str = "fr",
     *,
     pager: bool = True,
+    layout: str = "data-content",
 ) -> bytes:
     """One page of results; `pager=False` drops the pager (a layout change)."""
     heading = "Trouver un professionnel" if language == "fr" else "Find a professional"
+    markers = "".join(render_item(p, w, base, language, layout) for p, w in items)
+    if layout == "data-content":
+        markers = f'<div class="results__map" data-map="results">\n{markers}</div>\n'
+    else:
+        markers = f'<ul class="results__list">\n{markers}</ul>\n'
     body = (
         f'<header class="page-header"><h1 class="page-header__title">{heading}</h1></header>\n'
-        '<section class="results">\n<ul class="results__list">\n'
-        + "".join(render_item(p, w, base, language) for p, w in items)
-        + "</ul>\n</section>\n"
+        f'<section class="results">\n{markers}</section>\n'
         + (_pager(page, last, base, language) if pager else "")
     )
     return _page(heading, body, language, base)
@@ -681,11 +741,17 @@ class OppqEmulator(Emulator):
         page_size: int = 12,
         robots_txt: str | None = DEFAULT_ROBOTS,
         pager: bool = True,
+        layout: str = "data-content",
+        blocked: bool = False,
         port: int = 0,
     ) -> None:
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
         self.page_size = page_size
         self.robots_txt = robots_txt
         self.pager = pager
+        self.layout = layout
+        self.blocked = blocked
         super().__init__(port)
         self._people: list[Professional] = []
         self._by_slug: dict[str, Professional] = {}
@@ -716,6 +782,8 @@ class OppqEmulator(Emulator):
 
     def _route(self, request: RequestLog) -> Reply:
         path = unquote(request.path)
+        if self.blocked:  # Cloudflare turning a datacenter address away, whatever was asked
+            return _error_page(404, "Page non trouvée")
         if request.method == "POST" and path == "/wp-admin/admin-ajax.php":
             return Reply(403, b"-1")  # the AJAX search wants a nonce and a browser: not used
         if request.method not in ("GET", "HEAD"):
@@ -742,7 +810,9 @@ class OppqEmulator(Emulator):
         if page > last:
             return _error_page(404, "Page introuvable", language)
         chunk = items[(page - 1) * self.page_size : page * self.page_size]
-        body = render_list_page(chunk, page, last, self.base_url, language, pager=self.pager)
+        body = render_list_page(
+            chunk, page, last, self.base_url, language, pager=self.pager, layout=self.layout
+        )
         return Reply(200, body)
 
 

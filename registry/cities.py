@@ -16,7 +16,9 @@ from registry.gazetteer import Place, distance_km, gazetteer, place_key, region_
 MAX_SUGGESTIONS = 10
 
 _CITIES = """
-select l.city, upper(coalesce(l.province, '')), count(distinct l.registration_id)
+select l.city, upper(coalesce(l.province, '')), count(distinct l.registration_id),
+  count(l.latitude + l.longitude), sum(l.latitude + 0 * l.longitude),
+  sum(l.longitude + 0 * l.latitude)
 from practice_locations l join registrations r on r.id = l.registration_id
 where r.removed_at is null and l.city is not null and trim(l.city) != ''
 group by l.city, upper(coalesce(l.province, ''))
@@ -29,6 +31,10 @@ class City:
     name: str  # the spelling most of its registrants' records use
     region: str  # province or state code, "" where the register gives none
     people: int  # registrants on the register with a practice location there
+    # The mean of the coordinates the registers publish for locations there (OPPQ), if any:
+    # where a near search places the city instead of the gazetteer's centre.
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def key(self) -> str:
@@ -51,18 +57,25 @@ def cities(conn: sqlite3.Connection) -> list[City]:
         cached = _cache.get(id(conn))
         if cached and cached[0] == version:
             return cached[1]
-    merged: dict[tuple[str, str], tuple[dict[str, int], int]] = {}
-    for name, region, people in conn.execute(_CITIES):
+    merged: dict[tuple[str, str], tuple[dict[str, int], int, list[float]]] = {}
+    for name, region, people, placed, latitudes, longitudes in conn.execute(_CITIES):
         key = (place_key(name), region)
         if not key[0]:
             continue
-        spellings, total = merged.get(key, ({}, 0))
+        spellings, total, point = merged.get(key, ({}, 0, [0, 0.0, 0.0]))
         spellings[name.strip()] = spellings.get(name.strip(), 0) + people
-        merged[key] = (spellings, total + people)
+        if placed:
+            point = [point[0] + placed, point[1] + latitudes, point[2] + longitudes]
+        merged[key] = (spellings, total + people, point)
     found = sorted(
         (
-            City(max(spellings, key=spellings.get), region, total)
-            for (_, region), (spellings, total) in merged.items()
+            City(
+                max(spellings, key=spellings.get),
+                region,
+                total,
+                *((lat / n, lon / n) if (n := int(placed)) else (None, None)),
+            )
+            for (_, region), (spellings, total, (placed, lat, lon)) in merged.items()
         ),
         key=lambda c: (-c.people, c.key),
     )
@@ -89,12 +102,18 @@ def suggest(conn: sqlite3.Connection, prefix: str, limit: int = MAX_SUGGESTIONS)
 def near(conn: sqlite3.Connection, centre: Place, km: float) -> list[tuple[City, float]]:
     """Practice cities within `km` of a place, nearest first, with their distance in km.
 
-    Distances are between the gazetteer's centres of the two places; a city the gazetteer does
-    not know (a misspelling on the register, a place under 1,000 people) cannot be placed.
+    Distances are from the gazetteer's centre of the place to the practice city's: the mean of
+    the coordinates the registers publish there (OPPQ), else the gazetteer's centre; a city
+    with neither (a misspelling on the register, a place under 1,000 people) cannot be placed.
     """
     point = (centre.latitude, centre.longitude)
     found = []
     for city in cities(conn):
+        if city.latitude is not None and city.longitude is not None:
+            d = distance_km(point, (city.latitude, city.longitude))
+            if d <= km:
+                found.append((city, d))
+            continue
         place = gazetteer().locate(city.name, city.region) if city.region else None
         if place is None:
             continue

@@ -1,57 +1,64 @@
 """The OPPQ's WordPress directory (Ordre professionnel de la physiothérapie du Québec).
 
-First result page -> the pager's last page number -> every result page (one `li.results__item` per
-workplace marker, grouped by profile) -> one profile page per member (title, and the approaches
-list where a PPAS or acupuncture attestation would show). Parsers are pure functions of the page
-text; the shapes, and which of them are guesses, are in docs/platforms/oppq.md. Where the live site
-differs, parsing raises LayoutChanged and the run fails without touching data.
+First results page -> the pager's last page number -> every results page (one `<address>` map
+marker per workplace, its info window in `data-content`, grouped by profile) -> one profile page
+per member (the approaches list is where the Order's attestations show). Parsers are pure
+functions of the page text; the shapes, and which of them are live, read from the site's code, or
+guessed, are in docs/platforms/oppq.md. Where the live site differs, parsing raises LayoutChanged
+and the run fails without touching data.
 
-The site's own search posts to `admin-ajax.php?action=oppq_physio_search` with a nonce [reported,
-unverified]; this adapter does not use it and reads the plain list pages instead.
+The site answers datacenter addresses with a Cloudflare 404 ("Page non trouvée") [live
+2026-05-18]: a 404 on the first results page is reported as that, not as a missing page.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from scrapers.http import FetchError, PoliteClient
+from scrapers.adapter import Check, Crawl
+from scrapers.http import NotFound
 from scrapers.kinds import KINDS
 from scrapers.places import fold, province_code
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source
 
-log = logging.getLogger(__name__)
-
 DEFAULT_OPTIONS = {
-    "language": "fr",  # which of the two directories to read: "fr" or "en"
+    "language": "en",  # which directory to read: "en" (the recorded path) or "fr" [guess]
     "approaches_index": 1,  # position of the approaches among the three ul.professional__list
     "max_pages": 5000,  # a pager claiming more is taken as a layout change, not crawled
+    "preflight_profiles": 8,  # at most this many profiles read by the preflight
 }
 
-# Per language: the results list path, the profile path prefix, and the standing we record.
-# The directory shows no standing; it lists current members only [guess], so every member listed
-# is recorded as an active member in the directory's language.
+# Per language: the results path, the profile path prefix, and the standing we record. The
+# directory shows no standing; it lists current members only [guess].
 LANGUAGES = {
-    "fr": {
-        "list": "/fr/trouver-un-professionnel/resultats/",
-        "profile": "/fr/trouver-un-professionnel/",
-        "status": "Membre actif",
-    },
     "en": {
         "list": "/en/find-a-professional/results/",
         "profile": "/en/find-a-professional/",
         "status": "Active member",
     },
+    "fr": {
+        "list": "/fr/trouver-un-professionnel/resultats/",
+        "profile": "/fr/trouver-un-professionnel/",
+        "status": "Membre actif",
+    },
 }
 
-NEEDLING_HINT = re.compile(r"needl|acupunct|aiguille|\bPPAS\b|\bIMS\b|intramuscular", re.I)
+CLOUDFLARE_404 = (
+    "the OPPQ site answers addresses it takes for a datacenter with a Cloudflare 404 "
+    "('Page non trouvée') [live 2026-05-18]; run from a residential or institutional address"
+)
+
+# Approaches that look like needling. "Acupuncture" is deliberately absent: a Quebec
+# physiotherapist who needles "n'est pas acupuncteur", so a listed acupuncture approach is
+# neither the Order's attestation nor a sign that its wording changed.
+NEEDLING_HINT = re.compile(r"needl|aiguille|sous le derme|\bPPAS\b|\bIMS\b|intramuscul", re.I)
+ATTESTATION_HINT = re.compile(r"attestation|certificate", re.I)
 APPROACHES_HEADING = re.compile(r"approche|approach", re.I)
 
 
@@ -60,12 +67,15 @@ APPROACHES_HEADING = re.compile(r"approche|approach", re.I)
 
 @dataclass(frozen=True)
 class ListItem:
-    """One result item: a member at one workplace (or with none published)."""
+    """One map marker of the results: a member at one workplace (or with none published)."""
 
     profile_url: str
     name: str
     title: str
     location: Location | None
+    latitude: float | None = None
+    longitude: float | None = None
+    from_data_content: bool = True
 
 
 def _text(node: Tag | None) -> str:
@@ -86,19 +96,27 @@ _CITY_LINE = re.compile(
     r"(?P<postal>[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)?$"
 )
 _PHONE = re.compile(
-    r"^(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}(?:\s*(?:poste|ext\.?|#)\s*\d+)?$", re.I
+    r"^(?:(?:T[ée]l(?:[ée]phone)?\.?|Phone)\s*:?\s*)?"
+    r"(?P<number>(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}"
+    r"(?:\s*(?:poste|ext\.?|#)\s*\d+)?)$",
+    re.I,
 )
+_NOT_ADDRESS = re.compile(r"@|^https?://|^www\.|^(?:fax|t[ée]l[ée]copieur)\b", re.I)
 
 
 def parse_workplace(lines: list[str], organization: str | None = None) -> Location | None:
-    """Workplace lines ("1234, rue X", "Montréal (Québec) H2J 2K8", "514 555-0123") -> Location."""
+    """Workplace lines ("1234, rue X", "Montréal (Québec) H2J 2K8", "514 555-0123") -> Location.
+
+    E-mail, web and fax lines are not part of a practice address and are dropped [guess]."""
+    lines = [line for line in lines if not _NOT_ADDRESS.search(line)]
     if not lines:
         return Location(organization=organization) if organization else None
     phone = None
     body = []
     for line in lines:
-        if phone is None and _PHONE.match(line):
-            phone = line
+        m = _PHONE.match(line)
+        if phone is None and m:
+            phone = m["number"]
         else:
             body.append(line)
     for i in range(len(body) - 1, -1, -1):
@@ -117,30 +135,62 @@ def parse_workplace(lines: list[str], organization: str | None = None) -> Locati
     raise LayoutChanged(f"workplace has no 'City (Province) Postal code' line: {lines!r}")
 
 
+def _coordinate(address: Tag, name: str) -> float | None:
+    if not address.has_attr(name):
+        raise LayoutChanged(f"a result's <address> lacks {name} (data-latitude/data-longitude)")
+    value = str(address[name]).strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise LayoutChanged(f"a result's {name} is {value!r}, not a number") from None
+
+
+def _profile_link(window: Tag, address: Tag) -> Tag | None:
+    """The info window's `__profile` link; in the child-element layout, the item's link button."""
+    link = window.select_one(".info-window__profile a[href]")
+    if link is None:
+        item = address.find_parent("li")
+        link = item.select_one("a.link-button[href]") if item is not None else None
+    return link
+
+
 def parse_list_page(page: str, url: str) -> list[ListItem]:
-    """The result items of one list page; `url` resolves relative profile links."""
+    """The map markers of one results page; `url` resolves relative profile links.
+
+    A marker's info window is read from its `data-content` attribute (the live layout, read
+    from the site's code), else from the `<address>` element's own children (the older layout).
+    """
     soup = BeautifulSoup(page, "html.parser")
-    items = soup.select("li.results__item")
     out = []
-    for item in items:
-        link = item.select_one("a.link-button[href]")
-        address = item.find("address")
-        if link is None or address is None:
-            raise LayoutChanged("a results__item lacks its a.link-button or its <address>")
-        if not address.has_attr("data-latitude") or not address.has_attr("data-longitude"):
-            raise LayoutChanged("a results__item's <address> lacks data-latitude/data-longitude")
-        name = _text(address.select_one("p.info-window__name"))
-        title = _text(address.select_one("p.info-window__title"))
+    for address in soup.find_all("address"):
+        in_data = address.has_attr("data-content")
+        if not in_data and not address.has_attr("data-latitude"):
+            continue  # not a map marker (a footer's postal address, say)
+        window = BeautifulSoup(str(address["data-content"]), "html.parser") if in_data else address
+        link = _profile_link(window, address)
+        if link is None:
+            raise LayoutChanged(
+                "a result has no profile link (.info-window__profile a, or the item's "
+                "a.link-button)"
+            )
+        name = _text(window.select_one(".info-window__name"))
+        title = _text(window.select_one(".info-window__title"))
         if not name or not title:
-            raise LayoutChanged("a results__item lacks p.info-window__name or __title")
-        organization = _text(address.select_one("p.info-window__organization")) or None
-        lines = _lines(address.select_one("p.info-window__workplace"))
+            raise LayoutChanged("a result lacks .info-window__name or .info-window__title")
+        organization = _text(window.select_one(".info-window__organization")) or None
+        lines = _lines(window.select_one(".info-window__workplace"))
+        lines += _lines(window.select_one(".info-window__coords"))
         out.append(
             ListItem(
                 profile_url=urljoin(url, str(link["href"])),
                 name=name,
                 title=title,
                 location=parse_workplace(lines, organization),
+                latitude=_coordinate(address, "data-latitude"),
+                longitude=_coordinate(address, "data-longitude"),
+                from_data_content=in_data,
             )
         )
     return out
@@ -212,12 +262,20 @@ def approaches_of(profile: dict, index: int) -> list[str]:
     return profile["lists"][index]
 
 
+def label_key(text: str) -> str:
+    """A label folded for comparison: case, accents, typographic apostrophes, spacing and a
+    closing period do not matter ("L’utilisation ... l’OPPQ)." = "l'utilisation ... l'OPPQ)")."""
+    return fold(text.replace("\u2019", "'").replace("\u02bc", "'")).rstrip(". ")
+
+
 def authorizations(items: list[str], source: Source) -> tuple[list[Authorization], list[str]]:
-    """Approaches matching the source's wording -> attestations; needling-like leftovers apart."""
-    wording = {fold(w): kind for w, kind in source.wording.items()}
+    """Approaches in the source's wording map -> attestations; needling-like leftovers apart.
+
+    Which labels are which kind is the source's wording map (sources.toml), never this module."""
+    wording = {label_key(w): kind for w, kind in source.wording.items()}
     found, unknown = [], []
     for item in items:
-        kind = wording.get(fold(item))
+        kind = wording.get(label_key(item))
         if kind in KINDS:
             mechanism = source.mechanism or "attestation"
             found.append(Authorization(wording=item, kind=kind, mechanism=mechanism))
@@ -262,126 +320,201 @@ def split_name(name: str) -> tuple[str | None, str | None]:
     return " ".join(words[start:]), " ".join(words[:start])
 
 
-# ---------------------------------------------------------------- crawling
+# ---------------------------------------------------------------- the adapter
 
 
 @dataclass
 class Listed:
+    """One member as the results pages list them: every distinct workplace, in list order."""
+
+    slug: str
     profile_url: str
     name: str
     title: str
     locations: list[Location]
     evidence: Evidence
+    markers: list[ListItem] = field(default_factory=list)
 
 
-@dataclass
-class Crawl:
-    source: Source
-    client: PoliteClient
-    progress: Callable[[str], None] = lambda message: None
-    errors: list[dict] = field(default_factory=list)
+def language_of(source: Source) -> str:
+    language = source.options.get("language", DEFAULT_OPTIONS["language"])
+    if language not in LANGUAGES:
+        raise LayoutChanged(f"option language must be one of {', '.join(LANGUAGES)}")
+    return language
 
-    @property
-    def language(self) -> str:
-        language = self.source.options.get("language", "fr")
-        if language not in LANGUAGES:
-            raise LayoutChanged(f"option language must be one of {', '.join(LANGUAGES)}")
-        return language
 
-    def list_url(self, page: int) -> str:
-        path = LANGUAGES[self.language]["list"]
-        return f"{self.source.base_url}{path}" + ("" if page == 1 else f"page/{page}/")
+def list_url(source: Source, page: int) -> str:
+    path = LANGUAGES[language_of(source)]["list"]
+    return f"{source.base_url}{path}" + ("" if page == 1 else f"page/{page}/")
 
-    def listings(self) -> dict[str, Listed]:
-        found: dict[str, Listed] = {}
-        first = self.client.get(self.list_url(1))
+
+def located(item: ListItem) -> Location | None:
+    """The item's workplace with the marker's coordinates, which "near a city" uses directly."""
+    if item.location is None or item.latitude is None or item.longitude is None:
+        return item.location
+    return replace(item.location, latitude=item.latitude, longitude=item.longitude)
+
+
+class OppqAdapter:
+    """The OPPQ directory on the contract of scrapers/adapter.py."""
+
+    def first_page(self, crawl: Crawl):
+        """The first results page; a 404 there is Cloudflare turning our address away."""
+        url = list_url(crawl.source, 1)
+        try:
+            return crawl.client.get(url)
+        except NotFound as e:
+            raise NotFound(f"{e}: {CLOUDFLARE_404}", url=e.url, status=e.status) from e
+
+    def listings(self, crawl: Crawl) -> list[Listed]:
+        source = crawl.source
+        language = language_of(source)
+        first = self.first_page(crawl)
         last = parse_last_page(first.text())
-        if last > self.source.options["max_pages"]:
+        if last > source.options["max_pages"]:
             raise LayoutChanged(
-                f"the pager claims {last} pages, over max_pages {self.source.options['max_pages']}"
+                f"the pager claims {last} pages, over max_pages {source.options['max_pages']}"
             )
+        crawl.notes["pages"] = last
+        found: dict[str, Listed] = {}
         for page in range(1, last + 1):
-            fetched = first if page == 1 else self.client.get(self.list_url(page))
+            fetched = first if page == 1 else crawl.client.get(list_url(source, page))
             items = parse_list_page(fetched.text(), fetched.url)
             if not items:
-                raise LayoutChanged(f"results page {page} of {last} lists no li.results__item")
+                raise LayoutChanged(f"results page {page} of {last} lists no <address> marker")
             for item in items:
-                slug = profile_slug(item.profile_url, self.language)
+                slug = profile_slug(item.profile_url, language)
                 listed = found.get(slug)
                 if listed is None:
                     listed = found[slug] = Listed(
-                        item.profile_url, item.name, item.title, [], fetched.evidence()
+                        slug, item.profile_url, item.name, item.title, [], fetched.evidence()
                     )
-                if item.location and item.location not in listed.locations:
-                    listed.locations.append(item.location)
-            self.progress(
-                f"{self.source.key}: listing: page {page}/{last}, {len(found)} members, "
-                f"{self.client.requests_made} requests"
+                listed.markers.append(item)
+                location = located(item)
+                if location and location not in listed.locations:
+                    listed.locations.append(location)
+            crawl.progress(
+                f"{source.key}: listing: page {page}/{last}, {len(found)} members, "
+                f"{crawl.client.requests_made} requests"
             )
-        return found
+        return list(found.values())
 
-    def registration(self, slug: str, listed: Listed) -> Registration:
-        source = self.source
-        fetched = self.client.get(listed.profile_url)
+    def read(self, crawl: Crawl, item: Listed) -> Registration:
+        source = crawl.source
+        fetched = crawl.client.get(item.profile_url)
         profile = parse_profile(fetched.text())
         found, unknown = authorizations(
             approaches_of(profile, source.options["approaches_index"]), source
         )
         if unknown:
-            self.errors.append(
-                {
-                    "url": listed.profile_url,
-                    "error": "needling wording not in the source's wording map: "
-                    + "; ".join(unknown),
-                }
+            crawl.error(
+                item.profile_url,
+                "needling wording not in the source's wording map: " + "; ".join(unknown),
             )
         name = profile["name"]
         family, given = split_name(name)
-        status = LANGUAGES[self.language]["status"]
         return Registration(
             regulator=source.key,
-            registrant_id=slug,
+            registrant_id=item.slug,
             registration_number=None,
             name=name,
             family_name=family,
             given_names=given,
-            category=profile["title"] or listed.title,
-            status=status,
+            category=profile["title"] or item.title,
+            status=LANGUAGES[language_of(source)]["status"],
             status_class="practising",
             conditions=[],
-            profile_url=listed.profile_url,
+            profile_url=item.profile_url,
             authorizations=found,
-            locations=list(listed.locations),
-            evidence={"listing": listed.evidence, "detail": fetched.evidence()},
+            locations=list(item.locations),
+            evidence={"listing": item.evidence, "detail": fetched.evidence()},
         )
 
+    def where(self, crawl: Crawl, item: Listed) -> str:
+        return item.profile_url
 
-def crawl(
-    source: Source,
-    client: PoliteClient,
-    progress: Callable[[str], None] = lambda message: None,
-    errors: list[dict] | None = None,
-) -> Iterator[Registration]:
-    """Yield every member the OPPQ directory lists; record-level failures go to `errors`."""
-    state = Crawl(source, client, progress, errors if errors is not None else [])
-    listed = state.listings()
-    any_authorized = False
-    started = time.monotonic()
-    for i, (slug, entry) in enumerate(listed.items(), 1):
+    def floor(self, crawl: Crawl, listed: int) -> int:
+        """Every results page, plus one profile per member: the attestations are only there."""
+        return crawl.notes.get("pages", 0) + listed
+
+    def preflight(self, crawl: Crawl) -> Iterator[Check]:
+        """At most 2 + preflight_profiles requests: robots.txt, the first results page, and
+        profiles of its members until a needling attestation is seen."""
+        source = crawl.source
+        url = list_url(source, 1)
         try:
-            registration = state.registration(slug, entry)
-        except (FetchError, LayoutChanged) as e:
-            state.errors.append({"url": entry.profile_url, "error": str(e)})
-            continue
-        any_authorized = any_authorized or bool(registration.authorizations)
-        left = (time.monotonic() - started) / i * (len(listed) - i)
-        progress(
-            f"{source.key}: {i}/{len(listed)} members read, {client.requests_made} requests, "
-            f"{len(state.errors)} errors, about {left / 60:.0f} min left"
+            first = crawl.client.get(url)
+        except NotFound as e:
+            yield Check("the first results page answers", False, f"{e}: {CLOUDFLARE_404}")
+            return
+        yield Check("the first results page answers", True, f"{first.status} from {first.url}")
+        page = first.text()
+        items = parse_list_page(page, first.url)
+        in_data = sum(i.from_data_content for i in items)
+        yield Check(
+            "results are <address> markers with their info window in data-content",
+            bool(items) and in_data == len(items),
+            f"{len(items)} markers, {in_data} with data-content"
+            + (f"; first: {items[0].name!r}, {items[0].title!r}" if items else ""),
         )
-        yield registration
-    if source.needling == "tracked" and listed and not any_authorized and not state.errors:
-        raise LayoutChanged(
-            f"none of {len(listed)} members lists a needling approach in the source's wording: "
-            "the approaches list or the wording changed"
+        placed = [i for i in items if i.latitude is not None and i.longitude is not None]
+        yield Check(
+            "markers carry data-latitude and data-longitude",
+            bool(placed),
+            f"{len(placed)} of {len(items)} markers have coordinates"
+            + (f", e.g. {placed[0].latitude}, {placed[0].longitude}" if placed else ""),
         )
+        try:
+            last = parse_last_page(page)
+            yield Check("the pager gives the last page number", True, f"last page {last}")
+        except LayoutChanged as e:
+            yield Check("the pager gives the last page number", False, str(e))
+        yield from self._profiles(crawl, items)
+
+    def _profiles(self, crawl: Crawl, items: list[ListItem]) -> Iterator[Check]:
+        source = crawl.source
+        urls = list(dict.fromkeys(i.profile_url for i in items))[
+            : source.options["preflight_profiles"]
+        ]
+        labels: dict[str, None] = {}
+        matched: dict[str, str] = {}
+        unknown: dict[str, None] = {}
+        read = 0
+        for url in urls:
+            profile = parse_profile(crawl.client.get(url).text())
+            if read == 0:
+                yield Check(
+                    "a profile has its name, title and three lists, the second the approaches",
+                    True,
+                    f"{profile['name']!r}, {profile['title']!r}; lists headed "
+                    f"{profile['headings']!r} with {[len(x) for x in profile['lists']]} items",
+                )
+            read += 1
+            approaches = approaches_of(profile, source.options["approaches_index"])
+            labels.update(dict.fromkeys(a for a in approaches if ATTESTATION_HINT.search(a)))
+            found, odd = authorizations(approaches, source)
+            matched.update({a.wording: a.kind for a in found})
+            unknown.update(dict.fromkeys(odd))
+            if matched:
+                break
+        if not read:
+            yield Check("a profile parses", False, "the first results page links no profile")
+            return
+        yield Check(
+            "attestation labels show among the approaches",
+            bool(labels),
+            "; ".join(labels) or f"none in {read} profile(s)",
+        )
+        yield Check(
+            "a needling attestation is in the source's wording map",
+            bool(matched),
+            "; ".join(f"{w} -> {k}" for w, k in matched.items()) or f"none in {read} profile(s)",
+        )
+        yield Check(
+            "no needling wording outside the wording map",
+            not unknown,
+            "; ".join(unknown) or "none",
+        )
+
+
+ADAPTER = OppqAdapter()

@@ -60,6 +60,16 @@ class Location:
     province: str | None = None
     postal_code: str | None = None
     phone: str | None = None
+    # Where the register itself places the location (OPPQ's map markers); "near a city" uses
+    # these instead of the gazetteer's centre of the city.
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def content(self) -> list:
+        """The published fields; coordinates only when published, so that records of registers
+        without them keep the hashes they had before coordinates existed."""
+        values = list(vars(self).values())
+        return values if self.latitude is not None or self.longitude is not None else values[:6]
 
 
 @dataclass
@@ -100,7 +110,7 @@ class Registration:
             self.conditions,
             self.profile_url,
             [list(vars(a).values()) for a in self.authorizations],
-            [list(vars(loc).values()) for loc in self.locations],
+            [loc.content() for loc in self.locations],
         ]
 
     def content_hash(self) -> str:
