@@ -19,12 +19,14 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from sqlite_utils import Database
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from db.load import utcnow
+from registry import egress
 from registry.history import only
 from registry.verify import CHUNK, Query, Regulators, VerifyError, verify_many
 
@@ -312,14 +314,14 @@ def _entries(data: dict) -> list:
     return entries
 
 
-def _webhook_url(value) -> str | None:
+async def _webhook_url(value) -> str | None:
+    """The webhook URL if deliveries may go there (public hosts only: registry.egress), else 400."""
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise HTTPException(400, "webhook_url must be an http:// or https:// URL")
-    if len(value) > 2000:
-        raise HTTPException(400, "webhook_url is too long")
-    return value
+    try:
+        return await run_in_threadpool(egress.check_url, value)  # resolving the name blocks
+    except egress.UnsafeURL as e:
+        raise HTTPException(400, str(e)) from None
 
 
 async def api_watch_create(request: Request) -> JSONResponse:
@@ -333,14 +335,14 @@ async def api_watch_create(request: Request) -> JSONResponse:
       201:
         description: "token, list, added, errors (per registration that could not be added)"
       400:
-        description: Bad JSON or a bad webhook_url
+        description: Bad JSON, or a webhook_url that is not http(s) or whose host is not public
     """
     only(request, set())
     data = await _json_body(request)
     name = data.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 200):
         raise HTTPException(400, "name must be text of at most 200 characters")
-    webhook = _webhook_url(data.get("webhook_url"))
+    webhook = await _webhook_url(data.get("webhook_url"))
     entries = _entries(data)
     state = request.app.state
     row, token = create_list(state.clinics, name, webhook)
