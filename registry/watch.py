@@ -29,6 +29,7 @@ from db.load import utcnow
 from registry import egress
 from registry.history import only
 from registry.verify import CHUNK, Query, Regulators, VerifyError, verify_many
+from scrapers.records import clean_text
 
 NOTICE_KINDS = (
     "authorization_removed",
@@ -518,9 +519,12 @@ async def feed_atom(request: Request) -> Response:
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def sub(parent, tag, text=None, **attrs):
+        # Characters XML forbids (a NUL in a list's name, in data imported before records were
+        # cleaned) would make the whole feed unreadable: they are dropped.
+        attrs = {k: clean_text(v) for k, v in attrs.items()}
         el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
         if text is not None:
-            el.text = text
+            el.text = clean_text(text)
         return el
 
     sub(feed, "id", f"urn:needling-registry:watch:{found['id']}")
