@@ -136,7 +136,7 @@ def add_items(
                 "regulator_id": answer["regulator"]["id"],
                 "registration_number": answer["registration"]["registration_number"],
                 "registration_id": answer["registration"]["id"],
-                "label": label if isinstance(label, str) else None,
+                "label": clean_text(label) if isinstance(label, str) else None,
                 "added_at": now,
                 "since_event_id": last_event,
             }
@@ -343,6 +343,7 @@ async def api_watch_create(request: Request) -> JSONResponse:
     name = data.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 200):
         raise HTTPException(400, "name must be text of at most 200 characters")
+    name = clean_text(name)  # control characters mean nothing in a name, and break feeds
     webhook = await _webhook_url(data.get("webhook_url"))
     entries = _entries(data)
     state = request.app.state
