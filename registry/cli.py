@@ -635,10 +635,14 @@ def watch_create(
         registry watch create --name "Bow River Physio" --registration cpta:20001 \\
             --webhook-url https://clinic.example/hooks/registry
     """
+    from registry.egress import UnsafeURL, check_url
     from registry.watch import add_items, create_list
 
-    if webhook_url and not webhook_url.startswith(("http://", "https://")):
-        raise click.UsageError("--webhook-url must be an http:// or https:// URL")
+    if webhook_url:
+        try:
+            check_url(webhook_url)
+        except UnsafeURL as e:
+            raise click.UsageError(f"--webhook-url: {e}") from None
     entries = []
     for value in registrations:
         regulator, sep, number = value.partition(":")

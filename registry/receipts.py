@@ -40,7 +40,9 @@ def store(db: Database, answers: list[dict]) -> list[dict]:
                 "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
             }
         )
-    columns = list(rows[0]) if rows else []
+    if not rows:  # a roster of errors only, or of no rows: nothing to keep
+        return answers
+    columns = list(rows[0])
     with db.conn:  # one transaction for the whole batch
         db.conn.executemany(
             f"insert into receipts ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",

@@ -2,7 +2,8 @@
 
 Column names are matched forgivingly ("Reg #", "Registration No.", "Licence number", "Province",
 "College", "Full name", or "First name" + "Last name"). The file must be UTF-8 (a byte-order mark
-is fine: Excel's "CSV UTF-8" writes one); commas, semicolons and tabs are recognised.
+is fine: Excel's "CSV UTF-8" writes one); commas, semicolons and tabs are recognised. The CSV
+sent back has every cell quoted and no cell that a spreadsheet would run as a formula (csvsafe).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import json
 import re
 
+from registry.csvsafe import rows_to_csv
 from registry.verify import Query, VerifyError
 from scrapers.places import fold
 
@@ -241,10 +243,9 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
 
 
 def to_csv(header: list[str], results: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    """The roster with its verdict columns, every cell safe to open in a spreadsheet (csvsafe)."""
     names = column_names(header)
-    writer.writerow([*header, *OUTPUT_COLUMNS])
+    rows = [[*header, *OUTPUT_COLUMNS]]
     for r in results:
         extra = []
         for c in OUTPUT_COLUMNS:
@@ -252,8 +253,8 @@ def to_csv(header: list[str], results: list[dict]) -> str:
             extra.append(
                 "; ".join(value) if isinstance(value, list) else "" if value is None else value
             )
-        writer.writerow([*(r["input"].get(n, "") for n in names), *extra])
-    return out.getvalue()
+        rows.append([*(r["input"].get(n, "") for n in names), *extra])
+    return rows_to_csv(rows)
 
 
 def summary(results: list[dict]) -> dict:

@@ -19,14 +19,17 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from sqlite_utils import Database
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from db.load import utcnow
+from registry import egress
 from registry.history import only
 from registry.verify import CHUNK, Query, Regulators, VerifyError, verify_many
+from scrapers.records import clean_text
 
 NOTICE_KINDS = (
     "authorization_removed",
@@ -133,7 +136,7 @@ def add_items(
                 "regulator_id": answer["regulator"]["id"],
                 "registration_number": answer["registration"]["registration_number"],
                 "registration_id": answer["registration"]["id"],
-                "label": label if isinstance(label, str) else None,
+                "label": clean_text(label) if isinstance(label, str) else None,
                 "added_at": now,
                 "since_event_id": last_event,
             }
@@ -312,14 +315,14 @@ def _entries(data: dict) -> list:
     return entries
 
 
-def _webhook_url(value) -> str | None:
+async def _webhook_url(value) -> str | None:
+    """The webhook URL if deliveries may go there (public hosts only: registry.egress), else 400."""
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise HTTPException(400, "webhook_url must be an http:// or https:// URL")
-    if len(value) > 2000:
-        raise HTTPException(400, "webhook_url is too long")
-    return value
+    try:
+        return await run_in_threadpool(egress.check_url, value)  # resolving the name blocks
+    except egress.UnsafeURL as e:
+        raise HTTPException(400, str(e)) from None
 
 
 async def api_watch_create(request: Request) -> JSONResponse:
@@ -333,14 +336,15 @@ async def api_watch_create(request: Request) -> JSONResponse:
       201:
         description: "token, list, added, errors (per registration that could not be added)"
       400:
-        description: Bad JSON or a bad webhook_url
+        description: Bad JSON, or a webhook_url that is not http(s) or whose host is not public
     """
     only(request, set())
     data = await _json_body(request)
     name = data.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 200):
         raise HTTPException(400, "name must be text of at most 200 characters")
-    webhook = _webhook_url(data.get("webhook_url"))
+    name = clean_text(name)  # control characters mean nothing in a name, and break feeds
+    webhook = await _webhook_url(data.get("webhook_url"))
     entries = _entries(data)
     state = request.app.state
     row, token = create_list(state.clinics, name, webhook)
@@ -516,9 +520,12 @@ async def feed_atom(request: Request) -> Response:
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def sub(parent, tag, text=None, **attrs):
+        # Characters XML forbids (a NUL in a list's name, in data imported before records were
+        # cleaned) would make the whole feed unreadable: they are dropped.
+        attrs = {k: clean_text(v) for k, v in attrs.items()}
         el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
         if text is not None:
-            el.text = text
+            el.text = clean_text(text)
         return el
 
     sub(feed, "id", f"urn:needling-registry:watch:{found['id']}")

@@ -4,8 +4,10 @@ The body is JSON `{"watch_list", "sent_at", "delivery", "notices": [...]}`. The 
 `X-Registry-Signature: sha256=<hex>` is the HMAC-SHA256 of the exact body bytes under the list's
 secret (given once, when the list was created); `sent_at` inside the signed body lets a receiver
 refuse old replays. A failed POST (connection error, timeout, 408, 429 or 5xx) is retried with
-exponential back-off; notices still undelivered are tried again on the next `registry watch
-deliver`. Any other 4xx is not retried within the run.
+exponential back-off, and so is a 3xx (redirects are not followed, so a redirect is not a
+delivery); notices still undelivered are tried again on the next `registry watch deliver`. Any
+other 4xx is not retried within the run. Deliveries go only to public addresses
+(`registry.egress`), lists concurrently, within a time budget per run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import hmac
 import json
 import secrets
 import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -28,6 +32,7 @@ from tenacity import (
 )
 
 from db.load import utcnow
+from registry import egress
 from registry.watch import items_of, notices
 
 SIGNATURE_HEADER = "X-Registry-Signature"
@@ -61,24 +66,34 @@ def verify_signature(secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(sign(secret, body), header or "")
 
 
-def _post(client: httpx.Client, url: str, body: bytes, signature: str, delivery: str) -> int:
+def _post(
+    client: httpx.Client, url: str, body: bytes, signature: str, delivery: str, timeout: float
+) -> int:
     try:
-        response = client.post(
+        # The response body is never read: a receiver cannot make us wait for it.
+        with client.stream(
+            "POST",
             url,
             content=body,
+            timeout=timeout,
             headers={
                 "Content-Type": "application/json",
                 SIGNATURE_HEADER: signature,
                 "X-Registry-Delivery": delivery,
             },
-        )
+        ) as response:
+            status = response.status_code
     except httpx.HTTPError as e:
+        if egress.is_refusal(e):
+            raise PermanentFailure(str(e)) from None
         raise TransientFailure(f"{type(e).__name__}: {e}") from None
-    if response.status_code in (408, 429) or response.status_code >= 500:
-        raise TransientFailure(f"HTTP {response.status_code}")
-    if response.status_code >= 400:
-        raise PermanentFailure(f"HTTP {response.status_code}")
-    return response.status_code
+    if 300 <= status < 400:
+        raise TransientFailure(f"HTTP {status} (redirects are not followed)")
+    if status in (408, 429) or status >= 500:
+        raise TransientFailure(f"HTTP {status}")
+    if status >= 400:
+        raise PermanentFailure(f"HTTP {status}")
+    return status
 
 
 def _record(db: Database, list_id: str, batch: list[dict], attempts: int, status, error) -> None:
@@ -98,6 +113,85 @@ def _record(db: Database, list_id: str, batch: list[dict], attempts: int, status
         )
 
 
+@dataclass
+class _Batch:
+    notices: list[dict]
+    body: bytes
+    signature: str
+    delivery: str
+    tries: int = 0
+    status: int | None = None
+    error: str | None = "not attempted: the run's time budget was spent"
+
+
+def _batches(registry, db: Database, freshness, list_id: str, secret: str) -> list[_Batch]:
+    done = {
+        row[0]
+        for row in db.execute(
+            "select notice_id from webhook_deliveries where list_id = ? "
+            "and delivered_at is not null",
+            [list_id],
+        )
+    }
+    watched = notices(registry, items_of(db, list_id), freshness)
+    pending = [n for n in watched if n["id"] not in done]
+    pending.reverse()  # oldest first
+    out = []
+    for i in range(0, len(pending), BATCH):
+        batch = pending[i : i + BATCH]
+        delivery = secrets.token_hex(8)
+        body = json.dumps(
+            {"watch_list": list_id, "sent_at": utcnow(), "delivery": delivery, "notices": batch},
+            ensure_ascii=False,
+        ).encode("utf-8")
+        out.append(_Batch(batch, body, sign(secret, body), delivery))
+    return out
+
+
+def _send_all(
+    url: str,
+    batches: list[_Batch],
+    deadline: float,
+    *,
+    attempts: int,
+    first_wait: float,
+    max_wait: float,
+    timeout: float,
+    transport: httpx.BaseTransport | None,
+) -> None:
+    """One list's batches in order, each retried with back-off, none started after `deadline`.
+
+    Runs in a worker thread and touches no database: the caller records what happened.
+    """
+    with httpx.Client(
+        transport=transport or egress.PinnedTransport(),
+        follow_redirects=False,
+        trust_env=False,
+    ) as client:
+        for batch in batches:
+            if time.monotonic() >= deadline:
+                return
+            retrying = Retrying(
+                stop=stop_after_attempt(attempts) | (lambda state: time.monotonic() >= deadline),
+                wait=wait_exponential(multiplier=first_wait, max=max_wait),
+                retry=retry_if_exception_type(TransientFailure),
+                sleep=lambda s: time.sleep(max(0.0, min(s, deadline - time.monotonic()))),
+                reraise=False,
+            )
+            try:
+                for attempt in retrying:
+                    with attempt:
+                        batch.tries += 1
+                        left = max(0.1, min(timeout, deadline - time.monotonic()))
+                        batch.status = _post(
+                            client, url, batch.body, batch.signature, batch.delivery, left
+                        )
+                batch.error = None
+            except (RetryError, PermanentFailure) as e:
+                cause = e.last_attempt.exception() if isinstance(e, RetryError) else e
+                batch.error = str(cause)
+
+
 def deliver(
     registry: sqlite3.Connection,
     db: Database,
@@ -107,63 +201,59 @@ def deliver(
     first_wait: float = 2.0,
     max_wait: float = 60.0,
     timeout: float = 10.0,
+    budget: float = 300.0,
+    concurrency: int = 8,
     transport: httpx.BaseTransport | None = None,
 ) -> list[Outcome]:
-    """Deliver every list's pending notices; one Outcome per list with a webhook."""
-    outcomes = []
+    """Deliver every list's pending notices; one Outcome per list with a webhook.
+
+    Lists are delivered concurrently (at most `concurrency` at a time), so one slow receiver
+    delays only its own list; every request has `timeout` seconds per phase (connect, write,
+    read) and the whole run `budget` seconds, after which nothing new is started and what was
+    not delivered waits for the next run. The URL is checked again here (`registry.egress`):
+    a list created before the check, or a name that now resolves inward, gets nothing.
+    """
+    deadline = time.monotonic() + budget
     lists = db.execute(
         "select id, webhook_url, webhook_secret from watch_lists where webhook_url is not null "
         "order by created_at"
     ).fetchall()
-    with httpx.Client(timeout=timeout, transport=transport, follow_redirects=False) as client:
-        for list_id, url, secret in lists:
-            outcome = Outcome(list_id, url)
-            outcomes.append(outcome)
-            done = {
-                row[0]
-                for row in db.execute(
-                    "select notice_id from webhook_deliveries where list_id = ? "
-                    "and delivered_at is not null",
-                    [list_id],
-                )
-            }
-            pending = [
-                n
-                for n in notices(registry, items_of(db, list_id), freshness)
-                if n["id"] not in done
-            ]
-            pending.reverse()  # oldest first
-            for i in range(0, len(pending), BATCH):
-                batch = pending[i : i + BATCH]
-                delivery = secrets.token_hex(8)
-                body = json.dumps(
-                    {
-                        "watch_list": list_id,
-                        "sent_at": utcnow(),
-                        "delivery": delivery,
-                        "notices": batch,
-                    },
-                    ensure_ascii=False,
-                ).encode("utf-8")
-                signature = sign(secret, body)
-                retrying = Retrying(
-                    stop=stop_after_attempt(attempts),
-                    wait=wait_exponential(multiplier=first_wait, max=max_wait),
-                    retry=retry_if_exception_type(TransientFailure),
-                    reraise=False,
-                )
-                tries = 0
-                try:
-                    for attempt in retrying:
-                        with attempt:
-                            tries += 1
-                            status = _post(client, url, body, signature, delivery)
-                    _record(db, list_id, batch, tries, status, None)
-                    outcome.delivered += len(batch)
-                except (RetryError, PermanentFailure) as e:
-                    cause = e.last_attempt.exception() if isinstance(e, RetryError) else e
-                    _record(db, list_id, batch, tries, None, str(cause))
-                    outcome.failed += len(batch)
-                    outcome.errors.append(str(cause))
-                outcome.attempts += tries
-    return outcomes
+    work: list[tuple[Outcome, list[_Batch], bool]] = []  # (outcome, batches, may send)
+    for list_id, url, secret in lists:
+        batches = _batches(registry, db, freshness, list_id, secret)
+        try:
+            egress.check_url(url, resolve_host=False)  # the address is checked on connecting
+            allowed = True
+        except egress.UnsafeURL as e:
+            allowed = False
+            for batch in batches:
+                batch.error = str(e)
+        work.append((Outcome(list_id, url), batches, allowed))
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [
+            pool.submit(
+                _send_all,
+                outcome.url,
+                batches,
+                deadline,
+                attempts=attempts,
+                first_wait=first_wait,
+                max_wait=max_wait,
+                timeout=timeout,
+                transport=transport,
+            )
+            for outcome, batches, allowed in work
+            if allowed and batches
+        ]
+        for future in futures:
+            future.result()
+    for outcome, batches, _ in work:
+        for batch in batches:
+            _record(db, outcome.list_id, batch.notices, batch.tries, batch.status, batch.error)
+            if batch.error:
+                outcome.failed += len(batch.notices)
+                outcome.errors.append(batch.error)
+            else:
+                outcome.delivered += len(batch.notices)
+            outcome.attempts += batch.tries
+    return [outcome for outcome, _, _ in work]

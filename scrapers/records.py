@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 
 
 def _content_json():
@@ -24,6 +25,27 @@ def _content_json():
 
 
 _CONTENT_JSON = _content_json()
+
+# C0 controls but tab and newline, DEL, lone surrogates and the two non-characters XML forbids:
+# none means anything in a name or an address, and one NUL makes every feed invalid XML.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value):
+    """Text without control characters (see _CONTROLS); anything else returned as it is."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    return value
+
+
+def _clean_fields(record, names) -> None:
+    for name in names:
+        value = getattr(record, name)
+        cleaned = clean_text(value)
+        if cleaned != value:
+            object.__setattr__(record, name, cleaned)  # frozen dataclasses too
 
 
 class LayoutChanged(Exception):
@@ -49,6 +71,10 @@ class Authorization:
     kind: str  # one of registry.kinds: dry_needling, acupuncture, ims, needling (umbrella)
     mechanism: str  # restricted_activity_authorization, roster, attestation, ...
 
+    def __post_init__(self):
+        if isinstance(self.wording, str) and _CONTROLS.search(self.wording):
+            object.__setattr__(self, "wording", clean_text(self.wording))
+
 
 @dataclass(frozen=True)
 class Location:
@@ -71,6 +97,16 @@ class Location:
         values = list(vars(self).values())
         return values if self.latitude is not None or self.longitude is not None else values[:6]
 
+    def __post_init__(self):
+        if _CONTROLS.search(
+            f"{self.organization}{self.address}{self.city}{self.phone}"
+            f"{self.province}{self.postal_code}"
+        ):
+            _clean_fields(self, _LOCATION_FIELDS)
+
+
+_LOCATION_FIELDS = tuple(f.name for f in fields(Location))
+
 
 @dataclass
 class Registration:
@@ -91,6 +127,17 @@ class Registration:
     locations: list[Location] = field(default_factory=list)
     # Role ("listing", "detail", "practice") -> the response that role's data came from.
     evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Every adapter's text is cleaned here, once; the archive keeps the bytes as received.
+        # One search over all the text first: the usual record has nothing to clean.
+        text = (
+            f"{self.registrant_id}\n{self.registration_number}\n{self.name}\n{self.family_name}\n"
+            f"{self.given_names}\n{self.category}\n{self.status}\n{self.status_class}\n"
+            f"{self.profile_url}\n" + "\n".join(map(str, self.conditions))
+        )
+        if _CONTROLS.search(text):
+            _clean_fields(self, _REGISTRATION_TEXT)
 
     def content(self) -> list:
         """The record's published content, without evidence: what a change is measured on.
@@ -116,3 +163,10 @@ class Registration:
     def content_hash(self) -> str:
         blob = _CONTENT_JSON(self.content())
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+_REGISTRATION_TEXT = tuple(
+    f.name
+    for f in fields(Registration)
+    if f.name not in ("authorizations", "locations", "evidence", "regulator")
+)

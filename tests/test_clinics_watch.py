@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from registry.cli import cli
+from registry.egress import ALLOW_PRIVATE_ENV
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, age, registry_with
 from tests.conftest import PEOPLE, load, person, with_changes
@@ -52,6 +53,12 @@ class Receiver:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture
+def private_receivers(monkeypatch):
+    """The operator's opt-in to webhook receivers on 127.0.0.1 (off by default)."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
 
 
 @pytest.fixture
@@ -257,7 +264,7 @@ def test_deleting_a_list_revokes_its_token(world):
     assert client.get("/api/watch/feed.json", params={"token": token}).status_code == 401
 
 
-def test_webhook_is_signed_and_retried_until_accepted(world):
+def test_webhook_is_signed_and_retried_until_accepted(world, private_receivers):
     client, db, path = world
     with Receiver(fail_first=2) as receiver:
         made = watch(client, [("cpta", "20001"), ("cpta", "20003")], webhook_url=receiver.url)
@@ -286,7 +293,7 @@ def test_webhook_is_signed_and_retried_until_accepted(world):
         assert len(receiver.requests) == 3
 
 
-def test_webhook_failures_are_recorded_and_retried_next_time(world):
+def test_webhook_failures_are_recorded_and_retried_next_time(world, private_receivers):
     client, db, path = world
     with (
         Receiver(fail_first=100, fail_status=500) as failing,

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
+from registry.egress import ALLOW_PRIVATE_ENV
 from registry.schedule import RETRY_AFTER, jitter, next_due, plan
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.conftest import only
@@ -81,7 +82,8 @@ def test_schedule_once_runs_what_is_due_then_nothing(tmp_path):
     assert len(register.requests) == requests
 
 
-def test_schedule_delivers_watch_webhooks_after_its_runs(tmp_path):
+def test_schedule_delivers_watch_webhooks_after_its_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")  # the receiver is on 127.0.0.1
     people = alberta_physiotherapists(40, seed=5)
     holder = practising_with(people, True)[0]
     db_path = str(tmp_path / "r.db")

@@ -1,0 +1,289 @@
+"""Webhooks reach only public hosts (issue 13.3), a redirect is not a delivery (13.4), and one
+slow receiver cannot hold up a run: refused at creation, refused again on connecting (DNS
+rebinding), every spelling of an inward address, concurrency and the run's time budget."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from db.clinics import clinics_path, open_clinics
+from registry import egress
+from registry.app import create_app, read_only
+from registry.cli import cli
+from registry.webhooks import deliver
+from tests.clinic_site import registry_with
+from tests.conftest import PEOPLE, load, with_changes
+
+INWARD = [
+    "http://127.0.0.1/hook",
+    "http://[::1]/hook",
+    "http://localhost:8080/hook",
+    "http://0.0.0.0/hook",
+    "http://127.1/hook",
+    "http://2130706433/hook",
+    "http://0x7f000001/hook",
+    "http://user@127.0.0.1/hook",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[::ffff:127.0.0.1]/hook",
+    "http://[::ffff:a9fe:a9fe]/hook",
+    "http://10.0.0.5/hook",
+    "http://192.168.1.1/hook",
+    "http://100.64.0.1/hook",
+    "http://[fd00::1]/hook",
+    "http://[fe80::1]/hook",
+    "http://224.0.0.1/hook",
+    "http://[2002:7f00:1::1]/hook",
+    "http://[64:ff9b::7f00:1]/hook",
+    "https://240.0.0.1/hook",
+]
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1 answering every POST with `status` (and `headers`) after
+    `delay` seconds; it keeps each request's headers."""
+
+    def __init__(self, status: int = 204, headers: dict | None = None, delay: float = 0.0):
+        self.requests: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (the standard library's name)
+                self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(dict(self.headers))
+                time.sleep(delay)
+                self.send_response(status)
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def path(tmp_path):
+    path = tmp_path / "registry.db"
+    registry_with(path, (PEOPLE, "cpta")).close()
+    return path
+
+
+@pytest.fixture
+def client(path):
+    with TestClient(create_app(path), raise_server_exceptions=False) as c:
+        yield c
+
+
+def watch(client, url, number="20001"):
+    registrations = [{"regulator": "cpta", "registration_number": number}]
+    return client.post("/api/watch", json={"registrations": registrations, "webhook_url": url})
+
+
+def change_everyone(path):
+    """A later run in which everyone loses their authorization: a notice per watched person."""
+    db = registry_with(path)
+    load(db, [with_changes(p, authorizations=[]) for p in PEOPLE])
+    db.close()
+
+
+def state(path):
+    return SimpleNamespace(
+        conn=read_only(path), clinics=open_clinics(clinics_path(path)), freshness={}
+    )
+
+
+def run(path, **options):
+    s = state(path)
+    try:
+        return deliver(s.conn, s.clinics, s.freshness, **options)
+    finally:
+        s.clinics.close()
+        s.conn.close()
+
+
+@pytest.mark.parametrize("url", INWARD)
+def test_an_inward_webhook_url_is_refused_at_creation(client, url):
+    r = watch(client, url)
+    assert r.status_code == 400, r.text
+    assert "webhook" in r.json()["error"]
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/x", "http://", "http://exa mple.org/"])
+def test_a_malformed_webhook_url_is_refused(client, url):
+    assert watch(client, url).status_code == 400
+
+
+def test_a_public_address_is_accepted(client):
+    # An IP literal: no DNS is needed, so the test stays offline.
+    assert watch(client, "https://93.184.216.34/hook").status_code == 201
+
+
+def test_the_cli_refuses_an_inward_webhook_too(path):
+    result = CliRunner().invoke(
+        cli, ["watch", "create", "--db", str(path), "--webhook-url", "http://127.1:9/x"]
+    )
+    assert result.exit_code == 2 and "loopback" in result.output
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"],
+)
+def test_public_addresses_pass(address):
+    assert egress.refusal(address) is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "::1",
+        "0.0.0.0",
+        "::",
+        "169.254.169.254",
+        "::ffff:169.254.169.254",
+        "10.1.2.3",
+        "172.16.0.1",
+        "100.64.0.1",
+        "fe80::1%eth0",
+        "fc00::1",
+        "224.0.0.1",
+        "ff02::1",
+        "255.255.255.255",
+        "2002:a00:1::1",
+        "64:ff9b::a9fe:a9fe",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo carrying 127.0.0.1
+    ],
+)
+def test_inward_addresses_are_refused_however_spelled(address):
+    assert egress.refusal(address)
+
+
+def test_the_opt_in_lets_a_test_receiver_on_loopback_be_used(client, monkeypatch):
+    assert watch(client, "http://127.0.0.1:9/hook").status_code == 400
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    assert watch(client, "http://127.0.0.1:9/hook").status_code == 201
+
+
+def test_a_list_made_while_allowed_gets_nothing_once_no_longer_allowed(path, client, monkeypatch):
+    with Receiver() as receiver:
+        monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+        assert watch(client, receiver.url).status_code == 201
+        monkeypatch.delenv(egress.ALLOW_PRIVATE_ENV)
+        change_everyone(path)
+        [outcome] = run(path, attempts=2, first_wait=0)
+        assert receiver.requests == []
+        assert outcome.delivered == 0 and outcome.failed == 1
+        assert "loopback" in outcome.errors[0]
+        assert outcome.attempts == 1  # a refused address is not retried
+
+
+def test_a_name_that_rebinds_inward_after_the_check_is_refused_on_connecting(
+    path, client, monkeypatch
+):
+    """The name resolves to a public address when the list is made, then to 127.0.0.1."""
+    answers = iter([["93.184.216.34"], ["127.0.0.1"], ["127.0.0.1"]])
+    monkeypatch.setattr(egress, "_getaddrinfo", lambda host, port: next(answers))
+    with Receiver() as receiver:
+        url = f"http://hooks.clinic.test:{receiver.port}/hook"
+        assert watch(client, url).status_code == 201
+        change_everyone(path)
+        [outcome] = run(path, attempts=1, first_wait=0)
+        assert receiver.requests == []
+        assert outcome.failed == 1 and "loopback" in outcome.errors[0]
+
+
+def test_the_connection_goes_to_the_address_checked_with_the_original_host(
+    path, client, monkeypatch
+):
+    """Resolved once per connection, by the check itself; the Host header stays the URL's."""
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    asked = []
+
+    def resolver(host, port):
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(egress, "_getaddrinfo", resolver)
+    with Receiver() as receiver:
+        url = f"http://hooks.clinic.test:{receiver.port}/hook"
+        assert watch(client, url).status_code == 201
+        asked.clear()
+        change_everyone(path)
+        [outcome] = run(path)
+        assert outcome.delivered == 1
+        assert asked == ["hooks.clinic.test"]
+        assert receiver.requests[0]["Host"] == f"hooks.clinic.test:{receiver.port}"
+
+
+def test_a_redirect_is_not_followed_and_not_counted_as_delivered(path, client, monkeypatch):
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Receiver() as target, Receiver(302, {"Location": target.url}) as redirecting:
+        assert watch(client, redirecting.url).status_code == 201
+        change_everyone(path)
+        [outcome] = run(path, attempts=3, first_wait=0)
+        assert outcome.delivered == 0 and outcome.failed == 1
+        assert outcome.attempts == 3 and len(redirecting.requests) == 3  # retried like a failure
+        assert "HTTP 302" in outcome.errors[0]
+        assert target.requests == []
+        # Undelivered: the next run tries again.
+        [again] = run(path, attempts=1, first_wait=0)
+        assert again.failed == 1 and len(redirecting.requests) == 4
+
+
+def test_a_hanging_receiver_holds_up_only_its_own_list(path, client, monkeypatch):
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Receiver(delay=5) as hanging, Receiver() as quick:
+        assert watch(client, hanging.url, "20001").status_code == 201
+        assert watch(client, quick.url, "20003").status_code == 201
+        change_everyone(path)
+        started = time.monotonic()
+        slow, fast = run(path, attempts=2, first_wait=0, timeout=0.5)
+        took = time.monotonic() - started
+        assert fast.delivered == 1 and slow.failed == 1
+        assert "Timeout" in slow.errors[0]
+        assert took < 3, took  # two half-second attempts, not 5 s each
+
+
+def test_a_run_stops_starting_deliveries_when_its_time_budget_is_spent(path, client, monkeypatch):
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Receiver(delay=5) as hanging:
+        for number in ("20001", "20003", "20006"):
+            assert watch(client, hanging.url, number).status_code == 201
+        change_everyone(path)
+        started = time.monotonic()
+        outcomes = run(path, attempts=5, first_wait=0.2, timeout=10, budget=1.0, concurrency=1)
+        assert time.monotonic() - started < 3
+        assert all(o.delivered == 0 and o.failed == 1 for o in outcomes)
+        assert any("time budget" in o.errors[0] for o in outcomes)
+
+
+def test_deliveries_use_no_proxy_from_the_environment(monkeypatch):
+    """A proxy would make the connection for us, to wherever it likes: none is used."""
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    transport = egress.PinnedTransport()
+    with httpx.Client(transport=transport, trust_env=False) as c:
+        with pytest.raises(httpx.ConnectError, match="loopback"):
+            c.post("http://127.0.0.1:9/hook")  # refused by the check, not sent to a proxy
