@@ -37,10 +37,12 @@ schemas = SchemaGenerator(
 
 
 def conn(request: Request) -> sqlite3.Connection:
-    return request.app.state.conn
+    """This thread's read-only connection: the endpoints are plain functions, which Starlette
+    runs in its threadpool, so a slow read never holds up the event loop (or Datasette)."""
+    return request.app.state.conn.connection()
 
 
-async def api_search(request: Request) -> JSONResponse:
+def api_search(request: Request) -> JSONResponse:
     """
     summary: Search registrations
     description: >
@@ -70,7 +72,7 @@ async def api_search(request: Request) -> JSONResponse:
         raise HTTPException(400, str(e)) from None
 
 
-async def api_cities(request: Request) -> JSONResponse:
+def api_cities(request: Request) -> JSONResponse:
     """
     summary: Practice cities starting with a prefix (suggestions as you type)
     description: >
@@ -128,7 +130,7 @@ from regulators g order by g.jurisdiction, g.id
 """
 
 
-async def api_sources(request: Request) -> JSONResponse:
+def api_sources(request: Request) -> JSONResponse:
     """
     summary: The regulators we cover, with their terms and their last imports
     responses:

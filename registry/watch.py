@@ -322,6 +322,19 @@ def _webhook_url(value) -> str | None:
     return value
 
 
+def _room(state, list_id: str | None, adding: int) -> None:
+    """413 when a list would hold more registrations than the quota (registry/limits.py)."""
+    held = 0
+    if list_id is not None:
+        held = state.clinics.execute(
+            "select count(*) from watch_items where list_id = ?", [list_id]
+        ).fetchone()[0]
+    if held + adding > state.limits.watch_items:
+        raise HTTPException(
+            413, f"a watch list holds at most {state.limits.watch_items:,} registrations"
+        )
+
+
 async def api_watch_create(request: Request) -> JSONResponse:
     """
     summary: Create a watch list; its token is shown once
@@ -343,6 +356,7 @@ async def api_watch_create(request: Request) -> JSONResponse:
     webhook = _webhook_url(data.get("webhook_url"))
     entries = _entries(data)
     state = request.app.state
+    _room(state, None, len(entries))
     row, token = create_list(state.clinics, name, webhook)
     added, errors = add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
     body = {
@@ -430,6 +444,7 @@ async def api_watch_add(request: Request) -> JSONResponse:
     found = _list(request)
     entries = _entries(await _json_body(request))
     state = request.app.state
+    _room(state, found["id"], len(entries))
     added, errors = add_items(state.conn, state.clinics, found["id"], entries, state.freshness)
     return JSONResponse({"added": added, "errors": errors})
 
