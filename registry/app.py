@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -73,6 +75,26 @@ class Connections:
             self._opened.clear()
 
 
+class RedactTokens(logging.Filter):
+    """Hides watch-list tokens sent as ?token= from access-log lines (uvicorn.access)."""
+
+    PATTERN = re.compile(r"((?:^|[?&])token=)[^&\s]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.PATTERN.sub(r"\1REDACTED", a) if isinstance(a, str) else a for a in record.args
+            )
+        elif isinstance(record.msg, str):
+            record.msg = self.PATTERN.sub(r"\1REDACTED", record.msg)
+        return True
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RedactTokens)
+
+    __hash__ = logging.Filter.__hash__
+
+
 async def http_error(request: Request, exc: HTTPException) -> Response:
     """JSON for the API and programs; a page for people following a link to a page."""
     headers = getattr(exc, "headers", None)
@@ -112,6 +134,7 @@ def create_app(
     metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
     settings = {**DATASETTE_SETTINGS, "default_allow_sql": allow_sql}
     safety.register()
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # once: filters are equal
     datasette = Datasette([str(db_path)], metadata=metadata, settings=settings)
     safety.hide_paths(datasette)
     limits = limits or Limits.from_environment()

@@ -492,7 +492,7 @@ async def feed_json(request: Request) -> JSONResponse:
         description: No valid token
     """
     found, items = _feed_notices(request)
-    base = str(request.base_url).rstrip("/")
+    base = request.app.state.public_url  # configured: never the Host header
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": f"Needling Registry watch list{': ' + found['name'] if found['name'] else ''}",
@@ -526,7 +526,7 @@ async def feed_atom(request: Request) -> Response:
         description: No valid token
     """
     found, items = _feed_notices(request)
-    base = str(request.base_url).rstrip("/")
+    base = request.app.state.public_url  # configured: never the Host header
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
