@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.plugins import pm
 
@@ -56,6 +57,9 @@ class _Plugin:
 
 def register() -> None:
     """Register the plugin with Datasette (in-process, once)."""
+    # Datasette 0.65 prints every query error with rich's traceback and locals when rich is
+    # installed (schemathesis brings it), on the event loop: seconds per timed-out query.
+    datasette_errors.rich = None
     if not pm.has_plugin("registry-safety"):
         pm.register(_Plugin, name="registry-safety")
 
