@@ -34,8 +34,8 @@ DATASETTE_SETTINGS = {
     "facet_time_limit_ms": 500,
     "max_returned_rows": 1000,
     "default_page_size": 50,
-    # One thread for Datasette's queries: each running query takes the GIL every 1,000 SQLite
-    # steps (its time limit's progress handler), which starves the event loop (scripts/isolation.py).
+    # One thread for Datasette's queries: a running query takes the GIL every 1,000 SQLite steps
+    # (its time limit's progress handler), which starves the event loop (scripts/isolation.py).
     "num_sql_threads": 1,
     "suggest_facets": False,  # each suggestion costs queries on every table page
 }
