@@ -37,10 +37,12 @@ schemas = SchemaGenerator(
 
 
 def conn(request: Request) -> sqlite3.Connection:
-    return request.app.state.conn
+    """This thread's read-only connection: the endpoints are plain functions, which Starlette
+    runs in its threadpool, so a slow read never holds up the event loop (or Datasette)."""
+    return request.app.state.conn.connection()
 
 
-async def api_search(request: Request) -> JSONResponse:
+def api_search(request: Request) -> JSONResponse:
     """
     summary: Search registrations
     description: >
@@ -70,7 +72,7 @@ async def api_search(request: Request) -> JSONResponse:
         raise HTTPException(400, str(e)) from None
 
 
-async def api_cities(request: Request) -> JSONResponse:
+def api_cities(request: Request) -> JSONResponse:
     """
     summary: Practice cities starting with a prefix (suggestions as you type)
     description: >
@@ -128,7 +130,7 @@ from regulators g order by g.jurisdiction, g.id
 """
 
 
-async def api_sources(request: Request) -> JSONResponse:
+def api_sources(request: Request) -> JSONResponse:
     """
     summary: The regulators we cover, with their terms and their last imports
     responses:
@@ -150,6 +152,114 @@ async def api_sources(request: Request) -> JSONResponse:
     return JSONResponse({"sources": sources})
 
 
+_ERROR = {
+    "type": "object",
+    "required": ["error", "status"],
+    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+}
+_RESPONSES = {
+    "400": "Bad input (an unknown parameter, a bad value), with a message",
+    "401": "No valid watch-list token (Authorization: Bearer TOKEN, or ?token=TOKEN)",
+    "404": "Not found",
+    "413": "Too large: the body, or the watch list's quota of registrations",
+    "429": "Too many requests from this client; the Retry-After header says when to retry",
+}
+_ENTRY = {
+    "type": "object",
+    "required": ["regulator", "registration_number"],
+    "properties": {
+        "regulator": {"type": "string", "description": "Regulator id or short name, or a province"},
+        "registration_number": {"type": "string"},
+        "label": {"type": "string", "description": "Your own note for this registration"},
+    },
+}
+_REGISTRATIONS = {"type": "array", "items": _ENTRY, "maxItems": 10_000}
+_BODIES = {
+    ("/api/watch", "post"): {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "maxLength": 200},
+                    "webhook_url": {"type": "string", "format": "uri", "maxLength": 2000},
+                    "registrations": _REGISTRATIONS,
+                },
+            }
+        }
+    },
+    ("/api/watch/registrations", "post"): {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"registrations": _REGISTRATIONS}}
+        }
+    },
+    ("/api/verify", "post"): {
+        "text/csv": {"schema": {"type": "string"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["roster"],
+                "properties": {
+                    "roster": {"type": "string", "format": "binary"},
+                    "format": {"type": "string", "enum": ["json", "csv"]},
+                },
+            }
+        },
+    },
+}
+_PATH_PARAMETERS = {
+    ("/api/watch/registrations/{regulator}/{number}", "delete"): [
+        {"name": "regulator", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}},
+    ]
+}
+_TOKEN = [{"watchToken": []}, {"watchTokenQuery": []}]
+_LIMITED = {("/api/verify", "get"), ("/api/verify", "post"), ("/api/watch", "post")}
+_NO_PARAMETERS_CHECK = {("/api/sources", "get"), ("/api/openapi.json", "get")}
+
+
+def described(schema: dict) -> dict:
+    """The generated description completed with what docstrings cannot say well: request
+    bodies, the watch-list token scheme, and the error responses every endpoint can give."""
+    schema["components"] = {
+        "securitySchemes": {
+            "watchToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A watch list's token",
+            },
+            "watchTokenQuery": {"type": "apiKey", "in": "query", "name": "token"},
+        },
+        "schemas": {"Error": _ERROR},
+    }
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            key = (path, method)
+            codes = set()
+            if key not in _NO_PARAMETERS_CHECK:
+                codes.add("400")
+            if path.startswith("/api/watch") and key != ("/api/watch", "post"):
+                op["security"] = _TOKEN
+                codes.add("401")
+            if key in _BODIES:
+                op["requestBody"] = {"content": _BODIES[key]}
+                codes.add("413")
+            if key in _PATH_PARAMETERS:
+                op.setdefault("parameters", []).extend(_PATH_PARAMETERS[key])
+            if key in _LIMITED:
+                codes.add("429")
+            if key == ("/api/watch/registrations", "post"):
+                codes.add("413")
+            responses = op["responses"] = {str(k): v for k, v in op.get("responses", {}).items()}
+            for code in sorted(codes):
+                responses.setdefault(code, {"description": _RESPONSES[code]})
+            for code, response in responses.items():
+                if code[0] in "45" and "content" not in response:
+                    response["content"] = {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    }
+    return schema
+
+
 async def api_openapi(request: Request) -> JSONResponse:
     """
     summary: This description of the API (OpenAPI 3)
@@ -157,7 +267,7 @@ async def api_openapi(request: Request) -> JSONResponse:
       200:
         description: The OpenAPI document
     """
-    return JSONResponse(schemas.get_schema(routes=request.app.routes))  # every module's routes
+    return JSONResponse(described(schemas.get_schema(routes=request.app.routes)))
 
 
 routes = [

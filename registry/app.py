@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import re
 import sqlite3
+import threading
 from pathlib import Path
 
 from datasette.app import Datasette
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from registry import api, clinics, pages, watch
+from registry import api, clinics, pages, safety, watch
 from registry.csvsafe import NeutraliseCSV
+from registry.limits import Limits, RateLimits
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
+PUBLIC_URL_ENV = "REGISTRY_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 # A public instance must hold up: bounded SQL time, bounded rows, facets inside the SQL limit.
 DATASETTE_SETTINGS = {
@@ -28,6 +35,10 @@ DATASETTE_SETTINGS = {
     "facet_time_limit_ms": 500,
     "max_returned_rows": 1000,
     "default_page_size": 50,
+    # One thread for Datasette's queries: a running query takes the GIL every 1,000 SQLite steps
+    # (its time limit's progress handler), which starves the event loop (scripts/isolation.py).
+    "num_sql_threads": 1,
+    "suggest_facets": False,  # each suggestion costs queries on every table page
 }
 
 
@@ -35,6 +46,57 @@ def read_only(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     conn.execute("PRAGMA query_only = 1")
     return conn
+
+
+class Connections:
+    """A read-only connection per thread, used like one sqlite3.Connection.
+
+    The API's endpoints run in Starlette's threadpool, each thread on its own connection, so
+    that their reads neither wait on the event loop nor share a connection across threads.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = read_only(self.path)
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
+    def __getattr__(self, name):
+        return getattr(self.connection(), name)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()
+
+
+class RedactTokens(logging.Filter):
+    """Hides watch-list tokens sent as ?token= from access-log lines (uvicorn.access)."""
+
+    PATTERN = re.compile(r"((?:^|[?&])token=)[^&\s]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.PATTERN.sub(r"\1REDACTED", a) if isinstance(a, str) else a for a in record.args
+            )
+        elif isinstance(record.msg, str):
+            record.msg = self.PATTERN.sub(r"\1REDACTED", record.msg)
+        return True
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RedactTokens)
+
+    __hash__ = logging.Filter.__hash__
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -57,22 +119,36 @@ async def server_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(
-    db_path: str | Path, metadata_path: str | Path = METADATA, allow_sql: bool = True
+    db_path: str | Path,
+    metadata_path: str | Path = METADATA,
+    allow_sql: bool = True,
+    limits: Limits | None = None,
+    public_url: str | None = None,
 ) -> Starlette:
     """The whole site over one database file, which must exist (create it with an import).
 
-    allow_sql=False turns Datasette's arbitrary SQL off; saved queries still run.
+    allow_sql=False turns Datasette's arbitrary SQL off; saved queries still run. `limits`:
+    per-client rates and quotas (default: from the environment, registry/limits.py).
+    `public_url`: the site's address as the public sees it, for links in feeds (default
+    $REGISTRY_PUBLIC_URL, else http://127.0.0.1:8000); never taken from the Host header.
     """
     db_path = Path(db_path)
     if not db_path.exists():
         raise FileNotFoundError(f"no database at {db_path}; run `registry import` first")
     metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
     settings = {**DATASETTE_SETTINGS, "default_allow_sql": allow_sql}
+    safety.register()
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # once: filters are equal
     datasette = Datasette([str(db_path)], metadata=metadata, settings=settings)
+    safety.hide_paths(datasette)
+    limits = limits or Limits.from_environment()
+    public_url = (public_url or os.environ.get(PUBLIC_URL_ENV) or DEFAULT_PUBLIC_URL).rstrip("/")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        app.state.conn = read_only(db_path)
+        app.state.limits = limits
+        app.state.public_url = public_url
+        app.state.conn = Connections(db_path)
         clinics.start(app, db_path)  # clinic data: a separate, writable database
         await datasette.invoke_startup()
         try:
@@ -87,8 +163,10 @@ def create_app(
             *pages.routes,
             *clinics.routes,
             *watch.routes,
-            Mount("/data", app=NeutraliseCSV(datasette.app())),  # no live formulas in CSV
+            # Guarded (value sizes, methods, headers); no live formulas in its CSV.
+            Mount("/data", app=NeutraliseCSV(safety.guarded(datasette.app()))),
         ],
+        middleware=[Middleware(RateLimits, limits=limits)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )

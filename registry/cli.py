@@ -81,7 +81,14 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
-def _serve(db_path: Path, host: str, port: int, allow_sql: bool = True) -> None:
+def _serve(
+    db_path: Path,
+    host: str,
+    port: int,
+    allow_sql: bool = True,
+    public_url: str | None = None,
+    forwarded_allow_ips: str | None = None,
+) -> None:
     import uvicorn
 
     from registry.app import create_app
@@ -90,8 +97,11 @@ def _serve(db_path: Path, host: str, port: int, allow_sql: bool = True) -> None:
     _check_port(host, port)
     warm()  # the offline gazetteer behind "near a city", read while the server starts
     click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
-    app = create_app(db_path, allow_sql=allow_sql)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(db_path, allow_sql=allow_sql, public_url=public_url or f"http://{host}:{port}")
+    proxy = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", **(proxy if forwarded_allow_ips else {})
+    )
 
 
 config_option = click.option(
@@ -198,14 +208,43 @@ def import_(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @port_option
 @no_sql_option
-def serve(db_path: Path | None, host: str, port: int, no_sql: bool):
+@click.option(
+    "--public-url",
+    envvar="REGISTRY_PUBLIC_URL",
+    show_envvar=True,
+    help="The site's address as the public sees it, for feed links [default: http://HOST:PORT].",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Behind a reverse proxy: the proxy addresses whose X-Forwarded-For names the client "
+    "(rate limits are per client) [default: uvicorn's, $FORWARDED_ALLOW_IPS or 127.0.0.1].",
+)
+def serve(
+    db_path: Path | None,
+    host: str,
+    port: int,
+    no_sql: bool,
+    public_url: str | None,
+    forwarded_allow_ips: str | None,
+):
     """Serve the search API (/api), the pages (/) and Datasette (/data/) over one database.
+
+    Rate limits and quotas come from REGISTRY_LIMIT_* (docs/operating.md).
 
     \b
     Example:
-        registry serve --db db/registry.db --port 8000 --no-sql
+        registry serve --db db/registry.db --port 8000 --no-sql \\
+          --public-url https://registry.example.org --forwarded-allow-ips 127.0.0.1
     """
-    _serve(_existing(db_path), host, port, allow_sql=not no_sql)
+    _serve(
+        _existing(db_path),
+        host,
+        port,
+        allow_sql=not no_sql,
+        public_url=public_url,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 @cli.command()

@@ -23,6 +23,7 @@ from starlette.routing import Route
 from db.clinics import clinics_path, open_clinics
 from registry import receipts, roster
 from registry.history import only
+from registry.limits import Recent, client_of
 from registry.pages import CSP, templates
 from registry.verify import Query, VerifyError, freshness_limits, verify_many, verify_one
 from scrapers.sources import load_settings
@@ -33,6 +34,7 @@ def start(app: Starlette, db_path: Path) -> None:
     app.state.registry_path = db_path
     app.state.clinics = open_clinics(clinics_path(db_path))
     app.state.freshness = freshness_limits(load_settings())
+    app.state.recent = Recent(app.state.limits.receipt_window)
 
 
 def stop(app: Starlette) -> None:
@@ -68,7 +70,8 @@ async def api_verify(request: Request) -> JSONResponse:
         answer = verify_one(request.app.state.conn, query, request.app.state.freshness)
     except VerifyError as e:
         raise HTTPException(400, str(e)) from None
-    receipts.store(request.app.state.clinics, [answer])
+    state = request.app.state
+    receipts.store(state.clinics, [answer], state.recent, client_of(request.scope))
     return JSONResponse(answer)
 
 
@@ -136,7 +139,9 @@ def _format(request: Request, fields: dict, default: str) -> str:
     return default
 
 
-async def check_roster_apart(app_state, data: bytes) -> tuple[list[str], list[dict]]:
+async def check_roster_apart(
+    app_state, data: bytes, client: str = ""
+) -> tuple[list[str], list[dict]]:
     """check_roster in a worker thread with connections of its own, so that a large roster does
     not hold up other requests (the app's connections belong to the event loop's thread)."""
 
@@ -147,8 +152,10 @@ async def check_roster_apart(app_state, data: bytes) -> tuple[list[str], list[di
         conn = read_only(path)
         clinics = open_clinics(clinics_path(path))
         try:
-            state = SimpleNamespace(conn=conn, clinics=clinics, freshness=app_state.freshness)
-            return check_roster(state, data)
+            state = SimpleNamespace(
+                conn=conn, clinics=clinics, freshness=app_state.freshness, recent=app_state.recent
+            )
+            return check_roster(state, data, client)
         finally:
             clinics.close()
             conn.close()
@@ -156,11 +163,12 @@ async def check_roster_apart(app_state, data: bytes) -> tuple[list[str], list[di
     return await run_in_threadpool(work)
 
 
-def check_roster(app_state, data: bytes) -> tuple[list[str], list[dict]]:
+def check_roster(app_state, data: bytes, client: str = "") -> tuple[list[str], list[dict]]:
     """Verify a roster's rows, store one receipt per checked row; header and results."""
     header, columns, rows = roster.parse(data)
     answers = verify_many(app_state.conn, roster.queries(columns, rows), app_state.freshness)
-    receipts.store(app_state.clinics, [a for a in answers if isinstance(a, dict)])
+    stored = [a for a in answers if isinstance(a, dict)]
+    receipts.store(app_state.clinics, stored, getattr(app_state, "recent", None), client)
     return header, [
         roster.result(line, header, cells, a)
         for (line, cells), a in zip(rows, answers, strict=True)
@@ -202,7 +210,9 @@ async def api_verify_roster(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "json")
-        header, results = await check_roster_apart(request.app.state, data)
+        header, results = await check_roster_apart(
+            request.app.state, data, client_of(request.scope)
+        )
     except roster.RosterError as e:
         raise HTTPException(e.status, str(e)) from None
     return _roster_response(fmt, header, results)
@@ -253,7 +263,9 @@ async def verify_page(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "html")
-        header, results = await check_roster_apart(request.app.state, data)
+        header, results = await check_roster_apart(
+            request.app.state, data, client_of(request.scope)
+        )
     except (roster.RosterError, HTTPException) as e:
         status = getattr(e, "status", None) or getattr(e, "status_code", 400)
         message = str(e) if isinstance(e, roster.RosterError) else e.detail

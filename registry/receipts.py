@@ -23,12 +23,24 @@ def new_id() -> str:
     return ID_PREFIX + secrets.token_hex(16)
 
 
-def store(db: Database, answers: list[dict]) -> list[dict]:
-    """Give each answer a receipt id and keep it, all in one transaction. Returns the answers."""
-    rows = []
+def store(db: Database, answers: list[dict], recent=None, client: str = "") -> list[dict]:
+    """Give each answer a receipt id and keep it, all in one transaction. Returns the answers.
+
+    With `recent` (registry.limits.Recent), an answer identical to one this client was given
+    within its window becomes that receipt again (in place) and stores nothing new.
+    """
+    rows, fresh = [], {}
     for answer in answers:
+        key = recent.key(client, answer) if recent else None
+        earlier = (fresh.get(key) or recent.get(key)) if recent else None
+        if earlier is not None:
+            answer.clear()
+            answer.update(json.loads(earlier))
+            continue
         answer["receipt"]["id"] = new_id()
         body = canonical(answer)
+        if recent:
+            fresh[key] = body
         rows.append(
             {
                 "id": answer["receipt"]["id"],
@@ -40,14 +52,16 @@ def store(db: Database, answers: list[dict]) -> list[dict]:
                 "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
             }
         )
-    if not rows:  # a roster of errors only, or of no rows: nothing to keep
-        return answers
-    columns = list(rows[0])
-    with db.conn:  # one transaction for the whole batch
-        db.conn.executemany(
-            f"insert into receipts ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-            [list(r.values()) for r in rows],
-        )
+    if rows:
+        columns = list(rows[0])
+        with db.conn:  # one transaction for the whole batch
+            db.conn.executemany(
+                f"insert into receipts ({', '.join(columns)}) "
+                f"values ({', '.join('?' * len(columns))})",
+                [list(r.values()) for r in rows],
+            )
+    for key, body in fresh.items():  # only once stored
+        recent.put(key, body)
     return answers
 
 

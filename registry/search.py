@@ -231,7 +231,10 @@ def decode_cursor(cursor: str | None, with_distance: bool = False):
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         after, metres = value["after"], value.get("m", 0)
-        if all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (after, metres)):
+        if all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**63  # SQLite's integers
+            for v in (after, metres)
+        ):
             return (after, metres) if with_distance else after
     except (ValueError, KeyError, TypeError, UnicodeError, AttributeError):
         pass

@@ -325,6 +325,19 @@ async def _webhook_url(value) -> str | None:
         raise HTTPException(400, str(e)) from None
 
 
+def _room(state, list_id: str | None, adding: int) -> None:
+    """413 when a list would hold more registrations than the quota (registry/limits.py)."""
+    held = 0
+    if list_id is not None:
+        held = state.clinics.execute(
+            "select count(*) from watch_items where list_id = ?", [list_id]
+        ).fetchone()[0]
+    if held + adding > state.limits.watch_items:
+        raise HTTPException(
+            413, f"a watch list holds at most {state.limits.watch_items:,} registrations"
+        )
+
+
 async def api_watch_create(request: Request) -> JSONResponse:
     """
     summary: Create a watch list; its token is shown once
@@ -347,6 +360,7 @@ async def api_watch_create(request: Request) -> JSONResponse:
     webhook = await _webhook_url(data.get("webhook_url"))
     entries = _entries(data)
     state = request.app.state
+    _room(state, None, len(entries))
     row, token = create_list(state.clinics, name, webhook)
     added, errors = add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
     body = {
@@ -434,6 +448,7 @@ async def api_watch_add(request: Request) -> JSONResponse:
     found = _list(request)
     entries = _entries(await _json_body(request))
     state = request.app.state
+    _room(state, found["id"], len(entries))
     added, errors = add_items(state.conn, state.clinics, found["id"], entries, state.freshness)
     return JSONResponse({"added": added, "errors": errors})
 
@@ -481,7 +496,7 @@ async def feed_json(request: Request) -> JSONResponse:
         description: No valid token
     """
     found, items = _feed_notices(request)
-    base = str(request.base_url).rstrip("/")
+    base = request.app.state.public_url  # configured: never the Host header
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": f"Needling Registry watch list{': ' + found['name'] if found['name'] else ''}",
@@ -515,7 +530,7 @@ async def feed_atom(request: Request) -> Response:
         description: No valid token
     """
     found, items = _feed_notices(request)
-    base = str(request.base_url).rstrip("/")
+    base = request.app.state.public_url  # configured: never the Host header
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 

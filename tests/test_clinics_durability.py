@@ -35,7 +35,8 @@ def free_port() -> int:
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "REGISTRY_OFFLINE": "1"}
+    # Every answer a new receipt: this test counts them (reuse is tested in test_limits.py).
+    env = {**os.environ, "REGISTRY_OFFLINE": "1", "REGISTRY_LIMIT_RECEIPT_WINDOW": "0"}
     env.pop("REGISTRY_CLINICS_DB", None)
     log = db.with_name(f"server-{port}.log")
     with log.open("wb") as out:
@@ -71,7 +72,8 @@ def other_process_reads(path: Path) -> set[str]:
 
 
 def cli_verify(db: Path, roster: Path) -> set[str]:
-    env = {**os.environ, "REGISTRY_OFFLINE": "1"}
+    # Every answer a new receipt: this test counts them (reuse is tested in test_limits.py).
+    env = {**os.environ, "REGISTRY_OFFLINE": "1", "REGISTRY_LIMIT_RECEIPT_WINDOW": "0"}
     env.pop("REGISTRY_CLINICS_DB", None)
     out = subprocess.run(
         [
