@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from registry import egress
 from registry.app import create_app
+from registry.limits import Limits
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE
 
@@ -38,7 +39,11 @@ def client(tmp_path_factory):
     registry_with(path, (PEOPLE, "cpta")).close()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(egress, "_getaddrinfo", offline_resolver)
-        with TestClient(create_app(path), raise_server_exceptions=False) as c:
+        # Thousands of fuzzed bodies from one client: rates are tests/test_limits.py's business.
+        unlimited = Limits(
+            verify="1000000/minute", roster="1000000/minute", watch_create="1000000/minute"
+        )
+        with TestClient(create_app(path, limits=unlimited), raise_server_exceptions=False) as c:
             yield c
 
 
