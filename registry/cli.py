@@ -160,8 +160,17 @@ def cli(verbose: bool):
     is_flag=True,
     help="Apply a run even if it found far fewer people than the register had.",
 )
+@click.option(
+    "--record",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also save every HTTP exchange to DIR/SOURCE.har (a cassette; docs/preflight.md).",
+)
 def import_(
-    sources: tuple[str, ...], config: str | None, db_path: Path | None, accept_shrink: bool
+    sources: tuple[str, ...],
+    config: str | None,
+    db_path: Path | None,
+    accept_shrink: bool,
+    record: Path | None,
 ):
     """Import registers into the database: all enabled sources, or the ones named.
 
@@ -196,7 +205,14 @@ def import_(
     sync_regulators(db, settings.sources.values())
     failed = 0
     for source in chosen:
-        report = run_source(db, settings, source, accept_shrink=accept_shrink, progress=_progress())
+        report = run_source(
+            db,
+            settings,
+            source,
+            accept_shrink=accept_shrink,
+            progress=_progress(),
+            record=record / f"{source.key}.har" if record else None,
+        )
         _report(report)
         failed += report.outcome != "success"
     if failed:
@@ -311,17 +327,29 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
 @db_option
 @click.option("--run", "run_id", type=int, help="Archived run to replay [default: the newest].")
 @click.option("--accept-shrink", is_flag=True, help="As for import.")
+@click.option(
+    "--cassette",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Replay this HAR cassette (from --record) instead of the archive.",
+)
 def reparse(
-    source: str, config: str | None, db_path: Path | None, run_id: int | None, accept_shrink: bool
+    source: str,
+    config: str | None,
+    db_path: Path | None,
+    run_id: int | None,
+    accept_shrink: bool,
+    cassette: Path | None,
 ):
     """Rebuild a source from its archived responses, with no network (after a parser fix).
 
-    The responses a run fetched are replayed to the adapter and the result is applied like any
-    import: checked, atomic, recorded in import_runs, with its changes as events.
+    The responses a run fetched (or a cassette recorded with --record) are replayed to the
+    adapter and the result is applied like any import: checked, atomic, recorded in
+    import_runs, with its changes as events.
 
     \b
     Example:
         registry reparse cpta --run 12
+        registry reparse cpta --cassette cassettes/cpta.har --db /tmp/try.db
     """
     from db.archive import ArchiveMiss
     from registry.importer import archive_of
@@ -330,6 +358,19 @@ def reparse(
     if source not in settings.sources:
         raise click.UsageError(f"unknown source {source}; known: {', '.join(settings.sources)}")
     db = _open(db_path or default_path())
+    if cassette is not None:
+        report = run_source(
+            db,
+            settings,
+            settings.sources[source],
+            accept_shrink=accept_shrink,
+            progress=_progress(),
+            cassette=cassette,
+        )
+        _report(report)
+        if report.outcome != "success":
+            sys.exit(1)
+        return
     archived = archive_of(db).runs(source)
     if not archived:
         raise click.UsageError(f"no archived responses for {source}; run `registry import` first")
@@ -752,3 +793,99 @@ def _deliver_webhooks(db_path: Path | None, config: str | None, **retry) -> bool
         line = f"{o.list_id}: {o.delivered} delivered, {o.failed} failed ({o.attempts} attempts)"
         click.echo(line + (f": {o.errors[-1]}" if o.errors else ""))
     return not any(o.failed for o in outcomes)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@config_option
+@click.option(
+    "--record",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Save every exchange to DIR/SOURCE.har (a HAR cassette) to send back or replay.",
+)
+@click.option(
+    "--replay",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Check against the cassettes in DIR (DIR/SOURCE.har) instead of the network.",
+)
+@click.option(
+    "--budget",
+    type=click.IntRange(3, 100),
+    default=15,
+    show_default=True,
+    help="Most requests a source may make.",
+)
+def preflight(
+    sources: tuple[str, ...],
+    config: str | None,
+    record: Path | None,
+    replay: Path | None,
+    budget: int,
+):
+    """Check that each adapter still reads its live register, before enabling or trusting it.
+
+    Every supported source with a register address (disabled ones included) or the ones named:
+    a few requests each, spaced politely, checking what the adapter relies on and printing
+    what was seen (field labels, keys, authorization wording verbatim). Writes nothing to the
+    database; exits 1 if any check failed.
+
+    \b
+    Example:
+        registry preflight cpta cptbc --record cassettes/
+    """
+    from registry.preflight import check_source, table
+
+    settings = _settings(config)
+    unknown = [s for s in sources if s not in settings.sources]
+    if unknown:
+        raise click.UsageError(
+            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(settings.sources)}"
+        )
+    chosen = [settings.sources[s] for s in sources] or [
+        s
+        for s in settings.sources.values()
+        if s.coverage == "supported" and s.base_url and not s.sample
+    ]
+    results = []
+    for source in chosen:
+        if source.coverage != "supported" or not source.base_url:
+            raise click.UsageError(f"{source.key} has no adapter to check: {source.coverage_note}")
+        cassette = replay / f"{source.key}.har" if replay else None
+        if cassette is not None and not cassette.exists():
+            raise click.UsageError(f"no cassette {cassette}")
+        result = check_source(settings, source, budget=budget, record=record, replay=cassette)
+        click.echo(table([result]))
+        results.append(result)
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+@cli.command(name="cassette-anonymise")
+@click.argument("source")
+@click.argument("cassette", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@config_option
+def cassette_anonymise(source: str, cassette: Path, out: Path, config: str | None):
+    """Replace every person in a cassette with a synthetic one of the same shape.
+
+    Names, registration numbers, ids, street addresses, postal codes, phones and clinic names
+    that the source's adapter reads are replaced by words of the same shape and length (letters
+    by letters, digits by digits) everywhere in the cassette; every other byte is kept, so the
+    result can become a test fixture of the real layout without real people.
+
+    \b
+    Example:
+        registry cassette-anonymise cpta cassettes/cpta.har tests/fixtures/cassettes/cpta.har
+    """
+    from registry.preflight import anonymise_cassette
+    from scrapers.cassette import CassetteError
+    from scrapers.records import LayoutChanged
+
+    settings = _settings(config)
+    if source not in settings.sources:
+        raise click.UsageError(f"unknown source {source}; known: {', '.join(settings.sources)}")
+    try:
+        people, exchanges = anonymise_cassette(settings, settings.sources[source], cassette, out)
+    except (CassetteError, LayoutChanged) as e:
+        raise click.UsageError(str(e)) from None
+    click.echo(f"wrote {out}: {people} people replaced across {exchanges} exchanges")

@@ -33,6 +33,8 @@ from db.load import (
     sync_regulators,
 )
 from scrapers.adapter import crawl
+from scrapers.cassette import CassetteError, CassetteTransport, Recorder
+from scrapers.cassette import read as read_cassette
 from scrapers.http import FetchError, HttpPolicy, PoliteClient
 from scrapers.records import LayoutChanged, Registration
 from scrapers.sources import Settings, Source
@@ -111,18 +113,22 @@ def run_source(
     accept_shrink: bool = False,
     progress: Callable[[str], None] = lambda message: None,
     replay: int | None = None,
+    cassette: Path | None = None,
+    record: Path | None = None,
 ) -> RunReport:
     """Import one source; the report says what happened, and the run row in the database too.
 
     Every response is archived beside the database. With `replay`, the responses archived by that
     earlier run are served instead of the network (after a parser fix: `registry reparse`).
-    Runs of one source never overlap; a run that another process left unfinished (killed,
-    crashed) is marked failed, since its lock is free again.
+    With `cassette`, a HAR cassette's answers are served instead (scrapers/cassette.py); with
+    `record`, every exchange is also saved to that HAR file. Runs of one source never overlap;
+    a run that another process left unfinished (killed, crashed) is marked failed, since its
+    lock is free again.
     """
     try:
         with source_lock(db, source.key):
             close_interrupted_runs(db, source.key)
-            return _run(db, settings, source, accept_shrink, progress, replay)
+            return _run(db, settings, source, accept_shrink, progress, replay, cassette, record)
     except SourceBusy as e:
         return RunReport(source.key, 0, "skipped", str(e), 0, 0.0)
 
@@ -173,8 +179,17 @@ def _frugality(requests: int, notes: dict) -> str:
 
 
 def _client(
-    settings: Settings, source: Source, archive: Archive, replay: int | None, keep: Callable
+    settings: Settings,
+    source: Source,
+    archive: Archive,
+    replay: int | None,
+    keep: Callable,
+    cassette: Path | None = None,
+    recorder: Recorder | None = None,
 ) -> PoliteClient:
+    if cassette is not None:
+        policy = HttpPolicy(user_agent=settings.user_agent, spacing_seconds=0.0, max_retries=0)
+        return PoliteClient(policy, transport=CassetteTransport(read_cassette(cassette)))
     if replay is not None:
         transport = ReplayTransport(archive, source.key, replay)
         policy = HttpPolicy(
@@ -189,7 +204,11 @@ def _client(
         timeout_seconds=source.timeout_seconds,
     )
     return PoliteClient(
-        policy, on_response=keep, validators=archive.validators(source.key), stored=archive.get
+        policy,
+        on_response=keep,
+        validators=archive.validators(source.key),
+        stored=archive.get,
+        on_exchange=recorder.add if recorder else None,
     )
 
 
@@ -200,6 +219,8 @@ def _run(
     accept_shrink: bool,
     progress: Callable[[str], None],
     replay: int | None,
+    cassette: Path | None = None,
+    record_to: Path | None = None,
 ) -> RunReport:
     sync_regulators(db, [source])
     archive = archive_of(db)
@@ -209,7 +230,9 @@ def _run(
         archive.put(response.content)
         fetched.append(entry(response))
 
-    client = _client(settings, source, archive, replay, keep)  # raises ArchiveMiss first
+    recorder = Recorder() if record_to else None
+    # raises ArchiveMiss or CassetteError first
+    client = _client(settings, source, archive, replay, keep, cassette, recorder)
     run_id = start_run(db, source.key)
     started = time.monotonic()
     errors: list[dict] = []
@@ -243,7 +266,7 @@ def _run(
     except Rejected as e:
         outcome, message = "rejected", str(e)
         counts.records_seen = staging.count
-    except (RunFailed, FetchError, LayoutChanged, ArchiveMiss) as e:
+    except (RunFailed, FetchError, LayoutChanged, ArchiveMiss, CassetteError) as e:
         outcome, message = "failed", str(e)
         counts.records_seen = staging.count
     except KeyboardInterrupt:
@@ -277,6 +300,8 @@ def _run(
     finally:
         client.close()
         staging.close()
+        if recorder and record_to:
+            recorder.save(record_to)
         if fetched:
             archive.write_run(source.key, run_id, fetched)
             validators = client.validators_seen
@@ -286,6 +311,8 @@ def _run(
             archive.prune(settings.archive_keep_days)
     if replay is not None and outcome == "success":
         message = f"reparsed from the archive of run {replay}: {message}"
+    if cassette is not None and outcome == "success":
+        message = f"reparsed from the cassette {cassette.name}: {message}"
     frugality = _frugality(client.requests_made, notes)
     if frugality and outcome != "failed":
         message += f"; {frugality}"

@@ -48,6 +48,7 @@ class HttpPolicy:
     backoff_seconds: float = 60.0  # first back-off without Retry-After; doubles each retry
     max_backoff_seconds: float = 600.0  # cap for any single wait, Retry-After included
     respect_robots: bool = True
+    max_requests: int | None = None  # a budget (the preflight's): FetchError once it is spent
 
     def __post_init__(self) -> None:
         if not self.user_agent.strip():
@@ -142,10 +143,12 @@ class PoliteClient:
         on_response: Callable[[Fetched], None] | None = None,
         validators: dict[str, dict] | None = None,
         stored: Callable[[str], bytes] | None = None,
+        on_exchange: Callable[[httpx.Response], None] | None = None,
     ) -> None:
         self.policy = policy
         self._real_network = transport is None  # a given transport (a replay, a mock) is not
         self._on_response = on_response  # sees every answer handed to a caller (the archive)
+        self._on_exchange = on_exchange  # sees every response, errors included (a cassette)
         # Conditional GETs: url -> {"etag", "last_modified", "sha256"} from earlier runs, and a
         # way to get the body a 304 stands for. New validators are collected in `validators_seen`.
         self._validators = validators or {}
@@ -294,9 +297,16 @@ class PoliteClient:
         def attempt() -> httpx.Response:
             nonlocal attempts
             attempts += 1
+            budget = self.policy.max_requests
+            if budget is not None and self.requests_made >= budget:
+                raise FetchError(f"FetchError: the budget of {budget} requests is spent", url=url)
             self._space(host)
             # built per attempt so cookies set by an earlier answer are sent on the retry
-            return self._client.send(self._build(method, url, data, headers))
+            response = self._client.send(self._build(method, url, data, headers))
+            if self._on_exchange:
+                for answer in (*response.history, response):
+                    self._on_exchange(answer)
+            return response
 
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(httpx.TransportError)
