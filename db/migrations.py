@@ -320,3 +320,36 @@ def m008_request_floor(db: Database):
     complete crawl of them could make (the adapter's floor); requests per registrant follow."""
     db.table("import_runs").add_column("listed", int)
     db.table("import_runs").add_column("request_floor", int)
+
+
+@migrations()
+def m010_summaries(db: Database):
+    """Summaries kept by the importer in the transaction that applies a run (db/summaries.py):
+    authorizations per place and kind, and on each run how many registrations its regulator has
+    ever had, so that the saved queries answer at a million registrations without counting them."""
+    from db import summaries
+
+    db.table("place_authorizations").create(
+        {
+            "regulator_id": str,
+            "province": str,
+            "city": str,
+            "kind": str,
+            "registrations": int,
+            "practising": int,
+        },
+        pk=("regulator_id", "province", "city", "kind"),
+        foreign_keys=[("regulator_id", "regulators", "id")],
+    )
+    db.table("import_runs").add_column("registrations_ever", int)
+    summaries.refresh_all(db.conn)
+    db.execute(
+        """
+        update import_runs set registrations_ever = (
+          select count(*) from registrations x where x.regulator_id = import_runs.regulator_id
+        )
+        where id in (
+          select max(id) from import_runs where outcome = 'success' group by regulator_id
+        )
+        """
+    )
