@@ -340,8 +340,10 @@ def m010_summaries(db: Database):
         },
         pk=("regulator_id", "province", "city", "kind"),
         foreign_keys=[("regulator_id", "regulators", "id")],
+        if_not_exists=True,  # tests that load into an older schema apply this first
     )
-    db.table("import_runs").add_column("registrations_ever", int)
+    if "registrations_ever" not in db.table("import_runs").columns_dict:
+        db.table("import_runs").add_column("registrations_ever", int)
     summaries.refresh_all(db.conn)
     db.execute(
         """
@@ -352,4 +354,26 @@ def m010_summaries(db: Database):
           select max(id) from import_runs where outcome = 'success' group by regulator_id
         )
         """
+    )
+
+
+@migrations()
+def m011_facet_indexes(db: Database):
+    """Indexes for the facets Datasette offers on the large tables, so that each counts over an
+    index instead of reading the table (within 250 ms at a million registrations), and for
+    state_as_of on a date before a register's data (by regulator, then when the state began)."""
+    for table, columns in (
+        ("registrations", ["status_class"]),
+        ("directory", ["regulator_id"]),
+        ("directory", ["city"]),
+        ("directory", ["kinds"]),
+        ("authorizations", ["kind"]),
+        ("practice_locations", ["province"]),
+        ("practice_locations", ["city"]),
+        ("responses", ["run_id"]),
+    ):
+        db.table(table).create_index(columns, if_not_exists=True)
+    db.execute(
+        "create index if not exists registrations_valid_from on registrations "
+        "(regulator_id, coalesce(valid_since, first_seen))"
     )
