@@ -86,6 +86,8 @@ TABLES: dict[str, Table] = {
             "listed": "Registrants the register listed in this run",
             "request_floor": "The fewest requests any complete crawl of them could make on this "
             "platform; requests / listed is the run's requests per registrant",
+            "registrations_ever": "Registrations of this regulator ever seen, on the register or "
+            "not, after a successful run (kept so that coverage need not count them)",
         },
         facets=("outcome", "regulator_id"),
         sort_desc="id",
@@ -125,7 +127,7 @@ TABLES: dict[str, Table] = {
             "valid_since": f"Since when the current state has been in force, {UTC}",
         },
         label_column="name",
-        facets=("status_class", "status", "category", "regulator_id"),
+        facets=("status_class", "regulator_id"),
         sort="sort_key",
         sortable_columns=(
             "sort_key",
@@ -150,7 +152,7 @@ TABLES: dict[str, Table] = {
             "fetched_at": f"When the response was received, {UTC}",
             "sha256": "SHA-256 of the response body as received",
         },
-        facets=("run_id", "method"),
+        facets=("run_id",),
         sort_desc="id",
         sortable_columns=("id", "run_id", "fetched_at", "url"),
     ),
@@ -165,7 +167,7 @@ TABLES: dict[str, Table] = {
             "authorization covering all of them); see docs/kinds.md",
             "mechanism": "How the regulator grants it (as regulators.mechanism)",
         },
-        facets=("kind", "wording", "mechanism"),
+        facets=("kind",),
         sortable_columns=("registration_id", "kind", "wording"),
     ),
     "practice_locations": Table(
@@ -213,7 +215,7 @@ TABLES: dict[str, Table] = {
             "kind_tokens": "Kinds as single search tokens (dryneedling, ims, ...), for filtering",
         },
         label_column="name",
-        facets=("regulator_id", "city", {"array": "kinds"}, "status"),
+        facets=("regulator_id", "city", "kinds"),
         sortable_columns=("name", "city", "status", "regulator_id", "registration_number"),
     ),
     "registration_versions": Table(
@@ -250,6 +252,25 @@ TABLES: dict[str, Table] = {
         facets=("kind", "regulator_id"),
         sort_desc="id",
         sortable_columns=("id", "at", "kind", "regulator_id"),
+    ),
+    "place_authorizations": Table(
+        "Summary kept by the importer: people on the register holding each kind of needling "
+        "authorization, per regulator, province and city of their practice locations (someone "
+        "with two locations counts in both; where a register publishes no location, the "
+        "province is the regulator's and the city is empty). Each successful run that changes "
+        "a regulator's data recomputes that regulator's rows in the transaction that applies "
+        "it, so the summary always agrees with the registrations; the saved query "
+        "authorizations_by_place adds the regulators up.",
+        {
+            "regulator_id": REGULATOR,
+            "province": "Province or state code, e.g. AB",
+            "city": "City as published; empty when the register publishes no location",
+            "kind": "Normalized kind (as authorizations.kind)",
+            "registrations": "People on the register holding that kind there",
+            "practising": "Of them, those whose standing is practising",
+        },
+        facets=("regulator_id", "province", "kind"),
+        sortable_columns=("province", "city", "kind", "registrations", "practising"),
     ),
     "_sqlite_migrations": Table(
         "Schema migrations applied to this file (sqlite-utils).",

@@ -18,7 +18,7 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from db import history
+from db import history, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
 from scrapers.records import Registration
@@ -333,6 +333,12 @@ def _apply(
         if leaving:
             directory.mark_removed(regulator_id, now)
         directory.sync()
+        # Summary tables (db/summaries.py), recomputed only when the run changed something.
+        if counts.added or counts.changed or counts.removed:
+            summaries.refresh(conn, regulator_id)
+        registrations_ever = conn.execute(
+            "select count(*) from registrations where regulator_id = ?", [regulator_id]
+        ).fetchone()[0]
         # Kept with the run, so that summaries need not count a large register on every call.
         counts.on_register, counts.authorized = conn.execute(
             "select count(*), coalesce(sum(authorized), 0) from directory "
@@ -345,7 +351,7 @@ def _apply(
         conn.execute(
             "update import_runs set outcome = 'success', ended_at = ?, message = ?, "
             "records_seen = ?, added = ?, changed = ?, unchanged = ?, removed = ?, "
-            "on_register = ?, authorized = ? where id = ?",
+            "on_register = ?, authorized = ?, registrations_ever = ? where id = ?",
             [
                 utcnow(),
                 counts.summary() + APPLIED_UNFINISHED,
@@ -356,6 +362,7 @@ def _apply(
                 counts.removed,
                 counts.on_register,
                 counts.authorized,
+                registrations_ever,
                 run_id,
             ],
         )

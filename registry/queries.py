@@ -12,6 +12,74 @@ from dataclasses import dataclass
 _AT = "case when length(:as_of) = 10 then :as_of || 'T23:59:59Z' else :as_of end"
 
 
+_ONE_REGISTRATION = {
+    "registration_id": "Registration id, e.g. cpo:12345 (use it for Ontario; empty: by number)",
+    "regulator": "Regulator key, e.g. cpta (with the number)",
+    "registration_number": "Registration number as listed (with the regulator)",
+}
+
+
+# One registration, by id or by regulator and number; each branch is an index lookup.
+_CHOSEN = """
+  select id from registrations where id = :registration_id
+  union all
+  select id from registrations
+  where :registration_id = '' and :registration_number != ''
+    and regulator_id = :regulator and registration_number = :registration_number"""
+
+# Every registration, or one regulator's: the branches are exclusive, and each is decided by
+# its parameters alone, so SQLite skips the others without reading a row.
+_ALL = "(:registration_id = '' and :registration_number = '')"
+
+
+def _state_as_of() -> str:
+    current = """
+select
+  r.regulator_id,
+  r.id as registration_id,
+  r.registration_number,
+  r.name,
+  r.status,
+  r.status_class,
+  r.removed_at is null as on_register,
+  (select group_concat(kind, ' ') from (
+    select distinct kind from authorizations a where a.registration_id = r.id order by kind
+  )) as kinds,
+  coalesce(r.valid_since, r.first_seen) as valid_from,
+  null as valid_to
+from registrations r, at
+where coalesce(r.valid_since, r.first_seen) <= at.t and """
+    earlier = """
+select
+  v.regulator_id,
+  v.registration_id,
+  json_extract(v.state, '$.registration_number'),
+  json_extract(v.state, '$.name'),
+  json_extract(v.state, '$.status'),
+  json_extract(v.state, '$.status_class'),
+  json_extract(v.state, '$.on_register'),
+  (select group_concat(k, ' ') from (
+    select distinct json_extract(value, '$.kind') as k
+    from json_each(v.state, '$.authorizations') order by k
+  )),
+  v.valid_from,
+  v.valid_to
+from registration_versions v, at
+where v.valid_from <= at.t and v.valid_to > at.t and """
+    return f"""
+with at as (select {_AT} as t)
+{current}{_ALL} and :regulator = ''
+union all
+{current}{_ALL} and :regulator != '' and r.regulator_id = :regulator
+union all
+{current}r.id in ({_CHOSEN})
+union all
+{earlier}{_ALL} and (:regulator = '' or v.regulator_id = :regulator)
+union all
+{earlier}v.registration_id in ({_CHOSEN})
+"""
+
+
 @dataclass(frozen=True)
 class Query:
     title: str
@@ -25,21 +93,18 @@ QUERIES: dict[str, Query] = {
         "Authorizations per province, city and kind",
         "People on the register holding each kind of needling authorization, per province and "
         "city of their practice locations (someone with two locations counts in both). Where a "
-        "register publishes no location, the province is the regulator's and the city is empty.",
+        "register publishes no location, the province is the regulator's and the city is empty. "
+        "Read from the summary table place_authorizations, which each import keeps up to date.",
         """
 select
-  coalesce(l.province, substr(g.jurisdiction, 4)) as province,
-  coalesce(l.city, '') as city,
-  a.kind,
-  count(distinct r.id) as registrations,
-  count(distinct case when r.status_class = 'practising' then r.id end) as practising
-from authorizations a
-join registrations r on r.id = a.registration_id
-join regulators g on g.id = r.regulator_id
-left join practice_locations l on l.registration_id = r.id
-where r.removed_at is null
-  and (:province = '' or coalesce(l.province, substr(g.jurisdiction, 4)) = upper(:province))
-  and (:kind = '' or a.kind = :kind)
+  province,
+  city,
+  kind,
+  sum(registrations) as registrations,
+  sum(practising) as practising
+from place_authorizations
+where (:province = '' or province = upper(:province))
+  and (:kind = '' or kind = :kind)
 group by 1, 2, 3
 order by province, city, kind
 """,
@@ -93,7 +158,7 @@ select
     where r.regulator_id = g.id and r.outcome = 'success') as successful_runs,
   last.on_register,
   last.authorized,
-  (select count(*) from registrations x where x.regulator_id = g.id) as registrations_ever,
+  coalesce(last.registrations_ever, 0) as registrations_ever,
   g.register_url,
   g.terms_note
 from regulators g
@@ -107,12 +172,17 @@ order by g.coverage = 'supported' desc, g.jurisdiction
     "registration_history": Query(
         "History of one registration",
         "Every state a registration has been in (from when, until when) and every change seen "
-        "between runs, oldest first. Ontario's numbers are masked on its register, so one "
-        "number may match several people there.",
+        "between runs, oldest first. Give the registration id (e.g. cpo:12345, from the "
+        "directory or registrations table), or the regulator and the number. Use the id for "
+        "Ontario: its numbers are masked on its register, so one number may match several "
+        "people there.",
         """
 with chosen as (
+  select * from registrations where id = :registration_id
+  union all
   select * from registrations
-  where regulator_id = :regulator and registration_number = :registration_number
+  where :registration_id = '' and regulator_id = :regulator
+    and registration_number = :registration_number
 )
 select
   c.id as registration_id,
@@ -141,18 +211,15 @@ select e.registration_id, e.at, 'event', e.kind, null, null, e.detail
 from events e join chosen c on c.id = e.registration_id
 order by registration_id, at, entry
 """,
-        {
-            "regulator": "Regulator key, e.g. cpta",
-            "registration_number": "Registration number as listed",
-        },
+        _ONE_REGISTRATION,
     ),
     "evidence_of_registration": Query(
         "Evidence of one registration",
         "The responses from the register that a registration's current state was read from: "
         "what was requested (URL, method, form sent), when, by which import run, and the SHA-256 "
         "of the bytes received, which names the response in that run's evidence archive. "
-        "Ontario's numbers are masked on its register, so one number may match several people "
-        "there.",
+        "Give the registration id, or the regulator and the number; use the id for Ontario, "
+        "whose numbers are masked on its register (one number may match several people).",
         """
 select
   r.id as registration_id,
@@ -164,63 +231,33 @@ select
   s.fetched_at,
   s.sha256,
   s.run_id
-from registrations r, json_each(r.response_ids) e
+from (
+  select * from registrations where id = :registration_id
+  union all
+  select * from registrations
+  where :registration_id = '' and regulator_id = :regulator
+    and registration_number = :registration_number
+) r, json_each(r.response_ids) e
 join responses s on s.id = e.value
-where r.regulator_id = :regulator and r.registration_number = :registration_number
 order by r.id, e.id
 """,
-        {
-            "regulator": "Regulator key, e.g. cpta",
-            "registration_number": "Registration number as listed",
-        },
+        _ONE_REGISTRATION,
     ),
     "state_as_of": Query(
         "State of the registers as of a date",
         "Each registration's state in force at the end of a date (or at a UTC date-time): its "
         "number, name, standing, whether it was on the register and the kinds of needling "
-        "authorization it held, with the interval that state was in force. Rows come in storage "
-        "order, unsorted, so that the first page is quick on a large register (a web page "
-        "stops at 1,000 rows: for every row, run the SQL on a release's database file).",
-        f"""
-with at as (select {_AT} as t)
-select
-  r.regulator_id,
-  r.id as registration_id,
-  r.registration_number,
-  r.name,
-  r.status,
-  r.status_class,
-  r.removed_at is null as on_register,
-  (select group_concat(kind, ' ') from (
-    select distinct kind from authorizations a where a.registration_id = r.id order by kind
-  )) as kinds,
-  coalesce(r.valid_since, r.first_seen) as valid_from,
-  null as valid_to
-from registrations r, at
-where coalesce(r.valid_since, r.first_seen) <= at.t
-  and (:regulator = '' or r.regulator_id = :regulator)
-union all
-select
-  v.regulator_id,
-  v.registration_id,
-  json_extract(v.state, '$.registration_number'),
-  json_extract(v.state, '$.name'),
-  json_extract(v.state, '$.status'),
-  json_extract(v.state, '$.status_class'),
-  json_extract(v.state, '$.on_register'),
-  (select group_concat(k, ' ') from (
-    select distinct json_extract(value, '$.kind') as k
-    from json_each(v.state, '$.authorizations') order by k
-  )),
-  v.valid_from,
-  v.valid_to
-from registration_versions v, at
-where v.valid_from <= at.t and v.valid_to > at.t
-  and (:regulator = '' or v.regulator_id = :regulator)
-""",
+        "authorization it held, with the interval that state was in force. Give a registration "
+        "id (use it for Ontario, whose numbers are masked), or a regulator and a number, for one "
+        "registration; leave them empty for all. Rows come in storage order, unsorted, so that "
+        "the first page is quick on a large register (a web page stops at 1,000 rows: for every "
+        "row, run the SQL on a release's database file).",
+        _state_as_of(),
         {
             "as_of": "A date (2026-06-30: the end of that day) or a UTC date-time",
             "regulator": "Regulator key, e.g. cpta (empty: all)",
+            "registration_id": "Registration id, e.g. cpo:12345 (empty: all)",
+            "registration_number": "Registration number as listed, with the regulator (empty: all)",
         },
     ),
 }

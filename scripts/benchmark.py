@@ -5,6 +5,7 @@ Measures, against the targets in BENCHMARKS.md:
   parse    records/s through the Alinity parsers on generated search replies
   sql      the search SQL straight on SQLite
   api      the search API in-process (ASGI, no network): p50 / p99 per query kind
+  datasette every saved query and every configured facet through Datasette: p50 / p99 (250 ms)
   http     requests/s over HTTP, our API vs Datasette's JSON for the same searches
 
 Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S]
@@ -303,6 +304,106 @@ def sql_latency(path: Path, rounds: int) -> dict:
     return summarize(timings)
 
 
+LIMIT_MS = 250  # saved queries and facets, with a margin under Datasette's 1 s limit
+
+
+def saved_query_params(path: Path) -> dict[str, list[dict]]:
+    """Each saved query with parameters a researcher would use, including the slowest cases
+    (every row, a date before any data, one registration by id and by number)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    rid, regulator, number = conn.execute(
+        "select id, regulator_id, registration_number from registrations "
+        "where rowid = (select max(rowid) / 2 from registrations)"
+    ).fetchone()
+    conn.close()
+    one = {"regulator": "", "registration_number": "", "registration_id": rid}
+    by_number = {"regulator": regulator, "registration_number": number, "registration_id": ""}
+    everyone = {"regulator": "", "registration_id": "", "registration_number": ""}
+    return {
+        "authorizations_by_place": [
+            {"province": "", "kind": ""},
+            {"province": "ab", "kind": "dry_needling"},
+        ],
+        "grants_and_removals_per_month": [{"regulator": ""}, {"regulator": regulator}],
+        "coverage_per_regulator": [{}],
+        "registration_history": [one, by_number],
+        "evidence_of_registration": [one, by_number],
+        "state_as_of": [
+            {"as_of": "2099-12-31", **everyone},
+            {"as_of": "2000-01-01", **everyone},
+            {"as_of": "2099-12-31", **everyone, "regulator": regulator},
+            {"as_of": "2000-01-01", **everyone, "regulator": "nscp"},
+            {"as_of": "2099-12-31", **one},
+            {"as_of": "2099-12-31", **by_number},
+        ],
+    }
+
+
+def datasette_latency(path: Path, rounds: int) -> dict:
+    """Every saved query (metadata "queries") and every facet the metadata offers, through an
+    in-process Datasette with the site's settings: p50 / p99 per case, against LIMIT_MS.
+
+    Facets are asked one at a time (?_facet=column, no row count) on a copy of the metadata
+    without configured facets, so that each time is that facet's; a facet Datasette gave up on
+    (facet_time_limit_ms) counts as a failure."""
+    from datasette.app import Datasette
+
+    from db.dictionary import TABLES
+    from registry.app import DATASETTE_SETTINGS
+    from registry.metadata import build as metadata_build
+    from registry.metadata import regulator_rows
+
+    migrated = open_db(path)  # brings an older benchmark database to the current schema
+    migrated.close()
+    metadata = metadata_build(regulator_rows(load_settings().sources.values()))
+    for table in metadata["databases"]["registry"]["tables"].values():
+        table.pop("facets", None)
+    settings = {k: v for k, v in DATASETTE_SETTINGS.items() if k != "base_url"}
+    ds = Datasette([str(path)], metadata=metadata, settings=settings)
+    cases: list[tuple[str, str]] = []
+    for name, variants in saved_query_params(path).items():
+        for i, params in enumerate(variants):
+            query = urlencode({**params, "_shape": "objects"})
+            cases.append((f"query {name} #{i + 1}", f"/registry/{name}.json?{query}"))
+    for table_name, table in TABLES.items():
+        for facet in table.facets:
+            if isinstance(facet, dict):
+                ((kind, column),) = facet.items()
+                arg = f"_facet_{kind}={column}"
+            else:
+                kind, column, arg = "column", facet, f"_facet={facet}"
+            cases.append(
+                (
+                    f"facet {table_name}.{column}",
+                    f"/registry/{table_name}.json?{arg}&_size=1&_nocount=1",
+                )
+            )
+
+    async def go():
+        await ds.invoke_startup()
+        timings: dict[str, list[float]] = {}
+        failures: dict[str, str] = {}
+        for _ in range(rounds):
+            for label, url in cases:
+                started = time.perf_counter()
+                response = await ds.client.get(url)
+                timings.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+                body = response.json() if response.status_code == 200 else {}
+                if response.status_code != 200:
+                    failures[label] = f"{response.status_code}: {response.text[:200]}"
+                elif body.get("facets_timed_out"):
+                    failures[label] = f"facet timed out: {body['facets_timed_out']}"
+        return timings, failures
+
+    timings, failures = asyncio.run(go())
+    out = summarize(timings)
+    out.pop("all")
+    over = sorted(label for label, t in out.items() if t["p99_ms"] > LIMIT_MS)
+    return {"cases": out, "failures": failures, "over_limit_ms": LIMIT_MS, "over": over}
+
+
 async def call(app, query: str) -> tuple[int, bytes]:
     """One GET through the ASGI app, no client library in between: the app's own time."""
     scope = {
@@ -491,6 +592,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark db")
     parser.add_argument("--rounds", type=int, default=50, help="rounds of the query mix")
     parser.add_argument("--seconds", type=float, default=15, help="per HTTP throughput run")
+    parser.add_argument(
+        "--only-datasette",
+        action="store_true",
+        help="measure only the saved queries and facets (after building or with --reuse)",
+    )
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     results = {
@@ -506,10 +612,19 @@ def main() -> None:
         print(f"building {args.records:,} registrations ...", flush=True)
         results["load"] = build(args.db, args.records)
         print(json.dumps(results["load"]), flush=True)
+    if args.only_datasette:
+        results["datasette"] = datasette_latency(args.db, max(1, args.rounds // 5))
+        print(json.dumps(results["datasette"], indent=1), flush=True)
+        out = args.db.with_suffix(".datasette.json")
+        out.write_text(json.dumps(results, indent=2))
+        print(f"saved {out}")
+        return
     results["parse"] = parse_rate()
     print(json.dumps(results["parse"]), flush=True)
     results["sql"] = sql_latency(args.db, args.rounds)
     print(json.dumps(results["sql"]["all"]), flush=True)
+    results["datasette"] = datasette_latency(args.db, max(1, args.rounds // 5))
+    print(json.dumps(results["datasette"], indent=1), flush=True)
     results["api"] = api_latency(args.db, args.rounds)
     print(json.dumps(results["api"]), flush=True)
     results["http"] = http_comparison(args.db, args.seconds)

@@ -222,7 +222,7 @@ def test_datasette_is_mounted_with_metadata(client):
     assert table.status_code == 200
     assert [r["name"] for r in table.json()] == ["Côté, Anne-Marie"]
     facets = client.get("/data/registry/directory.json").json()["facet_results"]
-    assert {"city", "kinds", "status", "regulator_id"} <= set(facets)
+    assert {"city", "kinds", "regulator_id"} <= set(facets)
     tables = client.get("/data/registry.json").json()["tables"]
     hidden = {t["name"] for t in tables if t["hidden"]}
     assert {"_sqlite_migrations", "directory_fts"} <= hidden

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from db.load import Rejected, check_run_size, sync_regulators
-from db.migrations import m007_location_coordinates, migrate
+from db.migrations import m007_location_coordinates, m010_summaries, migrate
 from registry.documents import documents
 from scrapers.records import Evidence
 from tests.conftest import PEOPLE, load, person, with_changes
@@ -143,7 +143,8 @@ def _database_before(migration: str, tmp_path, settings):
 
 def test_index_rebuilt_without_column_sizes_finds_the_same(tmp_path, settings):
     database = _database_before("m006_fts_without_column_sizes", tmp_path, settings)
-    m007_location_coordinates(database)  # the columns today's load writes
+    m007_location_coordinates(database)  # the columns and tables today's load writes
+    m010_summaries(database)
     load(database, PEOPLE)
     before = fts(database, '"rob"*'), fts(database, 'cities : "red deer"')
     migrate(database)
