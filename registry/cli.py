@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from db import DatabaseError, default_path, open_db
+from db import DatabaseError, default_path, open_db, reads
 from db.load import sync_regulators
 from registry.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
@@ -402,13 +402,7 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
 
 def last_runs_of(db) -> dict[str, dict]:
     """The newest import run of each source."""
-    return {
-        row["regulator_id"]: row
-        for row in db.query(
-            "select r.* from import_runs r join (select regulator_id, max(id) as id "
-            "from import_runs group by regulator_id) newest on newest.id = r.id"
-        )
-    }
+    return reads.latest_runs(db)
 
 
 @cli.command()
@@ -428,11 +422,7 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
     counts: dict[str, tuple[int, int]] = {}
     if path.exists():
         db = _open(path)
-        for row in db.query(
-            "select r.regulator_id, r.ended_at, r.on_register, r.authorized from import_runs r "
-            "join (select regulator_id, max(id) as id from import_runs where outcome = 'success' "
-            "group by regulator_id) last on last.id = r.id"
-        ):
+        for row in reads.last_successes(db).values():
             runs[row["regulator_id"]] = row["ended_at"]
             counts[row["regulator_id"]] = (row["on_register"] or 0, row["authorized"] or 0)
     rows = [

@@ -406,7 +406,7 @@ def untracked_matches(
     # Only where such a regulator has people at all (the directory is not scanned to find out).
     if not conn.execute(
         "select 1 from regulators g where g.needling != 'tracked' and exists (select 1 from "
-        "import_runs r where r.regulator_id = g.id and r.outcome = 'success')"
+        "last_successful_runs r where r.regulator_id = g.id)"
     ).fetchone():
         return []
     try:

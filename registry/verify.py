@@ -22,6 +22,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from db import reads
 from registry.documents import documents
 from scrapers.places import fold, province_code
 from scrapers.sources import Settings
@@ -78,11 +79,7 @@ def fresh_until(ended_at: str | None, hours: float) -> datetime | None:
 
 _REGULATORS = """
 select g.id, g.short_name, g.name, g.jurisdiction, g.needling, g.register_url, g.coverage,
-  g.coverage_note,
-  (select id from import_runs where regulator_id = g.id and outcome = 'success'
-   order by id desc limit 1) as run_id,
-  (select ended_at from import_runs where regulator_id = g.id and outcome = 'success'
-   order by id desc limit 1) as run_ended_at
+  g.coverage_note
 from regulators g order by g.jurisdiction, g.id
 """
 
@@ -94,6 +91,10 @@ class Regulators:
         cursor = conn.execute(_REGULATORS)
         names = [c[0] for c in cursor.description]
         self.rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        successes = reads.last_successes(conn)
+        for gid, g in self.rows.items():
+            run = successes.get(gid) or {}
+            g["run_id"], g["run_ended_at"] = run.get("id"), run.get("ended_at")
         self.now = now
         self.conn = conn
         self._numbers: dict[str, bool] = {}
