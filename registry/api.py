@@ -56,7 +56,7 @@ def api_search(request: Request) -> JSONResponse:
       - {name: city, in: query, schema: {type: string}, description: "Practice city, e.g. Red Deer"}
       - {name: near, in: query, schema: {type: string}, description: "A city or town (Red Deer, or Red Deer, AB): people practising within `km` of it, nearest first, each with distance_km; 400 for a place the offline gazetteer does not know"}
       - {name: km, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 25}, description: "Distance for `near`"}
-      - {name: province, in: query, schema: {type: string}, description: "Province code or name, e.g. AB"}
+      - {name: province, in: query, schema: {type: string}, description: "Province or state, by code or name, e.g. AB, Québec, WA"}
       - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling]}}
       - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
       - {name: cursor, in: query, schema: {type: string}, description: "next_cursor of the previous page"}

@@ -12,7 +12,8 @@ import threading
 from dataclasses import dataclass
 
 from db import reads
-from registry.gazetteer import Place, distance_km, gazetteer, place_key, region_code
+from registry.gazetteer import Place, distance_km, gazetteer, place_key
+from scrapers.places import region_code
 
 MAX_SUGGESTIONS = 10
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from db import reads
 from registry.documents import documents
-from scrapers.places import fold, province_code
+from scrapers.places import fold, jurisdiction_region, region_code
 from scrapers.sources import Settings
 
 VERDICTS = (
@@ -39,7 +39,6 @@ DEFAULT_STALE_AFTER_HOURS = 336.0
 CHUNK = 500  # registrations per query: well inside SQLite's variable limit
 
 # US states whose boards we declare; Canadian provinces come from scrapers.places.
-_STATES = {"washington": "WA", "maryland": "MD", "virginia": "VA", "colorado": "CO"}
 
 
 class VerifyError(ValueError):
@@ -100,13 +99,9 @@ class Regulators:
         self._numbers: dict[str, bool] = {}
         self._by_key: dict[str, list[str]] = {}
         for g in self.rows.values():
-            code = g["jurisdiction"].split("-")[-1].upper()
+            code = jurisdiction_region(g["jurisdiction"])
             for key in (g["id"], g["short_name"] or "", g["name"], g["jurisdiction"], code):
                 self._add(fold(key), g["id"])
-        for name, code in _STATES.items():
-            for g in self.rows.values():
-                if g["jurisdiction"] == f"US-{code}":
-                    self._add(name, g["id"])
         self.freshness = {gid: freshness.get(gid, DEFAULT_STALE_AFTER_HOURS) for gid in self.rows}
 
     def _add(self, key: str, gid: str) -> None:
@@ -120,7 +115,7 @@ class Regulators:
             raise VerifyError("give the regulator (e.g. cpta) or the province (e.g. AB)")
         ids = self._by_key.get(key)
         if ids is None:
-            code = province_code(text)
+            code = region_code(text)
             ids = self._by_key.get(fold(code)) if code else None
         if not ids:
             raise VerifyError(
