@@ -8,14 +8,16 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from db import layout
 from db.migrations import migrate
 
-DB_ENV = "REGISTRY_DB"
-DEFAULT_PATH = Path("db") / "registry.db"
+DB_ENV = layout.DB_ENV
+DEFAULT_PATH = layout.DEFAULT_DB
 
 
 def default_path() -> Path:
-    return Path(os.environ.get(DB_ENV) or DEFAULT_PATH)
+    """The registry database ($REGISTRY_DB, else db/registry.db): see db/layout.py."""
+    return layout.registry_db()
 
 
 class DatabaseError(Exception):

@@ -13,19 +13,16 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from db import connect
+from db import connect, layout
 
-CLINICS_ENV = "REGISTRY_CLINICS_DB"
+CLINICS_ENV = layout.CLINICS_ENV
 
 migrations = Migrations("needling_registry_clinics")
 
 
 def clinics_path(registry_path: str | os.PathLike) -> Path:
     """Where the clinics database lives: $REGISTRY_CLINICS_DB, else beside the registry db."""
-    if os.environ.get(CLINICS_ENV):
-        return Path(os.environ[CLINICS_ENV])
-    registry_path = Path(registry_path)
-    return registry_path.with_name(f"{registry_path.stem}.clinics.db")
+    return layout.clinics_db(registry_path)
 
 
 @migrations()

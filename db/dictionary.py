@@ -93,6 +93,14 @@ TABLES: dict[str, Table] = {
         sort_desc="id",
         sortable_columns=("id", "regulator_id", "started_at", "outcome", "records_seen"),
     ),
+    "last_successful_runs": Table(
+        "View: each source's last successful import run (one row per source that has had one), "
+        "with how many successful runs it has had. The API, the verdicts, the page notices, the "
+        "CLI and the release manifest all read it.",
+        {},  # filled below from import_runs, whose columns it has
+        label_column="regulator_id",
+        sortable_columns=("id", "regulator_id", "ended_at", "on_register", "authorized"),
+    ),
     "registrations": Table(
         "Registrations as the register lists them now, keyed on the register's own stable id, "
         "with the evidence of where and when each was read (response_ids, see responses). "
@@ -305,6 +313,13 @@ TABLES: dict[str, Table] = {
         optional=True,
     ),
 }
+
+TABLES["last_successful_runs"].columns.update(
+    TABLES["import_runs"].columns,
+    id="The run (see import_runs.id)",
+    successful_runs="How many successful runs the source has had",
+    first_started_at=f"When the source's first successful run started, {UTC}",
+)
 
 # FTS5 keeps its index in shadow tables of fixed shape; they are SQLite's, not data.
 FTS5_SHADOW = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 
-from scrapers.records import Registration
+from scrapers.records import Location, Registration
 
 # Statuses under which an authorization can be used now.
 PRACTISING = frozenset({"practising"})
@@ -144,6 +144,7 @@ def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None)
     else:
         kinds_json, kind_tokens, authorized = "[]", "", 0
     locations = rec.locations
+    first: Location | None
     if len(locations) == 1:
         first = locations[0]
         cities = first.city or ""

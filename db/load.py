@@ -78,7 +78,8 @@ def start_run(db: Database, regulator_id: str) -> int:
                 "records_seen": 0,
             },
         )
-        return table.last_pk
+        assert table.last_pk is not None  # the row was just inserted
+        return int(table.last_pk)
 
 
 def close_interrupted_runs(db: Database, regulator_id: str) -> int:

@@ -323,6 +323,25 @@ def m008_request_floor(db: Database):
 
 
 @migrations()
+def m009_last_successful_runs(db: Database):
+    """One home for "the last successful run of a source": a view every layer reads (through
+    db/reads.py, or by name in SQL such as Datasette's saved queries), so the API, the verdicts,
+    the page notices, the CLI and the release manifest cannot drift apart. Its `r.*` follows the
+    columns of import_runs."""
+    db.execute(
+        """
+        create view if not exists last_successful_runs as
+        select r.*, s.successful_runs, s.first_started_at
+        from import_runs r join (
+          select regulator_id, max(id) as id, count(*) as successful_runs,
+            min(started_at) as first_started_at
+          from import_runs where outcome = 'success' group by regulator_id
+        ) s on s.id = r.id
+        """
+    )
+
+
+@migrations()
 def m010_summaries(db: Database):
     """Summaries kept by the importer in the transaction that applies a run (db/summaries.py):
     authorizations per place and kind, and on each run how many registrations its regulator has

@@ -75,7 +75,7 @@ def evidence_of(conn, response_ids: list[str | None]) -> list[list[dict]]:
     {role, url, fetched_at, sha256, method, request, import_run}, in the order of its roles."""
     parsed = [json.loads(ids) if ids else {} for ids in response_ids]
     wanted = sorted({i for roles in parsed for i in roles.values()})
-    rows = {}
+    rows: dict[int, tuple] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         rows.update(

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
+from db import reads
 from registry import cities, history
 from registry.search import SearchError, page_size, parse_query, search
 
@@ -55,7 +56,7 @@ def api_search(request: Request) -> JSONResponse:
       - {name: city, in: query, schema: {type: string}, description: "Practice city, e.g. Red Deer"}
       - {name: near, in: query, schema: {type: string}, description: "A city or town (Red Deer, or Red Deer, AB): people practising within `km` of it, nearest first, each with distance_km; 400 for a place the offline gazetteer does not know"}
       - {name: km, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 25}, description: "Distance for `near`"}
-      - {name: province, in: query, schema: {type: string}, description: "Province code or name, e.g. AB"}
+      - {name: province, in: query, schema: {type: string}, description: "Province or state, by code or name, e.g. AB, Québec, WA"}
       - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling]}}
       - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
       - {name: cursor, in: query, schema: {type: string}, description: "next_cursor of the previous page"}
@@ -112,22 +113,18 @@ def api_cities(request: Request) -> JSONResponse:
     )
 
 
-_SOURCES = """
-select g.*,
-  coalesce((select on_register from import_runs where regulator_id = g.id
-            and outcome = 'success' order by id desc limit 1), 0) as on_register,
-  coalesce((select authorized from import_runs where regulator_id = g.id
-            and outcome = 'success' order by id desc limit 1), 0) as authorized,
-  (select json_object('id', id, 'started_at', started_at, 'ended_at', ended_at,
-          'records_seen', records_seen, 'added', added, 'changed', changed,
-          'removed', removed, 'requests', requests)
-   from import_runs where regulator_id = g.id and outcome = 'success'
-   order by id desc limit 1) as last_success,
-  (select json_object('id', id, 'started_at', started_at, 'ended_at', ended_at,
-          'outcome', outcome, 'message', message)
-   from import_runs where regulator_id = g.id order by id desc limit 1) as last_run
-from regulators g order by g.jurisdiction, g.id
-"""
+_REGULATORS = "select * from regulators order by jurisdiction, id"
+_LAST_SUCCESS = (
+    "id",
+    "started_at",
+    "ended_at",
+    "records_seen",
+    "added",
+    "changed",
+    "removed",
+    "requests",
+)
+_LAST_RUN = ("id", "started_at", "ended_at", "outcome", "message")
 
 
 def api_sources(request: Request) -> JSONResponse:
@@ -139,13 +136,20 @@ def api_sources(request: Request) -> JSONResponse:
           One entry per regulator: jurisdiction, platform, mechanism, wording, whether it
           tracks needling, terms note, counts, the last successful import and the last run
     """
-    cursor = conn(request).execute(_SOURCES)
+    db = conn(request)
+    successes = reads.last_successes(db)
+    latest = reads.latest_runs(db)
+    cursor = db.execute(_REGULATORS)
     names = [c[0] for c in cursor.description]
     sources = []
     for values in cursor.fetchall():
         row = dict(zip(names, values, strict=True))
-        for key in ("wording", "last_success", "last_run"):
-            row[key] = json.loads(row[key]) if row[key] else None
+        success, last = successes.get(row["id"]), latest.get(row["id"])
+        row["wording"] = json.loads(row["wording"]) if row["wording"] else None
+        row["on_register"] = (success or {}).get("on_register") or 0
+        row["authorized"] = (success or {}).get("authorized") or 0
+        row["last_success"] = {k: success[k] for k in _LAST_SUCCESS} if success else None
+        row["last_run"] = {k: last[k] for k in _LAST_RUN} if last else None
         for key in ("sample", "enabled"):
             row[key] = bool(row[key])
         sources.append(row)

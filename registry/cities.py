@@ -11,7 +11,9 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 
-from registry.gazetteer import Place, distance_km, gazetteer, place_key, region_code
+from db import reads
+from registry.gazetteer import Place, distance_km, gazetteer, place_key
+from scrapers.places import region_code
 
 MAX_SUGGESTIONS = 10
 
@@ -23,7 +25,6 @@ from practice_locations l join registrations r on r.id = l.registration_id
 where r.removed_at is null and l.city is not null and trim(l.city) != ''
 group by l.city, upper(coalesce(l.province, ''))
 """
-_VERSION = "select max(id), max(ended_at) from import_runs where outcome = 'success'"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ _cache: dict[int, tuple[tuple, list[City]]] = {}
 
 def cities(conn: sqlite3.Connection) -> list[City]:
     """Every practice city on the registers, most registrants first."""
-    version = tuple(conn.execute(_VERSION).fetchone())
+    version = reads.data_version(conn)
     with _lock:
         cached = _cache.get(id(conn))
         if cached and cached[0] == version:

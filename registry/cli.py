@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 
-from db import DatabaseError, default_path, open_db
+from db import DatabaseError, default_path, layout, open_db, reads
 from db.load import sync_regulators
 from registry.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
 
-DEMO_DB = Path("db") / "demo" / "registry.db"
+DEMO_DB = layout.DEMO_DB
 
 
 def _settings(config: str | None) -> Settings:
@@ -296,12 +296,13 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     if not no_serve:
         _check_port("127.0.0.1", port)
     settings = _settings(None)
-    # The clinics database beside it goes too: its watch lists point into the old one.
-    for path in (db_path, db_path.with_name(f"{db_path.stem}.clinics.db")):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    # The clinics database it serves goes too ($REGISTRY_CLINICS_DB when set): its watch lists
+    # point into the old one.
+    for path in (db_path, layout.clinics_db(db_path)):
+        for file in layout.sqlite_files(path):
+            file.unlink(missing_ok=True)
     # A fresh demo: the earlier demo's archived responses would only mislead (other ports).
-    shutil.rmtree(db_path.parent / "archive" / db_path.stem, ignore_errors=True)
+    shutil.rmtree(layout.archive_dir(db_path), ignore_errors=True)
     samples = start_samples(settings.sources, count)
     try:
         db = _open(db_path)
@@ -443,13 +444,7 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
 
 def last_runs_of(db) -> dict[str, dict]:
     """The newest import run of each source."""
-    return {
-        row["regulator_id"]: row
-        for row in db.query(
-            "select r.* from import_runs r join (select regulator_id, max(id) as id "
-            "from import_runs group by regulator_id) newest on newest.id = r.id"
-        )
-    }
+    return reads.latest_runs(db)
 
 
 @cli.command()
@@ -469,11 +464,7 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
     counts: dict[str, tuple[int, int]] = {}
     if path.exists():
         db = _open(path)
-        for row in db.query(
-            "select r.regulator_id, r.ended_at, r.on_register, r.authorized from import_runs r "
-            "join (select regulator_id, max(id) as id from import_runs where outcome = 'success' "
-            "group by regulator_id) last on last.id = r.id"
-        ):
+        for row in reads.last_successes(db).values():
             runs[row["regulator_id"]] = row["ended_at"]
             counts[row["regulator_id"]] = (row["on_register"] or 0, row["authorized"] or 0)
     rows = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from db import reads
 from db.directory import authorized_kinds
 from db.responses import evidence_of
 
@@ -27,17 +28,11 @@ from regulators where id in ({marks})
 """
 
 
-_LAST_GOOD_RUN = """
-select max(ended_at) from import_runs
-where regulator_id = ? and outcome = 'success' and (? is null or ended_at < ?)
-"""
-
-
 def last_seen(conn: sqlite3.Connection, regulator_id: str, removed_at: str | None) -> str | None:
     """When the register last listed a registration: its source's latest good run, or for people
     who left, the last good run before they were found gone. (Runs that change nothing write
     nothing, so this is read from the runs rather than kept on every row.)"""
-    return conn.execute(_LAST_GOOD_RUN, [regulator_id, removed_at, removed_at]).fetchone()[0]
+    return reads.last_success_before(conn, regulator_id, removed_at)
 
 
 def _cached_last_seen(conn, cache: dict, regulator_id: str, removed_at: str | None) -> str | None:

@@ -13,16 +13,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from db import reads
 from registry.verify import DEFAULT_STALE_AFTER_HOURS, fresh_until
 
-_STATES = """
-select g.id, g.name, g.short_name, g.jurisdiction, g.needling,
-  (select max(ended_at) from import_runs where regulator_id = g.id and outcome = 'success'),
-  (select outcome from import_runs where regulator_id = g.id and outcome != 'running'
-   order by id desc limit 1),
-  (select coalesce(ended_at, started_at) from import_runs
-   where regulator_id = g.id and outcome != 'running' order by id desc limit 1)
-from regulators g where g.coverage = 'supported'
+_SUPPORTED = """
+select id, name, short_name, jurisdiction, needling from regulators where coverage = 'supported'
 """
 
 
@@ -53,7 +48,12 @@ def states(
     last successful import at which their data is stale (freshness_limits)."""
     now = now or datetime.now(UTC)
     found = {}
-    for rid, name, short, jurisdiction, needling, success, outcome, run_at in conn.execute(_STATES):
+    successes = reads.last_successes(conn)
+    finished = reads.latest_runs(conn, finished=True)
+    for rid, name, short, jurisdiction, needling in conn.execute(_SUPPORTED):
+        success = successes.get(rid, {}).get("ended_at")
+        last = finished.get(rid) or {}
+        outcome, run_at = last.get("outcome"), last.get("ended_at") or last.get("started_at")
         hours = limits.get(rid) or DEFAULT_STALE_AFTER_HOURS
         until = fresh_until(success, hours)
         stale = until is None or now >= until

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 
-from scrapers.places import PROVINCES, fold, province_code
+from scrapers.places import fold, region_code
 
 # GeoNames' first-level codes for Canada are numbers; ours are the postal abbreviations.
 GEONAMES_PROVINCES = {
@@ -110,15 +110,6 @@ class Gazetteer:
         """The place of a city as a register prints it, in its province or state, if we know it."""
         candidates = [p for p in self.by_name.get(place_key(name), []) if p.region == region]
         return max(candidates, key=lambda p: p.population) if candidates else None
-
-
-def region_code(text: str) -> str | None:
-    """A Canadian province or US state, by code or (for provinces) name: "AB", "Alberta", "WA"."""
-    code = province_code(text.strip())
-    if code:
-        return code
-    upper = text.strip().upper()
-    return upper if len(upper) == 2 and upper.isalpha() and upper not in PROVINCES else None
 
 
 _loading = threading.Lock()

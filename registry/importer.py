@@ -14,12 +14,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import httpx
 from sqlite_utils import Database
 
-from db import db_file
+from db import db_file, layout
 from db.archive import Archive, ArchiveMiss, entry
 from db.load import (
     Counts,
@@ -90,10 +89,8 @@ class SourceBusy(Exception):
 def source_lock(db: Database, source: str) -> Iterator[None]:
     """One run of a source at a time per database, across processes. The lock is an OS file
     lock, so it is released when its process dies, however it dies."""
-    path = db_file(db)
-    folder = path.parent / "locks" if path else Path(tempfile.gettempdir())
-    folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / f"{path.stem if path else 'memory'}.{source}.lock"
+    lock_path = layout.lock_file(db_file(db), source)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
     with lock_path.open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -135,10 +132,7 @@ def run_source(
 
 def archive_of(db: Database) -> Archive:
     """The evidence archive beside the database file."""
-    path = db_file(db)
-    if path is None:
-        return Archive(Path(tempfile.mkdtemp()) / "archive")
-    return Archive(path.parent / "archive" / path.stem)
+    return Archive(layout.archive_dir(db_file(db)))
 
 
 class ReplayTransport(httpx.BaseTransport):

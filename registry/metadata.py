@@ -54,7 +54,7 @@ def schema() -> dict[str, dict[str, str]]:
     db = Database(memory=True)
     migrate(db)
     return {
-        name: {c.name: c.type for c in db.table(name).columns}
+        name: {c.name: c.type for c in db[name].columns}
         for name in [*db.table_names(), *db.view_names()]
     }
 

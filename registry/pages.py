@@ -19,7 +19,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from registry import cities, freshness, i18n
-from registry.gazetteer import region_code
 from registry.search import (
     MAX_QUERY_CHARS,
     Query,
@@ -30,6 +29,7 @@ from registry.search import (
 )
 from registry.verify import freshness_limits
 from scrapers.kinds import KINDS
+from scrapers.places import region_code
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

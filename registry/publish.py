@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db import DatabaseError, open_db
+from db import DatabaseError, open_db, reads
 from db.dictionary import TABLES
 from registry.app import DATASETTE_SETTINGS
 from registry.metadata import LICENSE, build, render_json
@@ -94,6 +94,18 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
+_RUN_KEYS = (
+    "id",
+    "regulator_id",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "records_seen",
+    "on_register",
+    "authorized",
+)
+
+
 def _contents(conn: sqlite3.Connection) -> dict:
     """What the manifest says about the data: sources, runs, counts, schema."""
     tables = [
@@ -108,18 +120,8 @@ def _contents(conn: sqlite3.Connection) -> dict:
         "select id, jurisdiction, name, short_name, register_url, terms_note, needling, "
         "coverage, sample from regulators order by id",
     )
-    runs = _rows(
-        conn,
-        "select r.id, r.regulator_id, r.started_at, r.ended_at, r.outcome, r.records_seen, "
-        "r.on_register, r.authorized from import_runs r join (select regulator_id, max(id) as id "
-        "from import_runs where outcome = 'success' group by regulator_id) last on last.id = r.id "
-        "order by r.regulator_id",
-    )
-    (totals,) = _rows(
-        conn,
-        "select count(*) as total, sum(outcome = 'success') as successful, "
-        "min(started_at) as first_started_at, max(ended_at) as last_ended_at from import_runs",
-    )
+    runs = [{key: run[key] for key in _RUN_KEYS} for run in reads.last_successes(conn).values()]
+    totals = reads.run_totals(conn)
     return {
         "sources": regulators,
         "import_runs": {**totals, "latest_successful_per_source": runs},

@@ -151,20 +151,16 @@ select
   g.mechanism,
   g.coverage,
   g.sample,
-  (select min(started_at) from import_runs r
-    where r.regulator_id = g.id and r.outcome = 'success') as first_import,
+  last.first_started_at as first_import,
   last.ended_at as last_import,
-  (select count(*) from import_runs r
-    where r.regulator_id = g.id and r.outcome = 'success') as successful_runs,
+  coalesce(last.successful_runs, 0) as successful_runs,
   last.on_register,
   last.authorized,
   coalesce(last.registrations_ever, 0) as registrations_ever,
   g.register_url,
   g.terms_note
 from regulators g
-left join import_runs last on last.id = (
-  select max(id) from import_runs r where r.regulator_id = g.id and r.outcome = 'success'
-)
+left join last_successful_runs last on last.regulator_id = g.id
 order by g.coverage = 'supported' desc, g.jurisdiction
 """,
         {},

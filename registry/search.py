@@ -21,7 +21,7 @@ from registry import cities
 from registry.documents import documents
 from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
 from scrapers.kinds import KINDS, kinds_answering
-from scrapers.places import PROVINCES, fold, province_code
+from scrapers.places import PROVINCES, STATES, fold, region_code
 
 MAX_QUERY_CHARS = 200
 MAX_TOKENS = 8
@@ -180,10 +180,11 @@ def parse_query(params) -> Query:
         )
     province = params.get("province") or None
     if province:
-        code = province_code(province)
+        code = region_code(province)
         if code is None:
             raise SearchError(
-                f"unknown province {province[:40]!r}; use a code such as {', '.join(PROVINCES)}"
+                f"unknown province or state {province[:40]!r}; use a code such as "
+                f"{', '.join(PROVINCES)} or a US state's, such as {', '.join(sorted(STATES)[:4])}"
             )
         province = code
     kind = params.get("kind") or None
@@ -406,7 +407,7 @@ def untracked_matches(
     # Only where such a regulator has people at all (the directory is not scanned to find out).
     if not conn.execute(
         "select 1 from regulators g where g.needling != 'tracked' and exists (select 1 from "
-        "import_runs r where r.regulator_id = g.id and r.outcome = 'success')"
+        "last_successful_runs r where r.regulator_id = g.id)"
     ).fetchone():
         return []
     try:

@@ -22,8 +22,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from db import reads
 from registry.documents import documents
-from scrapers.places import fold, province_code
+from scrapers.places import fold, jurisdiction_region, region_code
 from scrapers.sources import Settings
 
 VERDICTS = (
@@ -38,7 +39,6 @@ DEFAULT_STALE_AFTER_HOURS = 336.0
 CHUNK = 500  # registrations per query: well inside SQLite's variable limit
 
 # US states whose boards we declare; Canadian provinces come from scrapers.places.
-_STATES = {"washington": "WA", "maryland": "MD", "virginia": "VA", "colorado": "CO"}
 
 
 class VerifyError(ValueError):
@@ -78,11 +78,7 @@ def fresh_until(ended_at: str | None, hours: float) -> datetime | None:
 
 _REGULATORS = """
 select g.id, g.short_name, g.name, g.jurisdiction, g.needling, g.register_url, g.coverage,
-  g.coverage_note,
-  (select id from import_runs where regulator_id = g.id and outcome = 'success'
-   order by id desc limit 1) as run_id,
-  (select ended_at from import_runs where regulator_id = g.id and outcome = 'success'
-   order by id desc limit 1) as run_ended_at
+  g.coverage_note
 from regulators g order by g.jurisdiction, g.id
 """
 
@@ -94,18 +90,18 @@ class Regulators:
         cursor = conn.execute(_REGULATORS)
         names = [c[0] for c in cursor.description]
         self.rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        successes = reads.last_successes(conn)
+        for gid, g in self.rows.items():
+            run = successes.get(gid) or {}
+            g["run_id"], g["run_ended_at"] = run.get("id"), run.get("ended_at")
         self.now = now
         self.conn = conn
         self._numbers: dict[str, bool] = {}
         self._by_key: dict[str, list[str]] = {}
         for g in self.rows.values():
-            code = g["jurisdiction"].split("-")[-1].upper()
+            code = jurisdiction_region(g["jurisdiction"])
             for key in (g["id"], g["short_name"] or "", g["name"], g["jurisdiction"], code):
                 self._add(fold(key), g["id"])
-        for name, code in _STATES.items():
-            for g in self.rows.values():
-                if g["jurisdiction"] == f"US-{code}":
-                    self._add(name, g["id"])
         self.freshness = {gid: freshness.get(gid, DEFAULT_STALE_AFTER_HOURS) for gid in self.rows}
 
     def _add(self, key: str, gid: str) -> None:
@@ -119,7 +115,7 @@ class Regulators:
             raise VerifyError("give the regulator (e.g. cpta) or the province (e.g. AB)")
         ids = self._by_key.get(key)
         if ids is None:
-            code = province_code(text)
+            code = region_code(text)
             ids = self._by_key.get(fold(code)) if code else None
         if not ids:
             raise VerifyError(

@@ -6,7 +6,7 @@ token every endpoint answers 401 alike, so nothing tells whether a list exists.
 
 A notice is a registry event on a watched registration after it was added (authorization removed
 or granted, status changed, conditions changed, left or returned to the register), or a watched
-source whose data has gone stale (derived from import_runs and the source's freshness limit).
+source whose data has gone stale (derived from its last successful import run and the source's freshness limit).
 """
 
 from __future__ import annotations

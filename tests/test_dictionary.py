@@ -25,13 +25,13 @@ def test_every_table_and_column_of_a_migrated_database_is_described(tmp_path):
     for name in names:
         assert name in TABLES, f"table {name} is not in db/dictionary.py"
         assert TABLES[name].description.strip()
-        for column in db.table(name).columns_dict:
+        for column in db[name].columns_dict:
             assert TABLES[name].columns.get(column, "").strip(), f"{name}.{column} undescribed"
     # and nothing is described that the schema does not have
     for name, table in TABLES.items():
         if not table.optional:
             assert name in names, f"db/dictionary.py describes {name}, which does not exist"
-            assert set(table.columns) == set(db.table(name).columns_dict), name
+            assert set(table.columns) == set(db[name].columns_dict), name
 
 
 def test_presentation_hints_name_real_columns():
