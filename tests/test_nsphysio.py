@@ -290,7 +290,12 @@ def crawl_page(tmp_path, page: str, **extra) -> tuple[list[Registration], list[d
         return httpx.Response(404)
 
     _, source = declare(tmp_path, "http://127.0.0.1:9", **extra)
-    policy = HttpPolicy(user_agent="test (+https://example.test)", spacing_seconds=0.0)
+    policy = HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
     errors: list[dict] = []
     with PoliteClient(policy, transport=httpx.MockTransport(handler)) as client:
         records = list(crawl(source, client, errors=errors))
@@ -581,7 +586,12 @@ def test_the_floor_is_the_one_page(tmp_path):
         return httpx.Response(200 if request.url.path == DIRECTORY_PATH else 404, text=page)
 
     _, source = declare(tmp_path, "http://127.0.0.1:9")
-    policy = HttpPolicy(user_agent="test (+https://example.test)", spacing_seconds=0.0)
+    policy = HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
     with PoliteClient(policy, transport=httpx.MockTransport(handler)) as client:
         records = list(crawl(source, client, notes=notes))
     assert (len(records), notes["listed"], notes["floor"], notes["rows"]) == (60, 60, 1, 60)
@@ -592,7 +602,12 @@ def test_the_floor_is_the_one_page(tmp_path):
 
 def preflight(tmp_path, register: NSPhysioEmulator) -> dict[str, tuple[bool, str]]:
     _, source = declare(tmp_path, register.base_url)
-    policy = HttpPolicy(user_agent="test (+https://example.test)", spacing_seconds=0.0)
+    policy = HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
     with PoliteClient(policy) as client:
         checks = run_preflight(source, client)
     return {c.name.split(" at ")[0]: (c.ok, c.seen) for c in checks}
@@ -633,7 +648,7 @@ def test_preflight_fails_on_a_page_under_the_old_name_only(tmp_path, people):
 
 def test_preflight_fails_when_the_page_does_not_answer_or_holds_no_directory(tmp_path, people):
     with NSPhysioEmulator(people[:30]) as register:
-        register.fail_next(DIRECTORY_PATH, 500, count=5)
+        register.fail_next(DIRECTORY_PATH, 500, count=2)  # the first attempt and the one retry
         down = preflight(tmp_path, register)
         register.columns = ["Licence Type", "Description"]
         empty = preflight(tmp_path, register)

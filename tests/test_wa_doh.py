@@ -491,7 +491,12 @@ def test_each_endorsement_wording_of_the_built_in_source_imports_over_http(
 
 
 def policy() -> HttpPolicy:
-    return HttpPolicy(user_agent="test (+https://example.test)", spacing_seconds=0.0)
+    return HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
 
 
 def preflight(src: Source) -> dict[str, tuple[bool, str]]:
