@@ -156,9 +156,16 @@ def present_count(db: Database, regulator_id: str) -> int:
 
 
 def check_run_size(
-    db: Database, regulator_id: str, seen: int, *, max_shrink: float, accept_shrink: bool
+    db: Database,
+    regulator_id: str,
+    seen: int,
+    *,
+    max_shrink: float,
+    accept_shrink: bool,
+    note: str = "",
 ) -> None:
-    """Refuse an empty run, and one that shrinks by more than `max_shrink` unless accepted."""
+    """Refuse an empty run, and one that shrinks by more than `max_shrink` unless accepted;
+    `note` (the source's `shrink_note`) ends the refusal of a shrunken run."""
     if seen == 0:
         raise Rejected("the run found no records; nothing was changed")
     before = present_count(db, regulator_id)
@@ -168,6 +175,7 @@ def check_run_size(
             f"the run found {seen} records against {before} on the register now "
             f"({share:.0%} fewer, more than the {max_shrink:.0%} allowed); nothing was changed. "
             "If the register really shrank, re-run with --accept-shrink"
+            + (f". {note}" if note else "")
         )
 
 

@@ -1,12 +1,14 @@
-"""The Nova Scotia College of Physiotherapists' member directory on 127.0.0.1: synthetic people.
+"""The Nova Scotia physiotherapy regulator's member directory on 127.0.0.1: synthetic people.
 
-The live register is one web page holding one static HTML table, every registrant ever licensed
-in one GET, no paging (docs/platforms/nsphysio.md). The emulator serves that page inside a
-WordPress theme (our guess at the site's make): header, navigation menu, a decoy table of licence
-categories in the page text, the calendar widget's table in the sidebar, footer, and the quirks of
-WordPress content (curly apostrophes from wptexturize, `&nbsp;` in empty cells, `<br />` between
-the lines of a cell). Registrants who resigned stay in the table with a Resigned Date, as on the
-live register.
+The live register is one web page holding one static HTML table of ten columns, no paging
+(docs/platforms/nsphysio.md). The regulator is the Nova Scotia Regulator of Physiotherapy since
+2025-09-05, formerly the Nova Scotia College of Physiotherapists. By default the emulator serves
+the page as the live site is now seen, a static Joomla article [live 2026-06-15]: Cassiopeia-like
+template, menus, breadcrumbs, a decoy table of licence categories, the directory typed in the
+editor (header row in the table body, `<strong>` headers, `&nbsp;` in empty cells, `<br>` between
+the lines of a cell), footer. `theme="wordpress"` serves the older guess under the old name: a
+WordPress theme, a TablePress table and a calendar widget's table, with curly apostrophes.
+Registrants who resigned stay in the table with a Resigned Date.
 
 Everything is a pure function of `count` and `seed`, and the page builder is a plain function of
 the people, so parser tests use its bytes without a server. Run it by hand with
@@ -54,7 +56,32 @@ SUSPENDED = "Suspended"  # [guess]
 # population mixes a plain "Resigned", an inactive licence, and a status never updated.
 RESIGNED_STATUSES = ("Resigned", "Practicing Inactive", PRACTICING)
 
-ROBOTS_TXT = (
+THEMES = ("joomla", "wordpress")
+REGULATOR = "Nova Scotia Regulator of Physiotherapy"  # since 2025-09-05 [page]
+FORMER_NAME = "Nova Scotia College of Physiotherapists"
+
+# Joomla's stock robots.txt, which does not block the directory [live 2026-06-15].
+ROBOTS_TXT = "User-agent: *\n" + "".join(
+    f"Disallow: /{d}/\n"
+    for d in (
+        "administrator",
+        "api",
+        "bin",
+        "cache",
+        "cli",
+        "components",
+        "includes",
+        "installation",
+        "language",
+        "layouts",
+        "libraries",
+        "logs",
+        "modules",
+        "plugins",
+        "tmp",
+    )
+)
+WORDPRESS_ROBOTS_TXT = (
     "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\n"
     "Sitemap: https://nsphysio.com/wp-sitemap.xml\n"
 )
@@ -619,16 +646,131 @@ jQuery(function($){{ $('#tablepress-7').DataTable(
 """
 
 
-def render_page(people: Iterable[Registrant], columns: Iterable[str] = COLUMNS) -> bytes:
-    """The whole member directory page: the theme, a decoy table, the directory, the sidebar."""
-    table = render_table(_sorted(people), columns)
-    return (_PAGE_HEAD + table + _PAGE_FOOT).encode("utf-8")
+def render_joomla_table(people: Iterable[Registrant], columns: Iterable[str] = COLUMNS) -> str:
+    """The member directory as typed in Joomla's editor: no `thead`, the first body row holds the
+    headers in `<strong>`, apostrophes left straight, `<br>` between a cell's lines."""
+    head = "".join(f"<td><strong>{html.escape(label)}</strong></td>" for label in columns)
+    rows = [f"<tr>{head}</tr>"]
+    for person in people:
+        cells = [c.replace("&#8217;", "'").replace("<br />", "<br>") for c in row_cells(person)]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    body = "\n".join(rows)
+    return (
+        '<table class="table table-striped table-bordered" style="width: 100%;">\n'
+        f"<tbody>\n{body}\n</tbody>\n</table>\n"
+    )
+
+
+def render_page(
+    people: Iterable[Registrant], columns: Iterable[str] = COLUMNS, theme: str = "joomla"
+) -> bytes:
+    """The whole member directory page in a theme: the site around it, a decoy table, the
+    directory (and, in WordPress, the calendar widget's table)."""
+    if theme == "wordpress":
+        table = render_table(_sorted(people), columns)
+        return (_PAGE_HEAD + table + _PAGE_FOOT).encode("utf-8")
+    if theme != "joomla":
+        raise ValueError(f"theme must be one of {', '.join(THEMES)}")
+    table = render_joomla_table(_sorted(people), columns)
+    return (_JOOMLA_HEAD + table + _JOOMLA_FOOT).encode("utf-8")
+
+
+_JOOMLA_MENU = "".join(
+    f'<li class="nav-item item-{i}{extra}"><a href="{href}"{aria}>{label}</a></li>'
+    for i, href, label, extra, aria in (
+        (101, "/", "Home", "", ""),
+        (140, "/for-the-public", "For the Public", " active deeper parent", ""),
+        (
+            142,
+            "/for-the-public/member-directory",
+            "Member Directory",
+            " current active",
+            ' aria-current="page"',
+        ),
+        (150, "/registrants", "Registrants", "", ""),
+        (160, "/news", "News", "", ""),
+        (170, "/contact", "Contact", "", ""),
+    )
+)
+
+_JOOMLA_HEAD = f"""<!DOCTYPE html>
+<html lang="en-gb" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Joomla! - Open Source Content Management">
+<title>Member Directory - {REGULATOR}</title>
+<link href="/media/templates/site/cassiopeia/css/template.min.css?5a1b2c" rel="stylesheet">
+<link href="/media/system/css/joomla-fontawesome.min.css?5a1b2c" rel="stylesheet">
+<script type="application/json" class="joomla-script-options new"
+  >{{"system.paths":{{"root":"","base":""}}}}</script>
+<script src="/media/system/js/core.min.js?5a1b2c"></script>
+</head>
+<body class="site com_content wrapper-static view-article no-layout no-task itemid-142">
+<header class="header container-header full-width">
+  <div class="grid-child">
+    <div class="navbar-brand"><a class="brand-logo" href="/"><img loading="eager" decoding="async"
+      src="/images/logos/nsrpt-logo.png" alt="{REGULATOR}" width="320" height="80"></a></div>
+  </div>
+  <div class="grid-child container-nav">
+    <ul class="mod-menu mod-list nav ">{_JOOMLA_MENU}</ul>
+    <div class="container-search"><form class="mod-finder js-finder-searchform form-search"
+      action="/search" method="get" role="search"><label for="mod-finder-searchword"
+      class="visually-hidden finder">Search</label><input type="text" name="q"
+      id="mod-finder-searchword" class="js-finder-search-query form-control" value=""
+      placeholder="Search ..."></form></div>
+  </div>
+</header>
+<div class="site-grid">
+<div class="grid-child container-component">
+<nav class="mod-breadcrumbs__wrapper" aria-label="Breadcrumbs">
+  <ol class="mod-breadcrumbs breadcrumb px-3 py-2">
+    <li class="mod-breadcrumbs__item breadcrumb-item"><a href="/" class="pathway"
+      ><span>Home</span></a></li>
+    <li class="mod-breadcrumbs__item breadcrumb-item"><a href="/for-the-public" class="pathway"
+      ><span>For the Public</span></a></li>
+    <li class="mod-breadcrumbs__item breadcrumb-item active"><span>Member Directory</span></li>
+  </ol>
+</nav>
+<main>
+<div class="com-content-article item-page" itemscope itemtype="https://schema.org/Article">
+<meta itemprop="inLanguage" content="en-GB">
+<div class="page-header"><h1 itemprop="headline">Member Directory</h1></div>
+<div itemprop="articleBody" class="com-content-article__body">
+<p>The {REGULATOR} (formerly the {FORMER_NAME}) publishes this directory so that the public
+can verify a physiotherapist's licence.</p>
+<p class="notice">Emulated register: every person listed here is synthetic.</p>
+<h3>Licence categories</h3>
+<table class="table">
+<tbody>
+<tr><td><strong>Licence Type</strong></td><td><strong>Description</strong></td></tr>
+<tr><td>Practicing</td><td>Full licence to practise physiotherapy in Nova Scotia.</td></tr>
+<tr><td>Conditional</td><td>Licence with conditions, such as supervised practice.</td></tr>
+</tbody>
+</table>
+<h3>Directory</h3>
+"""
+
+_JOOMLA_FOOT = f"""</div>
+</div>
+</main>
+</div>
+</div>
+<footer class="container-footer footer full-width">
+<div class="grid-child"><div class="mod-custom custom"><p>&copy; 2026 {REGULATOR} &middot;
+<a href="/privacy">Privacy</a></p></div></div>
+</footer>
+<a href="#top" id="back-top" class="back-to-top-link" aria-label="Back to Top">
+<span class="icon-arrow-up icon-fw" aria-hidden="true"></span></a>
+</body>
+</html>
+"""
 
 
 def _error_page(status: int, title: str) -> Reply:
     body = (
-        f'<!DOCTYPE html>\n<html lang="en-CA"><head><title>{title} &#8211; Nova Scotia College '
-        f"of Physiotherapists</title></head><body><h1>{title}</h1></body></html>\n"
+        f'<!DOCTYPE html>\n<html lang="en-gb"><head><title>{title} - {REGULATOR}</title></head>'
+        f"<body><h1>{title}</h1></body></html>\n"
     )
     return Reply(status, body.encode("utf-8"))
 
@@ -692,9 +834,9 @@ def hostile_physiotherapists(count: int = 40, seed: int = 2026) -> list[Registra
 class NSPhysioEmulator(Emulator):
     """The member directory on 127.0.0.1 serving `people`; see the module docstring.
 
-    `columns` replaces the header row (a renamed or missing column), `etags` sends `ETag` and
-    `Last-Modified` and answers conditional requests with 304, as a page cache in front of
-    WordPress does.
+    `columns` replaces the header row (a renamed or missing column), `theme` picks the page
+    around it (`THEMES`), `etags` sends `ETag` and `Last-Modified` and answers conditional requests
+    with 304, as a page cache in front of the CMS does.
     """
 
     name = "nsphysio-emulator"
@@ -706,11 +848,15 @@ class NSPhysioEmulator(Emulator):
         *,
         robots_txt: str | None = ROBOTS_TXT,
         columns: Iterable[str] = COLUMNS,
+        theme: str = "joomla",
         etags: bool = True,
         port: int = 0,
     ) -> None:
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}")
         self.robots_txt = robots_txt
         self.columns = list(columns)
+        self.theme = theme
         self.etags = etags
         super().__init__(port)
         self._people: list[Registrant] = []
@@ -749,7 +895,7 @@ class NSPhysioEmulator(Emulator):
     def _directory(self, request: RequestLog) -> Reply:
         with self._lock:
             people, modified = self._people, self._modified
-        body = render_page(people, self.columns)
+        body = render_page(people, self.columns, self.theme)
         if not self.etags:
             return Reply(200, body)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -767,14 +913,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8766, help="port (0 for any free one)")
     parser.add_argument("--count", type=int, default=300, help="number of synthetic people")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the population")
+    parser.add_argument("--theme", choices=THEMES, default="joomla", help="the page around it")
     parser.add_argument(
         "--render", action="store_true", help="print the page to stdout instead of serving it"
     )
     args = parser.parse_args(argv)
-    if args.render:  # how tests/fixtures/nsphysio/member-directory.html was made
-        sys.stdout.buffer.write(render_page(nova_scotia_physiotherapists(args.count, args.seed)))
+    people = nova_scotia_physiotherapists(args.count, args.seed)
+    if args.render:  # how the pages in tests/fixtures/nsphysio/ were made
+        sys.stdout.buffer.write(render_page(people, theme=args.theme))
         return
-    with NSPhysioEmulator(nova_scotia_physiotherapists(args.count, args.seed), port=args.port) as e:
+    robots = ROBOTS_TXT if args.theme == "joomla" else WORDPRESS_ROBOTS_TXT
+    with NSPhysioEmulator(people, theme=args.theme, robots_txt=robots, port=args.port) as e:
         print(f"{e.base_url}{DIRECTORY_PATH}", flush=True)
         try:
             while True:

@@ -3,9 +3,12 @@
 Serves the shapes of docs/platforms/wa_doh.md: `GET /resource/<dataset>.json` answering a JSON
 array of row objects (one row per credential, null columns left out, numbers as strings), with
 `$where`, `$order`, `$limit` and `$offset` as far as the adapter uses them (a small SoQL parser:
-`=`, `!=`, `like`, `upper(col)`, AND/OR, parentheses), simple column filters
+`=`, `!=`, `like`, `upper(col)`, AND/OR, parentheses), the preflight's grouping query
+(`$select=credentialtype,count(*)&$group=credentialtype`), simple column filters
 (`?credentialnumber=PT60000001`), SoQL-style 400 errors, and rows in no stable order when no
-`$order` is given. Tests script faults on top (`fail_next`, `reset_next`).
+`$order` is given. Variants: `endorsement=` words the endorsement's credential type otherwise
+(how the live dataset words it is not recorded), `renamed=` renames columns. Tests script faults
+on top (`fail_next`, `reset_next`).
 
 Everyone is synthetic: `washington_physical_therapists(count, seed)` builds physical therapists,
 their intramuscular needling endorsements (about 30% active), a few physical therapist assistants
@@ -496,9 +499,10 @@ class _Where:
 
 
 def query_rows(rows: list[dict], params: dict[str, str], columns: Iterable[str]) -> list[dict]:
-    """Apply simple filters, $where, $order, $offset and $limit as SODA does (raises SoqlError)."""
+    """Apply simple filters, $where, $select with $group (one column and `count(*)`), $order,
+    $offset and $limit as SODA does (raises SoqlError)."""
     columns = set(columns)
-    known = {"$where", "$order", "$limit", "$offset"}
+    known = {"$where", "$order", "$limit", "$offset", "$select", "$group"}
     for name in params:
         if name.startswith("$") and name not in known:
             raise SoqlError("query.soql.invalid", f"Unsupported parameter {name}")
@@ -511,6 +515,9 @@ def query_rows(rows: list[dict], params: dict[str, str], columns: Iterable[str])
     if params.get("$where"):
         where = _Where(params["$where"], columns)
         indexed = [(i, r) for i, r in indexed if where.matches(r)]
+    if params.get("$group") or params.get("$select"):
+        indexed = list(enumerate(_grouped([r for _, r in indexed], params, columns)))
+        columns = {params["$group"].strip().lower(), "count"}
     order = params.get("$order", "").strip()
     if order:
         keys = []
@@ -542,6 +549,21 @@ def query_rows(rows: list[dict], params: dict[str, str], columns: Iterable[str])
     return [r for _, r in indexed[offset : offset + limit]]
 
 
+def _grouped(rows: list[dict], params: dict[str, str], columns: set[str]) -> list[dict]:
+    """`$select=col,count(*)&$group=col`: one row a value of `col`, its count as a string."""
+    group = params.get("$group", "").strip().lower()
+    select = [s.strip().lower() for s in params.get("$select", "").split(",")]
+    if not group or select != [group, "count(*)"]:
+        raise SoqlError("query.soql.invalid", "only $select=<col>,count(*) with $group=<col>")
+    if group not in columns:
+        raise SoqlError("query.soql.no-such-column", f"No such column: {group}")
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.get(group) is not None:
+            counts[row[group]] = counts.get(row[group], 0) + 1
+    return [{group: value, "count": str(n)} for value, n in counts.items()]
+
+
 # ---------------------------------------------------------------------------------------------
 # The server
 
@@ -568,11 +590,15 @@ class WaDohEmulator(Emulator):
         *,
         dataset: str = DATASET,
         location_columns: bool = False,
+        endorsement: str = ENDORSEMENT,
+        renamed: dict[str, str] | None = None,
         robots_txt: str | None = "User-agent: *\nAllow: /\n",
         port: int = 0,
     ) -> None:
         self.dataset = dataset
         self.location_columns = location_columns
+        self.endorsement = endorsement
+        self.renamed = dict(renamed or {})
         super().__init__(port)
         self.robots_txt = robots_txt
         self._people: list[WaPerson] = []
@@ -589,14 +615,23 @@ class WaDohEmulator(Emulator):
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return COLUMNS + (LOCATION_COLUMNS if self.location_columns else ())
+        columns = COLUMNS + (LOCATION_COLUMNS if self.location_columns else ())
+        return tuple(self.renamed.get(c, c) for c in columns)
 
     def set_people(self, people: Iterable[WaPerson]) -> None:
         """Replace the dataset's content; later requests see the new rows."""
         people = list(people)
         rows = dataset_rows(people, locations=self.location_columns)
+        if self.endorsement != ENDORSEMENT or self.renamed:
+            rows = [self._variant(row) for row in rows]
         with self._lock:
             self._people, self._rows = people, rows
+
+    def _variant(self, row: dict) -> dict:
+        """A row as the variant serves it: the endorsement's other wording, columns renamed."""
+        if row["credentialtype"] == ENDORSEMENT:
+            row = {**row, "credentialtype": self.endorsement}
+        return {self.renamed.get(k, k): v for k, v in row.items()}
 
     # -- answering ----------------------------------------------------------------------------
 

@@ -254,6 +254,7 @@ def _run(
             staging.count,
             max_shrink=settings.max_shrink,
             accept_shrink=accept_shrink,
+            note=source.shrink_note,
         )
         counts = apply_run(db, source.key, run_id, staging.records())
         outcome = "success"

@@ -1,23 +1,25 @@
-"""Nova Scotia College of Physiotherapists: one static HTML table, everyone in one GET.
+"""Nova Scotia Regulator of Physiotherapy (formerly the College): one static HTML table, one GET.
 
-The member directory is a WordPress page whose one table lists every registrant ever licensed,
-past and present (about 1,654 rows, no paging). The adapter finds that table among the page's
-others by its header row, reads each row into a `Registration` keyed on the licence number, and
-yields no authorizations: the register has no needling column, so the source declares needling
-"not_tracked". Shapes and what is guessed: docs/platforms/nsphysio.md.
+The member directory is a static Joomla page [live 2026-06-15] whose one table, ten columns, lists
+the registrants (about 1,654 rows on 2026-05-28, about 780 on 2026-06-15: past registrants may no
+longer be listed). The adapter finds that table among the page's others by its header row, reads
+each row into a `Registration` keyed on the licence number, and yields no authorizations: the
+register has no needling column, so the source declares needling "not_tracked". It keeps the
+contract of scrapers/adapter.py. Shapes and what is guessed: docs/platforms/nsphysio.md.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bs4 import BeautifulSoup, Tag
 
-from scrapers.http import PoliteClient
+from scrapers.adapter import Check, Crawl
+from scrapers.http import FetchError
 from scrapers.places import fold
 from scrapers.records import Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source
@@ -26,8 +28,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = {
     "path": "/for-the-public/member-directory",
-    # Our field -> the header the register prints over it [reported]. A table lacking any of
-    # them, under these words, is a changed layout: the run fails and nothing is changed.
+    # Our field -> the header the register prints over it [reported; ten columns: live
+    # 2026-06-15]. A table lacking any of them, under these words, is a changed layout: the run
+    # fails and nothing is changed.
     "columns": {
         "name": "Name",
         "number": "Licence Number",
@@ -135,7 +138,7 @@ def _norm(header: str) -> str:
 
 def cell_lines(cell: Tag) -> list[str]:
     """A cell's lines: split at `<br>`, `<p>`, `<li>` and newlines, whitespace collapsed,
-    WordPress's curly apostrophes straightened, empty lines and "None" / "N/A" dropped."""
+    curly apostrophes (a CMS's typography) straightened, empty lines and "None" / "N/A" dropped."""
     for br in cell.find_all("br"):
         br.replace_with("\n")
     for block in cell.find_all(["p", "li", "div"]):
@@ -342,54 +345,143 @@ def _current(record: Registration) -> bool:
     return record.status_class != "cancelled"
 
 
-# ---------------------------------------------------------------- crawling
-
-
-def crawl(
-    source: Source,
-    client: PoliteClient,
-    progress: Callable[[str], None] = lambda message: None,
-    errors: list[dict] | None = None,
-) -> Iterator[Registration]:
-    """Yield every registrant in the directory; rows that cannot be read go to `errors`."""
-    errors = errors if errors is not None else []
-    if source.needling == "tracked":
-        raise LayoutChanged(
-            f"{source.key}: the nsphysio directory has no needling column, but the source "
-            "declares needling = tracked; declare not_tracked (or unknown)"
-        )
-    url = f"{source.base_url}{source.options['path']}"
-    page = client.get(url)
-    # An operator renaming one column gives just that one: the others keep their defaults.
-    columns = {**DEFAULT_OPTIONS["columns"], **source.options["columns"]}
-    rows = parse_directory(page.text(), columns)
-    progress(
-        f"{source.key}: member directory read, {len(rows)} rows, {client.requests_made} requests"
-    )
-    evidence = page.evidence()
-    found: dict[str, Registration] = {}
-    for row in rows:
-        try:
-            record = registration(row, source.key, page.url, evidence)
-        except ValueError as e:
-            errors.append({"url": page.url, "error": f"row {row.position}: {e}"})
+def directory_headers(page: str, columns: dict[str, str] | None = None) -> list[str]:
+    """The header row of the page's table closest to the directory, as printed; [] if none."""
+    columns = columns or DEFAULT_OPTIONS["columns"]
+    wanted = {_norm(label) for label in columns.values()}
+    soup = BeautifulSoup(page, "html.parser")
+    best: list[str] = []
+    for table in soup.find_all("table"):
+        row = _header_row(table)
+        if row is None:
             continue
-        earlier = found.get(record.registrant_id)
-        if earlier is not None and earlier.content() != record.content():
-            # One licence listed twice: keep a current row over a resigned one, else the first.
-            newer_is_current = _current(record) and not _current(earlier)
-            keep, drop = (record, earlier) if newer_is_current else (earlier, record)
-            log.warning(
-                "%s: licence %s is listed twice; keeping %r, not %r",
-                source.key,
-                record.registrant_id,
-                keep.status,
-                drop.status,
+        printed = [" ".join(c.get_text(" ").split()) for c in row.find_all(["th", "td"])]
+        if len(wanted & {_norm(h) for h in printed}) > len(wanted & {_norm(h) for h in best}):
+            best = printed
+    return best
+
+
+def regulator_names(page: str) -> list[str]:
+    """The page's `<title>` and the sentences naming a regulator or college of physiotherapy."""
+    soup = BeautifulSoup(page, "html.parser")
+    title = " ".join(soup.title.get_text().split()) if soup.title else ""
+    found = {" ".join(m.split()) for m in _REGULATOR_NAME.findall(soup.get_text(" "))}
+    return [t for t in (title, *sorted(found)) if t]
+
+
+_REGULATOR_NAME = re.compile(r"Nova Scotia (?:Regulator|College) of Physiotherap\w+", re.I)
+
+
+# ---------------------------------------------------------------- the adapter contract
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A directory row that cannot be a record, and why (read() raises it as a record error)."""
+
+    position: int
+    problem: str
+
+
+class NSPhysio:
+    """The member directory on the contract of scrapers/adapter.py: one GET lists everyone."""
+
+    def listings(self, crawl: Crawl) -> list[Registration | Unreadable]:
+        """Every row of the directory as a record, or as why it is unreadable; a licence listed
+        twice is one record (the current row over a resigned one, else the first)."""
+        source = crawl.source
+        if source.needling == "tracked":
+            raise LayoutChanged(
+                f"{source.key}: the nsphysio directory has no needling column, but the source "
+                "declares needling = tracked; declare not_tracked (or unknown)"
             )
-            record = keep
-        found[record.registrant_id] = record
-    progress(
-        f"{source.key}: {len(found)}/{len(rows)} registrants read, "
-        f"{client.requests_made} requests, {len(errors)} errors"
-    )
-    yield from found.values()
+        page = crawl.client.get(self._url(crawl))
+        rows = parse_directory(page.text(), _columns(source))
+        crawl.progress(f"{source.key}: member directory read, {len(rows)} rows")
+        evidence = page.evidence()
+        found: dict[str, Registration] = {}
+        bad: list[Unreadable] = []
+        for row in rows:
+            try:
+                record = registration(row, source.key, page.url, evidence)
+            except ValueError as e:
+                bad.append(Unreadable(row.position, str(e)))
+                continue
+            earlier = found.get(record.registrant_id)
+            if earlier is not None and earlier.content() != record.content():
+                newer_is_current = _current(record) and not _current(earlier)
+                keep, drop = (record, earlier) if newer_is_current else (earlier, record)
+                log.warning(
+                    "%s: licence %s is listed twice; keeping %r, not %r",
+                    source.key,
+                    record.registrant_id,
+                    keep.status,
+                    drop.status,
+                )
+                record = keep
+            found[record.registrant_id] = record
+        crawl.notes["rows"] = len(rows)
+        return [*found.values(), *bad]
+
+    def read(self, crawl: Crawl, item: Registration | Unreadable) -> Registration:
+        if isinstance(item, Unreadable):
+            raise LayoutChanged(f"row {item.position}: {item.problem}")
+        return item
+
+    def where(self, crawl: Crawl, item: Registration | Unreadable) -> str:
+        return self._url(crawl)
+
+    def floor(self, crawl: Crawl, listed: int) -> int:
+        return 1  # the whole directory is one page
+
+    def preflight(self, crawl: Crawl) -> Iterator[Check]:
+        """Three requests at most (robots.txt, the page; a redirect): the page answers, its
+        directory table has the ten headers, its rows read, and who the page says it is."""
+        url = self._url(crawl)
+        try:
+            page = crawl.client.get(url)
+        except FetchError as e:
+            yield Check(f"the member directory answers at {url}", False, str(e))
+            return
+        text = page.text()
+        yield Check(f"the member directory answers at {url}", True, f"{len(page.content)} bytes")
+        columns = _columns(crawl.source)
+        headers = directory_headers(text, columns)
+        wanted = {_norm(label) for label in columns.values()}
+        missing = [label for label in columns.values() if _norm(label) not in map(_norm, headers)]
+        seen = " | ".join(headers) if headers else "no table on the page"
+        if missing:
+            seen += f" (missing: {', '.join(missing)})"
+        yield Check(
+            f"a table with the {len(wanted)} directory headers", not missing and bool(headers), seen
+        )
+        try:
+            rows = parse_directory(text, columns)
+        except LayoutChanged as e:
+            yield Check("the directory's rows read", False, str(e))
+        else:
+            bad = [r for r in rows if r.problem]
+            seen = f"{len(rows)} rows, {len(bad)} unreadable"
+            if bad:
+                seen += f" (first: row {bad[0].position}: {bad[0].problem})"
+            yield Check("the directory's rows read", bool(rows) and not bad, seen)
+        current = crawl.source.regulator.split(" (formerly ")[0]
+        names = regulator_names(text)
+        shown = any(fold(current) in fold(n) for n in names)
+        stale = not shown and any("college" in fold(n) for n in names[1:])
+        yield Check(
+            f"the page names the regulator {current} (if it names one)",
+            not stale,
+            " / ".join(names) or "no regulator named on the page",
+        )
+
+    def _url(self, crawl: Crawl) -> str:
+        return crawl.url(crawl.source.options["path"])
+
+
+def _columns(source: Source) -> dict[str, str]:
+    # An operator renaming one column gives just that one: the others keep their defaults.
+    return {**DEFAULT_OPTIONS["columns"], **source.options["columns"]}
+
+
+ADAPTER = NSPhysio()

@@ -19,13 +19,14 @@ BUILTIN = Path(__file__).with_name("sources.toml")
 COVERAGE = ("supported", "not_yet_supported")
 CONFIG_ENV = "REGISTRY_CONFIG"
 
-# Platform name -> adapter module. A module provides DEFAULT_OPTIONS and crawl(source, client).
+# Platform name -> adapter module. A module provides DEFAULT_OPTIONS and ADAPTER (the contract of
+# scrapers/adapter.py), or, not yet folded onto it, crawl(source, client).
 PLATFORMS = {
     "alinity": "scrapers.alinity",
-    "nsphysio": "scrapers.nsphysio",  # Nova Scotia's single static table
+    "nsphysio": "scrapers.nsphysio",  # Nova Scotia's single static table (a Joomla page)
     "cpo": "scrapers.cpo",  # College of Physiotherapists of Ontario: CSV export + profile pages
     "oppq": "scrapers.oppq",  # Ordre professionnel de la physiothérapie du Québec: WordPress
-    "wa_doh": "scrapers.wa_doh",  # Washington State Department of Health open-data credentials
+    "wa_doh": "scrapers.wa_doh",  # Washington State DOH credential data (data.wa.gov, Socrata)
 }
 
 DEFAULT_USER_AGENT = "NeedlingRegistry/0.1 (+{contact_url})"
@@ -60,6 +61,8 @@ class Source:
     enabled: bool = True
     coverage: str = "supported"
     coverage_note: str = ""
+    # What a refused shrunken run should also say: what this register was seen to do.
+    shrink_note: str = ""
     sample: bool = False
     options: dict = field(default_factory=dict)
 

@@ -296,7 +296,8 @@ def test_kind_search_says_who_matches_where_needling_is_not_tracked(tmp_path, db
         assert body["not_tracked"] == [
             {
                 "regulator": "nscp",
-                "name": "Nova Scotia College of Physiotherapists",
+                "name": "Nova Scotia Regulator of Physiotherapy (formerly Nova Scotia College of "
+                "Physiotherapists)",
                 "jurisdiction": "CA-NS",
                 "needling": "not_tracked",
                 "matches": 1,

@@ -15,6 +15,8 @@ from emulators.nsphysio import (
     COLUMNS,
     DIRECTORY_PATH,
     POSTAL_PREFIXES,
+    ROBOTS_TXT,
+    WORDPRESS_ROBOTS_TXT,
     NSPhysioEmulator,
     nova_scotia_physiotherapists,
     render_page,
@@ -22,6 +24,7 @@ from emulators.nsphysio import (
 from registry.app import create_app
 from registry.importer import run_source
 from scrapers import nsphysio
+from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import load_settings
@@ -248,8 +251,9 @@ def declare(tmp_path, base: str, **extra) -> tuple:
     """Settings with Nova Scotia declared as an operator would, pointed at `base`."""
     declared = {
         "jurisdiction": "CA-NS",
-        "regulator": "Nova Scotia College of Physiotherapists",
-        "short_name": "NSCP",
+        "regulator": "Nova Scotia Regulator of Physiotherapy (formerly Nova Scotia College of "
+        "Physiotherapists)",
+        "short_name": "NSRPT",
         "platform": "nsphysio",
         "base_url": base,
         "register_url": f"{base}{DIRECTORY_PATH}",
@@ -286,10 +290,15 @@ def crawl_page(tmp_path, page: str, **extra) -> tuple[list[Registration], list[d
         return httpx.Response(404)
 
     _, source = declare(tmp_path, "http://127.0.0.1:9", **extra)
-    policy = HttpPolicy(user_agent="test (+https://example.test)", spacing_seconds=0.0)
+    policy = HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
     errors: list[dict] = []
     with PoliteClient(policy, transport=httpx.MockTransport(handler)) as client:
-        records = list(nsphysio.crawl(source, client, errors=errors))
+        records = list(crawl(source, client, errors=errors))
     return records, errors, asked
 
 
@@ -455,17 +464,22 @@ def test_emulator_serves_the_page_robots_and_conditional_requests(people):
         missing = httpx.get(register.base_url + "/for-the-public/nothing", timeout=5)
     assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=UTF-8"
     assert page.content == render_page(people[:40]) and "Last-Modified" in page.headers
+    assert b'content="Joomla!' in page.content and b"Regulator of Physiotherapy" in page.content
     assert again.status_code == 304 and again.content == b""
-    assert "Disallow: /wp-admin/" in robots.text and missing.status_code == 404
+    assert "Disallow: /administrator/" in robots.text and missing.status_code == 404
 
 
-def test_full_import_finds_everyone_and_tracks_no_needling(db, tmp_path, people):
-    with NSPhysioEmulator(people) as register:
+@pytest.mark.parametrize("theme", ["joomla", "wordpress"])
+def test_full_import_finds_everyone_and_tracks_no_needling(db, tmp_path, people, theme):
+    robots = {"wordpress": WORDPRESS_ROBOTS_TXT}.get(theme, ROBOTS_TXT)
+    with NSPhysioEmulator(people, theme=theme, robots_txt=robots) as register:
         settings, source = declare(tmp_path, register.base_url)
         report = run_source(db, settings, source)
     assert report.outcome == "success", report.message
     assert report.counts.records_seen == report.counts.added == 300
     assert [r.path for r in register.requests] == ["/robots.txt", DIRECTORY_PATH]
+    run = db.table("import_runs").get(report.run_id)
+    assert run["requests"] == 2
     assert {r.headers["user-agent"] for r in register.requests} == {settings.user_agent}
     stored = {r["registrant_id"]: r for r in db.query("select * from registrations")}
     assert set(stored) == {p.licence_number for p in people}
@@ -556,3 +570,101 @@ def test_a_bad_run_fails_and_changes_nothing(db, tmp_path, people, fault, words)
     assert report.outcome == "failed", report.message
     assert words in report.message
     assert snapshot(db) == before
+
+
+def test_the_joomla_page_reads_as_the_wordpress_one():
+    joomla, wordpress = fixture("member-directory-joomla.html"), fixture("member-directory.html")
+    assert "<thead>" not in joomla and "&#8217;" not in joomla and "&#8217;" in wordpress
+    assert read(joomla) == read(wordpress) and len(read(joomla)) == 60
+
+
+def test_the_floor_is_the_one_page(tmp_path):
+    notes: dict = {}
+    page = fixture("member-directory-joomla.html")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200 if request.url.path == DIRECTORY_PATH else 404, text=page)
+
+    _, source = declare(tmp_path, "http://127.0.0.1:9")
+    policy = HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
+    with PoliteClient(policy, transport=httpx.MockTransport(handler)) as client:
+        records = list(crawl(source, client, notes=notes))
+    assert (len(records), notes["listed"], notes["floor"], notes["rows"]) == (60, 60, 1, 60)
+
+
+# ---- preflight against the emulator ------------------------------------------------------------
+
+
+def preflight(tmp_path, register: NSPhysioEmulator) -> dict[str, tuple[bool, str]]:
+    _, source = declare(tmp_path, register.base_url)
+    policy = HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
+    with PoliteClient(policy) as client:
+        checks = run_preflight(source, client)
+    return {c.name.split(" at ")[0]: (c.ok, c.seen) for c in checks}
+
+
+ANSWERS = "the member directory answers"
+HEADERS = "a table with the 10 directory headers"
+ROWS = "the directory's rows read"
+NAME = "the page names the regulator Nova Scotia Regulator of Physiotherapy (if it names one)"
+
+
+def test_preflight_passes_on_the_joomla_page(tmp_path, people):
+    with NSPhysioEmulator(people[:80]) as register:
+        checks = preflight(tmp_path, register)
+    assert [r.path for r in register.requests] == ["/robots.txt", DIRECTORY_PATH]
+    assert list(checks) == [ANSWERS, HEADERS, ROWS, NAME]
+    assert all(ok for ok, _ in checks.values()), checks
+    assert checks[HEADERS][1] == " | ".join(COLUMNS)
+    assert checks[ROWS][1] == "80 rows, 0 unreadable"
+    assert checks[NAME][1].startswith("Member Directory - Nova Scotia Regulator of Physiotherapy")
+
+
+def test_preflight_fails_on_a_renamed_column_and_prints_the_headers(tmp_path, people):
+    renamed = ["Licence No." if c == "Licence Number" else c for c in COLUMNS]
+    with NSPhysioEmulator(people[:30], columns=renamed) as register:
+        checks = preflight(tmp_path, register)
+    assert checks[ANSWERS][0] and not checks[HEADERS][0] and not checks[ROWS][0]
+    assert checks[HEADERS][1] == " | ".join(renamed) + " (missing: Licence Number)"
+    assert "lacks the column(s) Licence Number" in checks[ROWS][1]
+
+
+def test_preflight_fails_on_a_page_under_the_old_name_only(tmp_path, people):
+    with NSPhysioEmulator(people[:30], theme="wordpress") as register:
+        checks = preflight(tmp_path, register)
+    assert checks[HEADERS][0] and checks[ROWS][0] and not checks[NAME][0]
+    assert "Nova Scotia College of Physiotherapists" in checks[NAME][1]
+
+
+def test_preflight_fails_when_the_page_does_not_answer_or_holds_no_directory(tmp_path, people):
+    with NSPhysioEmulator(people[:30]) as register:
+        register.fail_next(DIRECTORY_PATH, 500, count=2)  # the first attempt and the one retry
+        down = preflight(tmp_path, register)
+        register.columns = ["Licence Type", "Description"]
+        empty = preflight(tmp_path, register)
+    assert list(down) == [ANSWERS] and not down[ANSWERS][0] and "500" in down[ANSWERS][1]
+    assert not empty[HEADERS][0] and not empty[ROWS][0]
+
+
+def test_a_halved_directory_is_rejected_with_what_the_live_page_did(db, tmp_path, people):
+    with NSPhysioEmulator(people[:100]) as register:
+        settings, source = declare(tmp_path, register.base_url, shrink_note=SHRINK_NOTE)
+        assert run_source(db, settings, source).outcome == "success"
+        register.set_people(people[:50])
+        report = run_source(db, settings, source)
+    assert report.outcome == "rejected"
+    assert report.message.endswith(SHRINK_NOTE)
+    assert "50 records against 100" in report.message
+
+
+SHRINK_NOTE = load_settings().sources["nscp"].shrink_note

@@ -70,7 +70,8 @@ def test_the_page_without_a_search_lists_the_registers_we_read(client):
     assert [line.split(":")[0] for line in listed] == [
         "CA-AB College of Physiotherapists of Alberta",
         "CA-BC College of Health and Care Professionals of British Columbia",
-        "CA-NS Nova Scotia College of Physiotherapists",
+        "CA-NS Nova Scotia Regulator of Physiotherapy (formerly Nova Scotia College of "
+        "Physiotherapists)",
         "CA-ON College of Physiotherapists of Ontario",
     ]
     assert listed[1].endswith(f"last read {STALE_SINCE[:10]}. Our copy may be out of date")
@@ -217,7 +218,8 @@ def test_no_results_and_a_regulator_that_does_not_track_needling(client):
     assert soup.select_one(".none").get_text().startswith("Nobody matches this search.")
     (notice,) = notices(soup)
     assert notice.startswith(
-        "Nova Scotia College of Physiotherapists (CA-NS) does not record who may needle: "
+        "Nova Scotia Regulator of Physiotherapy (formerly Nova Scotia College of "
+        "Physiotherapists) (CA-NS) does not record who may needle: "
         "1 person there matches the rest of your search."
     )
     show_all = soup.select_one(".notices a")["href"]

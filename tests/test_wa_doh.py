@@ -20,16 +20,18 @@ from emulators.wa_doh import (
     washington_physical_therapists,
 )
 from registry.importer import run_source
+from scrapers.adapter import crawl, run_preflight
+from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
-from scrapers.sources import Source
-from scrapers.wa_doh import DEFAULT_OPTIONS, check_columns, classify_status, crawl, parse_page
+from scrapers.sources import Source, load_settings
+from scrapers.wa_doh import DEFAULT_OPTIONS, check_columns, classify_status, parse_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wa_doh"
 BASE = "https://data.wa.gov"
 NEEDLING = Authorization(ENDORSEMENT, "dry_needling", "endorsement")
 
 
-def source(base: str = BASE, **options) -> Source:
+def source(base: str = BASE, wording: dict[str, str] | None = None, **options) -> Source:
     return Source(
         key="wa_doh_pt",
         jurisdiction="US-WA",
@@ -41,7 +43,7 @@ def source(base: str = BASE, **options) -> Source:
         needling="tracked",
         base_url=base,
         mechanism="endorsement",
-        wording={ENDORSEMENT: "dry_needling"},
+        wording=wording or {ENDORSEMENT: "dry_needling"},
         spacing_seconds=0.0,
         backoff_seconds=0.05,
         max_retries=1,
@@ -293,7 +295,7 @@ def test_renamed_licence_type_is_a_layout_change():
 
 def test_missing_endorsements_fail_a_tracked_source():
     rows = [r for r in dataset_rows(fixture_people()) if r["credentialtype"] != ENDORSEMENT]
-    with pytest.raises(LayoutChanged, match="none of 6 rows is an endorsement"):
+    with pytest.raises(LayoutChanged, match="none of 5 registrants has a needling authorization"):
         list(crawl(source(), FakeClient(render_rows(rows))))
 
 
@@ -457,3 +459,105 @@ def test_ambiguous_endorsement_fails_the_run(db, settings, people):
     assert report.outcome == "failed"
     assert "matches several PT licences" in report.message and "PT61999999" in report.message
     assert db.table("registrations").count == 0
+
+
+def test_the_floor_is_the_pages_of_the_one_query(db, settings, people):
+    notes: dict = {}
+    with WaDohEmulator(people[:100]) as register:
+        src = source(register.base_url, page_size=40)
+        with PoliteClient(policy()) as client:
+            records = list(crawl(src, client, notes=notes))
+    rows = len(dataset_rows(people[:100]))
+    assert notes["rows"] == rows and notes["listed"] == len(records)
+    assert notes["floor"] == -(-rows // 40)
+    assert len(register.requests) - 1 in (notes["floor"], notes["floor"] + 1)
+
+
+@pytest.mark.parametrize("wording", ["Intramuscular Needling Endorsement", ENDORSEMENT])
+def test_each_endorsement_wording_of_the_built_in_source_imports_over_http(
+    db, settings, people, wording
+):
+    built_in = load_settings().sources["wa_doh_pt"]
+    with WaDohEmulator(people[:120], endorsement=wording) as register:
+        report = run(db, settings, source(register.base_url, wording=built_in.wording))
+    assert report.outcome == "success", report.message
+    want = {n: [wording] if w else [] for n, w in expected(people[:120]).items()}
+    assert report.counts.records_seen == len(want)
+    for number, wordings in want.items():
+        assert held(db, number) == wordings, number
+
+
+# ---------------------------------------------------------------- preflight
+
+
+def policy() -> HttpPolicy:
+    return HttpPolicy(
+        user_agent="test (+https://example.test)",
+        spacing_seconds=0.0,
+        backoff_seconds=0.05,
+        max_retries=1,
+    )
+
+
+def preflight(src: Source) -> dict[str, tuple[bool, str]]:
+    with PoliteClient(policy()) as client:
+        checks = run_preflight(src, client)
+    return {c.name.split(" (")[0]: (c.ok, c.seen) for c in checks}
+
+
+COLUMNS_CHECK = "the dataset has the columns the adapter reads"
+PLACES = "whether the dataset has location columns"
+TYPES = "credential types of physical therapy, needling or endorsement"
+LICENCE = "a licence type as configured"
+WORDING = "an endorsement type worded as in the source"
+
+
+def test_preflight_passes_and_prints_the_credential_types(people):
+    crowd = people[:100]
+    with WaDohEmulator(crowd) as register:
+        checks = preflight(source(register.base_url))
+    assert [r.path for r in register.requests] == ["/robots.txt"] + ["/resource/qxh8-f4bd.json"] * 2
+    grouping = register.requests[-1].params()
+    assert (grouping["$select"], grouping["$group"]) == (
+        "credentialtype,count(*)",
+        "credentialtype",
+    )
+    assert list(checks) == [COLUMNS_CHECK, PLACES, TYPES, LICENCE, WORDING]
+    assert all(ok for ok, _ in checks.values()), checks
+    rows = dataset_rows(crowd)
+    count = {t: sum(r["credentialtype"] == t for r in rows) for t in (ENDORSEMENT, PT_LICENSE)}
+    assert checks[TYPES][1] == "; ".join(
+        f"{t}: {n}"
+        for t, n in sorted({**count, PTA_LICENSE: len(rows) - sum(count.values())}.items())
+    )
+    assert (checks[LICENCE][1], checks[WORDING][1], checks[PLACES][1]) == (
+        PT_LICENSE,
+        ENDORSEMENT,
+        "none",
+    )
+    assert checks[COLUMNS_CHECK][1].startswith(
+        "actiontaken, birthyear, ceduedate, credentialnumber"
+    )
+
+
+def test_preflight_fails_when_no_endorsement_type_matches_the_wording(people):
+    with WaDohEmulator(people[:60], endorsement="PT Dry Needling Endorsement") as register:
+        checks = preflight(source(register.base_url))
+    assert checks[TYPES][0] and checks[LICENCE][0] and not checks[WORDING][0]
+    assert "PT Dry Needling Endorsement: " in checks[TYPES][1]
+    assert checks[WORDING][1] == "none; types that look like needling: PT Dry Needling Endorsement"
+
+
+def test_preflight_fails_on_a_renamed_column(people):
+    with WaDohEmulator(people[:60], renamed={"birthyear": "birth_year"}) as register:
+        checks = preflight(source(register.base_url))
+    assert not checks[COLUMNS_CHECK][0] and checks[WORDING][0]
+    assert "birth_year" in checks[COLUMNS_CHECK][1]
+    assert checks[COLUMNS_CHECK][1].endswith("(missing: birthyear)")
+
+
+def test_preflight_that_cannot_query_is_a_failed_check(people):
+    with WaDohEmulator(people[:60], renamed={"credentialtype": "credential_type"}) as register:
+        checks = preflight(source(register.base_url))
+    assert list(checks) == ["the register answers as the adapter expects"]
+    assert not checks["the register answers as the adapter expects"][0]
