@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -153,6 +153,62 @@ def distance_text(result: dict, near: dict | None, t, lang: str) -> str | None:
     return t("result.distance", km=i18n.kilometres(result["distance_km"], lang), place=near["name"])
 
 
+def display_name(result: dict) -> str:
+    """First name first ("Alice Roberts"), whatever order the register writes names in; the
+    register's own form stays in the card's details."""
+    given, family = (result.get("given_names") or "").strip(), (result.get("family_name") or "")
+    if given and family.strip():
+        return f"{given} {family.strip()}"
+    return result["name"]
+
+
+def one_line(loc: dict) -> str:
+    """A practice location as one line, for a map service to find."""
+    place = " ".join(p for p in (loc.get("province"), loc.get("postal_code")) if p)
+    parts = [loc.get("address"), loc.get("city"), place]
+    return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
+def directions_url(loc: dict) -> str | None:
+    """Directions to a practice location on OpenStreetMap (a plain link: nothing is loaded
+    from there by our page, so the CSP is untouched)."""
+    where = one_line(loc)
+    if not (loc.get("address") or loc.get("city")):
+        return None
+    return "https://www.openstreetmap.org/directions?" + urlencode({"to": where})
+
+
+def nearest_first(locations: list[dict]) -> list[dict]:
+    """The location a near search's distance is measured to first, then the others as listed."""
+    return sorted(
+        locations,
+        key=lambda loc: (loc.get("distance_km") is None, loc.get("distance_km") or 0),
+    )
+
+
+def practitioner_url(result: dict, lang: str) -> str | None:
+    """The practitioner's own page: stable, by regulator and registration number."""
+    number = result.get("registration_number")
+    if not number:
+        return None
+    return f"/p/{quote(result['regulator']['id'])}/{quote(number, safe='')}?lang={lang}"
+
+
+def for_a_card(result: dict, near: dict | None, t, lang: str) -> dict:
+    """A result with what its card shows: its name first-name-first, the place it is measured
+    to first, and the links to call, get directions and read more."""
+    result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
+    result["record_url"] = record_url(result)
+    result["distance_text"] = distance_text(result, near, t, lang)
+    result["display_name"] = display_name(result)
+    result["locations"] = nearest_first(result["locations"])
+    for loc in result["locations"]:
+        loc["one_line"] = one_line(loc)
+        loc["directions_url"] = directions_url(loc)
+    result["page_url"] = practitioner_url(result, lang)
+    return result
+
+
 def kinds_in_words(kinds: list[str], t) -> str:
     if "needling" in kinds:
         return t("kind.needling")
@@ -234,9 +290,7 @@ async def index(request: Request) -> Response:
     context["notices"] = notices(conn, found, region) if query else []
     if found is not None:
         for result in found["results"]:
-            result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
-            result["record_url"] = record_url(result)
-            result["distance_text"] = distance_text(result, found.get("near"), t, lang)
+            for_a_card(result, found.get("near"), t, lang)
         context["found"] = found
         if found["next_cursor"]:
             more = form.params(cursor=found["next_cursor"], lang=lang)
