@@ -8,6 +8,7 @@ strict Content-Security-Policy allows nothing but this origin's own files.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
@@ -19,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from registry import cities, freshness, i18n
+from registry.documents import documents
 from registry.gazetteer import region_code
 from registry.search import (
     MAX_QUERY_CHARS,
@@ -299,6 +301,98 @@ async def index(request: Request) -> Response:
     return render(request, "search.html", context, status)
 
 
+def authorized_since(conn, rid: str, authorized_now: bool, current_since: str) -> str | None:
+    """Since when the register has shown an authorization without a break, from the history:
+    the current state's start, carried back over the earlier versions that held one too."""
+    if not authorized_now:
+        return None
+    since = current_since
+    versions = conn.execute(
+        "select valid_from, valid_to, state from registration_versions "
+        "where registration_id = ? order by valid_from desc",
+        [rid],
+    ).fetchall()
+    for valid_from, valid_to, state in versions:
+        if valid_to != since or not json.loads(state).get("authorizations"):
+            break
+        since = valid_from
+    return since
+
+
+def json_ld(doc: dict, name: str, url: str) -> str:
+    """schema.org data for the page: a Person with the credential and where they work, as
+    JSON safe inside a <script> data block (no "<", ">" or "&" left to end it)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": name,
+        "givenName": doc.get("given_names") or None,
+        "familyName": doc.get("family_name") or None,
+        "url": url,
+        "hasCredential": [
+            {
+                "@type": "EducationalOccupationalCredential",
+                "name": a["wording"],
+                "credentialCategory": a["kind"],
+                "recognizedBy": {"@type": "Organization", "name": doc["regulator"]["name"]},
+            }
+            for a in doc["needling"]["authorizations"]
+        ],
+        "workLocation": [
+            {
+                "@type": "Place",
+                "name": loc.get("organization") or None,
+                "telephone": loc.get("phone") or None,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": loc.get("address") or None,
+                    "addressLocality": loc.get("city") or None,
+                    "addressRegion": loc.get("province") or None,
+                    "postalCode": loc.get("postal_code") or None,
+                },
+            }
+            for loc in doc["locations"]
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+async def practitioner(request: Request) -> Response:
+    """One practitioner's page, at a stable address: /p/<regulator>/<registration number>."""
+    lang = i18n.choose(request)
+    t = i18n.translator(lang)
+    conn = request.app.state.conn
+    regulator = request.path_params["regulator"]
+    number = request.path_params["number"]
+    row = conn.execute(
+        "select id, coalesce(valid_since, first_seen), first_seen from registrations "
+        "where regulator_id = ? and registration_number = ? "
+        "order by removed_at is not null, id limit 1",
+        [regulator, number],
+    ).fetchone()
+    if row is None:
+        context = {"lang": lang, "page": "error", "status": 404, "explain": True}
+        return render(request, "error.html", context | {"detail": t("person.not_found")}, 404)
+    rid, current_since, first_seen = row
+    doc = for_a_card(documents(conn, [rid])[0], None, t, lang)
+    path = f"/p/{quote(regulator)}/{quote(number, safe='')}"
+    context = {
+        "lang": lang,
+        "page": "person",
+        "r": doc,
+        "first_seen": first_seen,
+        "current_since": current_since,
+        "authorized_since": authorized_since(
+            conn, rid, doc["needling"]["authorized"], current_since
+        ),
+        "api_url": f"/api/registrations/{quote(regulator)}/{quote(number, safe='')}",
+        "json_ld": json_ld(doc, doc["display_name"], str(request.url.replace(path=path, query=""))),
+        "kind_words": {k: t(f"kind.{k}") for k in KINDS},
+    }
+    return render(request, "person.html", context)
+
+
 async def about_needling(request: Request) -> Response:
     """What dry needling, IMS, acupuncture and trigger point injections are, in our words."""
     lang = i18n.choose(request)
@@ -315,5 +409,6 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),
+    Route("/p/{regulator}/{number}", practitioner, methods=["GET"]),
     Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
 ]

@@ -3,6 +3,7 @@ test_browser.py drive the same pages in Chromium)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -400,3 +401,33 @@ def test_the_location_measured_to_comes_first():
     card = pages.for_a_card(dict(result, distance_km=20.0), near, i18n.translator("en"), "en")
     assert [loc["city"] for loc in card["locations"]] == ["Sylvan Lake", "Edmonton"]
     assert card["display_name"] == "Zoé Test" and card["distance_text"] == "20 km from Red Deer"
+
+
+def test_a_page_per_practitioner(client):
+    response = client.get("/p/cpta/20006")
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == CSP
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert soup.h1.get_text() == "Priya Smith-Jones"
+    assert [q.get_text() for q in soup.select("q.wording")] == ["Using needles in practice"]
+    assert soup.select_one(".plain").get_text() == "needling (dry needling, IMS and acupuncture)"
+    assert soup.select_one(".status").get_text() == "Practising"
+    assert [li.get_text() for li in soup.select(".conditions li")] == ["Supervision"]
+    assert soup.select_one(".authorized-since").get_text().startswith("Authorization seen")
+    assert "listing: read on 2026-11-23" in soup.select_one(".evidence").get_text()
+    assert soup.select_one(".record a")["href"].endswith("/Registrant/r6")
+    data = json.loads(soup.select_one("script[type='application/ld+json']").string)
+    assert data["@type"] == "Person" and data["name"] == "Priya Smith-Jones"
+    assert data["hasCredential"][0]["name"] == "Using needles in practice"
+    assert data["workLocation"][0]["address"]["addressLocality"] == "Lethbridge"
+    # A name that is markup cannot end the data block.
+    eve = client.get("/p/cpta/20009").text
+    assert "<script>alert" not in eve and "\\u003cscript\\u003e" in eve
+    # Linked from the cards; unknown ids are a 404 page that says why.
+    assert page(client, q="Smith-Jones").select_one(".result h3 a")["href"].startswith(
+        "/p/cpta/20006"
+    )
+    for path in ("/p/cpta/99999", "/p/nobody/1"):
+        missing = client.get(path, params={"lang": "fr"})
+        assert missing.status_code == 404
+        assert "Nous n'avons aucune inscription" in missing.text
