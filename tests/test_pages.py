@@ -31,7 +31,7 @@ def page(client, status=200, **params):
 
 
 def names(soup) -> list[str]:
-    return [h.get_text() for h in soup.select(".result h3")]
+    return [h.get_text() for h in soup.select(".result h2.name")]
 
 
 def notices(soup) -> list[str]:
@@ -103,7 +103,7 @@ def test_a_result_says_everything_a_patient_needs(client):
     soup = page(client, q="Smith-Jones")
     (result,) = soup.select(".result")
     text = " ".join(result.get_text(" ").split())
-    assert result.select_one("h3").get_text() == "Priya Smith-Jones"
+    assert result.select_one("h2.name").get_text() == "Priya Smith-Jones"
     assert result.select_one(".answer").get_text() == (
         "May needle now: yes, needling (dry needling, IMS and acupuncture)."
     )
@@ -349,9 +349,9 @@ def test_a_card_puts_the_place_and_the_actions_first(client):
     (card,) = soup.select(".result")
     # Clinic (and distance) before the name; the name first-name-first, the register's form kept.
     assert card.select_one(".place").get_text(" ", strip=True) == "Bow River Physiotherapy"
-    assert card.select_one("h3").get_text() == "Priya Smith-Jones"
+    assert card.select_one("h2.name").get_text() == "Priya Smith-Jones"
     assert card.select_one(".register-name").get_text() == "Smith-Jones, Priya"
-    assert card.select_one("h3 a")["href"] == "/p/cpta/20006?lang=en"
+    assert card.select_one("h2.name a")["href"] == "/p/cpta/20006?lang=en"
     call, directions = card.select(".actions a")
     assert call["href"] == "tel:403-555-0100" and call.get_text(" ", strip=True).startswith("Call")
     assert directions["href"] == (
@@ -426,7 +426,7 @@ def test_a_page_per_practitioner(client):
     assert "<script>alert" not in eve and "\\u003cscript\\u003e" in eve
     # Linked from the cards; unknown ids are a 404 page that says why.
     assert (
-        page(client, q="Smith-Jones").select_one(".result h3 a")["href"].startswith("/p/cpta/20006")
+        page(client, q="Smith-Jones").select_one(".result h2.name a")["href"].startswith("/p/cpta/20006")
     )
     for path in ("/p/cpta/99999", "/p/nobody/1"):
         missing = client.get(path, params={"lang": "fr"})
