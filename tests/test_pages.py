@@ -425,9 +425,8 @@ def test_a_page_per_practitioner(client):
     eve = client.get("/p/cpta/20009").text
     assert "<script>alert" not in eve and "\\u003cscript\\u003e" in eve
     # Linked from the cards; unknown ids are a 404 page that says why.
-    assert (
-        page(client, q="Smith-Jones").select_one(".result h2.name a")["href"].startswith("/p/cpta/20006")
-    )
+    card = page(client, q="Smith-Jones").select_one(".result h2.name a")
+    assert card["href"].startswith("/p/cpta/20006")
     for path in ("/p/cpta/99999", "/p/nobody/1"):
         missing = client.get(path, params={"lang": "fr"})
         assert missing.status_code == 404
