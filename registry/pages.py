@@ -409,6 +409,6 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),
-    Route("/p/{regulator}/{number}", practitioner, methods=["GET"]),
+    Route("/p/{regulator}/{number}", practitioner, methods=["GET"], include_in_schema=False),
     Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
 ]
