@@ -8,9 +8,10 @@ strict Content-Security-Policy allows nothing but this origin's own files.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from registry import cities, freshness, i18n
+from registry.documents import documents
 from registry.search import (
     MAX_QUERY_CHARS,
     Query,
@@ -153,6 +155,62 @@ def distance_text(result: dict, near: dict | None, t, lang: str) -> str | None:
     return t("result.distance", km=i18n.kilometres(result["distance_km"], lang), place=near["name"])
 
 
+def display_name(result: dict) -> str:
+    """First name first ("Alice Roberts"), whatever order the register writes names in; the
+    register's own form stays in the card's details."""
+    given, family = (result.get("given_names") or "").strip(), (result.get("family_name") or "")
+    if given and family.strip():
+        return f"{given} {family.strip()}"
+    return result["name"]
+
+
+def one_line(loc: dict) -> str:
+    """A practice location as one line, for a map service to find."""
+    place = " ".join(p for p in (loc.get("province"), loc.get("postal_code")) if p)
+    parts = [loc.get("address"), loc.get("city"), place]
+    return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
+def directions_url(loc: dict) -> str | None:
+    """Directions to a practice location on OpenStreetMap (a plain link: nothing is loaded
+    from there by our page, so the CSP is untouched)."""
+    where = one_line(loc)
+    if not (loc.get("address") or loc.get("city")):
+        return None
+    return "https://www.openstreetmap.org/directions?" + urlencode({"to": where})
+
+
+def nearest_first(locations: list[dict]) -> list[dict]:
+    """The location a near search's distance is measured to first, then the others as listed."""
+    return sorted(
+        locations,
+        key=lambda loc: (loc.get("distance_km") is None, loc.get("distance_km") or 0),
+    )
+
+
+def practitioner_url(result: dict, lang: str) -> str | None:
+    """The practitioner's own page: stable, by regulator and registration number."""
+    number = result.get("registration_number")
+    if not number:
+        return None
+    return f"/p/{quote(result['regulator']['id'])}/{quote(number, safe='')}?lang={lang}"
+
+
+def for_a_card(result: dict, near: dict | None, t, lang: str) -> dict:
+    """A result with what its card shows: its name first-name-first, the place it is measured
+    to first, and the links to call, get directions and read more."""
+    result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
+    result["record_url"] = record_url(result)
+    result["distance_text"] = distance_text(result, near, t, lang)
+    result["display_name"] = display_name(result)
+    result["locations"] = nearest_first(result["locations"])
+    for loc in result["locations"]:
+        loc["one_line"] = one_line(loc)
+        loc["directions_url"] = directions_url(loc)
+    result["page_url"] = practitioner_url(result, lang)
+    return result
+
+
 def kinds_in_words(kinds: list[str], t) -> str:
     if "needling" in kinds:
         return t("kind.needling")
@@ -234,15 +292,105 @@ async def index(request: Request) -> Response:
     context["notices"] = notices(conn, found, region) if query else []
     if found is not None:
         for result in found["results"]:
-            result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
-            result["record_url"] = record_url(result)
-            result["distance_text"] = distance_text(result, found.get("near"), t, lang)
+            for_a_card(result, found.get("near"), t, lang)
         context["found"] = found
         if found["next_cursor"]:
             more = form.params(cursor=found["next_cursor"], lang=lang)
             context["next_url"] = "/?" + urlencode(more)
         context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
     return render(request, "search.html", context, status)
+
+
+def authorized_since(conn, rid: str, authorized_now: bool, current_since: str) -> str | None:
+    """Since when the register has shown an authorization without a break, from the history:
+    the current state's start, carried back over the earlier versions that held one too."""
+    if not authorized_now:
+        return None
+    since = current_since
+    versions = conn.execute(
+        "select valid_from, valid_to, state from registration_versions "
+        "where registration_id = ? order by valid_from desc",
+        [rid],
+    ).fetchall()
+    for valid_from, valid_to, state in versions:
+        if valid_to != since or not json.loads(state).get("authorizations"):
+            break
+        since = valid_from
+    return since
+
+
+def json_ld(doc: dict, name: str, url: str) -> str:
+    """schema.org data for the page: a Person with the credential and where they work, as
+    JSON safe inside a <script> data block (no "<", ">" or "&" left to end it)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": name,
+        "givenName": doc.get("given_names") or None,
+        "familyName": doc.get("family_name") or None,
+        "url": url,
+        "hasCredential": [
+            {
+                "@type": "EducationalOccupationalCredential",
+                "name": a["wording"],
+                "credentialCategory": a["kind"],
+                "recognizedBy": {"@type": "Organization", "name": doc["regulator"]["name"]},
+            }
+            for a in doc["needling"]["authorizations"]
+        ],
+        "workLocation": [
+            {
+                "@type": "Place",
+                "name": loc.get("organization") or None,
+                "telephone": loc.get("phone") or None,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": loc.get("address") or None,
+                    "addressLocality": loc.get("city") or None,
+                    "addressRegion": loc.get("province") or None,
+                    "postalCode": loc.get("postal_code") or None,
+                },
+            }
+            for loc in doc["locations"]
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+async def practitioner(request: Request) -> Response:
+    """One practitioner's page, at a stable address: /p/<regulator>/<registration number>."""
+    lang = i18n.choose(request)
+    t = i18n.translator(lang)
+    conn = request.app.state.conn
+    regulator = request.path_params["regulator"]
+    number = request.path_params["number"]
+    row = conn.execute(
+        "select id, coalesce(valid_since, first_seen), first_seen from registrations "
+        "where regulator_id = ? and registration_number = ? "
+        "order by removed_at is not null, id limit 1",
+        [regulator, number],
+    ).fetchone()
+    if row is None:
+        context = {"lang": lang, "page": "error", "status": 404, "explain": True}
+        return render(request, "error.html", context | {"detail": t("person.not_found")}, 404)
+    rid, current_since, first_seen = row
+    doc = for_a_card(documents(conn, [rid])[0], None, t, lang)
+    path = f"/p/{quote(regulator)}/{quote(number, safe='')}"
+    context = {
+        "lang": lang,
+        "page": "person",
+        "r": doc,
+        "first_seen": first_seen,
+        "current_since": current_since,
+        "authorized_since": authorized_since(
+            conn, rid, doc["needling"]["authorized"], current_since
+        ),
+        "api_url": f"/api/registrations/{quote(regulator)}/{quote(number, safe='')}",
+        "json_ld": json_ld(doc, doc["display_name"], str(request.url.replace(path=path, query=""))),
+        "kind_words": {k: t(f"kind.{k}") for k in KINDS},
+    }
+    return render(request, "person.html", context)
 
 
 async def about_needling(request: Request) -> Response:
@@ -261,5 +409,6 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),
+    Route("/p/{regulator}/{number}", practitioner, methods=["GET"], include_in_schema=False),
     Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
 ]

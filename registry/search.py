@@ -350,6 +350,9 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
     results = documents(conn, [rid for _, _, rid in shown])
     for result, (metres, _, _) in zip(results, shown, strict=True):
         result["distance_km"] = round(metres / 1000, 1)
+        for loc in result["locations"]:  # which of their places the distance is measured to
+            at = rings.metres.get((place_key(loc["city"] or ""), (loc["province"] or "").lower()))
+            loc["distance_km"] = None if at is None else round(at / 1000, 1)
     return {
         "count": min(count, COUNT_CAP),
         "count_is_exact": count <= COUNT_CAP,

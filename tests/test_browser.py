@@ -167,8 +167,13 @@ def navigate(page, action) -> None:
         action()
 
 
+def unfold(page) -> None:
+    """Open every folded part (<details>), as a person reading the details would."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
 def names(page) -> list[str]:
-    return page.locator(".result h3").all_inner_texts()
+    return page.locator(".result h2.name").all_inner_texts()
 
 
 def search(page, **fields) -> None:
@@ -179,6 +184,9 @@ def search(page, **fields) -> None:
         "within": "Distance",
         "kind": "Kind of needling",
     }
+    change = page.locator("details.change")
+    if change.count() and change.get_attribute("open") is None:
+        change.locator("summary").click()  # after a search the form is folded away
     for field, value in fields.items():
         control = page.get_by_label(labels[field], exact=True)
         if field in ("within", "kind"):
@@ -191,8 +199,9 @@ def search(page, **fields) -> None:
 def test_search_by_city(page, server):
     page.goto(server)
     search(page, city="Red Deer")
-    assert names(page) == [f"{SCRIPT_NAME}, Eve", "Côté, Anne-Marie", "Roberts, Alice"]
+    assert names(page) == [f"Eve {SCRIPT_NAME}", "Anne-Marie Côté", "Alice Roberts"]
     assert page.locator(".count").inner_text() == "3 people found."
+    unfold(page)
     first = page.locator(".result").nth(1)
     assert first.locator(".answer").inner_text().startswith("May needle now: yes")
     assert first.get_by_role("link", name="See this record on the CPTA register").get_attribute(
@@ -221,10 +230,10 @@ def test_near_a_city_within_n_km(page, server):
     page.goto(server)
     search(page, city="Red Deer", within="Within 200 km")
     assert names(page) == [
-        f"{SCRIPT_NAME}, Eve",
-        "Côté, Anne-Marie",
-        "Roberts, Alice",
-        "Robinson, Maya",
+        f"Eve {SCRIPT_NAME}",
+        "Anne-Marie Côté",
+        "Alice Roberts",
+        "Maya Robinson",
     ]
     distances = page.locator(".distance").all_inner_texts()
     assert distances[:3] == ["In Red Deer"] * 3
@@ -240,10 +249,11 @@ def test_near_a_city_within_n_km(page, server):
 def test_search_by_name_and_kind(page, server):
     page.goto(server)
     search(page, q="rob")
-    assert names(page) == ["Roberts, Alice", "Robinson, Maya"]
+    assert names(page) == ["Alice Roberts", "Maya Robinson"]
     page.goto(server)
     search(page, city="Toronto", kind="Acupuncture")
-    assert names(page) == ["Tremblay, Noah"]
+    assert names(page) == ["Noah Tremblay"]
+    unfold(page)
     assert page.locator(".result q.wording").inner_text() == "Acupuncture (including dry needling)"
     # The page's kind filter stays as chosen; IMS is not what Ontario's roster grants.
     assert page.get_by_label("Kind of needling", exact=True).input_value() == "acupuncture"
@@ -258,9 +268,11 @@ def test_only_people_authorized_now_by_default_and_the_toggle(page, server):
     assert page.get_by_label("Only people authorized to needle now").is_checked()
     search(page, q="o'brien")
     assert names(page) == []  # suspended: not authorized now
+    page.locator("details.change summary").click()
     page.get_by_label("Everyone on the register, with their status").check()
     navigate(page, lambda: page.get_by_role("button", name="Search").click())
-    assert names(page) == ["O'Brien, Liam"]
+    assert names(page) == ["Liam O'Brien"]
+    unfold(page)
     result = page.locator(".result")
     assert result.locator(".status").inner_text() == "Suspended"
     assert result.locator(".answer").inner_text() == "No needling authorization on the register."
@@ -286,6 +298,9 @@ def test_works_without_javascript(browser, server):
         navigate(page, page.get_by_role("link", name="Français").click)
         assert page.locator("html").get_attribute("lang") == "fr"
         assert len(names(page)) == 4
+        # The folded form opens without script.
+        page.get_by_text("Modifier la recherche").click()
+        assert page.get_by_label("Ville", exact=True).is_visible()
         assert not [u for u in watch.requests if "/api/" in u]  # no script ran
         shot(page, "no-javascript")
         watch.clean()
@@ -311,8 +326,8 @@ def test_french(page, server):
 def test_scraped_markup_shows_as_text(page, server):
     page.goto(server)
     search(page, q="Eve")
-    assert names(page) == [f"{SCRIPT_NAME}, Eve"]
-    assert page.locator(".result h3").inner_text() == "<script>alert(1)</script>, Eve"
+    assert names(page) == [f"Eve {SCRIPT_NAME}"]
+    assert page.locator(".result h2.name").inner_text() == "Eve <script>alert(1)</script>"
     # What people type is escaped too.
     search(page, q="<img src=x onerror=alert(3)>")
     page.wait_for_timeout(200)
@@ -325,7 +340,7 @@ def test_honest_states(page, server):
     search(page, city="Halifax")
     assert "does not record who may needle" in page.locator(".notices").inner_text()
     navigate(page, page.get_by_role("link", name="Show everyone, with their status").click)
-    assert names(page) == ["MacDonald, Ann"]
+    assert names(page) == ["Ann MacDonald"]
     assert page.locator(".answer").inner_text().startswith("This regulator does not record")
     shot(page, "not-tracked")
     page.goto(server)
@@ -353,7 +368,7 @@ def test_keyboard_and_phone(browser, server):
             page.keyboard.press("Tab")
         page.keyboard.type("rob")
         navigate(page, lambda: page.keyboard.press("Enter"))
-        assert names(page) == ["Roberts, Alice", "Robinson, Maya"]
+        assert names(page) == ["Alice Roberts", "Maya Robinson"]
         # Nothing wider than the phone's screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         shot(page, "phone")
@@ -425,12 +440,13 @@ def test_on_the_demo_data(browser, demo):
     try:
         page.goto(demo)
         search(page, city="Calgary", within="Within 50 km")
-        count = page.locator(".count").inner_text()
-        assert re.match(r"\d+ people found\. Within 50 km of Calgary, AB, nearest first\.", count)
+        count = page.locator("h1").inner_text()
+        assert re.match(r"\d+ people found\.\s+Within 50 km of Calgary, AB, nearest first\.", count)
         answers = page.locator(".answer").all_inner_texts()
         assert answers and all(a.startswith("May needle now: yes") for a in answers)
         distances = page.locator(".distance").all_inner_texts()
         assert len(distances) == len(answers) and distances[0] == "In Calgary"
+        unfold(page)
         links = page.locator(".record a")
         assert links.count() == len(answers)
         assert all(
@@ -457,3 +473,89 @@ def test_the_clinics_roster_page_keeps_its_style_under_the_same_policy(page, ser
     page.goto(server + "/verify")
     assert page.locator("h1").inner_text() == "Verify a roster"
     assert page.evaluate("getComputedStyle(document.body).maxWidth") == "960px"  # 60rem
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.10.3, from npm
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2 A/AA and best-practice violations on the page as it is now."""
+    page.add_script_tag(content=AXE.read_text())
+    found = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"
+        " 'wcag21aa', 'best-practice']})).violations.map(v => v.id + ': ' +"
+        " v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    return found
+
+
+def above_the_fold(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    yield context
+    context.close()
+
+
+def test_results_first_on_a_phone_on_the_demo_data(phone, demo):
+    page = phone.new_page()
+    watch = Watch(page, demo)
+    cases = [
+        ("/?city=Red+Deer&within=50", "people found"),
+        ("/?city=Montr%C3%A9al&lang=fr", "trouvée"),
+    ]
+    for path, said in cases:
+        page.goto(demo + path)
+        assert said in page.title()
+        # Focus is on the results heading; the first card's actions show without scrolling.
+        assert page.evaluate("document.activeElement.id") == "results-heading"
+        card = page.locator(".result").first
+        assert above_the_fold(page, card.locator(".action.call"))
+        assert above_the_fold(page, card.locator(".action.directions"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "phone-" + path.split("city=")[1].split("&")[0].replace("%", ""))
+    # Halifax: the college does not record needling; the reason and the way on are in view.
+    page.goto(demo + "/?city=Halifax")
+    assert above_the_fold(page, page.locator(".notices li").first)
+    navigate(page, page.get_by_role("link", name="Show everyone, with their status").click)
+    card = page.locator(".result").first
+    assert above_the_fold(page, card.locator(".actions"))
+    shot(page, "phone-halifax")
+    # A practitioner's page opens from a card.
+    name = card.locator("h2.name").inner_text()
+    navigate(page, card.locator("h2.name a").click)
+    assert page.locator("h1").inner_text() == name and "/p/" in page.url
+    shot(page, "phone-practitioner")
+    watch.clean()
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?lang=fr",
+        "/?city=Red+Deer&within=200&show=all",
+        "/?city=Red+Deer&within=200&show=all&lang=fr",
+        "/?city=Halifax",
+        "/?city=Qwxzy&within=25&lang=fr",
+        "/p/cpta/20006",
+        "/p/cpta/20006?lang=fr",
+        "/p/cpta/none",
+    ],
+)
+def test_axe_finds_no_violations(browser, server, path, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(server + path)
+        assert axe_violations(page) == []
+        if page.locator("details").count():  # and with every fold open
+            unfold(page)
+            assert axe_violations(page) == []
+    finally:
+        context.close()

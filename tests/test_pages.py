@@ -3,6 +3,7 @@ test_browser.py drive the same pages in Chromium)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -30,7 +31,7 @@ def page(client, status=200, **params):
 
 
 def names(soup) -> list[str]:
-    return [h.get_text() for h in soup.select(".result h3")]
+    return [h.get_text() for h in soup.select(".result h2.name")]
 
 
 def notices(soup) -> list[str]:
@@ -81,14 +82,14 @@ def test_the_page_without_a_search_lists_the_registers_we_read(client):
 
 def test_city_search_shows_only_people_authorized_now_by_default(client):
     soup = page(client, city="Red Deer")
-    assert names(soup) == [f"{SCRIPT_NAME}, Eve", "Côté, Anne-Marie", "Roberts, Alice"]
+    assert names(soup) == [f"Eve {SCRIPT_NAME}", "Anne-Marie Côté", "Alice Roberts"]
     assert soup.select_one(".count").get_text().strip() == "3 people found."
     everyone = page(client, city="Red Deer", show="all")
     assert names(everyone) == [
-        f"{SCRIPT_NAME}, Eve",
-        "Côté, Anne-Marie",
-        "Lévesque, Hélène",
-        "Roberts, Alice",
+        f"Eve {SCRIPT_NAME}",
+        "Anne-Marie Côté",
+        "Hélène Lévesque",
+        "Alice Roberts",
     ]
     levesque = everyone.select(".result")[2]
     assert levesque.select_one(".answer").get_text() == "No needling authorization on the register."
@@ -103,7 +104,7 @@ def test_a_result_says_everything_a_patient_needs(client):
     soup = page(client, q="Smith-Jones")
     (result,) = soup.select(".result")
     text = " ".join(result.get_text(" ").split())
-    assert result.select_one("h3").get_text() == "Smith-Jones, Priya"
+    assert result.select_one("h2.name").get_text() == "Priya Smith-Jones"
     assert result.select_one(".answer").get_text() == (
         "May needle now: yes, needling (dry needling, IMS and acupuncture)."
     )
@@ -122,15 +123,16 @@ def test_a_result_says_everything_a_patient_needs(client):
 def test_near_a_city_nearest_first_with_distances(client):
     soup = page(client, city="Red Deer", within="200")
     assert names(soup) == [
-        f"{SCRIPT_NAME}, Eve",
-        "Côté, Anne-Marie",
-        "Roberts, Alice",
-        "Robinson, Maya",
+        f"Eve {SCRIPT_NAME}",
+        "Anne-Marie Côté",
+        "Alice Roberts",
+        "Maya Robinson",
     ]
     distances = [d.get_text() for d in soup.select(".distance")]
     assert distances[:3] == ["In Red Deer"] * 3
     assert re.fullmatch(r"1[34]\d km from Red Deer", distances[3])  # Edmonton, about 145 km
-    assert "Within 200 km of Red Deer, AB, nearest first." in soup.select_one(".count").get_text()
+    summary = soup.select_one("h1.summary").get_text()
+    assert "Within 200 km of Red Deer, AB, nearest first." in summary
     assert names(page(client, city="Red Deer", within="10")) == names(soup)[:3]
 
 
@@ -172,27 +174,27 @@ def test_an_empty_form_asks_for_something_to_search(client):
     )
     # A kind alone lists everyone who may do it, wherever they are.
     ims = [
-        f"{SCRIPT_NAME}, Eve",
-        "Côté, Anne-Marie",
-        "Nguyễn, Thi",
-        "Roberts, Alice",
-        "Robinson, Maya",
-        "Singh, Arjun",
-        "Smith-Jones, Priya",
+        f"Eve {SCRIPT_NAME}",
+        "Anne-Marie Côté",
+        "Thi Nguyễn",
+        "Alice Roberts",
+        "Maya Robinson",
+        "Arjun Singh",
+        "Priya Smith-Jones",
     ]
     assert names(page(client, kind="ims")) == ims
-    assert names(page(client, kind="acupuncture")) == sorted([*ims, "Tremblay, Noah"])
+    assert names(page(client, kind="acupuncture")) == [*ims, "Noah Tremblay"]  # by family name
 
 
 def test_name_search_and_kind_filter(client):
-    assert names(page(client, q="rob")) == ["Roberts, Alice", "Robinson, Maya"]
+    assert names(page(client, q="rob")) == ["Alice Roberts", "Maya Robinson"]
     assert names(page(client, q="rob", show="all")) == [
-        "Robert, Jean",
-        "Roberts, Alice",
-        "Robinson, Maya",
+        "Jean Robert",
+        "Alice Roberts",
+        "Maya Robinson",
     ]
     # Ontario's roster is for acupuncture: it answers acupuncture, not IMS.
-    assert names(page(client, city="Toronto", kind="acupuncture")) == ["Tremblay, Noah"]
+    assert names(page(client, city="Toronto", kind="acupuncture")) == ["Noah Tremblay"]
     assert names(page(client, city="Toronto", kind="ims")) == []
     soup = page(client, city="Toronto", kind="acupuncture")
     assert soup.select_one("#kind option[selected]")["value"] == "acupuncture"
@@ -224,7 +226,7 @@ def test_no_results_and_a_regulator_that_does_not_track_needling(client):
     )
     show_all = soup.select_one(".notices a")["href"]
     assert names(page(client, **dict(re.findall(r"(\w+)=([^&]+)", show_all.split("?")[1])))) == [
-        "MacDonald, Ann"
+        "Ann MacDonald"
     ]
 
 
@@ -342,3 +344,93 @@ def test_a_missing_page_is_a_page_for_people_and_json_for_programs(client):
     # Programs, and anything under the API, keep the JSON error.
     assert client.get("/no-such-page").json() == {"error": "Not Found", "status": 404}
     assert client.get("/api/no-such", headers=html).json()["status"] == 404
+
+
+def test_a_card_puts_the_place_and_the_actions_first(client):
+    soup = page(client, q="Smith-Jones")
+    (card,) = soup.select(".result")
+    # Clinic (and distance) before the name; the name first-name-first, the register's form kept.
+    assert card.select_one(".place").get_text(" ", strip=True) == "Bow River Physiotherapy"
+    assert card.select_one("h2.name").get_text() == "Priya Smith-Jones"
+    assert card.select_one(".register-name").get_text() == "Smith-Jones, Priya"
+    assert card.select_one("h2.name a")["href"] == "/p/cpta/20006?lang=en"
+    call, directions = card.select(".actions a")
+    assert call["href"] == "tel:403-555-0100" and call.get_text(" ", strip=True).startswith("Call")
+    assert directions["href"] == (
+        "https://www.openstreetmap.org/directions?to=1+Main+Street%2C+Lethbridge%2C+AB+T2P+1A1"
+    )
+    # Registration details are folded away.
+    assert card.select_one("details.registration .status").get_text() == "Practising"
+    assert not card.select_one("details.registration").has_attr("open")
+
+
+def test_after_a_search_the_answer_comes_first_and_the_form_is_folded(client):
+    soup = page(client, city="Red Deer", within="50")
+    h1 = soup.select_one("h1")
+    assert h1["id"] == "results-heading" and h1.has_attr("autofocus")
+    assert " ".join(h1.get_text().split()) == (
+        "3 people found. Within 50 km of Red Deer, AB, nearest first."
+    )
+    assert soup.title.get_text() == (
+        "3 people found. Within 50 km of Red Deer, AB, nearest first. – Needling Registry"
+    )
+    change = soup.select_one("details.change")
+    assert change.select_one("summary").get_text() == "Change the search"
+    assert change.select_one("form[role=search]") and not change.has_attr("open")
+    assert soup.select_one(".ask a")["href"] == "/about-needling?lang=en"
+    # A bad search opens the form, with the message above it.
+    bad = page(client, 400, city="Qwxzyville", within="25")
+    assert bad.select_one("details.change").has_attr("open")
+    assert bad.title.get_text().startswith("Please check your search")
+
+
+def test_the_location_measured_to_comes_first():
+    from registry import pages
+
+    result = {
+        "given_names": "Zoé",
+        "family_name": "Test",
+        "name": "Test, Zoé",
+        "registration_number": "1",
+        "regulator": {"id": "cpta", "register_url": None},
+        "profile_url": None,
+        "needling": {"kinds": ["needling"]},
+        "locations": [
+            {"city": "Edmonton", "province": "AB", "address": "2 B St", "distance_km": None},
+            {"city": "Sylvan Lake", "province": "AB", "address": "1 A St", "distance_km": 20.0},
+        ],
+    }
+    near = {"name": "Red Deer"}
+    card = pages.for_a_card(dict(result, distance_km=20.0), near, i18n.translator("en"), "en")
+    assert [loc["city"] for loc in card["locations"]] == ["Sylvan Lake", "Edmonton"]
+    assert card["display_name"] == "Zoé Test" and card["distance_text"] == "20 km from Red Deer"
+
+
+def test_a_page_per_practitioner(client):
+    response = client.get("/p/cpta/20006")
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == CSP
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert soup.h1.get_text() == "Priya Smith-Jones"
+    assert [q.get_text() for q in soup.select("q.wording")] == ["Using needles in practice"]
+    assert soup.select_one(".plain").get_text() == "needling (dry needling, IMS and acupuncture)"
+    assert soup.select_one(".status").get_text() == "Practising"
+    assert [li.get_text() for li in soup.select(".conditions li")] == ["Supervision"]
+    assert soup.select_one(".authorized-since").get_text().startswith("Authorization seen")
+    assert "listing: read on 2026-11-23" in soup.select_one(".evidence").get_text()
+    assert soup.select_one(".record a")["href"].endswith("/Registrant/r6")
+    data = json.loads(soup.select_one("script[type='application/ld+json']").string)
+    assert data["@type"] == "Person" and data["name"] == "Priya Smith-Jones"
+    assert data["hasCredential"][0]["name"] == "Using needles in practice"
+    assert data["workLocation"][0]["address"]["addressLocality"] == "Lethbridge"
+    # A name that is markup cannot end the data block.
+    eve = client.get("/p/cpta/20009").text
+    assert "<script>alert" not in eve and "\\u003cscript\\u003e" in eve
+    # Linked from the cards; unknown ids are a 404 page that says why.
+    card = page(client, q="Smith-Jones").select_one(".result h2.name a")
+    assert card["href"].startswith("/p/cpta/20006")
+    for path in ("/p/cpta/99999", "/p/nobody/1"):
+        missing = client.get(path, params={"lang": "fr"})
+        assert missing.status_code == 404
+        text = BeautifulSoup(missing.text, "html.parser").main.get_text()
+        assert "Nous n'avons aucune inscription" in text
