@@ -5,6 +5,12 @@ reads the registry database; receipts are written by registry/receipts.py.
 
 Verdicts, in the order they are decided:
   not_found              the regulator's register (as last imported) has no such number
+  check_by_name          the register hides or omits some numbers (Ontario shows "XXX42"), and no
+                         one person matched the visible digits and the name given: not proof of
+                         absence, so look the person up by name (`check_by_name_url`)
+  name_mismatch          the number is on the register but its holder's name is not the name given
+                         (the number belongs to someone else, or the name differs); never
+                         "authorized" (`verdict_if_name_matched` says what the holder's record says)
   data_stale             the source's last successful import is older than its freshness limit
                          (`verdict_if_fresh` says what the stale data would answer)
   no_longer_on_register  the number was on the register and has since left it
@@ -28,11 +34,24 @@ from scrapers.sources import Settings
 
 VERDICTS = (
     "authorized",
+    "name_mismatch",
+    "check_by_name",
     "not_authorized",
     "not_tracked",
     "not_found",
     "no_longer_on_register",
     "data_stale",
+)
+# Problems first: the order rows are listed in for a person to act on (errors come before all).
+ATTENTION_ORDER = (
+    "name_mismatch",
+    "not_authorized",
+    "no_longer_on_register",
+    "not_found",
+    "check_by_name",
+    "data_stale",
+    "not_tracked",
+    "authorized",
 )
 DEFAULT_STALE_AFTER_HOURS = 336.0
 CHUNK = 500  # registrations per query: well inside SQLite's variable limit
@@ -50,6 +69,16 @@ class Query:
     regulator: str  # a regulator id or short name, or a province or state (code or name)
     registration_number: str
     name: str | None = None
+
+
+def needs_attention(verdict: str | None) -> bool:
+    """Whether a row needs a person to act: anything but a clean "authorized" (None: an error)."""
+    return verdict != "authorized"
+
+
+def attention_rank(verdict: str | None) -> int:
+    """Sort key putting the rows that need action first; an error (None) before any verdict."""
+    return -1 if verdict is None else ATTENTION_ORDER.index(verdict)
 
 
 def freshness_limits(settings: Settings) -> dict[str, float]:
@@ -306,9 +335,13 @@ def _answer(query: Query, number: str, g: dict, fresh: dict, doc: dict | None, a
             "response_sha256": None,
             "import_run_id": last.get("import_run_id"),
         }
+    warning = name_warning(query.name, doc) if doc else None
+    shown = "data_stale" if fresh["stale"] else verdict
     return {
-        "verdict": "data_stale" if fresh["stale"] else verdict,
+        # A name that is not the holder's is never "authorized": the verdict says so first.
+        "verdict": "name_mismatch" if warning else shown,
         "verdict_if_fresh": verdict if fresh["stale"] else None,
+        "verdict_if_name_matched": shown if warning else None,
         "query": {
             "regulator": query.regulator,
             "registration_number": number,
@@ -319,7 +352,7 @@ def _answer(query: Query, number: str, g: dict, fresh: dict, doc: dict | None, a
             for k in ("id", "short_name", "name", "jurisdiction", "needling", "register_url")
         },
         "registration": _registration(doc) if doc else None,
-        "name_warning": name_warning(query.name, doc) if doc else None,
+        "name_warning": warning,
         "data": fresh,
         "receipt": {
             "id": None,  # set when the receipt is stored

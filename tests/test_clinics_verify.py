@@ -119,13 +119,64 @@ def test_not_found_receipt_points_at_the_register_and_run(site):
         ("20001", "Maya Roberts", True),
     ],
 )
-def test_name_mismatch_is_a_warning_not_a_failure(site, number, name, warned):
+def test_a_name_that_is_not_the_holders_is_never_authorized(site, number, name, warned):
     client, _ = site
     body = verify(client, regulator="cpta", registration_number=number, name=name).json()
-    assert body["verdict"] == "authorized"
     assert bool(body["name_warning"]) is warned
     if warned:
+        assert body["verdict"] == "name_mismatch"
+        assert body["verdict_if_name_matched"] == "authorized"
         assert name in body["name_warning"]
+        assert body["registration"]["name"] in body["name_warning"]
+        stored = verify_receipt(client, body)
+        assert stored["verdict"] == "name_mismatch"
+    else:
+        assert body["verdict"] == "authorized" and body["verdict_if_name_matched"] is None
+
+
+def verify_receipt(client, body):
+    return client.get(f"/api/receipts/{body['receipt']['id']}").json()
+
+
+def test_someone_elses_number_in_a_roster_is_counted_and_listed_first(site):
+    client, _ = site
+    text = (
+        "Full name,Province,Reg #\n"
+        "Alice Roberts,AB,20001\n"
+        "Melanie Fournier,AB,20003\n"  # Maya Robinson's number
+        "Jean Robert,AB,20002\n"
+    )
+    body = client.post("/api/verify", content=text.encode()).json()
+    assert [(r["line"], r["verdict"]) for r in body["rows"]] == [
+        (3, "name_mismatch"),
+        (4, "not_authorized"),
+        (2, "authorized"),
+    ]
+    mismatch = body["rows"][0]
+    assert mismatch["name_on_register"] == "Robinson, Maya"
+    assert mismatch["verdict_if_name_matched"] == "authorized"
+    assert body["summary"] == {
+        "rows": 3,
+        "needing_attention": 2,
+        "by_verdict": {"authorized": 1, "name_mismatch": 1, "not_authorized": 1},
+    }
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.post("/api/verify", params={"format": "csv"}, content=text.encode()).text
+            )
+        )
+    )
+    assert [(r["Full name"], r["verdict"], r["line"]) for r in rows] == [
+        ("Melanie Fournier", "name_mismatch", "3"),
+        ("Jean Robert", "not_authorized", "4"),
+        ("Alice Roberts", "authorized", "2"),
+    ]
+    assert rows[0]["name_on_register"] == "Robinson, Maya"
+    receipt = client.get(f"/api/receipts/{mismatch['receipt_id']}").json()
+    assert receipt["verdict"] == "name_mismatch"
+    page = client.get(f"/receipts/{mismatch['receipt_id']}")
+    assert "Robinson, Maya" in page.text
 
 
 def test_receipt_is_returned_later_unchanged_and_printable(site):
@@ -197,17 +248,17 @@ def test_roster_as_json_keeps_rows_and_reports_bad_rows(site):
     assert r.status_code == 200, r.text
     body = r.json()
     got = [(row["line"], row["verdict"], row["error"] is not None) for row in body["rows"]]
-    assert got == [
-        (2, "authorized", False),
-        (3, "not_authorized", False),
+    assert got == [  # the rows that need action first, else in file order
         (4, None, True),
-        (6, "not_tracked", False),
         (7, None, True),
+        (3, "not_authorized", False),
         (8, "no_longer_on_register", False),
+        (6, "not_tracked", False),
+        (2, "authorized", False),
     ]
-    assert "unknown regulator or province 'Atlantis'" in body["rows"][2]["error"]
-    assert body["rows"][4]["error"] == "give the registration number"
-    assert body["rows"][0]["input"] == {
+    assert "unknown regulator or province 'Atlantis'" in body["rows"][0]["error"]
+    assert body["rows"][1]["error"] == "give the registration number"
+    assert body["rows"][5]["input"] == {
         "Full name": "Alice Roberts",
         "Province": "Alberta",
         "Reg #": "20001",
@@ -215,6 +266,7 @@ def test_roster_as_json_keeps_rows_and_reports_bad_rows(site):
     }
     assert body["summary"] == {
         "rows": 6,
+        "needing_attention": 5,
         "by_verdict": {
             "authorized": 1,
             "error": 2,
@@ -223,7 +275,7 @@ def test_roster_as_json_keeps_rows_and_reports_bad_rows(site):
             "not_tracked": 1,
         },
     }
-    receipt = client.get(f"/api/receipts/{body['rows'][0]['receipt_id']}").json()
+    receipt = client.get(f"/api/receipts/{body['rows'][5]['receipt_id']}").json()
     assert receipt["verdict"] == "authorized" and receipt["query"]["name"] == "Alice Roberts"
 
 
@@ -237,23 +289,24 @@ def test_roster_as_csv_by_accept_header_and_by_format(site):
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(r.text)))
         assert [row["Full name"] for row in rows] == [
-            "Alice Roberts",
-            "Jean Robert",
             "Somebody",
-            "Fiona MacLeod",
             "Maya Robinson",
+            "Jean Robert",
             "Marc Tremblay",
+            "Fiona MacLeod",
+            "Alice Roberts",
         ]
         assert [row["verdict"] for row in rows] == [
-            "authorized",
+            "",
+            "",
             "not_authorized",
-            "",
-            "not_tracked",
-            "",
             "no_longer_on_register",
+            "not_tracked",
+            "authorized",
         ]
-        assert rows[0]["authorizations"] == "Using needles in practice"
-        assert rows[0]["receipt_id"].startswith("rcpt_") and rows[2]["error"]
+        assert [row["line"] for row in rows] == ["4", "7", "3", "8", "6", "2"]
+        assert rows[5]["authorizations"] == "Using needles in practice"
+        assert rows[5]["receipt_id"].startswith("rcpt_") and rows[0]["error"]
 
 
 @pytest.mark.parametrize(
