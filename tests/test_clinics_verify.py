@@ -18,6 +18,12 @@ from tests.conftest import PEOPLE, person
 NOT_TRACKED = person("ns1", "MacLeod", "Fiona", number="NS-301", regulator="nscp", needling=False)
 LEAVER = person("r9", "Tremblay", "Marc", number="20009")
 STALE = person("bc1", "Chan", "Grace", number="BC-55", regulator="chcpbc", needling=False)
+# Ontario's register prints numbers masked, as "XXX42"; two people may share the visible digits.
+ONTARIO = [
+    person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo"),
+    person("on2", "Okafor", "Daniel", number="XXX42", regulator="cpo", needling=False),
+    person("on3", "Lindqvist", "Sara", number="XXX77", regulator="cpo"),
+]
 UNNUMBERED = replace(person("qc1", "Dubé", "Émilie", regulator="oppq"), registration_number=None)
 
 
@@ -31,6 +37,7 @@ def site(tmp_path_factory):
         ([NOT_TRACKED], "nscp"),
         ([STALE], "chcpbc"),
         ([UNNUMBERED], "oppq"),
+        (ONTARIO, "cpo"),
     )
     # BC's last good import ended 30 days ago: older than its limit (336 hours by default).
     age(db, "chcpbc", 30)
@@ -427,3 +434,51 @@ def test_receipt_page_for_every_kind_of_answer(site, regulator, number, shown):
     assert page.status_code == 200
     for text in shown:
         assert text in page.text
+
+
+@pytest.mark.parametrize(
+    ("number", "name", "verdict", "holder"),
+    [
+        ("12342", "Madison Gallagher", "authorized", "Gallagher, Madison"),
+        ("12342", "Daniel Okafor", "not_authorized", "Okafor, Daniel"),
+        ("XXX42", "Gallagher, Madison", "authorized", "Gallagher, Madison"),
+        ("98777", "S. Lindqvist", "authorized", "Lindqvist, Sara"),
+    ],
+)
+def test_ontario_matches_visible_digits_with_the_name(site, number, name, verdict, holder):
+    client, _ = site
+    body = verify(client, regulator="ON", registration_number=number, name=name).json()
+    assert body["regulator"]["id"] == "cpo"
+    assert body["verdict"] == verdict
+    assert body["registration"]["name"] == holder
+    assert body["matched_by"] == "visible_digits_and_name"
+    assert body["check_by_name_url"] is None
+
+
+@pytest.mark.parametrize(
+    ("number", "name"),
+    [
+        ("12342", None),  # two people show XXX42: the digits alone cannot tell them apart
+        ("12342", "Melanie Fournier"),  # nobody showing XXX42 has this name
+        ("12399", "Madison Gallagher"),  # her visible digits are 42, not 99
+        ("1234", "Madison Gallagher"),  # shorter than the masked number
+        ("XXX42", None),
+    ],
+)
+def test_ontario_without_a_safe_match_says_check_by_name(site, number, name):
+    client, _ = site
+    params = {"regulator": "cpo", "registration_number": number} | ({"name": name} if name else {})
+    body = verify(client, **params).json()
+    assert body["verdict"] == "check_by_name"
+    assert body["registration"] is None and body["matched_by"] is None
+    assert body["check_by_name_url"].startswith("/?q=")
+    if name:
+        assert name.split()[-1] in body["check_by_name_url"]
+    assert body["receipt"]["source_url"] == body["regulator"]["register_url"]
+
+
+def test_ontario_in_a_roster(site):
+    client, _ = site
+    text = "Name,Province,Reg #\nMadison Gallagher,ON,12342\nMelanie Fournier,ON,55542\n"
+    rows = client.post("/api/verify", content=text.encode()).json()["rows"]
+    assert [(r["line"], r["verdict"]) for r in rows] == [(3, "check_by_name"), (2, "authorized")]
