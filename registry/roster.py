@@ -115,6 +115,10 @@ OUTPUT_COLUMNS = [
 ]
 
 
+# What each checked row also carries from its receipt (for the page and the proof).
+RECEIPT_KEYS = ("check_by_name_url", "checked_at", "source_url", "fetched_at", "response_sha256")
+
+
 class RosterError(Exception):
     """A roster that cannot be read at all, with the HTTP status that says why."""
 
@@ -228,7 +232,12 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
         name: (cells[i] if i < len(cells) else "") for i, name in enumerate(column_names(header))
     }
     if isinstance(answer, VerifyError):
-        return {**dict.fromkeys(OUTPUT_COLUMNS), "line": line, "input": given, "error": str(answer)}
+        return {
+            **dict.fromkeys((*OUTPUT_COLUMNS, *RECEIPT_KEYS)),
+            "line": line,
+            "input": given,
+            "error": str(answer),
+        }
     reg = answer["registration"] or {}
     return {
         "line": line,
@@ -244,6 +253,11 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
         "regulator_checked": answer["regulator"]["id"],
         "receipt_id": answer["receipt"]["id"],
         "error": None,
+        "check_by_name_url": answer.get("check_by_name_url"),
+        "checked_at": answer["receipt"]["checked_at"],
+        "source_url": answer["receipt"]["source_url"],
+        "fetched_at": answer["receipt"]["fetched_at"],
+        "response_sha256": answer["receipt"]["response_sha256"],
     }
 
 

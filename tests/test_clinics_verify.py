@@ -380,8 +380,16 @@ def test_roster_web_page_uploads_and_shows_or_downloads(site):
     assert "script-src 'self'" in page.headers["content-security-policy"]
     files = {"roster": ("staff.csv", ROSTER.encode("utf-8"), "text/csv")}
     shown = client.post("/verify", files=files, data={"format": "html"})
-    assert shown.status_code == 200 and "6 rows" in shown.text
-    assert "no_longer_on_register" in shown.text and "/receipts/rcpt_" in shown.text
+    assert shown.status_code == 200 and "6 rows checked, 5 need your attention" in shown.text
+    assert "No longer on the register" in shown.text and "/receipts/rcpt_" in shown.text
+    # Problems first: the two rows that could not be checked, then the rest; the legend after.
+    assert shown.text.index("Atlantis") < shown.text.index("Jean Robert")
+    assert shown.text.index("Jean Robert") < shown.text.index("Alice Roberts")
+    assert 'id="only-attention"' in shown.text and "What the verdicts mean" in shown.text
+    french = client.post("/verify", params={"lang": "fr"}, files=files, data={"format": "html"})
+    assert '<html lang="fr">' in french.text
+    assert "6 lignes vérifiées, 5 demandent votre attention" in french.text
+    assert "N&#39;est plus inscrit·e" in french.text
     download = client.post("/verify", files=files, data={"format": "csv"})
     assert download.headers["content-type"].startswith("text/csv")
     header = next(csv.reader(io.StringIO(download.text)))
@@ -420,20 +428,40 @@ def test_roster_columns_come_back_even_when_names_repeat_or_are_blank(site):
 
 
 @pytest.mark.parametrize(
-    ("regulator", "number", "shown"),
+    ("regulator", "number", "shown", "french"),
     [
-        ("cpta", "99999", ["not_found", "none (absence is shown by the whole import run)"]),
-        ("chcpbc", "BC-55", ["data_stale", "it would answer not_authorized", "stale since"]),
-        ("cpta", "20009", ["no_longer_on_register", "no longer on the register since"]),
+        (
+            "cpta",
+            "99999",
+            ["Number not found", "none (absence is shown by the whole import run)"],
+            ["Numéro introuvable", "aucun (l&#39;absence est établie"],
+        ),
+        (
+            "chcpbc",
+            "BC-55",
+            ["Our copy is out of date", "Stale data says: Not authorized", "stale since"],
+            ["Notre copie n&#39;est plus à jour", "périmées depuis le"],
+        ),
+        (
+            "cpta",
+            "20009",
+            ["No longer on the register", "no longer on the register since"],
+            ["N&#39;est plus inscrit·e", "n&#39;est plus au tableau depuis le"],
+        ),
     ],
 )
-def test_receipt_page_for_every_kind_of_answer(site, regulator, number, shown):
+def test_receipt_page_for_every_kind_of_answer(site, regulator, number, shown, french):
     client, _ = site
     body = verify(client, regulator=regulator, registration_number=number).json()
     page = client.get(f"/receipts/{body['receipt']['id']}")
     assert page.status_code == 200
     for text in shown:
         assert text in page.text
+    assert "(limit: 14 days after the last successful import)" in page.text
+    fr = client.get(f"/receipts/{body['receipt']['id']}", params={"lang": "fr"})
+    assert fr.status_code == 200 and '<html lang="fr">' in fr.text
+    for text in french:
+        assert text in fr.text
 
 
 @pytest.mark.parametrize(
