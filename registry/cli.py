@@ -666,7 +666,11 @@ def verify(roster, fmt: str, output, config: str | None, db_path: Path | None):
     )
     summary = rosters.summary(results)
     counts = ", ".join(f"{k} {v}" for k, v in summary["by_verdict"].items())
-    click.echo(f"{summary['rows']} rows: {counts}", err=True)
+    click.echo(
+        f"{summary['rows']} rows, {summary['needing_attention']} needing attention "
+        f"(listed first): {counts}",
+        err=True,
+    )
 
 
 @cli.group()

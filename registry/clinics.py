@@ -17,16 +17,27 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from db.clinics import clinics_path, open_clinics
-from registry import receipts, roster
+from registry import i18n, receipts, roster
 from registry.history import only
 from registry.limits import Recent, client_of
-from registry.pages import CSP, templates
-from registry.verify import Query, VerifyError, freshness_limits, verify_many, verify_one
+from registry.pages import render
+from registry.verify import (
+    ATTENTION_ORDER,
+    Query,
+    VerifyError,
+    freshness_limits,
+    verify_many,
+    verify_one,
+)
 from scrapers.sources import load_settings
+
+# The legend lists every verdict, the ones needing action first, and a row that was not checked.
+LEGEND = (*ATTENTION_ORDER, "error")
+NO_RECEIPT = "No receipt with that id."
 
 
 def start(app: Starlette, db_path: Path) -> None:
@@ -237,29 +248,45 @@ async def api_receipt(request: Request) -> Response:
     return Response(text, media_type="application/json", headers={"X-Receipt-SHA256": digest})
 
 
-def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, context, status_code=status)
-    response.headers["Content-Security-Policy"] = CSP
-    return response
+def _verify_context(request: Request, **context) -> dict:
+    return {"lang": i18n.choose(request), "page": "verify", "verdicts": LEGEND, **context}
 
 
-async def receipt_page(request: Request) -> HTMLResponse:
-    """A printable receipt for an auditor."""
+async def receipt_page(request: Request) -> Response:
+    """A printable receipt for an auditor, in English or French."""
     found = receipts.fetch(request.app.state.clinics, request.path_params["receipt_id"])
     if found is None:
-        return _page(request, "verify.html", {"error": "No receipt with that id."}, 404)
+        return render(request, "verify.html", _verify_context(request, error=NO_RECEIPT), 404)
     body, digest = found
-    return _page(
+    return render(
         request,
         "receipt.html",
-        {"r": body, "digest": digest, "json": json.dumps(body, indent=2, ensure_ascii=False)},
+        _verify_context(
+            request,
+            r=body,
+            digest=digest,
+            json=json.dumps(body, indent=2, ensure_ascii=False),
+            days=days_text(body["data"]["stale_after_hours"]),
+            source_link=web_link(body["receipt"]["source_url"]),
+        ),
     )
+
+
+def web_link(url: str | None) -> str | None:
+    """A URL from a register, as a link only when it is http(s); else shown as text."""
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
+def days_text(hours: float) -> str:
+    """A freshness limit in days as people say it: 336.0 h is "14", 36 h is "1.5"."""
+    days = hours / 24
+    return f"{days:.0f}" if days == int(days) else f"{days:.1f}"
 
 
 async def verify_page(request: Request) -> Response:
     """The roster form; a POST shows the results, or returns the CSV when asked."""
     if request.method == "GET":
-        return _page(request, "verify.html", {})
+        return render(request, "verify.html", _verify_context(request))
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "html")
@@ -269,13 +296,18 @@ async def verify_page(request: Request) -> Response:
     except (roster.RosterError, HTTPException) as e:
         status = getattr(e, "status", None) or getattr(e, "status_code", 400)
         message = str(e) if isinstance(e, roster.RosterError) else e.detail
-        return _page(request, "verify.html", {"error": message}, status)
+        return render(request, "verify.html", _verify_context(request, error=message), status)
     if fmt in ("csv", "json"):
         return _roster_response(fmt, header, results)
-    return _page(
+    return render(
         request,
         "verify.html",
-        {"header": header, "results": results, "summary": roster.summary(results)},
+        _verify_context(
+            request,
+            header=header,
+            results=roster.problems_first(results),
+            summary=roster.summary(results),
+        ),
     )
 
 

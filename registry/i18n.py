@@ -382,3 +382,242 @@ def choose(request: Request) -> str:
         if lang in LANGUAGES and q > best_q:
             best, best_q = lang, q
     return best
+
+
+# ---- Clinics: /verify, its results and receipts (issue 16). Kept apart from the patient pages'
+# keys above so that both can grow without stepping on each other. --------------------------------
+CLINIC_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "verify.title": "Verify a roster",
+        "verify.lead": (
+            "Check every physiotherapist on your staff against the regulators' registers, and "
+            "keep a receipt for each."
+        ),
+        "verify.how": (
+            "Upload a CSV with a column for the province or regulator (for example “Province” or "
+            "“College”) and one for the registration number (“Reg #”, “Licence number”). Add a "
+            "name column (“Full name”, or “First name” and “Last name”): without it we cannot "
+            "tell whether a number belongs to the right person. Save it as “CSV UTF-8”."
+        ),
+        "verify.sample": "Download a sample roster (CSV)",
+        "verify.ontario": (
+            "Ontario: the college's register shows only the last digits of each number "
+            "(“XXX42”). Send the full number and the name: we match the visible digits together "
+            "with the name, and when that is not enough we say “check by name”."
+        ),
+        "verify.file": "Roster (CSV, UTF-8, up to 5 MB)",
+        "verify.submit": "Verify",
+        "verify.results": "Results",
+        "verify.summary": "{rows} rows checked, {attention} need your attention.",
+        "verify.summary_ok": "{rows} rows checked, all authorized.",
+        "verify.attention_first": "Rows that need your attention are listed first.",
+        "verify.only_attention": "Show only the rows that need attention",
+        "verify.legend": "What the verdicts mean",
+        "verify.col.person": "Person (as you sent it)",
+        "verify.col.verdict": "Verdict",
+        "verify.col.register": "On the register",
+        "verify.col.receipt": "Receipt",
+        "verify.line": "Line {line}",
+        "verify.register_name": "Register's name: {name}",
+        "verify.status": "Status: {status}",
+        "verify.conditions": "Conditions: {conditions}",
+        "verify.authorizations": "Authorizations: {authorizations}",
+        "verify.stale_says": "Stale data says: {verdict}",
+        "verify.holder_says": "The holder's record says: {verdict}",
+        "verify.search_by_name": "Search by name",
+        "verify.open_receipt": "Open receipt",
+        "verify.error_heading": "This roster could not be checked",
+        "verdict.authorized": "Authorized to needle",
+        "verdict.authorized.help": "On the register, practising, and authorized to needle.",
+        "verdict.name_mismatch": "Name differs",
+        "verdict.name_mismatch.help": (
+            "The number belongs to someone else on the register, or the name is written "
+            "differently. Check who this is before relying on it."
+        ),
+        "verdict.not_authorized": "Not authorized to needle",
+        "verdict.not_authorized.help": (
+            "On the register, but may not needle now: no authorization, suspended or not "
+            "practising."
+        ),
+        "verdict.no_longer_on_register": "No longer on the register",
+        "verdict.no_longer_on_register.help": (
+            "Was on the register and has left it: may not practise."
+        ),
+        "verdict.not_found": "Number not found",
+        "verdict.not_found.help": (
+            "The register, as we last read it, has no such number. Check the number."
+        ),
+        "verdict.check_by_name": "Check by name",
+        "verdict.check_by_name.help": (
+            "The register hides part of each number (Ontario) and the digits and name did not "
+            "match exactly one person. Look the person up by name."
+        ),
+        "verdict.data_stale": "Our copy is out of date",
+        "verdict.data_stale.help": (
+            "We have not read this register recently. Check on the regulator's own site."
+        ),
+        "verdict.not_tracked": "Register does not say",
+        "verdict.not_tracked.help": (
+            "The regulator does not record needling. Ask for proof of training."
+        ),
+        "verdict.error": "Could not check",
+        "verdict.error.help": "The row could not be checked: read the message and fix the row.",
+        "receipt.title": "Verification receipt",
+        "receipt.lead": "Needling Registry, an open compilation of regulators' public registers.",
+        "receipt.id": "Receipt",
+        "receipt.checked_at": "Checked at",
+        "receipt.asked": "Asked",
+        "receipt.asked_text": "{regulator}, registration {number}",
+        "receipt.asked_name": "name “{name}”",
+        "receipt.verdict": "Verdict",
+        "receipt.warning": "Warning",
+        "receipt.regulator": "Regulator",
+        "receipt.registrant": "Registrant (register's name)",
+        "receipt.status": "Status",
+        "receipt.left_since": "no longer on the register since {date}",
+        "receipt.conditions": "Conditions",
+        "receipt.authorizations": "Authorizations (regulator's words)",
+        "receipt.none_listed": "none listed",
+        "receipt.source_url": "Source",
+        "receipt.fetched_at": "Fetched at",
+        "receipt.response_sha256": "Response SHA-256",
+        "receipt.no_response": "none (absence is shown by the whole import run)",
+        "receipt.import_run": "Import run",
+        "receipt.import_run_text": "{run} (last confirmed by run {last})",
+        "receipt.freshness": "Data freshness",
+        "receipt.fresh_until": "fresh until {when}",
+        "receipt.stale_since": "stale since {when}",
+        "receipt.never_imported": "never imported",
+        "receipt.limit_days": "(limit: {days} days after the last successful import)",
+        "receipt.limit_days.one": "(limit: {days} day after the last successful import)",
+        "receipt.sha256": "Receipt SHA-256",
+        "receipt.json": "The receipt as stored (JSON)",
+        "receipt.disclaimer": (
+            "This is a copy of a public register, not the regulator's own record: confirm with "
+            "the regulator before relying on it."
+        ),
+        "receipt.back": "Back to verifying a roster",
+    },
+    "fr": {
+        "verify.title": "Vérifier une liste de personnel",
+        "verify.lead": (
+            "Vérifiez chaque physiothérapeute de votre équipe dans les tableaux des ordres, et "
+            "gardez une preuve pour chacun."
+        ),
+        "verify.how": (
+            "Téléversez un fichier CSV avec une colonne pour la province ou l'ordre (par exemple "
+            "« Province » ou « Ordre ») et une pour le numéro de permis (« Numéro de permis », "
+            "« Permis »). Ajoutez une colonne de nom (« Nom complet », ou « Prénom » et « Nom de "
+            "famille ») : sans elle, nous ne pouvons pas savoir si un numéro appartient à la "
+            "bonne personne. Enregistrez-le en « CSV UTF-8 »."
+        ),
+        "verify.sample": "Télécharger un exemple de liste (CSV)",
+        "verify.ontario": (
+            "Ontario : le tableau de l'ordre n'affiche que les derniers chiffres de chaque "
+            "numéro (« XXX42 »). Envoyez le numéro complet et le nom : nous comparons les "
+            "chiffres visibles et le nom ensemble, et si cela ne suffit pas, nous disons "
+            "« vérifier par le nom »."
+        ),
+        "verify.file": "Liste (CSV, UTF-8, jusqu'à 5 Mo)",
+        "verify.submit": "Vérifier",
+        "verify.results": "Résultats",
+        "verify.summary": "{rows} lignes vérifiées, {attention} demandent votre attention.",
+        "verify.summary_ok": "{rows} lignes vérifiées, toutes autorisées.",
+        "verify.attention_first": "Les lignes qui demandent votre attention sont en premier.",
+        "verify.only_attention": "N'afficher que les lignes qui demandent votre attention",
+        "verify.legend": "Ce que veulent dire les résultats",
+        "verify.col.person": "Personne (telle qu'envoyée)",
+        "verify.col.verdict": "Résultat",
+        "verify.col.register": "Au tableau",
+        "verify.col.receipt": "Preuve",
+        "verify.line": "Ligne {line}",
+        "verify.register_name": "Nom au tableau : {name}",
+        "verify.status": "Statut : {status}",
+        "verify.conditions": "Conditions : {conditions}",
+        "verify.authorizations": "Autorisations : {authorizations}",
+        "verify.stale_says": "Les données périmées disent : {verdict}",
+        "verify.holder_says": "Le dossier du titulaire dit : {verdict}",
+        "verify.search_by_name": "Chercher par le nom",
+        "verify.open_receipt": "Ouvrir la preuve",
+        "verify.error_heading": "Cette liste n'a pas pu être vérifiée",
+        "verdict.authorized": "Autorisé·e à utiliser les aiguilles",
+        "verdict.authorized.help": (
+            "Inscrit·e au tableau, en exercice et autorisé·e à utiliser les aiguilles."
+        ),
+        "verdict.name_mismatch": "Nom différent",
+        "verdict.name_mismatch.help": (
+            "Le numéro appartient à une autre personne inscrite, ou le nom est écrit autrement. "
+            "Vérifiez de qui il s'agit avant de vous y fier."
+        ),
+        "verdict.not_authorized": "Non autorisé·e à utiliser les aiguilles",
+        "verdict.not_authorized.help": (
+            "Inscrit·e au tableau, mais ne peut pas utiliser les aiguilles maintenant : aucune "
+            "autorisation, suspension ou hors exercice."
+        ),
+        "verdict.no_longer_on_register": "N'est plus inscrit·e",
+        "verdict.no_longer_on_register.help": (
+            "Figurait au tableau et n'y est plus : ne peut pas exercer."
+        ),
+        "verdict.not_found": "Numéro introuvable",
+        "verdict.not_found.help": (
+            "Le tableau, tel que nous l'avons lu la dernière fois, n'a pas ce numéro. "
+            "Vérifiez le numéro."
+        ),
+        "verdict.check_by_name": "Vérifier par le nom",
+        "verdict.check_by_name.help": (
+            "Le tableau masque une partie des numéros (Ontario) et les chiffres et le nom ne "
+            "désignent pas une seule personne. Cherchez la personne par son nom."
+        ),
+        "verdict.data_stale": "Notre copie n'est plus à jour",
+        "verdict.data_stale.help": (
+            "Nous n'avons pas lu ce tableau récemment. Vérifiez sur le site de l'ordre."
+        ),
+        "verdict.not_tracked": "Le tableau ne le précise pas",
+        "verdict.not_tracked.help": (
+            "L'ordre n'inscrit pas l'utilisation des aiguilles. Demandez une preuve de formation."
+        ),
+        "verdict.error": "Vérification impossible",
+        "verdict.error.help": (
+            "La ligne n'a pas pu être vérifiée : lisez le message et corrigez la ligne."
+        ),
+        "receipt.title": "Preuve de vérification",
+        "receipt.lead": (
+            "Needling Registry, une compilation ouverte des tableaux publics des ordres."
+        ),
+        "receipt.id": "Preuve",
+        "receipt.checked_at": "Vérifié le",
+        "receipt.asked": "Demande",
+        "receipt.asked_text": "{regulator}, numéro {number}",
+        "receipt.asked_name": "nom « {name} »",
+        "receipt.verdict": "Résultat",
+        "receipt.warning": "Avertissement",
+        "receipt.regulator": "Ordre",
+        "receipt.registrant": "Personne inscrite (nom au tableau)",
+        "receipt.status": "Statut",
+        "receipt.left_since": "n'est plus au tableau depuis le {date}",
+        "receipt.conditions": "Conditions d'exercice",
+        "receipt.authorizations": "Autorisations (termes de l'ordre)",
+        "receipt.none_listed": "aucune indiquée",
+        "receipt.source_url": "Source (page lue)",
+        "receipt.fetched_at": "Lu le",
+        "receipt.response_sha256": "SHA-256 de la réponse",
+        "receipt.no_response": "aucun (l'absence est établie par toute l'importation)",
+        "receipt.import_run": "Importation",
+        "receipt.import_run_text": "{run} (confirmée en dernier par l'importation {last})",
+        "receipt.freshness": "Fraîcheur des données",
+        "receipt.fresh_until": "à jour jusqu'au {when}",
+        "receipt.stale_since": "périmées depuis le {when}",
+        "receipt.never_imported": "jamais importées",
+        "receipt.limit_days": "(limite : {days} jours après la dernière importation réussie)",
+        "receipt.limit_days.one": "(limite : {days} jour après la dernière importation réussie)",
+        "receipt.sha256": "SHA-256 de la preuve",
+        "receipt.json": "La preuve telle qu'enregistrée (JSON)",
+        "receipt.disclaimer": (
+            "Ceci est une copie d'un tableau public, pas le dossier de l'ordre lui-même : "
+            "confirmez auprès de l'ordre avant de vous y fier."
+        ),
+        "receipt.back": "Retour à la vérification d'une liste",
+    },
+}
+for _lang, _messages in CLINIC_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)

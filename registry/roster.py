@@ -14,7 +14,7 @@ import json
 import re
 
 from registry.csvsafe import rows_to_csv
-from registry.verify import Query, VerifyError
+from registry.verify import Query, VerifyError, attention_rank, needs_attention
 from scrapers.places import fold
 
 MAX_BYTES = 5 * 1024 * 1024  # about 50,000 typical rows
@@ -102,6 +102,8 @@ REQUIRED = {
 OUTPUT_COLUMNS = [
     "verdict",
     "verdict_if_fresh",
+    "verdict_if_name_matched",
+    "name_on_register",
     "status",
     "conditions",
     "authorizations",
@@ -109,7 +111,12 @@ OUTPUT_COLUMNS = [
     "regulator_checked",
     "receipt_id",
     "error",
+    "line",
 ]
+
+
+# What each checked row also carries from its receipt (for the page and the proof).
+RECEIPT_KEYS = ("check_by_name_url", "checked_at", "source_url", "fetched_at", "response_sha256")
 
 
 class RosterError(Exception):
@@ -225,13 +232,20 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
         name: (cells[i] if i < len(cells) else "") for i, name in enumerate(column_names(header))
     }
     if isinstance(answer, VerifyError):
-        return {"line": line, "input": given, **dict.fromkeys(OUTPUT_COLUMNS), "error": str(answer)}
+        return {
+            **dict.fromkeys((*OUTPUT_COLUMNS, *RECEIPT_KEYS)),
+            "line": line,
+            "input": given,
+            "error": str(answer),
+        }
     reg = answer["registration"] or {}
     return {
         "line": line,
         "input": given,
         "verdict": answer["verdict"],
         "verdict_if_fresh": answer["verdict_if_fresh"],
+        "verdict_if_name_matched": answer["verdict_if_name_matched"],
+        "name_on_register": reg.get("name"),
         "status": reg.get("status"),
         "conditions": reg.get("conditions", []),
         "authorizations": [a["wording"] for a in reg.get("authorizations", [])],
@@ -239,14 +253,20 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
         "regulator_checked": answer["regulator"]["id"],
         "receipt_id": answer["receipt"]["id"],
         "error": None,
+        "check_by_name_url": answer.get("check_by_name_url"),
+        "checked_at": answer["receipt"]["checked_at"],
+        "source_url": answer["receipt"]["source_url"],
+        "fetched_at": answer["receipt"]["fetched_at"],
+        "response_sha256": answer["receipt"]["response_sha256"],
     }
 
 
 def to_csv(header: list[str], results: list[dict]) -> str:
-    """The roster with its verdict columns, every cell safe to open in a spreadsheet (csvsafe)."""
+    """The roster with its verdict columns, problem rows first (`line` gives each row's place in
+    the file), every cell safe to open in a spreadsheet (csvsafe)."""
     names = column_names(header)
     rows = [[*header, *OUTPUT_COLUMNS]]
-    for r in results:
+    for r in problems_first(results):
         extra = []
         for c in OUTPUT_COLUMNS:
             value = r[c]
@@ -257,13 +277,24 @@ def to_csv(header: list[str], results: list[dict]) -> str:
     return rows_to_csv(rows)
 
 
+def problems_first(results: list[dict]) -> list[dict]:
+    """The rows that need action first (errors, then name mismatches, ...), else in file order."""
+    return sorted(results, key=lambda r: (attention_rank(r["verdict"]), r["line"]))
+
+
 def summary(results: list[dict]) -> dict:
     counts: dict[str, int] = {}
     for r in results:
         key = r["verdict"] or "error"
         counts[key] = counts.get(key, 0) + 1
-    return {"rows": len(results), "by_verdict": dict(sorted(counts.items()))}
+    return {
+        "rows": len(results),
+        "needing_attention": sum(needs_attention(r["verdict"]) for r in results),
+        "by_verdict": dict(sorted(counts.items())),
+    }
 
 
 def to_json(results: list[dict]) -> str:
-    return json.dumps({"summary": summary(results), "rows": results}, ensure_ascii=False)
+    return json.dumps(
+        {"summary": summary(results), "rows": problems_first(results)}, ensure_ascii=False
+    )

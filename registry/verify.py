@@ -5,6 +5,12 @@ reads the registry database; receipts are written by registry/receipts.py.
 
 Verdicts, in the order they are decided:
   not_found              the regulator's register (as last imported) has no such number
+  check_by_name          the register hides or omits some numbers (Ontario shows "XXX42"), and no
+                         one person matched the visible digits and the name given: not proof of
+                         absence, so look the person up by name (`check_by_name_url`)
+  name_mismatch          the number is on the register but its holder's name is not the name given
+                         (the number belongs to someone else, or the name differs); never
+                         "authorized" (`verdict_if_name_matched` says what the holder's record says)
   data_stale             the source's last successful import is older than its freshness limit
                          (`verdict_if_fresh` says what the stale data would answer)
   no_longer_on_register  the number was on the register and has since left it
@@ -21,6 +27,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from db import reads
 from registry.documents import documents
@@ -29,11 +36,24 @@ from scrapers.sources import Settings
 
 VERDICTS = (
     "authorized",
+    "name_mismatch",
+    "check_by_name",
     "not_authorized",
     "not_tracked",
     "not_found",
     "no_longer_on_register",
     "data_stale",
+)
+# Problems first: the order rows are listed in for a person to act on (errors come before all).
+ATTENTION_ORDER = (
+    "name_mismatch",
+    "not_authorized",
+    "no_longer_on_register",
+    "not_found",
+    "check_by_name",
+    "data_stale",
+    "not_tracked",
+    "authorized",
 )
 DEFAULT_STALE_AFTER_HOURS = 336.0
 CHUNK = 500  # registrations per query: well inside SQLite's variable limit
@@ -50,6 +70,16 @@ class Query:
     regulator: str  # a regulator id or short name, or a province or state (code or name)
     registration_number: str
     name: str | None = None
+
+
+def needs_attention(verdict: str | None) -> bool:
+    """Whether a row needs a person to act: anything but a clean "authorized" (None: an error)."""
+    return verdict != "authorized"
+
+
+def attention_rank(verdict: str | None) -> int:
+    """Sort key putting the rows that need action first; an error (None) before any verdict."""
+    return -1 if verdict is None else ATTENTION_ORDER.index(verdict)
 
 
 def freshness_limits(settings: Settings) -> dict[str, float]:
@@ -97,6 +127,7 @@ class Regulators:
         self.now = now
         self.conn = conn
         self._numbers: dict[str, bool] = {}
+        self._masked: dict[str, list[tuple[str, str]]] = {}
         self._by_key: dict[str, list[str]] = {}
         for g in self.rows.values():
             code = jurisdiction_region(g["jurisdiction"])
@@ -151,6 +182,19 @@ class Regulators:
             ).fetchone()[0]
         return self._numbers[gid]
 
+    def masked(self, gid: str) -> list[tuple[str, str]]:
+        """(registration id, number) for each number the register prints masked ("XXX42"),
+        still on the register first; read once per batch."""
+        if gid not in self._masked:
+            rows = self.conn.execute(
+                "select id, registration_number from registrations where regulator_id = ? and "
+                "(registration_number like '%X%' or registration_number like '%*%') "
+                "order by removed_at is not null, id",
+                [gid],
+            ).fetchall()
+            self._masked[gid] = [(rid, n) for rid, n in rows if is_masked(n)]
+        return self._masked[gid]
+
     def freshness_of(self, gid: str) -> dict:
         g = self.rows[gid]
         hours = self.freshness[gid]
@@ -175,6 +219,34 @@ def normalize_number(text: str | None) -> str:
     text = " ".join((text or "").split())
     text = re.sub(r"^(#\s*|no\.\s*|no\s+|n°\s*)", "", text, flags=re.IGNORECASE)
     return text
+
+
+MASK_CHARACTERS = frozenset("Xx*")
+
+
+def is_masked(number: str | None) -> bool:
+    """Whether a number is printed with hidden characters (Ontario's "XXX42")."""
+    return (
+        bool(number)
+        and any(c in MASK_CHARACTERS for c in number)
+        and any(c.isdigit() for c in number)
+    )
+
+
+def fits_mask(masked: str, number: str) -> bool:
+    """Whether a full number shows the same visible characters, aligned from the right, as a
+    masked one: "12342" fits "XXX42"; "142" does not fit "XXX42" (too short), nor does "12343"."""
+    if len(number) < len(masked.lstrip("".join(MASK_CHARACTERS))):
+        return False
+    if len(number) > len(masked):
+        return False
+    for i in range(1, len(masked) + 1):
+        c = masked[-i]
+        if c in MASK_CHARACTERS:
+            continue
+        if i > len(number) or number[-i].upper() != c.upper():
+            return False
+    return True
 
 
 def _tokens(text: str | None) -> list[str]:
@@ -282,8 +354,23 @@ def _registration(doc: dict) -> dict:
     }
 
 
-def _answer(query: Query, number: str, g: dict, fresh: dict, doc: dict | None, at: str) -> dict:
-    verdict = _verdict(doc)
+def check_by_name_url(name: str | None) -> str:
+    """Our search page, for the person's name, everyone shown (not only the authorized)."""
+    return "/?" + urlencode({"q": (name or "").strip()[:80], "show": "all"})
+
+
+def _answer(
+    query: Query,
+    number: str,
+    g: dict,
+    fresh: dict,
+    doc: dict | None,
+    at: str,
+    masked: str | None = None,
+) -> dict:
+    """The answer for one query. `masked` is how a masked match was decided: "matched" (one
+    person on the register shows these visible digits under this name) or "no_safe_match"."""
+    verdict = "check_by_name" if masked == "no_safe_match" else _verdict(doc)
     evidence = doc["evidence"] if doc else []
     primary = _primary_evidence(evidence)
     last = fresh["last_successful_import"] or {}
@@ -302,9 +389,13 @@ def _answer(query: Query, number: str, g: dict, fresh: dict, doc: dict | None, a
             "response_sha256": None,
             "import_run_id": last.get("import_run_id"),
         }
+    warning = name_warning(query.name, doc) if doc else None
+    shown = "data_stale" if fresh["stale"] else verdict
     return {
-        "verdict": "data_stale" if fresh["stale"] else verdict,
+        # A name that is not the holder's is never "authorized": the verdict says so first.
+        "verdict": "name_mismatch" if warning else shown,
         "verdict_if_fresh": verdict if fresh["stale"] else None,
+        "verdict_if_name_matched": shown if warning else None,
         "query": {
             "regulator": query.regulator,
             "registration_number": number,
@@ -315,7 +406,12 @@ def _answer(query: Query, number: str, g: dict, fresh: dict, doc: dict | None, a
             for k in ("id", "short_name", "name", "jurisdiction", "needling", "register_url")
         },
         "registration": _registration(doc) if doc else None,
-        "name_warning": name_warning(query.name, doc) if doc else None,
+        "name_warning": warning,
+        # Masked registers (Ontario): how the number was matched, and where to look by name.
+        "matched_by": (
+            "visible_digits_and_name" if masked == "matched" else "number" if doc else None
+        ),
+        "check_by_name_url": check_by_name_url(query.name) if verdict == "check_by_name" else None,
         "data": fresh,
         "receipt": {
             "id": None,  # set when the receipt is stored
@@ -353,14 +449,47 @@ def verify_many(
         resolved.append((candidates, number))
         pairs.update((g["id"], number) for g in candidates)
     ids = _lookup(conn, pairs)
-    docs = _documents(conn, list(ids.values()))
+    # A number not found exactly, on a register that masks numbers: the people whose visible
+    # digits fit it, to be told apart by name below.
+    fitting: dict[int, list[tuple[dict, str]]] = {}
+    for i, r in enumerate(resolved):
+        if isinstance(r, VerifyError):
+            continue
+        candidates, number = r
+        if any((g["id"], number) in ids and not is_masked(number) for g in candidates):
+            continue
+        masking = [g for g in candidates if regulators.masked(g["id"])]
+        if masking:
+            fitting[i] = [
+                (g, rid)
+                for g in masking
+                for rid, shown in regulators.masked(g["id"])
+                if fits_mask(shown, number)
+            ]
+    wanted = list(ids.values()) + [rid for fits in fitting.values() for _, rid in fits]
+    docs = _documents(conn, wanted)
     fresh = {gid: regulators.freshness_of(gid) for gid in regulators.rows}
     out: list[dict | VerifyError] = []
-    for q, r in zip(queries, resolved, strict=True):
+    for i, (q, r) in enumerate(zip(queries, resolved, strict=True)):
         if isinstance(r, VerifyError):
             out.append(r)
             continue
         candidates, number = r
+        if i in fitting:
+            # Safe only when the name is given and exactly one person fits digits and name.
+            named = [
+                (g, docs[rid])
+                for g, rid in fitting[i]
+                if rid in docs and q.name and name_warning(q.name, docs[rid]) is None
+            ]
+            people = {doc["id"] for _, doc in named}
+            if len(people) == 1:
+                g, doc = named[0]
+                out.append(_answer(q, number, g, fresh[g["id"]], doc, at, masked="matched"))
+            else:
+                g = next(g for g in candidates if regulators.masked(g["id"]))
+                out.append(_answer(q, number, g, fresh[g["id"]], None, at, masked="no_safe_match"))
+            continue
         g = next((g for g in candidates if (g["id"], number) in ids), candidates[0])
         doc = docs.get(ids.get((g["id"], number), ""))
         out.append(_answer(q, number, g, fresh[g["id"]], doc, at))

@@ -39,11 +39,11 @@ def test_verify_prints_the_roster_with_verdicts_and_receipts(tmp_path, registry_
     result = run("verify", path, "--db", registry_db)
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(r["Name"], r["verdict"]) for r in rows] == [("Alice Roberts", "authorized"), ("X", "")]
-    assert "unknown regulator or province 'ZZ'" in rows[1]["error"]
-    assert "2 rows: authorized 1, error 1" in result.stderr
+    assert [(r["Name"], r["verdict"]) for r in rows] == [("X", ""), ("Alice Roberts", "authorized")]
+    assert "unknown regulator or province 'ZZ'" in rows[0]["error"]
+    assert "2 rows, 1 needing attention (listed first): authorized 1, error 1" in result.stderr
     clinics = open_clinics(clinics_path(registry_db))
-    stored, _ = fetch(clinics, rows[0]["receipt_id"])
+    stored, _ = fetch(clinics, rows[1]["receipt_id"])
     clinics.close()
     assert stored["verdict"] == "authorized" and stored["query"]["name"] == "Alice Roberts"
 
@@ -54,7 +54,24 @@ def test_verify_as_json_to_a_file(tmp_path, registry_db):
     result = run("verify", path, "--format", "json", "-o", out, "--db", registry_db)
     assert result.exit_code == 0
     body = json.loads(out.read_text(encoding="utf-8"))
-    assert body["summary"] == {"rows": 1, "by_verdict": {"not_authorized": 1}}
+    assert body["summary"] == {
+        "rows": 1,
+        "needing_attention": 1,
+        "by_verdict": {"not_authorized": 1},
+    }
+
+
+def test_verify_says_when_a_number_belongs_to_someone_else(tmp_path, registry_db):
+    path = roster(
+        tmp_path, "Name,Province,Reg #\nAlice Roberts,AB,20001\nMelanie Fournier,AB,20001\n"
+    )
+    result = run("verify", path, "--db", registry_db)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["Name"], r["verdict"], r["name_on_register"]) for r in rows] == [
+        ("Melanie Fournier", "name_mismatch", "Roberts, Alice"),
+        ("Alice Roberts", "authorized", "Roberts, Alice"),
+    ]
+    assert "name_mismatch 1" in result.stderr and "1 needing attention" in result.stderr
 
 
 @pytest.mark.parametrize(

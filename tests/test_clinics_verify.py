@@ -18,6 +18,12 @@ from tests.conftest import PEOPLE, person
 NOT_TRACKED = person("ns1", "MacLeod", "Fiona", number="NS-301", regulator="nscp", needling=False)
 LEAVER = person("r9", "Tremblay", "Marc", number="20009")
 STALE = person("bc1", "Chan", "Grace", number="BC-55", regulator="chcpbc", needling=False)
+# Ontario's register prints numbers masked, as "XXX42"; two people may share the visible digits.
+ONTARIO = [
+    person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo"),
+    person("on2", "Okafor", "Daniel", number="XXX42", regulator="cpo", needling=False),
+    person("on3", "Lindqvist", "Sara", number="XXX77", regulator="cpo"),
+]
 UNNUMBERED = replace(person("qc1", "Dubé", "Émilie", regulator="oppq"), registration_number=None)
 
 
@@ -31,6 +37,7 @@ def site(tmp_path_factory):
         ([NOT_TRACKED], "nscp"),
         ([STALE], "chcpbc"),
         ([UNNUMBERED], "oppq"),
+        (ONTARIO, "cpo"),
     )
     # BC's last good import ended 30 days ago: older than its limit (336 hours by default).
     age(db, "chcpbc", 30)
@@ -119,13 +126,64 @@ def test_not_found_receipt_points_at_the_register_and_run(site):
         ("20001", "Maya Roberts", True),
     ],
 )
-def test_name_mismatch_is_a_warning_not_a_failure(site, number, name, warned):
+def test_a_name_that_is_not_the_holders_is_never_authorized(site, number, name, warned):
     client, _ = site
     body = verify(client, regulator="cpta", registration_number=number, name=name).json()
-    assert body["verdict"] == "authorized"
     assert bool(body["name_warning"]) is warned
     if warned:
+        assert body["verdict"] == "name_mismatch"
+        assert body["verdict_if_name_matched"] == "authorized"
         assert name in body["name_warning"]
+        assert body["registration"]["name"] in body["name_warning"]
+        stored = verify_receipt(client, body)
+        assert stored["verdict"] == "name_mismatch"
+    else:
+        assert body["verdict"] == "authorized" and body["verdict_if_name_matched"] is None
+
+
+def verify_receipt(client, body):
+    return client.get(f"/api/receipts/{body['receipt']['id']}").json()
+
+
+def test_someone_elses_number_in_a_roster_is_counted_and_listed_first(site):
+    client, _ = site
+    text = (
+        "Full name,Province,Reg #\n"
+        "Alice Roberts,AB,20001\n"
+        "Melanie Fournier,AB,20003\n"  # Maya Robinson's number
+        "Jean Robert,AB,20002\n"
+    )
+    body = client.post("/api/verify", content=text.encode()).json()
+    assert [(r["line"], r["verdict"]) for r in body["rows"]] == [
+        (3, "name_mismatch"),
+        (4, "not_authorized"),
+        (2, "authorized"),
+    ]
+    mismatch = body["rows"][0]
+    assert mismatch["name_on_register"] == "Robinson, Maya"
+    assert mismatch["verdict_if_name_matched"] == "authorized"
+    assert body["summary"] == {
+        "rows": 3,
+        "needing_attention": 2,
+        "by_verdict": {"authorized": 1, "name_mismatch": 1, "not_authorized": 1},
+    }
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.post("/api/verify", params={"format": "csv"}, content=text.encode()).text
+            )
+        )
+    )
+    assert [(r["Full name"], r["verdict"], r["line"]) for r in rows] == [
+        ("Melanie Fournier", "name_mismatch", "3"),
+        ("Jean Robert", "not_authorized", "4"),
+        ("Alice Roberts", "authorized", "2"),
+    ]
+    assert rows[0]["name_on_register"] == "Robinson, Maya"
+    receipt = client.get(f"/api/receipts/{mismatch['receipt_id']}").json()
+    assert receipt["verdict"] == "name_mismatch"
+    page = client.get(f"/receipts/{mismatch['receipt_id']}")
+    assert "Robinson, Maya" in page.text
 
 
 def test_receipt_is_returned_later_unchanged_and_printable(site):
@@ -197,17 +255,17 @@ def test_roster_as_json_keeps_rows_and_reports_bad_rows(site):
     assert r.status_code == 200, r.text
     body = r.json()
     got = [(row["line"], row["verdict"], row["error"] is not None) for row in body["rows"]]
-    assert got == [
-        (2, "authorized", False),
-        (3, "not_authorized", False),
+    assert got == [  # the rows that need action first, else in file order
         (4, None, True),
-        (6, "not_tracked", False),
         (7, None, True),
+        (3, "not_authorized", False),
         (8, "no_longer_on_register", False),
+        (6, "not_tracked", False),
+        (2, "authorized", False),
     ]
-    assert "unknown regulator or province 'Atlantis'" in body["rows"][2]["error"]
-    assert body["rows"][4]["error"] == "give the registration number"
-    assert body["rows"][0]["input"] == {
+    assert "unknown regulator or province 'Atlantis'" in body["rows"][0]["error"]
+    assert body["rows"][1]["error"] == "give the registration number"
+    assert body["rows"][5]["input"] == {
         "Full name": "Alice Roberts",
         "Province": "Alberta",
         "Reg #": "20001",
@@ -215,6 +273,7 @@ def test_roster_as_json_keeps_rows_and_reports_bad_rows(site):
     }
     assert body["summary"] == {
         "rows": 6,
+        "needing_attention": 5,
         "by_verdict": {
             "authorized": 1,
             "error": 2,
@@ -223,7 +282,7 @@ def test_roster_as_json_keeps_rows_and_reports_bad_rows(site):
             "not_tracked": 1,
         },
     }
-    receipt = client.get(f"/api/receipts/{body['rows'][0]['receipt_id']}").json()
+    receipt = client.get(f"/api/receipts/{body['rows'][5]['receipt_id']}").json()
     assert receipt["verdict"] == "authorized" and receipt["query"]["name"] == "Alice Roberts"
 
 
@@ -237,23 +296,24 @@ def test_roster_as_csv_by_accept_header_and_by_format(site):
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(r.text)))
         assert [row["Full name"] for row in rows] == [
-            "Alice Roberts",
-            "Jean Robert",
             "Somebody",
-            "Fiona MacLeod",
             "Maya Robinson",
+            "Jean Robert",
             "Marc Tremblay",
+            "Fiona MacLeod",
+            "Alice Roberts",
         ]
         assert [row["verdict"] for row in rows] == [
-            "authorized",
+            "",
+            "",
             "not_authorized",
-            "",
-            "not_tracked",
-            "",
             "no_longer_on_register",
+            "not_tracked",
+            "authorized",
         ]
-        assert rows[0]["authorizations"] == "Using needles in practice"
-        assert rows[0]["receipt_id"].startswith("rcpt_") and rows[2]["error"]
+        assert [row["line"] for row in rows] == ["4", "7", "3", "8", "6", "2"]
+        assert rows[5]["authorizations"] == "Using needles in practice"
+        assert rows[5]["receipt_id"].startswith("rcpt_") and rows[0]["error"]
 
 
 @pytest.mark.parametrize(
@@ -320,8 +380,16 @@ def test_roster_web_page_uploads_and_shows_or_downloads(site):
     assert "script-src 'self'" in page.headers["content-security-policy"]
     files = {"roster": ("staff.csv", ROSTER.encode("utf-8"), "text/csv")}
     shown = client.post("/verify", files=files, data={"format": "html"})
-    assert shown.status_code == 200 and "6 rows" in shown.text
-    assert "no_longer_on_register" in shown.text and "/receipts/rcpt_" in shown.text
+    assert shown.status_code == 200 and "6 rows checked, 5 need your attention" in shown.text
+    assert "No longer on the register" in shown.text and "/receipts/rcpt_" in shown.text
+    # Problems first: the two rows that could not be checked, then the rest; the legend after.
+    assert shown.text.index("Atlantis") < shown.text.index("Jean Robert")
+    assert shown.text.index("Jean Robert") < shown.text.index("Alice Roberts")
+    assert 'id="only-attention"' in shown.text and "What the verdicts mean" in shown.text
+    french = client.post("/verify", params={"lang": "fr"}, files=files, data={"format": "html"})
+    assert '<html lang="fr">' in french.text
+    assert "6 lignes vérifiées, 5 demandent votre attention" in french.text
+    assert "N&#39;est plus inscrit·e" in french.text
     download = client.post("/verify", files=files, data={"format": "csv"})
     assert download.headers["content-type"].startswith("text/csv")
     header = next(csv.reader(io.StringIO(download.text)))
@@ -360,17 +428,85 @@ def test_roster_columns_come_back_even_when_names_repeat_or_are_blank(site):
 
 
 @pytest.mark.parametrize(
-    ("regulator", "number", "shown"),
+    ("regulator", "number", "shown", "french"),
     [
-        ("cpta", "99999", ["not_found", "none (absence is shown by the whole import run)"]),
-        ("chcpbc", "BC-55", ["data_stale", "it would answer not_authorized", "stale since"]),
-        ("cpta", "20009", ["no_longer_on_register", "no longer on the register since"]),
+        (
+            "cpta",
+            "99999",
+            ["Number not found", "none (absence is shown by the whole import run)"],
+            ["Numéro introuvable", "aucun (l&#39;absence est établie"],
+        ),
+        (
+            "chcpbc",
+            "BC-55",
+            ["Our copy is out of date", "Stale data says: Not authorized", "stale since"],
+            ["Notre copie n&#39;est plus à jour", "périmées depuis le"],
+        ),
+        (
+            "cpta",
+            "20009",
+            ["No longer on the register", "no longer on the register since"],
+            ["N&#39;est plus inscrit·e", "n&#39;est plus au tableau depuis le"],
+        ),
     ],
 )
-def test_receipt_page_for_every_kind_of_answer(site, regulator, number, shown):
+def test_receipt_page_for_every_kind_of_answer(site, regulator, number, shown, french):
     client, _ = site
     body = verify(client, regulator=regulator, registration_number=number).json()
     page = client.get(f"/receipts/{body['receipt']['id']}")
     assert page.status_code == 200
     for text in shown:
         assert text in page.text
+    assert "(limit: 14 days after the last successful import)" in page.text
+    fr = client.get(f"/receipts/{body['receipt']['id']}", params={"lang": "fr"})
+    assert fr.status_code == 200 and '<html lang="fr">' in fr.text
+    for text in french:
+        assert text in fr.text
+
+
+@pytest.mark.parametrize(
+    ("number", "name", "verdict", "holder"),
+    [
+        ("12342", "Madison Gallagher", "authorized", "Gallagher, Madison"),
+        ("12342", "Daniel Okafor", "not_authorized", "Okafor, Daniel"),
+        ("XXX42", "Gallagher, Madison", "authorized", "Gallagher, Madison"),
+        ("98777", "S. Lindqvist", "authorized", "Lindqvist, Sara"),
+    ],
+)
+def test_ontario_matches_visible_digits_with_the_name(site, number, name, verdict, holder):
+    client, _ = site
+    body = verify(client, regulator="ON", registration_number=number, name=name).json()
+    assert body["regulator"]["id"] == "cpo"
+    assert body["verdict"] == verdict
+    assert body["registration"]["name"] == holder
+    assert body["matched_by"] == "visible_digits_and_name"
+    assert body["check_by_name_url"] is None
+
+
+@pytest.mark.parametrize(
+    ("number", "name"),
+    [
+        ("12342", None),  # two people show XXX42: the digits alone cannot tell them apart
+        ("12342", "Melanie Fournier"),  # nobody showing XXX42 has this name
+        ("12399", "Madison Gallagher"),  # her visible digits are 42, not 99
+        ("1234", "Madison Gallagher"),  # shorter than the masked number
+        ("XXX42", None),
+    ],
+)
+def test_ontario_without_a_safe_match_says_check_by_name(site, number, name):
+    client, _ = site
+    params = {"regulator": "cpo", "registration_number": number} | ({"name": name} if name else {})
+    body = verify(client, **params).json()
+    assert body["verdict"] == "check_by_name"
+    assert body["registration"] is None and body["matched_by"] is None
+    assert body["check_by_name_url"].startswith("/?q=")
+    if name:
+        assert name.split()[-1] in body["check_by_name_url"]
+    assert body["receipt"]["source_url"] == body["regulator"]["register_url"]
+
+
+def test_ontario_in_a_roster(site):
+    client, _ = site
+    text = "Name,Province,Reg #\nMadison Gallagher,ON,12342\nMelanie Fournier,ON,55542\n"
+    rows = client.post("/api/verify", content=text.encode()).json()["rows"]
+    assert [(r["line"], r["verdict"]) for r in rows] == [(3, "check_by_name"), (2, "authorized")]

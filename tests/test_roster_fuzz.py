@@ -103,7 +103,10 @@ def test_a_header_only_roster_is_a_200_with_no_rows(client):
         "/api/verify", content=b"Province,Reg #\n", headers={"content-type": "text/csv"}
     )
     assert r.status_code == 200
-    assert r.json() == {"summary": {"rows": 0, "by_verdict": {}}, "rows": []}
+    assert r.json() == {
+        "summary": {"rows": 0, "needing_attention": 0, "by_verdict": {}},
+        "rows": [],
+    }
 
 
 def test_a_roster_of_errors_only_is_a_200_with_an_error_per_row(client):

@@ -1,0 +1,146 @@
+"""The clinics' pages (/verify, its results, receipts) in real Chromium at 390 and 1280 px wide,
+English and French, checked with axe-core (vendored, tests/vendor/axe-core) and by eye in
+test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.clinic_site import registry_with
+from tests.conftest import PEOPLE, person
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Watch, navigate, serving, shot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
+]
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+ONTARIO = [person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo")]
+ROSTER = (
+    "Full name,Province,Reg #\n"
+    "Alice Roberts,AB,20001\n"
+    "Melanie Fournier,AB,20003\n"  # Maya Robinson's number
+    "Madison Gallagher,ON,12342\n"  # Ontario, masked on the register as XXX42
+    "Sam Nobody,ON,55555\n"
+    "Jean Robert,AB,20002\n"
+)
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("clinics-browser") / "registry.db"
+    registry_with(path, (PEOPLE, "cpta"), (ONTARIO, "cpo")).close()
+    with serving(path) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request, browser, server):
+    width, height = SIZES[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.watch = Watch(page, server)
+    page.size = request.param
+    yield page
+    page.watch.clean()
+    context.close()
+
+
+def axe_violations(page) -> list[str]:
+    # Run through the DevTools protocol: the page's CSP (rightly) refuses an injected <script>.
+    page.evaluate("(source) => { (0, eval)(source); }", AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"
+    )
+    return found
+
+
+def upload(page, server, lang: str, tmp_path) -> None:
+    roster = tmp_path / "staff.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    page.goto(f"{server}/verify?lang={lang}")
+    label = (
+        "Roster (CSV, UTF-8, up to 5 MB)" if lang == "en" else "Liste (CSV, UTF-8, jusqu'à 5 Mo)"
+    )
+    page.get_by_label(label).set_input_files(str(roster))
+    button = "Verify" if lang == "en" else "Vérifier"
+    navigate(page, lambda: page.get_by_role("button", name=button).click())
+
+
+def test_results_never_show_a_mismatched_row_as_authorized(page, server, tmp_path):
+    upload(page, server, "en", tmp_path)
+    rows = page.locator("table.roster tbody tr")
+    verdicts = rows.locator(".verdict").all_inner_texts()
+    assert verdicts == [
+        "Name differs",
+        "Not authorized to needle",
+        "Check by name",
+        "Authorized to needle",
+        "Authorized to needle",
+    ]
+    mismatch = rows.nth(0).inner_text()
+    assert "Melanie Fournier" in mismatch and "Robinson, Maya" in mismatch
+    ontario = rows.nth(2)
+    assert "Sam Nobody" in ontario.inner_text()
+    assert (
+        ontario.get_by_role("link", name="Search by name")
+        .get_attribute("href")
+        .startswith("/?q=Sam+Nobody")
+    )
+    assert "Gallagher, Madison" in rows.nth(4).inner_text()  # matched by 42 and her name
+    # Only the rows that need attention, without JavaScript's help (a checkbox and CSS).
+    page.get_by_label("Show only the rows that need attention").check()
+    assert rows.locator(":visible").count() > 0
+    visible = [r for r in range(rows.count()) if rows.nth(r).is_visible()]
+    assert visible == [0, 1, 2]
+    page.get_by_label("Show only the rows that need attention").uncheck()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SIZES[page.size][0], "the page scrolls sideways"
+    if page.size == "phone":  # cards: each row as wide as the page, the verdict visible
+        box = rows.nth(0).locator(".verdict").bounding_box()
+        assert box["x"] + box["width"] <= 390
+    shot(page, f"clinics-results-{page.size}")
+    assert axe_violations(page) == []
+
+
+def test_french_results_and_receipt_pass_axe(page, server, tmp_path):
+    upload(page, server, "fr", tmp_path)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert "Nom différent" in page.locator("table.roster").inner_text()
+    assert axe_violations(page) == []
+    shot(page, f"clinics-results-fr-{page.size}")
+    navigate(page, lambda: page.get_by_role("link", name="Ouvrir la preuve").first.click())
+    assert page.locator("h1").inner_text() == "Preuve de vérification"
+    assert "Nom différent" in page.locator(".receipt").inner_text()
+    assert axe_violations(page) == []
+    shot(page, f"clinics-receipt-fr-{page.size}")
+
+
+def test_empty_form_and_receipt_pass_axe_in_english(page, server, tmp_path):
+    page.goto(server + "/verify")
+    assert page.locator("h1").inner_text() == "Verify a roster"
+    assert "XXX42" in page.locator("#ontario").inner_text()
+    assert axe_violations(page) == []
+    assert (
+        page.get_by_role("link", name="Download a sample roster (CSV)").get_attribute("href")
+        == "/static/sample-roster.csv"
+    )
+    upload(page, server, "en", tmp_path)
+    navigate(page, lambda: page.get_by_role("link", name="Open receipt").first.click())
+    assert page.locator("h1").inner_text() == "Verification receipt"
+    assert axe_violations(page) == []
+    shot(page, f"clinics-receipt-{page.size}")
