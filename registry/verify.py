@@ -226,11 +226,9 @@ MASK_CHARACTERS = frozenset("Xx*")
 
 def is_masked(number: str | None) -> bool:
     """Whether a number is printed with hidden characters (Ontario's "XXX42")."""
-    return (
-        bool(number)
-        and any(c in MASK_CHARACTERS for c in number)
-        and any(c.isdigit() for c in number)
-    )
+    if not number:
+        return False
+    return any(c in MASK_CHARACTERS for c in number) and any(c.isdigit() for c in number)
 
 
 def fits_mask(masked: str, number: str) -> bool:
@@ -482,10 +480,10 @@ def verify_many(
                 for g, rid in fitting[i]
                 if rid in docs and q.name and name_warning(q.name, docs[rid]) is None
             ]
-            people = {doc["id"] for _, doc in named}
+            people = {holder["id"] for _, holder in named}
             if len(people) == 1:
-                g, doc = named[0]
-                out.append(_answer(q, number, g, fresh[g["id"]], doc, at, masked="matched"))
+                g, holder = named[0]
+                out.append(_answer(q, number, g, fresh[g["id"]], holder, at, masked="matched"))
             else:
                 g = next(g for g in candidates if regulators.masked(g["id"]))
                 out.append(_answer(q, number, g, fresh[g["id"]], None, at, masked="no_safe_match"))
