@@ -310,7 +310,7 @@ def _run(
     if cassette is not None and outcome == "success":
         message = f"reparsed from the cassette {cassette.name}: {message}"
     frugality = _frugality(client.requests_made, notes)
-    if frugality and outcome != "failed":
+    if frugality and outcome == "success":
         message += f"; {frugality}"
     if client.not_modified:
         message += (
