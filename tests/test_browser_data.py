@@ -1,0 +1,118 @@
+"""Datasette's pages at /data/ in a real headless Chromium: axe-core finds no serious or critical
+violation on any page we serve (index, database, each table, a row, each saved query, SQL), every
+page has `lang` and a link back to the site, and the pages fit a 390 px phone.
+
+Screenshots go to test-artifacts/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from registry.app import METADATA
+from tests.patients import patient_database
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watch, serving
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.10.3, from npm
+_DB = json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["registry"]
+TABLES = [name for name, table in _DB["tables"].items() if not table.get("hidden")]
+QUERIES = list(_DB["queries"])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    path = patient_database(tmp_path_factory.mktemp("data-pages") / "registry.db")
+    with serving(path) as url:
+        yield url, path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[390, 1024], ids=["phone", "desktop"])
+def page(request, browser, site):
+    context = browser.new_context(
+        viewport={"width": request.param, "height": 844}, is_mobile=request.param == 390
+    )
+    page = context.new_page()
+    page.watch = Watch(page, site[0])
+    yield page
+    page.watch.clean()
+    context.close()
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical WCAG 2 A/AA and best-practice violations on the page."""
+    page.add_script_tag(content=AXE.read_text())
+    return page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"
+        " 'wcag21aa', 'best-practice']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+
+
+def data_pages(db_path: Path) -> list[str]:
+    row = sqlite3.connect(db_path).execute("select id from registrations order by id").fetchone()
+    return [
+        "/data/",
+        "/data/registry",
+        *(f"/data/registry/{name}" for name in TABLES),
+        f"/data/registry/registrations/{row[0]}",
+        *(f"/data/registry/{name}" for name in QUERIES),
+        "/data/registry/state_as_of?as_of=2026-06-30&regulator=cpta",
+        "/data/registry?sql=select+name,+city+from+directory",
+        "/data/registry/directory?_filter_column=city&_filter_op=exact&_filter_value=Red+Deer",
+    ]
+
+
+def test_every_data_page_passes_axe_has_lang_and_a_link_home(page, site):
+    base, path = site
+    width = page.viewport_size["width"]
+    for url in data_pages(path):
+        response = page.goto(base + url)
+        assert response.status == 200, url
+        assert page.locator("html").get_attribute("lang") == "en", url
+        home = page.get_by_role("link", name="Needling Registry home")
+        assert home.get_attribute("href") == "/", url
+        assert page.locator("main").count() == 1, url
+        assert serious_violations(page) == [], url
+        # Nothing wider than the screen but the tables' own scrolling wrapper.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(base + "/data/registry/directory")
+    page.screenshot(path=SCREENSHOTS / f"data-directory-{width}.png", full_page=True)
+
+
+def test_filters_and_the_sql_box_have_names(page, site):
+    base, _ = site
+    page.goto(base + "/data/registry/directory")
+    assert page.get_by_label("New filter: column").count() == 1
+    assert page.get_by_label("New filter: operator").count() == 1
+    assert page.get_by_label("New filter: value").count() == 1
+    page.goto(base + "/data/registry")
+    assert page.get_by_label("SQL query").count() >= 1
+
+
+def test_the_home_link_leads_to_the_site_and_data_to_datasette(page, site):
+    base, _ = site
+    page.goto(base + "/data/registry/regulators")
+    assert page.get_by_role("link", name="data", exact=True).get_attribute("href") == "/data/"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Needling Registry home").click()
+    assert page.url == base + "/"
