@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from registry.app import METADATA
+from registry.metadata import MAP_TILE_HOST
 from tests.patients import patient_database
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watch, serving
 
@@ -27,9 +28,25 @@ TABLES = [name for name, table in _DB["tables"].items() if not table.get("hidden
 QUERIES = list(_DB["queries"])
 
 
+# A 1x1 PNG for every map tile: the tests never reach OpenStreetMap.
+TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+TILES = MAP_TILE_HOST + "/"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     path = patient_database(tmp_path_factory.mktemp("data-pages") / "registry.db")
+    # Synthetic coordinates near each location's city, as a register's map would give them.
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "update practice_locations set latitude = 45.5 + (rowid % 7) * 0.3, "
+            "longitude = -73.6 - (rowid % 5) * 0.4"
+        )
     with serving(path) as url:
         yield url, path
 
@@ -49,9 +66,14 @@ def page(request, browser, site):
     context = browser.new_context(
         viewport={"width": request.param, "height": 844}, is_mobile=request.param == 390
     )
+    context.route(
+        TILES + "**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=TILE),
+    )
     page = context.new_page()
     page.watch = Watch(page, site[0])
     yield page
+    page.watch.foreign = [u for u in page.watch.foreign if not u.startswith(TILES)]
     page.watch.clean()
     context.close()
 
@@ -116,3 +138,20 @@ def test_the_home_link_leads_to_the_site_and_data_to_datasette(page, site):
     with page.expect_navigation():
         page.get_by_role("link", name="Needling Registry home").click()
     assert page.url == base + "/"
+
+
+def test_the_map_of_practice_locations_clusters_markers_offline(page, site):
+    base, _ = site
+    page.goto(base + "/data/registry/practice_locations")
+    page.locator(".leaflet-container").wait_for()
+    page.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for()
+    page.locator(".leaflet-tile-loaded").first.wait_for()
+    # Leaflet and its clusters come from Datasette's plugins, not from a CDN.
+    scripts = page.evaluate("[...document.scripts].map(s => s.src).filter(Boolean)")
+    assert scripts and all(s.startswith(base + "/data/") for s in scripts)
+    assert any(u.startswith(TILES) for u in page.watch.foreign), "tiles from the tile layer"
+    assert serious_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=SCREENSHOTS / f"data-map-{page.viewport_size['width']}.png", full_page=True
+    )
