@@ -21,9 +21,14 @@ from starlette.routing import Mount
 
 from registry import api, clinics, pages, safety, watch
 from registry.csvsafe import NeutraliseCSV
+from registry.datasette_fixes import single_prefix
 from registry.limits import Limits, RateLimits
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
+# Datasette's templates and CSS made accessible (lang, labels, contrast, a link to the site).
+DATASETTE_TEMPLATES = Path(__file__).resolve().parent / "datasette_templates"
+DATASETTE_STATIC = Path(__file__).resolve().parent / "datasette_static"
+DATASETTE_STATIC_MOUNT = "registry-static"  # served at /data/registry-static/
 NO_SQL_ENV = "REGISTRY_NO_SQL"
 PUBLIC_URL_ENV = "REGISTRY_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -139,7 +144,13 @@ def create_app(
     settings = {**DATASETTE_SETTINGS, "default_allow_sql": allow_sql}
     safety.register()
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # once: filters are equal
-    datasette = Datasette([str(db_path)], metadata=metadata, settings=settings)
+    datasette = Datasette(
+        [str(db_path)],
+        metadata=metadata,
+        settings=settings,
+        template_dir=str(DATASETTE_TEMPLATES),
+        static_mounts=[(DATASETTE_STATIC_MOUNT, str(DATASETTE_STATIC))],
+    )
     safety.hide_paths(datasette)
     limits = limits or Limits.from_environment()
     public_url = (public_url or os.environ.get(PUBLIC_URL_ENV) or DEFAULT_PUBLIC_URL).rstrip("/")
@@ -164,7 +175,7 @@ def create_app(
             *clinics.routes,
             *watch.routes,
             # Guarded (value sizes, methods, headers); no live formulas in its CSV.
-            Mount("/data", app=NeutraliseCSV(safety.guarded(datasette.app()))),
+            Mount("/data", app=NeutraliseCSV(safety.guarded(single_prefix(datasette.app())))),
         ],
         middleware=[Middleware(RateLimits, limits=limits)],
         exception_handlers={HTTPException: http_error, Exception: server_error},

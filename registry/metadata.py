@@ -31,6 +31,22 @@ LICENSE = (
 )
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
+# The map's tiles (datasette-cluster-map, with its bundled Leaflet): OpenStreetMap's tile server,
+# allowed by the Content-Security-Policy of /data/ (registry/safety.py reads MAP_TILE_HOST).
+MAP_TILE_LAYER = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_HOST = "https://tile.openstreetmap.org"
+MAP_TILE_OPTIONS = {
+    "maxZoom": 19,
+    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    " contributors",
+}
+PLUGINS = {
+    "datasette-cluster-map": {
+        "tile_layer": MAP_TILE_LAYER,
+        "tile_layer_options": MAP_TILE_OPTIONS,
+    }
+}
+
 
 def regulator_rows(sources: Iterable[Source]) -> list[dict]:
     """Declared sources in the shape of the regulators table (a release reads that table)."""
@@ -144,6 +160,7 @@ def build(regulators: list[dict], prefix: str = "/data/", release: dict | None =
         "license_url": LICENSE_URL,
         "source": "Regulators' public registers",
         "source_url": f"{base}/regulators",
+        "plugins": PLUGINS,
         "databases": {
             DATABASE: {
                 "source": _attribution(regulators),

@@ -15,16 +15,20 @@ import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.plugins import pm
 
+from registry.metadata import MAP_TILE_HOST
+
 # The longest string or blob a Datasette query may make or read. Our longest stored values (JSON
 # states, evidence) are a few KB; a result is still at most max_returned_rows rows of these.
 MAX_LENGTH = 1_000_000
 DENIED_FUNCTIONS = frozenset({"fts3_tokenizer"})
 ALLOWED_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS"})
 
-# Datasette's pages use inline scripts and styles, so its policy allows those; the rest is ours.
+# Datasette's pages use inline scripts and styles, so its policy allows those; the map's tiles
+# come from MAP_TILE_HOST; the rest is ours.
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    f"img-src 'self' data: {MAP_TILE_HOST}; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 HEADERS = {
