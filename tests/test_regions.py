@@ -98,15 +98,15 @@ def test_every_declared_jurisdiction_narrows_a_city_on_the_page(client, jurisdic
         )
         assert response.status_code == 200, response.text
         soup = BeautifulSoup(response.text, "html.parser")
-        names = [h.get_text() for h in soup.select(".result h3")]
-        assert names == [f"Testperson, {code.title()}"] * len(supported)
+        names = [h.get_text(strip=True) for h in soup.select(".result h2.name")]
+        assert names == [f"{code.title()} Testperson"] * len(supported)  # first name first
     # the region narrows: the same city in another region finds nobody
     other = "WA" if code != "WA" else "AB"
     soup = BeautifulSoup(
         client.get("/", params={"city": f"Testville {code}, {other}", "show": "all"}).text,
         "html.parser",
     )
-    assert not soup.select(".result h3")
+    assert not soup.select(".result h2.name")
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
