@@ -194,6 +194,11 @@ TABLES: dict[str, Table] = {
             "latitude": "Latitude of the location as the register places it (OPPQ's map), else "
             "empty; a near search uses it instead of the gazetteer's centre of the city",
             "longitude": "Longitude of the location as the register places it, else empty",
+            "map_latitude": "Where the map puts the location: the register's latitude, else the "
+            "latitude of its city's centre from the gazetteer (GeoNames), filled at import; "
+            "empty when neither is known",
+            "map_longitude": "Where the map puts the location: the register's longitude, else "
+            "its city's centre's",
         },
         facets=("province", "city"),
         sortable_columns=("registration_id", "city", "province", "organization"),

@@ -18,7 +18,7 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from db import history, summaries
+from db import history, places, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
 from scrapers.records import Registration
@@ -237,10 +237,15 @@ def apply_run(
     records: Iterable[Registration],
     *,
     now: str | None = None,
+    locate: places.Locate | None = None,
 ) -> Counts:
-    """Apply one complete run's records atomically; records are streamed, memory stays flat."""
+    """Apply one complete run's records atomically; records are streamed, memory stays flat.
+
+    `locate` (city, province -> latitude, longitude) places on the map the locations whose
+    register gives no coordinates (db/places.py); without it only the register's are mapped.
+    """
     with _no_cyclic_gc():
-        return _apply(db, regulator_id, run_id, records, now or utcnow())
+        return _apply(db, regulator_id, run_id, records, now or utcnow(), locate)
 
 
 @contextlib.contextmanager
@@ -257,7 +262,12 @@ def _no_cyclic_gc():
 
 
 def _apply(
-    db: Database, regulator_id: str, run_id: int, records: Iterable[Registration], now: str
+    db: Database,
+    regulator_id: str,
+    run_id: int,
+    records: Iterable[Registration],
+    now: str,
+    locate: places.Locate | None,
 ) -> Counts:
     counts = Counts()
     conn = db.conn
@@ -342,6 +352,7 @@ def _apply(
         if leaving:
             directory.mark_removed(regulator_id, now)
         directory.sync()
+        places.fill(conn, locate)
         # Summary tables (db/summaries.py), recomputed only when the run changed something.
         if counts.added or counts.changed or counts.removed:
             summaries.refresh(conn, regulator_id)

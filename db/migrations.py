@@ -396,3 +396,23 @@ def m011_facet_indexes(db: Database):
         "create index if not exists registrations_valid_from on registrations "
         "(regulator_id, coalesce(valid_since, first_seen))"
     )
+
+
+@migrations()
+def m012_map_coordinates(db: Database):
+    """Where a map puts each practice location: the register's coordinates, else the centre of
+    its city from the gazetteer (filled by the importer, db/places.py), so that the map shows
+    every register and not only those that place their locations. The partial index finds the
+    locations still to place without reading the table."""
+    columns = db.table("practice_locations").columns_dict
+    for name in ("map_latitude", "map_longitude"):
+        if name not in columns:
+            db.table("practice_locations").add_column(name, float)
+    db.execute(
+        "update practice_locations set map_latitude = latitude, map_longitude = longitude "
+        "where latitude is not null and longitude is not null"
+    )
+    db.execute(
+        "create index if not exists practice_locations_unplaced on practice_locations "
+        "(city, province) where map_latitude is null"
+    )

@@ -112,6 +112,12 @@ class Gazetteer:
         return max(candidates, key=lambda p: p.population) if candidates else None
 
 
+def city_centre(city: str, region: str) -> tuple[float, float] | None:
+    """Where a map puts a location its register does not place: its city's centre, if known."""
+    place = gazetteer().locate(city, region)
+    return (place.latitude, place.longitude) if place else None
+
+
 _loading = threading.Lock()
 
 

@@ -32,6 +32,7 @@ from db.load import (
     start_run,
     sync_regulators,
 )
+from registry.gazetteer import city_centre
 from scrapers.adapter import crawl
 from scrapers.cassette import CassetteError, CassetteTransport, Recorder
 from scrapers.cassette import read as read_cassette
@@ -256,7 +257,7 @@ def _run(
             accept_shrink=accept_shrink,
             note=source.shrink_note,
         )
-        counts = apply_run(db, source.key, run_id, staging.records())
+        counts = apply_run(db, source.key, run_id, staging.records(), locate=city_centre)
         outcome = "success"
         message = counts.summary()
     except Rejected as e:

@@ -42,6 +42,9 @@ MAP_TILE_OPTIONS = {
 }
 PLUGINS = {
     "datasette-cluster-map": {
+        # The register's coordinates, else the city's centre from the gazetteer (db/places.py).
+        "latitude_column": "map_latitude",
+        "longitude_column": "map_longitude",
         "tile_layer": MAP_TILE_LAYER,
         "tile_layer_options": MAP_TILE_OPTIONS,
     }

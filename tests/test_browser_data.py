@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from db import places
 from registry.app import METADATA
+from registry.gazetteer import city_centre
 from registry.metadata import MAP_TILE_HOST
 from tests.patients import patient_database
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watch, serving
@@ -41,12 +43,9 @@ TILES = MAP_TILE_HOST + "/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     path = patient_database(tmp_path_factory.mktemp("data-pages") / "registry.db")
-    # Synthetic coordinates near each location's city, as a register's map would give them.
+    # Every location on the map, from the gazetteer's city centres, as an import places them.
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "update practice_locations set latitude = 45.5 + (rowid % 7) * 0.3, "
-            "longitude = -73.6 - (rowid % 5) * 0.4"
-        )
+        places.fill(conn, city_centre)
     with serving(path) as url:
         yield url, path
 
@@ -146,6 +145,11 @@ def test_the_map_of_practice_locations_clusters_markers_offline(page, site):
     page.locator(".leaflet-container").wait_for()
     page.locator(".marker-cluster, .leaflet-marker-icon").first.wait_for()
     page.locator(".leaflet-tile-loaded").first.wait_for()
+    # Alberta, Ontario, British Columbia and Nova Scotia: each register on the map.
+    placed = sqlite3.connect(site[1]).execute(
+        "select distinct province from practice_locations where map_latitude is not null"
+    )
+    assert {row[0] for row in placed} >= {"AB", "ON", "BC", "NS"}
     # Leaflet and its clusters come from Datasette's plugins, not from a CDN.
     scripts = page.evaluate("[...document.scripts].map(s => s.src).filter(Boolean)")
     assert scripts and all(s.startswith(base + "/data/") for s in scripts)

@@ -7,7 +7,12 @@ import json
 import pytest
 
 from db.load import Rejected, check_run_size, sync_regulators
-from db.migrations import m007_location_coordinates, m010_summaries, migrate
+from db.migrations import (
+    m007_location_coordinates,
+    m010_summaries,
+    m012_map_coordinates,
+    migrate,
+)
 from registry.documents import documents
 from scrapers.records import Evidence
 from tests.conftest import PEOPLE, load, person, with_changes
@@ -145,6 +150,7 @@ def test_index_rebuilt_without_column_sizes_finds_the_same(tmp_path, settings):
     database = _database_before("m006_fts_without_column_sizes", tmp_path, settings)
     m007_location_coordinates(database)  # the columns and tables today's load writes
     m010_summaries(database)
+    m012_map_coordinates(database)
     load(database, PEOPLE)
     before = fts(database, '"rob"*'), fts(database, 'cities : "red deer"')
     migrate(database)
