@@ -21,7 +21,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from db.clinics import clinics_path, open_clinics
-from registry import i18n, receipts, roster
+from db.load import utcnow
+from registry import batches, i18n, receipts, roster
 from registry.history import only
 from registry.limits import Recent, client_of
 from registry.pages import render
@@ -151,10 +152,11 @@ def _format(request: Request, fields: dict, default: str) -> str:
 
 
 async def check_roster_apart(
-    app_state, data: bytes, client: str = ""
-) -> tuple[list[str], list[dict]]:
+    app_state, data: bytes, client: str = "", keep: bool = False
+) -> tuple[list[str], list[dict], str | None]:
     """check_roster in a worker thread with connections of its own, so that a large roster does
-    not hold up other requests (the app's connections belong to the event loop's thread)."""
+    not hold up other requests (the app's connections belong to the event loop's thread).
+    With `keep`, the results are also stored as a batch (registry.batches), whose id is returned."""
 
     from registry.app import read_only  # the app imports this module
 
@@ -166,7 +168,8 @@ async def check_roster_apart(
             state = SimpleNamespace(
                 conn=conn, clinics=clinics, freshness=app_state.freshness, recent=app_state.recent
             )
-            return check_roster(state, data, client)
+            header, results = check_roster(state, data, client)
+            return header, results, batches.store(clinics, header, results) if keep else None
         finally:
             clinics.close()
             conn.close()
@@ -221,7 +224,7 @@ async def api_verify_roster(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "json")
-        header, results = await check_roster_apart(
+        header, results, _ = await check_roster_apart(
             request.app.state, data, client_of(request.scope)
         )
     except roster.RosterError as e:
@@ -257,19 +260,20 @@ async def receipt_page(request: Request) -> Response:
     found = receipts.fetch(request.app.state.clinics, request.path_params["receipt_id"])
     if found is None:
         return render(request, "verify.html", _verify_context(request, error=NO_RECEIPT), 404)
-    body, digest = found
     return render(
-        request,
-        "receipt.html",
-        _verify_context(
-            request,
-            r=body,
-            digest=digest,
-            json=json.dumps(body, indent=2, ensure_ascii=False),
-            days=days_text(body["data"]["stale_after_hours"]),
-            source_link=web_link(body["receipt"]["source_url"]),
-        ),
+        request, "receipt.html", _verify_context(request, rc=receipt_view(request, *found))
     )
+
+
+def receipt_view(request: Request, body: dict, digest: str) -> dict:
+    """What a receipt's page shows (alone, or among others on a print of a batch)."""
+    return {
+        "r": body,
+        "digest": digest,
+        "json": json.dumps(body, indent=2, ensure_ascii=False),
+        "days": days_text(body["data"]["stale_after_hours"]),
+        "source_link": web_link(body["receipt"]["source_url"]),
+    }
 
 
 def web_link(url: str | None) -> str | None:
@@ -290,8 +294,8 @@ async def verify_page(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "html")
-        header, results = await check_roster_apart(
-            request.app.state, data, client_of(request.scope)
+        header, results, batch_id = await check_roster_apart(
+            request.app.state, data, client_of(request.scope), keep=fmt == "html"
         )
     except (roster.RosterError, HTTPException) as e:
         status = getattr(e, "status", None) or getattr(e, "status_code", 400)
@@ -307,6 +311,77 @@ async def verify_page(request: Request) -> Response:
             header=header,
             results=roster.problems_first(results),
             summary=roster.summary(results),
+            batch_id=batch_id,
+        ),
+    )
+
+
+NO_BATCH = "No results with that id: verify the roster again."
+
+
+def _batch(request: Request) -> dict | None:
+    return batches.fetch(request.app.state.clinics, request.path_params["batch_id"])
+
+
+def base_url(request: Request) -> str:
+    """This site's address as the request reached it, without a trailing slash."""
+    return str(request.base_url).rstrip("/")
+
+
+async def batch_csv(request: Request) -> Response:
+    """A roster's results as shown, with the proof of each row, as CSV (no new upload)."""
+    only(request, {"lang"})
+    batch = _batch(request)
+    if batch is None:
+        return render(request, "verify.html", _verify_context(request, error=NO_BATCH), 404)
+    t = i18n.translator(i18n.choose(request))
+    text = await run_in_threadpool(
+        batches.to_csv,
+        request.app.state.clinics,
+        batch,
+        base_url(request),
+        lambda verdict: t("verdict." + verdict),
+    )
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="roster-verified.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def batch_print(request: Request) -> Response:
+    """Every receipt of a roster's results on one printable page, one receipt per sheet."""
+    only(request, {"lang", "page"})
+    batch = _batch(request)
+    if batch is None:
+        return render(request, "verify.html", _verify_context(request, error=NO_BATCH), 404)
+    ids = batches.receipt_ids(batch["results"])
+    pages = max(1, -(-len(ids) // batches.PRINT_PAGE))
+    number = request.query_params.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= pages:
+        message = f"page must be a number from 1 to {pages}"
+        return render(request, "verify.html", _verify_context(request, error=message), 400)
+    n = int(number)
+    chosen = ids[(n - 1) * batches.PRINT_PAGE : n * batches.PRINT_PAGE]
+    views = []
+    for rid in chosen:
+        found = receipts.fetch(request.app.state.clinics, rid)
+        if found is not None:
+            views.append(receipt_view(request, *found))
+    return render(
+        request,
+        "receipts_print.html",
+        _verify_context(
+            request,
+            batch=batch,
+            views=views,
+            page_number=n,
+            pages=pages,
+            total=len(ids),
+            printed_at=utcnow(),
         ),
     )
 
@@ -317,4 +392,6 @@ routes = [
     Route("/api/receipts/{receipt_id}", api_receipt, methods=["GET"]),
     Route("/receipts/{receipt_id}", receipt_page, methods=["GET"]),
     Route("/verify", verify_page, methods=["GET", "POST"]),
+    Route("/verify/batches/{batch_id}.csv", batch_csv, methods=["GET"]),
+    Route("/verify/batches/{batch_id}/receipts", batch_print, methods=["GET"]),
 ]

@@ -619,5 +619,49 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
         "receipt.back": "Retour à la vérification d'une liste",
     },
 }
+# Keeping the proof (downloads and prints of a roster's results) and receipts that stand alone.
+CLINIC_PROOF_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "keep.heading": "Keep the proof",
+        "keep.csv": "Download CSV",
+        "keep.print": "Print all receipts",
+        "keep.how": (
+            "The CSV has your rows with the verdict in words, the check time, each receipt's "
+            "address, the source and the hashes. Both links keep working without uploading again."
+        ),
+        "print.title": "Verification receipts",
+        "print.dated": (
+            "Printed {when} (UTC), for the roster checked {checked} (UTC): {count} receipts."
+        ),
+        "print.how": (
+            "Print this page (Ctrl+P, or ⌘+P on a Mac): each receipt is on a page of its own."
+        ),
+        "print.pages": "Pages of receipts",
+        "print.page_of": "Page {page} of {pages}.",
+        "print.none": "No row of this roster could be checked, so there is no receipt.",
+    },
+    "fr": {
+        "keep.heading": "Garder la preuve",
+        "keep.csv": "Télécharger le CSV",
+        "keep.print": "Imprimer toutes les preuves",
+        "keep.how": (
+            "Le CSV contient vos lignes avec le résultat en mots, l'heure de vérification, "
+            "l'adresse de chaque preuve, la source et les empreintes. Les deux liens restent "
+            "valables sans nouvel envoi."
+        ),
+        "print.title": "Preuves de vérification",
+        "print.dated": (
+            "Imprimé le {when} (UTC), pour la liste vérifiée le {checked} (UTC) : {count} preuves."
+        ),
+        "print.how": (
+            "Imprimez cette page (Ctrl+P, ou ⌘+P sur Mac) : chaque preuve est sur sa propre page."
+        ),
+        "print.pages": "Pages de preuves",
+        "print.page_of": "Page {page} sur {pages}.",
+        "print.none": "Aucune ligne de cette liste n'a pu être vérifiée : il n'y a pas de preuve.",
+    },
+}
 for _lang, _messages in CLINIC_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
+for _lang, _messages in CLINIC_PROOF_MESSAGES.items():
     MESSAGES[_lang].update(_messages)

@@ -144,3 +144,31 @@ def test_empty_form_and_receipt_pass_axe_in_english(page, server, tmp_path):
     assert page.locator("h1").inner_text() == "Verification receipt"
     assert axe_violations(page) == []
     shot(page, f"clinics-receipt-{page.size}")
+
+
+def test_download_and_print_after_viewing(page, server, tmp_path):
+    upload(page, server, "en", tmp_path)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith('"Full name","Province","Reg #","verdict_in_words","verdict"')
+    assert rows[1].startswith('"Melanie Fournier","AB","20003","Name differs","name_mismatch"')
+    assert f'"{server}/receipts/rcpt_' in rows[1]
+    assert len(rows) == 6
+    navigate(page, lambda: page.get_by_role("link", name="Print all receipts").click())
+    assert page.locator("h1").inner_text() == "Verification receipts"
+    assert page.locator("article.receipt").count() == 5
+    assert "Printed 20" in page.locator(".print-intro").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[page.size][0]
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    breaks = page.locator("article.receipt").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).breakAfter)"
+    )
+    assert breaks == ["page"] * 4 + ["auto"]  # one receipt per sheet
+    assert not page.get_by_role("link", name="Back to verifying a roster").first.is_visible()
+    shot(page, f"clinics-print-{page.size}")
+    page.emulate_media(media="screen")
+    page.goto(page.url.replace("lang=en", "lang=fr"))
+    assert page.locator("h1").inner_text() == "Preuves de vérification"
+    assert axe_violations(page) == []
