@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import segno
+from markupsafe import Markup
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,6 +39,7 @@ from registry.verify import (
     verify_many,
     verify_one,
 )
+from scrapers.places import jurisdiction_region
 from scrapers.sources import load_settings
 
 # The legend lists every verdict, the ones needing action first, and a row that was not checked.
@@ -266,14 +272,81 @@ async def receipt_page(request: Request) -> Response:
 
 
 def receipt_view(request: Request, body: dict, digest: str) -> dict:
-    """What a receipt's page shows (alone, or among others on a print of a batch)."""
+    """What a receipt's page shows (alone, or among others on a print of a batch): the answer,
+    its own address with a QR code of it, times in the regulator's local time beside UTC, and
+    the command that checks the stored copy."""
+    receipt = body["receipt"]
+    url = f"{base_url(request)}/receipts/{receipt['id']}"
+    zone = local_zone(body["regulator"]["jurisdiction"])
     return {
         "r": body,
         "digest": digest,
         "json": json.dumps(body, indent=2, ensure_ascii=False),
         "days": days_text(body["data"]["stale_after_hours"]),
-        "source_link": web_link(body["receipt"]["source_url"]),
+        "source_link": web_link(receipt["source_url"]),
+        "url": url,
+        "api_url": f"{base_url(request)}/api/receipts/{receipt['id']}",
+        "qr": qr_svg(url, i18n.translator(i18n.choose(request))("receipt.qr_title")),
+        "checked_local": local_time(receipt["checked_at"], zone),
+        "fetched_local": local_time(receipt["fetched_at"], zone),
+        "age_days": age_days(receipt["fetched_at"], receipt["checked_at"]),
     }
+
+
+# The time zone of each province or state we list (the capital's), for local times on receipts.
+ZONES = {
+    "AB": "America/Edmonton",
+    "BC": "America/Vancouver",
+    "MB": "America/Winnipeg",
+    "NB": "America/Moncton",
+    "NL": "America/St_Johns",
+    "NS": "America/Halifax",
+    "ON": "America/Toronto",
+    "PE": "America/Halifax",
+    "QC": "America/Toronto",
+    "SK": "America/Regina",
+    "CO": "America/Denver",
+    "MD": "America/New_York",
+    "VA": "America/New_York",
+    "WA": "America/Los_Angeles",
+}
+
+
+def local_zone(jurisdiction: str | None) -> ZoneInfo | None:
+    name = ZONES.get(jurisdiction_region(jurisdiction or ""))
+    return ZoneInfo(name) if name else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+
+
+def local_time(text: str | None, zone: ZoneInfo | None) -> str | None:
+    """A UTC time stamp in the regulator's local time, "2026-03-01 13:05 MST"; None without one."""
+    moment = _moment(text)
+    if moment is None or zone is None:
+        return None
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def age_days(fetched_at: str | None, checked_at: str | None) -> str | None:
+    """How old the register's page was when checked, in days (one decimal below ten)."""
+    fetched, checked = _moment(fetched_at), _moment(checked_at)
+    if fetched is None or checked is None:
+        return None
+    days = max(0.0, (checked - fetched).total_seconds() / 86400)
+    return f"{days:.1f}" if days < 10 else f"{days:.0f}"
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """A QR code of `url` as inline SVG (segno): no image request, nothing the CSP forbids."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=4, dark="#000", light="#fff", title=title, svgclass="qr-code", omitsize=True
+    )
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
 def web_link(url: str | None) -> str | None:

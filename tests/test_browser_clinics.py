@@ -4,6 +4,7 @@ test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,47 @@ def test_download_and_print_after_viewing(page, server, tmp_path):
     page.goto(page.url.replace("lang=en", "lang=fr"))
     assert page.locator("h1").inner_text() == "Preuves de vérification"
     assert axe_violations(page) == []
+
+
+GREY = """async (b64) => {
+  const img = new Image();
+  img.src = "data:image/png;base64," + b64;
+  await img.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(img, 0, 0);
+  const rgba = context.getImageData(0, 0, img.width, img.height).data;
+  return [img.width, img.height, Array.from(rgba.filter((_, i) => i % 4 === 0))];
+}"""
+
+
+def decode_screenshot(browser, png: bytes) -> list[str]:
+    """The QR codes in a PNG screenshot, decoded by zxing-cpp (pixels read through a canvas in a
+    blank page, so the test needs no image library)."""
+    import zxingcpp
+
+    blank = browser.new_page()
+    try:
+        width, height, grey = blank.evaluate(GREY, base64.b64encode(png).decode())
+    finally:
+        blank.close()
+    image = memoryview(bytes(grey)).cast("B", (height, width))
+    return [b.text for b in zxingcpp.read_barcodes(image)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_receipt_qr_code_decodes_to_its_own_address(page, browser, server, tmp_path, lang):
+    upload(page, server, lang, tmp_path)
+    link = "Open receipt" if lang == "en" else "Ouvrir la preuve"
+    navigate(page, lambda: page.get_by_role("link", name=link).first.click())
+    own = page.locator("a.own-url").get_attribute("href")
+    assert own == page.url.split("?")[0]
+    assert decode_screenshot(browser, page.locator("figure.qr svg").screenshot()) == [own]
+    # The print button appears with JavaScript; the instruction is there either way.
+    assert page.locator("button.print-button").is_visible()
+    assert "Ctrl+P" in page.locator(".print-hint").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[page.size][0]
+    assert axe_violations(page) == []
+    shot(page, f"clinics-receipt-alone-{lang}-{page.size}")

@@ -7,10 +7,16 @@ import csv
 import hashlib
 import io
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import segno
+import zxingcpp
 from bs4 import BeautifulSoup
+
+from registry import clinics
 
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE
@@ -116,3 +122,57 @@ def test_unknown_batches_and_bad_pages_are_clear(site, path, status):
     r = site.get(path.format(batch=batch))
     assert r.status_code == status
     assert "<h1>" in r.text or "error" in r.text
+
+
+def decode_qr(qr) -> list[str]:
+    """Decode a segno QR code with zxing-cpp, from the grey pixels of its PNG-like raster."""
+    scale, border = 4, 4
+    matrix = [[0] * border + list(row) + [0] * border for row in qr.matrix]
+    side = len(matrix[0])
+    blank = [[0] * side] * border
+    pixels = bytearray()
+    for row in [*blank, *matrix, *blank]:
+        line = bytes(0 if dark else 255 for dark in row for _ in range(scale))
+        pixels += line * scale
+    image = memoryview(pixels).cast("B", (side * scale, side * scale))
+    return [b.text for b in zxingcpp.read_barcodes(image)]
+
+
+def test_receipt_stands_alone(site):
+    page = shown(site)
+    href = page.select('a[href^="/receipts/"]')[-1]["href"]
+    r = site.get(href)
+    assert r.status_code == 200
+    receipt = BeautifulSoup(r.text, "html.parser")
+    rid = href.split("/")[2].split("?")[0]
+    own = f"{site.base_url}/receipts/{rid}"
+    assert receipt.select_one("a.own-url")["href"] == own
+    # Local time beside UTC: Alberta's, from the same instant.
+    checked = receipt.find("dt", string="Checked at").find_next("dd").get_text(" ", strip=True)
+    stamp = re.search(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) \(UTC\)", checked).group(1)
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    local = moment.astimezone(ZoneInfo("America/Edmonton")).strftime("%Y-%m-%d %H:%M %Z")
+    assert checked.startswith(f"{local} (regulator's local time)")
+    fetched = receipt.find("dt", string="Fetched at").find_next("dd").get_text(" ", strip=True)
+    assert re.search(r"read \d+(\.\d)? days before this check", fetched)
+    assert "limit: 14 days" in receipt.text
+    # The QR code is inline SVG (the CSP allows no other image source) made from its own address.
+    svg = receipt.select_one("figure.qr svg")
+    assert svg["role"] == "img" and svg.title.text == "QR code of this receipt's address"
+    assert decode_qr(segno.make(own, error="m")) == [own]
+    assert str(svg) == str(BeautifulSoup(clinics.qr_svg(own, svg.title.text), "html.parser").svg)
+    # How to check it: the command, and what it prints.
+    command = receipt.select_one(".how-to-check pre code").text
+    assert command == f"curl -s {site.base_url}/api/receipts/{rid} | sha256sum"
+    stored = site.get(f"/api/receipts/{rid}").content
+    expected = receipt.select_one(".how-to-check code.expected").text
+    assert expected == f"{hashlib.sha256(stored).hexdigest()}  -"
+    # A print button that only enhances (hidden without JavaScript), an instruction, a way back.
+    assert receipt.select_one("button.print-button").has_attr("hidden")
+    assert "Ctrl+P" in receipt.select_one(".print-hint").text
+    assert [a["href"] for a in receipt.find_all("a", string="Back to verifying a roster")] == [
+        "/verify?lang=en"
+    ] * 2
+    french = BeautifulSoup(site.get(f"/receipts/{rid}?lang=fr").text, "html.parser")
+    assert french.select_one(".how-to-check h2").text == "Comment vérifier cette preuve"
+    assert "(heure locale de l'ordre)" in french.text
