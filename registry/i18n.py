@@ -682,7 +682,9 @@ CLINIC_PROOF_MESSAGES: dict[str, dict[str, str]] = {
             "Tout le monde peut télécharger la copie enregistrée et en calculer l'empreinte ; "
             "en ligne de commande :"
         ),
-        "receipt.how_prints": "La commande doit afficher le SHA-256 de cette preuve, puis un tiret :",
+        "receipt.how_prints": (
+            "La commande doit afficher le SHA-256 de cette preuve, puis un tiret :"
+        ),
         "receipt.how_differs": (
             "Tout autre résultat signifie que la copie enregistrée diffère de celle-ci, ou "
             "qu'elle est introuvable."

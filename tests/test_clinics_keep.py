@@ -17,7 +17,6 @@ import zxingcpp
 from bs4 import BeautifulSoup
 
 from registry import clinics
-
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE
 
