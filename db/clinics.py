@@ -90,6 +90,22 @@ def m001_clinics(db: Database):
     db.table("webhook_deliveries").create_index(["list_id", "notice_id"], unique=True)
 
 
+@migrations()
+def m002_batches(db: Database):
+    # A roster's results as shown on /verify, kept so that the page can offer a CSV and a print
+    # of every receipt afterwards without the roster being uploaded again.
+    db.table("batches").create(
+        {
+            "id": str,  # random, 128 bits, like a receipt id
+            "created_at": str,
+            "header": str,  # JSON: the roster's header row
+            "results": str,  # JSON: the rows as shown (registry.roster.result), in file order
+        },
+        pk="id",
+        not_null={"created_at", "header", "results"},
+    )
+
+
 def open_clinics(path: str | os.PathLike) -> Database:
     """Open (and migrate) the clinics database, writable."""
     db = connect(Path(path), "clinics database", check_same_thread=False)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
+import segno
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -21,7 +25,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from db.clinics import clinics_path, open_clinics
-from registry import i18n, receipts, roster
+from db.load import utcnow
+from registry import batches, i18n, receipts, roster
 from registry.history import only
 from registry.limits import Recent, client_of
 from registry.pages import render
@@ -33,6 +38,7 @@ from registry.verify import (
     verify_many,
     verify_one,
 )
+from scrapers.places import jurisdiction_region
 from scrapers.sources import load_settings
 
 # The legend lists every verdict, the ones needing action first, and a row that was not checked.
@@ -151,10 +157,11 @@ def _format(request: Request, fields: dict, default: str) -> str:
 
 
 async def check_roster_apart(
-    app_state, data: bytes, client: str = ""
-) -> tuple[list[str], list[dict]]:
+    app_state, data: bytes, client: str = "", keep: bool = False
+) -> tuple[list[str], list[dict], str | None]:
     """check_roster in a worker thread with connections of its own, so that a large roster does
-    not hold up other requests (the app's connections belong to the event loop's thread)."""
+    not hold up other requests (the app's connections belong to the event loop's thread).
+    With `keep`, the results are also stored as a batch (registry.batches), whose id is returned."""
 
     from registry.app import read_only  # the app imports this module
 
@@ -166,7 +173,8 @@ async def check_roster_apart(
             state = SimpleNamespace(
                 conn=conn, clinics=clinics, freshness=app_state.freshness, recent=app_state.recent
             )
-            return check_roster(state, data, client)
+            header, results = check_roster(state, data, client)
+            return header, results, batches.store(clinics, header, results) if keep else None
         finally:
             clinics.close()
             conn.close()
@@ -221,7 +229,7 @@ async def api_verify_roster(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "json")
-        header, results = await check_roster_apart(
+        header, results, _ = await check_roster_apart(
             request.app.state, data, client_of(request.scope)
         )
     except roster.RosterError as e:
@@ -257,19 +265,87 @@ async def receipt_page(request: Request) -> Response:
     found = receipts.fetch(request.app.state.clinics, request.path_params["receipt_id"])
     if found is None:
         return render(request, "verify.html", _verify_context(request, error=NO_RECEIPT), 404)
-    body, digest = found
     return render(
-        request,
-        "receipt.html",
-        _verify_context(
-            request,
-            r=body,
-            digest=digest,
-            json=json.dumps(body, indent=2, ensure_ascii=False),
-            days=days_text(body["data"]["stale_after_hours"]),
-            source_link=web_link(body["receipt"]["source_url"]),
-        ),
+        request, "receipt.html", _verify_context(request, rc=receipt_view(request, *found))
     )
+
+
+def receipt_view(request: Request, body: dict, digest: str) -> dict:
+    """What a receipt's page shows (alone, or among others on a print of a batch): the answer,
+    its own address with a QR code of it, times in the regulator's local time beside UTC, and
+    the command that checks the stored copy."""
+    receipt = body["receipt"]
+    url = f"{base_url(request)}/receipts/{receipt['id']}"
+    zone = local_zone(body["regulator"]["jurisdiction"])
+    return {
+        "r": body,
+        "digest": digest,
+        "json": json.dumps(body, indent=2, ensure_ascii=False),
+        "days": days_text(body["data"]["stale_after_hours"]),
+        "source_link": web_link(receipt["source_url"]),
+        "url": url,
+        "api_url": f"{base_url(request)}/api/receipts/{receipt['id']}",
+        "qr": qr_svg(url, i18n.translator(i18n.choose(request))("receipt.qr_title")),
+        "checked_local": local_time(receipt["checked_at"], zone),
+        "fetched_local": local_time(receipt["fetched_at"], zone),
+        "age_days": age_days(receipt["fetched_at"], receipt["checked_at"]),
+    }
+
+
+# The time zone of each province or state we list (the capital's), for local times on receipts.
+ZONES = {
+    "AB": "America/Edmonton",
+    "BC": "America/Vancouver",
+    "MB": "America/Winnipeg",
+    "NB": "America/Moncton",
+    "NL": "America/St_Johns",
+    "NS": "America/Halifax",
+    "ON": "America/Toronto",
+    "PE": "America/Halifax",
+    "QC": "America/Toronto",
+    "SK": "America/Regina",
+    "CO": "America/Denver",
+    "MD": "America/New_York",
+    "VA": "America/New_York",
+    "WA": "America/Los_Angeles",
+}
+
+
+def local_zone(jurisdiction: str | None) -> ZoneInfo | None:
+    name = ZONES.get(jurisdiction_region(jurisdiction or ""))
+    return ZoneInfo(name) if name else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+
+
+def local_time(text: str | None, zone: ZoneInfo | None) -> str | None:
+    """A UTC time stamp in the regulator's local time, "2026-03-01 13:05 MST"; None without one."""
+    moment = _moment(text)
+    if moment is None or zone is None:
+        return None
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def age_days(fetched_at: str | None, checked_at: str | None) -> str | None:
+    """How old the register's page was when checked, in days (one decimal below ten)."""
+    fetched, checked = _moment(fetched_at), _moment(checked_at)
+    if fetched is None or checked is None:
+        return None
+    days = max(0.0, (checked - fetched).total_seconds() / 86400)
+    return f"{days:.1f}" if days < 10 else f"{days:.0f}"
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """A QR code of `url` as inline SVG (segno): no image request, nothing the CSP forbids."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=4, dark="#000", light="#fff", title=title, svgclass="qr-code", omitsize=True
+    )
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
 def web_link(url: str | None) -> str | None:
@@ -290,8 +366,8 @@ async def verify_page(request: Request) -> Response:
     try:
         data, fields = await _roster_bytes(request)
         fmt = _format(request, fields, "html")
-        header, results = await check_roster_apart(
-            request.app.state, data, client_of(request.scope)
+        header, results, batch_id = await check_roster_apart(
+            request.app.state, data, client_of(request.scope), keep=fmt == "html"
         )
     except (roster.RosterError, HTTPException) as e:
         status = getattr(e, "status", None) or getattr(e, "status_code", 400)
@@ -307,6 +383,77 @@ async def verify_page(request: Request) -> Response:
             header=header,
             results=roster.problems_first(results),
             summary=roster.summary(results),
+            batch_id=batch_id,
+        ),
+    )
+
+
+NO_BATCH = "No results with that id: verify the roster again."
+
+
+def _batch(request: Request) -> dict | None:
+    return batches.fetch(request.app.state.clinics, request.path_params["batch_id"])
+
+
+def base_url(request: Request) -> str:
+    """This site's address as the request reached it, without a trailing slash."""
+    return str(request.base_url).rstrip("/")
+
+
+async def batch_csv(request: Request) -> Response:
+    """A roster's results as shown, with the proof of each row, as CSV (no new upload)."""
+    only(request, {"lang"})
+    batch = _batch(request)
+    if batch is None:
+        return render(request, "verify.html", _verify_context(request, error=NO_BATCH), 404)
+    t = i18n.translator(i18n.choose(request))
+    text = await run_in_threadpool(
+        batches.to_csv,
+        request.app.state.clinics,
+        batch,
+        base_url(request),
+        lambda verdict: t("verdict." + verdict),
+    )
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="roster-verified.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def batch_print(request: Request) -> Response:
+    """Every receipt of a roster's results on one printable page, one receipt per sheet."""
+    only(request, {"lang", "page"})
+    batch = _batch(request)
+    if batch is None:
+        return render(request, "verify.html", _verify_context(request, error=NO_BATCH), 404)
+    ids = batches.receipt_ids(batch["results"])
+    pages = max(1, -(-len(ids) // batches.PRINT_PAGE))
+    number = request.query_params.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= pages:
+        message = f"page must be a number from 1 to {pages}"
+        return render(request, "verify.html", _verify_context(request, error=message), 400)
+    n = int(number)
+    chosen = ids[(n - 1) * batches.PRINT_PAGE : n * batches.PRINT_PAGE]
+    views = []
+    for rid in chosen:
+        found = receipts.fetch(request.app.state.clinics, rid)
+        if found is not None:
+            views.append(receipt_view(request, *found))
+    return render(
+        request,
+        "receipts_print.html",
+        _verify_context(
+            request,
+            batch=batch,
+            views=views,
+            page_number=n,
+            pages=pages,
+            total=len(ids),
+            printed_at=utcnow(),
         ),
     )
 
@@ -317,4 +464,6 @@ routes = [
     Route("/api/receipts/{receipt_id}", api_receipt, methods=["GET"]),
     Route("/receipts/{receipt_id}", receipt_page, methods=["GET"]),
     Route("/verify", verify_page, methods=["GET", "POST"]),
+    Route("/verify/batches/{batch_id}.csv", batch_csv, methods=["GET"]),
+    Route("/verify/batches/{batch_id}/receipts", batch_print, methods=["GET"]),
 ]

@@ -619,5 +619,83 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
         "receipt.back": "Retour à la vérification d'une liste",
     },
 }
+# Keeping the proof (downloads and prints of a roster's results) and receipts that stand alone.
+CLINIC_PROOF_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "keep.heading": "Keep the proof",
+        "keep.csv": "Download CSV",
+        "keep.print": "Print all receipts",
+        "keep.how": (
+            "The CSV has your rows with the verdict in words, the check time, each receipt's "
+            "address, the source and the hashes. Both links keep working without uploading again."
+        ),
+        "print.title": "Verification receipts",
+        "print.dated": (
+            "Printed {when} (UTC), for the roster checked {checked} (UTC): {count} receipts."
+        ),
+        "print.how": (
+            "Print this page (Ctrl+P, or ⌘+P on a Mac): each receipt is on a page of its own."
+        ),
+        "print.pages": "Pages of receipts",
+        "print.page_of": "Page {page} of {pages}.",
+        "print.none": "No row of this roster could be checked, so there is no receipt.",
+        "receipt.local_time": "{when} (regulator's local time)",
+        "receipt.age_days": "The register was read {days} days before this check.",
+        "receipt.address": "This receipt's address",
+        "receipt.qr_title": "QR code of this receipt's address",
+        "receipt.qr_caption": "Scan to open this receipt.",
+        "receipt.how_heading": "How to check this receipt",
+        "receipt.how_run": "Anyone can fetch the stored copy and hash it; on a command line run:",
+        "receipt.how_prints": "It should print this receipt's SHA-256, then a dash:",
+        "receipt.how_differs": (
+            "Any other output means the stored copy differs from this one, or it was not found."
+        ),
+        "receipt.print": "Print this receipt",
+        "receipt.print_hint": "To keep it on paper or as a PDF, print this page (Ctrl+P, or ⌘+P).",
+    },
+    "fr": {
+        "keep.heading": "Garder la preuve",
+        "keep.csv": "Télécharger le CSV",
+        "keep.print": "Imprimer toutes les preuves",
+        "keep.how": (
+            "Le CSV contient vos lignes avec le résultat en mots, l'heure de vérification, "
+            "l'adresse de chaque preuve, la source et les empreintes. Les deux liens restent "
+            "valables sans nouvel envoi."
+        ),
+        "print.title": "Preuves de vérification",
+        "print.dated": (
+            "Imprimé le {when} (UTC), pour la liste vérifiée le {checked} (UTC) : {count} preuves."
+        ),
+        "print.how": (
+            "Imprimez cette page (Ctrl+P, ou ⌘+P sur Mac) : chaque preuve est sur sa propre page."
+        ),
+        "print.pages": "Pages de preuves",
+        "print.page_of": "Page {page} sur {pages}.",
+        "print.none": "Aucune ligne de cette liste n'a pu être vérifiée : il n'y a pas de preuve.",
+        "receipt.local_time": "{when} (heure locale de l'ordre)",
+        "receipt.age_days": "Le tableau a été lu {days} jours avant cette vérification.",
+        "receipt.address": "Adresse de cette preuve",
+        "receipt.qr_title": "Code QR de l'adresse de cette preuve",
+        "receipt.qr_caption": "Scannez-le pour ouvrir cette preuve.",
+        "receipt.how_heading": "Comment vérifier cette preuve",
+        "receipt.how_run": (
+            "Tout le monde peut télécharger la copie enregistrée et en calculer l'empreinte ; "
+            "en ligne de commande :"
+        ),
+        "receipt.how_prints": (
+            "La commande doit afficher le SHA-256 de cette preuve, puis un tiret :"
+        ),
+        "receipt.how_differs": (
+            "Tout autre résultat signifie que la copie enregistrée diffère de celle-ci, ou "
+            "qu'elle est introuvable."
+        ),
+        "receipt.print": "Imprimer cette preuve",
+        "receipt.print_hint": (
+            "Pour la garder sur papier ou en PDF, imprimez cette page (Ctrl+P, ou ⌘+P)."
+        ),
+    },
+}
 for _lang, _messages in CLINIC_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
+for _lang, _messages in CLINIC_PROOF_MESSAGES.items():
     MESSAGES[_lang].update(_messages)

@@ -4,6 +4,7 @@ test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,75 @@ def test_empty_form_and_receipt_pass_axe_in_english(page, server, tmp_path):
     assert page.locator("h1").inner_text() == "Verification receipt"
     assert axe_violations(page) == []
     shot(page, f"clinics-receipt-{page.size}")
+
+
+def test_download_and_print_after_viewing(page, server, tmp_path):
+    upload(page, server, "en", tmp_path)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith('"Full name","Province","Reg #","verdict_in_words","verdict"')
+    assert rows[1].startswith('"Melanie Fournier","AB","20003","Name differs","name_mismatch"')
+    assert f'"{server}/receipts/rcpt_' in rows[1]
+    assert len(rows) == 6
+    navigate(page, lambda: page.get_by_role("link", name="Print all receipts").click())
+    assert page.locator("h1").inner_text() == "Verification receipts"
+    assert page.locator("article.receipt").count() == 5
+    assert "Printed 20" in page.locator(".print-intro").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[page.size][0]
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    breaks = page.locator("article.receipt").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).breakAfter)"
+    )
+    assert breaks == ["page"] * 4 + ["auto"]  # one receipt per sheet
+    assert not page.get_by_role("link", name="Back to verifying a roster").first.is_visible()
+    shot(page, f"clinics-print-{page.size}")
+    page.emulate_media(media="screen")
+    page.goto(page.url.replace("lang=en", "lang=fr"))
+    assert page.locator("h1").inner_text() == "Preuves de vérification"
+    assert axe_violations(page) == []
+
+
+GREY = """async (b64) => {
+  const img = new Image();
+  img.src = "data:image/png;base64," + b64;
+  await img.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(img, 0, 0);
+  const rgba = context.getImageData(0, 0, img.width, img.height).data;
+  return [img.width, img.height, Array.from(rgba.filter((_, i) => i % 4 === 0))];
+}"""
+
+
+def decode_screenshot(browser, png: bytes) -> list[str]:
+    """The QR codes in a PNG screenshot, decoded by zxing-cpp (pixels read through a canvas in a
+    blank page, so the test needs no image library)."""
+    import zxingcpp
+
+    blank = browser.new_page()
+    try:
+        width, height, grey = blank.evaluate(GREY, base64.b64encode(png).decode())
+    finally:
+        blank.close()
+    image = memoryview(bytes(grey)).cast("B", (height, width))
+    return [b.text for b in zxingcpp.read_barcodes(image)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_receipt_qr_code_decodes_to_its_own_address(page, browser, server, tmp_path, lang):
+    upload(page, server, lang, tmp_path)
+    link = "Open receipt" if lang == "en" else "Ouvrir la preuve"
+    navigate(page, lambda: page.get_by_role("link", name=link).first.click())
+    own = page.locator("a.own-url").get_attribute("href")
+    assert own == page.url.split("?")[0]
+    assert decode_screenshot(browser, page.locator("figure.qr svg").screenshot()) == [own]
+    # The print button appears with JavaScript; the instruction is there either way.
+    assert page.locator("button.print-button").is_visible()
+    assert "Ctrl+P" in page.locator(".print-hint").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[page.size][0]
+    assert axe_violations(page) == []
+    shot(page, f"clinics-receipt-alone-{lang}-{page.size}")
