@@ -305,7 +305,7 @@ def notices(conn, found: dict | None, region: str | None) -> list[dict]:
         relevant |= {n["regulator"] for n in found["not_tracked"]}
     if region:
         relevant |= {s.id for s in states.values() if s.region == region}
-    if not relevant and found is not None:  # nothing to go on: every source may be the reason
+    if not relevant and found is not None and not region:  # every source may be the reason
         relevant = set(states)
     out = []
     for rid in sorted(relevant):
@@ -374,6 +374,8 @@ async def index(request: Request) -> Response:
         region = found["near"]["region"]
     elif query is not None and query.province:
         region = query.province.upper()
+    elif where is not None and where.region:
+        region = where.region  # the notices of that place's sources only
     context["notices"] = notices(conn, found, region) if query else []
     if found is not None:
         for result in found["results"]:
@@ -387,7 +389,7 @@ async def index(request: Request) -> Response:
         place_region = region or (where.region if where else "")
         if not found["results"] and where is not None and place_region:
             empty = why_empty(conn, place_region) | {"place": where.label}
-            if (km := wider(form.within)) is not None:
+            if empty["kind"] != "no_addresses" and (km := wider(form.within)) is not None:
                 empty["widen_km"] = km
                 widen = form.params(city=where.label, within=str(km), lang=lang)
                 empty["widen_url"] = "/?" + urlencode(widen)

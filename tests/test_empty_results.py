@@ -66,6 +66,7 @@ def test_a_province_we_do_not_read_yet_says_so_and_links_to_its_college(
     (link,) = empty.select(".elsewhere a")
     assert regulator in link.get_text() and url in link["href"]
     assert link["href"].startswith("https://") and "noopener" in link["rel"]
+    assert not soup.select(".notices")  # other provinces' sources are not this answer's reason
 
 
 def test_a_province_without_any_register_we_know(client):
@@ -86,6 +87,7 @@ def test_washington_has_no_addresses_so_a_search_by_name_is_offered(client, with
     )
     form = empty.select_one("form.by-name")
     assert form["action"] == "/" and form.select_one("label[for=by-name]")
+    assert not soup.select(".widen")  # no distance finds an address that is not published
     fields = {i["name"]: i.get("value") for i in form.select("input")}
     assert fields == {"lang": "en", "show": "all", "q": None}
     # Washington's people are found by name.
