@@ -195,3 +195,15 @@ def test_an_area_not_in_the_table_is_placed_by_the_registers_addresses(tmp_path)
     assert understand(conn, "X0X") is None
     assert understand(conn, "T2P").label == "Calgary, AB"
     conn.close()
+
+
+def test_pages_and_json_are_compressed_above_a_small_size(client):
+    big = client.get("/", params={"city": "Red Deer"}, headers={"Accept-Encoding": "gzip"})
+    assert big.headers["content-encoding"] == "gzip" and "Alice Roberts" in big.text
+    assert "Accept-Encoding" in big.headers["vary"]
+    plain = client.get("/", params={"city": "Red Deer"}, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == big.text
+    small = client.get(
+        "/api/cities", params={"prefix": "qwxz"}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert small.status_code == 200 and "content-encoding" not in small.headers

@@ -258,7 +258,7 @@ def test_french(client):
     assert re.fullmatch(r"À 1[34]\d km de Red Deer", near.select(".distance")[3].get_text())
     by_header = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8"})
     assert '<html lang="fr">' in by_header.text
-    assert by_header.headers["vary"] == "Accept-Language"
+    assert "Accept-Language" in by_header.headers["vary"].split(", ")
     assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "de, en;q=0.5"}).text
 
 
