@@ -15,6 +15,7 @@ from datasette.app import Datasette
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
@@ -177,7 +178,10 @@ def create_app(
             # Guarded (value sizes, methods, headers); no live formulas in its CSV.
             Mount("/data", app=NeutraliseCSV(safety.guarded(single_prefix(datasette.app())))),
         ],
-        middleware=[Middleware(RateLimits, limits=limits)],
+        middleware=[
+            Middleware(RateLimits, limits=limits),
+            Middleware(GZipMiddleware, minimum_size=1000),  # HTML and JSON, issue 15.9
+        ],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )

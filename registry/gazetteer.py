@@ -8,6 +8,7 @@ first search that needs it, and only Canada's and the US's places are kept.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import math
@@ -40,6 +41,10 @@ EARTH_RADIUS_KM = 6371.0088
 MAX_KM = 500
 
 _WORDS = re.compile(r"\w+")
+# Words written either way in place names: "Saint Albert" is "St. Albert".
+_SHORT = {"saint": "st", "sainte": "ste", "mount": "mt"}
+# Words people add around a city's name that the gazetteer's names leave out.
+_AROUND = (("city",), ("ville",), ("city", "of"), ("ville", "de"))
 
 
 class UnknownPlace(ValueError):
@@ -65,6 +70,37 @@ def place_key(name: str) -> str:
     return " ".join(_WORDS.findall(fold(name)))
 
 
+def compact_key(name: str) -> str:
+    """A looser key, for what people type: "Saint" and "St" alike, and spaces and punctuation
+    gone, so "Reddeer", "st johns" and "Saint John's" meet "Red Deer" and "St. John's"."""
+    return "".join(_SHORT.get(w, w) for w in place_key(name).split())
+
+
+def variants(text: str) -> list[tuple[str, str | None]]:
+    """The (name, province or state) a person may mean by what they typed, most literal first:
+    "Red Deer, AB", "Red Deer AB" and "Red Deer Alberta" (a region without its comma), "Quebec
+    City" and "Ville de Québec" (without the word for a city)."""
+    name, _, after = text.rpartition(",") if "," in text else (text, "", "")
+    region = region_code(after) if after.strip() else None
+    if after.strip() and region is None:
+        name = text  # a comma that is part of the name
+    found: list[tuple[str, str | None]] = [(name, region)]
+    words = place_key(name).split()
+    if region is None:
+        for n in (1, 2, 3):  # a province or state written after the name without a comma
+            if len(words) > n and (code := region_code(" ".join(words[-n:]))):
+                found.append((" ".join(words[:-n]), code))
+    for name, region in list(found):
+        words = place_key(name).split()
+        for extra in _AROUND:
+            n = len(extra)
+            if len(words) > n and tuple(words[-n:]) == extra:  # "Quebec City"
+                found.append((" ".join(words[:-n]), region))
+            if len(words) > n and tuple(words[:n]) == tuple(reversed(extra)):  # "City of"
+                found.append((" ".join(words[n:]), region))
+    return list(dict.fromkeys(found))
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance between two (latitude, longitude) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
@@ -84,27 +120,50 @@ class Gazetteer:
         for place in places:
             self.by_name.setdefault(place_key(place.name), []).append(place)
         self.alternates = alternates
+        self.by_compact: dict[str, list[Place]] = {}
+        for place in places:
+            self.by_compact.setdefault(compact_key(place.name), []).append(place)
 
     def resolve(self, text: str, region: str | None = None) -> Place:
-        """The place a person means by "Red Deer", "red deer, AB" or "Montreal, Québec".
+        """The place a person means by "Red Deer", "red deer, AB", "Montreal, Québec", "Red
+        Deer AB", "Reddeer", "Saint Albert", "st johns" or "Quebec City".
 
-        A province or state after a comma (or given as `region`) narrows the choice; among
-        namesakes the most populous wins.
+        A province or state (after a comma, after the name, or given as `region`) narrows the
+        choice; among namesakes a Canadian place, then the most populous, wins.
         """
-        name, _, after = text.rpartition(",") if "," in text else (text, "", "")
-        typed_region = region_code(after) if after.strip() else None
-        if after.strip() and typed_region is None:
-            name = text  # a comma that is part of the name
-        region = region or typed_region
+        if not any(place_key(name) for name, _ in variants(text)):
+            raise UnknownPlace("type the name of a city or town")
+        for name, typed_region in variants(text):
+            if (place := self.find(name, region or typed_region)) is not None:
+                return place
+        name, typed_region = variants(text)[0]
+        where = f" in {region or typed_region}" if region or typed_region else ""
+        raise UnknownPlace(f"no city or town called {name.strip()[:60]!r}{where} is known to us")
+
+    def find(self, name: str, region: str | None = None) -> Place | None:
+        """A place by its name or one of its other names, written loosely (see compact_key)."""
         key = place_key(name)
         if not key:
-            raise UnknownPlace("type the name of a city or town")
-        for pool in (self.by_name.get(key, []), self.alternates.get(key, [])):
+            return None
+        named = [*self.by_name.get(key, []), *self.by_compact.get(compact_key(key), [])]
+        for pool in (named, self.alternates.get(key, [])):
             candidates = [p for p in pool if region is None or p.region == region]
             if candidates:
-                return max(candidates, key=lambda p: p.population)
-        where = f" in {region}" if region else ""
-        raise UnknownPlace(f"no city or town called {name.strip()[:60]!r}{where} is known to us")
+                return max(candidates, key=lambda p: (p.country == "CA", p.population))
+        return None
+
+    def near_misses(self, text: str, limit: int = 3) -> list[Place]:
+        """Places whose name is close to a misspelt one ("Calagry": Calgary), by difflib's
+        ratio over the gazetteer's names, the most populous first."""
+        name, region = variants(text)[0]
+        key = compact_key(name)
+        if len(key) < 3:
+            return []
+        close = difflib.get_close_matches(key, self.by_compact, n=limit * 3, cutoff=0.8)
+        near = [p for k in close for p in self.by_compact[k] if p.population >= 5000]
+        in_region = [p for p in near if p.region == region]
+        found = dict.fromkeys(in_region or near)  # "Red Deer, ON": Red Deer, AB
+        return sorted(found, key=lambda p: (p.country != "CA", -p.population))[:limit]
 
     def locate(self, name: str, region: str) -> Place | None:
         """The place of a city as a register prints it, in its province or state, if we know it."""

@@ -117,6 +117,25 @@ MESSAGES: dict[str, dict[str, str]] = {
             "from the suggestions."
         ),
         "error.empty": "Type a name or a city, or choose a kind of needling.",
+        "error.did_you_mean": "Did you mean",
+        "error.did_you_mean_end": "?",
+        "where.understood": "Showing {place} for “{typed}”.",
+        "empty.not_read": (
+            "We do not read the physiotherapy register for {place} yet, so nobody there can be "
+            "found here."
+        ),
+        "empty.not_read_link": "Search the register of {regulator}",
+        "empty.no_register": (
+            "We do not read any physiotherapy register for {place} yet, so nobody there can be "
+            "found here."
+        ),
+        "empty.no_addresses": (
+            "The register there ({regulator}) publishes no practice addresses, so nobody in "
+            "{place} can be found by city or distance. Search by name instead."
+        ),
+        "empty.name": "Name",
+        "empty.name_submit": "Search by name",
+        "empty.widen": "Search within {km} km of {place}",
         "footer.about": (
             "Data from each regulator's public register, under its terms. Not medical advice."
         ),
@@ -276,6 +295,26 @@ MESSAGES: dict[str, dict[str, str]] = {
             "choisissez une suggestion."
         ),
         "error.empty": "Tapez un nom ou une ville, ou choisissez un type de traitement.",
+        "error.did_you_mean": "Vouliez-vous dire",
+        "error.did_you_mean_end": " ?",
+        "where.understood": "Résultats pour {place} (recherche : « {typed} »).",
+        "empty.not_read": (
+            "Nous ne lisons pas encore le registre des physiothérapeutes pour {place} : "
+            "personne de cet endroit ne peut être trouvé ici."
+        ),
+        "empty.not_read_link": "Chercher dans le registre de l'ordre : {regulator}",
+        "empty.no_register": (
+            "Nous ne lisons encore aucun registre de physiothérapeutes pour {place} : personne "
+            "de cet endroit ne peut être trouvé ici."
+        ),
+        "empty.no_addresses": (
+            "Le registre de cet endroit ({regulator}) ne publie aucune adresse de pratique : "
+            "personne à {place} ne peut être trouvé par ville ou par distance. Cherchez plutôt "
+            "par nom."
+        ),
+        "empty.name": "Nom",
+        "empty.name_submit": "Chercher par nom",
+        "empty.widen": "Chercher à moins de {km} km de {place}",
         "footer.about": (
             "Données tirées du registre public de chaque ordre, selon ses conditions. Ceci "
             "n'est pas un avis médical."

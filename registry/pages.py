@@ -19,8 +19,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from registry import cities, freshness, i18n
+from registry import cities, freshness, i18n, postcodes
 from registry.documents import documents
+from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
 from registry.search import (
     MAX_QUERY_CHARS,
     Query,
@@ -31,7 +32,7 @@ from registry.search import (
 )
 from registry.verify import freshness_limits
 from scrapers.kinds import KINDS
-from scrapers.places import region_code
+from scrapers.places import COUNTRIES, region_code
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -79,15 +80,19 @@ class Form:
             cursor=params.get("cursor", ""),
         )
 
-    def query(self) -> Query:
-        """The search this form asks for. Only people authorized now, unless `show=all`."""
+    def query(self, where: Where | None = None) -> Query:
+        """The search this form asks for. Only people authorized now, unless `show=all`.
+        `where` is what the city field was understood to mean, when it was rewritten."""
         kind = (self.kind or "needling") if self.show == "authorized" else None
         after, after_metres = decode_cursor(self.cursor, with_distance=True)
         base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, after=after)
         if not self.city:
             return base
         if self.within:
-            return replace(base, near=self.city, km=self.within, after_metres=after_metres)
+            near = where.label if where and where.changed else self.city
+            return replace(base, near=near, km=self.within, after_metres=after_metres)
+        if where and where.changed:
+            return replace(base, city=where.name, province=where.region or None)
         name, _, after_comma = self.city.rpartition(",")
         region = region_code(after_comma) if name.strip() else None
         if region:
@@ -106,6 +111,79 @@ class Form:
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class Where:
+    """What a person typed in the city field, understood as a place: as typed ("Red Deer"),
+    or rewritten ("Reddeer", "Red Deer AB", "Saint Albert", "Quebec City", "T4N": `changed`)."""
+
+    typed: str
+    name: str
+    region: str  # "" where not known
+    changed: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.region}" if self.region else self.name
+
+
+def understand(conn, typed: str) -> Where | None:
+    """The place a person means: a postal area ("T4N"), a city on the registers as they print
+    it, or a place in the gazetteer, written loosely; None when it is none of these."""
+    if fsa := postcodes.area(typed):
+        found = postcodes.place(conn, fsa)
+        return Where(typed, found.name, found.region, True) if found else None
+    options = variants(typed)
+    known = cities.cities(conn)
+    for i, (name, region) in enumerate(options):
+        key = place_key(name)
+        for city in known:
+            if city.key == key and (region is None or city.region == region):
+                return Where(typed, city.name, city.region, i > 0)
+    try:
+        place = gazetteer().resolve(typed)
+    except UnknownPlace:
+        return None
+    return Where(typed, place.name, place.region, place_key(place.name) != place_key(options[0][0]))
+
+
+def near_misses(typed: str) -> list[Place]:
+    """ "Did you mean Calgary?": places named close to what was typed."""
+    return [] if postcodes.area(typed) else gazetteer().near_misses(typed)
+
+
+_REGULATORS_OF = """
+select g.name, g.short_name, g.register_url,
+  exists (select 1 from last_successful_runs r where r.regulator_id = g.id),
+  exists (select 1 from practice_locations l join registrations x on x.id = l.registration_id
+          where x.regulator_id = g.id and trim(coalesce(l.city, '')) != '')
+from regulators g where g.jurisdiction = ? order by g.id
+"""
+
+
+def why_empty(conn, region: str) -> dict:
+    """Why a search in a place found nobody: we do not read that province's or state's register
+    yet (with the regulators' own searches), its register publishes no addresses (Washington's),
+    or nobody there matches."""
+    country = COUNTRIES.get(region)
+    rows = conn.execute(_REGULATORS_OF, [f"{country}-{region}"]).fetchall() if country else []
+    read = [row for row in rows if row[3]]
+    if not read:
+        links = [
+            {"name": name, "url": url.strip()}
+            for name, _, url, _, _ in rows
+            if url and urlsplit(url.strip()).scheme in ("http", "https")
+        ]
+        return {"kind": "not_read" if rows else "no_register", "links": links}
+    if not any(row[4] for row in read):
+        return {"kind": "no_addresses", "regulators": [row[0] for row in read]}
+    return {"kind": "nobody"}
+
+
+def wider(within: int) -> int | None:
+    """The next distance to search when nothing was found."""
+    return next((km for km in WITHIN_KM if km > within), None)
 
 
 @functools.cache
@@ -227,7 +305,7 @@ def notices(conn, found: dict | None, region: str | None) -> list[dict]:
         relevant |= {n["regulator"] for n in found["not_tracked"]}
     if region:
         relevant |= {s.id for s in states.values() if s.region == region}
-    if not relevant and found is not None:  # nothing to go on: every source may be the reason
+    if not relevant and found is not None and not region:  # every source may be the reason
         relevant = set(states)
     out = []
     for rid in sorted(relevant):
@@ -274,11 +352,18 @@ async def index(request: Request) -> Response:
         context["error"] = t("error.empty")
         return render(request, "search.html", context, 400)
     status = 200
+    where = understand(conn, form.city) if form.city else None
     try:
-        query = form.query()
+        query = form.query(where)
         found = search(conn, query)
-    except UnknownCity as e:
-        context["error"] = t("error.unknown_city", city=e.city[:80])
+        if form.city and where is None and not found["results"]:
+            raise UnknownCity("unknown", form.city)  # the same rule with or without a distance
+    except UnknownCity:
+        context["error"] = t("error.unknown_city", city=form.city[:80])
+        context["did_you_mean"] = [
+            {"label": p.label, "url": "/?" + urlencode(form.params(city=p.label, lang=lang))}
+            for p in near_misses(form.city)
+        ]
         query, found, status = None, None, 400
     except SearchError as e:
         message = str(e)
@@ -289,6 +374,8 @@ async def index(request: Request) -> Response:
         region = found["near"]["region"]
     elif query is not None and query.province:
         region = query.province.upper()
+    elif where is not None and where.region:
+        region = where.region  # the notices of that place's sources only
     context["notices"] = notices(conn, found, region) if query else []
     if found is not None:
         for result in found["results"]:
@@ -298,6 +385,15 @@ async def index(request: Request) -> Response:
             more = form.params(cursor=found["next_cursor"], lang=lang)
             context["next_url"] = "/?" + urlencode(more)
         context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
+        context["where"] = where
+        place_region = region or (where.region if where else "")
+        if not found["results"] and where is not None and place_region:
+            empty = why_empty(conn, place_region) | {"place": where.label}
+            if empty["kind"] != "no_addresses" and (km := wider(form.within)) is not None:
+                empty["widen_km"] = km
+                widen = form.params(city=where.label, within=str(km), lang=lang)
+                empty["widen_url"] = "/?" + urlencode(widen)
+            context["empty"] = empty
     return render(request, "search.html", context, status)
 
 

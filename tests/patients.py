@@ -55,6 +55,13 @@ BRITISH_COLUMBIA = [
     ),
 ]
 STALE_SINCE = "2025-01-05T10:00:00Z"
+# Washington: the state's open data lists credentials without any practice address.
+WASHINGTON = [
+    replace(
+        person("w1", "Larsen", "Kai", number="PT60001", regulator="wa_doh_pt", needling=False),
+        locations=[],
+    )
+]
 
 
 def patient_database(path: Path) -> Path:
@@ -68,6 +75,7 @@ def patient_database(path: Path) -> Path:
         finish_run(db, run, "failed", "HTTP 503 after 5 attempts", requests=5, errors=[], counts={})
         load(db, NOVA_SCOTIA, regulator="nscp")
         load(db, BRITISH_COLUMBIA, regulator="chcpbc")
+        load(db, WASHINGTON, regulator="wa_doh_pt")
         db.execute(
             "update import_runs set ended_at = ?, started_at = ? where regulator_id = 'chcpbc'",
             [STALE_SINCE, STALE_SINCE],
