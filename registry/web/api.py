@@ -16,8 +16,9 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
 from db import reads
-from registry import cities, history
+from registry import cities
 from registry.search import SearchError, page_size, parse_query, search
+from registry.web import history
 
 schemas = SchemaGenerator(
     {
