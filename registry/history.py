@@ -144,7 +144,8 @@ def changes(
     kind: str | None = None,
 ) -> tuple[list[dict], bool]:
     """Up to `limit` events after event `after_id`, oldest first, and whether more follow."""
-    where, args = ["e.id > ?"], [after_id]
+    where: list[str] = ["e.id > ?"]
+    args: list[int | str] = [after_id]
     for clause, value in (
         ("e.at >= ?", since),
         ("e.regulator_id = ?", regulator),

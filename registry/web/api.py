@@ -217,7 +217,7 @@ _PATH_PARAMETERS = {
         {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}},
     ]
 }
-_TOKEN = [{"watchToken": []}, {"watchTokenQuery": []}]
+_TOKEN: list[dict[str, list]] = [{"watchToken": []}, {"watchTokenQuery": []}]
 _LIMITED = {("/api/verify", "get"), ("/api/verify", "post"), ("/api/watch", "post")}
 _NO_PARAMETERS_CHECK = {("/api/sources", "get"), ("/api/openapi.json", "get")}
 

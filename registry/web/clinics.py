@@ -7,7 +7,7 @@ registry database. Errors are JSON `{"error", "status"}` with a 4xx status.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -101,7 +101,7 @@ async def _capped(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-async def _once(data: bytes) -> AsyncIterator[bytes]:
+async def _once(data: bytes) -> AsyncGenerator[bytes, None]:
     yield data
 
 
@@ -347,8 +347,10 @@ async def verify_page(request: Request) -> Response:
             request.app.state, data, client_of(request.scope), keep=fmt == "html"
         )
     except (roster.RosterError, HTTPException) as e:
-        status = getattr(e, "status", None) or getattr(e, "status_code", 400)
-        message = str(e) if isinstance(e, roster.RosterError) else e.detail
+        if isinstance(e, roster.RosterError):
+            status, message = e.status, str(e)
+        else:
+            status, message = e.status_code, e.detail
         return render(request, "verify.html", _verify_context(request, error=message), status)
     if fmt in ("csv", "json"):
         return _roster_response(fmt, header, results)
