@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
 import socket
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +20,9 @@ from db import DatabaseError, default_path, layout, open_db, reads
 from db.load import sync_regulators
 from registry.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from registry.roster import CheckContext
 
 DEMO_DB = layout.DEMO_DB
 
@@ -88,16 +94,24 @@ def _serve(
     allow_sql: bool = True,
     public_url: str | None = None,
     forwarded_allow_ips: str | None = None,
+    config: str | None = None,
 ) -> None:
     import uvicorn
 
-    from registry.app import create_app
     from registry.gazetteer import warm
+    from registry.settings import SiteSettings
+    from registry.web.app import create_app
 
+    try:
+        settings = SiteSettings.load(
+            db_path, config, allow_sql=allow_sql, public_url=public_url or f"http://{host}:{port}"
+        )
+    except (ConfigError, ValueError) as e:
+        raise click.UsageError(str(e)) from None
     _check_port(host, port)
     warm()  # the offline gazetteer behind "near a city", read while the server starts
     click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
-    app = create_app(db_path, allow_sql=allow_sql, public_url=public_url or f"http://{host}:{port}")
+    app = create_app(settings)
     proxy = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
     uvicorn.run(
         app, host=host, port=port, log_level="warning", **(proxy if forwarded_allow_ips else {})
@@ -221,6 +235,7 @@ def import_(
 
 @cli.command()
 @db_option
+@config_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @port_option
 @no_sql_option
@@ -238,6 +253,7 @@ def import_(
 )
 def serve(
     db_path: Path | None,
+    config: str | None,
     host: str,
     port: int,
     no_sql: bool,
@@ -246,11 +262,12 @@ def serve(
 ):
     """Serve the search API (/api), the pages (/) and Datasette (/data/) over one database.
 
-    Rate limits and quotas come from REGISTRY_LIMIT_* (docs/operating.md).
+    Settings are read once, at start: the sources' freshness limits from --config, rate limits
+    and quotas from REGISTRY_LIMIT_* (docs/operating.md).
 
     \b
     Example:
-        registry serve --db db/registry.db --port 8000 --no-sql \\
+        registry serve --db db/registry.db --config operator.toml --port 8000 --no-sql \\
           --public-url https://registry.example.org --forwarded-allow-ips 127.0.0.1
     """
     _serve(
@@ -260,6 +277,7 @@ def serve(
         allow_sql=not no_sql,
         public_url=public_url,
         forwarded_allow_ips=forwarded_allow_ips,
+        config=config,
     )
 
 
@@ -606,23 +624,19 @@ def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only:
     exec_serve(release, **options)
 
 
-def _clinic_state(db_path: Path | None, config: str | None):
-    """What the verify and watch commands need: the registry read-only, the clinics db, limits."""
-    from types import SimpleNamespace
-
-    from db.clinics import clinics_path, open_clinics
-    from registry.app import read_only
+@contextlib.contextmanager
+def _clinic_context(db_path: Path | None, config: str | None) -> Iterator[CheckContext]:
+    """What the verify and watch commands need: the registry read-only, the clinics database,
+    the sources' freshness limits; closed afterwards."""
+    from registry.roster import CheckContext
     from registry.verify import freshness_limits
 
     path = _existing(db_path)
-    conn = read_only(path)
     try:
-        clinics = open_clinics(clinics_path(path))
+        with CheckContext.opened(path, freshness_limits(_settings(config))) as context:
+            yield context
     except DatabaseError as e:
         raise click.UsageError(str(e)) from None
-    return SimpleNamespace(
-        conn=conn, clinics=clinics, freshness=freshness_limits(_settings(config))
-    )
 
 
 @cli.command()
@@ -651,16 +665,12 @@ def verify(roster, fmt: str, output, config: str | None, db_path: Path | None):
         registry verify staff.csv --format csv -o staff-verified.csv
     """
     from registry import roster as rosters
-    from registry.clinics import check_roster
 
-    state = _clinic_state(db_path, config)
     try:
-        header, results = check_roster(state, roster.read(rosters.MAX_BYTES + 1))
+        with _clinic_context(db_path, config) as context:
+            header, results = rosters.check_roster(context, roster.read(rosters.MAX_BYTES + 1))
     except rosters.RosterError as e:
         raise click.UsageError(str(e)) from None
-    finally:
-        state.clinics.close()
-        state.conn.close()
     output.write(
         rosters.to_csv(header, results) if fmt == "csv" else rosters.to_json(results) + "\n"
     )
@@ -726,13 +736,9 @@ def watch_create(
                 f"--registration {value!r}: use REGULATOR:NUMBER, e.g. cpta:20001"
             )
         entries.append({"regulator": regulator, "registration_number": number})
-    state = _clinic_state(db_path, config)
-    try:
-        row, token = create_list(state.clinics, name, webhook_url)
-        added, errors = add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
-    finally:
-        state.clinics.close()
-        state.conn.close()
+    with _clinic_context(db_path, config) as c:
+        row, token = create_list(c.clinics, name, webhook_url)
+        added, errors = add_items(c.registry, c.clinics, row["id"], entries, dict(c.freshness))
     click.echo(
         json.dumps(
             {
@@ -778,12 +784,8 @@ def _deliver_webhooks(db_path: Path | None, config: str | None, **retry) -> bool
     """Deliver every watch list's pending notices and report per list; False if one failed."""
     from registry.webhooks import deliver
 
-    state = _clinic_state(db_path, config)
-    try:
-        outcomes = deliver(state.conn, state.clinics, state.freshness, **retry)
-    finally:
-        state.clinics.close()
-        state.conn.close()
+    with _clinic_context(db_path, config) as c:
+        outcomes = deliver(c.registry, c.clinics, dict(c.freshness), **retry)
     for o in outcomes:
         line = f"{o.list_id}: {o.delivered} delivered, {o.failed} failed ({o.attempts} attempts)"
         click.echo(line + (f": {o.errors[-1]}" if o.errors else ""))

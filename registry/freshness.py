@@ -10,6 +10,7 @@ so.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,7 +42,7 @@ class SourceState:
 
 def states(
     conn: sqlite3.Connection,
-    limits: dict[str, float],
+    limits: Mapping[str, float],
     now: datetime | None = None,
 ) -> dict[str, SourceState]:
     """Every supported regulator's state; `limits` maps source keys to the hours after their

@@ -32,7 +32,7 @@ LICENSE = (
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 # The map's tiles (datasette-cluster-map, with its bundled Leaflet): OpenStreetMap's tile server,
-# allowed by the Content-Security-Policy of /data/ (registry/safety.py reads MAP_TILE_HOST).
+# allowed by the Content-Security-Policy of /data/ (registry/web/safety.py reads MAP_TILE_HOST).
 MAP_TILE_LAYER = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 MAP_TILE_HOST = "https://tile.openstreetmap.org"
 MAP_TILE_OPTIONS = {

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from db import DatabaseError, open_db, reads
 from db.dictionary import TABLES
-from registry.app import DATASETTE_SETTINGS
 from registry.metadata import LICENSE, build, render_json
+from registry.settings import DATASETTE_SETTINGS
 
 DB_NAME = "registry.db"
 FILES = (DB_NAME, "metadata.json", "inspect-data.json")

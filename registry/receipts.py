@@ -29,7 +29,8 @@ def store(db: Database, answers: list[dict], recent=None, client: str = "") -> l
     With `recent` (registry.limits.Recent), an answer identical to one this client was given
     within its window becomes that receipt again (in place) and stores nothing new.
     """
-    rows, fresh = [], {}
+    rows: list = []
+    fresh: dict = {}
     for answer in answers:
         key = recent.key(client, answer) if recent else None
         earlier = (fresh.get(key) or recent.get(key)) if recent else None

@@ -8,14 +8,28 @@ sent back has every cell quoted and no cell that a spreadsheet would run as a fo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlite_utils import Database
+
+from db.clinics import clinics_path, open_clinics
+from db.connections import read_only
+from registry import receipts
 from registry.csvsafe import rows_to_csv
-from registry.verify import Query, VerifyError, attention_rank, needs_attention
+from registry.verify import Query, VerifyError, attention_rank, needs_attention, verify_many
 from scrapers.places import fold
+
+if TYPE_CHECKING:
+    from registry.limits import Recent
 
 MAX_BYTES = 5 * 1024 * 1024  # about 50,000 typical rows
 MAX_ROWS = 20_000
@@ -298,3 +312,44 @@ def to_json(results: list[dict]) -> str:
     return json.dumps(
         {"summary": summary(results), "rows": problems_first(results)}, ensure_ascii=False
     )
+
+
+@dataclass
+class CheckContext:
+    """What checking a roster needs, for the CLI and the web alike: the registry (read-only),
+    the clinics database where receipts are kept, each source's freshness limit in hours, and
+    (on the web) the receipts recently given, so that a retry stores nothing new."""
+
+    registry: sqlite3.Connection
+    clinics: Database
+    freshness: Mapping[str, float]
+    recent: Recent | None = None
+
+    @classmethod
+    @contextlib.contextmanager
+    def opened(
+        cls, registry_path: Path, freshness: Mapping[str, float], recent: Recent | None = None
+    ) -> Iterator[CheckContext]:
+        """Connections of its own to both databases, closed afterwards (safe in any thread)."""
+        conn = read_only(registry_path)
+        try:
+            clinics = open_clinics(clinics_path(registry_path))
+            try:
+                yield cls(conn, clinics, freshness, recent)
+            finally:
+                clinics.close()
+        finally:
+            conn.close()
+
+
+def check_roster(
+    context: CheckContext, data: bytes, client: str = ""
+) -> tuple[list[str], list[dict]]:
+    """Verify a roster's rows, store one receipt per checked row; header and results."""
+    header, columns, rows = parse(data)
+    answers = verify_many(context.registry, queries(columns, rows), dict(context.freshness))
+    stored = [a for a in answers if isinstance(a, dict)]
+    receipts.store(context.clinics, stored, context.recent, client)
+    return header, [
+        result(line, header, cells, a) for (line, cells), a in zip(rows, answers, strict=True)
+    ]

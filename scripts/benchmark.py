@@ -351,9 +351,9 @@ def datasette_latency(path: Path, rounds: int) -> dict:
     from datasette.app import Datasette
 
     from db.dictionary import TABLES
-    from registry.app import DATASETTE_SETTINGS
     from registry.metadata import build as metadata_build
     from registry.metadata import regulator_rows
+    from registry.settings import DATASETTE_SETTINGS
 
     migrated = open_db(path)  # brings an older benchmark database to the current schema
     migrated.close()
@@ -437,7 +437,7 @@ async def call(app, query: str) -> tuple[int, bytes]:
 
 
 def api_latency(path: Path, rounds: int) -> dict:
-    from registry.app import create_app
+    from registry.web.app import create_app
 
     app = create_app(path)
     timings: dict[str, list[float]] = {}
@@ -531,7 +531,7 @@ def http_comparison(path: Path, seconds: float) -> dict:
             "-m",
             "uvicorn",
             "--factory",
-            "registry.app:from_environment",
+            "registry.web.app:from_environment",
             "--port",
             "8765",
             "--log-level",

@@ -3,7 +3,7 @@
 Builds a synthetic register (default 100,000 registrations, through the real loader, the same
 people as scripts/benchmark.py), writes a roster of --rows rows (95% registrations on the register
 with names, some with mistyped names, 4% numbers that are not on it, 1% bad rows), then times:
-  in-process  parse + verdicts + receipts stored (registry.clinics.check_roster)
+  in-process  parse + verdicts + receipts stored (registry.roster.check_roster)
   http        the same CSV POSTed to the served app on 127.0.0.1, answered as JSON and as CSV
 
 Usage: scripts/benchmark-roster [--records N] [--rows N] [--rounds N] [--db PATH] [--reuse]
@@ -23,16 +23,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
 import uvicorn
 from benchmark import build
 
-from db.clinics import clinics_path, open_clinics
-from registry.app import create_app
-from registry.clinics import check_roster
+from db.clinics import clinics_path
+from registry.roster import CheckContext, check_roster
 from registry.verify import freshness_limits
+from registry.web.app import create_app
 from scrapers.sources import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,16 +66,12 @@ def roster(path: Path, rows: int, seed: int = 7) -> bytes:
 
 
 def in_process(path: Path, data: bytes, rounds: int) -> list[float]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    clinics = open_clinics(clinics_path(path))
-    state = SimpleNamespace(conn=conn, clinics=clinics, freshness=freshness_limits(load_settings()))
     timings = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        _, results = check_roster(state, data)
-        timings.append(time.perf_counter() - started)
-    clinics.close()
-    conn.close()
+    with CheckContext.opened(path, freshness_limits(load_settings())) as context:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            _, results = check_roster(context, data)
+            timings.append(time.perf_counter() - started)
     return timings
 
 

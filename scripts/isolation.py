@@ -73,7 +73,7 @@ def main() -> None:
         build(path, args.records)
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "registry.app:from_environment",
+        [sys.executable, "-m", "uvicorn", "--factory", "registry.web.app:from_environment",
          "--port", str(args.port), "--log-level", "warning", "--no-access-log"],
         env={**os.environ, "PYTHONPATH": str(ROOT), "REGISTRY_DB": str(path)},
         cwd=ROOT,

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from db import open_db
 from db.load import sync_regulators
-from registry.app import create_app
+from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.conftest import load
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from starlette.testclient import TestClient
 
-from registry.app import create_app
+from registry.web.app import create_app
 from tests.conftest import PEOPLE, load, person
 
 

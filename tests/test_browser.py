@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
-from registry.app import create_app
+from registry.web.app import create_app
 from tests.patients import SCRIPT_NAME, patient_database
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

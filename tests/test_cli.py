@@ -158,3 +158,25 @@ def test_database_path_that_is_a_folder_or_not_sqlite(tmp_path):
         result = run(*command, "--db", str(text))
         assert result.exit_code == 2 and "is not a SQLite database" in result.output
     assert text.read_text(encoding="utf-8") == "not a database"
+
+
+def test_serve_reads_its_config_once_at_start_and_refuses_a_broken_one(tmp_path, db):
+    """`registry serve --config` builds the site's settings before listening: a broken config is
+    a usage error then, not a failure on some later request."""
+    config = tmp_path / "operator.toml"
+    config.write_text("[nonsense]\nx = 1\n", encoding="utf-8")
+    result = run("serve", "--db", str(tmp_path / "registry.db"), "--config", str(config))
+    assert result.exit_code == 2
+    assert "unknown section(s) nonsense" in result.output
+
+
+def test_site_settings_take_the_freshness_limits_from_the_config(tmp_path):
+    from registry.settings import SiteSettings
+
+    config = tmp_path / "operator.toml"
+    config.write_text("[sources.cpta]\nstale_after_hours = 5\n", encoding="utf-8")
+    settings = SiteSettings.load(tmp_path / "registry.db", config, environ={})
+    assert settings.freshness["cpta"] == 5
+    assert SiteSettings.load(tmp_path / "r.db", environ={}).freshness["cpta"] != 5
+    assert settings.allow_sql is True
+    assert SiteSettings.load(tmp_path / "r.db", environ={"REGISTRY_NO_SQL": "1"}).allow_sql is False

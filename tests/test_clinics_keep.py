@@ -16,7 +16,7 @@ import segno
 import zxingcpp
 from bs4 import BeautifulSoup
 
-from registry import clinics
+from registry.web import clinics
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE
 

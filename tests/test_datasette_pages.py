@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from registry.app import create_app
+from registry.web.app import create_app
 from tests.patients import patient_database
 
 

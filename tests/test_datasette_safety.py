@@ -10,15 +10,18 @@ import logging
 import pytest
 from starlette.testclient import TestClient
 
-from registry.app import create_app
-from registry.safety import MAX_LENGTH
+from registry.settings import SiteSettings
+from registry.web.app import create_app
+from registry.web.safety import MAX_LENGTH
 from tests.conftest import PEOPLE, load
 
 
 @pytest.fixture
 def client(tmp_path, db):
     load(db, PEOPLE)
-    app = create_app(tmp_path / "registry.db", public_url="https://registry.example.org/")
+    app = create_app(
+        SiteSettings.load(tmp_path / "registry.db", public_url="https://registry.example.org/")
+    )
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
@@ -99,7 +102,7 @@ def test_feed_links_use_the_public_url_not_the_host_header(client):
 
 
 def test_tokens_never_reach_the_access_log(client, caplog):
-    from registry.app import RedactTokens
+    from registry.web.app import RedactTokens
 
     record = logging.LogRecord(
         "uvicorn.access",

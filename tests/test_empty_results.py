@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from registry.app import create_app
+from registry.web.app import create_app
 from registry.gazetteer import gazetteer
-from registry.pages import understand, wider
+from registry.web.pages import understand, wider
 from registry.postcodes import AREAS, area
 from tests.patients import patient_database
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from registry.app import create_app
 from registry.gazetteer import UnknownPlace, distance_km, gazetteer, place_key, region_code
+from registry.web.app import create_app
 from tests.patients import patient_database
 
 

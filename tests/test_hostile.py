@@ -19,9 +19,9 @@ from starlette.testclient import TestClient
 from db import open_db
 from db.load import sync_regulators
 from emulators.nsphysio import HOSTILE_TEXT, NSPhysioEmulator, hostile_physiotherapists
-from registry.app import create_app
 from registry.csvsafe import NUMBER, TRIGGERS
 from registry.importer import run_source
+from registry.web.app import create_app
 from tests.test_nsphysio import declare
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")

@@ -8,8 +8,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from db.clinics import clinics_path
-from registry.app import create_app
 from registry.limits import Limits, Recent
+from registry.settings import SiteSettings
+from registry.web.app import create_app
 from tests.conftest import PEOPLE, load
 
 ALICE = {"regulator": "cpta", "registration_number": "20001"}
@@ -17,7 +18,7 @@ ALICE = {"regulator": "cpta", "registration_number": "20001"}
 
 def app_with(tmp_path, db, **limits):
     load(db, PEOPLE)
-    return create_app(tmp_path / "registry.db", limits=Limits(**limits))
+    return create_app(SiteSettings.load(tmp_path / "registry.db", limits=Limits(**limits)))
 
 
 def receipts_stored(tmp_path) -> int:

@@ -21,8 +21,8 @@ from emulators.nsphysio import (
     nova_scotia_physiotherapists,
     render_page,
 )
-from registry.app import create_app
 from registry.importer import run_source
+from registry.web.app import create_app
 from scrapers import nsphysio
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient

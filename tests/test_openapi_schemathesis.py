@@ -23,8 +23,9 @@ from starlette.testclient import TestClient
 
 from db import open_db
 from db.load import sync_regulators
-from registry.app import create_app
 from registry.limits import Limits
+from registry.settings import SiteSettings
+from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.conftest import PEOPLE, load
 
@@ -47,7 +48,7 @@ def _app():
     sync_regulators(database, load_settings().sources.values())
     load(database, PEOPLE)
     database.close()
-    return create_app(path, limits=GENEROUS)
+    return create_app(SiteSettings.load(path, limits=GENEROUS))
 
 
 APP = _app()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from starlette.testclient import TestClient
 
 from db.history import snapshot, state_of
-from registry.app import create_app
+from registry.web.app import create_app
 from tests.conftest import load, person
 
 # Quebec City's Vieux-Port, published for a location whose city line says "Montréal".

@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from registry import i18n
-from registry.app import create_app
-from registry.pages import CSP
+from registry.web import i18n
+from registry.web.app import create_app
+from registry.web.pages import CSP
 from tests.patients import SCRIPT_NAME, STALE_SINCE, patient_database
 
 
@@ -143,7 +143,7 @@ def test_near_a_city_nearest_first_with_distances(client):
     "params", [{"city": "Red Deer", "show": "all"}, {"city": "Red Deer", "within": "200"}]
 )
 def test_next_results_follow_on(client, monkeypatch, params):
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 2)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 2)
     everyone, soup = [], page(client, **params)
     while True:
         everyone += names(soup)
@@ -154,7 +154,7 @@ def test_next_results_follow_on(client, monkeypatch, params):
         response = client.get(more["href"])
         assert response.status_code == 200
         soup = BeautifulSoup(response.text, "html.parser")
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 20)
     assert everyone == names(page(client, **params)) and len(everyone) == 4
 
 
@@ -388,7 +388,7 @@ def test_after_a_search_the_answer_comes_first_and_the_form_is_folded(client):
 
 
 def test_the_location_measured_to_comes_first():
-    from registry import pages
+    from registry.web import pages
 
     result = {
         "given_names": "Zoé",

@@ -21,9 +21,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from db import db_file
-from registry.app import create_app, from_environment
 from registry.publish import PUBLIC_SETTINGS, PublishError, publish, serve_command, verify
 from registry.queries import QUERIES
+from registry.settings import SiteSettings
+from registry.web.app import create_app, from_environment
 from tests.conftest import PEOPLE, load, person
 from tests.histories import three_runs
 from tests.test_cli import run
@@ -258,7 +259,7 @@ def test_every_table_of_a_release_is_described_in_its_metadata(release):
 
 def test_the_site_can_turn_arbitrary_sql_off(tmp_path, db):
     three_runs(db)
-    app = create_app(db_file(db), allow_sql=False)
+    app = create_app(SiteSettings.load(db_file(db), allow_sql=False))
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/data/registry.json", params={"sql": "select 1"}).status_code == 403
         saved = client.get(

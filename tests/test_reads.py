@@ -16,12 +16,12 @@ from starlette.testclient import TestClient
 
 from db import open_db, reads
 from db.load import finish_run, start_run, sync_regulators
-from registry.app import create_app
 from registry.cli import cli
 from registry.freshness import states
 from registry.publish import _contents
 from registry.queries import QUERIES
 from registry.verify import freshness_limits
+from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.conftest import PEOPLE, load, person
 

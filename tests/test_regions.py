@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from db import open_db
 from db.load import sync_regulators
-from registry.app import create_app
+from registry.web.app import create_app
 from scrapers.places import (
     COUNTRIES,
     PROVINCES,

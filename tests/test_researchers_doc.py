@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from db import open_db
-from registry.app import create_app
+from registry.web.app import create_app
 from tests.conftest import PEOPLE, load, person, with_changes
 from tests.patients import MARKUP, patient_database
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from registry import egress
-from registry.app import create_app
 from registry.limits import Limits
+from registry.settings import SiteSettings
+from registry.web.app import create_app
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE
 
@@ -43,7 +44,9 @@ def client(tmp_path_factory):
         unlimited = Limits(
             verify="1000000/minute", roster="1000000/minute", watch_create="1000000/minute"
         )
-        with TestClient(create_app(path, limits=unlimited), raise_server_exceptions=False) as c:
+        with TestClient(
+            create_app(SiteSettings.load(path, limits=unlimited)), raise_server_exceptions=False
+        ) as c:
             yield c
 
 

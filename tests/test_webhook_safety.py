@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -15,9 +14,10 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from db.clinics import clinics_path, open_clinics
+from db.connections import read_only
 from registry import egress
-from registry.app import create_app, read_only
 from registry.cli import cli
+from registry.web.app import create_app
 from registry.webhooks import deliver
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, load, with_changes
@@ -108,19 +108,13 @@ def change_everyone(path):
     db.close()
 
 
-def state(path):
-    return SimpleNamespace(
-        conn=read_only(path), clinics=open_clinics(clinics_path(path)), freshness={}
-    )
-
-
 def run(path, **options):
-    s = state(path)
+    conn, clinics = read_only(path), open_clinics(clinics_path(path))
     try:
-        return deliver(s.conn, s.clinics, s.freshness, **options)
+        return deliver(conn, clinics, {}, **options)
     finally:
-        s.clinics.close()
-        s.conn.close()
+        clinics.close()
+        conn.close()
 
 
 @pytest.mark.parametrize("url", INWARD)

@@ -7,10 +7,9 @@ registry database. Errors are JSON `{"error", "status"}` with a 4xx status.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import segno
@@ -26,20 +25,19 @@ from starlette.routing import Route
 
 from db.clinics import clinics_path, open_clinics
 from db.load import utcnow
-from registry import batches, i18n, receipts, roster
-from registry.history import only
+from registry import batches, receipts, roster
 from registry.limits import Recent, client_of
-from registry.pages import render
+from registry.roster import CheckContext, check_roster
 from registry.verify import (
     ATTENTION_ORDER,
     Query,
     VerifyError,
-    freshness_limits,
-    verify_many,
     verify_one,
 )
+from registry.web import i18n
+from registry.web.pages import render
+from registry.web.params import only
 from scrapers.places import jurisdiction_region
-from scrapers.sources import load_settings
 
 # The legend lists every verdict, the ones needing action first, and a row that was not checked.
 LEGEND = (*ATTENTION_ORDER, "error")
@@ -47,10 +45,9 @@ NO_RECEIPT = "No receipt with that id."
 
 
 def start(app: Starlette, db_path: Path) -> None:
-    """Open the clinics database (writable) and read the sources' freshness limits."""
+    """Open the clinics database (writable); the freshness limits come from the settings."""
     app.state.registry_path = db_path
     app.state.clinics = open_clinics(clinics_path(db_path))
-    app.state.freshness = freshness_limits(load_settings())
     app.state.recent = Recent(app.state.limits.receipt_window)
 
 
@@ -104,7 +101,7 @@ async def _capped(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-async def _once(data: bytes) -> AsyncIterator[bytes]:
+async def _once(data: bytes) -> AsyncGenerator[bytes, None]:
     yield data
 
 
@@ -159,39 +156,19 @@ def _format(request: Request, fields: dict, default: str) -> str:
 async def check_roster_apart(
     app_state, data: bytes, client: str = "", keep: bool = False
 ) -> tuple[list[str], list[dict], str | None]:
-    """check_roster in a worker thread with connections of its own, so that a large roster does
-    not hold up other requests (the app's connections belong to the event loop's thread).
-    With `keep`, the results are also stored as a batch (registry.batches), whose id is returned."""
-
-    from registry.app import read_only  # the app imports this module
+    """roster.check_roster in a worker thread with connections of its own, so that a large
+    roster does not hold up other requests. With `keep`, the results are also stored as a batch
+    (registry.batches), whose id is returned."""
 
     def work():
-        path = app_state.registry_path
-        conn = read_only(path)
-        clinics = open_clinics(clinics_path(path))
-        try:
-            state = SimpleNamespace(
-                conn=conn, clinics=clinics, freshness=app_state.freshness, recent=app_state.recent
-            )
-            header, results = check_roster(state, data, client)
-            return header, results, batches.store(clinics, header, results) if keep else None
-        finally:
-            clinics.close()
-            conn.close()
+        with CheckContext.opened(
+            app_state.registry_path, app_state.freshness, app_state.recent
+        ) as context:
+            header, results = check_roster(context, data, client)
+            keep_id = batches.store(context.clinics, header, results) if keep else None
+            return header, results, keep_id
 
     return await run_in_threadpool(work)
-
-
-def check_roster(app_state, data: bytes, client: str = "") -> tuple[list[str], list[dict]]:
-    """Verify a roster's rows, store one receipt per checked row; header and results."""
-    header, columns, rows = roster.parse(data)
-    answers = verify_many(app_state.conn, roster.queries(columns, rows), app_state.freshness)
-    stored = [a for a in answers if isinstance(a, dict)]
-    receipts.store(app_state.clinics, stored, getattr(app_state, "recent", None), client)
-    return header, [
-        roster.result(line, header, cells, a)
-        for (line, cells), a in zip(rows, answers, strict=True)
-    ]
 
 
 def _roster_response(fmt: str, header: list[str], results: list[dict]) -> Response:
@@ -370,8 +347,10 @@ async def verify_page(request: Request) -> Response:
             request.app.state, data, client_of(request.scope), keep=fmt == "html"
         )
     except (roster.RosterError, HTTPException) as e:
-        status = getattr(e, "status", None) or getattr(e, "status_code", 400)
-        message = str(e) if isinstance(e, roster.RosterError) else e.detail
+        if isinstance(e, roster.RosterError):
+            status, message = e.status, str(e)
+        else:
+            status, message = e.status_code, e.detail
         return render(request, "verify.html", _verify_context(request, error=message), status)
     if fmt in ("csv", "json"):
         return _roster_response(fmt, header, results)

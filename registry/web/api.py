@@ -16,8 +16,9 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
 from db import reads
-from registry import cities, history
+from registry import cities
 from registry.search import SearchError, page_size, parse_query, search
+from registry.web import history
 
 schemas = SchemaGenerator(
     {
@@ -216,7 +217,7 @@ _PATH_PARAMETERS = {
         {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}},
     ]
 }
-_TOKEN = [{"watchToken": []}, {"watchTokenQuery": []}]
+_TOKEN: list[dict[str, list]] = [{"watchToken": []}, {"watchTokenQuery": []}]
 _LIMITED = {("/api/verify", "get"), ("/api/verify", "post"), ("/api/watch", "post")}
 _NO_PARAMETERS_CHECK = {("/api/sources", "get"), ("/api/openapi.json", "get")}
 

@@ -1,4 +1,4 @@
-"""Workarounds for Datasette 0.65.5 mounted in-process under /data/ (registry/app.py)."""
+"""Workarounds for Datasette 0.65.5 mounted in-process under /data/ (registry/web/app.py)."""
 
 from __future__ import annotations
 

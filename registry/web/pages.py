@@ -7,8 +7,8 @@ strict Content-Security-Policy allows nothing but this origin's own files.
 
 from __future__ import annotations
 
-import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from registry import cities, freshness, i18n, postcodes
+from registry import cities, freshness, postcodes
 from registry.documents import documents
 from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
 from registry.search import (
@@ -30,7 +30,7 @@ from registry.search import (
     decode_cursor,
     search,
 )
-from registry.verify import freshness_limits
+from registry.web import i18n
 from scrapers.kinds import KINDS
 from scrapers.places import COUNTRIES, region_code
 
@@ -186,17 +186,6 @@ def wider(within: int) -> int | None:
     return next((km for km in WITHIN_KM if km > within), None)
 
 
-@functools.cache
-def limits() -> dict[str, float]:
-    """Each source's freshness limit, from its declaration (and $REGISTRY_CONFIG)."""
-    from scrapers.sources import load_settings
-
-    try:
-        return freshness_limits(load_settings())
-    except (OSError, ValueError):  # a broken operator config must not take the page down
-        return {}
-
-
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
     lang = context["lang"]
     other = i18n.translator(lang)("nav.switch_lang")
@@ -295,10 +284,12 @@ def kinds_in_words(kinds: list[str], t) -> str:
     return ", ".join(t(f"kind.{k}") for k in kinds)
 
 
-def notices(conn, found: dict | None, region: str | None) -> list[dict]:
+def notices(
+    conn, found: dict | None, region: str | None, stale_after: Mapping[str, float]
+) -> list[dict]:
     """What the page must say about the sources behind these results: regulators that do not
     track needling, data older than it should be, a source whose latest import failed."""
-    states = freshness.states(conn, limits())
+    states = freshness.states(conn, stale_after)
     relevant: set[str] = set()
     if found:
         relevant |= {r["regulator"]["id"] for r in found["results"]}
@@ -321,9 +312,9 @@ def notices(conn, found: dict | None, region: str | None) -> list[dict]:
     return out
 
 
-def sources(conn) -> list[dict]:
+def sources(conn, stale_after: Mapping[str, float]) -> list[dict]:
     """The registers we read, for the page without a search: where, when last read, and how."""
-    states = freshness.states(conn, limits())
+    states = freshness.states(conn, stale_after)
     rows = conn.execute(
         "select id, sample from regulators where coverage = 'supported' order by jurisdiction, id"
     ).fetchall()
@@ -345,7 +336,7 @@ async def index(request: Request) -> Response:
     conn = request.app.state.conn
     context["suggestions"] = cities.cities(conn)[:SUGGESTED_CITIES]
     if not searched:
-        context["sources"] = sources(conn)
+        context["sources"] = sources(conn, request.app.state.freshness)
         return render(request, "search.html", context)
     t = i18n.translator(lang)
     if not (form.q or form.city or form.kind):  # the form sent empty: ask, do not list everyone
@@ -376,7 +367,7 @@ async def index(request: Request) -> Response:
         region = query.province.upper()
     elif where is not None and where.region:
         region = where.region  # the notices of that place's sources only
-    context["notices"] = notices(conn, found, region) if query else []
+    context["notices"] = notices(conn, found, region, request.app.state.freshness) if query else []
     if found is not None:
         for result in found["results"]:
             for_a_card(result, found.get("near"), t, lang)

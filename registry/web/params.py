@@ -1,0 +1,37 @@
+"""Reading request parameters: unknown ones and malformed dates are a 400 with a reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+
+def instant(value: str, name: str, *, end_of_day: bool) -> str:
+    """A date or a date-time from a query string, as the UTC ISO 8601 text the database holds."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            clock = "23:59:59" if end_of_day else "00:00:00"
+            return f"{day.isoformat()}T{clock}Z"
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise HTTPException(
+            400,
+            f"{name} must be a date (2026-03-01) or an ISO 8601 date-time "
+            f"(2026-03-01T12:00:00Z), got {value[:40]!r}",
+        ) from None
+
+
+def only(request: Request, allowed: set[str]) -> None:
+    unknown = set(request.query_params) - allowed
+    if unknown:
+        raise HTTPException(
+            400,
+            f"unknown parameter(s): {', '.join(sorted(unknown))}; use "
+            f"{', '.join(sorted(allowed)) or 'none'}",
+        )
