@@ -10,10 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from registry.web.app import create_app
 from registry.gazetteer import gazetteer
-from registry.web.pages import understand, wider
 from registry.postcodes import AREAS, area
+from registry.web.app import create_app
+from registry.web.pages import understand, wider
 from tests.patients import patient_database
 
 
