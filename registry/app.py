@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from registry import api, clinics, pages, safety, watch
+from registry import api, clinics, pages, safety, watch, watch_pages
 from registry.csvsafe import NeutraliseCSV
 from registry.datasette_fixes import single_prefix
 from registry.limits import Limits, RateLimits
@@ -174,6 +174,7 @@ def create_app(
             *pages.routes,
             *clinics.routes,
             *watch.routes,
+            *watch_pages.routes,
             # Guarded (value sizes, methods, headers); no live formulas in its CSV.
             Mount("/data", app=NeutraliseCSV(safety.guarded(single_prefix(datasette.app())))),
         ],
