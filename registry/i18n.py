@@ -699,6 +699,7 @@ CLINIC_PROOF_MESSAGES: dict[str, dict[str, str]] = {
 CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "watch.title": "Watch list",
+        "watch.colon": ": ",
         "watch.have_list": "Already watching people? Open your watch list.",
         "watch.open_title": "Open a watch list",
         "watch.open_lead": "Paste the token you were given when the list was made.",
@@ -819,6 +820,7 @@ CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "watch.title": "Liste de suivi",
+        "watch.colon": "\u00a0: ",
         "watch.have_list": "Vous suivez déjà des personnes ? Ouvrez votre liste de suivi.",
         "watch.open_title": "Ouvrir une liste de suivi",
         "watch.open_lead": "Collez le jeton reçu à la création de la liste.",
