@@ -892,7 +892,7 @@ CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
         "watch.feed_atom": "Adresse du fil Atom",
         "watch.feed_json": "Adresse du fil JSON Feed",
         "watch.feeds_programs": "Un programme doit plutôt envoyer le jeton dans un en-tête :",
-        "watch.webhook": "Webhook",
+        "watch.webhook": "Webhook (envoi à votre serveur)",
         "watch.webhook_lead": (
             "Nous pouvons envoyer chaque changement à votre propre serveur, en POST JSON signé "
             "(en-tête X-Registry-Signature). Seules les adresses publiques d'Internet sont "

@@ -308,9 +308,9 @@ async def watch_delete(request: Request) -> Response:
 
 
 routes = [
-    Route("/watch", watch_page, methods=["GET", "POST"]),
-    Route("/watch/new", watch_new, methods=["POST"]),
-    Route("/watch/webhook", watch_webhook, methods=["POST"]),
-    Route("/watch/webhook/test", watch_webhook_test, methods=["POST"]),
-    Route("/watch/delete", watch_delete, methods=["POST"]),
+    Route("/watch", watch_page, methods=["GET", "POST"], include_in_schema=False),
+    Route("/watch/new", watch_new, methods=["POST"], include_in_schema=False),
+    Route("/watch/webhook", watch_webhook, methods=["POST"], include_in_schema=False),
+    Route("/watch/webhook/test", watch_webhook_test, methods=["POST"], include_in_schema=False),
+    Route("/watch/delete", watch_delete, methods=["POST"], include_in_schema=False),
 ]
