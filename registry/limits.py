@@ -68,6 +68,8 @@ RULES = {
     ("POST", "/api/verify"): "roster",
     ("POST", "/verify"): "roster",
     ("POST", "/api/watch"): "watch_create",
+    ("POST", "/watch/new"): "watch_create",  # the watch-list screen (registry/watch_pages.py)
+    ("POST", "/watch/webhook/test"): "watch_create",  # each sends a POST to a URL we were given
 }
 
 

@@ -54,10 +54,26 @@ def create_list(db: Database, name: str | None, webhook_url: str | None) -> tupl
         "name": name,
         "created_at": utcnow(),
         "webhook_url": webhook_url,
-        "webhook_secret": secrets.token_hex(32) if webhook_url else None,
+        "webhook_secret": new_secret() if webhook_url else None,
     }
     db.table("watch_lists").insert(row)
     return row, token
+
+
+def new_secret() -> str:
+    """The secret that signs a list's webhook deliveries (registry.webhooks)."""
+    return secrets.token_hex(32)
+
+
+def delete_list(db: Database, list_id: str) -> None:
+    """A list, its registrations and its delivery records; its token stops working."""
+    with db.conn:
+        for table, column in (
+            ("webhook_deliveries", "list_id"),
+            ("watch_items", "list_id"),
+            ("watch_lists", "id"),
+        ):
+            db.conn.execute(f"delete from {table} where {column} = ?", [list_id])
 
 
 def find_list(db: Database, token: str | None) -> dict | None:

@@ -257,3 +257,39 @@ def deliver(
                 outcome.delivered += len(batch.notices)
             outcome.attempts += batch.tries
     return [outcome for outcome, _, _ in work]
+
+
+def send_test(
+    list_id: str,
+    url: str,
+    secret: str,
+    *,
+    timeout: float = 10.0,
+    transport: httpx.BaseTransport | None = None,
+) -> tuple[int | None, str | None]:
+    """One signed test delivery, `{"watch_list", "sent_at", "delivery", "test": true,
+    "notices": []}`, not retried and not recorded: (the receiver's status, None) when it
+    accepted, else (None, why). Only to public addresses, as every delivery (registry.egress)."""
+    try:
+        egress.check_url(url, resolve_host=False)  # the address is checked on connecting
+    except egress.UnsafeURL as e:
+        return None, str(e)
+    delivery = "test-" + secrets.token_hex(8)
+    body = json.dumps(
+        {
+            "watch_list": list_id,
+            "sent_at": utcnow(),
+            "delivery": delivery,
+            "test": True,
+            "notices": [],
+        }
+    ).encode("utf-8")
+    with httpx.Client(
+        transport=transport or egress.PinnedTransport(),
+        follow_redirects=False,
+        trust_env=False,
+    ) as client:
+        try:
+            return _post(client, url, body, sign(secret, body), delivery, timeout), None
+        except (TransientFailure, PermanentFailure) as e:
+            return None, str(e)

@@ -1,6 +1,6 @@
-"""The clinics' pages (/verify, its results, receipts) in real Chromium at 390 and 1280 px wide,
-English and French, checked with axe-core (vendored, tests/vendor/axe-core) and by eye in
-test-artifacts/screenshots/."""
+"""The clinics' pages (/verify, its results, receipts, the watch-list screen) in real Chromium at
+390 and 1280 px wide, English and French, checked with axe-core (vendored, tests/vendor/axe-core)
+and by eye in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -217,3 +217,95 @@ def test_receipt_qr_code_decodes_to_its_own_address(page, browser, server, tmp_p
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[page.size][0]
     assert axe_violations(page) == []
     shot(page, f"clinics-receipt-alone-{lang}-{page.size}")
+
+
+# -- the watch-list screen: create from a roster, open, webhook refused, delete after confirming --
+
+WORDS = {
+    "en": {
+        "name": "Name for the list",
+        "make": "Watch these people",
+        "ready": "Your watch list is ready",
+        "open": "Open the list",
+        "title": "Watch list: Bow River Physio",
+        "hook": "Webhook address (https://…)",
+        "save": "Save the webhook",
+        "refused": "This webhook address cannot be used",
+        "delete": "Delete this list",
+        "sure": "Delete this watch list?",
+        "no": "No, keep it",
+        "yes": "Yes, delete the list",
+        "gone": "The watch list is deleted",
+        "token": "Token",
+        "bad": "This token does not open a watch list",
+    },
+    "fr": {
+        "name": "Nom de la liste",
+        "make": "Suivre ces personnes",
+        "ready": "Votre liste de suivi est prête",
+        "open": "Ouvrir la liste",
+        "title": "Liste de suivi : Bow River Physio",
+        "hook": "Adresse du webhook (https://…)",
+        "save": "Enregistrer le webhook",
+        "refused": "Cette adresse de webhook ne peut pas être utilisée",
+        "delete": "Supprimer cette liste",
+        "sure": "Supprimer cette liste de suivi ?",
+        "no": "Non, la garder",
+        "yes": "Oui, supprimer la liste",
+        "gone": "La liste de suivi est supprimée",
+        "token": "Jeton",
+        "bad": "Ce jeton n'ouvre aucune liste de suivi",
+    },
+}
+
+
+def fits_and_passes_axe(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[page.size][0], (
+        "the page scrolls sideways"
+    )
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_create_open_and_delete_a_watch_list_from_a_roster(page, server, tmp_path, lang):
+    w = WORDS[lang]
+    upload(page, server, lang, tmp_path)
+    page.get_by_label(w["name"]).fill("Bow River Physio")
+    navigate(page, lambda: page.get_by_role("button", name=w["make"]).click())
+    assert page.locator("h1").inner_text() == w["ready"]
+    token = page.locator("#new-token").input_value()
+    assert token.startswith("nrw_") and token not in page.url
+    assert page.locator(".token-box").is_visible()
+    fits_and_passes_axe(page)
+    shot(page, f"watch-created-{lang}-{page.size}")
+
+    navigate(page, lambda: page.get_by_role("button", name=w["open"]).click())
+    assert page.url.endswith(f"/watch?lang={lang}")  # the token went in the body, not the URL
+    assert page.locator("h1").inner_text().replace("\u00a0", " ") == w["title"]
+    assert page.locator("table.watched tbody tr").count() == 3
+    assert page.locator("#feed-atom").input_value().endswith(f"/api/watch/feed.atom?token={token}")
+    fits_and_passes_axe(page)
+    shot(page, f"watch-list-{lang}-{page.size}")
+
+    page.get_by_label(w["hook"]).fill("http://127.0.0.1:9/hook")
+    navigate(page, lambda: page.get_by_role("button", name=w["save"]).click())
+    assert w["refused"] in page.get_by_role("alert").inner_text()
+    assert "loopback" in page.get_by_role("alert").inner_text()
+    fits_and_passes_axe(page)
+
+    navigate(page, lambda: page.get_by_role("button", name=w["delete"]).click())
+    assert page.locator("h1").inner_text().replace("\u00a0", " ") == w["sure"]
+    fits_and_passes_axe(page)
+    shot(page, f"watch-delete-{lang}-{page.size}")
+    navigate(page, lambda: page.get_by_role("button", name=w["no"]).click())
+    assert page.locator("table.watched").is_visible()  # kept
+    navigate(page, lambda: page.get_by_role("button", name=w["delete"]).click())
+    navigate(page, lambda: page.get_by_role("button", name=w["yes"]).click())
+    assert page.locator("h1").inner_text() == w["gone"]
+    fits_and_passes_axe(page)
+
+    page.goto(f"{server}/watch?lang={lang}")
+    page.get_by_label(w["token"]).fill(token)
+    navigate(page, lambda: page.get_by_role("button", name=w["open"]).click())
+    assert w["bad"] in page.get_by_role("alert").inner_text()
+    fits_and_passes_axe(page)

@@ -21,7 +21,7 @@ from db.connections import Connections
 from registry.csvsafe import NeutraliseCSV
 from registry.limits import RateLimits
 from registry.settings import DATASETTE_SETTINGS, SiteSettings
-from registry.web import api, clinics, pages, safety, watch
+from registry.web import api, clinics, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
 
 # Datasette's templates and CSS made accessible (lang, labels, contrast, a link to the site).
@@ -114,6 +114,7 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
             *pages.routes,
             *clinics.routes,
             *watch.routes,
+            *watch_pages.routes,
             # Guarded (value sizes, methods, headers); no live formulas in its CSV.
             Mount("/data", app=NeutraliseCSV(safety.guarded(single_prefix(datasette.app())))),
         ],

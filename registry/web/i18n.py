@@ -734,7 +734,272 @@ CLINIC_PROOF_MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
 }
+# The watch-list screen (/watch, registry/watch_pages.py).
+CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "watch.title": "Watch list",
+        "watch.colon": ": ",
+        "watch.have_list": "Already watching people? Open your watch list.",
+        "watch.open_title": "Open a watch list",
+        "watch.open_lead": "Paste the token you were given when the list was made.",
+        "watch.how_to_make": "To make a list, verify a roster, then choose “Watch these people”.",
+        "watch.token": "Token",
+        "watch.token_hint": "It starts with nrw_.",
+        "watch.open": "Open the list",
+        "watch.make_heading": "Watch these people",
+        "watch.make_lead": (
+            "Be told when the register changes for the people in this roster: an authorization "
+            "removed, a suspension, new conditions, leaving the register. Rows whose number "
+            "belongs to someone else, and numbers not found, are left out."
+        ),
+        "watch.name": "Name for the list",
+        "watch.name_hint": (
+            "For example, your clinic's name. It is shown on the list and in its feeds."
+        ),
+        "watch.make": "Watch these people",
+        "watch.created_title": "Your watch list is ready",
+        "watch.created_count": "{count} people are watched.",
+        "watch.created_count.one": "{count} person is watched.",
+        "watch.token_heading": "Keep this token now: it is shown only once",
+        "watch.token_warning": (
+            "The token is the only key to this list. We keep only a fingerprint of it, so we "
+            "cannot show it again or send it to you. Copy it into a password manager or another "
+            "safe place now. Anyone who has it can see the list, change its webhook and delete it."
+        ),
+        "watch.go": "Open the list",
+        "watch.skipped_heading": "Rows not watched",
+        "watch.skipped_lead": (
+            "These rows name no registration we could watch, or a number that belongs to "
+            "someone else. Correct them and verify the roster again to watch them."
+        ),
+        "watch.summary": "{count} people watched since {date}.",
+        "watch.summary.one": "{count} person watched since {date}.",
+        "watch.people": "People watched",
+        "watch.col.person": "Person",
+        "watch.col.verdict": "Verdict now",
+        "watch.col.latest": "Latest change",
+        "watch.no_change": "No change since {date}",
+        "watch.changes": "Latest changes",
+        "watch.no_changes": (
+            "No change yet. Changes the register makes after a person is added appear here, in "
+            "the feeds and at the webhook."
+        ),
+        "watch.more_changes": "{count} older changes are in the feeds.",
+        "watch.kind.authorization_removed": "Authorization removed",
+        "watch.kind.authorization_granted": "Authorization granted",
+        "watch.kind.status_changed": "Status changed",
+        "watch.kind.conditions_changed": "Conditions changed",
+        "watch.kind.left": "No longer on the register",
+        "watch.kind.returned": "Back on the register",
+        "watch.kind.data_stale": "Our copy of a register is out of date",
+        "watch.stale_detail": (
+            "{regulator}: verdicts for the people there cannot be trusted until it is read again."
+        ),
+        "watch.feeds": "Feeds",
+        "watch.feeds_lead": (
+            "Follow the changes in a feed reader with one of these addresses. They hold your "
+            "token: keep them as private as the token itself."
+        ),
+        "watch.feed_atom": "Atom feed address",
+        "watch.feed_json": "JSON Feed address",
+        "watch.feeds_programs": "Programs should send the token in a header instead:",
+        "watch.webhook": "Webhook",
+        "watch.webhook_lead": (
+            "We can send each change to your own server as a signed JSON POST (the "
+            "X-Registry-Signature header). Only addresses on the public internet are accepted."
+        ),
+        "watch.webhook_current": "Changes are sent to:",
+        "watch.webhook_url": "Webhook address (https://…)",
+        "watch.webhook_url_hint": "Leave it empty and save to stop sending changes.",
+        "watch.webhook_save": "Save the webhook",
+        "watch.webhook.saved": "The webhook is saved.",
+        "watch.webhook.removed": "The webhook is removed: nothing will be sent.",
+        "watch.webhook.none": "Save a webhook address first.",
+        "watch.webhook_refused": "This webhook address cannot be used",
+        "watch.secret_heading": "Keep this signing secret now: it is shown only once",
+        "watch.secret_warning": (
+            "Your server checks each delivery with it. Saving the webhook again makes a new one."
+        ),
+        "watch.secret": "Signing secret",
+        "watch.test": "Send a test delivery",
+        "watch.test_hint": "One signed POST with no changes in it, marked as a test.",
+        "watch.test_ok": "The test delivery was accepted: your server answered HTTP {status}.",
+        "watch.test_failed": "The test delivery failed",
+        "watch.delete_heading": "Delete the list",
+        "watch.delete_lead": "The feeds and the webhook stop, and the token stops working.",
+        "watch.delete": "Delete this list",
+        "watch.delete_title": "Delete this watch list?",
+        "watch.delete_question": (
+            "The list and the {count} people on it will be deleted, with its feeds and webhook. "
+            "This cannot be undone."
+        ),
+        "watch.delete_yes": "Yes, delete the list",
+        "watch.delete_no": "No, keep it",
+        "watch.deleted_title": "The watch list is deleted",
+        "watch.deleted_lead": "Its token no longer works, and nothing more is sent to its webhook.",
+        "watch.back_verify": "Verify a roster",
+        "watch.error_heading": "That did not work",
+        "watch.error.too_large": "The form is too large.",
+        "watch.error.token_in_url": (
+            "Never put the token in a page's address: addresses are kept in logs and browser "
+            "histories. Paste it in the form below."
+        ),
+        "watch.error.not_a_form": "Send this as a form.",
+        "watch.error.no_batch": "These results are no longer kept: verify the roster again.",
+        "watch.error.name_too_long": "The name is too long: at most 200 characters.",
+        "watch.error.nobody": (
+            "No row of this roster names a registration that can be watched: correct the rows "
+            "and verify the roster again."
+        ),
+        "watch.error.too_many": "This roster has more people than a watch list can hold.",
+        "watch.error.bad_token": (
+            "This token does not open a watch list. Check that it was copied whole; a deleted "
+            "list's token no longer works."
+        ),
+    },
+    "fr": {
+        "watch.title": "Liste de suivi",
+        "watch.colon": "\u00a0: ",
+        "watch.have_list": "Vous suivez déjà des personnes ? Ouvrez votre liste de suivi.",
+        "watch.open_title": "Ouvrir une liste de suivi",
+        "watch.open_lead": "Collez le jeton reçu à la création de la liste.",
+        "watch.how_to_make": (
+            "Pour créer une liste, vérifiez une liste de personnel, puis choisissez « Suivre ces "
+            "personnes »."
+        ),
+        "watch.token": "Jeton",
+        "watch.token_hint": "Il commence par nrw_.",
+        "watch.open": "Ouvrir la liste",
+        "watch.make_heading": "Suivre ces personnes",
+        "watch.make_lead": (
+            "Soyez averti·e quand le tableau change pour les personnes de cette liste : "
+            "autorisation retirée, suspension, nouvelles conditions, départ du tableau. Les "
+            "lignes dont le numéro appartient à une autre personne, et les numéros introuvables, "
+            "sont laissés de côté."
+        ),
+        "watch.name": "Nom de la liste",
+        "watch.name_hint": (
+            "Par exemple, le nom de votre clinique. Il est affiché sur la liste et dans ses fils."
+        ),
+        "watch.make": "Suivre ces personnes",
+        "watch.created_title": "Votre liste de suivi est prête",
+        "watch.created_count": "{count} personnes sont suivies.",
+        "watch.created_count.one": "{count} personne est suivie.",
+        "watch.token_heading": "Gardez ce jeton maintenant : il n'est affiché qu'une fois",
+        "watch.token_warning": (
+            "Le jeton est la seule clé de cette liste. Nous n'en gardons qu'une empreinte : nous "
+            "ne pouvons ni l'afficher de nouveau ni vous l'envoyer. Copiez-le maintenant dans un "
+            "gestionnaire de mots de passe ou un autre endroit sûr. Quiconque l'a peut voir la "
+            "liste, changer son webhook et la supprimer."
+        ),
+        "watch.go": "Ouvrir la liste",
+        "watch.skipped_heading": "Lignes non suivies",
+        "watch.skipped_lead": (
+            "Ces lignes ne désignent aucune inscription que nous puissions suivre, ou un numéro "
+            "qui appartient à une autre personne. Corrigez-les et vérifiez la liste de nouveau "
+            "pour les suivre."
+        ),
+        "watch.summary": "{count} personnes suivies depuis le {date}.",
+        "watch.summary.one": "{count} personne suivie depuis le {date}.",
+        "watch.people": "Personnes suivies",
+        "watch.col.person": "Personne",
+        "watch.col.verdict": "Résultat actuel",
+        "watch.col.latest": "Dernier changement",
+        "watch.no_change": "Aucun changement depuis le {date}",
+        "watch.changes": "Derniers changements",
+        "watch.no_changes": (
+            "Aucun changement pour l'instant. Les changements que le tableau fait après l'ajout "
+            "d'une personne s'affichent ici, dans les fils et au webhook."
+        ),
+        "watch.more_changes": "{count} changements plus anciens sont dans les fils.",
+        "watch.kind.authorization_removed": "Autorisation retirée",
+        "watch.kind.authorization_granted": "Autorisation accordée",
+        "watch.kind.status_changed": "Statut changé",
+        "watch.kind.conditions_changed": "Conditions changées",
+        "watch.kind.left": "N'est plus au tableau",
+        "watch.kind.returned": "De retour au tableau",
+        "watch.kind.data_stale": "Notre copie d'un tableau n'est plus à jour",
+        "watch.stale_detail": (
+            "{regulator} : les résultats des personnes de ce tableau ne sont pas fiables tant "
+            "qu'il n'est pas relu."
+        ),
+        "watch.feeds": "Fils d'actualité",
+        "watch.feeds_lead": (
+            "Suivez les changements dans un lecteur de fils avec l'une de ces adresses. Elles "
+            "contiennent votre jeton : gardez-les aussi privées que le jeton."
+        ),
+        "watch.feed_atom": "Adresse du fil Atom",
+        "watch.feed_json": "Adresse du fil JSON Feed",
+        "watch.feeds_programs": "Un programme doit plutôt envoyer le jeton dans un en-tête :",
+        "watch.webhook": "Webhook (envoi à votre serveur)",
+        "watch.webhook_lead": (
+            "Nous pouvons envoyer chaque changement à votre propre serveur, en POST JSON signé "
+            "(en-tête X-Registry-Signature). Seules les adresses publiques d'Internet sont "
+            "acceptées."
+        ),
+        "watch.webhook_current": "Les changements sont envoyés à :",
+        "watch.webhook_url": "Adresse du webhook (https://…)",
+        "watch.webhook_url_hint": "Laissez-la vide et enregistrez pour arrêter les envois.",
+        "watch.webhook_save": "Enregistrer le webhook",
+        "watch.webhook.saved": "Le webhook est enregistré.",
+        "watch.webhook.removed": "Le webhook est retiré : rien ne sera envoyé.",
+        "watch.webhook.none": "Enregistrez d'abord une adresse de webhook.",
+        "watch.webhook_refused": "Cette adresse de webhook ne peut pas être utilisée",
+        "watch.secret_heading": (
+            "Gardez ce secret de signature maintenant : il n'est affiché qu'une fois"
+        ),
+        "watch.secret_warning": (
+            "Votre serveur vérifie chaque envoi avec lui. Enregistrer de nouveau le webhook en "
+            "crée un autre."
+        ),
+        "watch.secret": "Secret de signature",
+        "watch.test": "Envoyer un essai",
+        "watch.test_hint": "Un POST signé, sans changement, marqué comme essai.",
+        "watch.test_ok": "L'essai a été accepté : votre serveur a répondu HTTP {status}.",
+        "watch.test_failed": "L'essai a échoué",
+        "watch.delete_heading": "Supprimer la liste",
+        "watch.delete_lead": "Les fils et le webhook s'arrêtent, et le jeton ne fonctionne plus.",
+        "watch.delete": "Supprimer cette liste",
+        "watch.delete_title": "Supprimer cette liste de suivi ?",
+        "watch.delete_question": (
+            "La liste et les {count} personnes qu'elle contient seront supprimées, avec ses "
+            "fils et son webhook. C'est définitif."
+        ),
+        "watch.delete_yes": "Oui, supprimer la liste",
+        "watch.delete_no": "Non, la garder",
+        "watch.deleted_title": "La liste de suivi est supprimée",
+        "watch.deleted_lead": (
+            "Son jeton ne fonctionne plus, et rien n'est plus envoyé à son webhook."
+        ),
+        "watch.back_verify": "Vérifier une liste de personnel",
+        "watch.error_heading": "Cela n'a pas fonctionné",
+        "watch.error.too_large": "Le formulaire est trop gros.",
+        "watch.error.token_in_url": (
+            "Ne mettez jamais le jeton dans l'adresse d'une page : les adresses sont gardées "
+            "dans les journaux et l'historique des navigateurs. Collez-le dans le formulaire "
+            "ci-dessous."
+        ),
+        "watch.error.not_a_form": "Envoyez-le comme un formulaire.",
+        "watch.error.no_batch": (
+            "Ces résultats ne sont plus conservés : vérifiez la liste de nouveau."
+        ),
+        "watch.error.name_too_long": "Le nom est trop long : 200 caractères au plus.",
+        "watch.error.nobody": (
+            "Aucune ligne de cette liste ne désigne une inscription qui puisse être suivie : "
+            "corrigez les lignes et vérifiez la liste de nouveau."
+        ),
+        "watch.error.too_many": (
+            "Cette liste contient plus de personnes qu'une liste de suivi ne peut en suivre."
+        ),
+        "watch.error.bad_token": (
+            "Ce jeton n'ouvre aucune liste de suivi. Vérifiez qu'il a été copié en entier ; le "
+            "jeton d'une liste supprimée ne fonctionne plus."
+        ),
+    },
+}
 for _lang, _messages in CLINIC_MESSAGES.items():
     MESSAGES[_lang].update(_messages)
 for _lang, _messages in CLINIC_PROOF_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
+for _lang, _messages in CLINIC_WATCH_MESSAGES.items():
     MESSAGES[_lang].update(_messages)

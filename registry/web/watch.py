@@ -23,6 +23,7 @@ from registry.watch import (
     MAX_ITEMS,
     add_items,
     create_list,
+    delete_list,
     find_list,
     items_of,
     notices,
@@ -187,14 +188,7 @@ async def api_watch_delete(request: Request) -> Response:
     """
     only(request, {"token"})
     found = _list(request)
-    db = request.app.state.clinics
-    with db.conn:
-        for table, column in (
-            ("webhook_deliveries", "list_id"),
-            ("watch_items", "list_id"),
-            ("watch_lists", "id"),
-        ):
-            db.conn.execute(f"delete from {table} where {column} = ?", [found["id"]])
+    delete_list(request.app.state.clinics, found["id"])
     return Response(status_code=204)
 
 

@@ -1,0 +1,317 @@
+"""The watch-list screen: watch a roster's people from its results, then see, set up and delete
+the list, in English and French, without JavaScript.
+
+The token is the only credential. It is shown once, when the list is made, and comes back only in
+the body of a form POST (or an `Authorization: Bearer` header): never in a URL, so never in a log
+or a browser's history. That also makes the forms safe from cross-site requests without cookies:
+a request another site makes a browser send cannot hold a token it does not know. Pages that hold
+the token are sent `Cache-Control: no-store`.
+
+Webhooks follow the API's rules (registry.egress: public addresses only, checked when connecting),
+and a test delivery is one signed POST (registry.webhooks.send_test).
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from registry import batches, egress, receipts, watch, webhooks
+from registry.verify import Query, is_masked, verify_many
+from registry.web import i18n
+from registry.web.pages import render
+from registry.web.params import only
+from scrapers.records import clean_text
+
+MAX_FORM = 16 * 1024  # a token, a name, a URL: a few hundred bytes
+MAX_NAME = 200
+LATEST = 50  # changes shown on the list's page (the feeds hold more)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class FormError(Exception):
+    def __init__(self, status: int, key: str):
+        super().__init__(key)
+        self.status, self.key = status, key
+
+
+async def _form(request: Request) -> FormData:
+    """A small urlencoded or multipart form; larger bodies are refused before being read whole."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_FORM:
+        raise FormError(413, "watch.error.too_large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            raise FormError(413, "watch.error.too_large")
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not body and not kind:
+        return FormData()  # an empty POST: a form with nothing filled in
+    if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise FormError(415, "watch.error.not_a_form")
+    request._body = bytes(body)  # Starlette parses the form from the body it has read
+    try:
+        return await request.form(max_files=0, max_fields=10)
+    except HTTPException:
+        raise FormError(400, "watch.error.not_a_form") from None
+
+
+def _context(request: Request, **context) -> dict:
+    lang = i18n.choose(request)
+    other = i18n.translator(lang)("nav.switch_lang")
+    # The other language's link opens the form again: the token is never carried in an address.
+    return {"lang": lang, "page": "watch", "switch_url": f"/watch?lang={other}", **context}
+
+
+def _page(request: Request, template: str, status: int = 200, **context) -> Response:
+    response = render(request, template, _context(request, **context), status)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _open_page(request: Request, error: str | None, status: int) -> Response:
+    return _page(request, "watch_open.html", status, error=error)
+
+
+def _token_of(request: Request, form: FormData | None) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    value = form.get("token") if form is not None else None
+    return value.strip() if isinstance(value, str) else None
+
+
+# -- making a list from a roster's results ---------------------------------------------------------
+
+
+def roster_entries(clinics, batch: dict) -> tuple[list[dict], list[dict]]:
+    """The registrations a roster's results name (from their receipts) and the rows left out.
+
+    A row is left out when it named no registration (not found, check by name, not checked) or a
+    registration that belongs to someone else (name_mismatch): watching that would watch the
+    wrong person.
+    """
+    entries, skipped = [], []
+    for row in batch["results"]:
+        found = receipts.fetch(clinics, row["receipt_id"]) if row.get("receipt_id") else None
+        answer = found[0] if found else None
+        registration = answer.get("registration") if answer else None
+        verdict = row.get("verdict") or "error"
+        if registration is None or verdict == "name_mismatch":
+            skipped.append({"line": row["line"], "verdict": verdict, "input": row["input"]})
+            continue
+        # Asked again as the roster asked (a masked Ontario number is found by the clinic's full
+        # number and name, not by the "XXX42" the register prints).
+        entries.append(
+            {
+                "regulator": answer["regulator"]["id"],
+                "registration_number": answer["query"]["registration_number"],
+                "name": answer["query"].get("name"),
+                "label": answer["query"].get("name") or registration.get("name"),
+            }
+        )
+    return entries, skipped
+
+
+async def watch_new(request: Request) -> Response:
+    """Create a list from a roster's results (form: batch, name); shows the token once."""
+    only(request, {"lang"})
+    try:
+        form = await _form(request)
+    except FormError as e:
+        return _open_page(request, e.key, e.status)
+    batch_id = form.get("batch")
+    batch = (
+        batches.fetch(request.app.state.clinics, batch_id) if isinstance(batch_id, str) else None
+    )
+    if batch is None:
+        return _open_page(request, "watch.error.no_batch", 404)
+    name = form.get("name")
+    name = clean_text(name.strip()) if isinstance(name, str) and name.strip() else None
+    if name is not None and len(name) > MAX_NAME:
+        return _open_page(request, "watch.error.name_too_long", 400)
+    state = request.app.state
+    entries, skipped = roster_entries(state.clinics, batch)
+    if not entries:
+        return _open_page(request, "watch.error.nobody", 422)
+    if len(entries) > state.limits.watch_items:
+        return _open_page(request, "watch.error.too_many", 413)
+    row, token = watch.create_list(state.clinics, name, None)
+    added, errors = watch.add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
+    return _page(
+        request,
+        "watch_created.html",
+        201,
+        token=token,
+        name=name,
+        added=added,
+        skipped=skipped,
+        failed=errors,
+    )
+
+
+# -- the list's own page ---------------------------------------------------------------------------
+
+
+def list_view(request: Request, found: dict) -> dict:
+    """The list's people with their verdict now and their latest change, and the latest changes."""
+    state = request.app.state
+    items = watch.items_of(state.clinics, found["id"])
+    answers = verify_many(
+        state.conn,
+        # A masked number ("XXX42") is told apart by name; any other by its number alone.
+        [
+            Query(
+                i["regulator_id"],
+                i["registration_number"],
+                i["label"] if is_masked(i["registration_number"]) else None,
+            )
+            for i in items
+        ],
+        state.freshness,
+    )
+    changes = watch.notices(state.conn, items, state.freshness)
+    latest: dict[tuple, dict] = {}
+    for n in changes:  # newest first: the first one seen for a registration is its latest
+        latest.setdefault((n["regulator"], n["registration_number"]), n)
+    people = []
+    for item, answer in zip(items, answers, strict=True):
+        registration = answer.get("registration") if isinstance(answer, dict) else None
+        people.append(
+            {
+                "label": item["label"],
+                "regulator": item["regulator_id"],
+                "number": item["registration_number"],
+                "name": (registration or {}).get("name"),
+                "status": (registration or {}).get("status"),
+                "verdict": answer["verdict"] if isinstance(answer, dict) else "error",
+                "added_at": item["added_at"],
+                "latest": latest.get((item["regulator_id"], item["registration_number"])),
+            }
+        )
+    base = state.public_url
+    return {
+        "list": found,
+        "people": people,
+        "changes": changes[:LATEST],
+        "more_changes": max(0, len(changes) - LATEST),
+        "feeds": {"atom": base + "/api/watch/feed.atom", "json": base + "/api/watch/feed.json"},
+    }
+
+
+def _list_page(request: Request, found: dict, token: str, status: int = 200, **extra) -> Response:
+    return _page(request, "watch.html", status, token=token, **list_view(request, found), **extra)
+
+
+async def _opened(request: Request) -> tuple[dict, str, FormData] | Response:
+    """The list a form POST (or a Bearer header) opens, or the page that says why not."""
+    try:
+        form = await _form(request)
+    except FormError as e:
+        return _open_page(request, e.key, e.status)
+    token = _token_of(request, form)
+    found = watch.find_list(request.app.state.clinics, token)
+    if found is None:
+        response = _open_page(request, "watch.error.bad_token", 401)
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    return found, token, form
+
+
+async def watch_page(request: Request) -> Response:
+    """GET: the form that opens a list (or the list, with a Bearer header); POST: the list."""
+    if "token" in request.query_params:  # an address lands in logs and histories: refused
+        return _open_page(request, "watch.error.token_in_url", 400)
+    only(request, {"lang"})
+    if request.method == "GET":
+        token = _token_of(request, None)
+        if token is None:
+            return _open_page(request, None, 200)
+        found = watch.find_list(request.app.state.clinics, token)
+        if found is None:
+            response = _open_page(request, "watch.error.bad_token", 401)
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        return _list_page(request, found, token)
+    opened = await _opened(request)
+    if isinstance(opened, Response):
+        return opened
+    found, token, _ = opened
+    return _list_page(request, found, token)
+
+
+async def watch_webhook(request: Request) -> Response:
+    """Set, change or remove the list's webhook; a new secret is shown once."""
+    only(request, {"lang"})
+    opened = await _opened(request)
+    if isinstance(opened, Response):
+        return opened
+    found, token, form = opened
+    url = form.get("webhook_url")
+    url = url.strip() if isinstance(url, str) else ""
+    db = request.app.state.clinics
+    if not url:
+        with db.conn:
+            db.conn.execute(
+                "update watch_lists set webhook_url = null, webhook_secret = null where id = ?",
+                [found["id"]],
+            )
+        found = watch.find_list(db, token)
+        return _list_page(request, found, token, message="watch.webhook.removed")
+    try:
+        checked = await run_in_threadpool(egress.check_url, url)  # resolving the name blocks
+    except egress.UnsafeURL as e:
+        return _list_page(
+            request, found, token, 400, webhook_error=str(e), webhook_value=url[: egress.MAX_URL]
+        )
+    secret = watch.new_secret()
+    with db.conn:
+        db.conn.execute(
+            "update watch_lists set webhook_url = ?, webhook_secret = ? where id = ?",
+            [checked, secret, found["id"]],
+        )
+    found = watch.find_list(db, token)
+    return _list_page(request, found, token, message="watch.webhook.saved", secret=secret)
+
+
+async def watch_webhook_test(request: Request) -> Response:
+    """Send one signed test delivery to the list's webhook and show what the receiver answered."""
+    only(request, {"lang"})
+    opened = await _opened(request)
+    if isinstance(opened, Response):
+        return opened
+    found, token, _ = opened
+    if not found["webhook_url"]:
+        return _list_page(request, found, token, 400, webhook_error_key="watch.webhook.none")
+    status, error = await run_in_threadpool(
+        webhooks.send_test, found["id"], found["webhook_url"], found["webhook_secret"]
+    )
+    return _list_page(request, found, token, test_status=status, test_error=error)
+
+
+async def watch_delete(request: Request) -> Response:
+    """Without `confirm`: the question; with `confirm=yes`: the list is deleted."""
+    only(request, {"lang"})
+    opened = await _opened(request)
+    if isinstance(opened, Response):
+        return opened
+    found, token, form = opened
+    if form.get("confirm") != "yes":
+        count = len(watch.items_of(request.app.state.clinics, found["id"]))
+        return _page(request, "watch_delete.html", list=found, token=token, count=count)
+    watch.delete_list(request.app.state.clinics, found["id"])
+    return _page(request, "watch_deleted.html", name=found["name"])
+
+
+routes = [
+    Route("/watch", watch_page, methods=["GET", "POST"], include_in_schema=False),
+    Route("/watch/new", watch_new, methods=["POST"], include_in_schema=False),
+    Route("/watch/webhook", watch_webhook, methods=["POST"], include_in_schema=False),
+    Route("/watch/webhook/test", watch_webhook_test, methods=["POST"], include_in_schema=False),
+    Route("/watch/delete", watch_delete, methods=["POST"], include_in_schema=False),
+]

@@ -1,0 +1,234 @@
+"""The watch-list screen over HTTP: watch a roster's people from its results, the token shown
+once, the list's page (people, changes, feeds) opened by a form POST or a Bearer header, a
+webhook with a test delivery under the API's safety rules, and deleting with a confirmation."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import httpx
+import pytest
+
+from registry.egress import ALLOW_PRIVATE_ENV
+from registry.webhooks import SIGNATURE_HEADER, verify_signature
+from tests.clinic_site import Site, registry_with
+from tests.conftest import PEOPLE, person
+from tests.test_clinics_watch import Receiver, second_run
+
+ONTARIO = [person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo")]
+ROSTER = (
+    "Full name,Province,Reg #\n"
+    "Alice Roberts,AB,20001\n"
+    "Melanie Fournier,AB,20003\n"  # Maya Robinson's number: never watched as Melanie
+    "Madison Gallagher,ON,12342\n"  # Ontario, masked on the register as XXX42
+    "Sam Nobody,ON,55555\n"
+    "Priya Smith-Jones,AB,20006\n"
+)
+
+
+@pytest.fixture
+def world(tmp_path):
+    path = tmp_path / "registry.db"
+    db = registry_with(path, (PEOPLE, "cpta"), (ONTARIO, "cpo"))
+    with Site(path) as site, httpx.Client(base_url=site.url, timeout=30) as client:
+        yield client, db
+    db.close()
+
+
+def verify(client, lang="en") -> str:
+    r = client.post(
+        f"/verify?lang={lang}",
+        files={"roster": ("staff.csv", ROSTER.encode(), "text/csv")},
+        data={"format": "html"},
+    )
+    assert r.status_code == 200, r.text
+    assert 'action="/watch/new?lang=' in r.text
+    return re.search(r'name="batch" value="(batch_[0-9a-f]{32})"', r.text).group(1)
+
+
+def create(client, name="Bow <b>River</b> Physio", lang="en") -> tuple[str, str]:
+    batch = verify(client, lang)
+    r = client.post(f"/watch/new?lang={lang}", data={"batch": batch, "name": name})
+    assert r.status_code == 201, r.text
+    assert r.headers["cache-control"] == "no-store"
+    token = re.search(r'value="(nrw_[A-Za-z0-9_-]+)"', r.text).group(1)
+    return token, r.text
+
+
+def opened(client, token, lang="en") -> httpx.Response:
+    r = client.post(f"/watch?lang={lang}", data={"token": token})
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store"
+    return r
+
+
+def cells(html: str, column: str) -> list[str]:
+    """The text of each table cell labelled `column`, tags removed."""
+    found = re.findall(rf'<td data-label="{re.escape(column)}">(.*?)</td>', html, re.S)
+    spaced = [re.sub(r"<br>|<p[ >]", " <", c) for c in found]  # lines become spaces
+    return [unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c))).strip() for c in spaced]
+
+
+def test_watch_these_people_from_a_rosters_results(world):
+    client, _ = world
+    token, page = create(client)
+    assert "Keep this token now: it is shown only once" in page
+    assert "3 people are watched." in page
+    # Left out, and said so: the number that belongs to Maya Robinson, the unknown Ontario one.
+    skipped = re.search(r'<ul class="skipped">(.*?)</ul>', page, re.S).group(1)
+    assert "Line 3" in skipped and "Name differs" in skipped and "Melanie Fournier" in skipped
+    assert "Line 5" in skipped and "Check by name" in skipped and "Sam Nobody" in skipped
+    # The token is not in the address of anything: the button that opens the list POSTs it.
+    assert f"?token={token}" not in page
+    assert re.search(
+        rf'<form class="watch-form" action="/watch\?lang=en" method="post">\s*'
+        rf'<input type="hidden" name="token" value="{token}">',
+        page,
+    )
+
+    html = opened(client, token).text
+    assert "<h1>Watch list: <bdi>Bow &lt;b&gt;River&lt;/b&gt; Physio</bdi></h1>" in html
+    people = cells(html, "Person")
+    assert people == [
+        "Alice Roberts Register's name: Roberts, Alice cpta 20001",
+        "Madison Gallagher Register's name: Gallagher, Madison cpo XXX42",
+        "Priya Smith-Jones Register's name: Smith-Jones, Priya cpta 20006",
+    ]
+    assert "<b>River" not in html
+    assert cells(html, "Verdict now") == ["Authorized to needle Status: Practising"] * 3
+    assert all(c.startswith("No change since 20") for c in cells(html, "Latest change"))
+    assert "No change yet." in html
+    # Feed addresses carry the token (feed readers send no headers: docs/operating.md).
+    assert f'value="http://127.0.0.1:8000/api/watch/feed.atom?token={token}"' in html
+    assert f'curl -H "Authorization: Bearer {token}" http://127.0.0.1:8000/api' in html
+    # The same page with the token in a header, as a program would ask.
+    by_header = client.get("/watch", headers={"Authorization": f"Bearer {token}"})
+    assert by_header.status_code == 200 and cells(by_header.text, "Person") == people
+
+
+def test_the_lists_page_shows_the_latest_changes(world):
+    client, db = world
+    token, _ = create(client)
+    second_run(db)  # Alice loses her authorization; Priya gets a condition
+    html = opened(client, token).text
+    latest = cells(html, "Latest change")
+    today = latest[0][-11:-1]
+    assert latest == [
+        f"Authorization removed: Using needles in practice ({today})",
+        f"No change since {today}",
+        f"Conditions changed: Supervision; No needling ({today})",
+    ]
+    assert cells(html, "Verdict now")[0].startswith("Not authorized to needle")
+    changes = re.search(r'<ul class="changes">(.*?)</ul>', html, re.S).group(1)
+    assert changes.count("<li>") == 2
+    french = opened(client, token, "fr").text
+    assert '<html lang="fr">' in french
+    assert "Autorisation retirée" in french and "Conditions changées" in french
+
+
+def test_the_token_never_travels_in_an_address(world):
+    client, _ = world
+    token, _ = create(client)
+    r = client.get(f"/watch?token={token}", headers={"Accept": "text/html"})
+    assert r.status_code == 400
+    assert "Never put the token in a page's address" in unescape(r.text)
+    assert "Physio" not in r.text and token not in r.text
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "words"),
+    [
+        ({"token": "nrw_not-a-real-token"}, 401, "This token does not open a watch list"),
+        ({"token": ""}, 401, "This token does not open a watch list"),
+        ({}, 401, "This token does not open a watch list"),
+        ({"token": "x" * 20_000}, 413, "The form is too large."),
+    ],
+)
+def test_a_wrong_token_gets_a_clear_page(world, data, status, words):
+    client, _ = world
+    r = client.post("/watch", data=data)
+    assert r.status_code == status and words in r.text
+
+
+def test_bad_creations_are_refused_in_words(world):
+    client, _ = world
+    r = client.post("/watch/new", data={"batch": "batch_" + "0" * 32})
+    assert r.status_code == 404 and "no longer kept" in r.text
+    r = client.post("/watch/new", json={"batch": "x"})
+    assert r.status_code == 415 and "Send this as a form." in r.text
+    batch = verify(client)
+    r = client.post("/watch/new", data={"batch": batch, "name": "x" * 201})
+    assert r.status_code == 400 and "at most 200 characters" in r.text
+    r = client.post("/watch/new?token=x", data={"batch": batch})
+    assert r.status_code == 400
+
+
+def test_a_roster_with_nobody_to_watch(world):
+    client, _ = world
+    r = client.post(
+        "/verify",
+        files={"roster": ("s.csv", b"Full name,Province,Reg #\nSam Nobody,AB,99999\n", "text/csv")},
+        data={"format": "html"},
+    )
+    batch = re.search(r'name="batch" value="(batch_[0-9a-f]{32})"', r.text).group(1)
+    r = client.post("/watch/new", data={"batch": batch})
+    assert r.status_code == 422 and "No row of this roster" in r.text
+
+
+def test_webhooks_follow_the_apis_safety_rules(world, monkeypatch):
+    client, _ = world
+    token, _ = create(client)
+    for url, words in [
+        ("http://127.0.0.1:9/hook", "127.0.0.1 is a loopback address"),
+        ("http://169.254.169.254/latest", "link-local"),
+        ("ftp://example.org/", "http:// or https://"),
+        ("http://user:pw@example.org/", "user name or password"),
+    ]:
+        r = client.post("/watch/webhook", data={"token": token, "webhook_url": url})
+        assert r.status_code == 400, url
+        assert "This webhook address cannot be used" in r.text and words in r.text
+    r = client.post("/watch/webhook/test", data={"token": token})
+    assert r.status_code == 400 and "Save a webhook address first." in r.text
+
+
+def test_webhook_setup_and_a_signed_test_delivery(world, monkeypatch):
+    client, _ = world
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")  # the operator's opt-in, for a local receiver
+    token, _ = create(client)
+    with Receiver() as receiver:
+        r = client.post("/watch/webhook", data={"token": token, "webhook_url": receiver.url})
+        assert r.status_code == 200 and "The webhook is saved." in r.text
+        secret = re.search(
+            r'id="secret" class="token" type="text" readonly value="([0-9a-f]{64})"', r.text
+        ).group(1)
+        r = client.post("/watch/webhook/test", data={"token": token})
+        assert r.status_code == 200
+        assert "The test delivery was accepted: your server answered HTTP 204." in r.text
+        assert 'id="secret"' not in r.text  # shown once
+        headers, body = receiver.requests[0]
+        assert verify_signature(secret, body, headers[SIGNATURE_HEADER])
+        sent = json.loads(body)
+        assert sent["test"] is True and sent["notices"] == []
+        assert sent["delivery"].startswith("test-")
+    # The receiver is gone: the failure is reported, not a 500.
+    r = client.post("/watch/webhook/test", data={"token": token})
+    assert r.status_code == 200 and "The test delivery failed" in r.text
+    r = client.post("/watch/webhook", data={"token": token, "webhook_url": ""})
+    assert "The webhook is removed" in r.text
+    listed = client.get("/api/watch", headers={"Authorization": f"Bearer {token}"}).json()
+    assert listed["webhook_url"] is None
+
+
+def test_deleting_asks_first_then_deletes(world):
+    client, _ = world
+    token, _ = create(client)
+    r = client.post("/watch/delete", data={"token": token})
+    assert r.status_code == 200 and "Delete this watch list?" in r.text
+    assert "3 people on it will be deleted" in r.text
+    opened(client, token)  # still there: nothing is deleted before the confirmation
+    r = client.post("/watch/delete", data={"token": token, "confirm": "yes"})
+    assert r.status_code == 200 and "The watch list is deleted" in r.text
+    assert client.post("/watch", data={"token": token}).status_code == 401
+    assert client.get("/api/watch/feed.json", params={"token": token}).status_code == 401
