@@ -23,12 +23,13 @@ from registry import cities, freshness, i18n, postcodes
 from registry.documents import documents
 from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
 from registry.search import (
+    COUNT_CAP,
     MAX_QUERY_CHARS,
     Query,
     SearchError,
     UnknownCity,
-    decode_cursor,
     search,
+    skip,
 )
 from registry.verify import freshness_limits
 from scrapers.kinds import KINDS
@@ -52,7 +53,9 @@ SECURITY_HEADERS = {
 WITHIN_KM = (0, 10, 25, 50, 100, 200)  # 0: in the city itself
 SUGGESTED_CITIES = 100  # in the page itself, for browsers without JavaScript
 SHOW = ("authorized", "all")
+SORTS = ("distance", "name")  # a search with a distance: nearest first, or by name
 PAGE_SIZE = 20
+MAX_PAGE = COUNT_CAP // 20  # the count stops at COUNT_CAP: so do the pages
 
 
 @dataclass(frozen=True)
@@ -64,33 +67,36 @@ class Form:
     within: int = 0
     kind: str = ""
     show: str = "authorized"
-    cursor: str = ""
+    sort: str = "distance"
+    page: int = 1
 
     @classmethod
     def from_params(cls, params) -> Form:
         within = params.get("within", "0")
         kind = params.get("kind", "")
         show = params.get("show", "authorized")
+        sort = params.get("sort", "distance")
+        page = params.get("page", "1").strip()
         return cls(
             q=params.get("q", "").strip()[: MAX_QUERY_CHARS + 1],
             city=params.get("city", "").strip()[: MAX_QUERY_CHARS + 1],
             within=int(within) if within.isdigit() and int(within) in WITHIN_KM else 0,
             kind=kind if kind in KINDS else "",
             show=show if show in SHOW else "authorized",
-            cursor=params.get("cursor", ""),
+            sort=sort if sort in SORTS else "distance",
+            page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1,
         )
 
     def query(self, where: Where | None = None) -> Query:
         """The search this form asks for. Only people authorized now, unless `show=all`.
         `where` is what the city field was understood to mean, when it was rewritten."""
         kind = (self.kind or "needling") if self.show == "authorized" else None
-        after, after_metres = decode_cursor(self.cursor, with_distance=True)
-        base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, after=after)
+        base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, order=self.sort)
         if not self.city:
             return base
         if self.within:
             near = where.label if where and where.changed else self.city
-            return replace(base, near=near, km=self.within, after_metres=after_metres)
+            return replace(base, near=near, km=self.within)
         if where and where.changed:
             return replace(base, city=where.name, province=where.region or None)
         name, _, after_comma = self.city.rpartition(",")
@@ -107,7 +113,8 @@ class Form:
             "within": str(self.within) if self.within else "",
             "kind": self.kind,
             "show": self.show,
-            "cursor": "",
+            "sort": self.sort if self.within and self.sort != "distance" else "",
+            "page": "",
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v}
@@ -295,6 +302,23 @@ def kinds_in_words(kinds: list[str], t) -> str:
     return ", ".join(t(f"kind.{k}") for k in kinds)
 
 
+def paging(form: Form, found: dict, lang: str) -> dict:
+    """Where this page is in the list ("21–40 of 56") and the links to the pages either side."""
+    first = (form.page - 1) * PAGE_SIZE + 1
+    shown = len(found["results"])
+
+    def url(page: int) -> str:
+        return "/?" + urlencode(form.params(page=str(page) if page > 1 else "", lang=lang))
+
+    return {
+        "first": first if shown else 0,
+        "last": first + shown - 1,
+        "previous_url": url(form.page - 1) if form.page > 1 else None,
+        "next_url": url(form.page + 1) if found["next_cursor"] and form.page < MAX_PAGE else None,
+        "page": form.page,
+    }
+
+
 def notices(conn, found: dict | None, region: str | None) -> list[dict]:
     """What the page must say about the sources behind these results: regulators that do not
     track needling, data older than it should be, a source whose latest import failed."""
@@ -355,6 +379,8 @@ async def index(request: Request) -> Response:
     where = understand(conn, form.city) if form.city else None
     try:
         query = form.query(where)
+        if form.page > 1:
+            query = skip(conn, query, (form.page - 1) * PAGE_SIZE)
         found = search(conn, query)
         if form.city and where is None and not found["results"]:
             raise UnknownCity("unknown", form.city)  # the same rule with or without a distance
@@ -381,9 +407,11 @@ async def index(request: Request) -> Response:
         for result in found["results"]:
             for_a_card(result, found.get("near"), t, lang)
         context["found"] = found
-        if found["next_cursor"]:
-            more = form.params(cursor=found["next_cursor"], lang=lang)
-            context["next_url"] = "/?" + urlencode(more)
+        context["paging"] = paging(form, found, lang)
+        if form.within and found["results"]:
+            context["sorts"] = [
+                {"sort": s, "url": "/?" + urlencode(form.params(sort=s, lang=lang))} for s in SORTS
+            ]
         context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
         context["where"] = where
         place_region = region or (where.region if where else "")

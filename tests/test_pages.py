@@ -437,3 +437,54 @@ def test_a_page_per_practitioner(client):
         assert missing.status_code == 404
         text = BeautifulSoup(missing.text, "html.parser").main.get_text()
         assert "Nous n'avons aucune inscription" in text
+
+
+def test_pages_say_where_they_are_and_go_back_and_forth(client, monkeypatch):
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 2)
+    first = page(client, city="Red Deer", within="200")
+    assert first.select_one(".list-head .range").get_text() == "1–2 of 4"
+    assert first.select_one("a[rel=prev]") is None
+    assert first.select_one("ol.result-list")["start"] == "1"
+    second = page(client, city="Red Deer", within="200", page="2")
+    assert second.select_one("nav.paging .range").get_text() == "3–4 of 4"
+    assert second.select_one("ol.result-list")["start"] == "3"
+    assert second.select_one("a[rel=next]") is None
+    assert second.title.get_text().startswith("3–4 of 4 · 4 people found.")
+    back = second.select_one("a[rel=prev]")
+    assert back.get_text() == "Previous results" and "page=" not in back["href"]
+    soup = BeautifulSoup(client.get(back["href"]).text, "html.parser")
+    assert names(soup) == names(first)
+    assert len(names(first) + names(second)) == 4
+    # Beyond the last page, or a page that is not a number: a page, never an error.
+    assert names(page(client, city="Red Deer", within="200", page="9")) == []
+    assert names(page(client, city="Red Deer", within="200", page="x")) == names(first)
+    french = page(client, city="Red Deer", within="200", page="2", lang="fr")
+    assert french.select_one("nav.paging .range").get_text() == "3 à 4 sur 4"
+    assert french.select_one("a[rel=prev]").get_text() == "Résultats précédents"
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    assert names(first) + names(second) == names(page(client, city="Red Deer", within="200"))
+
+
+def test_sorting_by_distance_or_by_name(client, monkeypatch):
+    nearest = page(client, city="Edmonton", within="200")
+    links = nearest.select(".sort a")
+    assert [a.get_text() for a in links] == ["nearest first", "by name"]
+    assert links[0]["aria-current"] == "true" and not links[1].has_attr("aria-current")
+    by_name = BeautifulSoup(client.get(links[1]["href"]).text, "html.parser")
+    assert "Within 200 km of Edmonton, AB, by name." in by_name.select_one("h1.summary").text
+    shown = names(by_name)
+    assert sorted(shown) == sorted(names(nearest)) and shown != names(nearest)
+    family = [n.split()[-1] for n in shown]
+    assert family == sorted(family, key=str.casefold), family
+    # Each keeps its distance, and paging keeps the order.
+    assert len(by_name.select(".distance")) == len(shown)
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 3)
+    one = page(client, city="Edmonton", within="200", sort="name")
+    two = page(client, city="Edmonton", within="200", sort="name", page="2")
+    assert names(one) + names(two) == shown
+    assert "sort=name" in one.select_one("a[rel=next]")["href"]
+    assert one.select_one("form.search input[name=sort]")["value"] == "name"
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    # Only a search with a distance can be sorted by it; a bad sort is the default one.
+    assert page(client, city="Edmonton").select(".sort a") == []
+    assert names(page(client, city="Edmonton", within="200", sort="zzz")) == names(nearest)
