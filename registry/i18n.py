@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from markupsafe import Markup, escape
 from starlette.requests import Request
 
 LANGUAGES = ("en", "fr")
@@ -126,6 +127,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error.empty": "Type a name or a city, or choose a kind of needling.",
         "error.did_you_mean": "Did you mean",
+        "error.too_long": "A search field is too long: at most {max} characters.",
+        "error.too_many_words": "A search field has too many words: at most {max}.",
+        "error.no_letters": "Type letters or digits to search for.",
         "error.did_you_mean_end": "?",
         "where.understood": "Showing {place} for “{typed}”.",
         "empty.not_read": (
@@ -215,7 +219,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form.city": "Ville",
         "form.city_hint": (
             "Commencez à taper pour voir des suggestions. Ajoutez la province pour préciser : "
-            "Red Deer, AB."
+            "Montréal, QC."
         ),
         "form.within": "Distance",
         "form.within_city": "Dans cette ville seulement",
@@ -312,6 +316,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error.empty": "Tapez un nom ou une ville, ou choisissez un type de traitement.",
         "error.did_you_mean": "Vouliez-vous dire",
+        "error.too_long": "Un champ de recherche est trop long : {max} caractères au plus.",
+        "error.too_many_words": "Un champ de recherche a trop de mots : {max} au plus.",
+        "error.no_letters": "Tapez des lettres ou des chiffres à chercher.",
         "error.did_you_mean_end": " ?",
         "where.understood": "Résultats pour {place} (recherche : « {typed} »).",
         "empty.not_read": (
@@ -405,10 +412,26 @@ def singular(lang: str, count: int) -> bool:
     return count == 1 if lang == "en" else count in (0, 1)
 
 
-def translator(lang: str) -> Callable[..., str]:
+_VOWELS = tuple("AEIOUYÀÂÉÈÊËÎÏÔÛÙaeiouyàâéèêëîïôûù")
+
+
+def elide(message: str, values: dict) -> str:
+    """French elision before a name that starts with a vowel: "de l'OPPQ", "de l'Ordre" (an
+    organization takes its article), "à 14 km d'Edmonton" (a place does not)."""
+    for name, value in values.items():
+        plain = value.striptags() if isinstance(value, Markup) else str(value)
+        if plain.startswith(_VOWELS) and f"de {{{name}}}" in message:
+            elided = "de l'" if name == "regulator" else "d'"
+            message = re.sub(rf"\bde \{{{name}\}}", f"{elided}{{{name}}}", message)
+    return message
+
+
+def translator(lang: str, markup: bool = False) -> Callable[..., str]:
     """t("results.count", count=3) in a language; a missing key is a bug, so it raises.
 
     A message with a `count` has a "KEY.one" form for the singular where the count needs one.
+    With `markup`, the message is HTML in which the values are escaped, unless they are Markup
+    themselves (a name marked with its language: <span lang="fr">).
     """
     messages = MESSAGES[lang]
 
@@ -416,7 +439,12 @@ def translator(lang: str) -> Callable[..., str]:
         count = values.get("count")
         if isinstance(count, int) and singular(lang, count) and f"{key}.one" in messages:
             key = f"{key}.one"
-        return messages[key].format(**values) if values else messages[key]
+        message = messages[key]
+        if lang == "fr" and values:
+            message = elide(message, values)
+        if markup:
+            return Markup(escape(message)).format(**values)
+        return message.format(**values) if values else message
 
     return t
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -25,6 +27,7 @@ from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, varian
 from registry.search import (
     COUNT_CAP,
     MAX_QUERY_CHARS,
+    MAX_TOKENS,
     Query,
     SearchError,
     UnknownCity,
@@ -178,14 +181,26 @@ def why_empty(conn, region: str) -> dict:
     read = [row for row in rows if row[3]]
     if not read:
         links = [
-            {"name": name, "url": url.strip()}
+            {"name": name, "url": url.strip(), "lang": regulator_lang(region)}
             for name, _, url, _, _ in rows
             if url and urlsplit(url.strip()).scheme in ("http", "https")
         ]
         return {"kind": "not_read" if rows else "no_register", "links": links}
     if not any(row[4] for row in read):
-        return {"kind": "no_addresses", "regulators": [row[0] for row in read]}
+        regulators = [row[0] for row in read]
+        return {"kind": "no_addresses", "regulators": regulators, "lang": regulator_lang(region)}
     return {"kind": "nobody"}
+
+
+def search_error(message: str, t) -> str:
+    """A search's error in the page's language (search.py's messages are for programs)."""
+    if "too long" in message:
+        return t("error.too_long", max=MAX_QUERY_CHARS)
+    if "too many words" in message:
+        return t("error.too_many_words", max=MAX_TOKENS)
+    if "no letters" in message:
+        return t("error.no_letters")
+    return t("error.empty") if "at least one of" in message else message
 
 
 def wider(within: int) -> int | None:
@@ -204,6 +219,47 @@ def limits() -> dict[str, float]:
         return {}
 
 
+def regulator_lang(jurisdiction: str | None) -> str:
+    """The language a regulator's register is written in: French in Quebec, English elsewhere."""
+    return "fr" if (jurisdiction or "").upper().rpartition("-")[2] == "QC" else "en"
+
+
+_MARKERS = {
+    "fr": re.compile(r"\b(des|du|le|la|les|par|sous|aiguilles?|délivrée|utilisation|l['’])", re.I),
+    "en": re.compile(r"\b(the|of|by|issued|use|including|needl\w*|dry)\b", re.I),
+}
+
+
+def text_lang(text: str | None, default: str) -> str:
+    """The language of a register's words (an authorization's wording): the one whose common
+    words it has more of, else the register's own language."""
+    counts = {lang: len(marker.findall(text or "")) for lang, marker in _MARKERS.items()}
+    if counts["fr"] == counts["en"]:
+        return default
+    return max(counts, key=lambda lang: counts[lang])
+
+
+def language_helpers(lang: str) -> dict:
+    """What templates use to mark text in the other language: lang_attr(l) is ` lang="l"` when
+    l is not the page's, foreign(text, l) wraps text in a <span lang="l"> then."""
+
+    def lang_attr(other: str) -> Markup | str:
+        return Markup(' lang="{}"').format(other) if other != lang else ""
+
+    def foreign(text: str, other: str) -> Markup | str:
+        if other == lang or not text:
+            return text
+        return Markup('<span lang="{}">{}</span>').format(other, text)
+
+    return {
+        "lang_attr": lang_attr,
+        "foreign": foreign,
+        "regulator_lang": regulator_lang,
+        "text_lang": text_lang,
+        "tm": i18n.translator(lang, markup=True),
+    }
+
+
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
     lang = context["lang"]
     other = i18n.translator(lang)("nav.switch_lang")
@@ -215,6 +271,7 @@ def render(request: Request, template: str, context: dict, status: int = 200) ->
             "t": i18n.translator(lang),
             "switch_url": f"{request.url.path}?{urlencode(switch)}",
             "other_lang": other,
+            **language_helpers(lang),
             **context,
         },
         status_code=status,
@@ -392,8 +449,7 @@ async def index(request: Request) -> Response:
         ]
         query, found, status = None, None, 400
     except SearchError as e:
-        message = str(e)
-        context["error"] = t("error.empty") if "at least one of" in message else message
+        context["error"] = search_error(str(e), t)
         query, found, status = None, None, 400
     region = None
     if found and found.get("near"):

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from registry import i18n
+from registry import i18n, pages
 from registry.app import create_app
 from registry.pages import CSP
 from tests.patients import SCRIPT_NAME, STALE_SINCE, patient_database
@@ -488,3 +488,50 @@ def test_sorting_by_distance_or_by_name(client, monkeypatch):
     # Only a search with a distance can be sorted by it; a bad sort is the default one.
     assert page(client, city="Edmonton").select(".sort a") == []
     assert names(page(client, city="Edmonton", within="200", sort="zzz")) == names(nearest)
+
+
+def test_french_marks_english_words_and_elides(client):
+    soup = page(client, city="Red Deer", within="200", show="all", lang="fr")
+    # The register's words, in English, marked so inside a French page.
+    wording = soup.select_one(".result q.wording")
+    assert wording["lang"] == "en" and wording.get_text() == "Using needles in practice"
+    assert soup.select_one(".result .status")["lang"] == "en"
+    regulator = soup.select(".result dd span[lang=en]")
+    assert "College of Physiotherapists of Alberta" in [s.get_text() for s in regulator]
+    # The city example is a French one.
+    assert soup.select_one("#city-hint").get_text().endswith("Montréal, QC.")
+    # In English, nothing is marked English.
+    english = page(client, city="Red Deer", within="200", show="all")
+    assert english.select(".result [lang=en]") == []
+    assert english.select_one(".result q.wording").get("lang") is None
+
+
+def test_french_elision_and_quebec_words_in_english():
+    t = i18n.translator("fr")
+    assert t("result.record", regulator="OPPQ") == "Voir cette fiche au registre de l'OPPQ"
+    assert t("result.record", regulator="CPTA") == "Voir cette fiche au registre de CPTA"
+    assert t("result.distance", km="14", place="Edmonton") == "À 14 km d'Edmonton"
+    marked = i18n.translator("fr", markup=True)(
+        "notice.never", regulator=pages.language_helpers("fr")["foreign"]("<b>Ordre</b>", "en")
+    )
+    assert str(marked).startswith('<span lang="en">&lt;b&gt;Ordre&lt;/b&gt;</span> :')
+    assert pages.regulator_lang("CA-QC") == "fr" and pages.regulator_lang("CA-AB") == "en"
+    assert (
+        pages.text_lang(
+            "Utilisation des aiguilles sous le derme (attestation délivrée par l'OPPQ)", "en"
+        )
+        == "fr"
+    )
+    assert pages.text_lang("Dry needling (attestation issued by the OPPQ)", "fr") == "en"
+    assert pages.text_lang("PPAS", "fr") == "fr"
+
+
+def test_search_errors_in_the_page_language(client):
+    soup = page(client, 400, q="a b c d e f g h i j", lang="fr")
+    assert soup.select_one("[role=alert] p").get_text() == (
+        "Un champ de recherche a trop de mots : 8 au plus."
+    )
+    soup = page(client, 400, q="!!!", lang="fr")
+    assert soup.select_one("[role=alert] p").get_text() == (
+        "Tapez des lettres ou des chiffres à chercher."
+    )
