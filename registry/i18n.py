@@ -126,6 +126,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "from the suggestions."
         ),
         "error.empty": "Type a name or a city, or choose a kind of needling.",
+        "means.restricted_activity_authorization": (
+            "{regulator} authorizes needling as a restricted activity; its register shows it as"
+        ),
+        "means.roster": "{regulator} keeps a roster of members trained to needle, listed as",
+        "means.attestation": ("{regulator} issues an attestation of training to needle, listed as"),
+        "means.endorsement": "{regulator} endorses the licence for needling, listed as",
+        "means.registration": "{regulator} registers needling as part of practice, listed as",
+        "means.sub_register": "{regulator} lists members authorized to needle, as",
+        "means.other": "{regulator}'s register shows it as",
         "error.did_you_mean": "Did you mean",
         "error.too_long": "A search field is too long: at most {max} characters.",
         "error.too_many_words": "A search field has too many words: at most {max}.",
@@ -315,6 +324,24 @@ MESSAGES: dict[str, dict[str, str]] = {
             "choisissez une suggestion."
         ),
         "error.empty": "Tapez un nom ou une ville, ou choisissez un type de traitement.",
+        "means.restricted_activity_authorization": (
+            "{regulator} autorise les aiguilles comme activité réservée; son registre l'indique "
+            "ainsi :"
+        ),
+        "means.roster": (
+            "{regulator} tient une liste des membres formés aux aiguilles, qui l'indique ainsi :"
+        ),
+        "means.attestation": (
+            "{regulator} délivre une attestation de formation aux aiguilles, indiquée ainsi :"
+        ),
+        "means.endorsement": (
+            "{regulator} ajoute au permis une mention pour les aiguilles, indiquée ainsi :"
+        ),
+        "means.registration": (
+            "{regulator} inscrit les aiguilles dans l'exercice, ce qu'il indique ainsi :"
+        ),
+        "means.sub_register": "{regulator} inscrit les membres autorisés, ainsi :",
+        "means.other": "Le registre de {regulator} l'indique ainsi :",
         "error.did_you_mean": "Vouliez-vous dire",
         "error.too_long": "Un champ de recherche est trop long : {max} caractères au plus.",
         "error.too_many_words": "Un champ de recherche a trop de mots : {max} au plus.",

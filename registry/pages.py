@@ -350,7 +350,29 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> dict:
         loc["one_line"] = one_line(loc)
         loc["directions_url"] = directions_url(loc)
     result["page_url"] = practitioner_url(result, lang)
+    result["means"] = means(result["needling"].get("authorizations") or [])
     return result
+
+
+MECHANISMS = (
+    "restricted_activity_authorization",
+    "roster",
+    "attestation",
+    "endorsement",
+    "registration",
+    "sub_register",
+)
+
+
+def means(authorizations: list[dict]) -> list[dict]:
+    """What an authorization means, one line per kind of grant: how the regulator grants it (its
+    mechanism, declared in sources.toml) and the register's own words for it."""
+    lines: dict[tuple[str, str], dict] = {}
+    for a in authorizations:
+        mechanism = a.get("mechanism") if a.get("mechanism") in MECHANISMS else "other"
+        key = (mechanism, a["wording"])
+        lines.setdefault(key, {"key": f"means.{mechanism}", "wording": a["wording"]})
+    return list(lines.values())
 
 
 def kinds_in_words(kinds: list[str], t) -> str:

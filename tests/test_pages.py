@@ -535,3 +535,45 @@ def test_search_errors_in_the_page_language(client):
     assert soup.select_one("[role=alert] p").get_text() == (
         "Tapez des lettres ou des chiffres à chercher."
     )
+
+
+def test_the_badge_says_what_authorized_means(client):
+    soup = page(client, city="Red Deer")
+    means = [" ".join(p.get_text().split()) for p in soup.select(".result .means")]
+    assert means and all(
+        m == "CPTA authorizes needling as a restricted activity; its register shows it as "
+        "Using needles in practice."
+        for m in means
+    ), means
+    toronto = page(client, city="Toronto")
+    assert " ".join(toronto.select_one(".result .means").get_text().split()) == (
+        "CPO keeps a roster of members trained to needle, listed as "
+        "Acupuncture (including dry needling)."
+    )
+    french = page(client, city="Toronto", lang="fr").select_one(".result .means")
+    assert french.get_text().startswith("CPO tient une liste")
+    assert french.select_one("q")["lang"] == "en"
+    # Only under a yes: someone without an authorization has no such line.
+    everyone = page(client, city="Red Deer", show="all")
+    for card in everyone.select(".result"):
+        yes = card.select_one(".answer-authorized") is not None
+        assert (card.select_one(".means") is not None) == yes
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"city": "Red Deer"},
+        {"city": "Red Deer", "within": "200", "page": "2"},
+        {"city": "Moncton"},
+        {"city": "Halifax"},
+        {"city": "Qwxzyville", "within": "25"},
+        {"city": "Montréal", "lang": "fr"},
+    ],
+)
+def test_what_to_ask_is_on_every_results_page(client, params):
+    response = client.get("/", params=params)
+    soup = BeautifulSoup(response.text, "html.parser")
+    ask = soup.select_one(".ask a")
+    assert ask["href"] == f"/about-needling?lang={params.get('lang', 'en')}"
+    assert client.get(ask["href"]).status_code == 200
