@@ -57,6 +57,7 @@ class Query:
     limit: int = DEFAULT_LIMIT
     after: int = 0
     after_metres: int = 0  # a near search's cursor: the distance of the last result shown
+    order: str = "distance"  # a near search's order: "distance" (nearest first) or "name"
 
 
 def tokens(text: str, what: str) -> list[str]:
@@ -326,6 +327,24 @@ def near_page(conn: sqlite3.Connection, query: Query, rings: Rings) -> list[tupl
     return page
 
 
+def name_page(conn: sqlite3.Connection, query: Query, rings: Rings) -> list[tuple[int, int, str]]:
+    """A near search in alphabetical order: up to limit + 1 (metres, row id, registration id)
+    after the cursor's row id, everyone within the rings (a namesake city elsewhere is not)."""
+    page: list[tuple[int, int, str]] = []
+    batch, after = query.limit + 1, query.after
+    expression = match_expression(query, rings.names())
+    while True:
+        rows = conn.execute(_NEAR_PAGE, [expression, after, batch]).fetchall()
+        for rowid, rid, practice_cities, provinces in rows:
+            if (metres := rings.nearest(practice_cities, provinces)) is not None:
+                page.append((metres, rowid, rid))
+                if len(page) > query.limit:
+                    return page
+        if len(rows) < batch:
+            return page
+        after = rows[-1][0]
+
+
 def near_count(conn: sqlite3.Connection, query: Query, rings: Rings) -> int:
     """How many a near search finds, capped at COUNT_CAP + 1 like any search's count."""
     expression = match_expression(query, rings.names())
@@ -343,9 +362,9 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
     """
     centre, places = around(conn, query)
     rings = Rings(places)
-    page, count = (
-        (near_page(conn, query, rings), near_count(conn, query, rings)) if places else ([], 0)
-    )
+    by_name = query.order == "name"
+    paged = name_page if by_name else near_page
+    page, count = (paged(conn, query, rings), near_count(conn, query, rings)) if places else ([], 0)
     shown = page[: query.limit]
     results = documents(conn, [rid for _, _, rid in shown])
     for result, (metres, _, _) in zip(results, shown, strict=True):
@@ -356,7 +375,7 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
     return {
         "count": min(count, COUNT_CAP),
         "count_is_exact": count <= COUNT_CAP,
-        "next_cursor": encode_cursor(shown[-1][1], shown[-1][0])
+        "next_cursor": encode_cursor(shown[-1][1], None if by_name else shown[-1][0])
         if len(page) > query.limit
         else None,
         "near": {
@@ -389,6 +408,28 @@ def search(conn: sqlite3.Connection, query: Query) -> dict:
         "results": documents(conn, [rid for _, rid in page]),
         "not_tracked": untracked_matches(conn, query),
     }
+
+
+def skip(conn: sqlite3.Connection, query: Query, count: int) -> Query:
+    """The query with its cursor after its first `count` results, read from the index alone (no
+    documents): how a page of a numbered list ("21–40 of 56") starts. Past the end, a cursor
+    after the last result, so the page is empty."""
+    query = resolve(replace(query, after=0, after_metres=0))
+    if count <= 0:
+        return query
+    if not query.near:
+        rows = conn.execute(_PAGE, [match_expression(query), 0, count]).fetchall()
+        return replace(query, after=rows[-1][0]) if rows else query
+    _, places = around(conn, query)
+    if not places:
+        return query
+    rings = Rings(places)
+    paged = name_page if query.order == "name" else near_page
+    rows = paged(conn, replace(query, limit=count), rings)[:count]
+    if not rows:
+        return query
+    metres, rowid, _ = rows[-1]
+    return replace(query, after=rowid, after_metres=0 if query.order == "name" else metres)
 
 
 _UNTRACKED = """

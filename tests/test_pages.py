@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from registry.web import i18n
+from registry.web import i18n, pages
 from registry.web.app import create_app
 from registry.web.pages import CSP
 from tests.patients import SCRIPT_NAME, STALE_SINCE, patient_database
@@ -437,3 +437,143 @@ def test_a_page_per_practitioner(client):
         assert missing.status_code == 404
         text = BeautifulSoup(missing.text, "html.parser").main.get_text()
         assert "Nous n'avons aucune inscription" in text
+
+
+def test_pages_say_where_they_are_and_go_back_and_forth(client, monkeypatch):
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 2)
+    first = page(client, city="Red Deer", within="200")
+    assert first.select_one(".list-head .range").get_text() == "1–2 of 4"
+    assert first.select_one("a[rel=prev]") is None
+    assert first.select_one("ol.result-list")["start"] == "1"
+    second = page(client, city="Red Deer", within="200", page="2")
+    assert second.select_one("nav.paging .range").get_text() == "3–4 of 4"
+    assert second.select_one("ol.result-list")["start"] == "3"
+    assert second.select_one("a[rel=next]") is None
+    assert second.title.get_text().startswith("3–4 of 4 · 4 people found.")
+    back = second.select_one("a[rel=prev]")
+    assert back.get_text() == "Previous results" and "page=" not in back["href"]
+    soup = BeautifulSoup(client.get(back["href"]).text, "html.parser")
+    assert names(soup) == names(first)
+    assert len(names(first) + names(second)) == 4
+    # Beyond the last page, or a page that is not a number: a page, never an error.
+    assert names(page(client, city="Red Deer", within="200", page="9")) == []
+    assert names(page(client, city="Red Deer", within="200", page="x")) == names(first)
+    french = page(client, city="Red Deer", within="200", page="2", lang="fr")
+    assert french.select_one("nav.paging .range").get_text() == "3 à 4 sur 4"
+    assert french.select_one("a[rel=prev]").get_text() == "Résultats précédents"
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    assert names(first) + names(second) == names(page(client, city="Red Deer", within="200"))
+
+
+def test_sorting_by_distance_or_by_name(client, monkeypatch):
+    nearest = page(client, city="Edmonton", within="200")
+    links = nearest.select(".sort a")
+    assert [a.get_text() for a in links] == ["nearest first", "by name"]
+    assert links[0]["aria-current"] == "true" and not links[1].has_attr("aria-current")
+    by_name = BeautifulSoup(client.get(links[1]["href"]).text, "html.parser")
+    assert "Within 200 km of Edmonton, AB, by name." in by_name.select_one("h1.summary").text
+    shown = names(by_name)
+    assert sorted(shown) == sorted(names(nearest)) and shown != names(nearest)
+    family = [n.split()[-1] for n in shown]
+    assert family == sorted(family, key=str.casefold), family
+    # Each keeps its distance, and paging keeps the order.
+    assert len(by_name.select(".distance")) == len(shown)
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 3)
+    one = page(client, city="Edmonton", within="200", sort="name")
+    two = page(client, city="Edmonton", within="200", sort="name", page="2")
+    assert names(one) + names(two) == shown
+    assert "sort=name" in one.select_one("a[rel=next]")["href"]
+    assert one.select_one("form.search input[name=sort]")["value"] == "name"
+    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    # Only a search with a distance can be sorted by it; a bad sort is the default one.
+    assert page(client, city="Edmonton").select(".sort a") == []
+    assert names(page(client, city="Edmonton", within="200", sort="zzz")) == names(nearest)
+
+
+def test_french_marks_english_words_and_elides(client):
+    soup = page(client, city="Red Deer", within="200", show="all", lang="fr")
+    # The register's words, in English, marked so inside a French page.
+    wording = soup.select_one(".result q.wording")
+    assert wording["lang"] == "en" and wording.get_text() == "Using needles in practice"
+    assert soup.select_one(".result .status")["lang"] == "en"
+    regulator = soup.select(".result dd span[lang=en]")
+    assert "College of Physiotherapists of Alberta" in [s.get_text() for s in regulator]
+    # The city example is a French one.
+    assert soup.select_one("#city-hint").get_text().endswith("Montréal, QC.")
+    # In English, nothing is marked English.
+    english = page(client, city="Red Deer", within="200", show="all")
+    assert english.select(".result [lang=en]") == []
+    assert english.select_one(".result q.wording").get("lang") is None
+
+
+def test_french_elision_and_quebec_words_in_english():
+    t = i18n.translator("fr")
+    assert t("result.record", regulator="OPPQ") == "Voir cette fiche au registre de l'OPPQ"
+    assert t("result.record", regulator="CPTA") == "Voir cette fiche au registre de CPTA"
+    assert t("result.distance", km="14", place="Edmonton") == "À 14 km d'Edmonton"
+    marked = i18n.translator("fr", markup=True)(
+        "notice.never", regulator=pages.language_helpers("fr")["foreign"]("<b>Ordre</b>", "en")
+    )
+    assert str(marked).startswith('<span lang="en">&lt;b&gt;Ordre&lt;/b&gt;</span> :')
+    assert pages.regulator_lang("CA-QC") == "fr" and pages.regulator_lang("CA-AB") == "en"
+    assert (
+        pages.text_lang(
+            "Utilisation des aiguilles sous le derme (attestation délivrée par l'OPPQ)", "en"
+        )
+        == "fr"
+    )
+    assert pages.text_lang("Dry needling (attestation issued by the OPPQ)", "fr") == "en"
+    assert pages.text_lang("PPAS", "fr") == "fr"
+
+
+def test_search_errors_in_the_page_language(client):
+    soup = page(client, 400, q="a b c d e f g h i j", lang="fr")
+    assert soup.select_one("[role=alert] p").get_text() == (
+        "Un champ de recherche a trop de mots : 8 au plus."
+    )
+    soup = page(client, 400, q="!!!", lang="fr")
+    assert soup.select_one("[role=alert] p").get_text() == (
+        "Tapez des lettres ou des chiffres à chercher."
+    )
+
+
+def test_the_badge_says_what_authorized_means(client):
+    soup = page(client, city="Red Deer")
+    means = [" ".join(p.get_text().split()) for p in soup.select(".result .means")]
+    assert means and all(
+        m == "CPTA authorizes needling as a restricted activity; its register shows it as "
+        "Using needles in practice."
+        for m in means
+    ), means
+    toronto = page(client, city="Toronto")
+    assert " ".join(toronto.select_one(".result .means").get_text().split()) == (
+        "CPO keeps a roster of members trained to needle, listed as "
+        "Acupuncture (including dry needling)."
+    )
+    french = page(client, city="Toronto", lang="fr").select_one(".result .means")
+    assert french.get_text().startswith("CPO tient une liste")
+    assert french.select_one("q")["lang"] == "en"
+    # Only under a yes: someone without an authorization has no such line.
+    everyone = page(client, city="Red Deer", show="all")
+    for card in everyone.select(".result"):
+        yes = card.select_one(".answer-authorized") is not None
+        assert (card.select_one(".means") is not None) == yes
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"city": "Red Deer"},
+        {"city": "Red Deer", "within": "200", "page": "2"},
+        {"city": "Moncton"},
+        {"city": "Halifax"},
+        {"city": "Qwxzyville", "within": "25"},
+        {"city": "Montréal", "lang": "fr"},
+    ],
+)
+def test_what_to_ask_is_on_every_results_page(client, params):
+    response = client.get("/", params=params)
+    soup = BeautifulSoup(response.text, "html.parser")
+    ask = soup.select_one(".ask a")
+    assert ask["href"] == f"/about-needling?lang={params.get('lang', 'en')}"
+    assert client.get(ask["href"]).status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from markupsafe import Markup, escape
 from starlette.requests import Request
 
 LANGUAGES = ("en", "fr")
@@ -61,6 +62,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Check the spelling, search a wider distance, or show everyone on the register."
         ),
         "results.next": "Next results",
+        "results.previous": "Previous results",
+        "results.pages": "Pages of results",
+        "results.range": "{first}–{last} of {total}",
+        "results.range_more": "{first}–{last} of more than {total}",
+        "results.sort": "Sort:",
+        "results.sort_distance": "nearest first",
+        "results.sort_name": "by name",
+        "results.near_by_name": "Within {km} km of {place}, by name.",
         "results.sample": "Synthetic sample data: not a real person.",
         "result.may_needle": "May needle now: yes, {kinds}.",
         "result.may_not_needle": "No needling authorization on the register.",
@@ -117,7 +126,19 @@ MESSAGES: dict[str, dict[str, str]] = {
             "from the suggestions."
         ),
         "error.empty": "Type a name or a city, or choose a kind of needling.",
+        "means.restricted_activity_authorization": (
+            "{regulator} authorizes needling as a restricted activity; its register shows it as"
+        ),
+        "means.roster": "{regulator} keeps a roster of members trained to needle, listed as",
+        "means.attestation": ("{regulator} issues an attestation of training to needle, listed as"),
+        "means.endorsement": "{regulator} endorses the licence for needling, listed as",
+        "means.registration": "{regulator} registers needling as part of practice, listed as",
+        "means.sub_register": "{regulator} lists members authorized to needle, as",
+        "means.other": "{regulator}'s register shows it as",
         "error.did_you_mean": "Did you mean",
+        "error.too_long": "A search field is too long: at most {max} characters.",
+        "error.too_many_words": "A search field has too many words: at most {max}.",
+        "error.no_letters": "Type letters or digits to search for.",
         "error.did_you_mean_end": "?",
         "where.understood": "Showing {place} for “{typed}”.",
         "empty.not_read": (
@@ -207,7 +228,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form.city": "Ville",
         "form.city_hint": (
             "Commencez à taper pour voir des suggestions. Ajoutez la province pour préciser : "
-            "Red Deer, AB."
+            "Montréal, QC."
         ),
         "form.within": "Distance",
         "form.within_city": "Dans cette ville seulement",
@@ -234,6 +255,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "inscrites."
         ),
         "results.next": "Résultats suivants",
+        "results.previous": "Résultats précédents",
+        "results.pages": "Pages de résultats",
+        "results.range": "{first} à {last} sur {total}",
+        "results.range_more": "{first} à {last} sur plus de {total}",
+        "results.sort": "Trier :",
+        "results.sort_distance": "les plus proches d'abord",
+        "results.sort_name": "par nom",
+        "results.near_by_name": "À moins de {km} km de {place}, par nom.",
         "results.sample": "Données d'exemple synthétiques : pas une vraie personne.",
         "result.may_needle": "Peut utiliser des aiguilles actuellement : oui, {kinds}.",
         "result.may_not_needle": "Aucune autorisation d'utiliser des aiguilles au registre.",
@@ -295,7 +324,28 @@ MESSAGES: dict[str, dict[str, str]] = {
             "choisissez une suggestion."
         ),
         "error.empty": "Tapez un nom ou une ville, ou choisissez un type de traitement.",
+        "means.restricted_activity_authorization": (
+            "{regulator} autorise les aiguilles comme activité réservée; son registre l'indique "
+            "ainsi :"
+        ),
+        "means.roster": (
+            "{regulator} tient une liste des membres formés aux aiguilles, qui l'indique ainsi :"
+        ),
+        "means.attestation": (
+            "{regulator} délivre une attestation de formation aux aiguilles, indiquée ainsi :"
+        ),
+        "means.endorsement": (
+            "{regulator} ajoute au permis une mention pour les aiguilles, indiquée ainsi :"
+        ),
+        "means.registration": (
+            "{regulator} inscrit les aiguilles dans l'exercice, ce qu'il indique ainsi :"
+        ),
+        "means.sub_register": "{regulator} inscrit les membres autorisés, ainsi :",
+        "means.other": "Le registre de {regulator} l'indique ainsi :",
         "error.did_you_mean": "Vouliez-vous dire",
+        "error.too_long": "Un champ de recherche est trop long : {max} caractères au plus.",
+        "error.too_many_words": "Un champ de recherche a trop de mots : {max} au plus.",
+        "error.no_letters": "Tapez des lettres ou des chiffres à chercher.",
         "error.did_you_mean_end": " ?",
         "where.understood": "Résultats pour {place} (recherche : « {typed} »).",
         "empty.not_read": (
@@ -389,10 +439,26 @@ def singular(lang: str, count: int) -> bool:
     return count == 1 if lang == "en" else count in (0, 1)
 
 
-def translator(lang: str) -> Callable[..., str]:
+_VOWELS = tuple("AEIOUYÀÂÉÈÊËÎÏÔÛÙaeiouyàâéèêëîïôûù")
+
+
+def elide(message: str, values: dict) -> str:
+    """French elision before a name that starts with a vowel: "de l'OPPQ", "de l'Ordre" (an
+    organization takes its article), "à 14 km d'Edmonton" (a place does not)."""
+    for name, value in values.items():
+        plain = value.striptags() if isinstance(value, Markup) else str(value)
+        if plain.startswith(_VOWELS) and f"de {{{name}}}" in message:
+            elided = "de l'" if name == "regulator" else "d'"
+            message = re.sub(rf"\bde \{{{name}\}}", f"{elided}{{{name}}}", message)
+    return message
+
+
+def translator(lang: str, markup: bool = False) -> Callable[..., str]:
     """t("results.count", count=3) in a language; a missing key is a bug, so it raises.
 
     A message with a `count` has a "KEY.one" form for the singular where the count needs one.
+    With `markup`, the message is HTML in which the values are escaped, unless they are Markup
+    themselves (a name marked with its language: <span lang="fr">).
     """
     messages = MESSAGES[lang]
 
@@ -400,7 +466,12 @@ def translator(lang: str) -> Callable[..., str]:
         count = values.get("count")
         if isinstance(count, int) and singular(lang, count) and f"{key}.one" in messages:
             key = f"{key}.one"
-        return messages[key].format(**values) if values else messages[key]
+        message = messages[key]
+        if lang == "fr" and values:
+            message = elide(message, values)
+        if markup:
+            return Markup(escape(message)).format(**values)
+        return message.format(**values) if values else message
 
     return t
 

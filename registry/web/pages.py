@@ -8,11 +8,13 @@ strict Content-Security-Policy allows nothing but this origin's own files.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -23,12 +25,14 @@ from registry import cities, freshness, postcodes
 from registry.documents import documents
 from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
 from registry.search import (
+    COUNT_CAP,
     MAX_QUERY_CHARS,
+    MAX_TOKENS,
     Query,
     SearchError,
     UnknownCity,
-    decode_cursor,
     search,
+    skip,
 )
 from registry.web import i18n
 from scrapers.kinds import KINDS
@@ -52,7 +56,9 @@ SECURITY_HEADERS = {
 WITHIN_KM = (0, 10, 25, 50, 100, 200)  # 0: in the city itself
 SUGGESTED_CITIES = 100  # in the page itself, for browsers without JavaScript
 SHOW = ("authorized", "all")
+SORTS = ("distance", "name")  # a search with a distance: nearest first, or by name
 PAGE_SIZE = 20
+MAX_PAGE = COUNT_CAP // 20  # the count stops at COUNT_CAP: so do the pages
 
 
 @dataclass(frozen=True)
@@ -64,33 +70,36 @@ class Form:
     within: int = 0
     kind: str = ""
     show: str = "authorized"
-    cursor: str = ""
+    sort: str = "distance"
+    page: int = 1
 
     @classmethod
     def from_params(cls, params) -> Form:
         within = params.get("within", "0")
         kind = params.get("kind", "")
         show = params.get("show", "authorized")
+        sort = params.get("sort", "distance")
+        page = params.get("page", "1").strip()
         return cls(
             q=params.get("q", "").strip()[: MAX_QUERY_CHARS + 1],
             city=params.get("city", "").strip()[: MAX_QUERY_CHARS + 1],
             within=int(within) if within.isdigit() and int(within) in WITHIN_KM else 0,
             kind=kind if kind in KINDS else "",
             show=show if show in SHOW else "authorized",
-            cursor=params.get("cursor", ""),
+            sort=sort if sort in SORTS else "distance",
+            page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1,
         )
 
     def query(self, where: Where | None = None) -> Query:
         """The search this form asks for. Only people authorized now, unless `show=all`.
         `where` is what the city field was understood to mean, when it was rewritten."""
         kind = (self.kind or "needling") if self.show == "authorized" else None
-        after, after_metres = decode_cursor(self.cursor, with_distance=True)
-        base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, after=after)
+        base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, order=self.sort)
         if not self.city:
             return base
         if self.within:
             near = where.label if where and where.changed else self.city
-            return replace(base, near=near, km=self.within, after_metres=after_metres)
+            return replace(base, near=near, km=self.within)
         if where and where.changed:
             return replace(base, city=where.name, province=where.region or None)
         name, _, after_comma = self.city.rpartition(",")
@@ -107,7 +116,8 @@ class Form:
             "within": str(self.within) if self.within else "",
             "kind": self.kind,
             "show": self.show,
-            "cursor": "",
+            "sort": self.sort if self.within and self.sort != "distance" else "",
+            "page": "",
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v}
@@ -171,19 +181,72 @@ def why_empty(conn, region: str) -> dict:
     read = [row for row in rows if row[3]]
     if not read:
         links = [
-            {"name": name, "url": url.strip()}
+            {"name": name, "url": url.strip(), "lang": regulator_lang(region)}
             for name, _, url, _, _ in rows
             if url and urlsplit(url.strip()).scheme in ("http", "https")
         ]
         return {"kind": "not_read" if rows else "no_register", "links": links}
     if not any(row[4] for row in read):
-        return {"kind": "no_addresses", "regulators": [row[0] for row in read]}
+        regulators = [row[0] for row in read]
+        return {"kind": "no_addresses", "regulators": regulators, "lang": regulator_lang(region)}
     return {"kind": "nobody"}
+
+
+def search_error(message: str, t) -> str:
+    """A search's error in the page's language (search.py's messages are for programs)."""
+    if "too long" in message:
+        return t("error.too_long", max=MAX_QUERY_CHARS)
+    if "too many words" in message:
+        return t("error.too_many_words", max=MAX_TOKENS)
+    if "no letters" in message:
+        return t("error.no_letters")
+    return t("error.empty") if "at least one of" in message else message
 
 
 def wider(within: int) -> int | None:
     """The next distance to search when nothing was found."""
     return next((km for km in WITHIN_KM if km > within), None)
+
+
+def regulator_lang(jurisdiction: str | None) -> str:
+    """The language a regulator's register is written in: French in Quebec, English elsewhere."""
+    return "fr" if (jurisdiction or "").upper().rpartition("-")[2] == "QC" else "en"
+
+
+_MARKERS = {
+    "fr": re.compile(r"\b(des|du|le|la|les|par|sous|aiguilles?|délivrée|utilisation|l['’])", re.I),
+    "en": re.compile(r"\b(the|of|by|issued|use|including|needl\w*|dry)\b", re.I),
+}
+
+
+def text_lang(text: str | None, default: str) -> str:
+    """The language of a register's words (an authorization's wording): the one whose common
+    words it has more of, else the register's own language."""
+    counts = {lang: len(marker.findall(text or "")) for lang, marker in _MARKERS.items()}
+    if counts["fr"] == counts["en"]:
+        return default
+    return max(counts, key=lambda lang: counts[lang])
+
+
+def language_helpers(lang: str) -> dict:
+    """What templates use to mark text in the other language: lang_attr(l) is ` lang="l"` when
+    l is not the page's, foreign(text, l) wraps text in a <span lang="l"> then."""
+
+    def lang_attr(other: str) -> Markup | str:
+        return Markup(' lang="{}"').format(other) if other != lang else ""
+
+    def foreign(text: str, other: str) -> Markup | str:
+        if other == lang or not text:
+            return text
+        return Markup('<span lang="{}">{}</span>').format(other, text)
+
+    return {
+        "lang_attr": lang_attr,
+        "foreign": foreign,
+        "regulator_lang": regulator_lang,
+        "text_lang": text_lang,
+        "tm": i18n.translator(lang, markup=True),
+    }
 
 
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
@@ -197,6 +260,7 @@ def render(request: Request, template: str, context: dict, status: int = 200) ->
             "t": i18n.translator(lang),
             "switch_url": f"{request.url.path}?{urlencode(switch)}",
             "other_lang": other,
+            **language_helpers(lang),
             **context,
         },
         status_code=status,
@@ -275,13 +339,52 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> dict:
         loc["one_line"] = one_line(loc)
         loc["directions_url"] = directions_url(loc)
     result["page_url"] = practitioner_url(result, lang)
+    result["means"] = means(result["needling"].get("authorizations") or [])
     return result
+
+
+MECHANISMS = (
+    "restricted_activity_authorization",
+    "roster",
+    "attestation",
+    "endorsement",
+    "registration",
+    "sub_register",
+)
+
+
+def means(authorizations: list[dict]) -> list[dict]:
+    """What an authorization means, one line per kind of grant: how the regulator grants it (its
+    mechanism, declared in sources.toml) and the register's own words for it."""
+    lines: dict[tuple[str, str], dict] = {}
+    for a in authorizations:
+        mechanism = str(a.get("mechanism")) if a.get("mechanism") in MECHANISMS else "other"
+        key = (mechanism, str(a["wording"]))
+        lines.setdefault(key, {"key": f"means.{mechanism}", "wording": a["wording"]})
+    return list(lines.values())
 
 
 def kinds_in_words(kinds: list[str], t) -> str:
     if "needling" in kinds:
         return t("kind.needling")
     return ", ".join(t(f"kind.{k}") for k in kinds)
+
+
+def paging(form: Form, found: dict, lang: str) -> dict:
+    """Where this page is in the list ("21–40 of 56") and the links to the pages either side."""
+    first = (form.page - 1) * PAGE_SIZE + 1
+    shown = len(found["results"])
+
+    def url(page: int) -> str:
+        return "/?" + urlencode(form.params(page=str(page) if page > 1 else "", lang=lang))
+
+    return {
+        "first": first if shown else 0,
+        "last": first + shown - 1,
+        "previous_url": url(form.page - 1) if form.page > 1 else None,
+        "next_url": url(form.page + 1) if found["next_cursor"] and form.page < MAX_PAGE else None,
+        "page": form.page,
+    }
 
 
 def notices(
@@ -346,6 +449,8 @@ async def index(request: Request) -> Response:
     where = understand(conn, form.city) if form.city else None
     try:
         query = form.query(where)
+        if form.page > 1:
+            query = skip(conn, query, (form.page - 1) * PAGE_SIZE)
         found = search(conn, query)
         if form.city and where is None and not found["results"]:
             raise UnknownCity("unknown", form.city)  # the same rule with or without a distance
@@ -357,8 +462,7 @@ async def index(request: Request) -> Response:
         ]
         query, found, status = None, None, 400
     except SearchError as e:
-        message = str(e)
-        context["error"] = t("error.empty") if "at least one of" in message else message
+        context["error"] = search_error(str(e), t)
         query, found, status = None, None, 400
     region = None
     if found and found.get("near"):
@@ -372,9 +476,11 @@ async def index(request: Request) -> Response:
         for result in found["results"]:
             for_a_card(result, found.get("near"), t, lang)
         context["found"] = found
-        if found["next_cursor"]:
-            more = form.params(cursor=found["next_cursor"], lang=lang)
-            context["next_url"] = "/?" + urlencode(more)
+        context["paging"] = paging(form, found, lang)
+        if form.within and found["results"]:
+            context["sorts"] = [
+                {"sort": s, "url": "/?" + urlencode(form.params(sort=s, lang=lang))} for s in SORTS
+            ]
         context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
         context["where"] = where
         place_region = region or (where.region if where else "")
