@@ -33,7 +33,7 @@ def names(page) -> list[str]:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
 def test_paging_and_sorting(browser, server, monkeypatch, size, lang):  # noqa: F811
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 2)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 2)
     words = WORDS[lang]
     context = browser.new_context(
         viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500
@@ -66,7 +66,7 @@ def test_paging_and_sorting(browser, server, monkeypatch, size, lang):  # noqa: 
         assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
         shot(page, f"paging-name-{size[0]}-{lang}")
         page.goto(f"{server}/?city=Edmonton&within=200&show=all&sort=name&lang={lang}")
-        monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+        monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 20)
         page.reload()
         assert names(page) == by_name
         watch.clean()
@@ -77,7 +77,7 @@ def test_paging_and_sorting(browser, server, monkeypatch, size, lang):  # noqa: 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
 def test_axe_on_pages_of_results(browser, server, monkeypatch, size, lang):  # noqa: F811
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 2)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 2)
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
     try:
         page = context.new_page()

@@ -440,7 +440,7 @@ def test_a_page_per_practitioner(client):
 
 
 def test_pages_say_where_they_are_and_go_back_and_forth(client, monkeypatch):
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 2)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 2)
     first = page(client, city="Red Deer", within="200")
     assert first.select_one(".list-head .range").get_text() == "1–2 of 4"
     assert first.select_one("a[rel=prev]") is None
@@ -461,7 +461,7 @@ def test_pages_say_where_they_are_and_go_back_and_forth(client, monkeypatch):
     french = page(client, city="Red Deer", within="200", page="2", lang="fr")
     assert french.select_one("nav.paging .range").get_text() == "3 à 4 sur 4"
     assert french.select_one("a[rel=prev]").get_text() == "Résultats précédents"
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 20)
     assert names(first) + names(second) == names(page(client, city="Red Deer", within="200"))
 
 
@@ -478,13 +478,13 @@ def test_sorting_by_distance_or_by_name(client, monkeypatch):
     assert family == sorted(family, key=str.casefold), family
     # Each keeps its distance, and paging keeps the order.
     assert len(by_name.select(".distance")) == len(shown)
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 3)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 3)
     one = page(client, city="Edmonton", within="200", sort="name")
     two = page(client, city="Edmonton", within="200", sort="name", page="2")
     assert names(one) + names(two) == shown
     assert "sort=name" in one.select_one("a[rel=next]")["href"]
     assert one.select_one("form.search input[name=sort]")["value"] == "name"
-    monkeypatch.setattr("registry.pages.PAGE_SIZE", 20)
+    monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 20)
     # Only a search with a distance can be sorted by it; a bad sort is the default one.
     assert page(client, city="Edmonton").select(".sort a") == []
     assert names(page(client, city="Edmonton", within="200", sort="zzz")) == names(nearest)
