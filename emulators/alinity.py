@@ -22,7 +22,7 @@ import time
 import unicodedata
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, unquote
 
@@ -678,3 +678,9 @@ def requests_per_registrant(
         "floor": floor,
         "ratio": round(requests / floor, 3),
     }
+
+
+def sample_register(people: list[Person]) -> AlinityEmulator:
+    """The demo's Alinity register: the realistic variant, without the 403 bursts (each costs a
+    cool-down of a second or more, which would keep the demo from starting in about a minute)."""
+    return AlinityEmulator(people, tenant=replace(REALISTIC, session_burst=None))

@@ -46,8 +46,9 @@ DEFAULT_OPTIONS = {
     # A multi-profession tenant is filtered to registrants whose profession (the form's field, or
     # the register label `prl`) matches one of these; empty: every registrant is read.
     "professions": [],
-    # Fresh sessions (a shell reload) allowed after searches still refused (403) after back-off.
-    "renewals": 20,
+    # Fresh sessions (shell reloads) in a row allowed for a search still refused (403) after
+    # the client's back-off; the count starts again after each search answered.
+    "renewals": 3,
 }
 
 SHELL_PATH = "/client/publicdirectory"
@@ -553,13 +554,15 @@ class Session:
 
     def search(self, last: str, first: str = "") -> list[dict]:
         form = self.form or self.open()
+        in_a_row = 0
         while True:
             try:
                 return self._search(form, last, first)
             except Blocked:
                 # Still refused after the client's back-off: the session is spent [live].
+                in_a_row += 1
                 self.renewals += 1
-                if self.renewals > self.crawl.source.options["renewals"]:
+                if in_a_row > self.crawl.source.options["renewals"]:
                     raise
                 log.warning("%s: searches refused; renewing the session", self.crawl.source.key)
                 form = self.open()

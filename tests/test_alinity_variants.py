@@ -36,14 +36,12 @@ def others(people):
     ]
 
 
+# Over HTTP each import makes 750+ searches (two-letter starts): the variants are combined here,
+# and drilling on unsorted, capped and accent variants is tested in process below.
 VARIANTS = {
-    "realistic": REALISTIC,
-    "cptbc keys, substring": CPTBC,
-    "cnda keys": CNDA,
-    "swapped fields": replace(CNDA, swapped=True),
-    "unsorted": Tenant(min_chars=2, sort=False),
-    "unlimited": Tenant(min_chars=2, cap=None),
-    "glued addresses": Tenant(min_chars=2, glued=True),
+    "realistic, without bursts": replace(REALISTIC, session_burst=None),
+    "cptbc keys, unlimited rows": replace(CPTBC, cap=None),
+    "cnda keys, swapped fields, glued addresses": replace(CNDA, swapped=True, glued=True),
 }
 
 
@@ -71,9 +69,10 @@ def test_a_multi_profession_tenant_is_filtered_to_physiotherapy(db, settings, pe
 
 
 def test_a_spent_session_is_renewed_by_reloading_the_shell(db, settings, people):
-    tenant = replace(REALISTIC, session_burst=(8, 5.0, 30.0))
+    tenant = replace(REALISTIC, session_burst=(8, 1.0, 30.0))
     with AlinityEmulator(people[:40], tenant=tenant) as register:
-        source = emulated(settings.sources["cpta"], register.base_url, backoff_seconds=0.05)
+        # No retry: a refused search goes straight to renewal (live: a minute's back-off first).
+        source = emulated(settings.sources["cpta"], register.base_url, max_retries=0)
         report = run_source(db, settings.with_source(source), source)
         assert register.renewals > 0
     assert report.outcome == "success", report.message
@@ -85,6 +84,7 @@ def test_a_spent_session_is_renewed_by_reloading_the_shell(db, settings, people)
     [
         Tenant(min_chars=2, accents="sensitive"),
         Tenant(min_chars=2, sort=False, matching="substring"),
+        Tenant(min_chars=2, sort=False, cap=None),
         Tenant(min_chars=2, cap=10),
         Tenant(min_chars=2, cap=75, matching="substring", accents="insensitive"),
     ],
