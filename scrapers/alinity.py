@@ -377,6 +377,7 @@ class Drill:
         self.extra_letters: set[str] = set()  # non-ASCII letters seen in any name
         self.first_min = 1
         self.given_rows = 0  # rows any first-name search returned
+        self._asked: set[str] = set()  # starts drilled
         self.progress: Callable[[str], None] = lambda message: None
 
     # -- asking --------------------------------------------------------------------------------
@@ -439,6 +440,10 @@ class Drill:
                 return self.found
             for start in todo:
                 done.add(start)
+                start = self.fold(start)  # "bé" is "be" once search is known accent-blind
+                if start in self._asked:
+                    continue
+                self._asked.add(start)
                 self.last(start)
 
     def _starts(self) -> list[str]:
