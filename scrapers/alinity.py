@@ -402,7 +402,7 @@ class Drill:
                 accented = (rec["rg"], family)
         if accented and self.accents is None:
             self._probe_collation(*accented)
-        if len(names) >= self.max_rows and self.searches % 25 == 0:
+        if self.searches % 25 == 0:
             self.progress(f"listing: {len(self.found)} registrants from {self.searches} searches")
         return names
 
@@ -638,7 +638,9 @@ class AlinityAdapter:
             probes=options["probes"],
             letters=options["letters"],
         )
-        drill.progress = lambda message: crawl.progress(f"{crawl.source.key}: {message}")
+        drill.progress = lambda message: crawl.progress(
+            f"{crawl.source.key}: {message}, {crawl.client.requests_made} requests"
+        )
         if not any(drill.ask(p) for p in drill.probes):
             raise LayoutChanged(
                 f"{crawl.source.key}: none of the common prefixes {', '.join(drill.probes)} "
