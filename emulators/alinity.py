@@ -22,6 +22,7 @@ import time
 import unicodedata
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, unquote
 
@@ -33,15 +34,41 @@ SESSION_COOKIE = "ASP.NET_SessionId"
 CONDITIONS_UL = '<ul style="margin-left:12px;margin-bottom:0;">'
 NOT_ENTERED = "[not entered]"
 
-# The search fields of the tenant, as its shell page describes them.
-SEARCH_FIELDS = [
-    {"ID": field_id, "Label": label, "Type": "Text", "Value": "", "ValueLabel": NOT_ENTERED}
-    for field_id, label in (
-        ("TextOptionA", "First Name"),
-        ("TextOptionB", "Last Name"),
-        ("TextOptionC", "Registration #"),
-    )
-]
+# Record keys of the tenants seen (docs/platforms/alinity.md).
+PEI_KEYS = ("rg", "rl", "prl", "irc", "sid", "c", "atlr", "cv", "pdcv", "oa")
+CPTBC_KEYS = ("rg", "rl", "rlm", "ps", "ef", "ex", "frd", "hc", "c", "Conditions")
+CNDA_KEYS = ("rg", "rl", "ps", "ef", "ex", "sid", "irc")
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """How one emulated tenant behaves: each recorded variant of the live platform."""
+
+    keys: tuple[str, ...] = PEI_KEYS
+    cap: int | None = 25
+    min_chars: int = 1  # last-name searches shorter than this answer `Records: []`
+    matching: str = "prefix"  # or "substring"
+    accents: str = "sensitive"  # "cote" finds "Côté" only when "insensitive"
+    sort: bool = True  # replies sorted by surname, else in register order
+    swapped: bool = False  # TextOptionA is the last name (a law-society tenant)
+    glued: bool = False  # `oa` holds every location, run together with no separator
+    profession_field: bool = False  # the form filters by profession
+    # (searches, window seconds, penalty seconds): more searches than that in one session are
+    # refused (403, with Retry-After: penalty) until the penalty passes or the shell is reloaded.
+    session_burst: tuple[int, float, float] | None = None
+    professions: tuple[str, ...] = field(default=("Physiotherapist",))
+
+
+# The variants, by the tenant they were seen on.
+REALISTIC = Tenant(keys=PEI_KEYS, min_chars=2, matching="substring", session_burst=(8, 1.0, 1.0))
+CPTBC = Tenant(keys=CPTBC_KEYS, min_chars=2, matching="substring")
+CNDA = Tenant(keys=CNDA_KEYS, min_chars=2)
+CHCPBC = Tenant(
+    keys=PEI_KEYS,
+    min_chars=2,
+    profession_field=True,
+    professions=("Audiologist", "Dietitian", "Physiotherapist", "Psychologist"),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +121,7 @@ def search_record(person: Person) -> dict:
     return {
         "rg": person.rg,
         "rl": listed_label(person),
-        "prl": f"{person.category}<br/>Physiotherapist",
+        "prl": f"{person.category}<br/>{person.profession}",
         "irc": False,
         # Meaning unknown on the live platform; derived from rg so it is stable.
         "sid": 1_030_000 + int(digits[:6], 16) % 10_000,
@@ -105,7 +132,22 @@ def search_record(person: Person) -> dict:
         "oa": format_address(person.locations[0])
         if person.address_published and person.locations
         else "",
+        "rlm": person.listed_name,
+        "ps": person.standing,
+        "ef": person.initial_registration,
+        "ex": "",
+        "frd": "",
+        "hc": "hidden",
+        "Conditions": "; ".join(person.conditions) if not person.conditions_hidden else "",
     }
+
+
+def tenant_record(person: Person, tenant: Tenant) -> dict:
+    """A search record with only the tenant's keys, glued addresses where it glues them."""
+    full = search_record(person)
+    if tenant.glued and person.address_published and person.locations:
+        full["oa"] = "".join(format_address(loc) for loc in person.locations)
+    return {k: full[k] for k in tenant.keys if k in full}
 
 
 def _collation_key(text: str) -> tuple[str, str]:
@@ -117,10 +159,23 @@ def _collation_key(text: str) -> tuple[str, str]:
     return base, folded
 
 
-def _starts_with(value: str, prefix: str) -> bool:
-    """Case-insensitive, accent-sensitive prefix match ("cote" is not "Côté")."""
-    fold = unicodedata.normalize("NFC", value).casefold()
-    return fold.startswith(unicodedata.normalize("NFC", prefix).casefold())
+def _fold(text: str, accents: str) -> str:
+    folded = unicodedata.normalize("NFC", text).casefold()
+    if accents == "insensitive":
+        decomposed = unicodedata.normalize("NFD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return folded
+
+
+def _starts_with(value: str, prefix: str, accents: str = "sensitive") -> bool:
+    """Case-insensitive prefix match, accent-sensitive by default ("cote" is not "Côté")."""
+    return _fold(value, accents).startswith(_fold(prefix, accents))
+
+
+def _matches(value: str, term: str, how: str, accents: str) -> bool:
+    if how == "substring":
+        return _fold(term, accents) in _fold(value, accents)
+    return _starts_with(value, term, accents)
 
 
 def search(
@@ -130,32 +185,62 @@ def search(
     family: str = "",
     number: str = "",
     cap: int | None = 25,
+    tenant: Tenant | None = None,
 ) -> list[Person]:
-    """The people a search returns: prefix matches on names, exact number, sorted, capped."""
+    """The people a search returns: name matches, exact number, sorted, capped."""
+    tenant = tenant or Tenant(cap=cap)
+    if family and len(family.strip()) < tenant.min_chars and not number.strip():
+        return []
+    how, accents = tenant.matching, tenant.accents
     found = [
         p
         for p in people
-        if _starts_with(p.family_name, family)
-        and _starts_with(p.given_names, given)
+        if _matches(p.family_name, family, how, accents)
+        and _starts_with(p.given_names, given, accents)
         and (not number.strip() or p.registration_number.casefold() == number.strip().casefold())
     ]
-    found.sort(key=lambda p: (_collation_key(p.family_name), _collation_key(p.given_names), p.rg))
+    if tenant.sort:
+        found.sort(
+            key=lambda p: (_collation_key(p.family_name), _collation_key(p.given_names), p.rg)
+        )
     return found if cap is None else found[:cap]
 
 
-def render_search(people: Iterable[Person], *, enable_captcha: bool = False) -> bytes:
+def render_search(
+    people: Iterable[Person], *, enable_captcha: bool = False, tenant: Tenant | None = None
+) -> bytes:
     """The body of a search reply: BOM, then the JSON the platform sends."""
     reply = {
         "EnableCaptcha": enable_captcha,
         "SearchCriteria": [],
-        "Records": [search_record(p) for p in people],
+        "Records": [tenant_record(p, tenant) if tenant else search_record(p) for p in people],
     }
     return BOM + alinity_json(reply, indent=2).encode("utf-8")
 
 
-def render_shell(query_sid: int) -> bytes:
-    """The public directory's shell page: the query id and the tenant's search fields."""
-    fields = alinity_json({"QuerySID": query_sid, "Parameter": SEARCH_FIELDS}, compact=True)
+def search_fields(tenant: Tenant) -> list[dict]:
+    """The tenant's search fields: ids per tenant, labels saying what they are."""
+    names = ("Last Name", "First Name") if tenant.swapped else ("First Name", "Last Name")
+    fields = [
+        {"ID": "TextOptionA", "Label": names[0], "Type": "Text", "Value": ""},
+        {"ID": "TextOptionB", "Label": names[1], "Type": "Text", "Value": ""},
+        {"ID": "TextOptionC", "Label": "Registration #", "Type": "Text", "Value": ""},
+    ]
+    if tenant.profession_field:
+        options = [{"Value": str(i), "Label": p} for i, p in enumerate(tenant.professions, 1)]
+        fields.append(
+            {"ID": "DropDownOptionA", "Label": "Profession", "Type": "Select", "Options": options}
+        )
+    for f in fields:
+        f["ValueLabel"] = NOT_ENTERED
+    return fields
+
+
+def render_shell(query_sid: int, tenant: Tenant | None = None) -> bytes:
+    """The public directory's shell page: the form, as `_plugin.initializeForm({...})`."""
+    fields = alinity_json(
+        {"QuerySID": query_sid, "Parameter": search_fields(tenant or Tenant())}, compact=True
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -173,7 +258,7 @@ def render_shell(query_sid: int) -> bytes:
 </form>
 <div id="results"></div>
 <script type="text/javascript">
-  var queryDefinition = {fields};
+  _plugin.initializeForm({fields});
 </script>
 </body>
 </html>
@@ -220,6 +305,10 @@ def detail_record(person: Person) -> dict:
         "sp": _html_list(person.authorizations),
         "ir": person.initial_registration,
         "e": _employment(person),
+        # The visibility flags and conditions, where a tenant's search records lack them [live].
+        "pdcv": "hidden" if person.practice_details_hidden else "",
+        "cv": "hidden" if not person.conditions or person.conditions_hidden else "",
+        "c": _html_list(person.conditions, CONDITIONS_UL) or "[]",
     }
 
 
@@ -298,7 +387,10 @@ class AlinityEmulator(Emulator):
         enable_captcha: bool = False,
         port: int = 0,
         etags: bool = True,
+        tenant: Tenant | None = None,
     ) -> None:
+        self.tenant = tenant or Tenant(cap=cap)
+        cap = self.tenant.cap
         self.etags = etags  # detail pages carry an ETag and answer If-None-Match with 304
         self.cap = cap
         self.query_sid = query_sid
@@ -314,6 +406,9 @@ class AlinityEmulator(Emulator):
         self._sessions: set[str] = set()
         self._arrivals: deque[float] = deque()
         self._blocked_until = 0.0
+        self._session_searches: dict[str, deque[float]] = {}
+        self._session_blocked: dict[str, float] = {}
+        self.renewals = 0  # shell reloads that opened a new session
         self.set_people(people)
 
     # -- control ------------------------------------------------------------------------------
@@ -428,20 +523,45 @@ class AlinityEmulator(Emulator):
         return morsel.value if morsel else None
 
     def _shell(self, request: RequestLog) -> Reply:
-        reply = Reply(200, render_shell(self.query_sid))
+        reply = Reply(200, render_shell(self.query_sid, self.tenant))
         with self._lock:
             known = self._session_of(request) in self._sessions
-            if not known:
+            if known and self.tenant.session_burst:
+                self.renewals += 1
+            if not known or self.tenant.session_burst:
                 session = secrets.token_hex(12)
                 self._sessions.add(session)
                 reply.headers["Set-Cookie"] = f"{SESSION_COOKIE}={session}; path=/; HttpOnly"
         return reply
 
+    def _session_refused(self, session: str | None, now: float) -> Reply | None:
+        """403 once a session has made too many searches too fast, until renewed or cooled."""
+        if self.tenant.session_burst is None or session is None:
+            return None
+        limit, window, penalty = self.tenant.session_burst
+        forbidden = _forbidden()
+        refused = Reply(403, forbidden.body, headers={"Retry-After": f"{max(1, round(penalty))}"})
+        if now < self._session_blocked.get(session, 0.0):
+            return refused
+        arrivals = self._session_searches.setdefault(session, deque())
+        arrivals.append(now)
+        while arrivals and arrivals[0] <= now - window:
+            arrivals.popleft()
+        if len(arrivals) > limit:
+            self._session_blocked[session] = now + penalty
+            arrivals.clear()
+            return refused
+        return None
+
     def _search(self, request: RequestLog) -> Reply:
         if self.require_session:
             with self._lock:
-                if self._session_of(request) not in self._sessions:
+                session = self._session_of(request)
+                if session not in self._sessions:
                     return _forbidden()
+                refused = self._session_refused(session, request.time)
+            if refused:
+                return refused
         form: dict[str, list[str]] = {}
         if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             form = parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
@@ -457,14 +577,23 @@ class AlinityEmulator(Emulator):
             return _error_page(500, "Runtime Error", "An application error occurred.")
         with self._lock:
             people = self._people
+        tenant = self.tenant
+        first, last = (
+            ("TextOptionB", "TextOptionA") if tenant.swapped else ("TextOptionA", "TextOptionB")
+        )
+        if tenant.profession_field and values.get("DropDownOptionA"):
+            labels = dict(enumerate(tenant.professions, 1))
+            wanted = labels.get(int(values["DropDownOptionA"] or 0))
+            people = [p for p in people if p.profession == wanted]
         found = search(
             people,
-            given=values.get("TextOptionA", ""),
-            family=values.get("TextOptionB", ""),
+            given=values.get(first, ""),
+            family=values.get(last, ""),
             number=values.get("TextOptionC", ""),
             cap=self.cap,
+            tenant=tenant,
         )
-        body = render_search(found, enable_captcha=self.enable_captcha)
+        body = render_search(found, enable_captcha=self.enable_captcha, tenant=tenant)
         return Reply(200, body, "application/json; charset=utf-8")
 
     def _moreinfo(self, request: RequestLog, rg: str) -> Reply:
@@ -514,3 +643,44 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def requests_per_registrant(
+    people: list[Person] | None = None, tenant: Tenant = REALISTIC, *, count: int = 4000
+) -> dict:
+    """Requests a complete crawl of an emulated tenant makes, against the floor (issue 12).
+
+    Runs the adapter's listing strategy in process on `people` (default: `count` synthetic
+    Alberta physiotherapists), counting the shell, searches, detail pages and practice requests.
+    """
+    from scrapers.alinity import Drill, requests_floor
+
+    people = alberta_physiotherapists(count) if people is None else people
+    swapped = tenant.swapped
+
+    def ask(last: str, first: str) -> list[dict]:
+        found = search(people, family=last, given=first, cap=tenant.cap, tenant=tenant)
+        return [tenant_record(p, tenant) for p in found]
+
+    drill = Drill(ask, min_chars=tenant.min_chars)
+    found = drill.run()
+    physios = [p for p in people if p.profession in tenant.professions[:1] or not swapped]
+    visible = sum(1 for p in people if not p.practice_details_hidden)
+    requests = 1 + drill.searches + len(found) + visible
+    floor = requests_floor(len(people), tenant.cap, tenant.min_chars, visible)
+    return {
+        "registrants": len(people),
+        "found": len(found),
+        "missing": len({p.rg for p in physios} - set(found)),
+        "searches": drill.searches,
+        "searches_per_registrant": round(drill.searches / max(1, len(people)), 2),
+        "requests": requests,
+        "floor": floor,
+        "ratio": round(requests / floor, 3),
+    }
+
+
+def sample_register(people: list[Person]) -> AlinityEmulator:
+    """The demo's Alinity register: the realistic variant, without the 403 bursts (each costs a
+    cool-down of a second or more, which would keep the demo from starting in about a minute)."""
+    return AlinityEmulator(people, tenant=replace(REALISTIC, session_burst=None))

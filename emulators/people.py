@@ -61,6 +61,7 @@ class Person:
     authorizations: list[str]
     locations: list[Location] = field(default_factory=list)
     initial_registration: str = ""
+    profession: str = "Physiotherapist"  # a multi-profession register lists others too
 
     @property
     def listed_name(self) -> str:

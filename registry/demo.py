@@ -15,9 +15,9 @@ from scrapers.sources import Source
 
 # source key -> (emulator class, people factory), as "module:name"
 SAMPLES = {
-    "cpta": ("emulators.alinity:AlinityEmulator", "emulators.people:alberta_physiotherapists"),
+    "cpta": ("emulators.alinity:sample_register", "emulators.people:alberta_physiotherapists"),
     "chcpbc": (
-        "emulators.alinity:AlinityEmulator",
+        "emulators.alinity:sample_register",
         "emulators.people:british_columbia_physiotherapists",
     ),
     "cpo": ("emulators.cpo:CpoEmulator", "emulators.cpo:ontario_physiotherapists"),

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +20,8 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
-from scrapers.http import FetchError, PoliteClient
+from scrapers.adapter import Check, Crawl
+from scrapers.http import Blocked
 from scrapers.kinds import KINDS
 from scrapers.places import fold, province_code
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
@@ -29,20 +30,25 @@ from scrapers.sources import Source
 log = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = {
+    # Replies of exactly this many rows are always taken as possibly capped; any larger count seen
+    # becomes the cap learned (25 on most tenants, 75 once on BC, unlimited on some).
     "row_cap": 25,
-    # Search is a prefix match; where the collation is accent-sensitive (SQL Server's CI_AS),
-    # every accented letter needs its own branch: "Ngu" + "e" never reaches "Nguyễn". French,
-    # Spanish, German and Vietnamese letters, then the apostrophes, hyphens and spaces that occur
-    # inside surnames. Letters seen in any listed name are added as the crawl finds them.
-    "alphabet": (
-        "abcdefghijklmnopqrstuvwxyz"
-        "àâäáãåçèéêëíîïìñóôöòõúùûüýÿœæ"
-        "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉĩịọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ"
-        " '-"
-    ),
-    "max_prefix_length": 12,
+    # Shortest last-name prefix a tenant answers: one-character searches get `Records: []`.
+    "min_chars": 2,
+    # Common surname starts that must return people before a crawl is trusted.
+    "probes": ["ma", "le", "ch", "be", "mo"],
+    "max_prefix_length": 24,
+    # Where the search is accent-sensitive ("co" does not find "Côté"), letters tried after the
+    # first position although no reply showed them yet; a first letter is tried once seen.
+    "letters": "àâäçéèêëîïôöùûüñễầạũõặỗồơư",
     "authorization_field": "sp",
     "more_info": True,
+    # A multi-profession tenant is filtered to registrants whose profession (the form's field, or
+    # the register label `prl`) matches one of these; empty: every registrant is read.
+    "professions": [],
+    # Fresh sessions (shell reloads) in a row allowed for a search still refused (403) after
+    # the client's back-off; the count starts again after each search answered.
+    "renewals": 3,
 }
 
 SHELL_PATH = "/client/publicdirectory"
@@ -50,24 +56,79 @@ SEARCH_PATH = "/client/PublicDirectory/Registrants"
 DETAIL_PATH = "/Client/PublicDirectory/Registrant/{rg}"
 MORE_INFO_PATH = "/Client/PublicDirectory/MoreInfo/{rg}"
 
-LISTING_KEYS = ("rg", "rl", "prl", "c", "cv", "pdcv", "oa")
+# Only `rg` is on every tenant; `rl` nearly always. Everything else is optional (issue 12).
+REQUIRED_KEYS = ("rg",)
 NEEDLING_HINT = re.compile(r"needl|acupunct|aiguille|\bIMS\b|intramuscular", re.I)
 
 
 # ---------------------------------------------------------------- pure parsers
 
 
-def parse_shell(page: str) -> int:
-    """The querySID a search must quote, from the shell page."""
-    node = BeautifulSoup(page, "html.parser").find("input", id="querySID")
-    value = node.get("value") if node else None
-    if not value or not str(value).strip().isdigit():
-        raise LayoutChanged("the directory shell page has no numeric querySID input")
-    return int(value)
+@dataclass(frozen=True)
+class Form:
+    """A tenant's search form, as its shell page describes it."""
+
+    query_sid: int
+    fields: list[dict]  # each at least {"ID", "Label"}; a select also has "Options"
+
+    def field(self, role: str) -> dict | None:
+        """The field whose label names `role` (last, first, number, profession), or None."""
+        pattern = _ROLES[role]
+        return next((f for f in self.fields if pattern.search(str(f.get("Label", "")))), None)
+
+    def describe(self) -> str:
+        return "; ".join(f"{f.get('ID')} = {f.get('Label')!r}" for f in self.fields)
+
+
+_ROLES = {
+    "last": re.compile(r"last|sur|family", re.I),
+    "first": re.compile(r"first|given", re.I),
+    "number": re.compile(r"regist|licen[cs]e|permit|number|#", re.I),
+    "profession": re.compile(r"profession|discipline|designation", re.I),
+}
+_INIT_FORM = re.compile(r"initializeForm\s*\(")
+_QUERY_DEFINITION = re.compile(r"queryDefinition\s*=\s*")
+
+
+def parse_shell(page: str) -> Form:
+    """The search form (querySID, field ids and labels) from the shell page.
+
+    Read from the `_plugin.initializeForm({...})` literal [live]; older shells carry a
+    `querySID` input and a `queryDefinition` literal instead.
+    """
+    decoder = json.JSONDecoder()
+    literal = None
+    for pattern in (_INIT_FORM, _QUERY_DEFINITION):
+        for m in pattern.finditer(page):
+            try:
+                literal, _ = decoder.raw_decode(page, m.end())
+            except json.JSONDecodeError:
+                continue
+            break
+        if isinstance(literal, dict):
+            break
+    literal = literal if isinstance(literal, dict) else {}
+    sid = next((literal[k] for k in literal if k.lower() == "querysid"), None)
+    if sid is None:
+        node = BeautifulSoup(page, "html.parser").find("input", id="querySID")
+        sid = node.get("value") if node else None
+    if sid is None or not str(sid).strip().isdigit():
+        raise LayoutChanged("the directory shell page has no numeric querySID")
+    fields = [
+        f
+        for f in next((v for v in literal.values() if isinstance(v, list)), [])
+        if isinstance(f, dict) and "ID" in f and "Label" in f
+    ]
+    form = Form(int(str(sid).strip()), fields)
+    if form.field("last") is None:
+        raise LayoutChanged(
+            f"the search form has no last-name field (fields: {form.describe() or 'none'})"
+        )
+    return form
 
 
 def parse_search(body: str) -> list[dict]:
-    """The records of a Registrants reply (BOM already stripped), checked for the keys we use."""
+    """The records of a Registrants reply, checked for the one key every tenant sends (`rg`)."""
     try:
         data = json.loads(body.lstrip("\ufeff"))
     except json.JSONDecodeError as e:
@@ -77,7 +138,7 @@ def parse_search(body: str) -> list[dict]:
     if data.get("EnableCaptcha"):
         raise LayoutChanged("the directory now asks for a CAPTCHA; automated import must stop")
     for rec in data["Records"]:
-        missing = [k for k in LISTING_KEYS if not isinstance(rec, dict) or k not in rec]
+        missing = [k for k in REQUIRED_KEYS if not isinstance(rec, dict) or k not in rec]
         if missing:
             raise LayoutChanged(f"search record lacks {', '.join(missing)}: layout changed")
     return data["Records"]
@@ -161,6 +222,18 @@ def parse_address(fragment: str | None) -> Location | None:
     )
 
 
+# A postal code directly followed by the next address's first character [live].
+_GLUED = re.compile(r"([A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)(?=[0-9A-Za-z#])")
+
+
+def parse_addresses(fragment: str | None) -> list[Location]:
+    """Listed addresses (`oa`), which may run several together with no separator."""
+    if not fragment:
+        return []
+    blocks = _GLUED.sub("\\1\x00", fragment).split("\x00")
+    return [loc for loc in (parse_address(b) for b in blocks) if loc]
+
+
 def parse_detail(page: str) -> dict:
     """The JSON literal a detail page fills its template from."""
     soup = BeautifulSoup(page, "html.parser")
@@ -187,16 +260,23 @@ def parse_more_info(fragment: str) -> list[Location]:
     return [loc for loc in (parse_address(b.decode_contents()) for b in blocks) if loc]
 
 
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
 def classify_standing(standing: str | None) -> str:
-    """Register standing in the regulator's words -> practising / suspended / ... / unknown."""
-    s = fold(standing or "")
-    if "suspend" in s:
+    """Register standing in the regulator's words -> practising / suspended / ... / unknown.
+
+    By whole words: "General Practitioner" and "Family Practice" are not "practising"."""
+    s = fold(standing or "").replace("non practi", "non-practi")
+    words = set(_WORD.findall(s))
+    if words & {"suspended", "suspension"}:
         return "suspended"
-    if any(w in s for w in ("cancel", "revok", "resign", "retired", "deceased", "expired")):
+    cancelled = ("cancel", "revoked", "resigned", "retired", "deceased", "expired", "lapsed")
+    if any(w.startswith(cancelled) for w in words):
         return "cancelled"
-    if any(w in s for w in ("non-practi", "non practi", "nonpracti", "inactive")):
+    if words & {"non-practising", "non-practicing", "nonpractising", "inactive"}:
         return "non_practising"
-    if any(w in s for w in ("practi", "active")):
+    if words & {"practising", "practicing", "active"}:
         return "practising"
     return "unknown"
 
@@ -227,180 +307,495 @@ def authorizations(items: list[str], source: Source) -> tuple[list[Authorization
     return found, unknown
 
 
-# ---------------------------------------------------------------- crawling
+# ---------------------------------------------------------------- drilling (pure)
+
+ASCII = "abcdefghijklmnopqrstuvwxyz"
+INSIDE = " '-"  # occur inside surnames, never first
+Search = Callable[[str, str], list[dict]]  # (last-name prefix, first-name prefix) -> records
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _bare(text: str) -> str:
+    """Without accents: "côté" -> "cote"."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+def _letters_key(text: str) -> str:
+    """Sort key ignoring accents, case and punctuation (SQL Server word sort)."""
+    return "".join(c for c in _bare(_nfc(text)) if c.isalnum())
+
+
+def _spelled_key(text: str) -> str:
+    """Sort key ignoring accents and case, keeping spaces, hyphens and apostrophes."""
+    return _bare(_nfc(text))
+
+
+def names_of(rec: dict) -> tuple[str, str]:
+    """(family, given) of a search record: from `rl`, else `ln`/`fn`, else empty."""
+    if rec.get("rl"):
+        _, family, given, _ = parse_listed_name(str(rec["rl"]))
+        return family or "", given or ""
+    return str(rec.get("ln") or ""), str(rec.get("fn") or "")
+
+
+class Drill:
+    """Every registrant a tenant's name search reaches, in few searches, missing nobody.
+
+    A prefix q is drilled further only while its reply may be capped. Where the reply is sorted
+    by surname, every name starting with q that sorts before the last row was shown, so only the
+    letters from the last row's next letter on need their own search. Matching may be by
+    substring (rows need not start with q), the cap is learned, and people whose surname is
+    exactly q are separated by first name.
+    """
+
+    def __init__(
+        self,
+        search: Search,
+        *,
+        hint: int = 25,
+        min_chars: int = 2,
+        max_length: int = 24,
+        probes: tuple[str, ...] | list[str] = ("ma", "le", "ch"),
+        letters: str = DEFAULT_OPTIONS["letters"],
+    ) -> None:
+        self.seeds = set(_nfc(letters))
+        self._search = search
+        self.hint = hint
+        self.min_chars = min_chars
+        self.max_length = max_length
+        self.probes = [_nfc(p) for p in probes if len(p) >= min_chars]
+        self.found: dict[str, dict] = {}
+        self.max_rows = 0
+        self.searches = 0
+        self.accents: str | None = None  # "sensitive" / "insensitive", once probed
+        self.extra_letters: set[str] = set()  # non-ASCII letters seen in any name
+        self.first_min = 1
+        self.given_rows = 0  # rows any first-name search returned
+        self._asked: set[str] = set()  # starts drilled
+        self.progress: Callable[[str], None] = lambda message: None
+
+    # -- asking --------------------------------------------------------------------------------
+
+    def fold(self, text: str) -> str:
+        return _bare(_nfc(text)) if self.accents == "insensitive" else _nfc(text)
+
+    def ask(self, last: str, first: str = "") -> list[tuple[str, str]]:
+        records = self._search(last, first)
+        self.searches += 1
+        self.max_rows = max(self.max_rows, len(records))
+        names = []
+        accented = None
+        for rec in records:
+            self.found.setdefault(rec["rg"], rec)
+            family, given = names_of(rec)
+            names.append((family, given))
+            self.extra_letters.update(
+                ch for ch in _nfc(family + given) if ch.isalpha() and not ch.isascii()
+            )
+            if accented is None and _bare(_nfc(family)) != _nfc(family):
+                accented = (rec["rg"], family)
+        if accented and self.accents is None:
+            self._probe_collation(*accented)
+        if self.searches % 25 == 0:
+            self.progress(f"listing: {len(self.found)} registrants from {self.searches} searches")
+        return names
+
+    def _probe_collation(self, rg: str, family: str) -> None:
+        """Whether "cote" finds "Côté": then accented letters need no searches of their own."""
+        self.accents = "probing"
+        records = self._search(_bare(_nfc(family)), "")
+        self.searches += 1
+        for rec in records:
+            self.found.setdefault(rec["rg"], rec)
+        found = any(rec["rg"] == rg for rec in records)
+        self.accents = "insensitive" if found else "sensitive"
+
+    def capped(self, rows: int) -> bool:
+        """Possibly capped: the most rows any reply had so far, or exactly the usual cap."""
+        return rows > 0 and (rows >= self.max_rows or rows == self.hint)
+
+    def alphabet(self, first: bool) -> list[str]:
+        extra = set() if self.accents == "insensitive" else set(self.extra_letters)
+        if not first and self.accents != "insensitive":
+            extra |= self.seeds
+        extra = [c for c in sorted(extra) if self.fold(c) == c]
+        return list(ASCII) + extra + ([] if first else list(INSIDE))
+
+    # -- listing -------------------------------------------------------------------------------
+
+    def run(self) -> dict[str, dict]:
+        """Every registrant, by rg."""
+        done: set[str] = set()
+        while True:
+            starts = self._starts()
+            todo = [s for s in self.probes if s in starts] + sorted(starts)
+            todo = [s for s in dict.fromkeys(todo) if s not in done]
+            if not todo:
+                return self.found
+            for start in todo:
+                done.add(start)
+                start = self.fold(start)  # "bé" is "be" once search is known accent-blind
+                if start in self._asked:
+                    continue
+                self._asked.add(start)
+                self.last(start)
+
+    def _starts(self) -> list[str]:
+        firsts = self.alphabet(first=True)
+        if self.min_chars <= 1:
+            return firsts
+        return [a + b for a in firsts for b in self.alphabet(first=False)]
+
+    def last(self, q: str) -> None:
+        """Every registrant whose surname starts with q (folded) is in `found` after this."""
+        names = self.ask(q)
+        if not self.capped(len(names)):
+            return
+        if len(q) >= self.max_length:
+            raise LayoutChanged(f"still {len(names)} rows for {q!r}: cannot get under the cap")
+        complete, below, exact_shown = self._bound(q, [f for f, _ in names])
+        if complete:
+            return
+        for c in self.alphabet(first=False):
+            if c == " " and q.endswith(" "):
+                continue
+            if below and c not in INSIDE and _bare(c) < below:
+                continue  # sorted reply: shown above the last row
+            self.last(q + c)
+        if not exact_shown:
+            self.exact(q)
+
+    def _bound(self, q: str, values: list[str]) -> tuple[bool, str | None, bool]:
+        """What a capped reply to prefix q proves: (every value starting with q shown, the
+        ASCII letter after q below which values were shown, values equal to q shown)."""
+        for key in (_letters_key, _spelled_key):
+            keys = [key(v) for v in values]
+            if keys != sorted(keys):
+                continue
+            last = values[-1]
+            kq, kl = key(q), key(last)
+            folded = self.fold(last)
+            if folded.startswith(q) and kl > kq:
+                nxt = _bare(folded[len(q)]) if len(folded) > len(q) else ""
+                return False, (nxt if nxt in ASCII else None), True
+            if kl[: len(kq)] > kq:
+                return True, None, True
+            return False, None, False
+        return False, None, False
+
+    def exact(self, q: str) -> None:
+        """Registrants whose surname is exactly q, by first-name prefixes."""
+        before = len(self.found)
+        for c in self.alphabet(first=True):
+            self.given(q, c)
+        if self.first_min == 1 and len(self.found) == before and not self.given_rows:
+            self.first_min = 2  # one-character first names refused too
+            for a in ASCII:
+                for b in self.alphabet(first=False):
+                    self.given(q, a + b)
+
+    def given(self, q: str, g: str) -> None:
+        names = self.ask(q, g)
+        self.given_rows += len(names)
+        if not self.capped(len(names)):
+            return
+        if len(g) >= self.max_length:
+            raise LayoutChanged(f"still {len(names)} rows for {q!r}, {g!r}: cannot separate them")
+        pairs = [(f, gv) for f, gv in names]
+        if not self._exact_shown(q, g, pairs):
+            for c in self.alphabet(first=False):
+                if not (c == " " and g.endswith(" ")):
+                    self.given(q, g + c)
+
+    def _exact_shown(self, q: str, g: str, pairs: list[tuple[str, str]]) -> bool:
+        """Whether a capped sorted reply shows every surname-exactly-q, given-starts-g row."""
+        for key in (_letters_key, _spelled_key):
+            keys = [(key(f), key(gv)) for f, gv in pairs]
+            if keys != sorted(keys):
+                continue
+            lf, lg = keys[-1]
+            return lf > key(q) or (lf == key(q) and lg[: len(key(g))] > key(g))
+        return False
+
+
+def requests_floor(listed: int, cap: int | None, min_chars: int, visible_practice: int) -> int:
+    """The fewest requests a complete crawl could make (issue 12): the searches no crawl can
+    avoid, one detail per person and one practice request where practice details are shown."""
+    starts = 26 * 26 if min_chars >= 2 else 26
+    searches = max(math.ceil(listed / cap) if cap else 1, starts)
+    return 1 + searches + listed + visible_practice
+
+
+# ---------------------------------------------------------------- the adapter
 
 
 @dataclass
-class Crawl:
-    """Crawl state for one source: the client, what was seen, and record-level errors."""
+class Listed:
+    """One listed registrant: its search record and the reply it came in."""
 
-    source: Source
-    client: PoliteClient
-    progress: Callable[[str], None] = lambda message: None
-    errors: list[dict] = field(default_factory=list)
-    searches: int = 0
-    query_sid: int = 0
-    letters: set[str] = field(default_factory=set)
+    rec: dict
+    evidence: Evidence
 
-    def url(self, path: str) -> str:
-        return f"{self.source.base_url}{path}"
 
-    def search(self, first: str, last: str) -> tuple[list[dict], Evidence]:
-        params = [("TextOptionA", first), ("TextOptionB", last), ("TextOptionC", "")]
-        query = {
-            "Parameter": [
-                {"ID": i, "Value": v, "ValueLabel": v or "[not entered]"} for i, v in params
-            ]
-        }
-        fetched = self.client.post(
-            self.url(SEARCH_PATH),
+@dataclass
+class Session:
+    """A tenant's form and the searches made in one crawl, renewing the session after 403s."""
+
+    crawl: Crawl
+    form: Form | None = None
+    renewals: int = 0
+    evidence: dict[str, Evidence] = field(default_factory=dict)  # rg -> reply it came in
+
+    def open(self) -> Form:
+        """GET the shell page: a (new) session cookie and the form."""
+        self.form = parse_shell(self.crawl.client.get(self.crawl.url(SHELL_PATH)).text())
+        return self.form
+
+    def search(self, last: str, first: str = "") -> list[dict]:
+        form = self.form or self.open()
+        in_a_row = 0
+        while True:
+            try:
+                return self._search(form, last, first)
+            except Blocked:
+                # Still refused after the client's back-off: the session is spent [live].
+                in_a_row += 1
+                self.renewals += 1
+                if in_a_row > self.crawl.source.options["renewals"]:
+                    raise
+                log.warning("%s: searches refused; renewing the session", self.crawl.source.key)
+                form = self.open()
+
+    def _search(self, form: Form, last: str, first: str) -> list[dict]:
+        values = {form.field("last")["ID"]: last}
+        if first and (given := form.field("first")):
+            values[given["ID"]] = first
+        profession = form.field("profession")
+        wanted = self.crawl.source.options["professions"]
+        if profession and wanted:
+            chosen = profession_option(profession, wanted)
+            if chosen is None:
+                raise LayoutChanged(
+                    f"the form's {profession.get('Label')!r} field offers none of {wanted}"
+                )
+            values[profession["ID"]] = chosen
+        parameters = []
+        for f in form.fields:
+            value = values.get(f["ID"], "")
+            parameters.append(
+                {"ID": f["ID"], "Value": value, "ValueLabel": value or "[not entered]"}
+            )
+        fetched = self.crawl.client.post(
+            self.crawl.url(SEARCH_PATH),
             data={
-                "querySID": str(self.query_sid),
-                "queryParameters": json.dumps(query, ensure_ascii=False),
+                "querySID": str(form.query_sid),
+                "queryParameters": json.dumps({"Parameter": parameters}, ensure_ascii=False),
             },
             headers={"X-Requested-With": "XMLHttpRequest"},
         )
-        self.searches += 1
-        return parse_search(fetched.text()), fetched.evidence()
-
-    def listings(self) -> dict[str, tuple[dict, Evidence]]:
-        """Every listed registrant, by drilling name prefixes until each search is under the cap."""
-        shell = self.client.get(self.url(SHELL_PATH))
-        self.query_sid = parse_shell(shell.text())
-        found: dict[str, tuple[dict, Evidence]] = {}
-        for ch in self.source.options["alphabet"]:
-            if ch.isalpha():  # surnames start with a letter; ' - and space only occur inside
-                self._drill(ch, "", found)
-        return found
-
-    def _drill(self, last: str, first: str, found: dict) -> None:
-        records, evidence = self.search(first, last)
+        records = parse_search(fetched.text())
+        evidence = fetched.evidence()
         for rec in records:
-            found.setdefault(rec["rg"], (rec, evidence))
-        cap = self.source.options["row_cap"]
-        self.progress(
-            f"{self.source.key}: listing: {len(found)} registrants from {self.searches} "
-            f"searches, {self.client.requests_made} requests"
+            self.evidence.setdefault(rec["rg"], evidence)
+        return records
+
+
+def profession_option(field_: dict, wanted: list[str]) -> str | None:
+    """The value of a profession field's option whose label matches one of `wanted`."""
+    for option in field_.get("Options") or []:
+        label = fold(str(option.get("Label", "")))
+        if any(fold(w) in label for w in wanted):
+            return str(option.get("Value"))
+    return None
+
+
+def of_profession(rec: dict, wanted: list[str]) -> bool | None:
+    """Whether a record's register label names a wanted profession; None if it has none."""
+    label = rec.get("prl")
+    if not label:
+        return None
+    return any(fold(w) in fold(_text(str(label))) for w in wanted)
+
+
+class AlinityAdapter:
+    """Alinity on the contract of scrapers/adapter.py."""
+
+    def listings(self, crawl: Crawl) -> list[Listed]:
+        options = crawl.source.options
+        session = Session(crawl)
+        form = session.open()
+        drill = Drill(
+            session.search,
+            hint=options["row_cap"],
+            min_chars=options["min_chars"],
+            max_length=options["max_prefix_length"],
+            probes=options["probes"],
+            letters=options["letters"],
         )
-        if len(records) > cap:
-            log.warning(
-                "%s: a search returned %d rows, over the %d cap: the cap changed",
-                self.source.key,
-                len(records),
-                cap,
-            )
-        if len(records) < cap:
-            return
-        limit = self.source.options["max_prefix_length"]
-        if len(last) >= limit or len(first) >= limit:
+        drill.progress = lambda message: crawl.progress(
+            f"{crawl.source.key}: {message}, {crawl.client.requests_made} requests"
+        )
+        if not any(drill.ask(p) for p in drill.probes):
             raise LayoutChanged(
-                f"still {len(records)} rows for last name {last!r}, first name {first!r} at the "
-                f"{limit}-letter limit: cannot get under the row cap"
+                f"{crawl.source.key}: none of the common prefixes {', '.join(drill.probes)} "
+                "finds anybody: the register refuses these searches or changed"
             )
-        names = [parse_listed_name(r["rl"]) for r in records]
-        listed_families = [unicodedata.normalize("NFC", (n[1] or "").casefold()) for n in names]
-        listed_given = [unicodedata.normalize("NFC", (n[2] or "").casefold()) for n in names]
-        families = [fold(f) for f in listed_families]
-        if first == "":
-            for ch in self._branches(listed_families, len(last)):
-                if not (ch == " " and last.endswith(" ")):
-                    self._drill(last + ch, "", found)
-        # People whose surname is exactly the prefix are not reached by longer prefixes: drill
-        # them by first name. Replies are sorted by surname, so if any exist they show first;
-        # where a reply is not sorted, drill by first name anyway.
-        if first or fold(last) in families or families != sorted(families):
-            for ch in self._branches(listed_given, len(first)):
-                if ch != " ":
-                    self._drill(last, first + ch, found)
-
-    def _branches(self, names: list[str], position: int) -> list[str]:
-        """Characters to try after a capped prefix: the alphabet, plus letters seen in any name
-        listed so far (a register's names can hold letters no configured list foresees)."""
-        for name in names:
-            self.letters.update(ch for ch in name if ch.isalpha())
-        alphabet = self.source.options["alphabet"]
-        return list(alphabet) + sorted(self.letters - set(alphabet))
-
-    def registration(self, rec: dict, listing: Evidence) -> Registration:
-        source = self.source
-        rg = rec["rg"]
-        name, family, given, number = parse_listed_name(rec["rl"])
-        conditions = [] if rec["cv"] == "hidden" else parse_list_items(rec["c"])
-        evidence = {"listing": listing}
-        profile_url = self.url(DETAIL_PATH.format(rg=quote(rg)))
-        detail_page = self.client.get(profile_url)
-        evidence["detail"] = detail_page.evidence()
-        detail = parse_detail(detail_page.text())
-        field_name = source.options["authorization_field"]
-        if field_name not in detail:
-            raise LayoutChanged(f"registrant page has no {field_name!r} field for authorizations")
-        found, unknown = authorizations(parse_list_items(detail.get(field_name)), source)
-        if unknown:
-            self.errors.append(
-                {
-                    "url": profile_url,
-                    "error": "needling wording not in the source's "
-                    f"wording map: {'; '.join(unknown)}",
-                }
-            )
-        category, standing = parse_register(detail.get("pr"))
-        if category is None:
-            category = parse_register(rec.get("prl"))[0]
-        locations = [loc for loc in [parse_address(rec["oa"])] if loc]
-        if rec["pdcv"] != "hidden" and source.options["more_info"]:
-            more = self.client.post(
-                self.url(MORE_INFO_PATH.format(rg=quote(rg))),
-                headers={"X-Requested-With": "XMLHttpRequest"},
-            )
-            evidence["practice"] = more.evidence()
-            locations = parse_more_info(more.text()) or locations
-        return Registration(
-            regulator=source.key,
-            registrant_id=rg,
-            registration_number=(str(detail.get("rn") or "").strip() or number),
-            name=name,
-            family_name=family,
-            given_names=given,
-            category=category,
-            status=standing,
-            status_class=classify_standing(standing),
-            conditions=conditions,
-            profile_url=profile_url,
-            authorizations=found,
-            locations=locations,
-            evidence=evidence,
+        found = drill.run()
+        records = list(found.values())
+        wanted = options["professions"]
+        if wanted and not form.field("profession"):
+            kept = [r for r in records if of_profession(r, wanted)]
+            if any(of_profession(r, wanted) is None for r in records):
+                raise LayoutChanged(
+                    f"{crawl.source.key}: cannot tell registrants' professions apart (no "
+                    "profession field in the form, no register label in the records)"
+                )
+            records = kept
+        crawl.notes.update(
+            searches=drill.searches,
+            row_cap=drill.max_rows,
+            accents=drill.accents,
+            renewals=session.renewals,
+            visible_practice=sum(1 for r in records if r.get("pdcv", "hidden") != "hidden"),
         )
+        return [Listed(r, session.evidence[r["rg"]]) for r in records]
+
+    def where(self, crawl: Crawl, item: Listed) -> str:
+        return crawl.url(DETAIL_PATH.format(rg=quote(item.rec["rg"])))
+
+    def floor(self, crawl: Crawl, listed: int) -> int:
+        options = crawl.source.options
+        cap = crawl.notes.get("row_cap") or options["row_cap"]
+        visible = crawl.notes.get("visible_practice", 0) if options["more_info"] else 0
+        return requests_floor(listed, cap, options["min_chars"], visible)
+
+    def read(self, crawl: Crawl, item: Listed) -> Registration:
+        return read(crawl, item.rec, item.evidence)
+
+    def preflight(self, crawl: Crawl) -> Iterator[Check]:
+        yield from preflight(crawl)
 
 
-def crawl(
-    source: Source,
-    client: PoliteClient,
-    progress: Callable[[str], None] = lambda message: None,
-    errors: list[dict] | None = None,
-) -> Iterator[Registration]:
-    """Yield every registrant of an Alinity tenant; record-level failures go to `errors`."""
-    state = Crawl(source, client, progress, errors if errors is not None else [])
-    listed = state.listings()
-    any_authorized = False
-    started = time.monotonic()
-    for i, (rec, evidence) in enumerate(listed.values(), 1):
+def read(crawl: Crawl, rec: dict, listing: Evidence) -> Registration:
+    """One listed registrant, completed from its detail page (and practice details if shown)."""
+    source = crawl.source
+    rg = rec["rg"]
+    evidence = {"listing": listing}
+    profile_url = crawl.url(DETAIL_PATH.format(rg=quote(rg)))
+    detail_page = crawl.client.get(profile_url)
+    evidence["detail"] = detail_page.evidence()
+    detail = parse_detail(detail_page.text())
+    merged = {**detail, **{k: v for k, v in rec.items() if v not in (None, "")}}
+    name, family, given, number = parse_listed_name(str(merged.get("rl") or detail.get("fun", "")))
+    if not rec.get("rl") and detail.get("fun") and not family:
+        name = str(detail["fun"])
+    conditions = [] if merged.get("cv") == "hidden" else parse_list_items(merged.get("c"))
+    field_name = source.options["authorization_field"]
+    if field_name not in detail:
+        raise LayoutChanged(f"registrant page has no {field_name!r} field for authorizations")
+    found, unknown = authorizations(parse_list_items(detail.get(field_name)), source)
+    if unknown:
+        crawl.error(
+            profile_url, f"needling wording not in the source's wording map: {'; '.join(unknown)}"
+        )
+    category, standing = parse_register(detail.get("pr"))
+    if category is None:
+        category = parse_register(rec.get("prl"))[0]
+    if standing is None and rec.get("ps"):
+        standing = _text(str(rec["ps"]))
+    locations = parse_addresses(rec.get("oa"))
+    shown = merged.get("pdcv", "hidden") != "hidden"
+    if shown and source.options["more_info"]:
+        more = crawl.client.post(
+            crawl.url(MORE_INFO_PATH.format(rg=quote(rg))),
+            headers={"X-Requested-With": "XMLHttpRequest"},
+        )
+        evidence["practice"] = more.evidence()
+        locations = parse_more_info(more.text()) or locations
+    return Registration(
+        regulator=source.key,
+        registrant_id=rg,
+        registration_number=(str(detail.get("rn") or "").strip() or number),
+        name=name,
+        family_name=family,
+        given_names=given,
+        category=category,
+        status=standing,
+        status_class=classify_standing(standing),
+        conditions=conditions,
+        profile_url=profile_url,
+        authorizations=found,
+        locations=locations,
+        evidence=evidence,
+    )
+
+
+def preflight(crawl: Crawl) -> Iterator[Check]:
+    """The expectations of this adapter, against a live tenant, in about a dozen requests."""
+    options = crawl.source.options
+    session = Session(crawl)
+    form = session.open()
+    yield Check(
+        "the shell page carries the search form",
+        True,
+        f"querySID {form.query_sid}; " + form.describe(),
+    )
+    one = session.search(options["probes"][0][:1])
+    yield Check(
+        "one-character searches (the adapter starts at two)",
+        True,
+        f"{len(one)} rows for {options['probes'][0][:1]!r}",
+    )
+    records: list[dict] = []
+    probe = ""
+    for probe in options["probes"][:3]:
+        records = session.search(probe)
+        if records:
+            break
+    keys = sorted({k for r in records for k in r})
+    yield Check(
+        "a common two-letter prefix finds people",
+        bool(records),
+        f"{len(records)} rows for {probe!r}; keys {', '.join(keys) or 'none'}",
+    )
+    missing = [k for k in (*REQUIRED_KEYS, "rl") if records and not all(k in r for r in records)]
+    yield Check(
+        "the keys the adapter needs (rg, rl)",
+        bool(records) and not missing,
+        f"missing {', '.join(missing)}" if missing else f"present in all {len(records)} rows",
+    )
+    yield Check(
+        "the row cap",
+        True,
+        f"{len(records)} rows for {probe!r} (the cap is learned from the largest reply)",
+    )
+    if not records:
+        return
+    wording: list[str] = []
+    parsed = 0
+    for rec in records[:5]:
         try:
-            registration = state.registration(rec, evidence)
-        except (FetchError, LayoutChanged) as e:
-            state.errors.append(
-                {"url": state.url(DETAIL_PATH.format(rg=rec["rg"])), "error": str(e)}
-            )
-            continue
-        any_authorized = any_authorized or bool(registration.authorizations)
-        left = (time.monotonic() - started) / i * (len(listed) - i)
-        progress(
-            f"{source.key}: {i}/{len(listed)} registrants read, {client.requests_made} requests, "
-            f"{len(state.errors)} errors, about {left / 60:.0f} min left"
-        )
-        yield registration
-    # Registrants that could not be read fail the run on their own, with their own errors.
-    if source.needling == "tracked" and listed and not any_authorized and not state.errors:
-        raise LayoutChanged(
-            f"none of {len(listed)} registrants has a needling authorization in "
-            f"{source.options['authorization_field']!r}: the field or the wording changed"
-        )
+            page = crawl.client.get(crawl.url(DETAIL_PATH.format(rg=quote(rec["rg"])))).text()
+            detail = parse_detail(page)
+        except LayoutChanged as e:
+            yield Check("a detail page is parsed", False, str(e))
+            return
+        parsed += 1
+        wording += parse_list_items(detail.get(options["authorization_field"]))
+    yield Check("a detail page is parsed", parsed > 0, f"{parsed} detail pages read")
+    known = {fold(w) for w in crawl.source.wording}
+    seen = sorted(set(wording))
+    yield Check(
+        "the authorization wording is the source's",
+        crawl.source.needling != "tracked" or any(fold(w) in known for w in seen) or not seen,
+        "; ".join(seen) or "no authorizations listed on the pages read",
+    )
+
+
+ADAPTER = AlinityAdapter()

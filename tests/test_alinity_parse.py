@@ -114,21 +114,45 @@ def test_search_reply_layout_checks():
         alinity.parse_search('{"Rows": []}')
     with pytest.raises(LayoutChanged, match="CAPTCHA"):
         alinity.parse_search('{"EnableCaptcha": true, "Records": []}')
-    with pytest.raises(LayoutChanged, match="lacks oa"):
-        alinity.parse_search(
-            '{"Records": [{"rg": "x", "rl": "A, B (1)", "prl": "", "c": "[]", '
-            '"cv": "", "pdcv": ""}]}'
-        )
+    with pytest.raises(LayoutChanged, match="lacks rg"):
+        alinity.parse_search('{"Records": [{"rl": "A, B (1)", "prl": ""}]}')
+    # Only rg is required: the BC physiotherapy tenant's keys [live 2026-05-14] parse.
+    cptbc = '{"Records": [{"rg": "x", "rl": "A, B (1)", "rlm": "", "ps": "", "hc": "hidden"}]}'
+    assert alinity.parse_search(cptbc)[0]["rg"] == "x"
     assert alinity.parse_search('\ufeff{"EnableCaptcha": false, "Records": []}') == []
 
 
-def test_shell_page():
-    assert (
-        alinity.parse_shell('<form><input type="hidden" id="querySID" value="1002" /></form>')
-        == 1002
-    )
+def test_shell_page_form_is_read_by_label():
+    from emulators.alinity import Tenant, render_shell
+
+    form = alinity.parse_shell(render_shell(1000673, Tenant()).decode())
+    assert form.query_sid == 1000673
+    assert form.field("last")["ID"] == "TextOptionB" and form.field("first")["ID"] == "TextOptionA"
+    assert form.field("profession") is None
+    swapped = alinity.parse_shell(render_shell(7, Tenant(swapped=True)).decode())
+    assert swapped.field("last")["ID"] == "TextOptionA"
+    assert swapped.field("number")["ID"] == "TextOptionC"
+    multi = alinity.parse_shell(render_shell(7, Tenant(profession_field=True)).decode())
+    field = multi.field("profession")
+    assert alinity.profession_option(field, ["physiotherap"]) is not None
+    assert alinity.profession_option(field, ["chiropract"]) is None
     with pytest.raises(LayoutChanged, match="querySID"):
         alinity.parse_shell("<html><body>Maintenance</body></html>")
+    with pytest.raises(LayoutChanged, match="no last-name field"):
+        alinity.parse_shell('<form><input type="hidden" id="querySID" value="1002" /></form>')
+
+
+def test_glued_practice_addresses_are_split():
+    glued = (
+        "Bow River Physio<br/>100 Main Street</br><br/>Calgary, Alberta, Canada T2P 1A1"
+        "201-1015 Regent Street</br><br/>Canmore, Alberta, Canada T1W 2B2<br/><br/>"
+        "<b>Phone:</b> 403-555-0100"
+    )
+    assert alinity.parse_addresses(glued) == [
+        Location("Bow River Physio", "100 Main Street", "Calgary", "AB", "T2P 1A1", None),
+        Location(None, "201-1015 Regent Street", "Canmore", "AB", "T1W 2B2", "403-555-0100"),
+    ]
+    assert alinity.parse_addresses("") == []
 
 
 def test_detail_page_with_needling_authorization():
@@ -194,6 +218,12 @@ def test_more_info_blocks():
         ("Practising Permit", "practising"),
         (None, "unknown"),
         ("Pending review", "unknown"),
+        ("General Practitioner", "unknown"),
+        ("Family Practice", "unknown"),
+        ("Administrative Practice", "unknown"),
+        ("Active", "practising"),
+        ("Non Practising", "non_practising"),
+        ("Inactive", "non_practising"),
     ],
 )
 def test_standing_classes(standing, expected):

@@ -179,7 +179,10 @@ def test_sources_with_last_successful_import(client, db):
     body = client.get("/api/sources").json()["sources"]
     cpta = next(s for s in body if s["id"] == "cpta")
     assert cpta["jurisdiction"] == "CA-AB" and cpta["needling"] == "tracked"
-    assert cpta["wording"] == {"Using needles in practice": "needling"}
+    assert cpta["wording"] == {
+        "Using needles in practice": "needling",
+        "Use needles in practice": "needling",
+    }
     assert cpta["on_register"] == 8 and cpta["authorized"] == 5
     assert cpta["last_success"]["id"] == 1 and cpta["last_success"]["requests"] == 12
     assert cpta["terms_note"]
