@@ -221,7 +221,7 @@ def render_search(
 def search_fields(tenant: Tenant) -> list[dict]:
     """The tenant's search fields: ids per tenant, labels saying what they are."""
     names = ("Last Name", "First Name") if tenant.swapped else ("First Name", "Last Name")
-    fields = [
+    fields: list[dict[str, object]] = [
         {"ID": "TextOptionA", "Label": names[0], "Type": "Text", "Value": ""},
         {"ID": "TextOptionB", "Label": names[1], "Type": "Text", "Value": ""},
         {"ID": "TextOptionC", "Label": "Registration #", "Type": "Text", "Value": ""},
@@ -390,9 +390,8 @@ class AlinityEmulator(Emulator):
         tenant: Tenant | None = None,
     ) -> None:
         self.tenant = tenant or Tenant(cap=cap)
-        cap = self.tenant.cap
         self.etags = etags  # detail pages carry an ETag and answer If-None-Match with 304
-        self.cap = cap
+        self.cap: int | None = self.tenant.cap
         self.query_sid = query_sid
         self.burst_limit = burst_limit
         self.burst_window = burst_window
