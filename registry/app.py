@@ -150,6 +150,7 @@ def create_app(
         settings=settings,
         template_dir=str(DATASETTE_TEMPLATES),
         static_mounts=[(DATASETTE_STATIC_MOUNT, str(DATASETTE_STATIC))],
+        cors=True,  # public, read-only data, read by Observable (datasette-export-notebook)
     )
     safety.hide_paths(datasette)
     limits = limits or Limits.from_environment()
