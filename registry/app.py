@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from datasette.app import Datasette
+from datasette.plugins import pm
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -28,7 +29,9 @@ METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
 # Datasette's templates and CSS made accessible (lang, labels, contrast, a link to the site).
 DATASETTE_TEMPLATES = Path(__file__).resolve().parent / "datasette_templates"
 DATASETTE_STATIC = Path(__file__).resolve().parent / "datasette_static"
-DATASETTE_STATIC_MOUNT = "registry-static"  # served at /data/registry-static/
+# Served at /data/site-assets/; not "registry-...", which datasette-hashed-urls would take for
+# the database "registry" in a release.
+DATASETTE_STATIC_MOUNT = "site-assets"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
 PUBLIC_URL_ENV = "REGISTRY_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -143,6 +146,9 @@ def create_app(
     metadata = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
     settings = {**DATASETTE_SETTINGS, "default_allow_sql": allow_sql}
     safety.register()
+    # datasette-gzip is for releases (registry/publish.py); here NeutraliseCSV reads the bodies.
+    if pm.has_plugin("gzip"):
+        pm.unregister(name="gzip")
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # once: filters are equal
     datasette = Datasette(
         [str(db_path)],
