@@ -416,3 +416,11 @@ def m012_map_coordinates(db: Database):
         "create index if not exists practice_locations_unplaced on practice_locations "
         "(city, province) where map_latitude is null"
     )
+
+
+@migrations()
+def m013_registrations_sort_index(db: Database):
+    """An index in the order Datasette's registrations page sorts by (metadata sort: sort_key,
+    then the primary key for its next pages), so that every page of that table, its facets
+    included, reads the first rows of the index instead of sorting the whole table."""
+    db.execute("create index if not exists registrations_sort_key on registrations (sort_key, id)")

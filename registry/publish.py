@@ -30,7 +30,12 @@ from pathlib import Path
 from db import DatabaseError, open_db, reads
 from db.dictionary import TABLES
 from registry.metadata import LICENSE, build, render_json
-from registry.settings import DATASETTE_SETTINGS
+from registry.settings import (
+    DATASETTE_SETTINGS,
+    DATASETTE_STATIC,
+    DATASETTE_STATIC_MOUNT,
+    DATASETTE_TEMPLATES,
+)
 
 DB_NAME = "registry.db"
 FILES = (DB_NAME, "metadata.json", "inspect-data.json")
@@ -203,7 +208,7 @@ def publish(db_path: Path, out: Path, now: datetime | None = None) -> Release:
                 f: {"sha256": sha256_of(staging / f), "bytes": (staging / f).stat().st_size}
                 for f in FILES
             },
-            "serve": " ".join(serve_command(Path("."), port=8001)[2:]),
+            "serve": " ".join(serve_command(Path("."), port=8001, project_templates=False)[2:]),
         }
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -233,10 +238,27 @@ def verify(release: Path) -> list[str]:
 
 
 def serve_command(
-    release: Path, *, host: str = "0.0.0.0", port: int = 8001, allow_sql: bool = True
+    release: Path,
+    *,
+    host: str = "0.0.0.0",
+    port: int = 8001,
+    allow_sql: bool = True,
+    project_templates: bool = True,
 ) -> list[str]:
-    """The Datasette command line that serves a release read-only, as the Dockerfile runs it."""
+    """The Datasette command line that serves a release read-only, as the Dockerfile runs it.
+
+    With the plugins installed by this project, datasette-hashed-urls serves the database at
+    /registry-<first 7 of its hash>/ with `Cache-Control: max-age=31536000, public` (the old
+    /registry/... URLs redirect there) and datasette-gzip compresses the answers.
+    `project_templates`: our accessible templates, charts and CSS (off for the manifest's
+    command, which someone with Datasette alone can run)."""
     settings = {**PUBLIC_SETTINGS, "default_allow_sql": "on" if allow_sql else "off"}
+    ours = [
+        "--template-dir",
+        str(DATASETTE_TEMPLATES),
+        "--static",
+        f"{DATASETTE_STATIC_MOUNT}:{DATASETTE_STATIC}",
+    ]
     return [
         sys.executable,
         "-m",
@@ -248,6 +270,8 @@ def serve_command(
         str(release / "inspect-data.json"),
         "-m",
         str(release / "metadata.json"),
+        *(ours if project_templates else []),
+        "--cors",
         "--host",
         host,
         "--port",

@@ -117,7 +117,8 @@ order by province, city, kind
         "Authorizations granted and removed per month",
         "From the events between runs: authorizations granted to and removed from people on the "
         "register, and people who appeared on or left the register holding one, per month and "
-        "regulator. A source's first run is its starting state and counts as neither.",
+        "regulator. A source's first run is its starting state and counts as neither. Drawn above "
+        "the table as a chart of granted and removed, one panel per regulator.",
         """
 select
   substr(e.at, 1, 7) as month,
@@ -136,6 +137,30 @@ having granted + removed + appeared_authorized + left_authorized > 0
 order by month, e.regulator_id
 """,
         {"regulator": "Regulator key, e.g. cpta (empty: all)"},
+    ),
+    "grants_and_removals_per_regulator": Query(
+        "Authorizations granted and removed per regulator",
+        "The totals of grants_and_removals_per_month for each regulator, over the months from "
+        "since to until (YYYY-MM, both included; empty: from the first, to the last), drawn as a "
+        "chart above the table.",
+        """
+select
+  e.regulator_id,
+  sum(e.kind = 'authorization_granted') as granted,
+  sum(e.kind = 'authorization_removed') as removed,
+  min(substr(e.at, 1, 7)) as first_month,
+  max(substr(e.at, 1, 7)) as last_month
+from events e
+where e.kind in ('authorization_granted', 'authorization_removed')
+  and (:since = '' or substr(e.at, 1, 7) >= :since)
+  and (:until = '' or substr(e.at, 1, 7) <= :until)
+group by 1
+order by e.regulator_id
+""",
+        {
+            "since": "First month, e.g. 2026-01 (empty: from the first)",
+            "until": "Last month, e.g. 2026-12 (empty: to the last)",
+        },
     ),
     "coverage_per_regulator": Query(
         "Coverage per regulator",

@@ -15,6 +15,13 @@ from registry.verify import freshness_limits
 from scrapers.sources import load_settings
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
+# Datasette's templates and CSS made accessible (lang, labels, contrast, a link to the site),
+# used by the site and by releases (registry/publish.py).
+DATASETTE_TEMPLATES = Path(__file__).resolve().parent / "web" / "datasette_templates"
+DATASETTE_STATIC = Path(__file__).resolve().parent / "web" / "datasette_static"
+# Served at /data/site-assets/; not "registry-...", which datasette-hashed-urls would take for
+# the database "registry" in a release.
+DATASETTE_STATIC_MOUNT = "site-assets"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
 PUBLIC_URL_ENV = "REGISTRY_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"

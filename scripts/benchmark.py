@@ -327,6 +327,10 @@ def saved_query_params(path: Path) -> dict[str, list[dict]]:
             {"province": "ab", "kind": "dry_needling"},
         ],
         "grants_and_removals_per_month": [{"regulator": ""}, {"regulator": regulator}],
+        "grants_and_removals_per_regulator": [
+            {"since": "", "until": ""},
+            {"since": "2026-01", "until": "2026-06"},
+        ],
         "coverage_per_regulator": [{}],
         "registration_history": [one, by_number],
         "evidence_of_registration": [one, by_number],

@@ -23,10 +23,10 @@ def test_pages_have_lang_our_css_and_a_link_to_the_site(client):
         page = client.get(url)
         assert page.status_code == 200, url
         assert '<html lang="en">' in page.text, url
-        assert 'href="/data/registry-static/data.css"' in page.text, url
+        assert 'href="/data/site-assets/data.css"' in page.text, url
         assert '<a href="/">Needling Registry home</a>' in page.text, url
         assert "<main>" in page.text, url
-    css = client.get("/data/registry-static/data.css")
+    css = client.get("/data/site-assets/data.css")
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
     assert "td em" in css.text
 

@@ -91,7 +91,13 @@ def history_db(db):
 
 
 def get(ds: Datasette, url: str):
-    return asyncio.run(ds.client.get(url))
+    """One request, after Datasette's startup hooks (datasette-hashed-urls needs its own)."""
+
+    async def started():
+        await ds.invoke_startup()
+        return await ds.client.get(url)
+
+    return asyncio.run(started())
 
 
 def run(path, name: str, **params) -> list[dict]:

@@ -160,7 +160,7 @@ def serving(command: list[str], port: int):
                     output = process.stdout.read().decode() if process.stdout else ""
                     raise AssertionError(f"datasette did not start: {output}") from None
                 time.sleep(0.2)
-        with httpx.Client(base_url=base, timeout=10) as client:
+        with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as client:
             yield client
     finally:
         process.terminate()
@@ -175,7 +175,7 @@ def test_datasette_serves_a_release_read_only(release):
         page = http.get("/registry/directory")
         assert page.status_code == 200 and "Roberts, Alice" in page.text
         assert "registry-2026-11-28" in http.get("/").text  # the release's own title
-        assert page.headers["cache-control"] == "max-age=3600"
+        assert page.headers["cache-control"] == "max-age=31536000, public"  # hashed URL
 
         rows = http.get("/registry/directory.json?_shape=array&_size=max").json()
         assert len(rows) == 9

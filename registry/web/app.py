@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from datasette.app import Datasette
+from datasette.plugins import pm
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -20,14 +21,15 @@ from starlette.routing import Mount
 from db.connections import Connections
 from registry.csvsafe import NeutraliseCSV
 from registry.limits import RateLimits
-from registry.settings import DATASETTE_SETTINGS, SiteSettings
+from registry.settings import (
+    DATASETTE_SETTINGS,
+    DATASETTE_STATIC,
+    DATASETTE_STATIC_MOUNT,
+    DATASETTE_TEMPLATES,
+    SiteSettings,
+)
 from registry.web import api, clinics, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
-
-# Datasette's templates and CSS made accessible (lang, labels, contrast, a link to the site).
-DATASETTE_TEMPLATES = Path(__file__).resolve().parent / "datasette_templates"
-DATASETTE_STATIC = Path(__file__).resolve().parent / "datasette_static"
-DATASETTE_STATIC_MOUNT = "registry-static"  # served at /data/registry-static/
 
 
 class RedactTokens(logging.Filter):
@@ -83,6 +85,9 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
     metadata = json.loads(settings.metadata_path.read_text(encoding="utf-8"))
     datasette_settings = {**DATASETTE_SETTINGS, "default_allow_sql": settings.allow_sql}
     safety.register()
+    # datasette-gzip is for releases (registry/publish.py); here NeutraliseCSV reads the bodies.
+    if pm.has_plugin("gzip"):
+        pm.unregister(name="gzip")
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # once: filters are equal
     datasette = Datasette(
         [str(db_path)],
@@ -90,6 +95,7 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         settings=datasette_settings,
         template_dir=str(DATASETTE_TEMPLATES),
         static_mounts=[(DATASETTE_STATIC_MOUNT, str(DATASETTE_STATIC))],
+        cors=True,  # public, read-only data, read by Observable (datasette-export-notebook)
     )
     safety.hide_paths(datasette)
 
