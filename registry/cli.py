@@ -529,18 +529,19 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
 @cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if a generated file is out of date.")
 def metadata(check: bool):
-    """Regenerate metadata.json and docs/data-dictionary.md from the data dictionary.
+    """Regenerate metadata.json, docs/data-dictionary.md and docs/regulators.md.
 
-    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms from
-    the built-in source declarations.
+    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms and
+    the regulators' table from the built-in source declarations (scrapers/sources.toml); the
+    hand-written sections below docs/regulators.md's table are kept.
 
     \b
     Example:
         registry metadata --check
     """
-    from registry.metadata import ROOT, generated, regulator_rows
+    from registry.metadata import ROOT, generated
 
-    files = generated(regulator_rows(load_settings().sources.values()))
+    files = generated(load_settings().sources.values())
     stale = [
         path
         for path, text in files.items()
