@@ -103,7 +103,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -183,6 +183,7 @@ class Emulator:
             return self.base_url
         self._server = Server(("127.0.0.1", self.port), self.handler, self)
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 socket's address
         self.base_url = f"http://{host}:{port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,

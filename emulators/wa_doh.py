@@ -533,12 +533,11 @@ def query_rows(rows: list[dict], params: dict[str, str], columns: Iterable[str])
                 raise SoqlError("query.soql.invalid", f"Could not parse $order {order!r}")
             keys.append((name, desc))
         for name, desc in reversed(keys):  # stable sorts, last key first; nulls first
-            indexed.sort(
-                key=lambda ir, n=name: (
-                    (ir[0],) if n == ":id" else (ir[1].get(n) is not None, ir[1].get(n) or "")
-                ),
-                reverse=desc,
-            )
+
+            def sort_key(ir: tuple[int, dict], n: str = name) -> tuple:
+                return (ir[0],) if n == ":id" else (ir[1].get(n) is not None, ir[1].get(n) or "")
+
+            indexed.sort(key=sort_key, reverse=desc)
     try:
         limit = int(params.get("$limit", "1000"))
         offset = int(params.get("$offset", "0"))

@@ -71,7 +71,7 @@ def cities(conn: sqlite3.Connection) -> list[City]:
     found = sorted(
         (
             City(
-                max(spellings, key=spellings.get),
+                max(spellings, key=lambda s: spellings[s]),
                 region,
                 total,
                 *((lat / n, lon / n) if (n := int(placed)) else (None, None)),

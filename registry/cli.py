@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -112,7 +112,7 @@ def _serve(
     warm()  # the offline gazetteer behind "near a city", read while the server starts
     click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
     app = create_app(settings)
-    proxy = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    proxy: dict[str, Any] = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
     uvicorn.run(
         app, host=host, port=port, log_level="warning", **(proxy if forwarded_allow_ips else {})
     )
@@ -517,7 +517,7 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
             )
             continue
         state = "enabled" if r["enabled"] else "disabled"
-        wording = "; ".join(r["wording"]) or "-"
+        wording = "; ".join(cast(list[str], r["wording"])) or "-"
         click.echo(
             f"{r['source']:<10} {r['jurisdiction']:<6} {r['regulator']} [{r['platform']}, "
             f"{state}] needling {r['needling']} ({r['mechanism'] or '-'}: {wording}); "
@@ -529,18 +529,19 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
 @cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if a generated file is out of date.")
 def metadata(check: bool):
-    """Regenerate metadata.json and docs/data-dictionary.md from the data dictionary.
+    """Regenerate metadata.json, docs/data-dictionary.md and docs/regulators.md.
 
-    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms from
-    the built-in source declarations.
+    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms and
+    the regulators' table from the built-in source declarations (scrapers/sources.toml); the
+    hand-written sections below docs/regulators.md's table are kept.
 
     \b
     Example:
         registry metadata --check
     """
-    from registry.metadata import ROOT, generated, regulator_rows
+    from registry.metadata import ROOT, generated
 
-    files = generated(regulator_rows(load_settings().sources.values()))
+    files = generated(load_settings().sources.values())
     stale = [
         path
         for path, text in files.items()
@@ -615,7 +616,7 @@ def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only:
     bad = verify(release)
     if bad:
         raise click.UsageError(f"{release} is damaged: checksum mismatch for {', '.join(bad)}")
-    options = {"host": host, "port": port, "allow_sql": not no_sql}
+    options: dict[str, Any] = {"host": host, "port": port, "allow_sql": not no_sql}
     if print_only:
         click.echo(" ".join(serve_command(release, **options)))
         return

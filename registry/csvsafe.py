@@ -70,7 +70,7 @@ class NeutraliseCSV:
             await self.app(scope, receive, send)
             return
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        state = {"csv": False, "buffer": ""}
+        state: dict[str, Any] = {"csv": False, "buffer": ""}
 
         async def send_neutralised(message) -> None:
             if message["type"] == "http.response.start":

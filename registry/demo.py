@@ -9,9 +9,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapers.sources import Source
+
+if TYPE_CHECKING:
+    from emulators.server import Emulator
 
 # source key -> (emulator class, people factory), as "module:name"
 SAMPLES = {
@@ -41,7 +45,7 @@ def _load(spec: str) -> Callable:
 @dataclass
 class Sample:
     source: Source  # the live source, pointed at the emulator
-    emulator: object
+    emulator: Emulator
 
 
 def start_samples(sources: dict[str, Source], count: int) -> list[Sample]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from db import reads
 from db.directory import authorized_kinds
@@ -54,7 +55,7 @@ def needling_answer(tracking: str, authorized: bool) -> str:
     return "not_tracked" if tracking == "not_tracked" else "unknown"
 
 
-def _rows(conn: sqlite3.Connection, sql: str, ids: list) -> list[sqlite3.Row]:
+def _rows(conn: sqlite3.Connection, sql: str, ids: list) -> list[dict[str, Any]]:
     cursor = conn.execute(sql.format(marks=",".join("?" * len(ids))), ids)
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -77,7 +77,7 @@ def refusal(address: str) -> str | None:
 
 def _getaddrinfo(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def resolve(host: str, port: int, *, private: bool | None = None) -> list[str]:

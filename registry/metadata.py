@@ -1,8 +1,11 @@
-"""Datasette's metadata.json and docs/data-dictionary.md, generated from one source of truth.
+"""Datasette's metadata.json, docs/data-dictionary.md and docs/regulators.md, generated from one
+source of truth.
 
 Descriptions come from the data dictionary (db/dictionary.py), saved queries from
-registry/queries.py, licence and attribution from the regulators' declarations. Both generated
-files are committed; `registry metadata` rewrites them and a test fails when they are stale.
+registry/queries.py, licence, attribution and the regulators' table from the regulators'
+declarations (scrapers/sources.toml). The generated files are committed; `registry metadata`
+rewrites them and a test fails when they are stale. docs/regulators.md keeps the hand-written
+sections below its table.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from scrapers.sources import Source
 ROOT = Path(__file__).resolve().parents[1]
 METADATA_PATH = ROOT / "metadata.json"
 DICTIONARY_PATH = ROOT / "docs" / "data-dictionary.md"
+REGULATORS_PATH = ROOT / "docs" / "regulators.md"
+# docs/regulators.md: everything after this line is hand-written and kept by `registry metadata`.
+HAND_WRITTEN = "<!-- Hand-written below this line: `registry metadata` keeps it as it is. -->"
 DATABASE = "registry"  # Datasette names a database after its file: registry.db
 
 TITLE = "Needling Registry"
@@ -241,9 +247,57 @@ def data_dictionary(regulators: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def generated(regulators: list[dict]) -> dict[Path, str]:
+def _coverage(source: Source) -> str:
+    if source.coverage != "supported":
+        return f"not yet supported: {source.coverage_note}"
+    return "supported" if source.enabled else "supported (off)"
+
+
+def regulators_doc(sources: Iterable[Source], kept: str = "") -> str:
+    """docs/regulators.md: a table of every declared source, then `kept`, the hand-written
+    sections that follow the HAND_WRITTEN line in the committed file."""
+    lines = [
+        "# Regulators",
+        "",
+        "Every regulator declared in `scrapers/sources.toml`. The table is generated from that",
+        "file by `registry metadata`: do not edit it by hand (the sections after it are",
+        "hand-written). Each regulator's terms apply to its records; the note is shown with every",
+        "record in the API and in Datasette's `regulators` table.",
+        "",
+        "| source | jurisdiction | regulator | platform | needling | mechanism | coverage "
+        "| terms note |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in sources:
+        cells = [
+            f"`{s.key}`",
+            s.jurisdiction,
+            s.regulator,
+            s.platform,
+            s.needling,
+            s.mechanism or "",
+            _coverage(s),
+            s.terms_note,
+        ]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines += ["", HAND_WRITTEN, ""]
+    return "\n".join(lines) + kept
+
+
+def kept_sections(path: Path) -> str:
+    """The hand-written part of a generated-then-edited file: what follows its HAND_WRITTEN line."""
+    if not path.exists():
+        return ""
+    _, marker, rest = path.read_text(encoding="utf-8").partition(HAND_WRITTEN + "\n")
+    return rest if marker else ""
+
+
+def generated(sources: Iterable[Source]) -> dict[Path, str]:
     """The committed generated files and their current content."""
+    sources = list(sources)
+    regulators = regulator_rows(sources)
     return {
         METADATA_PATH: render_json(build(regulators)),
         DICTIONARY_PATH: data_dictionary(regulators),
+        REGULATORS_PATH: regulators_doc(sources, kept_sections(REGULATORS_PATH)),
     }

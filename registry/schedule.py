@@ -2,7 +2,7 @@
 
 Used by `registry schedule`, which runs due sources one after another (each under its own lock)
 and sleeps until the next one is due. A cron job or systemd timer running `registry import` is
-the alternative; the README shows both.
+the alternative; docs/importing.md shows both.
 """
 
 from __future__ import annotations

@@ -255,6 +255,7 @@ _COUNT = (
 def around(conn: sqlite3.Connection, query: Query) -> tuple[Place, list[tuple[cities.City, float]]]:
     """A near search's city and the practice cities within its distance; SearchError for a city
     the gazetteer does not know."""
+    assert query.near is not None, "around() is for near searches"
     try:
         centre = gazetteer().resolve(query.near, query.province)
     except UnknownPlace as e:

@@ -168,11 +168,12 @@ def _send_all(
         follow_redirects=False,
         trust_env=False,
     ) as client:
+        tried_enough = stop_after_attempt(attempts)  # stateless: reads the attempt's number
         for batch in batches:
             if time.monotonic() >= deadline:
                 return
             retrying = Retrying(
-                stop=stop_after_attempt(attempts) | (lambda state: time.monotonic() >= deadline),
+                stop=lambda state: tried_enough(state) or time.monotonic() >= deadline,
                 wait=wait_exponential(multiplier=first_wait, max=max_wait),
                 retry=retry_if_exception_type(TransientFailure),
                 sleep=lambda s: time.sleep(max(0.0, min(s, deadline - time.monotonic()))),

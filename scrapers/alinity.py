@@ -362,7 +362,7 @@ class Drill:
         min_chars: int = 2,
         max_length: int = 24,
         probes: tuple[str, ...] | list[str] = ("ma", "le", "ch"),
-        letters: str = DEFAULT_OPTIONS["letters"],
+        letters: str = str(DEFAULT_OPTIONS["letters"]),
     ) -> None:
         self.seeds = set(_nfc(letters))
         self._search = search
@@ -424,8 +424,8 @@ class Drill:
         extra = set() if self.accents == "insensitive" else set(self.extra_letters)
         if not first and self.accents != "insensitive":
             extra |= self.seeds
-        extra = [c for c in sorted(extra) if self.fold(c) == c]
-        return list(ASCII) + extra + ([] if first else list(INSIDE))
+        kept = [c for c in sorted(extra) if self.fold(c) == c]
+        return list(ASCII) + kept + ([] if first else list(INSIDE))
 
     # -- listing -------------------------------------------------------------------------------
 
@@ -573,7 +573,10 @@ class Session:
                 form = self.open()
 
     def _search(self, form: Form, last: str, first: str) -> list[dict]:
-        values = {form.field("last")["ID"]: last}
+        surname = form.field("last")
+        if surname is None:
+            raise LayoutChanged("the search form has no last-name field")
+        values = {surname["ID"]: last}
         if first and (given := form.field("first")):
             values[given["ID"]] = first
         profession = form.field("profession")

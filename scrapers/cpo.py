@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bs4 import BeautifulSoup
@@ -334,7 +335,7 @@ def parse_additional_locations(cell: str) -> list[Location]:
 def primary_location(row: dict[str, str]) -> Location | None:
     """The CSV row's own practice location; None when the register lists none."""
     postal = normalize_postal(row["POSTAL CODE"])
-    fields = {
+    fields: dict[str, Any] = {
         "organization": row["CLINIC NAME"] or None,
         "address": _clean(row["ADDRESS"]) or None,
         "city": row["CITY"] or None,
@@ -466,9 +467,9 @@ class Cpo:
         source = crawl.source
         authorization = roster_authorization(source)
         search_rows, search_evidence = self._search_rows(crawl)
-        everyone = crawl.client.get(csv_url(source.base_url, acu=False))
+        everyone = crawl.client.get(csv_url(source.base_url or "", acu=False))
         rows = parse_csv(everyone.text())
-        roster = crawl.client.get(csv_url(source.base_url, acu=True))
+        roster = crawl.client.get(csv_url(source.base_url or "", acu=True))
         roster_rows = parse_csv(roster.text())
         crawl.notes["roster"] = len(roster_rows)
         crawl.progress(f"{source.key}: {len(rows)} in the export, {len(roster_rows)} on the roster")
@@ -513,7 +514,7 @@ class Cpo:
 
     def _search_rows(self, crawl: Crawl) -> tuple[list[SearchRow], dict[str, Evidence]]:
         """Every row of every search page, and the evidence of the page each came from."""
-        base = crawl.source.base_url
+        base = crawl.source.base_url or ""
         first = crawl.client.get(search_url(base, 1))
         page = parse_search_page(first.text())
         total = page.total
@@ -653,7 +654,7 @@ class Cpo:
 
     def preflight(self, crawl: Crawl) -> Iterator[Check]:
         """Four requests: the full export, the roster export, the first search page, a profile."""
-        base = crawl.source.base_url
+        base = crawl.source.base_url or ""
         everyone = crawl.client.get(csv_url(base, acu=False))
         header = csv_header(everyone.text())
         rows: list[dict[str, str]] = []

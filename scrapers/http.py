@@ -214,10 +214,11 @@ class PoliteClient:
             }
             headers = {**(headers or {}), **{k: v for k, v in conditions.items() if v}}
         result, attempts = self._send_with_retries(method, url, data, headers, host)
-        if known and not isinstance(result, Exception) and result.status_code == 304:
+        stored = self._stored
+        if known and stored and not isinstance(result, Exception) and result.status_code == 304:
             self.not_modified += 1
             self.validators_seen[url] = known
-            return self._fetched(method, result, "", content=self._stored(known["sha256"]))
+            return self._fetched(method, result, "", content=stored(known["sha256"]))
         if isinstance(result, Exception):
             raise TransportFailure(
                 f"TransportFailure: {url} failed after {_plural(attempts)}"
@@ -402,7 +403,11 @@ def _charset(headers: httpx.Headers) -> str:
 def _last_outcome(state: tenacity.RetryCallState) -> httpx.Response | BaseException:
     outcome = state.outcome
     assert outcome is not None
-    return outcome.exception() if outcome.failed else outcome.result()
+    if outcome.failed:
+        failure = outcome.exception()
+        assert failure is not None  # a failed outcome holds its exception
+        return failure
+    return outcome.result()
 
 
 def _error_kind(status: int) -> type[FetchError]:

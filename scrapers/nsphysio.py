@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
@@ -26,7 +27,7 @@ from scrapers.sources import Source
 
 log = logging.getLogger(__name__)
 
-DEFAULT_OPTIONS = {
+DEFAULT_OPTIONS: dict[str, Any] = {
     "path": "/for-the-public/member-directory",
     # Our field -> the header the register prints over it [reported; ten columns: live
     # 2026-06-15]. A table lacking any of them, under these words, is a changed layout: the run
@@ -158,7 +159,7 @@ def _headers(table: Tag) -> list[str]:
     return [] if row is None else [_norm(c.get_text(" ")) for c in row.find_all(["th", "td"])]
 
 
-def _body_rows(table: Tag, header: Tag) -> list[Tag]:
+def _body_rows(table: Tag, header: Tag | None) -> list[Tag]:
     """The table's own rows after the header, less header-like rows (a `tfoot` repeating it)."""
     return [
         tr

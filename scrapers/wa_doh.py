@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 from scrapers.adapter import Check, Crawl
@@ -137,7 +138,7 @@ def identity(row: dict) -> tuple[str, str, str, str]:
 
 def location(row: dict, columns: dict[str, str]) -> Location | None:
     """The published place of a row, from the configured columns; None when it has none."""
-    values = {}
+    values: dict[str, Any] = {}
     for attr, column in columns.items():
         value = " ".join(str(row.get(column) or "").split())
         values[attr] = value or None

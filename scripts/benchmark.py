@@ -6,9 +6,12 @@ Measures, against the targets in BENCHMARKS.md:
   sql      the search SQL straight on SQLite
   api      the search API in-process (ASGI, no network): p50 / p99 per query kind
   datasette every saved query and every configured facet through Datasette: p50 / p99 (250 ms)
-  http     requests/s over HTTP, our API vs Datasette's JSON for the same searches
+  http     requests/s over HTTP, our API vs Datasette's JSON for the same searches, plus near-city
+           searches and the patient page, with wrk (Debian's `wrk`; `apt-get install -y wrk`),
+           32 connections by default; without wrk, 4 Python keep-alive clients
 
-Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S]
+Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S] [--only-http]
+         [--connections C]
 Only 127.0.0.1 is contacted. Results are printed as Markdown and saved as JSON beside the db.
 """
 
@@ -23,9 +26,11 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -526,7 +531,73 @@ def throughput(base: str, urls: list[str], seconds: float, workers: int = 4) -> 
     }
 
 
-def http_comparison(path: Path, seconds: float) -> dict:
+# Near-city searches (the gazetteer and the distance cursor) and the patient page, API side only:
+# Datasette has no equivalent.
+NEAR = [
+    {"near": "Red Deer", "km": "50"},
+    {"near": "Montreal", "km": "25"},
+    {"near": "Calgary", "km": "100"},
+    {"near": "Halifax", "km": "50", "kind": "needling"},
+]
+PATIENT_PAGES = [
+    {"city": "Red Deer"},
+    {"q": "rob"},
+    {"city": "Red Deer", "within": "50"},
+    {"city": "Montréal", "lang": "fr"},
+]
+
+_WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(50),
+    latency:percentile(99)))
+end
+"""
+
+
+def wrk_throughput(base: str, urls: list[str], seconds: float, connections: int) -> dict:
+    """Requests/s from wrk with `connections` keep-alive connections cycling through `urls`."""
+    paths = ", ".join(json.dumps(u) for u in urls)  # JSON strings are valid Lua strings here
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_WRK_SCRIPT % paths)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
+            + ["-s", script.name, base],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(row for row in out.splitlines() if row.startswith("RESULT "))
+    requests, micros, status_errors, socket_errors, p50, p99 = map(int, line.split()[1:])
+    return {
+        "tool": f"wrk, {connections} connections",
+        "requests": requests,
+        "seconds": round(micros / 1e6, 1),
+        "requests_per_second": round(requests / (micros / 1e6)),
+        "errors": status_errors + socket_errors,
+        "p50_ms": round(p50 / 1000, 1),
+        "p99_ms": round(p99 / 1000, 1),
+    }
+
+
+def measure(base: str, urls: list[str], seconds: float, connections: int) -> dict:
+    httpx.get(base + urls[0], timeout=60)  # warm: the gazetteer loads on the first near search
+    if shutil.which("wrk"):
+        return wrk_throughput(base, urls, seconds, connections)
+    return {"tool": "4 Python clients (wrk not installed)", **throughput(base, urls, seconds)}
+
+
+def http_comparison(path: Path, seconds: float, connections: int = 32) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     bin_dir = Path(sys.executable).parent
     api = subprocess.Popen(
@@ -568,9 +639,14 @@ def http_comparison(path: Path, seconds: float) -> dict:
     try:
         wait_for("http://127.0.0.1:8765/api/openapi.json")
         wait_for(f"http://127.0.0.1:8766/{path.stem}.json")
-        ours = throughput("http://127.0.0.1:8765", [api_url(p) for _, p in QUERIES], seconds)
-        theirs = throughput(
-            "http://127.0.0.1:8766", [datasette_url(path.stem, p) for _, p in QUERIES], seconds
+        ours_base, theirs_base = "http://127.0.0.1:8765", "http://127.0.0.1:8766"
+        ours = measure(ours_base, [api_url(p) for _, p in QUERIES], seconds, connections)
+        theirs = measure(
+            theirs_base, [datasette_url(path.stem, p) for _, p in QUERIES], seconds, connections
+        )
+        near = measure(ours_base, [api_url(p) for p in NEAR], seconds, connections)
+        pages = measure(
+            ours_base, ["/?" + urlencode(p) for p in PATIENT_PAGES], seconds, connections
         )
     finally:
         for process in (api, datasette):
@@ -584,6 +660,8 @@ def http_comparison(path: Path, seconds: float) -> dict:
         "api": ours,
         "datasette": theirs,
         "ratio": round(ours["requests_per_second"] / max(1, theirs["requests_per_second"]), 2),
+        "api_near": near,
+        "patient_page": pages,
     }
 
 
@@ -596,6 +674,14 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark db")
     parser.add_argument("--rounds", type=int, default=50, help="rounds of the query mix")
     parser.add_argument("--seconds", type=float, default=15, help="per HTTP throughput run")
+    parser.add_argument(
+        "--connections", type=int, default=32, help="wrk's keep-alive connections per HTTP run"
+    )
+    parser.add_argument(
+        "--only-http",
+        action="store_true",
+        help="measure only the HTTP throughput (after building or with --reuse)",
+    )
     parser.add_argument(
         "--only-datasette",
         action="store_true",
@@ -616,6 +702,13 @@ def main() -> None:
         print(f"building {args.records:,} registrations ...", flush=True)
         results["load"] = build(args.db, args.records)
         print(json.dumps(results["load"]), flush=True)
+    if args.only_http:
+        results["http"] = http_comparison(args.db, args.seconds, args.connections)
+        print(json.dumps(results["http"], indent=1), flush=True)
+        out = args.db.with_suffix(".http.json")
+        out.write_text(json.dumps(results, indent=2))
+        print(f"saved {out}")
+        return
     if args.only_datasette:
         results["datasette"] = datasette_latency(args.db, max(1, args.rounds // 5))
         print(json.dumps(results["datasette"], indent=1), flush=True)
@@ -631,7 +724,7 @@ def main() -> None:
     print(json.dumps(results["datasette"], indent=1), flush=True)
     results["api"] = api_latency(args.db, args.rounds)
     print(json.dumps(results["api"]), flush=True)
-    results["http"] = http_comparison(args.db, args.seconds)
+    results["http"] = http_comparison(args.db, args.seconds, args.connections)
     print(json.dumps(results["http"]), flush=True)
     out = args.db.with_suffix(".results.json")
     out.write_text(json.dumps(results, indent=2))

@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     wanted = {k: s for k, s in settings.sources.items() if not args.sources or k in args.sources}
     samples = start_samples(wanted, args.count)
     rows = []
+    failures = []
     try:
         with tempfile.TemporaryDirectory() as scratch:
             db = open_db(Path(scratch) / "frugality.db")
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> None:
             for sample in samples:
                 source = sample.source
                 report = run_source(db, settings.with_source(source), source)
+                if report.outcome != "success":
+                    failures.append((source.key, report.message))
                 run = db.execute(
                     "select listed, request_floor, requests from import_runs where id = ?",
                     [report.run_id],
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None) -> None:
         "| live size | spacing s | est. hours live |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
+    for key, message in failures:
+        print(f"{key}: {message}", file=sys.stderr)
     for key, outcome, listed, requests, floor, per, ratio, size, spacing, hours in rows:
         print(
             f"| {key} | {outcome} | {listed} | {requests} | {floor} | {per:.2f} | {ratio:.2f} "

@@ -11,7 +11,15 @@ from datasette.app import Datasette
 
 from db import open_db
 from db.dictionary import TABLES
-from registry.metadata import METADATA_PATH, build, generated, regulator_rows, schema
+from registry.metadata import (
+    DICTIONARY_PATH,
+    HAND_WRITTEN,
+    METADATA_PATH,
+    build,
+    generated,
+    regulator_rows,
+    schema,
+)
 from registry.queries import QUERIES
 from scrapers.sources import load_settings
 from tests.conftest import PEOPLE
@@ -55,16 +63,17 @@ def test_internal_tables_are_hidden_and_researchers_tables_are_not():
 
 
 def test_generated_files_are_current():
-    """metadata.json and docs/data-dictionary.md are what `registry metadata` writes."""
-    for path, text in generated(regulator_rows(load_settings().sources.values())).items():
+    """metadata.json, docs/data-dictionary.md and docs/regulators.md are what `registry
+    metadata` writes."""
+    for path, text in generated(load_settings().sources.values()).items():
         assert path.read_text(encoding="utf-8") == text, (
             f"{path.name} is out of date; run `registry metadata`"
         )
 
 
 def test_data_dictionary_doc_lists_every_public_column_and_query():
-    files = generated(regulator_rows(load_settings().sources.values()))
-    doc = next(text for path, text in files.items() if path.suffix == ".md")
+    files = generated(load_settings().sources.values())
+    doc = files[DICTIONARY_PATH]
     for name, table in TABLES.items():
         if not table.hidden:
             assert f"### `{name}`" in doc
@@ -257,6 +266,7 @@ def test_metadata_command_checks_and_rewrites_stale_files(tmp_path, monkeypatch)
     monkeypatch.setattr(metadata, "ROOT", tmp_path)
     monkeypatch.setattr(metadata, "METADATA_PATH", tmp_path / "metadata.json")
     monkeypatch.setattr(metadata, "DICTIONARY_PATH", tmp_path / "docs" / "data-dictionary.md")
+    monkeypatch.setattr(metadata, "REGULATORS_PATH", tmp_path / "docs" / "regulators.md")
     (tmp_path / "docs").mkdir()
     (tmp_path / "metadata.json").write_text("{}")
     result = cli("metadata", "--check")
@@ -266,3 +276,30 @@ def test_metadata_command_checks_and_rewrites_stale_files(tmp_path, monkeypatch)
     assert result.exit_code == 0 and "wrote docs/data-dictionary.md" in result.output
     assert cli("metadata", "--check").exit_code == 0
     assert json.loads((tmp_path / "metadata.json").read_text())["databases"]["registry"]["queries"]
+
+
+def test_regulators_doc_is_regenerated_and_keeps_its_hand_written_sections(tmp_path, monkeypatch):
+    from registry import metadata
+    from tests.test_cli import run as cli
+
+    doc = tmp_path / "regulators.md"
+    monkeypatch.setattr(metadata, "ROOT", tmp_path)
+    monkeypatch.setattr(metadata, "REGULATORS_PATH", doc)
+    monkeypatch.setattr(metadata, "METADATA_PATH", tmp_path / "metadata.json")
+    monkeypatch.setattr(metadata, "DICTIONARY_PATH", tmp_path / "data-dictionary.md")
+    note = "## Why this tenant\n\nA hand-written reason, kept as it is | even with pipes.\n"
+    doc.write_text(f"# Regulators\n\n| `cpo` | a stale row |\n\n{HAND_WRITTEN}\n{note}")
+    assert cli("metadata", "--check").exit_code == 1
+    assert cli("metadata").exit_code == 0
+    text = doc.read_text(encoding="utf-8")
+    assert text.endswith(f"\n{HAND_WRITTEN}\n{note}") and "a stale row" not in text
+    sources = load_settings().sources.values()
+    for source in sources:
+        row = next(r for r in text.splitlines() if r.startswith(f"| `{source.key}` |"))
+        assert source.regulator in row and source.terms_note in row
+        assert ("not yet supported" in row) == (source.coverage != "supported")
+    assert len([r for r in text.splitlines() if r.startswith("| `")]) == len(sources)
+    assert cli("metadata", "--check").exit_code == 0  # idempotent: the kept part is not doubled
+    doc.write_text("# Regulators\n\nby hand, no marker\n")  # a file without the line: all new
+    assert cli("metadata").exit_code == 0
+    assert doc.read_text(encoding="utf-8").endswith(f"{HAND_WRITTEN}\n")

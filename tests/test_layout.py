@@ -18,7 +18,7 @@ def test_the_layout_beside_a_registry_database(tmp_path, monkeypatch):
     monkeypatch.delenv(layout.CLINICS_ENV, raising=False)
     assert layout.registry_db() == default_path() == Path("db") / "registry.db"
     db = tmp_path / "x" / "registry.db"
-    assert layout.clinics_db(db) == clinics_path(db) == tmp_path / "x" / "registry.web.clinics.db"
+    assert layout.clinics_db(db) == clinics_path(db) == tmp_path / "x" / "registry.clinics.db"
     assert layout.archive_dir(db) == tmp_path / "x" / "archive" / "registry"
     assert layout.lock_file(db, "cpta") == tmp_path / "x" / "locks" / "registry.cpta.lock"
     assert layout.sqlite_files(db) == [

@@ -52,8 +52,9 @@ class RedactTokens(logging.Filter):
     __hash__ = logging.Filter.__hash__
 
 
-async def http_error(request: Request, exc: HTTPException) -> Response:
+async def http_error(request: Request, exc: Exception) -> Response:
     """JSON for the API and programs; a page for people following a link to a page."""
+    assert isinstance(exc, HTTPException)  # the handler for HTTPException only
     headers = getattr(exc, "headers", None)
     wants_page = "text/html" in request.headers.get("accept", "")
     if wants_page and not request.url.path.startswith(("/api/", "/data/")):

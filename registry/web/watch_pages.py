@@ -102,7 +102,7 @@ def roster_entries(clinics, batch: dict) -> tuple[list[dict], list[dict]]:
         answer = found[0] if found else None
         registration = answer.get("registration") if answer else None
         verdict = row.get("verdict") or "error"
-        if registration is None or verdict == "name_mismatch":
+        if answer is None or registration is None or verdict == "name_mismatch":
             skipped.append({"line": row["line"], "verdict": verdict, "input": row["input"]})
             continue
         # Asked again as the roster asked (a masked Ontario number is found by the clinic's full
@@ -216,7 +216,7 @@ async def _opened(request: Request) -> tuple[dict, str, FormData] | Response:
         return _open_page(request, e.key, e.status)
     token = _token_of(request, form)
     found = watch.find_list(request.app.state.clinics, token)
-    if found is None:
+    if found is None or token is None:  # no list for no token
         response = _open_page(request, "watch.error.bad_token", 401)
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
@@ -261,8 +261,7 @@ async def watch_webhook(request: Request) -> Response:
                 "update watch_lists set webhook_url = null, webhook_secret = null where id = ?",
                 [found["id"]],
             )
-        found = watch.find_list(db, token)
-        return _list_page(request, found, token, message="watch.webhook.removed")
+        return _saved_page(request, token, message="watch.webhook.removed")
     try:
         checked = await run_in_threadpool(egress.check_url, url)  # resolving the name blocks
     except egress.UnsafeURL as e:
@@ -275,8 +274,15 @@ async def watch_webhook(request: Request) -> Response:
             "update watch_lists set webhook_url = ?, webhook_secret = ? where id = ?",
             [checked, secret, found["id"]],
         )
-    found = watch.find_list(db, token)
-    return _list_page(request, found, token, message="watch.webhook.saved", secret=secret)
+    return _saved_page(request, token, message="watch.webhook.saved", secret=secret)
+
+
+def _saved_page(request: Request, token: str, **extra) -> Response:
+    """The list as just saved (or, if it was deleted meanwhile, the page that says so)."""
+    found = watch.find_list(request.app.state.clinics, token)
+    if found is None:
+        return _open_page(request, "watch.error.bad_token", 401)
+    return _list_page(request, found, token, **extra)
 
 
 async def watch_webhook_test(request: Request) -> Response:
