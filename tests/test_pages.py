@@ -61,9 +61,9 @@ def test_the_search_page_without_a_search(client):
     assert soup.select_one("input[name=show][value=authorized]").has_attr("checked")
     assert not soup.select(".result")
     # Only our own files: no inline script or style, nothing from elsewhere.
-    assert [s["src"] for s in soup.select("script")] == ["/static/suggest.js"]
+    assert [s["src"] for s in soup.select("script")] == [pages.assets.url("suggest.js")]
     assert not soup.select("style") and not soup.select("[style]")
-    assert [link["href"] for link in soup.select("link")] == ["/static/site.css"]
+    assert [link["href"] for link in soup.select("link")] == [pages.assets.url("site.css")]
 
 
 def test_the_page_without_a_search_lists_the_registers_we_read(client):

@@ -18,7 +18,6 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from registry import cities, freshness, postcodes
@@ -35,11 +34,14 @@ from registry.search import (
     skip,
 )
 from registry.web import i18n
+from registry.web.assets import Assets
 from scrapers.kinds import KINDS
 from scrapers.places import COUNTRIES, region_code
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+assets = Assets(HERE / "static")
+templates.env.globals["static"] = assets.url  # {{ static("site.css") }}: a content-hashed URL
 
 # Our pages load nothing from elsewhere, run no inline script and use no inline style.
 CSP = (
@@ -603,5 +605,5 @@ routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),
     Route("/p/{regulator}/{number}", practitioner, methods=["GET"], include_in_schema=False),
-    Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+    Mount("/static", app=assets, name="static"),
 ]
