@@ -81,6 +81,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "one: ask the practitioner or the regulator."
         ),
         "result.listed": "Needling authorization listed on the register: yes, {kinds}.",
+        "map.label": "Map of these results",
+        "map.open": "See this practitioner",
         "result.words": "In the regulator's words",
         "result.status": "Register status",
         "result.left": "No longer on the register since {date}.",
@@ -286,6 +288,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.listed": (
             "Autorisation d'utiliser des aiguilles indiquée au registre : oui, {kinds}."
         ),
+        "map.label": "Carte de ces résultats",
+        "map.open": "Voir ce professionnel",
         "result.words": "Selon les termes de l'ordre",
         "result.status": "Statut au registre",
         "result.left": "N'est plus inscrit au registre depuis le {date}.",

@@ -22,7 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from registry import cities, freshness, postcodes
 from registry.documents import documents
-from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
+from registry.gazetteer import Place, UnknownPlace, city_centre, gazetteer, place_key, variants
 from registry.search import (
     COUNT_CAP,
     MAX_QUERY_CHARS,
@@ -43,12 +43,19 @@ templates = Jinja2Templates(directory=HERE / "templates")
 assets = Assets(HERE / "static")
 templates.env.globals["static"] = assets.url  # {{ static("site.css") }}: a content-hashed URL
 
-# Our pages load nothing from elsewhere, run no inline script and use no inline style.
+# Our pages load nothing from elsewhere, run no inline script and use no inline style; a page
+# of results with a map loads its tiles (images) from the configured tile server's host only.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def csp_with_tiles(origin: str) -> str:
+    """The CSP of a page with a map: images from this origin and the tile server's."""
+    return CSP.replace("img-src 'self';", f"img-src 'self' {origin};")
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -268,6 +275,8 @@ def render(request: Request, template: str, context: dict, status: int = 200) ->
         status_code=status,
     )
     response.headers.update(SECURITY_HEADERS)
+    if context.get("map"):
+        response.headers["Content-Security-Policy"] = csp_with_tiles(context["map"]["origin"])
     return response
 
 
@@ -319,6 +328,30 @@ def nearest_first(locations: list[dict]) -> list[dict]:
         locations,
         key=lambda loc: (loc.get("distance_km") is None, loc.get("distance_km") or 0),
     )
+
+
+def map_points(results: list[dict]) -> str:
+    """The results' places for the map, as JSON safe inside a <script> data block: each card's
+    first location (the one its distance is measured to) at its city's centre, as distances are.
+    Names and places are register text: the map's script only ever sets them as text."""
+    points = []
+    for index, r in enumerate(results, start=1):
+        first = r["locations"][0] if r["locations"] else None
+        centre = city_centre(first.get("city") or "", first.get("province") or "") if first else None
+        if centre is None:
+            continue
+        points.append(
+            {
+                "card": f"result-{index}",
+                "lat": round(centre[0], 5),
+                "lon": round(centre[1], 5),
+                "name": r["display_name"],
+                "place": first.get("organization") or first.get("city") or "",
+                "url": r.get("page_url"),
+            }
+        )
+    text = json.dumps(points, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def practitioner_url(result: dict, lang: str) -> str | None:
@@ -479,6 +512,15 @@ async def index(request: Request) -> Response:
             for_a_card(result, found.get("near"), t, lang)
         context["found"] = found
         context["paging"] = paging(form, found, lang)
+        points = map_points(found["results"]) if found["results"] else "[]"
+        if points != "[]":
+            tiles = request.app.state.settings.map_tiles
+            context["map"] = {
+                "points": points,
+                "tiles": tiles.url,
+                "attribution": tiles.attribution,
+                "origin": tiles.origin,
+            }
         if form.within and found["results"]:
             context["sorts"] = [
                 {"sort": s, "url": "/?" + urlencode(form.params(sort=s, lang=lang))} for s in SORTS
