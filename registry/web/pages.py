@@ -56,6 +56,7 @@ def csp_with_tiles(origin: str) -> str:
     """The CSP of a page with a map: images from this origin and the tile server's."""
     return CSP.replace("img-src 'self';", f"img-src 'self' {origin};")
 
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -337,7 +338,9 @@ def map_points(results: list[dict]) -> str:
     points = []
     for index, r in enumerate(results, start=1):
         first = r["locations"][0] if r["locations"] else None
-        centre = city_centre(first.get("city") or "", first.get("province") or "") if first else None
+        if first is None:
+            continue
+        centre = city_centre(first.get("city") or "", first.get("province") or "")
         if centre is None:
             continue
         points.append(
