@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
+from registry.settings import OSM_TILES
 from registry.web.app import create_app
 from registry.web.pages import assets
 from tests.patients import SCRIPT_NAME, patient_database
@@ -45,7 +46,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Every name but the test server's fails to resolve: the results map's tiles too (a test
+    # that wants tiles answers them itself, with page.route, before any lookup).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
+TILE_HOST = urlsplit(OSM_TILES).hostname  # the results map's tiles: allowed, kept apart
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
 
@@ -115,6 +120,7 @@ class Watch:
     def __init__(self, page, base: str):
         self.base = urlsplit(base).netloc
         self.foreign: list[str] = []
+        self.tiles: list[str] = []  # the results map's, from the tile server the CSP allows
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.errors: list[str] = []
@@ -125,7 +131,9 @@ class Watch:
 
     def request(self, request):
         self.requests.append(request.url)
-        if urlsplit(request.url).netloc != self.base:
+        if urlsplit(request.url).hostname == TILE_HOST and request.resource_type == "image":
+            self.tiles.append(request.url)
+        elif urlsplit(request.url).netloc != self.base:
             self.foreign.append(request.url)
 
     def dialog(self, dialog):
