@@ -331,30 +331,18 @@ def nearest_first(locations: list[dict]) -> list[dict]:
     )
 
 
-def map_points(results: list[dict]) -> str:
-    """The results' places for the map, as JSON safe inside a <script> data block: each card's
-    first location (the one its distance is measured to) at its city's centre, as distances are.
-    Names and places are register text: the map's script only ever sets them as text."""
-    points = []
-    for index, r in enumerate(results, start=1):
+def place_on_map(results: list[dict]) -> bool:
+    """Where each card goes on the results map (`map_at`: its first location, the one its
+    distance is measured to, at its city's centre, as distances are); True if any has one.
+    The map's script reads these from the cards, and takes names and places from their text."""
+    placed = False
+    for r in results:
         first = r["locations"][0] if r["locations"] else None
-        if first is None:
-            continue
-        centre = city_centre(first.get("city") or "", first.get("province") or "")
-        if centre is None:
-            continue
-        points.append(
-            {
-                "card": f"result-{index}",
-                "lat": round(centre[0], 5),
-                "lon": round(centre[1], 5),
-                "name": r["display_name"],
-                "place": first.get("organization") or first.get("city") or "",
-                "url": r.get("page_url"),
-            }
-        )
-    text = json.dumps(points, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        city, region = (first.get("city") or "", first.get("province") or "") if first else ("", "")
+        centre = city_centre(city, region) if city else None
+        r["map_at"] = (round(centre[0], 5), round(centre[1], 5)) if centre else None
+        placed = placed or centre is not None
+    return placed
 
 
 def practitioner_url(result: dict, lang: str) -> str | None:
@@ -515,11 +503,9 @@ async def index(request: Request) -> Response:
             for_a_card(result, found.get("near"), t, lang)
         context["found"] = found
         context["paging"] = paging(form, found, lang)
-        points = map_points(found["results"]) if found["results"] else "[]"
-        if points != "[]":
+        if place_on_map(found["results"]):
             tiles = request.app.state.settings.map_tiles
             context["map"] = {
-                "points": points,
                 "tiles": tiles.url,
                 "attribution": tiles.attribution,
                 "origin": tiles.origin,

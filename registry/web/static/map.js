@@ -4,14 +4,21 @@
 (function () {
   "use strict";
   var box = document.getElementById("map");
-  var data = document.getElementById("map-points");
-  if (!box || !data || typeof window.L === "undefined") return;
-  var points;
-  try {
-    points = JSON.parse(data.textContent);
-  } catch (e) {
-    return;
-  }
+  if (!box || typeof window.L === "undefined") return;
+  var points = [];
+  document.querySelectorAll(".result[data-lat]").forEach(function (card) {
+    var heading = card.querySelector("h2.name");
+    var link = heading && heading.querySelector("a");
+    var org = card.querySelector(".place .org");
+    points.push({
+      lat: parseFloat(card.dataset.lat),
+      lon: parseFloat(card.dataset.lon),
+      name: heading ? heading.textContent : "",
+      place: org ? org.textContent : "",
+      url: link ? link.getAttribute("href") : null,
+    });
+  });
+  points = points.filter(function (p) { return isFinite(p.lat) && isFinite(p.lon); });
   if (!points.length) return;
   box.hidden = false;
   var map = window.L.map(box, { scrollWheelZoom: false });
