@@ -446,7 +446,10 @@ def untracked_matches(
     conn: sqlite3.Connection, query: Query, near: list[str] | None = None
 ) -> list[dict]:
     """For a search by kind: people matching everything else whose regulator does not record
-    needling. Their absence from the results means "not tracked", never "not authorized"."""
+    needling (or whose recording of it is unconfirmed), and are not in the results: their
+    absence means "not tracked" or "not confirmed", never "not authorized". `listed` counts
+    those of that regulator who are in the results (an authorization the register does show),
+    so the results and this count add up to everyone there who matches."""
     if not query.kind:
         return []
     # Only where such a regulator has people at all (the directory is not scanned to find out).
@@ -459,16 +462,24 @@ def untracked_matches(
         expression = match_expression(replace(query, kind=None), near)
     except SearchError:  # the kind was all there was to search for
         return []
-    return [
-        {
-            "regulator": rid,
-            "name": name,
-            "jurisdiction": jurisdiction,
-            "needling": tracking,
-            "matches": count,
-            "count_is_exact": count <= COUNT_CAP,
-        }
-        for rid, name, jurisdiction, tracking, count in conn.execute(
-            _UNTRACKED, [expression, COUNT_CAP + 1]
+    with_kind = match_expression(query, near)
+    listed = {row[0]: row[4] for row in conn.execute(_UNTRACKED, [with_kind, COUNT_CAP + 1])}
+    out = []
+    for rid, name, jurisdiction, tracking, count in conn.execute(
+        _UNTRACKED, [expression, COUNT_CAP + 1]
+    ):
+        shown = listed.get(rid, 0)
+        if count - shown <= 0:
+            continue  # everyone there who matches is in the results
+        out.append(
+            {
+                "regulator": rid,
+                "name": name,
+                "jurisdiction": jurisdiction,
+                "needling": tracking,
+                "matches": count - shown,
+                "listed": shown,
+                "count_is_exact": count <= COUNT_CAP,
+            }
         )
-    ]
+    return out

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from db.layout import registry_db
 from registry.limits import Limits
@@ -25,6 +26,12 @@ DATASETTE_STATIC_MOUNT = "site-assets"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
 PUBLIC_URL_ENV = "REGISTRY_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+MAP_TILES_ENV = "REGISTRY_MAP_TILES"
+MAP_ATTRIBUTION_ENV = "REGISTRY_MAP_ATTRIBUTION"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 # A public instance must hold up: bounded SQL time, bounded rows, facets inside the SQL limit.
 DATASETTE_SETTINGS = {
@@ -41,6 +48,38 @@ DATASETTE_SETTINGS = {
 
 
 @dataclass(frozen=True)
+class TileServer:
+    """Where the results map's tiles come from: OpenStreetMap's unless $REGISTRY_MAP_TILES
+    names another (an https URL template with {z}, {x} and {y}); the page's Content-Security-
+    Policy allows images from its host and no other. `attribution` is HTML, from us or the
+    operator (never from a register)."""
+
+    url: str = OSM_TILES
+    attribution: str = OSM_ATTRIBUTION
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.url)
+        missing = [p for p in ("{z}", "{x}", "{y}") if p not in self.url]
+        if parts.scheme != "https" or not parts.hostname or missing:
+            raise ValueError(
+                f"${MAP_TILES_ENV} must be an https URL with {{z}}, {{x}} and {{y}}: {self.url!r}"
+            )
+        if any(c in parts.netloc for c in " ;,'\"\n"):
+            raise ValueError(f"${MAP_TILES_ENV} has an unusable host: {parts.netloc!r}")
+
+    @property
+    def origin(self) -> str:
+        """What the CSP's img-src allows: https://tile.openstreetmap.org."""
+        return f"https://{urlsplit(self.url).netloc}"
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> TileServer:
+        url = environ.get(MAP_TILES_ENV) or OSM_TILES
+        default = OSM_ATTRIBUTION if url == OSM_TILES else ""
+        return cls(url=url, attribution=environ.get(MAP_ATTRIBUTION_ENV) or default)
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """Everything the web layer needs to know, decided before the first request.
 
@@ -48,6 +87,7 @@ class SiteSettings:
     per-client rates and quotas (registry/limits.py). `public_url`: the site's address as the
     public sees it, for links in feeds; never taken from the Host header. `freshness`: each
     source's freshness limit in hours, from the sources' declarations and the operator config.
+    `map_tiles`: the results map's tile server ($REGISTRY_MAP_TILES, $REGISTRY_MAP_ATTRIBUTION).
     """
 
     db_path: Path
@@ -56,6 +96,7 @@ class SiteSettings:
     limits: Limits = field(default_factory=Limits)
     public_url: str = DEFAULT_PUBLIC_URL
     freshness: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    map_tiles: TileServer = field(default_factory=TileServer)
 
     @classmethod
     def load(
@@ -84,4 +125,5 @@ class SiteSettings:
                 "/"
             ),
             freshness=MappingProxyType(dict(freshness_limits(load_settings(config)))),
+            map_tiles=TileServer.from_environment(environ),
         )

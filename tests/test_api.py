@@ -304,6 +304,7 @@ def test_kind_search_says_who_matches_where_needling_is_not_tracked(tmp_path, db
                 "jurisdiction": "CA-NS",
                 "needling": "not_tracked",
                 "matches": 1,
+                "listed": 0,
                 "count_is_exact": True,
             }
         ]

@@ -12,8 +12,10 @@ from starlette.testclient import TestClient
 
 from registry.web import i18n, pages
 from registry.web.app import create_app
-from registry.web.pages import CSP
+from registry.web.pages import CSP, csp_with_tiles
 from tests.patients import SCRIPT_NAME, STALE_SINCE, patient_database
+
+MAP_CSP = csp_with_tiles("https://tile.openstreetmap.org")
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,8 @@ def client(tmp_path_factory):
 def page(client, status=200, **params):
     response = client.get("/", params=params)
     assert response.status_code == status, response.text
-    assert response.headers["content-security-policy"] == CSP
+    # A page of results with a map allows images from the tile server too (test_map.py).
+    assert response.headers["content-security-policy"] in (CSP, MAP_CSP)
     return BeautifulSoup(response.text, "html.parser")
 
 
@@ -61,9 +64,9 @@ def test_the_search_page_without_a_search(client):
     assert soup.select_one("input[name=show][value=authorized]").has_attr("checked")
     assert not soup.select(".result")
     # Only our own files: no inline script or style, nothing from elsewhere.
-    assert [s["src"] for s in soup.select("script")] == ["/static/suggest.js"]
+    assert [s["src"] for s in soup.select("script")] == [pages.assets.url("suggest.js")]
     assert not soup.select("style") and not soup.select("[style]")
-    assert [link["href"] for link in soup.select("link")] == ["/static/site.css"]
+    assert [link["href"] for link in soup.select("link")] == [pages.assets.url("site.css")]
 
 
 def test_the_page_without_a_search_lists_the_registers_we_read(client):

@@ -76,7 +76,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.not_tracked": (
             "This regulator does not record who may needle: ask the practitioner and the regulator."
         ),
-        "result.unknown": "Whether this person may needle is not confirmed.",
+        "result.unknown": (
+            "No needling authorization listed. This register is not confirmed to list every "
+            "one: ask the practitioner or the regulator."
+        ),
+        "result.listed": "Needling authorization listed on the register: yes, {kinds}.",
+        "map.label": "Map of these results",
+        "map.open": "See this practitioner",
         "result.words": "In the regulator's words",
         "result.status": "Register status",
         "result.left": "No longer on the register since {date}.",
@@ -103,12 +109,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "because they may not."
         ),
         "notice.not_tracked_unknown": (
-            "Whether {regulator} ({jurisdiction}) records who may needle is not confirmed: "
-            "{count} people there match the rest of your search."
+            "{regulator} ({jurisdiction}) is not confirmed to list everyone who may needle. "
+            "Shown: {listed} with an authorization listed. Not shown: {count} more people there "
+            "who match the rest of your search with none listed, which does not mean they may "
+            "not."
         ),
         "notice.not_tracked_unknown.one": (
-            "Whether {regulator} ({jurisdiction}) records who may needle is not confirmed: "
-            "{count} person there matches the rest of your search."
+            "{regulator} ({jurisdiction}) is not confirmed to list everyone who may needle. "
+            "Shown: {listed} with an authorization listed. Not shown: {count} more person there "
+            "who matches the rest of your search with none listed, which does not mean they "
+            "may not."
         ),
         "notice.show_them": "Show everyone, with their status",
         "notice.stale": (
@@ -174,6 +184,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources.verified": "last read",
         "sources.never": "not imported yet",
         "sources.not_tracked": "Does not record who may needle",
+        "sources.unknown": "Not confirmed to list everyone who may needle",
         "sources.failing": "Our latest attempt to read it failed",
         "sources.stale": "Our copy may be out of date",
         "intro.ask": "What to ask before treatment",
@@ -270,7 +281,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Cet ordre n'indique pas qui peut utiliser des aiguilles : renseignez-vous auprès "
             "de la personne et de l'ordre."
         ),
-        "result.unknown": "L'autorisation d'utiliser des aiguilles n'est pas confirmée.",
+        "result.unknown": (
+            "Aucune autorisation d'utiliser des aiguilles indiquée. Il n'est pas confirmé que ce "
+            "registre les indique toutes : demandez au professionnel ou à l'ordre."
+        ),
+        "result.listed": (
+            "Autorisation d'utiliser des aiguilles indiquée au registre : oui, {kinds}."
+        ),
+        "map.label": "Carte de ces résultats",
+        "map.open": "Voir ce professionnel",
         "result.words": "Selon les termes de l'ordre",
         "result.status": "Statut au registre",
         "result.left": "N'est plus inscrit au registre depuis le {date}.",
@@ -298,14 +317,18 @@ MESSAGES: dict[str, dict[str, str]] = {
             "parce que personne ne peut le dire, et non parce qu'elle n'y est pas autorisée."
         ),
         "notice.not_tracked_unknown": (
-            "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique qui "
-            "peut utiliser des aiguilles. {count} personnes y correspondent au reste de votre "
-            "recherche."
+            "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique tous "
+            "ceux qui peuvent utiliser des aiguilles. Affichées : {listed} avec une autorisation "
+            "indiquée. Non affichées : {count} autres personnes qui y correspondent au reste de "
+            "votre recherche sans autorisation indiquée, ce qui ne veut pas dire qu'elles n'y "
+            "sont pas autorisées."
         ),
         "notice.not_tracked_unknown.one": (
-            "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique qui "
-            "peut utiliser des aiguilles. {count} personne y correspond au reste de votre "
-            "recherche."
+            "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique tous "
+            "ceux qui peuvent utiliser des aiguilles. Affichées : {listed} avec une autorisation "
+            "indiquée. Non affichée : {count} autre personne qui y correspond au reste de votre "
+            "recherche sans autorisation indiquée, ce qui ne veut pas dire qu'elle n'y est pas "
+            "autorisée."
         ),
         "notice.show_them": "Afficher toutes les personnes, avec leur statut",
         "notice.stale": (
@@ -385,6 +408,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources.verified": "dernière lecture le",
         "sources.never": "pas encore importé",
         "sources.not_tracked": "N'indique pas qui peut utiliser des aiguilles",
+        "sources.unknown": (
+            "Il n'est pas confirmé qu'il indique tous ceux qui peuvent utiliser des aiguilles"
+        ),
         "sources.failing": "Notre dernière lecture a échoué",
         "sources.stale": "Notre copie n'est peut-être plus à jour",
         "intro.ask": "Quoi demander avant un traitement",

@@ -18,12 +18,11 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from registry import cities, freshness, postcodes
 from registry.documents import documents
-from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
+from registry.gazetteer import Place, UnknownPlace, city_centre, gazetteer, place_key, variants
 from registry.search import (
     COUNT_CAP,
     MAX_QUERY_CHARS,
@@ -35,18 +34,29 @@ from registry.search import (
     skip,
 )
 from registry.web import i18n
+from registry.web.assets import Assets
 from scrapers.kinds import KINDS
 from scrapers.places import COUNTRIES, region_code
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+assets = Assets(HERE / "static")
+templates.env.globals["static"] = assets.url  # {{ static("site.css") }}: a content-hashed URL
 
-# Our pages load nothing from elsewhere, run no inline script and use no inline style.
+# Our pages load nothing from elsewhere, run no inline script and use no inline style; a page
+# of results with a map loads its tiles (images) from the configured tile server's host only.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def csp_with_tiles(origin: str) -> str:
+    """The CSP of a page with a map: images from this origin and the tile server's."""
+    return CSP.replace("img-src 'self';", f"img-src 'self' {origin};")
+
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -266,6 +276,8 @@ def render(request: Request, template: str, context: dict, status: int = 200) ->
         status_code=status,
     )
     response.headers.update(SECURITY_HEADERS)
+    if context.get("map"):
+        response.headers["Content-Security-Policy"] = csp_with_tiles(context["map"]["origin"])
     return response
 
 
@@ -317,6 +329,20 @@ def nearest_first(locations: list[dict]) -> list[dict]:
         locations,
         key=lambda loc: (loc.get("distance_km") is None, loc.get("distance_km") or 0),
     )
+
+
+def place_on_map(results: list[dict]) -> bool:
+    """Where each card goes on the results map (`map_at`: its first location, the one its
+    distance is measured to, at its city's centre, as distances are); True if any has one.
+    The map's script reads these from the cards, and takes names and places from their text."""
+    placed = False
+    for r in results:
+        first = r["locations"][0] if r["locations"] else None
+        city, region = (first.get("city") or "", first.get("province") or "") if first else ("", "")
+        centre = city_centre(city, region) if city else None
+        r["map_at"] = (round(centre[0], 5), round(centre[1], 5)) if centre else None
+        placed = placed or centre is not None
+    return placed
 
 
 def practitioner_url(result: dict, lang: str) -> str | None:
@@ -477,6 +503,13 @@ async def index(request: Request) -> Response:
             for_a_card(result, found.get("near"), t, lang)
         context["found"] = found
         context["paging"] = paging(form, found, lang)
+        if place_on_map(found["results"]):
+            tiles = request.app.state.settings.map_tiles
+            context["map"] = {
+                "tiles": tiles.url,
+                "attribution": tiles.attribution,
+                "origin": tiles.origin,
+            }
         if form.within and found["results"]:
             context["sorts"] = [
                 {"sort": s, "url": "/?" + urlencode(form.params(sort=s, lang=lang))} for s in SORTS
@@ -603,5 +636,5 @@ routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),
     Route("/p/{regulator}/{number}", practitioner, methods=["GET"], include_in_schema=False),
-    Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+    Mount("/static", app=assets, name="static"),
 ]

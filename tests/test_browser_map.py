@@ -1,0 +1,114 @@
+"""The results map in Chromium (issue 15, item 7), offline as every test is: the list stays first
+and whole; with JavaScript the map shows one marker per located card, its tiles asked of the
+configured tile server only (here refused, as with no network, or answered with a blank tile),
+with no error and no CSP violation; without JavaScript there is no map and nothing is missing.
+No axe-core violation, English and French, on a phone and a desktop."""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.test_browser import (  # noqa: F401 (fixtures)
+    TILE_HOST,
+    Watch,
+    above_the_fold,
+    axe_violations,
+    browser,
+    pytestmark,
+    server,
+    shot,
+)
+
+SEARCH = "/?city=Edmonton&within=200&show=all&lang={lang}"
+# A 1 x 1 transparent PNG, standing in for a tile.
+BLANK = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def tiles_asked(watch: Watch) -> list[str]:
+    """The requests that left this server: all of them must be tiles, from the tile host."""
+    assert watch.tiles, "the map asked for no tiles"
+    assert {urlsplit(u).hostname for u in watch.tiles} == {TILE_HOST}, watch.tiles
+    assert watch.foreign == watch.tiles
+    return watch.tiles
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
+@pytest.mark.parametrize("network", ["offline", "tiles"])
+def test_the_map_beside_the_list(browser, server, size, lang, network):  # noqa: F811
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500
+    )
+    try:
+        page = context.new_page()
+        if network == "offline":
+            page.route(f"https://{TILE_HOST}/**", lambda route: route.abort("internetdisconnected"))
+        else:
+            page.route(
+                f"https://{TILE_HOST}/**",
+                lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK),
+            )
+        watch = Watch(page, server)
+        page.goto(server + SEARCH.format(lang=lang))
+        cards = page.locator(".result").count()
+        assert cards >= 2
+        # The list comes first: the first card's actions are in view on a phone.
+        assert above_the_fold(page, page.locator(".result .actions").first)
+        page.wait_for_selector("#map.map-ready")
+        box = page.locator("#map")
+        assert box.is_visible()
+        assert page.locator("#map .map-marker").count() == cards  # everyone here has a place
+        list_box = page.locator(".result-list").bounding_box()
+        assert box.bounding_box()["y"] > list_box["y"] + list_box["height"] - 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+        # A marker's popup names the practitioner (as text) and links to their page.
+        page.locator("#map .map-marker").first.click(force=True)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert popup.locator("a").get_attribute("href").startswith("/p/")
+        tiles_asked(watch)
+        loaded = page.evaluate(
+            "[...document.querySelectorAll('#map img.leaflet-tile-loaded')].length"
+        )
+        assert (loaded > 0) == (network == "tiles")
+        assert watch.dialogs == [] and watch.errors == []
+        shot(page, f"map-{network}-{size[0]}-{lang}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_axe_with_the_map(browser, server, lang):  # noqa: F811
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        bypass_csp=True,  # for axe
+    )
+    try:
+        page = context.new_page()
+        page.route(f"https://{TILE_HOST}/**", lambda route: route.abort("internetdisconnected"))
+        page.goto(server + SEARCH.format(lang=lang))
+        page.wait_for_selector("#map.map-ready")
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_no_javascript_no_map_and_nothing_missing(browser, server):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        watch = Watch(page, server)
+        page.goto(server + SEARCH.format(lang="en"))
+        assert page.locator(".result").count() >= 2
+        assert page.locator(".result .actions a.directions").first.is_visible()
+        assert not page.locator("#map").is_visible()
+        watch.clean()
+        assert watch.tiles == []  # nothing asked of the tile server either
+    finally:
+        context.close()
