@@ -69,6 +69,12 @@ class NeutraliseCSV:
         if scope["type"] != "http" or not _is_csv_request(scope):
             await self.app(scope, receive, send)
             return
+        # Asked uncompressed from the app inside (e.g. datasette-gzip in a release): the cells
+        # are read here; whatever wraps this may compress the neutralised answer.
+        scope = {
+            **scope,
+            "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"],
+        }
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         state: dict[str, Any] = {"csv": False, "buffer": ""}
 

@@ -31,6 +31,7 @@ from db import DatabaseError, open_db, reads
 from db.dictionary import TABLES
 from registry.metadata import LICENSE, build, render_json
 from registry.settings import (
+    DATASETTE_PLUGINS,
     DATASETTE_SETTINGS,
     DATASETTE_STATIC,
     DATASETTE_STATIC_MOUNT,
@@ -254,6 +255,8 @@ def serve_command(
     command, which someone with Datasette alone can run)."""
     settings = {**PUBLIC_SETTINGS, "default_allow_sql": "on" if allow_sql else "off"}
     ours = [
+        "--plugins-dir",  # CSV neutralised for spreadsheets, as on the site
+        str(DATASETTE_PLUGINS),
         "--template-dir",
         str(DATASETTE_TEMPLATES),
         "--static",

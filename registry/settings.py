@@ -20,6 +20,7 @@ METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
 # used by the site and by releases (registry/publish.py).
 DATASETTE_TEMPLATES = Path(__file__).resolve().parent / "web" / "datasette_templates"
 DATASETTE_STATIC = Path(__file__).resolve().parent / "web" / "datasette_static"
+DATASETTE_PLUGINS = Path(__file__).resolve().parent / "web" / "datasette_plugins"
 # Served at /data/site-assets/; not "registry-...", which datasette-hashed-urls would take for
 # the database "registry" in a release.
 DATASETTE_STATIC_MOUNT = "site-assets"

@@ -106,3 +106,23 @@ def test_gzip_is_real_compression(served):
     with httpx.stream("GET", url, headers={"accept-encoding": "gzip"}) as answer:
         body = b"".join(answer.iter_raw())
     assert json.loads(gzip.decompress(body))["rows"]
+
+
+def test_a_release_neutralises_formulas_in_its_csv(db, tmp_path):
+    """Scraped text beginning with = + - @ reaches no spreadsheet as a live formula from a
+    release either (issue 13, item 6): the release loads the project's Datasette plugin."""
+    from db import db_file
+    from registry.publish import publish
+    from tests.conftest import load, person
+
+    load(db, [person("f1", '=HYPERLINK("http://x")', "@Eve", number="30001")])
+    built = publish(db_file(db), tmp_path / "releases")
+    port = free_port()
+    with serving(serve_command(built.path, host="127.0.0.1", port=port), port) as http:
+        for accept in ("gzip", "identity"):
+            answer = http.get(
+                "/registry/registrations.csv?_size=max", headers={"accept-encoding": accept}
+            )
+            assert answer.status_code == 200
+            assert "'=HYPERLINK" in answer.text and "'@Eve" in answer.text
+            assert ',"=HYPERLINK' not in answer.text and ",=HYPERLINK" not in answer.text

@@ -1,0 +1,11 @@
+"""A Datasette plugin for releases served by `datasette serve` (registry/publish.py): every CSV
+answer is neutralised for spreadsheets (registry/csvsafe.py), as the site does for /data/."""
+
+from datasette import hookimpl
+
+from registry.csvsafe import NeutraliseCSV
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return NeutraliseCSV
