@@ -87,8 +87,13 @@ def test_shell_page_has_query_sid_fields_and_sets_session_cookie(emulator):
     assert re.fullmatch(
         r"ASP\.NET_SessionId=[0-9a-f]{24}; path=/; HttpOnly", reply.headers["set-cookie"]
     )
-    fields = json.loads(re.search(r"var queryDefinition = (\{.*?\});", reply.text).group(1))
-    assert [f["ID"] for f in fields["Parameter"]] == ["TextOptionA", "TextOptionB", "TextOptionC"]
+    literal = re.search(r"_plugin\.initializeForm\((\{.*?\})\);", reply.text).group(1)
+    fields = json.loads(literal)["Parameter"]
+    assert [(f["ID"], f["Label"]) for f in fields] == [
+        ("TextOptionA", "First Name"),
+        ("TextOptionB", "Last Name"),
+        ("TextOptionC", "Registration #"),
+    ]
 
 
 def test_search_needs_the_session_cookie_the_shell_page_issued(emulator):
@@ -225,6 +230,9 @@ def test_detail_page_has_template_and_registrant_literal(client, people):
         "sp": f"<ul>{items}</ul>",
         "ir": holder.initial_registration,
         "e": literal["e"],
+        "pdcv": "hidden" if holder.practice_details_hidden else "",
+        "cv": literal["cv"],
+        "c": literal["c"],
     }
     assert literal["e"].startswith('<table class="employment">')
 
