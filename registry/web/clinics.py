@@ -36,7 +36,7 @@ from registry.verify import (
 )
 from registry.web import i18n
 from registry.web.pages import render
-from registry.web.params import only
+from registry.web.params import body_within, only
 from scrapers.places import jurisdiction_region
 
 # The legend lists every verdict, the ones needing action first, and a row that was not checked.
@@ -90,15 +90,9 @@ async def api_verify(request: Request) -> JSONResponse:
 
 
 async def _capped(request: Request, limit: int) -> bytes:
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit + 64 * 1024:
-        raise roster.RosterError(413, f"the upload is larger than {limit // 1024 // 1024} MB")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit + 64 * 1024:
-            raise roster.RosterError(413, f"the upload is larger than {limit // 1024 // 1024} MB")
-    return bytes(body)
+    """The upload, with 64 KiB of room for a form's own parts around the file."""
+    message = f"the upload is larger than {limit // 1024 // 1024} MB"
+    return await body_within(request, limit + 64 * 1024, lambda: roster.RosterError(413, message))
 
 
 async def _once(data: bytes) -> AsyncGenerator[bytes, None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from starlette.exceptions import HTTPException
@@ -35,3 +36,17 @@ def only(request: Request, allowed: set[str]) -> None:
             f"unknown parameter(s): {', '.join(sorted(unknown))}; use "
             f"{', '.join(sorted(allowed)) or 'none'}",
         )
+
+
+async def body_within(request: Request, limit: int, too_large: Callable[[], Exception]) -> bytes:
+    """The request body, refused with `too_large()` once it is over `limit` bytes: by its declared
+    length before anything is read, else as soon as the stream passes the limit."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise too_large()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large()
+    return bytes(body)

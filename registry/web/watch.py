@@ -28,7 +28,7 @@ from registry.watch import (
     items_of,
     notices,
 )
-from registry.web.params import only
+from registry.web.params import body_within, only
 from scrapers.records import clean_text
 
 
@@ -51,14 +51,9 @@ def _list(request: Request) -> dict:
 
 
 async def _json_body(request: Request) -> dict:
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_BODY:
-        raise HTTPException(413, "the request body is larger than 1 MB")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise HTTPException(413, "the request body is larger than 1 MB")
+    body = await body_within(
+        request, MAX_BODY, lambda: HTTPException(413, "the request body is larger than 1 MB")
+    )
     if not body.strip():
         return {}
     try:

@@ -24,7 +24,7 @@ from registry import batches, egress, receipts, watch, webhooks
 from registry.verify import Query, is_masked, verify_many
 from registry.web import i18n
 from registry.web.pages import render
-from registry.web.params import only
+from registry.web.params import body_within, only
 from scrapers.records import clean_text
 
 MAX_FORM = 16 * 1024  # a token, a name, a URL: a few hundred bytes
@@ -41,20 +41,13 @@ class FormError(Exception):
 
 async def _form(request: Request) -> FormData:
     """A small urlencoded or multipart form; larger bodies are refused before being read whole."""
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_FORM:
-        raise FormError(413, "watch.error.too_large")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM:
-            raise FormError(413, "watch.error.too_large")
+    body = await body_within(request, MAX_FORM, lambda: FormError(413, "watch.error.too_large"))
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not body and not kind:
         return FormData()  # an empty POST: a form with nothing filled in
     if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise FormError(415, "watch.error.not_a_form")
-    request._body = bytes(body)  # Starlette parses the form from the body it has read
+    request._body = body  # Starlette parses the form from the body it has read
     try:
         return await request.form(max_files=0, max_fields=10)
     except HTTPException:
