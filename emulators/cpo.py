@@ -274,8 +274,14 @@ def _status(rng: random.Random) -> str:
     return EXPIRED
 
 
-def ontario_physiotherapists(count: int = 400, seed: int = 2026) -> list[Person]:
+def ontario_physiotherapists(
+    count: int = 400, seed: int = 2026, *, ambiguous: int = 0
+) -> list[Person]:
     """`count` synthetic Ontario physiotherapists, the same for the same seed.
+
+    With `ambiguous`, that many groups of two or three people (the variant of rule 4 in
+    docs/platforms/cpo.md) share name, clinic, postal code, status and city but differ in street,
+    phone, additional locations and roster: nothing the search shows tells their CSV rows apart.
 
     Toronto holds about a third (at least 40 of 400, several on the roster); former registrants
     (Resigned, Expired) mostly list no practice location. Two deliberate look-alike pairs exercise
@@ -324,7 +330,38 @@ def ontario_physiotherapists(count: int = 400, seed: int = 2026) -> list[Person]
         for p in people[20:22]:
             p.family_name, p.given_names = "Nguyen", "Thi"
             p.status, p.place, p.additional, p.rostered = RESIGNED, None, [], False
+    _look_alikes(people, ambiguous, rng)
     return people
+
+
+def _city(name: str) -> _City:
+    return next(c for c in _CITIES if c.name == name)
+
+
+def _look_alikes(people: list[Person], groups: int, rng: random.Random) -> None:
+    """Make `groups` groups of people (from the 30th on) that the search cannot tell apart: the
+    first group has one of its people on the roster, the second all, the others none."""
+    at = 30
+    for g in range(groups):
+        size = 3 if g % 3 == 2 else 2
+        group = people[at : at + size]
+        if len(group) < size:
+            raise ValueError(f"too few people for {groups} groups of look-alikes")
+        at += size + 3
+        first = group[0]
+        shared = first.place or _place(rng, _CITIES[g % len(_CITIES)])
+        for n, p in enumerate(group):
+            p.family_name, p.given_names = first.family_name, first.given_names
+            p.status = INDEPENDENT
+            p.place = Place(
+                shared.organization,
+                f"{shared.address.split(',')[0]}, Suite {100 + 10 * n}",
+                shared.city,
+                shared.postal_code,
+                f"{rng.choice(_city(shared.city).area_codes)}-555-01{rng.randint(0, 99):02d}",
+            )
+            p.additional = [_place(rng, rng.choice(_CITIES))] if n == 1 else []
+            p.rostered = n == 0 if g == 0 else g == 1
 
 
 # ---------------------------------------------------------------------------------------------

@@ -313,6 +313,9 @@ def _run(
     frugality = _frugality(client.requests_made, notes)
     if frugality and outcome == "success":
         message += f"; {frugality}"
+    warnings = notes.get("warnings", [])
+    if warnings and outcome == "success":
+        message += f"; {len(warnings)} warning(s) (first: {warnings[0]['warning']})"
     if client.not_modified:
         message += (
             f"; {client.not_modified} pages unchanged since the last run were not "

@@ -15,6 +15,7 @@ once: errors collected per record, progress with an estimate of the time left, a
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from typing import Any, Protocol
 from scrapers.http import FetchError, PoliteClient
 from scrapers.records import LayoutChanged, Registration
 from scrapers.sources import Source
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,6 +45,12 @@ class Crawl:
 
     def error(self, url: str, message: str) -> None:
         self.errors.append({"url": url, "error": message})
+
+    def warn(self, url: str, message: str) -> None:
+        """Something a person should know that does not fail the run (a registrant imported
+        with less than usual, say): logged, and counted in the run's message."""
+        log.warning("%s: %s: %s", self.source.key, url, message)
+        self.notes.setdefault("warnings", []).append({"url": url, "warning": message})
 
 
 @dataclass(frozen=True)

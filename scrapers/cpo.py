@@ -367,19 +367,52 @@ def match_key(name: str, clinic: str, postal: str | None) -> tuple[str, str, str
     return fold(name), fold(clinic), (normalize_postal(postal) or "").replace(" ", "")
 
 
+@dataclass(frozen=True)
+class Ambiguous:
+    """A search row whose CSV row cannot be told apart from others (docs/platforms/cpo.md,
+    "Matching", rule 4): it is one of `rows`, which share its name, clinic, postal code, status
+    and city but differ in other columns. It is imported as its own registrant, with only what
+    every one of `rows` says."""
+
+    search: SearchRow
+    rows: tuple[dict[str, str], ...]
+
+    @property
+    def known(self) -> dict[str, str]:
+        """Each CSV column where all of `rows` agree; blank where they differ."""
+        return {
+            c: self.rows[0][c]
+            if all(_clean(r[c]) == _clean(self.rows[0][c]) for r in self.rows)
+            else ""
+            for c in CSV_COLUMNS
+        }
+
+
+def _visible(status: str, city: str) -> tuple[str, str]:
+    """What a search row shows beyond the match key: status and city, folded."""
+    return fold(status), fold(city)
+
+
 def match_rows(
     csv_rows: list[dict[str, str]], search_rows: list[SearchRow]
 ) -> tuple[
-    list[tuple[dict[str, str], SearchRow]], list[tuple[dict[str, str], str]], list[SearchRow]
+    list[tuple[dict[str, str], SearchRow]],
+    list[Ambiguous],
+    list[tuple[dict[str, str], str]],
+    list[SearchRow],
 ]:
     """Pair CSV rows with search rows (see docs/platforms/cpo.md, "Matching").
 
-    Returns (pairs, CSV rows that could not be matched with the reason, unmatched search rows).
+    Returns (pairs, ambiguous search rows, CSV rows that could not be matched with the reason,
+    unmatched search rows).
     1. name + clinic + postal code, when that key picks one CSV row and one search row;
     2. else within that key, also the status, when that picks one of each;
     3. else, when the key's CSV rows are identical in every column and there are as many search
        rows, they are paired in order: nothing published tells them apart, so no pairing says
-       anything the register does not.
+       anything the register does not; so too within one status and city (step 4);
+    4. else, when the key's remaining CSV rows and search rows come in equal numbers for each
+       status and city, rows that still differ make every such search row its own registrant,
+       `Ambiguous` among the CSV rows it could be: nobody is dropped and no two people merged.
     """
     by_key_csv: dict[tuple, list[dict[str, str]]] = defaultdict(list)
     by_key_search: dict[tuple, list[SearchRow]] = defaultdict(list)
@@ -388,6 +421,7 @@ def match_rows(
     for srow in search_rows:
         by_key_search[match_key(srow.name, srow.clinic, srow.postal_code)].append(srow)
     pairs: list[tuple[dict[str, str], SearchRow]] = []
+    ambiguous: list[Ambiguous] = []
     failed: list[tuple[dict[str, str], str]] = []
     failed_keys = set()
     for key, rows in by_key_csv.items():
@@ -414,19 +448,32 @@ def match_rows(
         identical = all(r == leftover[0] for r in leftover[1:])
         if identical and len(leftover) == len(rest):
             pairs.extend(zip(leftover, rest, strict=True))
+            continue
+        alike: dict[tuple, list[dict[str, str]]] = defaultdict(list)
+        for row in leftover:
+            alike[_visible(row["REGISTRATION STATUS"], row["CITY"])].append(row)
+        seen: dict[tuple, list[SearchRow]] = defaultdict(list)
+        for srow in rest:
+            seen[_visible(srow.status, srow.city)].append(srow)
+        if {k: len(v) for k, v in alike.items()} == {k: len(v) for k, v in seen.items()}:
+            for k, group in seen.items():
+                if all(r == alike[k][0] for r in alike[k][1:]):  # rule 3 within status and city
+                    pairs.extend(zip(alike[k], group, strict=True))
+                else:
+                    ambiguous.extend(Ambiguous(srow, tuple(alike[k])) for srow in group)
         else:
             failed_keys.add(key)
             failed.extend(
                 (r, f"matches {len(found)} search rows on name + clinic + postal code")
                 for r in leftover
             )
-    paired = {s.guid for _, s in pairs}
+    paired = {s.guid for _, s in pairs} | {a.search.guid for a in ambiguous}
     stray = [
         s
         for s in search_rows
         if s.guid not in paired and match_key(s.name, s.clinic, s.postal_code) not in failed_keys
     ]
-    return pairs, failed, stray
+    return pairs, ambiguous, failed, stray
 
 
 def row_key(row: dict[str, str]) -> tuple[str, ...]:
@@ -445,6 +492,10 @@ class Listed:
     search: SearchRow
     authorization: Authorization | None  # the roster's, when the roster export lists the row
     evidence: dict[str, Evidence]
+    # When the CSV row cannot be told apart (rule 4): how many CSV rows it may be, and how many of
+    # those the roster lists; `row` then holds only what they all say.
+    ambiguous: int = 0
+    rostered: int = 0
 
 
 def roster_authorization(source: Source) -> Authorization:
@@ -490,7 +541,7 @@ class Cpo:
                     f"and {listed.get(key, 0)} time(s) in the full export",
                 )
 
-        pairs, failed, stray = match_rows(rows, search_rows)
+        pairs, ambiguous, failed, stray = match_rows(rows, search_rows)
         for row, why in failed:
             crawl.error(everyone.url, f"CSV row {row['NAME']!r} {why}")
         for srow in stray:
@@ -498,19 +549,46 @@ class Cpo:
                 search_evidence[srow.guid].url,
                 f"search row {srow.name!r} ({srow.guid}) has no row in the CSV export",
             )
-        return [
+        evidence = {"listing": everyone.evidence(), "roster": roster.evidence()}
+        listed_rows = [
             Listed(
                 row,
                 srow,
                 authorization if rostered.get(row_key(row), 0) else None,
-                {
-                    "listing": everyone.evidence(),
-                    "search": search_evidence[srow.guid],
-                    "roster": roster.evidence(),
-                },
+                {**evidence, "search": search_evidence[srow.guid]},
             )
             for row, srow in pairs
         ]
+        for item in ambiguous:
+            on_roster = sum(bool(rostered.get(row_key(r), 0)) for r in item.rows)
+            known = item.known
+            listed_rows.append(
+                Listed(
+                    known,
+                    item.search,
+                    authorization if on_roster == len(item.rows) else None,
+                    {**evidence, "search": search_evidence[item.search.guid]},
+                    ambiguous=len(item.rows),
+                    rostered=on_roster,
+                )
+            )
+            differ = [
+                c.lower() for c in CSV_COLUMNS if not known[c] and any(r[c] for r in item.rows)
+            ]
+            crawl.warn(
+                self.where(crawl, listed_rows[-1]),
+                f"{item.search.name!r} ({item.search.guid}) is one of {len(item.rows)} CSV rows "
+                "with the same name, clinic, postal code, status and city that differ in "
+                f"{', '.join(differ) or 'nothing shown'}; imported with only what they share"
+                + (
+                    f" ({on_roster} of them on the roster: no authorization shown unless the "
+                    "profile states one)"
+                    if 0 < on_roster < len(item.rows)
+                    else ""
+                ),
+            )
+        crawl.notes["ambiguous"] = len(ambiguous)
+        return listed_rows
 
     def _search_rows(self, crawl: Crawl) -> tuple[list[SearchRow], dict[str, Evidence]]:
         """Every row of every search page, and the evidence of the page each came from."""
@@ -568,6 +646,11 @@ class Cpo:
         details = self._profile(crawl, item, evidence)
         if details:
             number = details.get("Registration Number") or number
+        authorization = item.authorization
+        if 0 < item.rostered < item.ambiguous and "Authorized Activities" in details:
+            # Some of its look-alikes are on the roster: its own profile says whether it is.
+            if _lists_roster(crawl, details["Authorized Activities"]):
+                authorization = roster_authorization(source)
         return Registration(
             regulator=source.key,
             registrant_id=item.search.guid,
@@ -580,7 +663,7 @@ class Cpo:
             status_class=classify_status(row["REGISTRATION STATUS"]),
             conditions=[],
             profile_url=self.where(crawl, item),
-            authorizations=[item.authorization] if item.authorization else [],
+            authorizations=[authorization] if authorization else [],
             locations=locations,
             evidence=evidence,
         )
@@ -617,7 +700,8 @@ class Cpo:
             return {}
         tally["in a row"] = 0
         evidence["detail"] = fetched.evidence()
-        self._cross_check(crawl, item, details, url)
+        if not item.ambiguous:  # an ambiguous row's roster is the profile's to say
+            self._cross_check(crawl, item, details, url)
         return details
 
     def _cross_check(self, crawl: Crawl, item: Listed, details: dict, url: str) -> None:
@@ -627,7 +711,7 @@ class Cpo:
             return
         wording = crawl.source.options["roster_wording"]
         listed = [a for a in printed.split("\n") if a]
-        says = any(fold(a) == fold(wording) for a in listed)
+        says = _lists_roster(crawl, printed)
         known = {fold(w) for w in crawl.source.wording}
         unknown = [a for a in listed if NEEDLING_HINT.search(a) and fold(a) not in known]
         problems = []
@@ -726,6 +810,12 @@ class Cpo:
         else:
             seen = "JavaScript-only: no data in the page as fetched (the import does not need it)"
         yield Check(name, True, seen)
+
+
+def _lists_roster(crawl: Crawl, printed: str) -> bool:
+    """Whether a profile's "Authorized Activities" (one a line) include the roster's wording."""
+    wording = fold(crawl.source.options["roster_wording"])
+    return any(fold(a) == wording for a in printed.split("\n") if a)
 
 
 ADAPTER = Cpo()

@@ -228,28 +228,55 @@ def test_matching_rule_pairs_look_alikes_and_reports_the_rest():
         *cpo.parse_search_page(fixture_text("search-p1.html")).rows,
         *cpo.parse_search_page(fixture_text("search-p2.html")).rows,
     ]
-    pairs, failed, stray = cpo.match_rows(rows, search)
-    assert failed == [] and stray == []
+    pairs, ambiguous, failed, stray = cpo.match_rows(rows, search)
+    assert failed == [] and stray == [] and ambiguous == []
     by_guid = {s.guid: r for r, s in pairs}
     assert len(by_guid) == 12
     for p in FIXTURE_PEOPLE:  # the Wang twins by status, the identical Nguyen twins in order
         assert by_guid[p.guid]["NAME"] == p.listed_name
         assert by_guid[p.guid]["REGISTRATION STATUS"] == p.status
-    # A row nobody in the search lists, and twins that differ but cannot be told apart.
+    # A row nobody in the search lists: an error, and so is the search row it leaves over.
     odd = dict(rows[0], NAME="Ahmed, Fatma")
-    phones = [dict(r, PHONE="416-555-0100") if r["NAME"] == "Nguyen, Thi" else r for r in rows]
-    phones[6]["PHONE"] = ""
-    pairs, failed, stray = cpo.match_rows([odd, *rows[1:]], search)
+    pairs, ambiguous, failed, stray = cpo.match_rows([odd, *rows[1:]], search)
     assert [(r["NAME"], why) for r, why in failed] == [
         ("Ahmed, Fatma", "matches no search row (name + clinic + postal code)")
     ]
-    assert [s.guid for s in stray] == [_guid(11)]
-    pairs, failed, stray = cpo.match_rows(phones, search)
+    assert [s.guid for s in stray] == [_guid(11)] and ambiguous == []
+    # Twins that differ (here in phone) but that nothing on the search tells apart: each search
+    # row is its own registrant, with only what both CSV rows say.
+    phones = [dict(r) for r in rows]
+    twins = [r for r in phones if r["NAME"] == "Nguyen, Thi"]
+    twins[0]["PHONE"] = "416-555-0100"
+    pairs, ambiguous, failed, stray = cpo.match_rows(phones, search)
+    assert failed == [] and stray == [] and len(pairs) == 10
+    assert sorted(a.search.guid for a in ambiguous) == [_guid(3), _guid(4)]
+    for a in ambiguous:
+        assert a.rows == tuple(twins)
+        assert a.known == dict(twins[1], PHONE="")
+    # Unequal numbers of twins in the CSV and on the search: the register changed, an error.
+    pairs, ambiguous, failed, stray = cpo.match_rows([*phones, dict(twins[0], PHONE="")], search)
     assert [(r["NAME"], why) for r, why in failed] == [
-        ("Nguyen, Thi", "matches 2 search rows on name + clinic + postal code"),
-        ("Nguyen, Thi", "matches 2 search rows on name + clinic + postal code"),
+        ("Nguyen, Thi", "matches 2 search rows on name + clinic + postal code")
+    ] * 3
+    assert ambiguous == [] and stray == [] and len(pairs) == 10
+
+
+def test_look_alikes_identical_within_status_and_city_are_paired_not_ambiguous():
+    """Four former registrants of one name and no location: two Resigned, two Expired, each pair
+    identical; rule 3 within each status pairs them, with nothing flagged."""
+    rows = [
+        dict(zip(cpo.CSV_COLUMNS, ["Singh, Zofia", status, "", "", "", "", "", ""], strict=True))
+        for status in (RESIGNED, RESIGNED, EXPIRED, EXPIRED)
     ]
-    assert len(pairs) == 10 and stray == []
+    search = [
+        cpo.SearchRow(_guid(n), "Singh, Zofia", status, "", "", "")
+        for n, status in enumerate((EXPIRED, RESIGNED, EXPIRED, RESIGNED))
+    ]
+    pairs, ambiguous, failed, stray = cpo.match_rows(rows, search)
+    assert (ambiguous, failed, stray) == ([], [], [])
+    assert sorted((s.guid, r["REGISTRATION STATUS"]) for r, s in pairs) == [
+        (_guid(n), status) for n, status in enumerate((EXPIRED, RESIGNED, EXPIRED, RESIGNED))
+    ]
 
 
 # ---------------------------------------------------------------- layout changes

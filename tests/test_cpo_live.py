@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from emulators.cpo import (
     CSV_HEADER,
     CpoEmulator,
+    csv_row,
     ontario_physiotherapists,
     render_csv,
     sort_people,
@@ -95,6 +96,53 @@ def test_each_variant_imports_completely(db, settings, people, variant):
         assert row["registration_number"] == (p.masked_number if shown else None)
     held = {r["registration_id"] for r in db.query("select registration_id from authorizations")}
     assert held == {f"cpo:{p.guid}" for p in people if p.rostered} and held
+
+
+@pytest.mark.parametrize("profiles", ["data", "javascript"])
+def test_look_alikes_the_search_cannot_tell_apart_are_each_imported(db, settings, profiles):
+    """Rule 4 of the matching (docs/platforms/cpo.md): CSV rows that share name, clinic, postal
+    code, status and city but differ otherwise; each person is imported, none merged, and the run
+    says how many were."""
+    people = ontario_physiotherapists(120, seed=11, ambiguous=3)
+    groups: dict[tuple, list] = {}
+    for p in people:
+        if p.place:
+            key = (p.listed_name, p.place.organization, p.place.postal_code, p.status)
+            groups.setdefault(key, []).append(p)
+    alike = [g for g in groups.values() if len({tuple(csv_row(p)) for p in g}) > 1]
+    assert sorted(len(g) for g in alike) == [2, 2, 3]
+    assert [sum(p.rostered for p in g) for g in alike] == [1, 2, 0]
+    with CpoEmulator(people, profiles=profiles) as register:
+        source = make_source(register.base_url)
+        report = run_source(db, settings.with_source(source), source)
+    assert report.outcome == "success", report.message
+    assert report.counts.added == len(people) == 120
+    assert "; 7 warning(s) (first: " in report.message
+    stored = {r["registrant_id"]: r for r in db.query("select * from registrations")}
+    assert set(stored) == {p.guid for p in people}
+    held = {r["registration_id"] for r in db.query("select registration_id from authorizations")}
+    for p in people:
+        row = stored[p.guid]
+        assert (row["name"], row["status"]) == (p.listed_name, p.status)
+        group = next((g for g in alike if p in g), None)
+        place = db.execute(
+            "select organization, address, city, postal_code, phone from practice_locations "
+            "where registration_id = ? and position = 0",
+            [f"cpo:{p.guid}"],
+        ).fetchone()
+        if group is None:
+            assert (f"cpo:{p.guid}" in held) == p.rostered
+            continue
+        # Only what the look-alikes share: clinic, city and postal code, no street or phone.
+        assert place == (p.place.organization, None, p.place.city, p.place.postal_code, None)
+        extra = db.execute(
+            "select count(*) from practice_locations where registration_id = ?", [f"cpo:{p.guid}"]
+        ).fetchone()[0]
+        assert extra == 1
+        # The roster is known when all or none are on it; else only a profile with data says.
+        mixed = 0 < sum(q.rostered for q in group) < len(group)
+        shown = p.rostered if not mixed or profiles == "data" else False
+        assert (f"cpo:{p.guid}" in held) == shown
 
 
 def test_failing_profiles_never_fail_the_run(db, settings, people):
