@@ -9,11 +9,12 @@ Variants (constructor arguments): an export that insists on the whole filter set
 profiles with data or JavaScript-only shells (`profiles`), a masked number column on the search
 (`search_numbers`), and a changed CSV header (`csv_header`).
 
-Everyone is synthetic: `ontario_physiotherapists()` invents people with accents, apostrophes and
-hyphens in their names, real cities with their postal prefixes, phones in the fictional 555-01xx
-range, and a few deliberate look-alikes that exercise the adapter's matching rule. Render functions
-are pure, so parser tests use their bytes without a server. Run one by hand with `python -m
-emulators.cpo --port 8766 --count 400`.
+Everyone is synthetic: `ontario_physiotherapists()` draws people from the shared generator
+(emulators/population.py, Ontario's tables in emulators/jurisdictions.py): accents, apostrophes
+and hyphens in their names, namesakes, real cities with their postal prefixes, phones in the
+fictional 555-01xx range, and deliberate look-alikes that exercise the adapter's matching rule.
+Render functions are pure, so parser tests use their bytes without a server. Run one by hand with
+`python -m emulators.cpo --port 8766 --count 400`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote
 
+from emulators.jurisdictions import ONTARIO, ONTARIO_NAMES
+from emulators.population import City, draw_names, phone, postal_code
 from emulators.server import Emulator, Reply, RequestLog
 
 BOM = b"\xef\xbb\xbf"
@@ -105,148 +108,10 @@ class Person:
 # Synthetic people
 
 
-@dataclass(frozen=True)
-class _City:
-    name: str
-    weight: int  # people in a population of 400
-    fsas: tuple[str, ...]
-    area_codes: tuple[str, ...]
-    streets: tuple[str, ...]
-    clinics: tuple[str, ...]
+_CITIES = ONTARIO.cities
 
 
-_CITIES = (
-    _City(
-        "Toronto",
-        130,
-        tuple("M4C M4E M4K M4L M4W M4Y M5A M5B M5G M5R M5S M5T M5V M6G M6H M6J M6K M6P".split()),
-        ("416", "647", "437"),
-        (
-            "{n} Queen Street West",
-            "{n} Bloor Street West",
-            "{n} Danforth Avenue",
-            "{n} Yonge Street",
-            "{n} College Street",
-            "{n} Spadina Avenue",
-            "{n} King Street East",
-        ),
-        (
-            "Annex Physiotherapy",
-            "Danforth Sport & Spine",
-            "Liberty Village Physio",
-            "Clinique de physiothérapie Saint-Laurent",
-            "High Park Rehab",
-            "Kensington Physiotherapy",
-            "Riverdale Physio & Wellness",
-        ),
-    ),  # fmt: skip
-    _City(
-        "Ottawa",
-        55,
-        tuple("K1H K1K K1N K1P K1R K1S K1V K1Y K1Z K2A K2B K2C K2G K2P".split()),
-        ("613", "343"),
-        (
-            "{n} Bank Street",
-            "{n} Rideau Street",
-            "{n} Elgin Street",
-            "{n} Wellington Street West",
-            "{n} Carling Avenue",
-        ),
-        (
-            "Glebe Physiotherapy",
-            "Physiothérapie Vanier",
-            "Rideau Sport Physio",
-            "Westboro Rehab Centre",
-        ),
-    ),  # fmt: skip
-    _City(
-        "Mississauga",
-        45,
-        tuple("L4T L4W L4X L4Y L4Z L5A L5B L5C L5L L5M L5N L5R".split()),
-        ("905", "289", "365"),
-        (
-            "{n} Hurontario Street",
-            "{n} Dundas Street East",
-            "{n} Burnhamthorpe Road West",
-            "{n} Eglinton Avenue West",
-        ),
-        ("Credit Valley Physiotherapy", "Square One Physio", "Port Credit Rehab"),
-    ),  # fmt: skip
-    _City(
-        "Hamilton",
-        35,
-        tuple("L8E L8K L8L L8M L8N L8P L8S L9A L9C L9G L9H".split()),
-        ("905", "289"),
-        (
-            "{n} King Street West",
-            "{n} Main Street East",
-            "{n} James Street North",
-            "{n} Upper James Street",
-        ),
-        ("Escarpment Physiotherapy", "Locke Street Physio", "Bayfront Rehab"),
-    ),  # fmt: skip
-    _City(
-        "London",
-        30,
-        tuple("N5V N5W N5X N5Y N5Z N6A N6B N6C N6G N6H N6J".split()),
-        ("519", "226"),
-        ("{n} Richmond Street", "{n} Dundas Street", "{n} Wellington Road", "{n} Oxford Street"),
-        ("Forest City Physiotherapy", "Thames Valley Rehab"),
-    ),  # fmt: skip
-    _City(
-        "Kingston",
-        20,
-        ("K7K", "K7L", "K7M", "K7N", "K7P"),
-        ("613", "343"),
-        ("{n} Princess Street", "{n} Bath Road", "{n} Division Street"),
-        ("Limestone Physiotherapy", "Cataraqui Sport Physio"),
-    ),
-    _City(
-        "Sudbury",
-        15,
-        ("P3A", "P3B", "P3C", "P3E"),
-        ("705", "249"),
-        ("{n} Lasalle Boulevard", "{n} Regent Street", "{n} Elm Street"),
-        ("Nickel City Physiotherapy", "Physiothérapie du Nord"),
-    ),
-    _City(
-        "Thunder Bay",
-        12,
-        ("P7A", "P7B", "P7C", "P7E", "P7K"),
-        ("807",),
-        ("{n} Red River Road", "{n} Memorial Avenue", "{n} Arthur Street West"),
-        ("Sleeping Giant Physio", "Lakehead Rehabilitation"),
-    ),
-    _City(
-        "Windsor",
-        18,
-        ("N8N", "N8P", "N8S", "N8W", "N8X", "N9A", "N9B", "N9E"),
-        ("519", "226"),
-        ("{n} Ouellette Avenue", "{n} Tecumseh Road East", "{n} Wyandotte Street West"),
-        ("Riverside Physiotherapy", "Sun Parlour Physio"),
-    ),
-)
-
-_FAMILY = (
-    "Smith Brown Wilson Taylor Campbell Anderson Thompson MacDonald Martin Clarke Walker Young "
-    "Tremblay Gagnon Roy Bélanger Côté Lévesque Gauthier Pelletier Ouellette Bergeron "
-    "O'Brien O'Connor D'Souza D'Amico Smith-Jones Lee-Wong Nguyen Tran Patel Shah Singh Gill "
-    "Chen Wang Li Zhang Kim Park Rossi Russo Kowalski Nowak Müller Schäfer Ødegaard Ahmed Khan "
-    "Hassan"
-).split() + ["Da Silva", "Van der Berg", "St. Pierre"]
-_GIVEN = (
-    "Emily Sarah Jessica Megan Olivia Emma Chloé Zoé Hélène Anne-Marie Marie-Ève Jean-François "
-    "Élodie Noémie Michael Matthew Ryan Daniel David James Liam Ethan Owen Priya Aisha Fatima "
-    "Mei Wei Hyun-woo Ji-ho Giulia Marco Zofia Jürgen Søren Seán Siobhán Kwame Amara"
-).split()
-
-
-def _postal(rng: random.Random, fsa: str) -> str:
-    letters = "ABCEGHJKLMNPRSTVWXYZ"
-    return f"{fsa} {rng.randint(0, 9)}{rng.choice(letters)}{rng.randint(0, 9)}"
-
-
-def _place(rng: random.Random, city: _City) -> Place:
+def _place(rng: random.Random, city: City) -> Place:
     street = rng.choice(city.streets).format(n=rng.randint(10, 2999))
     if rng.random() < 0.3:
         street = f"{street}, Suite {rng.randint(100, 450)}"
@@ -254,10 +119,8 @@ def _place(rng: random.Random, city: _City) -> Place:
         organization=rng.choice(city.clinics) if rng.random() < 0.92 else None,
         address=street,
         city=city.name,
-        postal_code=_postal(rng, rng.choice(city.fsas)),
-        phone=f"{rng.choice(city.area_codes)}-555-01{rng.randint(0, 99):02d}"
-        if rng.random() < 0.9
-        else None,
+        postal_code=postal_code(rng, rng.choice(city.fsas)),
+        phone=phone(rng, city) if rng.random() < 0.9 else None,
     )
 
 
@@ -293,6 +156,7 @@ def ontario_physiotherapists(
     cities = [c for c in _CITIES for _ in range(c.weight)]
     people: list[Person] = []
     numbers = rng.sample(range(10000, 99999), count)
+    names = draw_names(rng, ONTARIO_NAMES, count)
     for i in range(count):
         city = cities[i * total // count] if count else _CITIES[0]
         status = _status(rng)
@@ -309,8 +173,8 @@ def ontario_physiotherapists(
             Person(
                 guid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 registration_number=str(numbers[i]),
-                family_name=rng.choice(_FAMILY),
-                given_names=" ".join(rng.sample(_GIVEN, 2 if rng.random() < 0.1 else 1)),
+                family_name=names[i][0],
+                given_names=names[i][1],
                 status=status,
                 rostered=rostered,
                 place=place,
@@ -334,10 +198,6 @@ def ontario_physiotherapists(
     return people
 
 
-def _city(name: str) -> _City:
-    return next(c for c in _CITIES if c.name == name)
-
-
 def _look_alikes(people: list[Person], groups: int, rng: random.Random) -> None:
     """Make `groups` groups of people (from the 30th on) that the search cannot tell apart: the
     first group has one of its people on the roster, the second all, the others none."""
@@ -358,7 +218,7 @@ def _look_alikes(people: list[Person], groups: int, rng: random.Random) -> None:
                 f"{shared.address.split(',')[0]}, Suite {100 + 10 * n}",
                 shared.city,
                 shared.postal_code,
-                f"{rng.choice(_city(shared.city).area_codes)}-555-01{rng.randint(0, 99):02d}",
+                phone(rng, ONTARIO.city(shared.city)),
             )
             p.additional = [_place(rng, rng.choice(_CITIES))] if n == 1 else []
             p.rostered = n == 0 if g == 0 else g == 1

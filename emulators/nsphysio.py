@@ -29,7 +29,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import unquote
 
-from emulators.people import _Cutter, _quota, _spread
+from emulators.jurisdictions import NOVA_SCOTIA, NOVA_SCOTIA_NAMES
+from emulators.population import (
+    POSTAL_LETTERS,
+    City,
+    Cutter,
+    day,
+    draw_names,
+    quota,
+    spread,
+)
 from emulators.server import Emulator, Reply, RequestLog
 
 DIRECTORY_PATH = "/for-the-public/member-directory"
@@ -141,178 +150,11 @@ class Registrant:
 # Places
 
 
-@dataclass(frozen=True)
-class _City:
-    name: str
-    weight: int  # people here in a population of 300
-    fsas: tuple[str, ...]
-    clinics: tuple[str, ...]
-    hospital: str | None  # a Nova Scotia Health site in or near the city
-
-
-_CITIES = (
-    _City(
-        "Halifax",
-        105,
-        ("B3H", "B3J", "B3K", "B3L", "B3M", "B3N", "B3P", "B3R", "B3S"),
-        (
-            "Spring Garden Physiotherapy",
-            "Harbourside Sport & Spine",
-            "Quinpool Road Physio",
-            "Point Pleasant Physiotherapy",
-            "Citadel Rehab & Wellness",
-            "Clayton Park Physiotherapy",
-            "North End Pelvic Health",
-        ),
-        "Halifax Infirmary",
-    ),
-    _City(
-        "Dartmouth",
-        38,
-        ("B2V", "B2W", "B2X", "B2Y", "B3A", "B3B"),
-        ("Lake Banook Physiotherapy", "Portland Street Physio", "Shubie Park Rehab"),
-        "Dartmouth General Hospital",
-    ),
-    _City(
-        "Sydney",
-        22,
-        ("B1P", "B1S", "B1L"),
-        ("Cape Breton Physiotherapy", "Bras d'Or Physio & Wellness"),
-        "Cape Breton Regional Hospital",
-    ),
-    _City(
-        "Truro",
-        16,
-        ("B2N",),
-        ("Hub Town Physiotherapy", "Salmon River Physio"),
-        "Colchester East Hants Health Centre",
-    ),
-    _City(
-        "New Glasgow",
-        12,
-        ("B2H",),
-        ("Pictou County Physiotherapy", "East River Rehab"),
-        "Aberdeen Hospital",
-    ),
-    _City(
-        "Antigonish", 10, ("B2G",), ("Highland Physiotherapy",), "St. Martha's Regional Hospital"
-    ),
-    _City(
-        "Kentville",
-        10,
-        ("B4N",),
-        ("Annapolis Valley Physio", "Cornwallis Physiotherapy"),
-        "Valley Regional Hospital",
-    ),
-    _City("Wolfville", 8, ("B4P",), ("Blomidon Physiotherapy", "Acadia Sport Physio"), None),
-    _City(
-        "Bridgewater",
-        10,
-        ("B4V",),
-        ("LaHave River Physiotherapy",),
-        "South Shore Regional Hospital",
-    ),
-    _City(
-        "Yarmouth",
-        9,
-        ("B5A",),
-        ("Physiothérapie Baie Sainte-Marie", "Yarmouth Physio Clinic"),
-        "Yarmouth Regional Hospital",
-    ),
-    _City("Bedford", 12, ("B4A", "B4B"), ("Bedford Basin Physiotherapy",), None),
-    _City("Lower Sackville", 8, ("B4C", "B4E"), ("Sackville Physio & Sport",), None),
-    _City(
-        "Amherst",
-        7,
-        ("B4H",),
-        ("Tantramar Physiotherapy",),
-        "Cumberland Regional Health Care Centre",
-    ),
-    _City("Windsor", 5, ("B0N",), ("Avon River Physio",), None),
-    _City("Lunenburg", 4, ("B0J",), ("Bluenose Physiotherapy",), None),
-    _City("Port Hawkesbury", 4, ("B9A",), ("Strait Area Physiotherapy",), None),
-)
-
+_CITIES = NOVA_SCOTIA.cities
 CITIES: tuple[str, ...] = tuple(c.name for c in _CITIES)
-POSTAL_PREFIXES: dict[str, tuple[str, ...]] = {c.name: c.fsas for c in _CITIES}
-_POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+POSTAL_PREFIXES: dict[str, tuple[str, ...]] = NOVA_SCOTIA.postal_prefixes
 _HEALTH_AUTHORITY = "Nova Scotia Health"
 _CHILDREN = "IWK Health"
-
-# ---------------------------------------------------------------------------------------------
-# Names: Scottish, Irish and English Nova Scotia, Acadian, Mi'kmaq, Lebanese, and newer arrivals.
-
-_SCOTTISH_FAMILY = (
-    "MacDonald MacNeil MacKinnon MacLean MacKenzie MacLeod MacPherson MacIsaac MacInnis MacEachern "
-    "MacGillivray MacDougall MacKay MacLellan Campbell Fraser Cameron Chisholm Beaton Gillis "
-    "McNeil McKenna McDonald Matheson Munro Morrison Murray Ross Sutherland Grant"
-).split()
-_ENGLISH_IRISH_FAMILY = (
-    "Smith Brown Wilson Taylor Johnson Walsh Power Murphy Kelly Ryan Burke Doyle Sullivan Byrne "
-    "Hennessey Dunn Corkum Zwicker Hiltz Mosher Langille Rafuse Publicover Boutilier Conrad Ernst"
-).split()
-_ACADIAN_FAMILY = (
-    "LeBlanc Comeau Thibodeau Boudreau Doucet Robichaud Saulnier Gaudet Pothier Surette Amirault "
-    "Melanson Aucoin Chiasson Poirier Deveau Landry Arsenault Bourque Babin"
-).split()
-_MIKMAQ_FAMILY = "Paul Francis Marshall Julien Sylliboy Googoo Denny Prosper Bernard Gould".split()
-_LEBANESE_FAMILY = "Haddad Nahas Shaker Karam Khoury Saab Fares Metlej".split()
-_NEWER_FAMILY = (
-    "Patel Singh Sharma Nguyen Tran Chen Wang Li Kim Okafor Adeyemi Mensah Santos Reyes Ahmed "
-    "Hassan Rahman Gupta Joseph Thomas"
-).split()
-
-_ENGLISH_GIVEN = (
-    "Emily Sarah Jessica Ashley Megan Lauren Rachel Hannah Olivia Emma Brooke Kayla Heather "
-    "Jennifer Kathleen Michael Matthew Ryan Tyler Kyle Brandon Justin Daniel David James John "
-    "Andrew Christopher Jordan Connor Liam Owen Nathan Colin Scott Trevor Chloe Laura Alison Ian "
-    "Sean Fiona Karen Mary Ellen Margaret Catherine Angus Ewan Isla Mairi Morag"
-).split()
-_ACADIAN_GIVEN = (
-    "Marie Sophie Julie Geneviève Mélanie Chantal Josée Émilie Camille Noémie Chloé Renée "
-    "Véronique Louis Mathieu Étienne Olivier Philippe Marc-André Jean-Philippe Sébastien Luc "
-    "Rémi Gabriel Anne-Marie Marie-Ève Natalie Denise Yvon Gilles"
-).split()
-_MIKMAQ_GIVEN = "Mary Rose Kyle Tanya Stephen Lorraine Mark Tara Jordan Morgan Kelsey".split()
-_LEBANESE_GIVEN = "Rania Nadia Joseph Elias Layla Ramzi Maya Georges Rita Karim".split()
-_NEWER_GIVEN = (
-    "Priya Anjali Ravi Arjun Wei Jing Mei Thanh Linh Minh Chinonso Adaeze Kwame Ama Kristine "
-    "Rafael Aisha Fatima Omar Zain Sana Divya Meera Rahul"
-).split()
-
-_ORIGINS = (
-    (30, _SCOTTISH_FAMILY, _ENGLISH_GIVEN),
-    (28, _ENGLISH_IRISH_FAMILY, _ENGLISH_GIVEN),
-    (16, _ACADIAN_FAMILY, _ACADIAN_GIVEN),
-    (5, _MIKMAQ_FAMILY, _MIKMAQ_GIVEN),
-    (4, _LEBANESE_FAMILY, _LEBANESE_GIVEN),
-    (17, _NEWER_FAMILY, _NEWER_GIVEN),
-)
-
-# Names every population of 20 or more holds, for tests that look for a particular shape.
-_FEATURED: tuple[tuple[str, str], ...] = (
-    ("d'Entremont", "Marie-Claude"),  # apostrophes come out curly: wptexturize
-    ("O'Neil", "Patrick"),
-    ("LeBlanc", "Natalie"),
-    ("Leblanc", "Chantal"),
-    ("Thériault", "Stéphane"),
-    ("Côté", "Anne-Marie"),
-    ("Cote", "Daniel"),
-    ("MacDonald", "Mary Ellen"),
-    ("MacDonald", "Angus J"),
-    ("Smith-MacLean", "Heather"),
-    ("St. Clair", "Jenna"),
-    ("Van der Linden", "Anouk"),
-    ("Nguyễn", "Minh Châu"),
-    ("Googoo", "Kyle"),
-    ("Haddad", "Rania"),
-    ("MacLeod", "Elizabeth (Beth)"),
-    # Namesakes: two people, one name; only the licence number tells them apart.
-    ("Patel", "Priya"),
-    ("Patel", "Priya"),
-    ("Roberts", "Megan"),
-    ("Robichaud", "Marc"),
-)
 
 _SPECIALTIES = (
     "Orthopaedics",
@@ -362,20 +204,20 @@ def nova_scotia_physiotherapists(count: int = 300, seed: int = 2026) -> list[Reg
     if count < 0:
         raise ValueError("count must not be negative")
     rng = random.Random(seed)
-    names = _names(rng, count)
+    names = draw_names(rng, NOVA_SCOTIA_NAMES, count)
     n = len(names)
     order = list(range(n))
     rng.shuffle(order)
-    cut = _Cutter(order)
-    resigned = set(cut.take(_quota(n, 0.45)))
-    conditional = set(cut.take(_quota(n, 0.04)))
-    non_practicing = set(cut.take(_quota(n, 0.03)))
-    suspended = set(cut.take(_quota(n, 0.01)))
-    with_conditions = set(cut.take(_quota(n, 0.03)))
-    returned = set(cut.take(_quota(n, 0.01)))
+    cut = Cutter(order)
+    resigned = set(cut.take(quota(n, 0.45)))
+    conditional = set(cut.take(quota(n, 0.04)))
+    non_practicing = set(cut.take(quota(n, 0.03)))
+    suspended = set(cut.take(quota(n, 0.01)))
+    with_conditions = set(cut.take(quota(n, 0.03)))
+    returned = set(cut.take(quota(n, 0.01)))
 
-    cities = _spread([c.weight for c in _CITIES], n, rng)
-    registered = [_day(rng, date(1978, 1, 1), date(2026, 4, 30)) for _ in range(n)]
+    cities = spread([c.weight for c in _CITIES], n, rng)
+    registered = [day(rng, date(1978, 1, 1), date(2026, 4, 30)) for _ in range(n)]
     # Licence numbers were handed out in order of first registration.
     by_date = sorted(range(n), key=lambda i: (registered[i], i))
     numbers = {}
@@ -392,7 +234,7 @@ def nova_scotia_physiotherapists(count: int = 300, seed: int = 2026) -> list[Reg
         resigned_on = ""
         if i in resigned:
             start = min(start, date(2025, 6, 1))  # licensed a while before resigning
-            left = _day(rng, min(start + timedelta(days=200), date(2026, 3, 1)), date(2026, 3, 1))
+            left = day(rng, min(start + timedelta(days=200), date(2026, 3, 1)), date(2026, 3, 1))
             resigned_on = left.isoformat()
             status = rng.choices(RESIGNED_STATUSES, (55, 30, 15))[0]
             expiry = date(left.year + (left.month > 5), 5, 31)
@@ -401,7 +243,7 @@ def nova_scotia_physiotherapists(count: int = 300, seed: int = 2026) -> list[Reg
             status = PRACTICING
             if i in conditional:
                 status = CONDITIONAL
-                start = _day(rng, date(2025, 6, 1), date(2026, 4, 30))
+                start = day(rng, date(2025, 6, 1), date(2026, 4, 30))
                 conditions = list(rng.choice(_CONDITIONAL))
                 expiry = date(2026, 12, 31)
             elif i in non_practicing:
@@ -412,8 +254,8 @@ def nova_scotia_physiotherapists(count: int = 300, seed: int = 2026) -> list[Reg
                 conditions = list(rng.choice(_CONDITIONS))
             if i in returned:
                 # Resigned years ago, licensed again since: the old Resigned Date stays listed.
-                resigned_on = _day(rng, date(2010, 1, 1), date(2018, 12, 31)).isoformat()
-                start = _day(rng, date(2019, 6, 1), date(2025, 12, 31))
+                resigned_on = day(rng, date(2010, 1, 1), date(2018, 12, 31)).isoformat()
+                start = day(rng, date(2019, 6, 1), date(2025, 12, 31))
         employers = _employers(rng, city, i in resigned, status)
         people.append(
             Registrant(
@@ -434,7 +276,7 @@ def nova_scotia_physiotherapists(count: int = 300, seed: int = 2026) -> list[Reg
     return people
 
 
-def _employers(rng: random.Random, city: _City, resigned: bool, status: str) -> list[Employer]:
+def _employers(rng: random.Random, city: City, resigned: bool, status: str) -> list[Employer]:
     if resigned and rng.random() < 0.75:
         return []  # most who resigned list no employer any more
     if status == NON_PRACTICING and rng.random() < 0.6:
@@ -443,15 +285,15 @@ def _employers(rng: random.Random, city: _City, resigned: bool, status: str) -> 
     count = 3 if roll < 0.04 else 2 if roll < 0.22 else 1
     out = [_employer(rng, city)]
     for _ in range(count - 1):
-        other = city if rng.random() < 0.6 else rng.choices(_CITIES, [c.weight for c in _CITIES])[0]
+        other = city if rng.random() < 0.6 else NOVA_SCOTIA.weighted_city(rng)
         employer = _employer(rng, other)
         if (employer.organization, employer.city) not in {(e.organization, e.city) for e in out}:
             out.append(employer)
     return out
 
 
-def _employer(rng: random.Random, city: _City) -> Employer:
-    local = f"{rng.randint(0, 9)}{rng.choice(_POSTAL_LETTERS)}{rng.randint(0, 9)}"
+def _employer(rng: random.Random, city: City) -> Employer:
+    local = f"{rng.randint(0, 9)}{rng.choice(POSTAL_LETTERS)}{rng.randint(0, 9)}"
     postal = f"{rng.choice(city.fsas)} {local}"
     roll = rng.random()
     if roll < 0.12 and city.hospital:
@@ -466,27 +308,6 @@ def _employer(rng: random.Random, city: _City) -> Employer:
     style = rng.choices((", ", " - ", " (", ", NS"), (70, 12, 10, 8))[0]
     listed = rng.random() < 0.94
     return Employer(rng.choice(city.clinics), city.name, listed, postal, style)
-
-
-def _day(rng: random.Random, start: date, end: date) -> date:
-    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
-
-
-def _names(rng: random.Random, count: int) -> list[tuple[str, str]]:
-    seen = {(f.casefold(), g.casefold()) for f, g in _FEATURED}
-    drawn: list[tuple[str, str]] = []
-    weights = [w for w, _, _ in _ORIGINS]
-    while len(_FEATURED) + len(drawn) < count:
-        _, families, givens = rng.choices(_ORIGINS, weights)[0]
-        family = rng.choice(families)
-        given = rng.choice(givens if rng.random() < 0.8 else _ENGLISH_GIVEN)
-        if rng.random() < 0.1:
-            given = f"{given} {rng.choice('ABCDEFGHJKLMNPRSTW')}"
-        if (family.casefold(), given.casefold()) in seen:
-            continue
-        seen.add((family.casefold(), given.casefold()))
-        drawn.append((family, given))
-    return (list(_FEATURED) + drawn)[:count]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from emulators.jurisdictions import QUEBEC, QUEBEC_NAMES
+from emulators.population import City, draw_names, phone, postal_code
 from emulators.server import Emulator, Handler, Reply, RequestLog
 
 LIVE_BASE = "https://oppq.qc.ca"
@@ -159,237 +161,9 @@ def _index(language: str) -> int:
 # Population
 
 
-@dataclass(frozen=True)
-class _City:
-    name: str
-    weight: int
-    fsas: tuple[str, ...]
-    area_codes: tuple[str, ...]
-    centre: tuple[float, float]
-    streets: tuple[str, ...]
-    clinics: tuple[str, ...]
-
-
-_GENERIC_STREETS = (
-    "{n}, rue Principale",
-    "{n}, rue Notre-Dame",
-    "{n}, boulevard Saint-Joseph",
-    "{n}, rue King Ouest",
-    "{n}, 2e Avenue",
-)
-
-_CITIES = (
-    _City(
-        "Montréal",
-        120,
-        tuple("H1V H1W H2G H2J H2L H2S H2T H2V H2X H3A H3B H3G H3H H3S H3T H4A H4B".split()),
-        ("514", "438"),
-        (45.5019, -73.5674),
-        (
-            "{n}, rue Saint-Denis",
-            "{n}, boulevard Saint-Laurent",
-            "{n}, avenue du Mont-Royal Est",
-            "{n}, rue Sherbrooke Ouest",
-            "{n}, chemin de la Côte-des-Neiges",
-            "{n}, boulevard René-Lévesque Ouest",
-            "{n}, rue Beaubien Est",
-            "{n}, avenue Monkland",
-        ),
-        (
-            "Clinique de physiothérapie du Plateau",
-            "Physio Côte-des-Neiges",
-            "Physiothérapie Rosemont–Petite-Patrie",
-            "Clinique Physio Sport Mile-End",
-            "Centre de réadaptation Villeray",
-            "Physio Santé Notre-Dame-de-Grâce",
-        ),
-    ),
-    _City(
-        "Québec",
-        60,
-        ("G1K", "G1R", "G1S", "G1V", "G1W", "G2B", "G2E"),
-        ("418", "581"),
-        (46.8139, -71.2080),
-        (
-            "{n}, boulevard Laurier",
-            "{n}, chemin Sainte-Foy",
-            "{n}, rue Saint-Jean",
-            "{n}, boulevard Charest Est",
-            "{n}, 3e Avenue",
-        ),
-        ("Physio Santé Vieux-Québec", "Clinique de physiothérapie Sainte-Foy", "Physio Limoilou"),
-    ),
-    _City(
-        "Laval",
-        30,
-        ("H7N", "H7T", "H7V", "H7W"),
-        ("450", "579"),
-        (45.6066, -73.7124),
-        ("{n}, boulevard Le Corbusier", "{n}, boulevard de la Concorde Est", *_GENERIC_STREETS),
-        ("Physiothérapie Chomedey", "Clinique Physio Sainte-Rose"),
-    ),
-    _City(
-        "Longueuil",
-        20,
-        ("J4H", "J4K", "J4L", "J4M"),
-        ("450", "579"),
-        (45.5312, -73.5185),
-        ("{n}, chemin de Chambly", "{n}, boulevard Taschereau", *_GENERIC_STREETS),
-        ("Physio Rive-Sud", "Clinique de physiothérapie du Vieux-Longueuil"),
-    ),
-    _City(
-        "Gatineau",
-        25,
-        ("J8T", "J8Y", "J9A", "J9H"),
-        ("819", "873"),
-        (45.4765, -75.7013),
-        ("{n}, boulevard Saint-Joseph", "{n}, boulevard Maloney Ouest", *_GENERIC_STREETS),
-        ("Physio Outaouais", "Clinique Physio Hull"),
-    ),
-    _City(
-        "Sherbrooke",
-        20,
-        ("J1E", "J1G", "J1H", "J1J", "J1K"),
-        ("819", "873"),
-        (45.4042, -71.8929),
-        ("{n}, rue King Ouest", "{n}, rue Wellington Nord", *_GENERIC_STREETS),
-        ("Physiothérapie de l'Estrie", "Clinique Physio Fleurimont"),
-    ),
-    _City(
-        "Trois-Rivières",
-        15,
-        ("G8T", "G8Y", "G8Z", "G9A"),
-        ("819", "873"),
-        (46.3432, -72.5430),
-        ("{n}, boulevard des Forges", "{n}, rue des Ursulines", *_GENERIC_STREETS),
-        ("Physio Mauricie", "Clinique de physiothérapie du Cap"),
-    ),
-    _City(
-        "Lévis",
-        15,
-        ("G6V", "G6W", "G6Z", "G7A"),
-        ("418", "581"),
-        (46.8032, -71.1779),
-        ("{n}, boulevard Alphonse-Desjardins", "{n}, route du Président-Kennedy"),
-        ("Physio Chaudière-Appalaches", "Clinique Physio Saint-Romuald"),
-    ),
-    _City(
-        "Saint-Jérôme",
-        12,
-        ("J7Y", "J7Z", "J5L"),
-        ("450", "579"),
-        (45.7804, -74.0036),
-        ("{n}, rue Saint-Georges", "{n}, boulevard Grignon", *_GENERIC_STREETS),
-        ("Clinique multidisciplinaire des Laurentides",),
-    ),
-    _City(
-        "Saguenay",
-        12,
-        ("G7B", "G7H", "G7J", "G7S", "G7X"),
-        ("418", "581"),
-        (48.4284, -71.0685),
-        ("{n}, boulevard Talbot", "{n}, rue Racine Est", *_GENERIC_STREETS),
-        ("Physio Saguenay–Lac-Saint-Jean", "Clinique de physiothérapie de Chicoutimi"),
-    ),
-    _City(
-        "Rimouski",
-        8,
-        ("G5L", "G5M", "G5N"),
-        ("418", "581"),
-        (48.4489, -68.5230),
-        ("{n}, rue Saint-Germain Est", "{n}, boulevard René-Lepage Est"),
-        ("Physio Bas-Saint-Laurent",),
-    ),
-    _City(
-        "Drummondville",
-        8,
-        ("J2B", "J2C"),
-        ("819", "873"),
-        (45.8833, -72.4834),
-        _GENERIC_STREETS,
-        ("Physio Centre-du-Québec",),
-    ),
-    _City(
-        "L'Assomption",
-        5,
-        ("J5W",),
-        ("450", "579"),
-        (45.8232, -73.4290),
-        _GENERIC_STREETS,
-        ("Physiothérapie Lanaudière",),
-    ),
-    _City(
-        "Rouyn-Noranda",
-        5,
-        ("J9X", "J9Y"),
-        ("819", "873"),
-        (48.2366, -79.0231),
-        _GENERIC_STREETS,
-        ("Physio Abitibi-Témiscamingue",),
-    ),
-)
-
+_CITIES = QUEBEC.cities
 CITIES = tuple(c.name for c in _CITIES)
-POSTAL_PREFIXES = {c.name: c.fsas for c in _CITIES}
-_POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
-
-_FAMILY = (
-    "Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagné Ouellet Pelletier "
-    "Bélanger Lévesque Bergeron Leblanc Paquette Girard Simard Boucher Caron Beaulieu Cloutier "
-    "Dubé Poirier Fournier Lapointe Leclerc Lefebvre Poulin Thibault St-Pierre Nadeau Martin "
-    "Landry Martel Bédard Grenier Lessard Bernier Michaud Hébert Desjardins Couture Turcotte "
-    "Lachance Parent Blais Gosselin Savard Proulx Beaudoin Demers Perreault Lemieux Cyr Dufour "
-    "Mercier Bérubé Boisvert Langlois Ménard Therrien Bilodeau Paradis Gaudreault Thériault "
-    "Deschênes Giroux Charbonneau Vachon Larouche Trudel Lacroix Desrosiers Vaillancourt "
-    "Lalonde Giguère Laflamme Vallée Paré Gélinas Séguin Pépin Lavallée Vézina Laliberté "
-    "Chouinard Côté-Lévesque Tremblay-Gagnon Roy-Bouchard D'Amours L'Heureux L'Italien "
-    "Saint-Onge"
-).split()
-_GIVEN = (
-    "Marie-Ève Anne-Sophie Geneviève Émilie Mélanie Véronique Josée Nathalie Isabelle Catherine "
-    "Audrey Karine Julie Stéphanie Valérie Annie Caroline Chloé Léa Noémie Rosalie Maude Camille "
-    "Marianne Frédérique Ariane Marie-Pier Andrée-Anne Joëlle Gabrielle Élise Hélène Maxime "
-    "Jean-François Jean-Philippe Marc-André Pierre-Luc Mathieu Étienne Frédéric Sébastien "
-    "Guillaume Olivier Vincent Simon Félix Samuel Alexandre François Jérôme Benoît Rémi Éric "
-    "Louis-Philippe Charles-Olivier Xavier Nicolas Gabriel Raphaël Antoine Philippe"
-).split()
-# (weight, family names, given names); names with spaces only where the adapter's particle rule
-# reads them back (see scrapers.oppq.split_name).
-_ORIGINS = (
-    (70, _FAMILY, _GIVEN),
-    (
-        6,
-        ["Joseph", "Pierre", "Jean-Baptiste", "Désir", "Saint-Fleur", "Charles", "Étienne"],
-        ["Widlyne", "Jean-Robert", "Kerline", "Ralph", "Nadège", "Ruth-Ann", "Jean Marc"],
-    ),
-    (
-        7,
-        ["Benali", "Haddad", "Bouzid", "El Amrani", "Ait Ouali", "Ben Salah", "Khoury", "Nassar"],
-        ["Fatima", "Yasmine", "Karim", "Mehdi", "Nadia", "Rania", "Youssef", "Amira"],
-    ),
-    (5, ["Nguyen", "Tran", "Pham", "Le", "Hoang"], ["Thi Lan", "Minh", "Thanh", "Anh", "Quoc Bao"]),
-    (4, ["Rossi", "Di Lauro", "De Luca", "Ferraro", "Iannone"], ["Giulia", "Marco", "Alessia"]),
-    (
-        4,
-        ["García", "Rodríguez", "Hernández", "Gómez", "Peña"],
-        ["María José", "José Luis", "Andrés", "Sofía", "Ximena"],
-    ),
-    (4, ["MacDonald", "O'Connor", "Smith", "O'Neill", "Van Houtte"], ["Emily", "Ryan", "Seán"]),
-)
-
-# Names every population of 60 or more contains, for tests that look for a particular shape.
-_FEATURED = (
-    ("Marie-Ève", "D'Amours"),
-    ("Jean-François", "L'Heureux"),
-    ("Anne-Sophie", "Côté-Lévesque"),
-    ("Émilie", "De Grandpré"),
-    ("Karim", "Ait Ouali"),
-    ("Thi Lan", "Nguyen"),
-    ("Marie", "Tremblay"),
-    ("Marie", "Tremblay"),  # a homonym: WordPress gives the second profile slug "-2"
-    ("Seán", "O'Neill"),
-    ("Joëlle", "Des Rosiers"),
-)
+POSTAL_PREFIXES = QUEBEC.postal_prefixes
 
 
 def slugify(text: str) -> str:
@@ -400,35 +174,26 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def _postal(rng: random.Random, fsa: str) -> str:
-    letters = _POSTAL_LETTERS
-    return f"{fsa} {rng.randint(0, 9)}{rng.choice(letters)}{rng.randint(0, 9)}"
-
-
-def _phone(rng: random.Random, city: _City) -> str:
-    return f"{rng.choice(city.area_codes)} 555-01{rng.randint(0, 99):02d}"
-
-
-def _workplace(rng: random.Random, city: _City) -> Workplace:
+def _workplace(rng: random.Random, city: City) -> Workplace:
     street = rng.choice(city.streets).format(n=rng.randint(10, 9999))
     if rng.random() < 0.35:
         street += f", bureau {rng.choice([100, 101, 200, 204, 310, 402, 1500])}"
-    lat, lon = city.centre
+    lat, lon = city.centre or (0.0, 0.0)
     return Workplace(
         organization=rng.choice(city.clinics) if rng.random() < 0.88 else None,
         street=street,
         city=city.name,
-        postal_code=_postal(rng, rng.choice(city.fsas)),
-        phone=_phone(rng, city) if rng.random() < 0.85 else None,
+        postal_code=postal_code(rng, rng.choice(city.fsas)),
+        phone=phone(rng, city, " ") if rng.random() < 0.85 else None,
         latitude=round(lat + rng.uniform(-0.05, 0.05), 6),
         longitude=round(lon + rng.uniform(-0.05, 0.05), 6),
     )
 
 
-def _cities_for(count: int, rng: random.Random) -> list[_City]:
+def _cities_for(count: int, rng: random.Random) -> list[City]:
     """Cities by quota of their weights (Montréal takes the rounding), in a shuffled order."""
     total = sum(c.weight for c in _CITIES)
-    out: list[_City] = []
+    out: list[City] = []
     for c in _CITIES[1:]:
         out += [c] * round(c.weight * count / total)
     out = out[:count]
@@ -446,17 +211,12 @@ def quebec_physiotherapists(count: int = 400, seed: int = 2026) -> list[Professi
     """
     rng = random.Random(seed)
     cities = _cities_for(count, rng)
-    names: list[tuple[str, str]] = list(_FEATURED) if count >= 60 else []
-    weights = [w for w, _, _ in _ORIGINS]
-    while len(names) < count:
-        _, families, givens = rng.choices(_ORIGINS, weights=weights)[0]
-        names.append((rng.choice(givens), rng.choice(families)))
-    names = names[:count]
+    names = [(given, family) for family, given in draw_names(rng, QUEBEC_NAMES, count)]
     slugs: dict[str, int] = {}
     people = []
     montreal_ppas = 0
     for i, ((given, family), city) in enumerate(zip(names, cities, strict=True)):
-        physio = rng.random() < 0.72 or i < len(_FEATURED)
+        physio = rng.random() < 0.72 or i < len(QUEBEC_NAMES.featured)
         approaches = rng.sample(_APPROACHES, rng.randint(0, 4))
         if physio:
             wants_ppas = rng.random() < 0.16
