@@ -650,18 +650,23 @@ def requests_per_registrant(
     """Requests a complete crawl of an emulated tenant makes, against the floor (issue 12).
 
     Runs the adapter's listing strategy in process on `people` (default: `count` synthetic
-    Alberta physiotherapists), counting the shell, searches, detail pages and practice requests.
+    Alberta physiotherapists with a real register's name shape, emulators.surnames), counting the
+    shell, searches, detail pages and practice requests.
     """
-    from scrapers.alinity import Drill, requests_floor
+    from scrapers.alinity import names_of
+    from scrapers.drill import Drill, requests_floor
 
-    people = alberta_physiotherapists(count) if people is None else people
+    if people is None:
+        from emulators.surnames import realistic_physiotherapists
+
+        people = realistic_physiotherapists(count)
     swapped = tenant.swapped
 
     def ask(last: str, first: str) -> list[dict]:
         found = search(people, family=last, given=first, cap=tenant.cap, tenant=tenant)
         return [tenant_record(p, tenant) for p in found]
 
-    drill = Drill(ask, min_chars=tenant.min_chars)
+    drill = Drill(ask, min_chars=tenant.min_chars, names=names_of)
     found = drill.run()
     physios = [p for p in people if p.profession in tenant.professions[:1] or not swapped]
     visible = sum(1 for p in people if not p.practice_details_hidden)

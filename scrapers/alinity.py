@@ -11,16 +11,15 @@ from __future__ import annotations
 import html
 import json
 import logging
-import math
 import re
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 
 from scrapers.adapter import Check, Crawl
+from scrapers.drill import ACCENTED, Drill, requests_floor
 from scrapers.http import Blocked
 from scrapers.kinds import KINDS
 from scrapers.places import fold, province_code
@@ -38,9 +37,9 @@ DEFAULT_OPTIONS = {
     # Common surname starts that must return people before a crawl is trusted.
     "probes": ["ma", "le", "ch", "be", "mo"],
     "max_prefix_length": 24,
-    # Where the search is accent-sensitive ("co" does not find "Côté"), letters tried after the
-    # first position although no reply showed them yet; a first letter is tried once seen.
-    "letters": "àâäçéèêëîïôöùûüñễầạũõặỗồơư",
+    # Where the search is accent-sensitive ("co" does not find "Côté"), accented letters asked
+    # after unaccented ones although no reply showed them yet; other letters once seen.
+    "letters": ACCENTED,
     "authorization_field": "sp",
     "more_info": True,
     # A multi-profession tenant is filtered to registrants whose profession (the form's field, or
@@ -307,33 +306,7 @@ def authorizations(items: list[str], source: Source) -> tuple[list[Authorization
     return found, unknown
 
 
-# ---------------------------------------------------------------- drilling (pure)
-
-ASCII = "abcdefghijklmnopqrstuvwxyz"
-INSIDE = " '-"  # occur inside surnames, never first
-Search = Callable[[str, str], list[dict]]  # (last-name prefix, first-name prefix) -> records
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
-
-
-def _bare(text: str) -> str:
-    """Without accents: "côté" -> "cote"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
-
-
-def _letters_key(text: str) -> str:
-    """Sort key ignoring accents, case and punctuation (SQL Server word sort)."""
-    return "".join(c for c in _bare(_nfc(text)) if c.isalnum())
-
-
-def _spelled_key(text: str) -> str:
-    """Sort key ignoring accents and case, keeping spaces, hyphens and apostrophes."""
-    return _bare(_nfc(text))
+# ---------------------------------------------------------------- names
 
 
 def names_of(rec: dict) -> tuple[str, str]:
@@ -342,194 +315,6 @@ def names_of(rec: dict) -> tuple[str, str]:
         _, family, given, _ = parse_listed_name(str(rec["rl"]))
         return family or "", given or ""
     return str(rec.get("ln") or ""), str(rec.get("fn") or "")
-
-
-class Drill:
-    """Every registrant a tenant's name search reaches, in few searches, missing nobody.
-
-    A prefix q is drilled further only while its reply may be capped. Where the reply is sorted
-    by surname, every name starting with q that sorts before the last row was shown, so only the
-    letters from the last row's next letter on need their own search. Matching may be by
-    substring (rows need not start with q), the cap is learned, and people whose surname is
-    exactly q are separated by first name.
-    """
-
-    def __init__(
-        self,
-        search: Search,
-        *,
-        hint: int = 25,
-        min_chars: int = 2,
-        max_length: int = 24,
-        probes: tuple[str, ...] | list[str] = ("ma", "le", "ch"),
-        letters: str = str(DEFAULT_OPTIONS["letters"]),
-    ) -> None:
-        self.seeds = set(_nfc(letters))
-        self._search = search
-        self.hint = hint
-        self.min_chars = min_chars
-        self.max_length = max_length
-        self.probes = [_nfc(p) for p in probes if len(p) >= min_chars]
-        self.found: dict[str, dict] = {}
-        self.max_rows = 0
-        self.searches = 0
-        self.accents: str | None = None  # "sensitive" / "insensitive", once probed
-        self.extra_letters: set[str] = set()  # non-ASCII letters seen in any name
-        self.first_min = 1
-        self.given_rows = 0  # rows any first-name search returned
-        self._asked: set[str] = set()  # starts drilled
-        self.progress: Callable[[str], None] = lambda message: None
-
-    # -- asking --------------------------------------------------------------------------------
-
-    def fold(self, text: str) -> str:
-        return _bare(_nfc(text)) if self.accents == "insensitive" else _nfc(text)
-
-    def ask(self, last: str, first: str = "") -> list[tuple[str, str]]:
-        records = self._search(last, first)
-        self.searches += 1
-        self.max_rows = max(self.max_rows, len(records))
-        names = []
-        accented = None
-        for rec in records:
-            self.found.setdefault(rec["rg"], rec)
-            family, given = names_of(rec)
-            names.append((family, given))
-            self.extra_letters.update(
-                ch for ch in _nfc(family + given) if ch.isalpha() and not ch.isascii()
-            )
-            if accented is None and _bare(_nfc(family)) != _nfc(family):
-                accented = (rec["rg"], family)
-        if accented and self.accents is None:
-            self._probe_collation(*accented)
-        if self.searches % 25 == 0:
-            self.progress(f"listing: {len(self.found)} registrants from {self.searches} searches")
-        return names
-
-    def _probe_collation(self, rg: str, family: str) -> None:
-        """Whether "cote" finds "Côté": then accented letters need no searches of their own."""
-        self.accents = "probing"
-        records = self._search(_bare(_nfc(family)), "")
-        self.searches += 1
-        for rec in records:
-            self.found.setdefault(rec["rg"], rec)
-        found = any(rec["rg"] == rg for rec in records)
-        self.accents = "insensitive" if found else "sensitive"
-
-    def capped(self, rows: int) -> bool:
-        """Possibly capped: the most rows any reply had so far, or exactly the usual cap."""
-        return rows > 0 and (rows >= self.max_rows or rows == self.hint)
-
-    def alphabet(self, first: bool) -> list[str]:
-        extra = set() if self.accents == "insensitive" else set(self.extra_letters)
-        if not first and self.accents != "insensitive":
-            extra |= self.seeds
-        kept = [c for c in sorted(extra) if self.fold(c) == c]
-        return list(ASCII) + kept + ([] if first else list(INSIDE))
-
-    # -- listing -------------------------------------------------------------------------------
-
-    def run(self) -> dict[str, dict]:
-        """Every registrant, by rg."""
-        done: set[str] = set()
-        while True:
-            starts = self._starts()
-            todo = [s for s in self.probes if s in starts] + sorted(starts)
-            todo = [s for s in dict.fromkeys(todo) if s not in done]
-            if not todo:
-                return self.found
-            for start in todo:
-                done.add(start)
-                start = self.fold(start)  # "bé" is "be" once search is known accent-blind
-                if start in self._asked:
-                    continue
-                self._asked.add(start)
-                self.last(start)
-
-    def _starts(self) -> list[str]:
-        firsts = self.alphabet(first=True)
-        if self.min_chars <= 1:
-            return firsts
-        return [a + b for a in firsts for b in self.alphabet(first=False)]
-
-    def last(self, q: str) -> None:
-        """Every registrant whose surname starts with q (folded) is in `found` after this."""
-        names = self.ask(q)
-        if not self.capped(len(names)):
-            return
-        if len(q) >= self.max_length:
-            raise LayoutChanged(f"still {len(names)} rows for {q!r}: cannot get under the cap")
-        complete, below, exact_shown = self._bound(q, [f for f, _ in names])
-        if complete:
-            return
-        for c in self.alphabet(first=False):
-            if c == " " and q.endswith(" "):
-                continue
-            if below and c not in INSIDE and _bare(c) < below:
-                continue  # sorted reply: shown above the last row
-            self.last(q + c)
-        if not exact_shown:
-            self.exact(q)
-
-    def _bound(self, q: str, values: list[str]) -> tuple[bool, str | None, bool]:
-        """What a capped reply to prefix q proves: (every value starting with q shown, the
-        ASCII letter after q below which values were shown, values equal to q shown)."""
-        for key in (_letters_key, _spelled_key):
-            keys = [key(v) for v in values]
-            if keys != sorted(keys):
-                continue
-            last = values[-1]
-            kq, kl = key(q), key(last)
-            folded = self.fold(last)
-            if folded.startswith(q) and kl > kq:
-                nxt = _bare(folded[len(q)]) if len(folded) > len(q) else ""
-                return False, (nxt if nxt in ASCII else None), True
-            if kl[: len(kq)] > kq:
-                return True, None, True
-            return False, None, False
-        return False, None, False
-
-    def exact(self, q: str) -> None:
-        """Registrants whose surname is exactly q, by first-name prefixes."""
-        before = len(self.found)
-        for c in self.alphabet(first=True):
-            self.given(q, c)
-        if self.first_min == 1 and len(self.found) == before and not self.given_rows:
-            self.first_min = 2  # one-character first names refused too
-            for a in ASCII:
-                for b in self.alphabet(first=False):
-                    self.given(q, a + b)
-
-    def given(self, q: str, g: str) -> None:
-        names = self.ask(q, g)
-        self.given_rows += len(names)
-        if not self.capped(len(names)):
-            return
-        if len(g) >= self.max_length:
-            raise LayoutChanged(f"still {len(names)} rows for {q!r}, {g!r}: cannot separate them")
-        pairs = [(f, gv) for f, gv in names]
-        if not self._exact_shown(q, g, pairs):
-            for c in self.alphabet(first=False):
-                if not (c == " " and g.endswith(" ")):
-                    self.given(q, g + c)
-
-    def _exact_shown(self, q: str, g: str, pairs: list[tuple[str, str]]) -> bool:
-        """Whether a capped sorted reply shows every surname-exactly-q, given-starts-g row."""
-        for key in (_letters_key, _spelled_key):
-            keys = [(key(f), key(gv)) for f, gv in pairs]
-            if keys != sorted(keys):
-                continue
-            lf, lg = keys[-1]
-            return lf > key(q) or (lf == key(q) and lg[: len(key(g))] > key(g))
-        return False
-
-
-def requests_floor(listed: int, cap: int | None, min_chars: int, visible_practice: int) -> int:
-    """The fewest requests a complete crawl could make (issue 12): the searches no crawl can
-    avoid, one detail per person and one practice request where practice details are shown."""
-    starts = 26 * 26 if min_chars >= 2 else 26
-    searches = max(math.ceil(listed / cap) if cap else 1, starts)
-    return 1 + searches + listed + visible_practice
 
 
 # ---------------------------------------------------------------- the adapter
@@ -640,6 +425,7 @@ class AlinityAdapter:
             max_length=options["max_prefix_length"],
             probes=options["probes"],
             letters=options["letters"],
+            names=names_of,
         )
         drill.progress = lambda message: crawl.progress(
             f"{crawl.source.key}: {message}, {crawl.client.requests_made} requests"
