@@ -651,7 +651,8 @@ def requests_per_registrant(
 
     Runs the adapter's listing strategy in process on `people` (default: `count` synthetic
     Alberta physiotherapists with a real register's name shape, emulators.surnames), counting the
-    shell, searches, detail pages and practice requests.
+    shell, searches, detail pages and practice requests. `floor` is issue 12's floor;
+    `proof_floor` adds the first-name splits no complete crawl of that tenant can skip.
     """
     from scrapers.alinity import names_of
     from scrapers.drill import Drill, requests_floor
@@ -672,6 +673,7 @@ def requests_per_registrant(
     visible = sum(1 for p in people if not p.practice_details_hidden)
     requests = 1 + drill.searches + len(found) + visible
     floor = requests_floor(len(people), tenant.cap, tenant.min_chars, visible)
+    proof = requests_floor(len(people), tenant.cap, tenant.min_chars, visible, drill.unshown_exact)
     return {
         "registrants": len(people),
         "found": len(found),
@@ -681,6 +683,10 @@ def requests_per_registrant(
         "requests": requests,
         "floor": floor,
         "ratio": round(requests / floor, 3),
+        # The floor with the first-name splits no complete crawl can skip (requests_floor).
+        "unshown_exact": drill.unshown_exact,
+        "proof_floor": proof,
+        "proof_ratio": round(requests / proof, 3),
     }
 
 

@@ -451,6 +451,7 @@ class AlinityAdapter:
             row_cap=drill.max_rows,
             accents=drill.accents,
             renewals=session.renewals,
+            unshown_exact=drill.unshown_exact,
             visible_practice=sum(1 for r in records if r.get("pdcv", "hidden") != "hidden"),
         )
         return [Listed(r, session.evidence[r["rg"]]) for r in records]
@@ -462,7 +463,8 @@ class AlinityAdapter:
         options = crawl.source.options
         cap = crawl.notes.get("row_cap") or options["row_cap"]
         visible = crawl.notes.get("visible_practice", 0) if options["more_info"] else 0
-        return requests_floor(listed, cap, options["min_chars"], visible)
+        unshown = crawl.notes.get("unshown_exact", 0)
+        return requests_floor(listed, cap, options["min_chars"], visible, unshown)
 
     def read(self, crawl: Crawl, item: Listed) -> Registration:
         return read(crawl, item.rec, item.evidence)

@@ -91,6 +91,9 @@ class Drill:
         # capped prefix -> (characters it was extended by, the sorted reply's bound)
         self._extended: dict[str, tuple[set[str], str | None]] = {}
         self.substring = False  # a reply held a surname that does not start with the text asked
+        # Two-letter texts whose capped reply cannot show the people called exactly that: a
+        # complete crawl must ask each with every first-name initial (see `requests_floor`).
+        self.unshown_exact = 0
         self._replies: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.progress: Callable[[str], None] = lambda message: None
 
@@ -226,6 +229,7 @@ class Drill:
                 continue  # sorted reply: shown above the last row
             self.last(q + c)
         if not exact_shown:
+            self.unshown_exact += len(q) == 2
             self.exact(q)
 
     def _bound(self, q: str, values: list[str]) -> tuple[bool, str | None, bool]:
@@ -338,7 +342,9 @@ class Drill:
                 for q, names in settling:
                     if not self.capped(len(names)):  # the cap learned since says it was not
                         full.add(q)
-                    elif not self._exact_proven(q, [f for f, _ in names]) and self._by_given(q):
+                    elif not self._exact_proven(q, [f for f, _ in names]) and self._count_unshown(
+                        q
+                    ):
                         full.add(q)
                     else:
                         chars = [c for c in self._extensions() if not (c == " " == q[-1])]
@@ -373,6 +379,10 @@ class Drill:
                 return keys[-1] > key(q)
         return False
 
+    def _count_unshown(self, q: str) -> bool:
+        self.unshown_exact += len(q) == 2
+        return self._by_given(q)
+
     def _by_given(self, q: str) -> bool:
         """Everyone containing q, by first-name prefixes; whether that proved all of them known."""
         if self.first_min == 1:
@@ -406,9 +416,17 @@ def _extends(family: str, text: str) -> bool:
     )
 
 
-def requests_floor(listed: int, cap: int | None, min_chars: int, visible_practice: int) -> int:
+def requests_floor(
+    listed: int, cap: int | None, min_chars: int, visible_practice: int, unshown_exact: int = 0
+) -> int:
     """The fewest requests a complete crawl could make (issue 12): the searches no crawl can
-    avoid, one detail per person and one practice request where practice details are shown."""
+    avoid, one detail per person and one practice request where practice details are shown.
+
+    The searches: ceil(N / cap), or every start a proof of completeness must ask (26 x 26 where
+    one-letter searches are refused) if that is more; plus, for each two-letter text whose capped
+    reply cannot show the people called exactly that (`Drill.unshown_exact`: on a substring
+    tenant "li" shows "Ali" to "Collins" first), one search per first-name initial, since the
+    form has no narrower question that can show them and no complete crawl can skip one."""
     starts = 26 * 26 if min_chars >= 2 else 26
-    searches = max(math.ceil(listed / cap) if cap else 1, starts)
+    searches = max(math.ceil(listed / cap) if cap else 1, starts) + 26 * unshown_exact
     return 1 + searches + listed + visible_practice
