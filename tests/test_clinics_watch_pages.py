@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from registry.egress import ALLOW_PRIVATE_ENV
+from registry.web.assets import IMMUTABLE
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE, person
@@ -232,3 +233,37 @@ def test_deleting_asks_first_then_deletes(world):
     assert r.status_code == 200 and "The watch list is deleted" in r.text
     assert client.post("/watch", data={"token": token}).status_code == 401
     assert client.get("/api/watch/feed.json", params={"token": token}).status_code == 401
+
+
+def test_every_clinics_and_watch_page_links_its_files_by_content_hash(world):
+    """Issue 15: the clinics' pages use the content-hashed static names the patients' pages do,
+    each answered with a year's cache lifetime."""
+    client, _ = world
+    batch = verify(client)
+    results = client.post(
+        "/verify",
+        files={"roster": ("staff.csv", ROSTER.encode(), "text/csv")},
+        data={"format": "html"},
+    ).text
+    receipt = re.search(r'href="(/receipts/[^"?]+)', results).group(1)
+    token, created = create(client)
+    pages = {
+        "verify form": client.get("/verify?lang=fr").text,
+        "results": results,
+        "receipt": client.get(receipt).text,
+        "receipts to print": client.get(f"/verify/batches/{batch}/receipts").text,
+        "watch list created": created,
+        "open a watch list": client.get("/watch").text,
+        "watch list": opened(client, token).text,
+        "delete?": client.post("/watch/delete", data={"token": token}).text,
+        "deleted": client.post("/watch/delete", data={"token": token, "confirm": "yes"}).text,
+    }
+    assert "print." in pages["receipt"] and "sample-roster." in pages["verify form"]
+    for page, html in pages.items():
+        urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+        assert any("/clinics." in u for u in urls), page
+        for url in urls:
+            assert re.fullmatch(r"/static/[\w/.-]+\.[0-9a-f]{12}\.\w+", url), (page, url)
+            answer = client.get(url)
+            assert answer.status_code == 200, (page, url)
+            assert answer.headers["cache-control"] == IMMUTABLE, (page, url)
