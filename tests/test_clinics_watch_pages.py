@@ -267,3 +267,51 @@ def test_every_clinics_and_watch_page_links_its_files_by_content_hash(world):
             answer = client.get(url)
             assert answer.status_code == 200, (page, url)
             assert answer.headers["cache-control"] == IMMUTABLE, (page, url)
+
+
+def test_the_watch_api_checks_a_masked_ontario_number_with_its_name(world):
+    """Issue 16, noticed: a masked number ("XXX42") is kept with the name it was added with, so
+    the list's later checks (the API and the page) find its holder, not "check by name", even
+    when the clinic's label is not the name."""
+    client, _ = world
+    madison = {"regulator": "ON", "registration_number": "12342", "name": "Madison Gallagher"}
+    made = client.post(
+        "/api/watch", json={"registrations": [{**madison, "label": "Maddy (front desk)"}]}
+    )
+    assert made.status_code == 201, made.text
+    assert [(a["registration_number"], a["verdict"]) for a in made.json()["added"]] == [
+        ("XXX42", "authorized")
+    ]
+    token = made.json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    # Added later, through the other door, under no label at all.
+    other = client.post("/api/watch", json={"registrations": []}).json()["token"]
+    added = client.post(
+        "/api/watch/registrations",
+        headers={"Authorization": f"Bearer {other}"},
+        json={"registrations": [madison]},
+    )
+    assert [a["verdict"] for a in added.json()["added"]] == ["authorized"]
+    for bearer in (headers, {"Authorization": f"Bearer {other}"}):
+        listed = client.get("/api/watch", headers=bearer).json()["registrations"]
+        assert [(r["registration_number"], r["verdict"]) for r in listed] == [
+            ("XXX42", "authorized")
+        ]
+    page = opened(client, token).text
+    assert cells(page, "Verdict now") == ["Authorized to needle Status: Practising"]
+
+
+def test_a_masked_number_is_not_found_by_a_different_name(world):
+    """The stored name is the one checked: someone else's name with the same visible digits is
+    never watched as Madison."""
+    client, _ = world
+    made = client.post(
+        "/api/watch",
+        json={
+            "registrations": [
+                {"regulator": "ON", "registration_number": "99942", "name": "Sam Nobody"}
+            ]
+        },
+    )
+    assert made.status_code == 201 and made.json()["added"] == []
+    assert "no registration" in made.json()["errors"][0]["error"]

@@ -16,12 +16,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from registry import egress
-from registry.verify import Query, verify_many
+from registry.verify import verify_many
 from registry.watch import (
     FEED_LIMIT,
     MAX_BODY,
     MAX_ITEMS,
     add_items,
+    checks_of,
     create_list,
     delete_list,
     find_list,
@@ -146,11 +147,7 @@ async def api_watch(request: Request) -> JSONResponse:
     found = _list(request)
     state = request.app.state
     items = items_of(state.clinics, found["id"])
-    answers = verify_many(
-        state.conn,
-        [Query(i["regulator_id"], i["registration_number"]) for i in items],
-        state.freshness,
-    )
+    answers = verify_many(state.conn, checks_of(items), state.freshness)
     return JSONResponse(
         {
             "list": {k: found[k] for k in ("id", "name", "created_at")},
