@@ -29,19 +29,14 @@ from registry.watch import (
     items_of,
     notices,
 )
-from registry.web.params import body_within, only
+from registry.web.params import body_within, only, watch_token
 from scrapers.records import clean_text
 
 
-def _token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.query_params.get("token")
-
-
 def _list(request: Request) -> dict:
-    found = find_list(request.app.state.clinics, _token(request))
+    found = find_list(
+        request.app.state.clinics, watch_token(request, request.query_params.get("token"))
+    )
     if found is None:
         raise HTTPException(
             401,

@@ -24,7 +24,7 @@ from registry import batches, egress, receipts, watch, webhooks
 from registry.verify import verify_many
 from registry.web import i18n
 from registry.web.pages import render
-from registry.web.params import body_within, only
+from registry.web.params import body_within, only, watch_token
 from scrapers.records import clean_text
 
 MAX_FORM = 16 * 1024  # a token, a name, a URL: a few hundred bytes
@@ -72,11 +72,7 @@ def _open_page(request: Request, error: str | None, status: int) -> Response:
 
 
 def _token_of(request: Request, form: FormData | None) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    value = form.get("token") if form is not None else None
-    return value.strip() if isinstance(value, str) else None
+    return watch_token(request, form.get("token") if form is not None else None)
 
 
 # -- making a list from a roster's results ---------------------------------------------------------
