@@ -133,7 +133,11 @@ def add_items(
         if not isinstance(regulator, str) or not isinstance(number, str):
             errors.append({"index": i, "error": "regulator and registration_number are strings"})
             continue
-        queries.append(Query(regulator, number, entry.get("name")))
+        name = entry.get("name")
+        if name is not None and not isinstance(name, str):
+            errors.append({"index": i, "error": "name is a string"})
+            continue
+        queries.append(Query(regulator, number, name))
         positions.append(i)
     answers = verify_many(registry, queries, freshness)
     last_event = registry.execute("select coalesce(max(id), 0) from events").fetchone()[0]
