@@ -106,6 +106,13 @@ def m002_batches(db: Database):
     )
 
 
+@migrations()
+def m003_watch_item_names(db: Database):
+    # The name a registration was added with: a masked number ("XXX42", Ontario) is only told
+    # apart by the visible digits and the name, so every later check needs the name too.
+    db.table("watch_items").add_column("name", str)
+
+
 def open_clinics(path: str | os.PathLike) -> Database:
     """Open (and migrate) the clinics database, writable."""
     db = connect(Path(path), "clinics database", check_same_thread=False)

@@ -66,13 +66,14 @@ def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
         db.table("regulators").upsert_all(rows, pk="id")
 
 
-def start_run(db: Database, regulator_id: str) -> int:
+def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
+    """A new run, "running"; `at` dates it instead of the clock (a demo's past import)."""
     with db.atomic():
         table = db.table("import_runs")
         table.insert(
             {
                 "regulator_id": regulator_id,
-                "started_at": utcnow(),
+                "started_at": at or utcnow(),
                 "outcome": "running",
                 "requests": 0,
                 "records_seen": 0,
@@ -111,9 +112,10 @@ def finish_run(
     requests: int,
     errors: list[dict],
     counts: dict | None = None,
+    at: str | None = None,
 ) -> None:
     row = {
-        "ended_at": utcnow(),
+        "ended_at": at or utcnow(),
         "outcome": outcome,
         "message": message,
         "requests": requests,
@@ -238,14 +240,18 @@ def apply_run(
     *,
     now: str | None = None,
     locate: places.Locate | None = None,
+    ended_at: str | None = None,
 ) -> Counts:
     """Apply one complete run's records atomically; records are streamed, memory stays flat.
+
+    `now` dates the changes (default: the clock); `ended_at` is recorded as the run's end
+    (default: the clock at commit; a demo's past import gives its own date).
 
     `locate` (city, province -> latitude, longitude) places on the map the locations whose
     register gives no coordinates (db/places.py); without it only the register's are mapped.
     """
     with _no_cyclic_gc():
-        return _apply(db, regulator_id, run_id, records, now or utcnow(), locate)
+        return _apply(db, regulator_id, run_id, records, now or utcnow(), locate, ended_at)
 
 
 @contextlib.contextmanager
@@ -268,6 +274,7 @@ def _apply(
     records: Iterable[Registration],
     now: str,
     locate: places.Locate | None,
+    ended_at: str | None = None,
 ) -> Counts:
     counts = Counts()
     conn = db.conn
@@ -373,7 +380,7 @@ def _apply(
             "records_seen = ?, added = ?, changed = ?, unchanged = ?, removed = ?, "
             "on_register = ?, authorized = ?, registrations_ever = ? where id = ?",
             [
-                utcnow(),
+                ended_at or utcnow(),
                 counts.summary() + APPLIED_UNFINISHED,
                 counts.records_seen,
                 counts.added,

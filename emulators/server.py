@@ -11,8 +11,10 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
@@ -273,6 +275,10 @@ class Emulator:
         return reply
 
     def _route(self, request: RequestLog) -> Reply:
+        raise NotImplementedError
+
+    def set_people(self, people: Iterable[Any]) -> None:
+        """Replace the register's content; later requests see the new people."""
         raise NotImplementedError
 
     def _server_error(self) -> Reply:

@@ -303,13 +303,15 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     """Import the bundled sample registers over HTTP into a fresh database, then serve it.
 
     The sample registers are local emulators of each register platform holding synthetic
-    people; they are declared with no request spacing, while live sources keep theirs.
+    people; they are declared with no request spacing, while live sources keep theirs. Each is
+    imported as it stood in past months, each import dated then, and then as it stands today,
+    so that the changes per month and the history pages have something to show.
 
     \b
     Example:
         registry demo --port 8000
     """
-    from registry.demo import start_samples, stop_samples
+    from registry.demo import month_ago, start_samples, stop_samples
 
     if not no_serve:
         _check_port("127.0.0.1", port)
@@ -321,16 +323,28 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
             file.unlink(missing_ok=True)
     # A fresh demo: the earlier demo's archived responses would only mislead (other ports).
     shutil.rmtree(layout.archive_dir(db_path), ignore_errors=True)
-    samples = start_samples(settings.sources, count)
+    samples = start_samples(settings.sources, count, history=True)
     try:
         db = _open(db_path)
         sync_regulators(db, settings.sources.values())  # the regulators we do not cover, too
         failed = 0
-        for sample in samples:
-            settings = settings.with_source(sample.source)
-            report = run_source(db, settings, sample.source, progress=_progress())
-            _report(report)
-            failed += report.outcome != "success"
+        # Each register as it stood in past months, dated then, then as it stands today: the
+        # history, the changes per month and "no longer on the register" have something to show.
+        for months in range(max((len(s.states) for s in samples), default=1) - 1, -1, -1):
+            for sample in samples:
+                if months >= len(sample.states):
+                    continue
+                sample.emulator.set_people(sample.states[-1 - months])
+                settings = settings.with_source(sample.source)
+                report = run_source(
+                    db,
+                    settings,
+                    sample.source,
+                    progress=_progress(),
+                    at=month_ago(months) if months else None,
+                )
+                _report(report)
+                failed += report.outcome != "success"
         db.close()
         if failed:
             sys.exit(1)

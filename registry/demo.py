@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -17,24 +18,47 @@ from scrapers.sources import Source
 if TYPE_CHECKING:
     from emulators.server import Emulator
 
-# source key -> (emulator class, people factory), as "module:name"
+# source key -> (emulator class, people factory, its changes over the months), as "module:name"
 SAMPLES = {
-    "cpta": ("emulators.alinity:sample_register", "emulators.people:alberta_physiotherapists"),
+    "cpta": (
+        "emulators.alinity:sample_register",
+        "emulators.people:alberta_physiotherapists",
+        "emulators.history:alberta",
+    ),
     "chcpbc": (
         "emulators.alinity:sample_register",
         "emulators.people:british_columbia_physiotherapists",
+        "emulators.history:british_columbia",
     ),
-    "cpo": ("emulators.cpo:CpoEmulator", "emulators.cpo:ontario_physiotherapists"),
-    "oppq": ("emulators.oppq:OppqEmulator", "emulators.oppq:quebec_physiotherapists"),
+    "cpo": (
+        "emulators.cpo:CpoEmulator",
+        "emulators.cpo:ontario_physiotherapists",
+        "emulators.history:cpo",
+    ),
+    "oppq": (
+        "emulators.oppq:OppqEmulator",
+        "emulators.oppq:quebec_physiotherapists",
+        "emulators.history:oppq",
+    ),
     "nscp": (
         "emulators.nsphysio:NSPhysioEmulator",
         "emulators.nsphysio:nova_scotia_physiotherapists",
+        "emulators.history:nsphysio",
     ),
     "wa_doh_pt": (
         "emulators.wa_doh:WaDohEmulator",
         "emulators.wa_doh:washington_physical_therapists",
+        "emulators.history:wa_doh",
     ),
 }
+
+# How many months back the demo's history starts: each sample register is imported as it stood
+# then, then once a month, then today. An Alinity import costs far more requests than the others
+# (~1,400 two-letter searches each), so Alberta gets one past month and BC none (its roster has
+# been frozen since 2019 anyway), which keeps the demo starting in about a minute.
+PAST_MONTHS = {"cpta": 1, "cpo": 2, "oppq": 1, "nscp": 2, "wa_doh_pt": 2}
+
+SHARE = 0.01  # of the people, for each kind of change in a month (emulators.history)
 
 
 def _load(spec: str) -> Callable:
@@ -46,23 +70,47 @@ def _load(spec: str) -> Callable:
 class Sample:
     source: Source  # the live source, pointed at the emulator
     emulator: Emulator
+    # The register as it stood each month, oldest first, ending with today's (emulators.history);
+    # the emulator serves the first until `set_people` is given the next.
+    states: list[list]
 
 
-def start_samples(sources: dict[str, Source], count: int) -> list[Sample]:
-    """Start an emulator for every sample whose source is declared; the caller stops them."""
+def start_samples(sources: dict[str, Source], count: int, *, history: bool = False) -> list[Sample]:
+    """Start an emulator for every sample whose source is declared; the caller stops them.
+    With `history`, each holds `count` people today and its earlier states (`PAST_MONTHS`)."""
+    from emulators.history import monthly_states
+
     samples = []
     try:
-        for key, (emulator_spec, people_spec) in SAMPLES.items():
+        for key, (emulator_spec, people_spec, changes_spec) in SAMPLES.items():
             if key not in sources:
                 continue
             live = sources[key]
-            emulator = _load(emulator_spec)(_load(people_spec)(count))
+            people = _load(people_spec)
+            if history and PAST_MONTHS.get(key):
+                months = PAST_MONTHS[key]
+                # Who left over the months is part of the population too, gone by today.
+                extra = months * max(1, round(count * SHARE))
+                states = monthly_states(
+                    people(count + extra), _load(changes_spec)(), months, share=SHARE
+                )
+            else:
+                states = [people(count)]
+            emulator = _load(emulator_spec)(states[0])
             base = emulator.start()
-            samples.append(Sample(as_sample(live, base), emulator))
+            samples.append(Sample(as_sample(live, base), emulator, states))
     except BaseException:
         stop_samples(samples)
         raise
     return samples
+
+
+def month_ago(months: int, today: date | None = None) -> str:
+    """The 15th of the month `months` before today's, at noon UTC: when the demo dates a past
+    import."""
+    today = today or datetime.now(UTC).date()
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return f"{year:04d}-{month + 1:02d}-15T12:00:00Z"
 
 
 def as_sample(live: Source, base: str) -> Source:

@@ -114,6 +114,7 @@ def run_source(
     replay: int | None = None,
     cassette: Path | None = None,
     record: Path | None = None,
+    at: str | None = None,
 ) -> RunReport:
     """Import one source; the report says what happened, and the run row in the database too.
 
@@ -122,12 +123,14 @@ def run_source(
     With `cassette`, a HAR cassette's answers are served instead (scrapers/cassette.py); with
     `record`, every exchange is also saved to that HAR file. Runs of one source never overlap;
     a run that another process left unfinished (killed, crashed) is marked failed, since its
-    lock is free again.
+    lock is free again. `at` (ISO UTC) dates the run and its changes instead of the clock: the
+    demo imports its sample registers as they stood in past months (registry/demo.py); the
+    archived responses keep the time they were really fetched.
     """
     try:
         with source_lock(db, source.key):
             close_interrupted_runs(db, source.key)
-            return _run(db, settings, source, accept_shrink, progress, replay, cassette, record)
+            return _run(db, settings, source, accept_shrink, progress, replay, cassette, record, at)
     except SourceBusy as e:
         return RunReport(source.key, 0, "skipped", str(e), 0, 0.0)
 
@@ -217,6 +220,7 @@ def _run(
     replay: int | None,
     cassette: Path | None = None,
     record_to: Path | None = None,
+    at: str | None = None,
 ) -> RunReport:
     sync_regulators(db, [source])
     archive = archive_of(db)
@@ -229,7 +233,7 @@ def _run(
     recorder = Recorder() if record_to else None
     # raises ArchiveMiss or CassetteError first
     client = _client(settings, source, archive, replay, keep, cassette, recorder)
-    run_id = start_run(db, source.key)
+    run_id = start_run(db, source.key, at=at)
     started = time.monotonic()
     errors: list[dict] = []
     notes: dict = {}
@@ -257,7 +261,9 @@ def _run(
             accept_shrink=accept_shrink,
             note=source.shrink_note,
         )
-        counts = apply_run(db, source.key, run_id, staging.records(), locate=city_centre)
+        counts = apply_run(
+            db, source.key, run_id, staging.records(), now=at, ended_at=at, locate=city_centre
+        )
         outcome = "success"
         message = counts.summary()
     except Rejected as e:
@@ -334,6 +340,7 @@ def _run(
             "listed": notes.get("listed"),
             "request_floor": notes.get("floor"),
         },
+        at=at,
     )
     return RunReport(
         source.key,

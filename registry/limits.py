@@ -30,6 +30,8 @@ from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from registry.asgi import json_error
+
 ENV_PREFIX = "REGISTRY_LIMIT_"
 
 
@@ -99,25 +101,13 @@ class RateLimits:
 
 
 async def _too_many(send, rule: str, item, retry_after: int) -> None:
-    body = json.dumps(
-        {
-            "error": f"too many requests: at most {item} for {rule.replace('_', ' ')} per client; "
-            f"retry after {retry_after} s",
-            "status": 429,
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(retry_after).encode()),
-            ],
-        }
+    await json_error(
+        send,
+        429,
+        f"too many requests: at most {item} for {rule.replace('_', ' ')} per client; "
+        f"retry after {retry_after} s",
+        [(b"retry-after", str(retry_after).encode())],
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 class Recent:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from db.load import utcnow
-from registry.verify import CHUNK, Query, Regulators, VerifyError, verify_many
+from registry.verify import CHUNK, Query, Regulators, VerifyError, is_masked, verify_many
 from scrapers.records import clean_text
 
 NOTICE_KINDS = (
@@ -93,12 +93,26 @@ def find_list(db: Database, token: str | None) -> dict | None:
 
 def items_of(db: Database, list_id: str) -> list[dict]:
     cursor = db.execute(
-        "select regulator_id, registration_number, registration_id, label, added_at, "
+        "select regulator_id, registration_number, registration_id, label, name, added_at, "
         "since_event_id from watch_items where list_id = ? order by id",
         [list_id],
     )
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def checks_of(items: list[dict]) -> list[Query]:
+    """The query that checks each watched registration again: a masked number ("XXX42") with
+    the name it was added with (its label for an item added before names were kept), since
+    only the visible digits and the name tell its holder apart; any other by its number alone."""
+    return [
+        Query(
+            i["regulator_id"],
+            i["registration_number"],
+            (i.get("name") or i["label"]) if is_masked(i["registration_number"]) else None,
+        )
+        for i in items
+    ]
 
 
 def add_items(
@@ -119,7 +133,11 @@ def add_items(
         if not isinstance(regulator, str) or not isinstance(number, str):
             errors.append({"index": i, "error": "regulator and registration_number are strings"})
             continue
-        queries.append(Query(regulator, number, entry.get("name")))
+        name = entry.get("name")
+        if name is not None and not isinstance(name, str):
+            errors.append({"index": i, "error": "name is a string"})
+            continue
+        queries.append(Query(regulator, number, name))
         positions.append(i)
     answers = verify_many(registry, queries, freshness)
     last_event = registry.execute("select coalesce(max(id), 0) from events").fetchone()[0]
@@ -146,6 +164,7 @@ def add_items(
                 "registration_number": answer["registration"]["registration_number"],
                 "registration_id": answer["registration"]["id"],
                 "label": clean_text(label) if isinstance(label, str) else None,
+                "name": clean_text(q.name) if isinstance(q.name, str) else None,
                 "added_at": now,
                 "since_event_id": last_event,
             }
@@ -161,7 +180,8 @@ def add_items(
     with db.conn:
         db.conn.executemany(
             "insert or ignore into watch_items (list_id, regulator_id, registration_number, "
-            "registration_id, label, added_at, since_event_id) values (?, ?, ?, ?, ?, ?, ?)",
+            "registration_id, label, name, added_at, since_event_id) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [list(r.values()) for r in rows],
         )
     return added, sorted(errors, key=lambda e: e["index"])

@@ -5,6 +5,7 @@ and by eye in test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 import pytest
@@ -136,10 +137,9 @@ def test_empty_form_and_receipt_pass_axe_in_english(page, server, tmp_path):
     assert page.locator("h1").inner_text() == "Verify a roster"
     assert "XXX42" in page.locator("#ontario").inner_text()
     assert axe_violations(page) == []
-    assert (
-        page.get_by_role("link", name="Download a sample roster (CSV)").get_attribute("href")
-        == "/static/sample-roster.csv"
-    )
+    sample = page.get_by_role("link", name="Download a sample roster (CSV)")
+    assert re.fullmatch(r"/static/sample-roster\.[0-9a-f]{12}\.csv", sample.get_attribute("href"))
+    assert sample.get_attribute("download") == "sample-roster.csv"
     upload(page, server, "en", tmp_path)
     navigate(page, lambda: page.get_by_role("link", name="Open receipt").first.click())
     assert page.locator("h1").inner_text() == "Verification receipt"

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from registry.egress import ALLOW_PRIVATE_ENV
+from registry.web.assets import IMMUTABLE
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE, person
@@ -232,3 +233,85 @@ def test_deleting_asks_first_then_deletes(world):
     assert r.status_code == 200 and "The watch list is deleted" in r.text
     assert client.post("/watch", data={"token": token}).status_code == 401
     assert client.get("/api/watch/feed.json", params={"token": token}).status_code == 401
+
+
+def test_every_clinics_and_watch_page_links_its_files_by_content_hash(world):
+    """Issue 15: the clinics' pages use the content-hashed static names the patients' pages do,
+    each answered with a year's cache lifetime."""
+    client, _ = world
+    batch = verify(client)
+    results = client.post(
+        "/verify",
+        files={"roster": ("staff.csv", ROSTER.encode(), "text/csv")},
+        data={"format": "html"},
+    ).text
+    receipt = re.search(r'href="(/receipts/[^"?]+)', results).group(1)
+    token, created = create(client)
+    pages = {
+        "verify form": client.get("/verify?lang=fr").text,
+        "results": results,
+        "receipt": client.get(receipt).text,
+        "receipts to print": client.get(f"/verify/batches/{batch}/receipts").text,
+        "watch list created": created,
+        "open a watch list": client.get("/watch").text,
+        "watch list": opened(client, token).text,
+        "delete?": client.post("/watch/delete", data={"token": token}).text,
+        "deleted": client.post("/watch/delete", data={"token": token, "confirm": "yes"}).text,
+    }
+    assert "print." in pages["receipt"] and "sample-roster." in pages["verify form"]
+    for page, html in pages.items():
+        urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+        assert any("/clinics." in u for u in urls), page
+        for url in urls:
+            assert re.fullmatch(r"/static/[\w/.-]+\.[0-9a-f]{12}\.\w+", url), (page, url)
+            answer = client.get(url)
+            assert answer.status_code == 200, (page, url)
+            assert answer.headers["cache-control"] == IMMUTABLE, (page, url)
+
+
+def test_the_watch_api_checks_a_masked_ontario_number_with_its_name(world):
+    """Issue 16, noticed: a masked number ("XXX42") is kept with the name it was added with, so
+    the list's later checks (the API and the page) find its holder, not "check by name", even
+    when the clinic's label is not the name."""
+    client, _ = world
+    madison = {"regulator": "ON", "registration_number": "12342", "name": "Madison Gallagher"}
+    made = client.post(
+        "/api/watch", json={"registrations": [{**madison, "label": "Maddy (front desk)"}]}
+    )
+    assert made.status_code == 201, made.text
+    assert [(a["registration_number"], a["verdict"]) for a in made.json()["added"]] == [
+        ("XXX42", "authorized")
+    ]
+    token = made.json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    # Added later, through the other door, under no label at all.
+    other = client.post("/api/watch", json={"registrations": []}).json()["token"]
+    added = client.post(
+        "/api/watch/registrations",
+        headers={"Authorization": f"Bearer {other}"},
+        json={"registrations": [madison]},
+    )
+    assert [a["verdict"] for a in added.json()["added"]] == ["authorized"]
+    for bearer in (headers, {"Authorization": f"Bearer {other}"}):
+        listed = client.get("/api/watch", headers=bearer).json()["registrations"]
+        assert [(r["registration_number"], r["verdict"]) for r in listed] == [
+            ("XXX42", "authorized")
+        ]
+    page = opened(client, token).text
+    assert cells(page, "Verdict now") == ["Authorized to needle Status: Practising"]
+
+
+def test_a_masked_number_is_not_found_by_a_different_name(world):
+    """The stored name is the one checked: someone else's name with the same visible digits is
+    never watched as Madison."""
+    client, _ = world
+    made = client.post(
+        "/api/watch",
+        json={
+            "registrations": [
+                {"regulator": "ON", "registration_number": "99942", "name": "Sam Nobody"}
+            ]
+        },
+    )
+    assert made.status_code == 201 and made.json()["added"] == []
+    assert "no registration" in made.json()["errors"][0]["error"]

@@ -56,6 +56,9 @@ def test_data_answers_405_to_methods_it_does_not_serve(client, method):
     response = client.request(method, "/data/registry")
     assert response.status_code == 405
     assert "GET" in response.headers["allow"]
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"error": "method not allowed", "status": 405}
+    assert "content-security-policy" in response.headers
 
 
 def test_data_pages_carry_the_security_headers(client):

@@ -32,6 +32,10 @@ def test_verify_over_the_limit_gets_429_with_retry_after(tmp_path, db):
         refused = client.get("/api/verify", params=ALICE)
     assert statuses == [200, 200, 200, 429, 429]
     assert refused.json()["status"] == 429
+    assert refused.headers["content-type"] == "application/json"
+    assert refused.json()["error"].startswith(
+        "too many requests: at most 3 per 1 minute for verify"
+    )
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert receipts_stored(tmp_path) == 3  # refused requests store nothing
 

@@ -167,6 +167,13 @@ watch_bytes = st.one_of(
 
 @FUZZ
 @given(body=watch_bytes)
+@example(body=b"")
+# A name that is not text, on a registration that exists: was a 500 (AttributeError in verify).
+@example(
+    body=json.dumps(
+        {"registrations": [{"regulator": "cpta", "registration_number": "20001", "name": ["x"]}]}
+    ).encode()
+)
 def test_no_watch_list_body_gets_a_5xx(client, body):
     r = client.post("/api/watch", content=body, headers={"content-type": "application/json"})
     assert_not_5xx(r)

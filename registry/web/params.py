@@ -50,3 +50,12 @@ async def body_within(request: Request, limit: int, too_large: Callable[[], Exce
         if len(body) > limit:
             raise too_large()
     return bytes(body)
+
+
+def watch_token(request: Request, fallback: object = None) -> str | None:
+    """A watch list's token: the `Authorization: Bearer` header's, else `fallback` (the API's
+    `?token=`, the page's form field) when it is text."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return fallback.strip() if isinstance(fallback, str) else None

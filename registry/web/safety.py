@@ -15,6 +15,7 @@ import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.plugins import pm
 
+from registry.asgi import json_error
 from registry.metadata import MAP_TILE_HOST
 
 # The longest string or blob a Datasette query may make or read. Our longest stored values (JSON
@@ -83,20 +84,8 @@ def guarded(app):
         if scope["type"] != "http":
             return await app(scope, receive, send)
         if scope["method"] not in ALLOWED_METHODS:
-            body = b'{"error": "method not allowed", "status": 405}'
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 405,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"allow", ", ".join(sorted(ALLOWED_METHODS)).encode()),
-                        *_ENCODED,
-                    ],
-                }
-            )
-            return await send({"type": "http.response.body", "body": body})
+            allow = ", ".join(sorted(ALLOWED_METHODS)).encode()
+            return await json_error(send, 405, "method not allowed", [(b"allow", allow), *_ENCODED])
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":

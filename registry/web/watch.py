@@ -16,31 +16,27 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from registry import egress
-from registry.verify import Query, verify_many
+from registry.verify import verify_many
 from registry.watch import (
     FEED_LIMIT,
     MAX_BODY,
     MAX_ITEMS,
     add_items,
+    checks_of,
     create_list,
     delete_list,
     find_list,
     items_of,
     notices,
 )
-from registry.web.params import body_within, only
+from registry.web.params import body_within, only, watch_token
 from scrapers.records import clean_text
 
 
-def _token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.query_params.get("token")
-
-
 def _list(request: Request) -> dict:
-    found = find_list(request.app.state.clinics, _token(request))
+    found = find_list(
+        request.app.state.clinics, watch_token(request, request.query_params.get("token"))
+    )
     if found is None:
         raise HTTPException(
             401,
@@ -146,11 +142,7 @@ async def api_watch(request: Request) -> JSONResponse:
     found = _list(request)
     state = request.app.state
     items = items_of(state.clinics, found["id"])
-    answers = verify_many(
-        state.conn,
-        [Query(i["regulator_id"], i["registration_number"]) for i in items],
-        state.freshness,
-    )
+    answers = verify_many(state.conn, checks_of(items), state.freshness)
     return JSONResponse(
         {
             "list": {k: found[k] for k in ("id", "name", "created_at")},

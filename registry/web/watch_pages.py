@@ -21,10 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from registry import batches, egress, receipts, watch, webhooks
-from registry.verify import Query, is_masked, verify_many
+from registry.verify import verify_many
 from registry.web import i18n
 from registry.web.pages import render
-from registry.web.params import body_within, only
+from registry.web.params import body_within, only, watch_token
 from scrapers.records import clean_text
 
 MAX_FORM = 16 * 1024  # a token, a name, a URL: a few hundred bytes
@@ -72,11 +72,7 @@ def _open_page(request: Request, error: str | None, status: int) -> Response:
 
 
 def _token_of(request: Request, form: FormData | None) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    value = form.get("token") if form is not None else None
-    return value.strip() if isinstance(value, str) else None
+    return watch_token(request, form.get("token") if form is not None else None)
 
 
 # -- making a list from a roster's results ---------------------------------------------------------
@@ -155,19 +151,7 @@ def list_view(request: Request, found: dict) -> dict:
     """The list's people with their verdict now and their latest change, and the latest changes."""
     state = request.app.state
     items = watch.items_of(state.clinics, found["id"])
-    answers = verify_many(
-        state.conn,
-        # A masked number ("XXX42") is told apart by name; any other by its number alone.
-        [
-            Query(
-                i["regulator_id"],
-                i["registration_number"],
-                i["label"] if is_masked(i["registration_number"]) else None,
-            )
-            for i in items
-        ],
-        state.freshness,
-    )
+    answers = verify_many(state.conn, watch.checks_of(items), state.freshness)
     changes = watch.notices(state.conn, items, state.freshness)
     latest: dict[tuple, dict] = {}
     for n in changes:  # newest first: the first one seen for a registration is its latest
