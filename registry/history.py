@@ -9,6 +9,7 @@ import sqlite3
 from db.directory import authorized_kinds
 from db.history import state_at
 from registry.documents import needling_answer
+from registry.verify import is_masked
 
 EVENT_KINDS = (
     "appeared",
@@ -27,18 +28,44 @@ class NotFound(LookupError):
     """No such regulator or registration, or none in force at a date; the message says which."""
 
 
-def registration_id(db: sqlite3.Connection, regulator: str, number: str) -> str:
-    """Our id for a regulator's registration number; NotFound with a reason when there is none."""
+class Ambiguous(NotFound):
+    """A registration number several registrations share (Ontario's masked "XXX45")."""
+
+
+def registration_id(db: sqlite3.Connection, regulator: str, key: str) -> str:
+    """Our id for a registration, given its regulator and either the regulator's own id for the
+    registrant (what follows "regulator:" in our id: Alinity's GUID, OPPQ's profile name) or its
+    registration number; NotFound with a reason when there is none, Ambiguous when a (masked)
+    number fits several."""
     if not db.execute("select 1 from regulators where id = ?", [regulator]).fetchone():
         raise NotFound(f"unknown regulator {regulator!r}; see /api/sources")
-    row = db.execute(
+    own = f"{regulator}:{key}"
+    if db.execute("select 1 from registrations where id = ?", [own]).fetchone():
+        return own
+    rows = db.execute(
         "select id from registrations where regulator_id = ? and registration_number = ? "
-        "order by removed_at is not null, id limit 1",
-        [regulator, number],
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"no registration {number!r} on the {regulator} register")
-    return row[0]
+        "order by removed_at is not null, id limit 2",
+        [regulator, key],
+    ).fetchall()
+    if not rows:
+        raise NotFound(f"no registration {key!r} on the {regulator} register")
+    if len(rows) > 1:
+        raise Ambiguous(
+            f"several registrations on the {regulator} register share the number {key!r} "
+            "(the register masks it): use the registration's id instead (the part after "
+            f"'{regulator}:' in the id /api/search gives)"
+        )
+    return rows[0][0]
+
+
+def page_key(doc: dict) -> str | None:
+    """What a registration's own page and API address use: its registration number where that
+    names it alone, else the regulator's id for the registrant."""
+    number = doc.get("registration_number")
+    if number and not is_masked(number):
+        return str(number)
+    _, _, own = str(doc.get("id") or "").partition(":")
+    return own or None
 
 
 def as_of(db: sqlite3.Connection, doc: dict, at: str) -> dict:

@@ -16,10 +16,10 @@ from registry.web.params import instant, only
 
 async def api_registration(request: Request) -> JSONResponse:
     """
-    summary: One registration by regulator and registration number, now or on a past date
+    summary: One registration by regulator and registration number (or the regulator's own id), now or on a past date
     parameters:
       - {name: regulator, in: path, required: true, schema: {type: string}, description: "Source id, e.g. cpta (see /api/sources)"}
-      - {name: registration_number, in: path, required: true, schema: {type: string}}
+      - {name: registration_number, in: path, required: true, schema: {type: string}, description: "The registration number, or, where numbers are missing or masked (Ontario, Quebec), the part of the registration's id after 'regulator:'"}
       - {name: as_of, in: query, schema: {type: string}, description: "A date (end of that day, UTC) or date-time: the state in force then"}
     responses:
       200:
@@ -28,6 +28,8 @@ async def api_registration(request: Request) -> JSONResponse:
         description: A bad as_of
       404:
         description: Unknown regulator, no such registration number, or not yet on the register at as_of
+      409:
+        description: A masked number several registrations share; use the registration's id
     """
     only(request, {"as_of"})
     db = request.app.state.conn
@@ -43,11 +45,14 @@ async def api_registration(request: Request) -> JSONResponse:
 
 
 def _registration(request: Request) -> str:
-    return history.registration_id(
-        request.app.state.conn,
-        request.path_params["regulator"],
-        request.path_params["registration_number"],
-    )
+    try:
+        return history.registration_id(
+            request.app.state.conn,
+            request.path_params["regulator"],
+            request.path_params["registration_number"],
+        )
+    except history.Ambiguous as e:
+        raise HTTPException(409, str(e)) from None
 
 
 async def api_history(request: Request) -> JSONResponse:
@@ -55,12 +60,14 @@ async def api_history(request: Request) -> JSONResponse:
     summary: "A registration's history: every event and every earlier state"
     parameters:
       - {name: regulator, in: path, required: true, schema: {type: string}}
-      - {name: registration_number, in: path, required: true, schema: {type: string}}
+      - {name: registration_number, in: path, required: true, schema: {type: string}, description: "The registration number, or the part of the registration's id after 'regulator:'"}
     responses:
       200:
         description: "events (oldest first) and versions: earlier states with valid_from and valid_to"
       404:
         description: Unknown regulator or registration
+      409:
+        description: A masked number several registrations share; use the registration's id
     """
     only(request, set())
     try:

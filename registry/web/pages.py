@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.templating import Jinja2Templates
 
-from registry import cities, freshness, postcodes
+from registry import cities, freshness, history, postcodes
 from registry.documents import documents
 from registry.gazetteer import Place, UnknownPlace, city_centre, gazetteer, place_key, variants
 from registry.search import (
@@ -346,11 +346,12 @@ def place_on_map(results: list[dict]) -> bool:
 
 
 def practitioner_url(result: dict, lang: str) -> str | None:
-    """The practitioner's own page: stable, by regulator and registration number."""
-    number = result.get("registration_number")
-    if not number:
+    """The practitioner's own page: stable, by regulator and registration number, or by the
+    regulator's own id where the number is missing or masked (history.page_key)."""
+    key = history.page_key(result)
+    if not key:
         return None
-    return f"/p/{quote(result['regulator']['id'])}/{quote(number, safe='')}?lang={lang}"
+    return f"/p/{quote(result['regulator']['id'])}/{quote(key, safe='')}?lang={lang}"
 
 
 def for_a_card(result: dict, near: dict | None, t, lang: str) -> dict:
@@ -585,19 +586,25 @@ def json_ld(doc: dict, name: str, url: str) -> str:
 
 
 async def practitioner(request: Request) -> Response:
-    """One practitioner's page, at a stable address: /p/<regulator>/<registration number>."""
+    """One practitioner's page, at a stable address: /p/<regulator>/<registration number>, or
+    /p/<regulator>/<the regulator's id> where numbers are missing or masked."""
     lang = i18n.choose(request)
     t = i18n.translator(lang)
     conn = request.app.state.conn
     regulator = request.path_params["regulator"]
     number = request.path_params["number"]
-    row = conn.execute(
-        "select id, coalesce(valid_since, first_seen), first_seen from registrations "
-        "where regulator_id = ? and registration_number = ? "
-        "order by removed_at is not null, id limit 1",
-        [regulator, number],
-    ).fetchone()
-    if row is None:
+    try:
+        rid = history.registration_id(conn, regulator, number)
+    except history.NotFound:
+        rid = None
+    row = (
+        rid
+        and conn.execute(
+            "select id, coalesce(valid_since, first_seen), first_seen from registrations where id = ?",
+            [rid],
+        ).fetchone()
+    )
+    if not row:
         context = {"lang": lang, "page": "error", "status": 404, "explain": True}
         return render(request, "error.html", context | {"detail": t("person.not_found")}, 404)
     rid, current_since, first_seen = row
