@@ -19,7 +19,7 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup
 
 from scrapers.adapter import Check, Crawl
-from scrapers.drill import ACCENTED, Drill, requests_floor
+from scrapers.drill import ACCENTED, Drill, extends, requests_floor, sorted_by_surname
 from scrapers.http import Blocked
 from scrapers.kinds import KINDS
 from scrapers.places import fold, province_code
@@ -342,12 +342,12 @@ class Session:
         self.form = parse_shell(self.crawl.client.get(self.crawl.url(SHELL_PATH)).text())
         return self.form
 
-    def search(self, last: str, first: str = "") -> list[dict]:
+    def search(self, last: str, first: str = "", number: str = "") -> list[dict]:
         form = self.form or self.open()
         in_a_row = 0
         while True:
             try:
-                return self._search(form, last, first)
+                return self._search(form, last, first, number)
             except Blocked:
                 # Still refused after the client's back-off: the session is spent [live].
                 in_a_row += 1
@@ -357,13 +357,15 @@ class Session:
                 log.warning("%s: searches refused; renewing the session", self.crawl.source.key)
                 form = self.open()
 
-    def _search(self, form: Form, last: str, first: str) -> list[dict]:
+    def _search(self, form: Form, last: str, first: str, number: str = "") -> list[dict]:
         surname = form.field("last")
         if surname is None:
             raise LayoutChanged("the search form has no last-name field")
         values = {surname["ID"]: last}
         if first and (given := form.field("first")):
             values[given["ID"]] = first
+        if number and (numbered := form.field("number")):
+            values[numbered["ID"]] = number
         profession = form.field("profession")
         wanted = self.crawl.source.options["professions"]
         if profession and wanted:
@@ -568,6 +570,8 @@ def preflight(crawl: Crawl) -> Iterator[Check]:
     )
     if not records:
         return
+    yield Check("how names match, and the order of replies", True, _matching(records, probe))
+    yield Check("the registration-number field", True, _number_field(session, form, records))
     wording: list[str] = []
     parsed = 0
     for rec in records[:5]:
@@ -586,6 +590,32 @@ def preflight(crawl: Crawl) -> Iterator[Check]:
         "the authorization wording is the source's",
         crawl.source.needling != "tracked" or any(fold(w) in known for w in seen) or not seen,
         "; ".join(seen) or "no authorizations listed on the pages read",
+    )
+
+
+def _matching(records: list[dict], probe: str) -> str:
+    """What a reply says of the tenant's matching and order (the drilling strategy follows)."""
+    families = [names_of(r)[0] for r in records]
+    substring = not all(extends(f, probe) for f in families)
+    how = "by substring" if substring else "by prefix, as far as this reply shows"
+    ordered = sorted_by_surname(families)
+    first = ", ".join(repr(f) for f in families[:3])
+    return f"{how}; replies {'sorted' if ordered else 'not sorted'} by surname (first: {first})"
+
+
+def _number_field(session: Session, form: Form, records: list[dict]) -> str:
+    """Whether the form's number field finds a registrant by the whole number, and by its first
+    characters (a crawl by number could then beat the name drilling's floor)."""
+    field_ = form.field("number")
+    number = next((n for r in records if (n := parse_listed_name(str(r.get("rl", "")))[3])), None)
+    if field_ is None or not number:
+        return "no number field in the form" if field_ is None else "no number in the replies"
+    whole = session.search("", number=number)
+    part = session.search("", number=number[:3]) if len(number) > 3 else []
+    return (
+        f"{field_.get('ID')} = {field_.get('Label')!r}: {len(whole)} rows for {number!r}, "
+        f"{len(part)} rows for its first characters {number[:3]!r} "
+        f"({'partial matching: a crawl by number is possible' if part else 'whole numbers only'})"
     )
 
 

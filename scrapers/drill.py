@@ -124,7 +124,7 @@ class Drill:
                 self.given_initials.add(_nfc(given[:1]))
             if accented is None and _bare(_nfc(family)) != _nfc(family):
                 accented = (rec["rg"], family)
-            if last and not self.substring and not _extends(family, last):
+            if last and not self.substring and not extends(family, last):
                 self.substring = True
         if accented and self.accents is None:
             self._probe_collation(*accented)
@@ -409,10 +409,20 @@ class Drill:
         return False
 
 
-def _extends(family: str, text: str) -> bool:
+def extends(family: str, text: str) -> bool:
     """Whether a surname starts with the text asked, ignoring case, accents and punctuation."""
     return _bare(_nfc(family)).startswith(_bare(_nfc(text))) or _letters_key(family).startswith(
         _letters_key(text)
+    )
+
+
+def sorted_by_surname(families: list[str]) -> bool:
+    """Whether a reply's surnames are in order (ignoring accents and case, with or without
+    punctuation), as the tenant's sort would give them."""
+    return any(
+        keys == sorted(keys)
+        for key in (_letters_key, _spelled_key)
+        for keys in [list(map(key, families))]
     )
 
 

@@ -192,6 +192,20 @@ def test_preflight_passes_on_a_tenant_like_the_live_ones(settings, people):
     assert "TextOptionB = 'Last Name'" in checks["the shell page carries the search form"].seen
     assert "Using needles in practice" in checks["the authorization wording is the source's"].seen
     assert "0 rows" in checks["one-character searches (the adapter starts at two)"].seen
+    # What the drilling strategy depends on, printed for whoever runs it against the live site.
+    assert checks["how names match, and the order of replies"].seen.startswith(
+        "by substring; replies sorted by surname"
+    )
+    number = checks["the registration-number field"].seen
+    assert number.startswith("TextOptionC = 'Registration #': 1 rows for ")
+    assert number.endswith("(whole numbers only)")
+
+
+def test_preflight_tells_a_prefix_tenant_from_a_substring_one(settings, people):
+    with AlinityEmulator(people, tenant=replace(CNDA, sort=False)) as register:
+        checks = preflight(settings, register)
+    seen = checks["how names match, and the order of replies"].seen
+    assert seen.startswith("by prefix, as far as this reply shows; replies not sorted"), seen
 
 
 def test_preflight_fails_where_every_search_answers_nothing(settings, people):
