@@ -106,9 +106,10 @@ def m002_batches(db: Database):
     )
 
 
-def open_clinics(path: str | os.PathLike) -> Database:
-    """Open (and migrate) the clinics database, writable."""
+def open_clinics(path: str | os.PathLike, migrate: bool = True) -> Database:
+    """Open (and, unless told not to, migrate) the clinics database, writable."""
     db = connect(Path(path), "clinics database", check_same_thread=False)
     db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+    if migrate:
+        migrations.apply(db)
     return db

@@ -10,8 +10,8 @@ Measures, against the targets in BENCHMARKS.md:
            searches and the patient page, with wrk (Debian's `wrk`; `apt-get install -y wrk`),
            32 connections by default; without wrk, 4 Python keep-alive clients
 
-Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S] [--only-http]
-         [--connections C]
+Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S] [--only-build]
+         [--only-http] [--only-datasette] [--connections C]
 Only 127.0.0.1 is contacted. Results are printed as Markdown and saved as JSON beside the db.
 """
 
@@ -687,6 +687,9 @@ def main() -> None:
         action="store_true",
         help="measure only the saved queries and facets (after building or with --reuse)",
     )
+    parser.add_argument(
+        "--only-build", action="store_true", help="build the database, measure nothing"
+    )
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     results = {
@@ -702,6 +705,8 @@ def main() -> None:
         print(f"building {args.records:,} registrations ...", flush=True)
         results["load"] = build(args.db, args.records)
         print(json.dumps(results["load"]), flush=True)
+    if args.only_build:
+        return
     if args.only_http:
         results["http"] = http_comparison(args.db, args.seconds, args.connections)
         print(json.dumps(results["http"], indent=1), flush=True)

@@ -7,7 +7,6 @@ a client sends produces a 500.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,6 +18,7 @@ from db import reads
 from registry import cities
 from registry.search import SearchError, page_size, parse_query, search
 from registry.web import history
+from registry.web.params import conn
 
 schemas = SchemaGenerator(
     {
@@ -36,12 +36,6 @@ schemas = SchemaGenerator(
         },
     }
 )
-
-
-def conn(request: Request) -> sqlite3.Connection:
-    """This thread's read-only connection: the endpoints are plain functions, which Starlette
-    runs in its threadpool, so a slow read never holds up the event loop (or Datasette)."""
-    return request.app.state.conn.connection()
 
 
 def api_search(request: Request) -> JSONResponse:

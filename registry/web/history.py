@@ -11,10 +11,10 @@ from starlette.routing import Route
 from registry import history
 from registry.documents import documents
 from registry.search import SearchError, decode_cursor, encode_cursor, page_size
-from registry.web.params import instant, only
+from registry.web.params import conn, instant, only
 
 
-async def api_registration(request: Request) -> JSONResponse:
+def api_registration(request: Request) -> JSONResponse:
     """
     summary: One registration by regulator and registration number, now or on a past date
     parameters:
@@ -30,7 +30,7 @@ async def api_registration(request: Request) -> JSONResponse:
         description: Unknown regulator, no such registration number, or not yet on the register at as_of
     """
     only(request, {"as_of"})
-    db = request.app.state.conn
+    db = conn(request)
     try:
         rid = _registration(request)
         doc = documents(db, [rid])[0]
@@ -44,13 +44,13 @@ async def api_registration(request: Request) -> JSONResponse:
 
 def _registration(request: Request) -> str:
     return history.registration_id(
-        request.app.state.conn,
+        conn(request),
         request.path_params["regulator"],
         request.path_params["registration_number"],
     )
 
 
-async def api_history(request: Request) -> JSONResponse:
+def api_history(request: Request) -> JSONResponse:
     """
     summary: "A registration's history: every event and every earlier state"
     parameters:
@@ -67,10 +67,10 @@ async def api_history(request: Request) -> JSONResponse:
         rid = _registration(request)
     except history.NotFound as e:
         raise HTTPException(404, str(e)) from None
-    return JSONResponse(history.registration_history(request.app.state.conn, rid))
+    return JSONResponse(history.registration_history(conn(request), rid))
 
 
-async def api_changes(request: Request) -> JSONResponse:
+def api_changes(request: Request) -> JSONResponse:
     """
     summary: Changes between runs, oldest first, paged
     parameters:
@@ -87,7 +87,7 @@ async def api_changes(request: Request) -> JSONResponse:
     """
     only(request, {"since", "regulator", "kind", "limit", "cursor"})
     params = request.query_params
-    db = request.app.state.conn
+    db = conn(request)
     try:
         after = decode_cursor(params.get("cursor"))
     except SearchError as e:
