@@ -19,6 +19,7 @@ from registry import cities
 from registry.search import SearchError, page_size, parse_query, search
 from registry.web import history
 from registry.web.params import conn
+from registry.web.responses import JSON, cached
 
 schemas = SchemaGenerator(
     {
@@ -38,6 +39,7 @@ schemas = SchemaGenerator(
 )
 
 
+@cached
 def api_search(request: Request) -> JSONResponse:
     """
     summary: Search registrations
@@ -63,11 +65,12 @@ def api_search(request: Request) -> JSONResponse:
     """
     try:
         query = parse_query(request.query_params)
-        return JSONResponse(search(conn(request), query))
+        return JSON(search(conn(request), query))
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
 
 
+@cached
 def api_cities(request: Request) -> JSONResponse:
     """
     summary: Practice cities starting with a prefix (suggestions as you type)
@@ -98,7 +101,7 @@ def api_cities(request: Request) -> JSONResponse:
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
     found = cities.suggest(conn(request), prefix, limit)
-    return JSONResponse(
+    return JSON(
         {
             "cities": [
                 {"name": c.name, "region": c.region, "people": c.people, "label": c.label}
@@ -148,7 +151,7 @@ def api_sources(request: Request) -> JSONResponse:
         for key in ("sample", "enabled"):
             row[key] = bool(row[key])
         sources.append(row)
-    return JSONResponse({"sources": sources})
+    return JSON({"sources": sources})
 
 
 _ERROR = {

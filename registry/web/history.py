@@ -12,6 +12,7 @@ from registry import history
 from registry.documents import documents
 from registry.search import SearchError, decode_cursor, encode_cursor, page_size
 from registry.web.params import conn, instant, only
+from registry.web.responses import JSON
 
 
 def api_registration(request: Request) -> JSONResponse:
@@ -39,7 +40,7 @@ def api_registration(request: Request) -> JSONResponse:
             doc = history.as_of(db, doc, at)
     except history.NotFound as e:
         raise HTTPException(404, str(e)) from None
-    return JSONResponse(doc)
+    return JSON(doc)
 
 
 def _registration(request: Request) -> str:
@@ -67,7 +68,7 @@ def api_history(request: Request) -> JSONResponse:
         rid = _registration(request)
     except history.NotFound as e:
         raise HTTPException(404, str(e)) from None
-    return JSONResponse(history.registration_history(conn(request), rid))
+    return JSON(history.registration_history(conn(request), rid))
 
 
 def api_changes(request: Request) -> JSONResponse:
@@ -106,7 +107,7 @@ def api_changes(request: Request) -> JSONResponse:
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
     events, more = history.changes(db, after, limit, since, regulator, kind)
-    return JSONResponse(
+    return JSON(
         {"events": events, "next_cursor": encode_cursor(events[-1]["id"]) if more else None}
     )
 

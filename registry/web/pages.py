@@ -36,6 +36,7 @@ from registry.search import (
 from registry.web import i18n
 from registry.web.assets import Assets
 from registry.web.params import conn as registry_conn
+from registry.web.responses import cached
 from scrapers.kinds import KINDS
 from scrapers.places import COUNTRIES, region_code
 
@@ -455,6 +456,7 @@ def sources(conn, stale_after: Mapping[str, float]) -> list[dict]:
     ]
 
 
+@cached
 def index(request: Request) -> Response:
     """The search page; with parameters, the results under the form (in the threadpool, as
     every handler that reads the database)."""
@@ -586,6 +588,7 @@ def json_ld(doc: dict, name: str, url: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@cached
 def practitioner(request: Request) -> Response:
     """One practitioner's page, at a stable address: /p/<regulator>/<registration number>."""
     lang = i18n.choose(request)
