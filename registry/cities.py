@@ -48,14 +48,18 @@ class City:
 
 
 _lock = threading.Lock()
-_cache: dict[int, tuple[tuple, list[City]]] = {}
+_cache: dict[str, tuple[tuple, list[City]]] = {}
 
 
 def cities(conn: sqlite3.Connection) -> list[City]:
-    """Every practice city on the registers, most registrants first."""
+    """Every practice city on the registers, most registrants first.
+
+    Kept per database file (not per connection: the web has one connection per thread, and
+    reading the list takes seconds at a million registrations) until its data changes."""
     version = reads.data_version(conn)
+    file = conn.execute("pragma database_list").fetchone()[2] or f"memory {id(conn)}"
     with _lock:
-        cached = _cache.get(id(conn))
+        cached = _cache.get(file)
         if cached and cached[0] == version:
             return cached[1]
     merged: dict[tuple[str, str], tuple[dict[str, int], int, list[float]]] = {}
@@ -81,7 +85,7 @@ def cities(conn: sqlite3.Connection) -> list[City]:
         key=lambda c: (-c.people, c.key),
     )
     with _lock:
-        _cache[id(conn)] = (version, found)
+        _cache[file] = (version, found)
     return found
 
 

@@ -488,7 +488,7 @@ def api_url(params: dict) -> str:
     return "/api/search?" + urlencode(params)
 
 
-def wait_for(url: str, seconds: float = 30) -> None:
+def wait_for(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -592,7 +592,11 @@ def wrk_throughput(base: str, urls: list[str], seconds: float, connections: int)
 
 
 def measure(base: str, urls: list[str], seconds: float, connections: int) -> dict:
-    httpx.get(base + urls[0], timeout=60)  # warm: the gazetteer loads on the first near search
+    for url in urls:  # warm (the gazetteer loads on the first near search), and check: a
+        # redirect or an error would be measured as fast
+        answer = httpx.get(base + url, timeout=120)
+        if answer.status_code != 200:
+            raise RuntimeError(f"{base}{url} answered {answer.status_code}, not 200")
     if shutil.which("wrk"):
         return wrk_throughput(base, urls, seconds, connections)
     return {"tool": "4 Python clients (wrk not installed)", **throughput(base, urls, seconds)}
@@ -643,10 +647,15 @@ def http_comparison(path: Path, seconds: float, connections: int = 32) -> dict:
         wait_for("http://127.0.0.1:8767/api/openapi.json")
         wait_for(f"http://127.0.0.1:8766/{path.stem}.json")
         theirs_base = "http://127.0.0.1:8766"
+        # datasette-hashed-urls (installed for releases) redirects an immutable database's
+        # pages to its content-hashed name: ask that name, as a client following it would.
+        named = httpx.get(f"{theirs_base}/{path.stem}.json", follow_redirects=True, timeout=60)
+        database = named.url.path.strip("/").removesuffix(".json")
         searches = [api_url(p) for _, p in QUERIES]
         results["datasette"] = measure(
-            theirs_base, [datasette_url(path.stem, p) for _, p in QUERIES], seconds, connections
+            theirs_base, [datasette_url(database, p) for _, p in QUERIES], seconds, connections
         )
+        results["datasette"]["database"] = database
         for suffix, base in (("", "http://127.0.0.1:8765"), ("_uncached", "http://127.0.0.1:8767")):
             results[f"api{suffix}"] = measure(base, searches, seconds, connections)
             results[f"api_near{suffix}"] = measure(

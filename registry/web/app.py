@@ -6,11 +6,13 @@ import contextlib
 import json
 import logging
 import re
+import sqlite3
 from pathlib import Path
 
 from datasette.app import Datasette
 from datasette.plugins import pm
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -19,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
 from db.connections import Connections
+from registry import cities
 from registry.csvsafe import NeutraliseCSV
 from registry.limits import RateLimits
 from registry.settings import (
@@ -112,6 +115,10 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         app.state.answers = Answers(settings.answers) if settings.answers else None
         clinics.start(app, db_path)  # clinic data: a separate, writable database
         await datasette.invoke_startup()
+        # The practice cities (seconds to read at a million registrations), before the first
+        # page needs them, in a thread as every read.
+        with contextlib.suppress(sqlite3.Error):  # a database without tables yet: later
+            await run_in_threadpool(lambda: cities.cities(app.state.conn.connection()))
         try:
             yield
         finally:
