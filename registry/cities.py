@@ -7,6 +7,7 @@ kept in memory: it is a few thousand names even for a country.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ def cities(conn: sqlite3.Connection) -> list[City]:
 
     Kept per database file (not per connection: the web has one connection per thread, and
     reading the list takes seconds at a million registrations) until its data changes."""
-    version = reads.data_version(conn)
     file = conn.execute("pragma database_list").fetchone()[2] or f"memory {id(conn)}"
+    # The file's inode too: a database made again at the same path is another database.
+    version = (*reads.data_version(conn), os.stat(file).st_ino if os.path.exists(file) else 0)
     with _lock:
         cached = _cache.get(file)
         if cached and cached[0] == version:
