@@ -113,9 +113,10 @@ def m003_watch_item_names(db: Database):
     db.table("watch_items").add_column("name", str)
 
 
-def open_clinics(path: str | os.PathLike) -> Database:
-    """Open (and migrate) the clinics database, writable."""
+def open_clinics(path: str | os.PathLike, migrate: bool = True) -> Database:
+    """Open (and, unless told not to, migrate) the clinics database, writable."""
     db = connect(Path(path), "clinics database", check_same_thread=False)
     db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+    if migrate:
+        migrations.apply(db)
     return db

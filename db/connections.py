@@ -1,11 +1,12 @@
-"""Read-only connections to the registry database, for the web and the CLI alike."""
+"""Connections to the databases, one per thread, for the web and the CLI alike."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 
 def read_only(path: Path) -> sqlite3.Connection:
@@ -14,23 +15,32 @@ def read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Connections:
-    """A read-only connection per thread, used like one sqlite3.Connection.
+class _Closable(Protocol):
+    def close(self) -> None: ...
 
-    The API's endpoints run in Starlette's threadpool, each thread on its own connection, so
-    that their reads neither wait on the event loop nor share a connection across threads.
+
+C = TypeVar("C", bound=_Closable)
+
+
+class PerThread(Generic[C]):
+    """A connection per thread, opened on first use by `opener`, used like one connection.
+
+    The web's handlers run in Starlette's threadpool (plain `def` endpoints, or
+    `run_in_threadpool` after reading a body), each thread on its own connection, so that
+    SQLite neither blocks the event loop nor shares a connection across threads.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, opener: Callable[[Path], C]):
         self.path = path
+        self._opener = opener
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+        self._opened: list[C] = []
         self._lock = threading.Lock()
 
-    def connection(self) -> sqlite3.Connection:
+    def connection(self) -> C:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._local.conn = read_only(self.path)
+            conn = self._local.conn = self._opener(self.path)
             with self._lock:
                 self._opened.append(conn)
         return conn
@@ -43,3 +53,10 @@ class Connections:
             for conn in self._opened:
                 conn.close()
             self._opened.clear()
+
+
+class Connections(PerThread[sqlite3.Connection]):
+    """A read-only connection to the registry database per thread."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, read_only)

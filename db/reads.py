@@ -73,6 +73,17 @@ def data_version(db: sqlite3.Connection | Database) -> tuple:
     )
 
 
+def runs_version(db: sqlite3.Connection | Database) -> tuple:
+    """Changes whenever any run starts or ends, whatever its outcome: for caches of whole
+    answers, which also show failed and stale sources. A run's data is committed with its
+    ended_at (db.load.apply_run), so no reader sees new data under an old version."""
+    return tuple(
+        _conn(db)
+        .execute("select max(id), max(ended_at), count(*), count(ended_at) from import_runs")
+        .fetchone()
+    )
+
+
 def run_totals(db: sqlite3.Connection | Database) -> dict:
     """All runs: how many, how many succeeded, when the first started and the last ended."""
     (totals,) = _rows(

@@ -7,6 +7,7 @@ kept in memory: it is a few thousand names even for a country.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -48,14 +49,19 @@ class City:
 
 
 _lock = threading.Lock()
-_cache: dict[int, tuple[tuple, list[City]]] = {}
+_cache: dict[str, tuple[tuple, list[City]]] = {}
 
 
 def cities(conn: sqlite3.Connection) -> list[City]:
-    """Every practice city on the registers, most registrants first."""
-    version = reads.data_version(conn)
+    """Every practice city on the registers, most registrants first.
+
+    Kept per database file (not per connection: the web has one connection per thread, and
+    reading the list takes seconds at a million registrations) until its data changes."""
+    file = conn.execute("pragma database_list").fetchone()[2] or f"memory {id(conn)}"
+    # The file's inode too: a database made again at the same path is another database.
+    version = (*reads.data_version(conn), os.stat(file).st_ino if os.path.exists(file) else 0)
     with _lock:
-        cached = _cache.get(id(conn))
+        cached = _cache.get(file)
         if cached and cached[0] == version:
             return cached[1]
     merged: dict[tuple[str, str], tuple[dict[str, int], int, list[float]]] = {}
@@ -81,7 +87,7 @@ def cities(conn: sqlite3.Connection) -> list[City]:
         key=lambda c: (-c.people, c.key),
     )
     with _lock:
-        _cache[id(conn)] = (version, found)
+        _cache[file] = (version, found)
     return found
 
 

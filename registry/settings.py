@@ -25,6 +25,18 @@ DATASETTE_PLUGINS = Path(__file__).resolve().parent / "web" / "datasette_plugins
 # the database "registry" in a release.
 DATASETTE_STATIC_MOUNT = "site-assets"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
+ANSWERS_ENV = "REGISTRY_ANSWERS"
+
+
+def answers_kept(value: str) -> int:
+    """How many whole answers the site keeps ($REGISTRY_ANSWERS): a count, 0 for none."""
+    if not value.strip():
+        return SiteSettings.answers
+    if not value.strip().isdigit():
+        raise ValueError(f"${ANSWERS_ENV} must be a whole number (0: keep none), got {value!r}")
+    return int(value)
+
+
 PUBLIC_URL_ENV = "REGISTRY_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 MAP_TILES_ENV = "REGISTRY_MAP_TILES"
@@ -98,6 +110,7 @@ class SiteSettings:
     public_url: str = DEFAULT_PUBLIC_URL
     freshness: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     map_tiles: TileServer = field(default_factory=TileServer)
+    answers: int = 512  # answers kept (registry/web/responses.py); 0: none ($REGISTRY_ANSWERS)
 
     @classmethod
     def load(
@@ -127,4 +140,5 @@ class SiteSettings:
             ),
             freshness=MappingProxyType(dict(freshness_limits(load_settings(config)))),
             map_tiles=TileServer.from_environment(environ),
+            answers=answers_kept(environ.get(ANSWERS_ENV, "")),
         )

@@ -6,12 +6,13 @@ Measures, against the targets in BENCHMARKS.md:
   sql      the search SQL straight on SQLite
   api      the search API in-process (ASGI, no network): p50 / p99 per query kind
   datasette every saved query and every configured facet through Datasette: p50 / p99 (250 ms)
-  http     requests/s over HTTP, our API vs Datasette's JSON for the same searches, plus near-city
-           searches and the patient page, with wrk (Debian's `wrk`; `apt-get install -y wrk`),
+  http     requests/s, p50 and p99 over HTTP, our API vs Datasette's JSON for the same searches,
+           plus near-city searches and the patient page, each with kept answers (as served) and
+           without ($REGISTRY_ANSWERS=0), with wrk (Debian's `wrk`; `apt-get install -y wrk`),
            32 connections by default; without wrk, 4 Python keep-alive clients
 
-Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S] [--only-http]
-         [--connections C]
+Usage: scripts/benchmark [--records N] [--db PATH] [--reuse] [--seconds S] [--only-build]
+         [--only-http] [--only-datasette] [--connections C]
 Only 127.0.0.1 is contacted. Results are printed as Markdown and saved as JSON beside the db.
 """
 
@@ -487,7 +488,7 @@ def api_url(params: dict) -> str:
     return "/api/search?" + urlencode(params)
 
 
-def wait_for(url: str, seconds: float = 30) -> None:
+def wait_for(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -591,31 +592,35 @@ def wrk_throughput(base: str, urls: list[str], seconds: float, connections: int)
 
 
 def measure(base: str, urls: list[str], seconds: float, connections: int) -> dict:
-    httpx.get(base + urls[0], timeout=60)  # warm: the gazetteer loads on the first near search
+    for url in urls:  # warm (the gazetteer loads on the first near search), and check: a
+        # redirect or an error would be measured as fast
+        answer = httpx.get(base + url, timeout=120)
+        if answer.status_code != 200:
+            raise RuntimeError(f"{base}{url} answered {answer.status_code}, not 200")
     if shutil.which("wrk"):
         return wrk_throughput(base, urls, seconds, connections)
     return {"tool": "4 Python clients (wrk not installed)", **throughput(base, urls, seconds)}
 
 
-def http_comparison(path: Path, seconds: float, connections: int = 32) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    bin_dir = Path(sys.executable).parent
-    api = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "registry.web.app:from_environment",
-            "--port",
-            "8765",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env={**env, "REGISTRY_DB": str(path)},
+def serve_api(path: Path, port: int, answers: str) -> subprocess.Popen:
+    """The site under uvicorn (with uvloop and httptools, as installed), keeping `answers`
+    whole answers ("0": none, so that every request does the work)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REGISTRY_DB": str(path)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "registry.web.app:from_environment"]
+        + ["--port", str(port), "--log-level", "warning", "--no-access-log"],
+        env={**env, "REGISTRY_ANSWERS": answers},
         cwd=ROOT,
     )
+
+
+def http_comparison(path: Path, seconds: float, connections: int = 32) -> dict:
+    """Our API and pages, with kept answers (as served) and without (every request does its
+    work), against Datasette's JSON on the same search mix."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    bin_dir = Path(sys.executable).parent
+    api = serve_api(path, 8765, "512")
+    plain = serve_api(path, 8767, "0")
     datasette = subprocess.Popen(
         [
             str(bin_dir / "datasette"),
@@ -636,33 +641,41 @@ def http_comparison(path: Path, seconds: float, connections: int = 32) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    results: dict = {}
     try:
         wait_for("http://127.0.0.1:8765/api/openapi.json")
+        wait_for("http://127.0.0.1:8767/api/openapi.json")
         wait_for(f"http://127.0.0.1:8766/{path.stem}.json")
-        ours_base, theirs_base = "http://127.0.0.1:8765", "http://127.0.0.1:8766"
-        ours = measure(ours_base, [api_url(p) for _, p in QUERIES], seconds, connections)
-        theirs = measure(
-            theirs_base, [datasette_url(path.stem, p) for _, p in QUERIES], seconds, connections
+        theirs_base = "http://127.0.0.1:8766"
+        # datasette-hashed-urls (installed for releases) redirects an immutable database's
+        # pages to its content-hashed name: ask that name, as a client following it would.
+        named = httpx.get(f"{theirs_base}/{path.stem}.json", follow_redirects=True, timeout=60)
+        database = named.url.path.strip("/").removesuffix(".json")
+        searches = [api_url(p) for _, p in QUERIES]
+        results["datasette"] = measure(
+            theirs_base, [datasette_url(database, p) for _, p in QUERIES], seconds, connections
         )
-        near = measure(ours_base, [api_url(p) for p in NEAR], seconds, connections)
-        pages = measure(
-            ours_base, ["/?" + urlencode(p) for p in PATIENT_PAGES], seconds, connections
-        )
+        results["datasette"]["database"] = database
+        for suffix, base in (("", "http://127.0.0.1:8765"), ("_uncached", "http://127.0.0.1:8767")):
+            results[f"api{suffix}"] = measure(base, searches, seconds, connections)
+            results[f"api_near{suffix}"] = measure(
+                base, [api_url(p) for p in NEAR], seconds, connections
+            )
+            results[f"patient_page{suffix}"] = measure(
+                base, ["/?" + urlencode(p) for p in PATIENT_PAGES], seconds, connections
+            )
     finally:
-        for process in (api, datasette):
+        for process in (api, plain, datasette):
             process.terminate()
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(10)
-    return {
-        "api": ours,
-        "datasette": theirs,
-        "ratio": round(ours["requests_per_second"] / max(1, theirs["requests_per_second"]), 2),
-        "api_near": near,
-        "patient_page": pages,
-    }
+    theirs = max(1, results["datasette"]["requests_per_second"])
+    results["ratio"] = round(results["api"]["requests_per_second"] / theirs, 2)
+    results["ratio_uncached"] = round(results["api_uncached"]["requests_per_second"] / theirs, 2)
+    return results
 
 
 def main() -> None:
@@ -687,6 +700,9 @@ def main() -> None:
         action="store_true",
         help="measure only the saved queries and facets (after building or with --reuse)",
     )
+    parser.add_argument(
+        "--only-build", action="store_true", help="build the database, measure nothing"
+    )
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     results = {
@@ -702,6 +718,8 @@ def main() -> None:
         print(f"building {args.records:,} registrations ...", flush=True)
         results["load"] = build(args.db, args.records)
         print(json.dumps(results["load"]), flush=True)
+    if args.only_build:
+        return
     if args.only_http:
         results["http"] = http_comparison(args.db, args.seconds, args.connections)
         print(json.dumps(results["http"], indent=1), flush=True)

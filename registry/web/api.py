@@ -7,7 +7,6 @@ a client sends produces a 500.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,6 +18,8 @@ from db import reads
 from registry import cities
 from registry.search import SearchError, page_size, parse_query, search
 from registry.web import history
+from registry.web.params import conn
+from registry.web.responses import JSON, cached
 
 schemas = SchemaGenerator(
     {
@@ -38,12 +39,7 @@ schemas = SchemaGenerator(
 )
 
 
-def conn(request: Request) -> sqlite3.Connection:
-    """This thread's read-only connection: the endpoints are plain functions, which Starlette
-    runs in its threadpool, so a slow read never holds up the event loop (or Datasette)."""
-    return request.app.state.conn.connection()
-
-
+@cached
 def api_search(request: Request) -> JSONResponse:
     """
     summary: Search registrations
@@ -69,11 +65,12 @@ def api_search(request: Request) -> JSONResponse:
     """
     try:
         query = parse_query(request.query_params)
-        return JSONResponse(search(conn(request), query))
+        return JSON(search(conn(request), query))
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
 
 
+@cached
 def api_cities(request: Request) -> JSONResponse:
     """
     summary: Practice cities starting with a prefix (suggestions as you type)
@@ -104,7 +101,7 @@ def api_cities(request: Request) -> JSONResponse:
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
     found = cities.suggest(conn(request), prefix, limit)
-    return JSONResponse(
+    return JSON(
         {
             "cities": [
                 {"name": c.name, "region": c.region, "people": c.people, "label": c.label}
@@ -154,7 +151,7 @@ def api_sources(request: Request) -> JSONResponse:
         for key in ("sample", "enabled"):
             row[key] = bool(row[key])
         sources.append(row)
-    return JSONResponse({"sources": sources})
+    return JSON({"sources": sources})
 
 
 _ERROR = {

@@ -6,6 +6,7 @@ registry database. Errors are JSON `{"error", "status"}` with a 4xx status.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncGenerator
 from datetime import datetime
@@ -24,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from db.clinics import clinics_path, open_clinics
+from db.connections import PerThread
 from db.load import utcnow
 from registry import batches, receipts, roster
 from registry.limits import Recent, client_of
@@ -36,7 +38,7 @@ from registry.verify import (
 )
 from registry.web import i18n
 from registry.web.pages import render
-from registry.web.params import body_within, only
+from registry.web.params import body_within, conn, only
 from scrapers.places import jurisdiction_region
 
 # The legend lists every verdict, the ones needing action first, and a row that was not checked.
@@ -45,9 +47,12 @@ NO_RECEIPT = "No receipt with that id."
 
 
 def start(app: Starlette, db_path: Path) -> None:
-    """Open the clinics database (writable); the freshness limits come from the settings."""
+    """Create or migrate the clinics database (writable), then open it once per thread, as the
+    registry is; the freshness limits come from the settings."""
     app.state.registry_path = db_path
-    app.state.clinics = open_clinics(clinics_path(db_path))
+    path = clinics_path(db_path)
+    open_clinics(path).close()
+    app.state.clinics = PerThread(path, functools.partial(open_clinics, migrate=False))
     app.state.recent = Recent(app.state.limits.receipt_window)
 
 
@@ -55,7 +60,7 @@ def stop(app: Starlette) -> None:
     app.state.clinics.close()
 
 
-async def api_verify(request: Request) -> JSONResponse:
+def api_verify(request: Request) -> JSONResponse:
     """
     summary: Verify one registration, with a receipt
     description: >
@@ -81,7 +86,7 @@ async def api_verify(request: Request) -> JSONResponse:
             raise HTTPException(400, f"give {required} (see /api/openapi.json)")
     query = Query(params["regulator"], params["registration_number"], params.get("name"))
     try:
-        answer = verify_one(request.app.state.conn, query, request.app.state.freshness)
+        answer = verify_one(conn(request), query, request.app.state.freshness)
     except VerifyError as e:
         raise HTTPException(400, str(e)) from None
     state = request.app.state
@@ -208,7 +213,7 @@ async def api_verify_roster(request: Request) -> Response:
     return _roster_response(fmt, header, results)
 
 
-async def api_receipt(request: Request) -> Response:
+def api_receipt(request: Request) -> Response:
     """
     summary: A receipt, exactly as first returned
     parameters:
@@ -231,7 +236,7 @@ def _verify_context(request: Request, **context) -> dict:
     return {"lang": i18n.choose(request), "page": "verify", "verdicts": LEGEND, **context}
 
 
-async def receipt_page(request: Request) -> Response:
+def receipt_page(request: Request) -> Response:
     """A printable receipt for an auditor, in English or French."""
     found = receipts.fetch(request.app.state.clinics, request.path_params["receipt_id"])
     if found is None:
@@ -373,19 +378,15 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def batch_csv(request: Request) -> Response:
+def batch_csv(request: Request) -> Response:
     """A roster's results as shown, with the proof of each row, as CSV (no new upload)."""
     only(request, {"lang"})
     batch = _batch(request)
     if batch is None:
         return render(request, "verify.html", _verify_context(request, error=NO_BATCH), 404)
     t = i18n.translator(i18n.choose(request))
-    text = await run_in_threadpool(
-        batches.to_csv,
-        request.app.state.clinics,
-        batch,
-        base_url(request),
-        lambda verdict: t("verdict." + verdict),
+    text = batches.to_csv(
+        request.app.state.clinics, batch, base_url(request), lambda v: t("verdict." + v)
     )
     return Response(
         text,
@@ -397,7 +398,7 @@ async def batch_csv(request: Request) -> Response:
     )
 
 
-async def batch_print(request: Request) -> Response:
+def batch_print(request: Request) -> Response:
     """Every receipt of a roster's results on one printable page, one receipt per sheet."""
     only(request, {"lang", "page"})
     batch = _batch(request)

@@ -11,10 +11,11 @@ from starlette.routing import Route
 from registry import history
 from registry.documents import documents
 from registry.search import SearchError, decode_cursor, encode_cursor, page_size
-from registry.web.params import instant, only
+from registry.web.params import conn, instant, only
+from registry.web.responses import JSON
 
 
-async def api_registration(request: Request) -> JSONResponse:
+def api_registration(request: Request) -> JSONResponse:
     """
     summary: One registration by regulator and registration number (or the regulator's own id), now or on a past date
     parameters:
@@ -32,7 +33,7 @@ async def api_registration(request: Request) -> JSONResponse:
         description: A masked number several registrations share; use the registration's id
     """
     only(request, {"as_of"})
-    db = request.app.state.conn
+    db = conn(request)
     try:
         rid = _registration(request)
         doc = documents(db, [rid])[0]
@@ -41,13 +42,13 @@ async def api_registration(request: Request) -> JSONResponse:
             doc = history.as_of(db, doc, at)
     except history.NotFound as e:
         raise HTTPException(404, str(e)) from None
-    return JSONResponse(doc)
+    return JSON(doc)
 
 
 def _registration(request: Request) -> str:
     try:
         return history.registration_id(
-            request.app.state.conn,
+            conn(request),
             request.path_params["regulator"],
             request.path_params["registration_number"],
         )
@@ -55,7 +56,7 @@ def _registration(request: Request) -> str:
         raise HTTPException(409, str(e)) from None
 
 
-async def api_history(request: Request) -> JSONResponse:
+def api_history(request: Request) -> JSONResponse:
     """
     summary: "A registration's history: every event and every earlier state"
     parameters:
@@ -74,10 +75,10 @@ async def api_history(request: Request) -> JSONResponse:
         rid = _registration(request)
     except history.NotFound as e:
         raise HTTPException(404, str(e)) from None
-    return JSONResponse(history.registration_history(request.app.state.conn, rid))
+    return JSON(history.registration_history(conn(request), rid))
 
 
-async def api_changes(request: Request) -> JSONResponse:
+def api_changes(request: Request) -> JSONResponse:
     """
     summary: Changes between runs, oldest first, paged
     parameters:
@@ -94,7 +95,7 @@ async def api_changes(request: Request) -> JSONResponse:
     """
     only(request, {"since", "regulator", "kind", "limit", "cursor"})
     params = request.query_params
-    db = request.app.state.conn
+    db = conn(request)
     try:
         after = decode_cursor(params.get("cursor"))
     except SearchError as e:
@@ -113,7 +114,7 @@ async def api_changes(request: Request) -> JSONResponse:
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
     events, more = history.changes(db, after, limit, since, regulator, kind)
-    return JSONResponse(
+    return JSON(
         {"events": events, "next_cursor": encode_cursor(events[-1]["id"]) if more else None}
     )
 

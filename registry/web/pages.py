@@ -35,6 +35,8 @@ from registry.search import (
 )
 from registry.web import i18n
 from registry.web.assets import Assets
+from registry.web.params import conn as registry_conn
+from registry.web.responses import cached
 from scrapers.kinds import KINDS
 from scrapers.places import COUNTRIES, region_code
 
@@ -455,15 +457,17 @@ def sources(conn, stale_after: Mapping[str, float]) -> list[dict]:
     ]
 
 
-async def index(request: Request) -> Response:
-    """The search page; with parameters, the results under the form."""
+@cached
+def index(request: Request) -> Response:
+    """The search page; with parameters, the results under the form (in the threadpool, as
+    every handler that reads the database)."""
     lang = i18n.choose(request)
     params = request.query_params
     form = Form.from_params(params)
     searched = any(params.get(k) for k in ("q", "city", "kind", "within", "show"))
     context = {"lang": lang, "page": "search", "form": form, "within_km": WITHIN_KM}
     context |= {"kinds": [k for k in KINDS if k != "needling"], "found": None, "error": None}
-    conn = request.app.state.conn
+    conn = registry_conn(request)
     context["suggestions"] = cities.cities(conn)[:SUGGESTED_CITIES]
     if not searched:
         context["sources"] = sources(conn, request.app.state.freshness)
@@ -585,12 +589,13 @@ def json_ld(doc: dict, name: str, url: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-async def practitioner(request: Request) -> Response:
+@cached
+def practitioner(request: Request) -> Response:
     """One practitioner's page, at a stable address: /p/<regulator>/<registration number>, or
     /p/<regulator>/<the regulator's id> where numbers are missing or masked."""
     lang = i18n.choose(request)
     t = i18n.translator(lang)
-    conn = request.app.state.conn
+    conn = registry_conn(request)
     regulator = request.path_params["regulator"]
     number = request.path_params["number"]
     try:

@@ -1,12 +1,22 @@
-"""Reading request parameters: unknown ones and malformed dates are a 400 with a reason."""
+"""Reading requests: unknown parameters and malformed dates are a 400 with a reason; the
+registry connection of the thread a handler runs in."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+
+
+def conn(request: Request) -> sqlite3.Connection:
+    """This thread's read-only connection to the registry. Handlers that read are plain
+    functions (Starlette runs them in its threadpool), or do their reading in
+    `run_in_threadpool` after awaiting a body, so a slow read never holds up the event loop
+    (or Datasette); each thread has its own connection (db.connections.PerThread)."""
+    return request.app.state.conn.connection()
 
 
 def instant(value: str, name: str, *, end_of_day: bool) -> str:

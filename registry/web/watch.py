@@ -115,9 +115,14 @@ async def api_watch_create(request: Request) -> JSONResponse:
     webhook = await _webhook_url(data.get("webhook_url"))
     entries = _entries(data)
     state = request.app.state
-    _room(state, None, len(entries))
-    row, token = create_list(state.clinics, name, webhook)
-    added, errors = add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
+
+    def work() -> tuple[dict, str, list, list]:
+        _room(state, None, len(entries))
+        row, token = create_list(state.clinics, name, webhook)
+        added, errors = add_items(state.conn, state.clinics, row["id"], entries, state.freshness)
+        return row, token, added, errors
+
+    row, token, added, errors = await run_in_threadpool(work)
     body = {
         "token": token,
         "list": {"id": row["id"], "name": name, "created_at": row["created_at"]},
@@ -129,7 +134,7 @@ async def api_watch_create(request: Request) -> JSONResponse:
     return JSONResponse(body, 201)
 
 
-async def api_watch(request: Request) -> JSONResponse:
+def api_watch(request: Request) -> JSONResponse:
     """
     summary: A watch list (with its token) and the current verdict of each registration
     responses:
@@ -164,7 +169,7 @@ async def api_watch(request: Request) -> JSONResponse:
     )
 
 
-async def api_watch_delete(request: Request) -> Response:
+def api_watch_delete(request: Request) -> Response:
     """
     summary: Delete a watch list; its token stops working
     responses:
@@ -189,15 +194,19 @@ async def api_watch_add(request: Request) -> JSONResponse:
         description: No valid token
     """
     only(request, {"token"})
-    found = _list(request)
+    found = await run_in_threadpool(_list, request)  # 401 before the body is read
     entries = _entries(await _json_body(request))
     state = request.app.state
-    _room(state, found["id"], len(entries))
-    added, errors = add_items(state.conn, state.clinics, found["id"], entries, state.freshness)
+
+    def work() -> tuple[list, list]:
+        _room(state, found["id"], len(entries))
+        return add_items(state.conn, state.clinics, found["id"], entries, state.freshness)
+
+    added, errors = await run_in_threadpool(work)
     return JSONResponse({"added": added, "errors": errors})
 
 
-async def api_watch_remove(request: Request) -> Response:
+def api_watch_remove(request: Request) -> Response:
     """
     summary: Remove a registration from a watch list
     responses:
@@ -230,7 +239,7 @@ def _feed_notices(request: Request) -> tuple[dict, list[dict]]:
     return found, notices(state.conn, items, state.freshness)[:FEED_LIMIT]
 
 
-async def feed_json(request: Request) -> JSONResponse:
+def feed_json(request: Request) -> JSONResponse:
     """
     summary: Changes to a watch list's registrations (JSON Feed 1.1)
     responses:
@@ -264,7 +273,7 @@ async def feed_json(request: Request) -> JSONResponse:
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-async def feed_atom(request: Request) -> Response:
+def feed_atom(request: Request) -> Response:
     """
     summary: Changes to a watch list's registrations (Atom)
     responses:

@@ -114,6 +114,10 @@ async def watch_new(request: Request) -> Response:
         form = await _form(request)
     except FormError as e:
         return _open_page(request, e.key, e.status)
+    return await run_in_threadpool(_new_list, request, form)
+
+
+def _new_list(request: Request, form: FormData) -> Response:
     batch_id = form.get("batch")
     batch = (
         batches.fetch(request.app.state.clinics, batch_id) if isinstance(batch_id, str) else None
@@ -192,7 +196,7 @@ async def _opened(request: Request) -> tuple[dict, str, FormData] | Response:
     except FormError as e:
         return _open_page(request, e.key, e.status)
     token = _token_of(request, form)
-    found = watch.find_list(request.app.state.clinics, token)
+    found = await run_in_threadpool(watch.find_list, request.app.state.clinics, token)
     if found is None or token is None:  # no list for no token
         response = _open_page(request, "watch.error.bad_token", 401)
         response.headers["WWW-Authenticate"] = "Bearer"
@@ -206,19 +210,24 @@ async def watch_page(request: Request) -> Response:
         return _open_page(request, "watch.error.token_in_url", 400)
     only(request, {"lang"})
     if request.method == "GET":
-        token = _token_of(request, None)
-        if token is None:
-            return _open_page(request, None, 200)
-        found = watch.find_list(request.app.state.clinics, token)
-        if found is None:
-            response = _open_page(request, "watch.error.bad_token", 401)
-            response.headers["WWW-Authenticate"] = "Bearer"
-            return response
-        return _list_page(request, found, token)
+        return await run_in_threadpool(_bearer_page, request)
     opened = await _opened(request)
     if isinstance(opened, Response):
         return opened
     found, token, _ = opened
+    return await run_in_threadpool(_list_page, request, found, token)
+
+
+def _bearer_page(request: Request) -> Response:
+    """The list an `Authorization: Bearer` header opens, else the form that opens one."""
+    token = _token_of(request, None)
+    if token is None:
+        return _open_page(request, None, 200)
+    found = watch.find_list(request.app.state.clinics, token)
+    if found is None:
+        response = _open_page(request, "watch.error.bad_token", 401)
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
     return _list_page(request, found, token)
 
 
@@ -229,6 +238,10 @@ async def watch_webhook(request: Request) -> Response:
     if isinstance(opened, Response):
         return opened
     found, token, form = opened
+    return await run_in_threadpool(_set_webhook, request, found, token, form)
+
+
+def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> Response:
     url = form.get("webhook_url")
     url = url.strip() if isinstance(url, str) else ""
     db = request.app.state.clinics
@@ -240,7 +253,7 @@ async def watch_webhook(request: Request) -> Response:
             )
         return _saved_page(request, token, message="watch.webhook.removed")
     try:
-        checked = await run_in_threadpool(egress.check_url, url)  # resolving the name blocks
+        checked = egress.check_url(url)  # resolving the name blocks: this runs in a thread
     except egress.UnsafeURL as e:
         return _list_page(
             request, found, token, 400, webhook_error=str(e), webhook_value=url[: egress.MAX_URL]
@@ -269,11 +282,13 @@ async def watch_webhook_test(request: Request) -> Response:
     if isinstance(opened, Response):
         return opened
     found, token, _ = opened
+    return await run_in_threadpool(_test_webhook, request, found, token)
+
+
+def _test_webhook(request: Request, found: dict, token: str) -> Response:
     if not found["webhook_url"]:
         return _list_page(request, found, token, 400, webhook_error_key="watch.webhook.none")
-    status, error = await run_in_threadpool(
-        webhooks.send_test, found["id"], found["webhook_url"], found["webhook_secret"]
-    )
+    status, error = webhooks.send_test(found["id"], found["webhook_url"], found["webhook_secret"])
     return _list_page(request, found, token, test_status=status, test_error=error)
 
 
@@ -284,6 +299,10 @@ async def watch_delete(request: Request) -> Response:
     if isinstance(opened, Response):
         return opened
     found, token, form = opened
+    return await run_in_threadpool(_delete, request, found, token, form)
+
+
+def _delete(request: Request, found: dict, token: str, form: FormData) -> Response:
     if form.get("confirm") != "yes":
         count = len(watch.items_of(request.app.state.clinics, found["id"]))
         return _page(request, "watch_delete.html", list=found, token=token, count=count)
