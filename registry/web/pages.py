@@ -605,7 +605,8 @@ def practitioner(request: Request) -> Response:
     row = (
         rid
         and conn.execute(
-            "select id, coalesce(valid_since, first_seen), first_seen from registrations where id = ?",
+            "select id, coalesce(valid_since, first_seen), first_seen from registrations "
+            "where id = ?",
             [rid],
         ).fetchone()
     )
