@@ -203,7 +203,10 @@ class Drill:
         firsts = self.alphabet(first=True)
         if self.min_chars <= 1:
             return firsts
-        return [a + b for a in firsts for b in self.alphabet(first=False)]
+        seconds = self.alphabet(first=False)
+        unseeded = [c for c in seconds if c not in self.seeds or c in self.extra_letters]
+        # After an accented first letter, only letters some name showed: "Éé..." is not a name.
+        return [a + b for a in firsts for b in (seconds if a.isascii() else unseeded)]
 
     def _seeds(self) -> list[str]:
         """The seed letters, where search tells accented letters apart."""
