@@ -19,12 +19,15 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup
 
 from scrapers.adapter import Check, Crawl
+from scrapers.addresses import POSTAL, STREET, postal_code
 from scrapers.drill import ACCENTED, Drill, requests_floor
 from scrapers.http import Blocked
-from scrapers.kinds import KINDS
+from scrapers.kinds import Wording
 from scrapers.places import fold, province_code
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source
+from scrapers.standing import ALINITY
+from scrapers.text import family_given, fragment_text
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +60,6 @@ MORE_INFO_PATH = "/Client/PublicDirectory/MoreInfo/{rg}"
 
 # Only `rg` is on every tenant; `rl` nearly always. Everything else is optional (issue 12).
 REQUIRED_KEYS = ("rg",)
-NEEDLING_HINT = re.compile(r"needl|acupunct|aiguille|\bIMS\b|intramuscular", re.I)
 
 
 # ---------------------------------------------------------------- pure parsers
@@ -151,31 +153,24 @@ def parse_listed_name(rl: str) -> tuple[str, str | None, str | None, str | None]
     rl = " ".join(html.unescape(rl).split())
     m = _LISTED.match(rl)
     name, number = (m["name"], m["number"].strip() or None) if m else (rl, None)
-    family, _, given = name.partition(",")
-    return name, family.strip() or None, given.strip() or None, number
+    return name, *family_given(name), number
 
 
 _BR = re.compile(r"<\s*/?\s*br\s*/?\s*>", re.I)
-_TAG = re.compile(r"<[^>]+>")
 _LI = re.compile(r"<li[^>]*>(.*?)</li>", re.I | re.S)
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
 def parse_list_items(fragment: str | None) -> list[str]:
     """`<ul><li>A</li><li>B</li></ul>` -> ["A", "B"]; "[]" and "" -> []."""
     if not fragment or fragment.strip() in ("[]", ""):
         return []
-    return [t for t in (_text(item) for item in _LI.findall(fragment)) if t]
+    return [t for t in (fragment_text(item) for item in _LI.findall(fragment)) if t]
 
 
 _CITY_LINE = re.compile(
     r"^(?P<city>[^,]+),\s*(?P<province>[^,]+?)(?:,\s*(?P<country>[^,]*?))?\s*"
-    r"(?P<postal>[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)?$"
+    rf"(?P<postal>{POSTAL})?$"
 )
-_STREET = re.compile(r"^(\d|p\.?\s?o\.?\s+box|suite|unit|#)", re.I)
 _LABEL = re.compile(r"^(?P<label>phone|fax|tel|telephone)\s*:\s*(?P<value>.*)$", re.I)
 
 
@@ -183,7 +178,7 @@ def parse_address(fragment: str | None) -> Location | None:
     """A listed address (`oa`, or a MoreInfo block) -> Location; None when nothing is listed."""
     if not fragment or not fragment.strip():
         return None
-    lines = [_text(part) for part in _BR.split(fragment)]
+    lines = [fragment_text(part) for part in _BR.split(fragment)]
     lines = [line for line in lines if line]
     phone = None
     body = []
@@ -200,13 +195,11 @@ def parse_address(fragment: str | None) -> Location | None:
         if m and (province_code(m["province"]) or m["postal"]):
             city = m["city"].strip()
             province = province_code(m["province"]) or m["province"].strip()
-            postal = m["postal"].upper().replace(" ", "") if m["postal"] else None
-            if postal:
-                postal = f"{postal[:3]} {postal[3:]}"
+            postal = postal_code(m["postal"])
             body = body[:i] + body[i + 1 :]
             break
     organization = None
-    if len(body) > 1 and not _STREET.match(body[0]):
+    if len(body) > 1 and not STREET.match(body[0]):
         organization = body.pop(0)
     address = ", ".join(body) or None
     if not any((organization, address, city, phone)):
@@ -259,30 +252,14 @@ def parse_more_info(fragment: str) -> list[Location]:
     return [loc for loc in (parse_address(b.decode_contents()) for b in blocks) if loc]
 
 
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
-
-
-def classify_standing(standing: str | None) -> str:
-    """Register standing in the regulator's words -> practising / suspended / ... / unknown.
-
-    By whole words: "General Practitioner" and "Family Practice" are not "practising"."""
-    s = fold(standing or "").replace("non practi", "non-practi")
-    words = set(_WORD.findall(s))
-    if words & {"suspended", "suspension"}:
-        return "suspended"
-    cancelled = ("cancel", "revoked", "resigned", "retired", "deceased", "expired", "lapsed")
-    if any(w.startswith(cancelled) for w in words):
-        return "cancelled"
-    if words & {"non-practising", "non-practicing", "nonpractising", "inactive"}:
-        return "non_practising"
-    if words & {"practising", "practicing", "active"}:
-        return "practising"
-    return "unknown"
+# Register standing in the regulator's words -> practising / suspended / ... / unknown, by whole
+# words: "General Practitioner" and "Family Practice" are not "practising".
+classify_standing = ALINITY.classify
 
 
 def parse_register(pr: str | None) -> tuple[str | None, str | None]:
     """`pr` "General Register<br/>Practising" -> ("General Register", "Practising")."""
-    parts = [_text(p) for p in _BR.split(pr or "")]
+    parts = [fragment_text(p) for p in _BR.split(pr or "")]
     parts = [p for p in parts if p]
     if not parts:
         return None, None
@@ -295,15 +272,7 @@ def authorizations(items: list[str], source: Source) -> tuple[list[Authorization
     Returns the authorizations and the items that look like needling but match no known wording
     (a sign the regulator changed its words: an error for the operator, not a silent drop).
     """
-    wording = {fold(w): kind for w, kind in source.wording.items()}
-    found, unknown = [], []
-    for item in items:
-        kind = wording.get(fold(item))
-        if kind in KINDS:
-            found.append(Authorization(wording=item, kind=kind, mechanism=source.mechanism or ""))
-        elif NEEDLING_HINT.search(item):
-            unknown.append(item)
-    return found, unknown
+    return Wording(source.wording, source.mechanism).sort(items)
 
 
 # ---------------------------------------------------------------- names
@@ -408,7 +377,7 @@ def of_profession(rec: dict, wanted: list[str]) -> bool | None:
     label = rec.get("prl")
     if not label:
         return None
-    return any(fold(w) in fold(_text(str(label))) for w in wanted)
+    return any(fold(w) in fold(fragment_text(str(label))) for w in wanted)
 
 
 class AlinityAdapter:
@@ -499,7 +468,7 @@ def read(crawl: Crawl, rec: dict, listing: Evidence) -> Registration:
     if category is None:
         category = parse_register(rec.get("prl"))[0]
     if standing is None and rec.get("ps"):
-        standing = _text(str(rec["ps"]))
+        standing = fragment_text(str(rec["ps"]))
     locations = parse_addresses(rec.get("oa"))
     shown = merged.get("pdcv", "hidden") != "hidden"
     if shown and source.options["more_info"]:
@@ -580,11 +549,11 @@ def preflight(crawl: Crawl) -> Iterator[Check]:
         parsed += 1
         wording += parse_list_items(detail.get(options["authorization_field"]))
     yield Check("a detail page is parsed", parsed > 0, f"{parsed} detail pages read")
-    known = {fold(w) for w in crawl.source.wording}
+    known = Wording(crawl.source.wording, crawl.source.mechanism)
     seen = sorted(set(wording))
     yield Check(
         "the authorization wording is the source's",
-        crawl.source.needling != "tracked" or any(fold(w) in known for w in seen) or not seen,
+        crawl.source.needling != "tracked" or any(w in known for w in seen) or not seen,
         "; ".join(seen) or "no authorizations listed on the pages read",
     )
 

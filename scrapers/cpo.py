@@ -26,11 +26,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from bs4 import BeautifulSoup
 
 from scrapers.adapter import Check, Crawl
+from scrapers.addresses import POSTAL, STREET, postal_code, postal_province
 from scrapers.http import FetchError
-from scrapers.kinds import KINDS
+from scrapers.kinds import Wording
 from scrapers.places import fold
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source
+from scrapers.standing import CPO
+from scrapers.text import family_given, squash
 
 log = logging.getLogger(__name__)
 
@@ -69,33 +72,10 @@ CSV_COLUMNS = (
     "ADDITIONAL PRACTICE LOCATIONS",
 )
 SEARCH_COLUMNS = ("Name", "Registration Status", "Clinic Name", "City", "Postal Code")
-NEEDLING_HINT = re.compile(r"needl|acupunct|\bIMS\b|intramuscular", re.I)
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_POSTAL = re.compile(r"^([A-Z]\d[A-Z])\s?(\d[A-Z]\d)$")
 _NUMBER_HEADER = re.compile(r"^registration\s*(number|no\.?|#)$", re.I)
 # "1 - 10 of 19,305 Physiotherapists" [live 2026-05-31], in whatever element holds it.
 _COUNT = re.compile(r"(\d[\d,]*)\s*[-–]\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)\s+Physiotherapists?\b", re.I)
-# First letter of a postal code -> province (Canada Post's forward sortation areas).
-_POSTAL_PROVINCE = {
-    "A": "NL",
-    "B": "NS",
-    "C": "PE",
-    "E": "NB",
-    "G": "QC",
-    "H": "QC",
-    "J": "QC",
-    "K": "ON",
-    "L": "ON",
-    "M": "ON",
-    "N": "ON",
-    "P": "ON",
-    "R": "MB",
-    "S": "SK",
-    "T": "AB",
-    "V": "BC",
-    "X": "NT",
-    "Y": "YT",
-}
 
 
 # ---------------------------------------------------------------- pure parsers
@@ -122,19 +102,6 @@ def profile_url(profile_base_url: str, guid: str) -> str:
     return f"{profile_base_url.rstrip('/')}{PROFILE_PATH}?id={guid}"
 
 
-def _clean(value: str | None) -> str:
-    return " ".join((value or "").split())
-
-
-def normalize_postal(value: str | None) -> str | None:
-    """ "m5v2t6" -> "M5V 2T6"; anything that is not a Canadian postal code is kept as printed."""
-    text = _clean(value).upper()
-    if not text:
-        return None
-    m = _POSTAL.match(text)
-    return f"{m[1]} {m[2]}" if m else text
-
-
 def csv_header(text: str) -> list[str]:
     """The export's header row as printed (BOM already stripped); [] for an empty body."""
     return next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), [])
@@ -144,7 +111,7 @@ def parse_csv(text: str) -> list[dict[str, str]]:
     """The rows of a CSV export (BOM already stripped), keyed by the column names we use."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
-        header = [_clean(h).upper() for h in next(reader)]
+        header = [squash(h).upper() for h in next(reader)]
     except StopIteration:
         raise LayoutChanged("the CSV export is empty: not even a header row") from None
     if header and header[0].startswith("<"):
@@ -206,7 +173,7 @@ def _int(text: str) -> int:
 
 def parse_count(soup: BeautifulSoup) -> Count:
     """The page's "F - L of N Physiotherapists", wherever it sits and however it is marked up."""
-    m = _COUNT.search(_clean(soup.get_text(" ")))
+    m = _COUNT.search(squash(soup.get_text(" ")))
     if m is None:
         raise LayoutChanged(
             "the search page states no count like '1 - 10 of 19,305 Physiotherapists'"
@@ -218,7 +185,7 @@ def _results_table(soup: BeautifulSoup):
     """The table whose header holds every search column, with those headers."""
     seen = []
     for table in soup.find_all("table"):
-        headers = [_clean(th.get_text()) for th in table.find_all("th")]
+        headers = [squash(th.get_text()) for th in table.find_all("th")]
         if all(c in headers for c in SEARCH_COLUMNS):
             return table, headers
         seen.append(" | ".join(headers) or "(no headers)")
@@ -253,12 +220,12 @@ def parse_search_page(page: str) -> SearchPage:
         rows.append(
             SearchRow(
                 guid=ids[0].lower(),
-                name=_clean(link.get_text()),
-                status=_clean(cells[col["Registration Status"]].get_text()),
-                clinic=_clean(cells[col["Clinic Name"]].get_text()),
-                city=_clean(cells[col["City"]].get_text()),
-                postal_code=_clean(cells[col["Postal Code"]].get_text()),
-                number=_clean(cells[number_at].get_text()) or None
+                name=squash(link.get_text()),
+                status=squash(cells[col["Registration Status"]].get_text()),
+                clinic=squash(cells[col["Clinic Name"]].get_text()),
+                city=squash(cells[col["City"]].get_text()),
+                postal_code=squash(cells[col["Postal Code"]].get_text()),
+                number=squash(cells[number_at].get_text()) or None
                 if number_at is not None
                 else None,
             )
@@ -279,27 +246,23 @@ def parse_profile(page: str) -> dict[str, str]:
         th, td = tr.find("th"), tr.find("td")
         if th is None or td is None:
             continue
-        items = [_clean(li.get_text()) for li in td.find_all("li")]
-        details[_clean(th.get_text())] = "\n".join(items) if items else _clean(td.get_text())
+        items = [squash(li.get_text()) for li in td.find_all("li")]
+        details[squash(th.get_text())] = "\n".join(items) if items else squash(td.get_text())
     for dt in soup.find_all("dt"):
         dd = dt.find_next_sibling("dd")
         if dd is not None:
-            details.setdefault(_clean(dt.get_text()), _clean(dd.get_text()))
+            details.setdefault(squash(dt.get_text()), squash(dd.get_text()))
     return {label: value for label, value in details.items() if label}
 
 
 def split_name(name: str) -> tuple[str | None, str | None]:
     """ "Côté, Anne-Marie" -> ("Côté", "Anne-Marie"); a name without a comma is not split."""
-    family, comma, given = name.partition(",")
-    if not comma:
-        return None, None
-    return family.strip() or None, given.strip() or None
+    return family_given(name) if "," in name else (None, None)
 
 
 _CITY_PROVINCE_POSTAL = re.compile(
-    r"^(?P<city>.+?),\s*(?P<province>[A-Z]{2})\s+(?P<postal>[A-Z]\d[A-Z]\s?\d[A-Z]\d)$", re.I
+    rf"^(?P<city>.+?),\s*(?P<province>[A-Z]{{2}})\s+(?P<postal>{POSTAL})$", re.I
 )
-_STREET = re.compile(r"^(\d|p\.?\s?o\.?\s+box|suite|unit|#)", re.I)
 
 
 def parse_additional_locations(cell: str) -> list[Location]:
@@ -315,7 +278,7 @@ def parse_additional_locations(cell: str) -> list[Location]:
         parts = [p.strip() for p in chunk.split(",")]
         tail = ", ".join(parts[-2:]) if len(parts) >= 2 else ""
         m = _CITY_PROVINCE_POSTAL.match(tail)
-        street_at = next((i for i, p in enumerate(parts[:-2]) if _STREET.match(p)), None)
+        street_at = next((i for i, p in enumerate(parts[:-2]) if STREET.match(p)), None)
         if m is None or street_at is None:
             raise LayoutChanged(f"an additional practice location does not parse: {chunk!r}")
         organization = ", ".join(parts[:street_at]) or None
@@ -325,7 +288,7 @@ def parse_additional_locations(cell: str) -> list[Location]:
                 address=", ".join(parts[street_at:-2]) or None,
                 city=m["city"].strip(),
                 province=m["province"].upper(),
-                postal_code=normalize_postal(m["postal"]),
+                postal_code=postal_code(m["postal"]),
                 phone=None,
             )
         )
@@ -334,37 +297,26 @@ def parse_additional_locations(cell: str) -> list[Location]:
 
 def primary_location(row: dict[str, str]) -> Location | None:
     """The CSV row's own practice location; None when the register lists none."""
-    postal = normalize_postal(row["POSTAL CODE"])
+    postal = postal_code(row["POSTAL CODE"])
     fields: dict[str, Any] = {
         "organization": row["CLINIC NAME"] or None,
-        "address": _clean(row["ADDRESS"]) or None,
+        "address": squash(row["ADDRESS"]) or None,
         "city": row["CITY"] or None,
         "postal_code": postal,
         "phone": row["PHONE"] or None,
     }
     if not any(fields.values()):
         return None
-    province = _POSTAL_PROVINCE.get(postal[0]) if postal and _POSTAL.match(postal) else None
-    return Location(province=province, **fields)
+    return Location(province=postal_province(postal), **fields)
 
 
-def classify_status(status: str | None) -> str:
-    """ "Independent Practice", "Suspended", "Resigned", ... -> our status classes."""
-    s = fold(status or "")
-    if "suspend" in s:
-        return "suspended"
-    if any(w in s for w in ("resign", "revok", "expired", "deceased", "cancel", "lapsed")):
-        return "cancelled"
-    if any(w in s for w in ("non-practi", "inactive", "retired")):
-        return "non_practising"
-    if any(w in s for w in ("practice", "practis", "courtesy", "active")):
-        return "practising"
-    return "unknown"
+# "Independent Practice", "Suspended", "Resigned", ... -> our status classes.
+classify_status = CPO.classify
 
 
 def match_key(name: str, clinic: str, postal: str | None) -> tuple[str, str, str]:
     """What a CSV row and a search row are matched on: folded name, clinic, postal code."""
-    return fold(name), fold(clinic), (normalize_postal(postal) or "").replace(" ", "")
+    return fold(name), fold(clinic), (postal_code(postal) or "").replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -382,7 +334,7 @@ class Ambiguous:
         """Each CSV column where all of `rows` agree; blank where they differ."""
         return {
             c: self.rows[0][c]
-            if all(_clean(r[c]) == _clean(self.rows[0][c]) for r in self.rows)
+            if all(squash(r[c]) == squash(self.rows[0][c]) for r in self.rows)
             else ""
             for c in CSV_COLUMNS
         }
@@ -478,7 +430,7 @@ def match_rows(
 
 def row_key(row: dict[str, str]) -> tuple[str, ...]:
     """A CSV row by every column: how a roster row is found among everyone's rows."""
-    return tuple(_clean(row[c]) for c in CSV_COLUMNS)
+    return tuple(squash(row[c]) for c in CSV_COLUMNS)
 
 
 # ---------------------------------------------------------------- the adapter
@@ -501,10 +453,10 @@ class Listed:
 def roster_authorization(source: Source) -> Authorization:
     """The roster's authorization in the source's own wording map; a gap there is a config error."""
     wording = source.options["roster_wording"]
-    kinds = {fold(w): (w, k) for w, k in source.wording.items()}
-    if fold(wording) not in kinds or kinds[fold(wording)][1] not in KINDS:
+    entry = Wording(source.wording, source.mechanism).entry(wording)
+    if entry is None:
         raise LayoutChanged(f"the roster wording {wording!r} is not in the source's wording map")
-    printed, kind = kinds[fold(wording)]
+    printed, kind = entry
     return Authorization(wording=printed, kind=kind, mechanism=source.mechanism or "")
 
 
@@ -637,7 +589,7 @@ class Cpo:
         """The record from the listing; the profile, when read and not empty, adds its number."""
         source = crawl.source
         row = item.row
-        name = _clean(row["NAME"])
+        name = squash(row["NAME"])
         family, given = split_name(name)
         locations = [loc for loc in [primary_location(row)] if loc]
         locations += parse_additional_locations(row["ADDITIONAL PRACTICE LOCATIONS"])
@@ -712,8 +664,8 @@ class Cpo:
         wording = crawl.source.options["roster_wording"]
         listed = [a for a in printed.split("\n") if a]
         says = _lists_roster(crawl, printed)
-        known = {fold(w) for w in crawl.source.wording}
-        unknown = [a for a in listed if NEEDLING_HINT.search(a) and fold(a) not in known]
+        known = Wording(crawl.source.wording, crawl.source.mechanism)
+        unknown = [a for a in listed if known.unmapped(a)]
         problems = []
         if unknown:
             problems.append(f"needling wording not in the wording map: {'; '.join(unknown)}")

@@ -21,9 +21,12 @@ from bs4 import BeautifulSoup, Tag
 
 from scrapers.adapter import Check, Crawl
 from scrapers.http import FetchError
+from scrapers.kinds import NEEDLING_HINT
 from scrapers.places import fold
 from scrapers.records import Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source
+from scrapers.standing import NSPHYSIO
+from scrapers.text import family_given, node_lines, plain, squash
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,6 @@ DEFAULT_OPTIONS: dict[str, Any] = {
         "prescriber": "Authorized Prescriber",
     },
 }
-
-# A header like these would mean the register started to show who may needle.
-NEEDLING_HINT = re.compile(r"needl|acupunct|aiguille|\bIMS\b|intramuscular", re.I)
 
 # Employer lines may end with the city, after ", ", " - " or in parentheses. Only a known Nova
 # Scotia community (or any place followed by ", NS") is read as a city: "Nova Scotia Health -
@@ -115,7 +115,6 @@ COMMUNITIES = frozenset(
 )
 
 _EMPTY = {"", "-", "–", "—", "none", "n/a", "na", "nil"}
-_CURLY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\xa0": " "})
 
 
 # ---------------------------------------------------------------- pure parsers
@@ -140,11 +139,7 @@ def _norm(header: str) -> str:
 def cell_lines(cell: Tag) -> list[str]:
     """A cell's lines: split at `<br>`, `<p>`, `<li>` and newlines, whitespace collapsed,
     curly apostrophes (a CMS's typography) straightened, empty lines and "None" / "N/A" dropped."""
-    for br in cell.find_all("br"):
-        br.replace_with("\n")
-    for block in cell.find_all(["p", "li", "div"]):
-        block.insert_after("\n")
-    lines = (" ".join(line.translate(_CURLY).split()) for line in cell.get_text().split("\n"))
+    lines = (plain(line) for line in node_lines(cell, blocks=("p", "li", "div")))
     return [line for line in lines if line.casefold() not in _EMPTY]
 
 
@@ -231,9 +226,8 @@ def parse_directory(page: str, columns: dict[str, str] | None = None) -> list[Ro
 
 def parse_name(listed: str) -> tuple[str, str | None, str | None]:
     """ "Surname, First" -> (name, family, given); without a comma the family is the whole name."""
-    name = " ".join(listed.translate(_CURLY).split())
-    family, _, given = name.partition(",")
-    return name, family.strip() or None, given.strip() or None
+    name = squash(plain(listed))
+    return name, *family_given(name)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
@@ -265,18 +259,7 @@ def classify_status(status: str, resigned: bool = False) -> str:
 
     A registrant who resigned is "cancelled" whatever the status column still says.
     """
-    if resigned:
-        return "cancelled"
-    s = fold(status)
-    if "suspend" in s:
-        return "suspended"
-    if any(w in s for w in ("cancel", "revok", "resign", "retire", "deceased", "expired", "lapse")):
-        return "cancelled"
-    if any(w in s for w in ("non-practi", "non practi", "nonpracti", "inactive")):
-        return "non_practising"
-    if any(w in s for w in ("practi", "active", "conditional", "sponsored")):
-        return "practising"
-    return "unknown"
+    return "cancelled" if resigned else NSPHYSIO.classify(status)
 
 
 _TRAILING_CITY = (

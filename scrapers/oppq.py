@@ -21,11 +21,13 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from scrapers.adapter import Check, Crawl
+from scrapers.addresses import POSTAL, postal_code
 from scrapers.http import NotFound
-from scrapers.kinds import KINDS
+from scrapers.kinds import Wording
 from scrapers.places import fold, province_code
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source
+from scrapers.text import node_lines, node_text, plain
 
 DEFAULT_OPTIONS = {
     "language": "en",  # which directory to read: "en" (the recorded path) or "fr" [guess]
@@ -78,22 +80,9 @@ class ListItem:
     from_data_content: bool = True
 
 
-def _text(node: Tag | None) -> str:
-    return " ".join(node.get_text(" ").split()) if node is not None else ""
-
-
-def _lines(node: Tag | None) -> list[str]:
-    """The `<br>`-separated lines of a node, whitespace collapsed, empty lines dropped."""
-    if node is None:
-        return []
-    for br in node.find_all("br"):
-        br.replace_with("\n")
-    return [line for line in (" ".join(s.split()) for s in node.get_text().split("\n")) if line]
-
-
 _CITY_LINE = re.compile(
     r"^(?P<city>.+?)\s*(?:\((?P<province>[^()]+)\)|,\s*(?P<province2>[^,\d]+?))\s*"
-    r"(?P<postal>[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)?$"
+    rf"(?P<postal>{POSTAL})?$"
 )
 _PHONE = re.compile(
     r"^(?:(?:T[ée]l(?:[ée]phone)?\.?|Phone)\s*:?\s*)?"
@@ -123,13 +112,12 @@ def parse_workplace(lines: list[str], organization: str | None = None) -> Locati
         m = _CITY_LINE.match(body[i])
         province = m and province_code(m["province"] or m["province2"])
         if m and province:
-            postal = m["postal"].upper().replace(" ", "") if m["postal"] else None
             return Location(
                 organization=organization,
                 address=", ".join(body[:i] + body[i + 1 :]) or None,
                 city=m["city"].strip(),
                 province=province,
-                postal_code=f"{postal[:3]} {postal[3:]}" if postal else None,
+                postal_code=postal_code(m["postal"]),
                 phone=phone,
             )
     raise LayoutChanged(f"workplace has no 'City (Province) Postal code' line: {lines!r}")
@@ -175,13 +163,13 @@ def parse_list_page(page: str, url: str) -> list[ListItem]:
                 "a result has no profile link (.info-window__profile a, or the item's "
                 "a.link-button)"
             )
-        name = _text(window.select_one(".info-window__name"))
-        title = _text(window.select_one(".info-window__title"))
+        name = node_text(window.select_one(".info-window__name"))
+        title = node_text(window.select_one(".info-window__title"))
         if not name or not title:
             raise LayoutChanged("a result lacks .info-window__name or .info-window__title")
-        organization = _text(window.select_one(".info-window__organization")) or None
-        lines = _lines(window.select_one(".info-window__workplace"))
-        lines += _lines(window.select_one(".info-window__coords"))
+        organization = node_text(window.select_one(".info-window__organization")) or None
+        lines = node_lines(window.select_one(".info-window__workplace"))
+        lines += node_lines(window.select_one(".info-window__coords"))
         out.append(
             ListItem(
                 profile_url=urljoin(url, str(link["href"])),
@@ -201,7 +189,7 @@ def parse_last_page(page: str) -> int:
     soup = BeautifulSoup(page, "html.parser")
     numbers = []
     for node in soup.select(".pagination .page-numbers, .nav-links .page-numbers"):
-        text = "".join(_text(node).split())
+        text = "".join(node_text(node).split())
         if text.isdigit():
             numbers.append(int(text))
         m = re.search(r"/page/(\d+)/?$", str(node.get("href") or ""))
@@ -228,7 +216,7 @@ def profile_slug(profile_url: str, language: str) -> str:
 def parse_profile(page: str) -> dict:
     """A profile page -> {"name", "title", "lists": [[str], [str], [str]], "headings": [...]}."""
     soup = BeautifulSoup(page, "html.parser")
-    h1 = _text(soup.select_one("h1.page-header__title"))
+    h1 = node_text(soup.select_one("h1.page-header__title"))
     if not h1:
         raise LayoutChanged("profile page has no h1.page-header__title")
     name, sep, title = h1.partition(", ")
@@ -243,11 +231,11 @@ def parse_profile(page: str) -> dict:
     headings = []
     for ul in lists:
         heading = ul.find_previous_sibling(["h2", "h3", "h4"])
-        headings.append(_text(heading) or None)
+        headings.append(node_text(heading) or None)
     return {
         "name": name.strip(),
         "title": title.strip(),
-        "lists": [[t for t in (_text(li) for li in ul.find_all("li")) if t] for ul in lists],
+        "lists": [[t for t in (node_text(li) for li in ul.find_all("li")) if t] for ul in lists],
         "headings": headings,
     }
 
@@ -265,23 +253,17 @@ def approaches_of(profile: dict, index: int) -> list[str]:
 def label_key(text: str) -> str:
     """A label folded for comparison: case, accents, typographic apostrophes, spacing and a
     closing period do not matter ("L’utilisation ... l’OPPQ)." = "l'utilisation ... l'OPPQ)")."""
-    return fold(text.replace("\u2019", "'").replace("\u02bc", "'")).rstrip(". ")
+    return fold(plain(text)).rstrip(". ")
 
 
 def authorizations(items: list[str], source: Source) -> tuple[list[Authorization], list[str]]:
     """Approaches in the source's wording map -> attestations; needling-like leftovers apart.
 
     Which labels are which kind is the source's wording map (sources.toml), never this module."""
-    wording = {label_key(w): kind for w, kind in source.wording.items()}
-    found, unknown = [], []
-    for item in items:
-        kind = wording.get(label_key(item))
-        if kind in KINDS:
-            mechanism = source.mechanism or "attestation"
-            found.append(Authorization(wording=item, kind=kind, mechanism=mechanism))
-        elif NEEDLING_HINT.search(item):
-            unknown.append(item)
-    return found, unknown
+    wording = Wording(
+        source.wording, source.mechanism or "attestation", key=label_key, hint=NEEDLING_HINT
+    )
+    return wording.sort(items)
 
 
 PARTICLES = {

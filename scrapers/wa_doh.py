@@ -15,17 +15,18 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from scrapers.adapter import Check, Crawl
-from scrapers.kinds import KINDS
+from scrapers.kinds import NEEDLING_HINT, Wording
 from scrapers.places import fold
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source
+from scrapers.standing import WA_DOH
+from scrapers.text import squash
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,6 @@ RESOURCE_PATH = "/resource/{dataset}.json"
 # Columns the adapter reads; a page none of whose rows has one of them means the columns changed.
 REQUIRED_COLUMNS = ("credentialnumber", "lastname", "firstname", "credentialtype", "status")
 JOIN_COLUMNS = ("birthyear",)
-NEEDLING_HINT = re.compile(r"needl|acupunct|intramuscular|\bIMS\b", re.I)
 
 
 # ---------------------------------------------------------------- pure parsers
@@ -103,24 +103,14 @@ def check_columns(rows: list[dict], where: str = "a page") -> None:
         )
 
 
-def classify_status(status: str | None) -> str:
-    """WA credential status words -> practising / suspended / cancelled / ... / unknown."""
-    s = fold(status or "")
-    if "suspend" in s:
-        return "suspended"
-    if any(w in s for w in ("revok", "expired", "deceased", "surrender", "unlicensed", "denied")):
-        return "cancelled"
-    if any(w in s for w in ("inactive", "retired", "military")):
-        return "non_practising"
-    if "active" in s:
-        return "practising"
-    return "unknown"
+# WA credential status words -> practising / suspended / cancelled / ... / unknown.
+classify_status = WA_DOH.classify
 
 
 def listed_name(row: dict) -> tuple[str, str | None, str | None]:
     """Row names -> ("LAST, FIRST MIDDLE", family, given) as the dataset prints them."""
-    family = " ".join(str(row.get("lastname") or "").split()) or None
-    given_parts = [" ".join(str(row.get(c) or "").split()) for c in ("firstname", "middlename")]
+    family = squash(str(row.get("lastname") or "")) or None
+    given_parts = [squash(str(row.get(c) or "")) for c in ("firstname", "middlename")]
     given = " ".join(p for p in given_parts if p) or None
     name = ", ".join(p for p in (family, given) if p)
     return name, family, given
@@ -140,7 +130,7 @@ def location(row: dict, columns: dict[str, str]) -> Location | None:
     """The published place of a row, from the configured columns; None when it has none."""
     values: dict[str, Any] = {}
     for attr, column in columns.items():
-        value = " ".join(str(row.get(column) or "").split())
+        value = squash(str(row.get(column) or ""))
         values[attr] = value or None
     if not any(values.values()):
         return None
@@ -162,13 +152,13 @@ class Split:
 
 def split_rows(rows: list[dict], source: Source) -> Split:
     license_types = {fold(t) for t in source.options["license_types"]}
-    wording = {fold(w) for w in source.wording}
+    wording = Wording(source.wording, source.mechanism)
     out = Split()
     for row in rows:
         kind = fold(str(row.get("credentialtype") or ""))
         if kind in license_types:
             out.licenses.append(row)
-        elif kind in wording:
+        elif kind in wording:  # `kind` is folded, as the map's words are
             out.endorsements.append(row)
         elif NEEDLING_HINT.search(kind):
             out.unknown_needling[row["credentialtype"]] = (
@@ -229,15 +219,14 @@ def join_endorsements(
 
 def authorizations(endorsements: list[dict], source: Source) -> list[Authorization]:
     """Active endorsements as authorizations, in the dataset's words, once per wording."""
-    kinds = {fold(w): kind for w, kind in source.wording.items()}
+    wording = Wording(source.wording, source.mechanism)
     found: list[Authorization] = []
     for row in endorsements:
         if classify_status(row.get("status")) != "practising":
             continue
-        wording = row["credentialtype"]
-        kind = kinds.get(fold(wording))
-        if kind in KINDS and all(a.wording != wording for a in found):
-            found.append(Authorization(wording, kind, source.mechanism or ""))
+        authorization = wording.authorization(row["credentialtype"])
+        if authorization and all(a.wording != authorization.wording for a in found):
+            found.append(authorization)
     return found
 
 
@@ -250,7 +239,7 @@ def registration(
 ) -> Registration:
     """One PT licence row (with the endorsement rows joined to it) -> Registration."""
     name, family, given = listed_name(row)
-    status = " ".join(str(row.get("status") or "").split()) or None
+    status = squash(str(row.get("status") or "")) or None
     place = location(row, source.options["location_columns"])
     roles = {"listing": evidence}
     if endorsements:
