@@ -740,7 +740,7 @@ _QC_GIVEN = (
     "Louis-Philippe Charles-Olivier Xavier Nicolas Gabriel Raphaël Antoine Philippe"
 ).split()
 # (weight, family names, given names); names with spaces only where the adapter's particle rule
-# reads them back (see scrapers.oppq.split_name).
+# reads them back (see scrapers.oppq_pages.split_name).
 _QC_ORIGINS = (
     (70, _QC_FAMILY, _QC_GIVEN),
     (
