@@ -654,7 +654,7 @@ def requests_per_registrant(
     shell, searches, detail pages and practice requests. `floor` is issue 12's floor;
     `proof_floor` adds the first-name splits no complete crawl of that tenant can skip.
     """
-    from scrapers.alinity import names_of
+    from scrapers.alinity_pages import names_of
     from scrapers.drill import Drill, requests_floor
 
     if people is None:

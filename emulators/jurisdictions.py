@@ -1,7 +1,8 @@
 """Jurisdictions and name sources for the synthetic populations (emulators/population.py).
 
 Per province: its cities (postal prefixes, phone area codes, streets, clinics) and the names its
-register's people are drawn from. All invented or generic; phones are drawn in 555-01xx only.
+register's people are drawn from; for Washington, the names only (its emulator places people by
+ZIP code ranges of its own). All invented or generic; phones are drawn in 555-01xx only.
 """
 
 from __future__ import annotations
@@ -740,7 +741,7 @@ _QC_GIVEN = (
     "Louis-Philippe Charles-Olivier Xavier Nicolas Gabriel Raphaël Antoine Philippe"
 ).split()
 # (weight, family names, given names); names with spaces only where the adapter's particle rule
-# reads them back (see scrapers.oppq.split_name).
+# reads them back (see scrapers.oppq_pages.split_name).
 _QC_ORIGINS = (
     (70, _QC_FAMILY, _QC_GIVEN),
     (
@@ -958,3 +959,35 @@ NOVA_SCOTIA_NAMES = NameSource(
     initials=0.1,
     initial_first=True,
 )
+
+
+# Washington (emulators/wa_doh.py): names as the DOH dataset prints them, in capitals; the
+# namesakes it needs are made by the generator.
+_WA_FAMILY = (
+    "SMITH JOHNSON WILLIAMS BROWN JONES GARCIA MILLER DAVIS RODRIGUEZ MARTINEZ HERNANDEZ LOPEZ "
+    "GONZALEZ WILSON ANDERSON THOMAS TAYLOR MOORE JACKSON MARTIN LEE PEREZ THOMPSON WHITE HARRIS "
+    "SANCHEZ CLARK RAMIREZ LEWIS ROBINSON WALKER YOUNG ALLEN KING WRIGHT SCOTT TORRES NGUYEN HILL "
+    "FLORES GREEN ADAMS NELSON BAKER HALL RIVERA CAMPBELL MITCHELL CARTER ROBERTS KIM PARK CHEN "
+    "WANG LI PATEL SINGH TRAN PHAM OLSON LARSON JOHANSEN PETERSON ERICKSON NAKAMURA TANAKA"
+).split() + [
+    "PEÑA",
+    "MUÑOZ",
+    "NÚÑEZ",
+    "IBÁÑEZ",
+    "GONZÁLEZ",
+    "O'BRIEN",
+    "O'NEIL",
+    "D'ANGELO",
+    "GARCIA-LOPEZ",
+    "SMITH-JONES",
+    "DE LA CRUZ",
+    "VAN DYKE",
+    "LEFÈVRE",
+    "MÜLLER",
+]
+_WA_GIVEN = (
+    "JAMES MARY JOHN PATRICIA ROBERT JENNIFER MICHAEL LINDA DAVID ELIZABETH SARAH EMILY JESSICA "
+    "ASHLEY MATTHEW DANIEL ANDREW JOSHUA MEGAN LAUREN KEVIN BRIAN RACHEL HANNAH TYLER KAYLA NOAH "
+    "OLIVIA ETHAN SOPHIA LIAM AVA MAYA PRIYA WEI MIN JUN"
+).split() + ["JOSÉ", "RENÉE", "ZOË", "MARÍA", "ANDRÉS", "CHLOÉ", "JOSÉ LUIS", "ANNE-MARIE"]
+WASHINGTON_NAMES = NameSource(origins=((1, _WA_FAMILY, _WA_GIVEN),), unique=False)

@@ -6,8 +6,8 @@ realistic surname distribution, plugs in without touching any platform), places 
 (`City`: postal prefixes, phone area codes, streets, clinics; the tables are in
 emulators/jurisdictions.py), postal codes, fictional phone numbers (the 555-01xx range reserved
 for fiction), and the quotas that set the mix of standings and authorizations. Each platform's
-module (people.py for Alinity, cpo.py, oppq.py, nsphysio.py) then decides what its register
-holds and renders it in its own format.
+module (people.py for Alinity, cpo.py, oppq.py, nsphysio.py, wa_doh.py) then decides what its
+register holds and renders it in its own format.
 
 Everything is a pure function of a `random.Random`, so a population is the same for the same
 seed; each helper draws from it in a fixed order (the recorded fixtures depend on that order).

@@ -10,7 +10,8 @@ array of row objects (one row per credential, null columns left out, numbers as 
 (how the live dataset words it is not recorded), `renamed=` renames columns. Tests script faults
 on top (`fail_next`, `reset_next`).
 
-Everyone is synthetic: `washington_physical_therapists(count, seed)` builds physical therapists,
+Everyone is synthetic: `washington_physical_therapists(count, seed)` builds physical therapists
+(names drawn by emulators/population.py's `draw_names` from `WASHINGTON_NAMES`),
 their intramuscular needling endorsements (about 30% active), a few physical therapist assistants
 whose rows the same query returns, renewed licences and namesakes. The row and page builders are
 plain functions, so parser tests can use their bytes without a server. Run it by hand with
@@ -29,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from emulators.jurisdictions import WASHINGTON_NAMES
+from emulators.population import draw_names
 from emulators.server import Emulator, Handler, Reply, RequestLog
 
 DATASET = "qxh8-f4bd"
@@ -137,34 +140,6 @@ CITIES = (
     _City("Boise", "ID", 2, (83702, 83716)),
 )
 
-FAMILY = (
-    "SMITH JOHNSON WILLIAMS BROWN JONES GARCIA MILLER DAVIS RODRIGUEZ MARTINEZ HERNANDEZ LOPEZ "
-    "GONZALEZ WILSON ANDERSON THOMAS TAYLOR MOORE JACKSON MARTIN LEE PEREZ THOMPSON WHITE HARRIS "
-    "SANCHEZ CLARK RAMIREZ LEWIS ROBINSON WALKER YOUNG ALLEN KING WRIGHT SCOTT TORRES NGUYEN HILL "
-    "FLORES GREEN ADAMS NELSON BAKER HALL RIVERA CAMPBELL MITCHELL CARTER ROBERTS KIM PARK CHEN "
-    "WANG LI PATEL SINGH TRAN PHAM OLSON LARSON JOHANSEN PETERSON ERICKSON NAKAMURA TANAKA"
-).split() + [
-    "PEÑA",
-    "MUÑOZ",
-    "NÚÑEZ",
-    "IBÁÑEZ",
-    "GONZÁLEZ",
-    "O'BRIEN",
-    "O'NEIL",
-    "D'ANGELO",
-    "GARCIA-LOPEZ",
-    "SMITH-JONES",
-    "DE LA CRUZ",
-    "VAN DYKE",
-    "LEFÈVRE",
-    "MÜLLER",
-]
-GIVEN = (
-    "JAMES MARY JOHN PATRICIA ROBERT JENNIFER MICHAEL LINDA DAVID ELIZABETH SARAH EMILY JESSICA "
-    "ASHLEY MATTHEW DANIEL ANDREW JOSHUA MEGAN LAUREN KEVIN BRIAN RACHEL HANNAH TYLER KAYLA NOAH "
-    "OLIVIA ETHAN SOPHIA LIAM AVA MAYA PRIYA WEI MIN JUN"
-).split() + ["JOSÉ", "RENÉE", "ZOË", "MARÍA", "ANDRÉS", "CHLOÉ", "JOSÉ LUIS", "ANNE-MARIE"]
-
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -256,12 +231,14 @@ def washington_physical_therapists(count: int = 400, seed: int = 2026) -> list[W
         )
 
     taken: set[tuple] = set()
+    # Everyone's names, drawn at once: the licensees, a namesake's stand-in, the assistants.
+    names = iter(draw_names(rng, WASHINGTON_NAMES, count + 1 + count // 8))
 
     def person() -> WaPerson:
         # Nobody shares a name and birth year by accident (accents aside): the namesakes below
         # are deliberate, with other birth years.
+        family, given = next(names)
         while True:
-            family, given = rng.choice(FAMILY), rng.choice(GIVEN)
             middle = rng.choice([None, None, "A", "J", "M", "L", "MARIE", "LEE", "ÉLISE"])
             born = rng.randint(1950, 2000)
             key = (_fold(family), _fold(given), _fold(middle or ""), born)

@@ -6,31 +6,46 @@ columns. The adapter fetches both, matches CSV rows to search rows by name + cli
 (the rule is in docs/platforms/cpo.md), and may read each profile for the masked registration
 number. Profiles live on a Dynamics portal that fills them with JavaScript, so a profile that yields
 nothing is normal and never fails a record: the import stands on the CSV and search pages alone.
-Parsers are pure functions of the response text; where the live register differs from the shapes
-we rely on, they raise LayoutChanged and the run fails without touching data.
+The parsers and the matching, pure functions of the response text, are in scrapers/cpo_pages.py;
+where the live register differs from the shapes we rely on, they raise LayoutChanged and the run
+fails without touching data.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import math
-import re
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
 from scrapers.adapter import Check, Crawl
+from scrapers.cpo_pages import (
+    SearchRow,
+    classify_status,
+    csv_header,
+    csv_url,
+    lists_roster,
+    match_rows,
+    parse_additional_locations,
+    parse_count,
+    parse_csv,
+    parse_profile,
+    parse_search_page,
+    primary_location,
+    profile_problems,
+    profile_url,
+    roster_counts,
+    row_key,
+    search_url,
+    split_name,
+)
 from scrapers.http import FetchError
-from scrapers.kinds import KINDS
-from scrapers.places import fold
-from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
+from scrapers.kinds import Wording
+from scrapers.records import Authorization, Evidence, LayoutChanged, Registration
 from scrapers.sources import Source
+from scrapers.text import squash
 
 log = logging.getLogger(__name__)
 
@@ -47,441 +62,6 @@ DEFAULT_OPTIONS = {
     # The roster the `acu=True` export filters to, in the regulator's words; must be in `wording`.
     "roster_wording": "Acupuncture (including dry needling)",
 }
-
-SEARCH_PATH = "/PublicRegister/ContactSearch"
-CSV_PATH = "/PublicRegister/ContactSearchCsv"
-PROFILE_PATH = "/en-US/public-register/display-member-contact/"
-# The whole filter set the register's own export and search links carry, in their order [code];
-# the first six are the rostered controlled acts. The register is sent all of them, every time.
-FILTERS = (
-    "asi", "sm", "pfi", "acu", "wc", "ts", "dftph", "bccf", "ctn", "pcl", "ppc", "anp", "wwa",
-    "ohip", "st",
-)  # fmt: skip
-
-CSV_COLUMNS = (
-    "NAME",
-    "REGISTRATION STATUS",
-    "CLINIC NAME",
-    "ADDRESS",
-    "POSTAL CODE",
-    "CITY",
-    "PHONE",
-    "ADDITIONAL PRACTICE LOCATIONS",
-)
-SEARCH_COLUMNS = ("Name", "Registration Status", "Clinic Name", "City", "Postal Code")
-NEEDLING_HINT = re.compile(r"needl|acupunct|\bIMS\b|intramuscular", re.I)
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_POSTAL = re.compile(r"^([A-Z]\d[A-Z])\s?(\d[A-Z]\d)$")
-_NUMBER_HEADER = re.compile(r"^registration\s*(number|no\.?|#)$", re.I)
-# "1 - 10 of 19,305 Physiotherapists" [live 2026-05-31], in whatever element holds it.
-_COUNT = re.compile(r"(\d[\d,]*)\s*[-–]\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)\s+Physiotherapists?\b", re.I)
-# First letter of a postal code -> province (Canada Post's forward sortation areas).
-_POSTAL_PROVINCE = {
-    "A": "NL",
-    "B": "NS",
-    "C": "PE",
-    "E": "NB",
-    "G": "QC",
-    "H": "QC",
-    "J": "QC",
-    "K": "ON",
-    "L": "ON",
-    "M": "ON",
-    "N": "ON",
-    "P": "ON",
-    "R": "MB",
-    "S": "SK",
-    "T": "AB",
-    "V": "BC",
-    "X": "NT",
-    "Y": "YT",
-}
-
-
-# ---------------------------------------------------------------- pure parsers
-
-
-def query(page: int, *, acu: bool = False) -> str:
-    """The query string of a search page or export: the whole filter set, all off but `acu`."""
-    params = {"o": "fullName", "p": str(page)}
-    params |= {f: "True" if f == "acu" and acu else "False" for f in FILTERS}
-    params["docs"] = "0"
-    return urlencode(params)
-
-
-def csv_url(base_url: str, *, acu: bool) -> str:
-    """The export URL with every roster filter off except, optionally, acupuncture."""
-    return f"{base_url}{CSV_PATH}?{query(1, acu=acu)}"
-
-
-def search_url(base_url: str, page: int) -> str:
-    return f"{base_url}{SEARCH_PATH}?{query(page)}"
-
-
-def profile_url(profile_base_url: str, guid: str) -> str:
-    return f"{profile_base_url.rstrip('/')}{PROFILE_PATH}?id={guid}"
-
-
-def _clean(value: str | None) -> str:
-    return " ".join((value or "").split())
-
-
-def normalize_postal(value: str | None) -> str | None:
-    """ "m5v2t6" -> "M5V 2T6"; anything that is not a Canadian postal code is kept as printed."""
-    text = _clean(value).upper()
-    if not text:
-        return None
-    m = _POSTAL.match(text)
-    return f"{m[1]} {m[2]}" if m else text
-
-
-def csv_header(text: str) -> list[str]:
-    """The export's header row as printed (BOM already stripped); [] for an empty body."""
-    return next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), [])
-
-
-def parse_csv(text: str) -> list[dict[str, str]]:
-    """The rows of a CSV export (BOM already stripped), keyed by the column names we use."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    try:
-        header = [_clean(h).upper() for h in next(reader)]
-    except StopIteration:
-        raise LayoutChanged("the CSV export is empty: not even a header row") from None
-    if header and header[0].startswith("<"):
-        raise LayoutChanged("the CSV export answered with HTML, not CSV")
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        raise LayoutChanged(
-            f"the CSV export lacks column(s) {', '.join(missing)}; it has {', '.join(header)}"
-        )
-    where = {c: header.index(c) for c in CSV_COLUMNS}
-    rows = []
-    for number, cells in enumerate(reader, 2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise LayoutChanged(
-                f"CSV line {number} has {len(cells)} cells where the header has {len(header)}"
-            )
-        rows.append({c: cells[i].strip() for c, i in where.items()})
-    return rows
-
-
-@dataclass(frozen=True)
-class SearchRow:
-    """One row of a search page: the profile GUID and the columns a CSV row is matched on."""
-
-    guid: str
-    name: str
-    status: str
-    clinic: str
-    city: str
-    postal_code: str
-    number: str | None = None  # a "Registration Number" column, masked as printed, if shown
-
-
-@dataclass(frozen=True)
-class Count:
-    """The count a search page states, e.g. "1 - 10 of 19,305 Physiotherapists"."""
-
-    first: int
-    last: int
-    total: int
-    text: str  # verbatim
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    rows: list[SearchRow]
-    count: Count
-
-    @property
-    def total(self) -> int:
-        return self.count.total
-
-
-def _int(text: str) -> int:
-    return int(text.replace(",", ""))
-
-
-def parse_count(soup: BeautifulSoup) -> Count:
-    """The page's "F - L of N Physiotherapists", wherever it sits and however it is marked up."""
-    m = _COUNT.search(_clean(soup.get_text(" ")))
-    if m is None:
-        raise LayoutChanged(
-            "the search page states no count like '1 - 10 of 19,305 Physiotherapists'"
-        )
-    return Count(_int(m[1]), _int(m[2]), _int(m[3]), m[0])
-
-
-def _results_table(soup: BeautifulSoup):
-    """The table whose header holds every search column, with those headers."""
-    seen = []
-    for table in soup.find_all("table"):
-        headers = [_clean(th.get_text()) for th in table.find_all("th")]
-        if all(c in headers for c in SEARCH_COLUMNS):
-            return table, headers
-        seen.append(" | ".join(headers) or "(no headers)")
-    raise LayoutChanged(
-        f"no search table has the columns {', '.join(SEARCH_COLUMNS)}; "
-        f"tables seen: {'; '.join(seen) or 'none'}"
-    )
-
-
-def parse_search_page(page: str) -> SearchPage:
-    """The rows and the stated count of one search page."""
-    soup = BeautifulSoup(page, "html.parser")
-    count = parse_count(soup)
-    if count.total == 0:
-        return SearchPage(rows=[], count=count)
-    table, headers = _results_table(soup)
-    col = {c: headers.index(c) for c in SEARCH_COLUMNS}
-    number_at = next((i for i, h in enumerate(headers) if _NUMBER_HEADER.match(h)), None)
-    rows = []
-    for tr in table.find_all("tr"):
-        cells = tr.find_all("td")
-        if not cells:
-            continue
-        if len(cells) != len(headers):
-            raise LayoutChanged(f"a search row has {len(cells)} cells for {len(headers)} columns")
-        link = cells[col["Name"]].find("a", href=True)
-        if link is None:
-            raise LayoutChanged("a search row's name has no profile link")
-        ids = parse_qs(urlsplit(link["href"]).query).get("id", [])
-        if len(ids) != 1 or not _GUID.match(ids[0]):
-            raise LayoutChanged(f"a profile link has no GUID id: {link['href']!r}")
-        rows.append(
-            SearchRow(
-                guid=ids[0].lower(),
-                name=_clean(link.get_text()),
-                status=_clean(cells[col["Registration Status"]].get_text()),
-                clinic=_clean(cells[col["Clinic Name"]].get_text()),
-                city=_clean(cells[col["City"]].get_text()),
-                postal_code=_clean(cells[col["Postal Code"]].get_text()),
-                number=_clean(cells[number_at].get_text()) or None
-                if number_at is not None
-                else None,
-            )
-        )
-    return SearchPage(rows=rows, count=count)
-
-
-def parse_profile(page: str) -> dict[str, str]:
-    """Label -> value of a profile's details; {} when the page holds none.
-
-    The portal fills profiles with JavaScript [live 2026-05-13], so a plain GET may bring only the
-    shell: that is an empty profile, not a layout change. Details are read from any table row with
-    a header cell and a data cell, and from any definition list.
-    """
-    soup = BeautifulSoup(page, "html.parser")
-    details: dict[str, str] = {}
-    for tr in soup.find_all("tr"):
-        th, td = tr.find("th"), tr.find("td")
-        if th is None or td is None:
-            continue
-        items = [_clean(li.get_text()) for li in td.find_all("li")]
-        details[_clean(th.get_text())] = "\n".join(items) if items else _clean(td.get_text())
-    for dt in soup.find_all("dt"):
-        dd = dt.find_next_sibling("dd")
-        if dd is not None:
-            details.setdefault(_clean(dt.get_text()), _clean(dd.get_text()))
-    return {label: value for label, value in details.items() if label}
-
-
-def split_name(name: str) -> tuple[str | None, str | None]:
-    """ "Côté, Anne-Marie" -> ("Côté", "Anne-Marie"); a name without a comma is not split."""
-    family, comma, given = name.partition(",")
-    if not comma:
-        return None, None
-    return family.strip() or None, given.strip() or None
-
-
-_CITY_PROVINCE_POSTAL = re.compile(
-    r"^(?P<city>.+?),\s*(?P<province>[A-Z]{2})\s+(?P<postal>[A-Z]\d[A-Z]\s?\d[A-Z]\d)$", re.I
-)
-_STREET = re.compile(r"^(\d|p\.?\s?o\.?\s+box|suite|unit|#)", re.I)
-
-
-def parse_additional_locations(cell: str) -> list[Location]:
-    """ "Org, 12 Main St, Kingston, ON K7L 1A1 | ..." -> Locations [guess at the format].
-
-    Each location: an optional organization (the parts before the first street-like part), the
-    street, then "City, PR A1A 1A1". A location that does not read this way is a layout change.
-    """
-    locations = []
-    for chunk in (c.strip() for c in cell.split("|")):
-        if not chunk:
-            continue
-        parts = [p.strip() for p in chunk.split(",")]
-        tail = ", ".join(parts[-2:]) if len(parts) >= 2 else ""
-        m = _CITY_PROVINCE_POSTAL.match(tail)
-        street_at = next((i for i, p in enumerate(parts[:-2]) if _STREET.match(p)), None)
-        if m is None or street_at is None:
-            raise LayoutChanged(f"an additional practice location does not parse: {chunk!r}")
-        organization = ", ".join(parts[:street_at]) or None
-        locations.append(
-            Location(
-                organization=organization,
-                address=", ".join(parts[street_at:-2]) or None,
-                city=m["city"].strip(),
-                province=m["province"].upper(),
-                postal_code=normalize_postal(m["postal"]),
-                phone=None,
-            )
-        )
-    return locations
-
-
-def primary_location(row: dict[str, str]) -> Location | None:
-    """The CSV row's own practice location; None when the register lists none."""
-    postal = normalize_postal(row["POSTAL CODE"])
-    fields: dict[str, Any] = {
-        "organization": row["CLINIC NAME"] or None,
-        "address": _clean(row["ADDRESS"]) or None,
-        "city": row["CITY"] or None,
-        "postal_code": postal,
-        "phone": row["PHONE"] or None,
-    }
-    if not any(fields.values()):
-        return None
-    province = _POSTAL_PROVINCE.get(postal[0]) if postal and _POSTAL.match(postal) else None
-    return Location(province=province, **fields)
-
-
-def classify_status(status: str | None) -> str:
-    """ "Independent Practice", "Suspended", "Resigned", ... -> our status classes."""
-    s = fold(status or "")
-    if "suspend" in s:
-        return "suspended"
-    if any(w in s for w in ("resign", "revok", "expired", "deceased", "cancel", "lapsed")):
-        return "cancelled"
-    if any(w in s for w in ("non-practi", "inactive", "retired")):
-        return "non_practising"
-    if any(w in s for w in ("practice", "practis", "courtesy", "active")):
-        return "practising"
-    return "unknown"
-
-
-def match_key(name: str, clinic: str, postal: str | None) -> tuple[str, str, str]:
-    """What a CSV row and a search row are matched on: folded name, clinic, postal code."""
-    return fold(name), fold(clinic), (normalize_postal(postal) or "").replace(" ", "")
-
-
-@dataclass(frozen=True)
-class Ambiguous:
-    """A search row whose CSV row cannot be told apart from others (docs/platforms/cpo.md,
-    "Matching", rule 4): it is one of `rows`, which share its name, clinic, postal code, status
-    and city but differ in other columns. It is imported as its own registrant, with only what
-    every one of `rows` says."""
-
-    search: SearchRow
-    rows: tuple[dict[str, str], ...]
-
-    @property
-    def known(self) -> dict[str, str]:
-        """Each CSV column where all of `rows` agree; blank where they differ."""
-        return {
-            c: self.rows[0][c]
-            if all(_clean(r[c]) == _clean(self.rows[0][c]) for r in self.rows)
-            else ""
-            for c in CSV_COLUMNS
-        }
-
-
-def _visible(status: str, city: str) -> tuple[str, str]:
-    """What a search row shows beyond the match key: status and city, folded."""
-    return fold(status), fold(city)
-
-
-def match_rows(
-    csv_rows: list[dict[str, str]], search_rows: list[SearchRow]
-) -> tuple[
-    list[tuple[dict[str, str], SearchRow]],
-    list[Ambiguous],
-    list[tuple[dict[str, str], str]],
-    list[SearchRow],
-]:
-    """Pair CSV rows with search rows (see docs/platforms/cpo.md, "Matching").
-
-    Returns (pairs, ambiguous search rows, CSV rows that could not be matched with the reason,
-    unmatched search rows).
-    1. name + clinic + postal code, when that key picks one CSV row and one search row;
-    2. else within that key, also the status, when that picks one of each;
-    3. else, when the key's CSV rows are identical in every column and there are as many search
-       rows, they are paired in order: nothing published tells them apart, so no pairing says
-       anything the register does not; so too within one status and city (step 4);
-    4. else, when the key's remaining CSV rows and search rows come in equal numbers for each
-       status and city, rows that still differ make every such search row its own registrant,
-       `Ambiguous` among the CSV rows it could be: nobody is dropped and no two people merged.
-    """
-    by_key_csv: dict[tuple, list[dict[str, str]]] = defaultdict(list)
-    by_key_search: dict[tuple, list[SearchRow]] = defaultdict(list)
-    for row in csv_rows:
-        by_key_csv[match_key(row["NAME"], row["CLINIC NAME"], row["POSTAL CODE"])].append(row)
-    for srow in search_rows:
-        by_key_search[match_key(srow.name, srow.clinic, srow.postal_code)].append(srow)
-    pairs: list[tuple[dict[str, str], SearchRow]] = []
-    ambiguous: list[Ambiguous] = []
-    failed: list[tuple[dict[str, str], str]] = []
-    failed_keys = set()
-    for key, rows in by_key_csv.items():
-        found = by_key_search.get(key, [])
-        if not found:
-            failed.extend((r, "matches no search row (name + clinic + postal code)") for r in rows)
-            failed_keys.add(key)
-            continue
-        if len(rows) == 1 and len(found) == 1:
-            pairs.append((rows[0], found[0]))
-            continue
-        leftover, rest = [], list(found)
-        for row in rows:
-            status = fold(row["REGISTRATION STATUS"])
-            same = [s for s in found if fold(s.status) == status]
-            twins = [r for r in rows if fold(r["REGISTRATION STATUS"]) == status]
-            if len(same) == 1 and len(twins) == 1:
-                pairs.append((row, same[0]))
-                rest.remove(same[0])
-            else:
-                leftover.append(row)
-        if not leftover:
-            continue
-        identical = all(r == leftover[0] for r in leftover[1:])
-        if identical and len(leftover) == len(rest):
-            pairs.extend(zip(leftover, rest, strict=True))
-            continue
-        alike: dict[tuple, list[dict[str, str]]] = defaultdict(list)
-        for row in leftover:
-            alike[_visible(row["REGISTRATION STATUS"], row["CITY"])].append(row)
-        seen: dict[tuple, list[SearchRow]] = defaultdict(list)
-        for srow in rest:
-            seen[_visible(srow.status, srow.city)].append(srow)
-        if {k: len(v) for k, v in alike.items()} == {k: len(v) for k, v in seen.items()}:
-            for k, group in seen.items():
-                if all(r == alike[k][0] for r in alike[k][1:]):  # rule 3 within status and city
-                    pairs.extend(zip(alike[k], group, strict=True))
-                else:
-                    ambiguous.extend(Ambiguous(srow, tuple(alike[k])) for srow in group)
-        else:
-            failed_keys.add(key)
-            failed.extend(
-                (r, f"matches {len(found)} search rows on name + clinic + postal code")
-                for r in leftover
-            )
-    paired = {s.guid for _, s in pairs} | {a.search.guid for a in ambiguous}
-    stray = [
-        s
-        for s in search_rows
-        if s.guid not in paired and match_key(s.name, s.clinic, s.postal_code) not in failed_keys
-    ]
-    return pairs, ambiguous, failed, stray
-
-
-def row_key(row: dict[str, str]) -> tuple[str, ...]:
-    """A CSV row by every column: how a roster row is found among everyone's rows."""
-    return tuple(_clean(row[c]) for c in CSV_COLUMNS)
-
-
-# ---------------------------------------------------------------- the adapter
 
 
 @dataclass(frozen=True)
@@ -501,10 +81,10 @@ class Listed:
 def roster_authorization(source: Source) -> Authorization:
     """The roster's authorization in the source's own wording map; a gap there is a config error."""
     wording = source.options["roster_wording"]
-    kinds = {fold(w): (w, k) for w, k in source.wording.items()}
-    if fold(wording) not in kinds or kinds[fold(wording)][1] not in KINDS:
+    entry = Wording(source.wording, source.mechanism).entry(wording)
+    if entry is None:
         raise LayoutChanged(f"the roster wording {wording!r} is not in the source's wording map")
-    printed, kind = kinds[fold(wording)]
+    printed, kind = entry
     return Authorization(wording=printed, kind=kind, mechanism=source.mechanism or "")
 
 
@@ -527,19 +107,9 @@ class Cpo:
         if len(rows) >= 10 and len(roster_rows) == len(rows):
             raise LayoutChanged("the roster export lists everyone: the acu filter is being ignored")
 
-        listed: dict[tuple, int] = defaultdict(int)
-        for row in rows:
-            listed[row_key(row)] += 1
-        rostered: dict[tuple, int] = defaultdict(int)
-        for row in roster_rows:
-            rostered[row_key(row)] += 1
-        for key, count in rostered.items():
-            if count != listed.get(key, 0):  # absent from the export, or ambiguous among twins
-                crawl.error(
-                    roster.url,
-                    f"roster row {key[0]!r} ({key[1]}) appears {count} time(s) on the roster "
-                    f"and {listed.get(key, 0)} time(s) in the full export",
-                )
+        rostered, problems = roster_counts(rows, roster_rows)
+        for problem in problems:
+            crawl.error(roster.url, problem)
 
         pairs, ambiguous, failed, stray = match_rows(rows, search_rows)
         for row, why in failed:
@@ -572,21 +142,7 @@ class Cpo:
                     rostered=on_roster,
                 )
             )
-            differ = [
-                c.lower() for c in CSV_COLUMNS if not known[c] and any(r[c] for r in item.rows)
-            ]
-            crawl.warn(
-                self.where(crawl, listed_rows[-1]),
-                f"{item.search.name!r} ({item.search.guid}) is one of {len(item.rows)} CSV rows "
-                "with the same name, clinic, postal code, status and city that differ in "
-                f"{', '.join(differ) or 'nothing shown'}; imported with only what they share"
-                + (
-                    f" ({on_roster} of them on the roster: no authorization shown unless the "
-                    "profile states one)"
-                    if 0 < on_roster < len(item.rows)
-                    else ""
-                ),
-            )
+            crawl.warn(self.where(crawl, listed_rows[-1]), item.warning(on_roster))
         crawl.notes["ambiguous"] = len(ambiguous)
         return listed_rows
 
@@ -637,7 +193,7 @@ class Cpo:
         """The record from the listing; the profile, when read and not empty, adds its number."""
         source = crawl.source
         row = item.row
-        name = _clean(row["NAME"])
+        name = squash(row["NAME"])
         family, given = split_name(name)
         locations = [loc for loc in [primary_location(row)] if loc]
         locations += parse_additional_locations(row["ADDITIONAL PRACTICE LOCATIONS"])
@@ -649,7 +205,8 @@ class Cpo:
         authorization = item.authorization
         if 0 < item.rostered < item.ambiguous and "Authorized Activities" in details:
             # Some of its look-alikes are on the roster: its own profile says whether it is.
-            if _lists_roster(crawl, details["Authorized Activities"]):
+            printed = details["Authorized Activities"]
+            if lists_roster(printed, source.options["roster_wording"]):
                 authorization = roster_authorization(source)
         return Registration(
             regulator=source.key,
@@ -709,20 +266,10 @@ class Cpo:
         printed = details.get("Authorized Activities")
         if printed is None:
             return
-        wording = crawl.source.options["roster_wording"]
-        listed = [a for a in printed.split("\n") if a]
-        says = _lists_roster(crawl, printed)
-        known = {fold(w) for w in crawl.source.wording}
-        unknown = [a for a in listed if NEEDLING_HINT.search(a) and fold(a) not in known]
-        problems = []
-        if unknown:
-            problems.append(f"needling wording not in the wording map: {'; '.join(unknown)}")
-        if says != bool(item.authorization):
-            problems.append(
-                f"the profile {'lists' if says else 'does not list'} {wording!r} but the roster "
-                f"export {'does not' if says else 'does'}"
-            )
-        for problem in problems:
+        source = crawl.source
+        wording = Wording(source.wording, source.mechanism)
+        roster = source.options["roster_wording"]
+        for problem in profile_problems(printed, wording, roster, bool(item.authorization)):
             log.warning("%s: %s: %s", crawl.source.key, url, problem)
             crawl.notes.setdefault("profile disagreements", []).append(
                 {"url": url, "problem": problem}
@@ -810,12 +357,6 @@ class Cpo:
         else:
             seen = "JavaScript-only: no data in the page as fetched (the import does not need it)"
         yield Check(name, True, seen)
-
-
-def _lists_roster(crawl: Crawl, printed: str) -> bool:
-    """Whether a profile's "Authorized Activities" (one a line) include the roster's wording."""
-    wording = fold(crawl.source.options["roster_wording"])
-    return any(fold(a) == wording for a in printed.split("\n") if a)
 
 
 ADAPTER = Cpo()

@@ -1,10 +1,17 @@
 """Normalized kinds of needling authorization and of the mechanisms regulators use to grant them.
 
-Each regulator's own wording is mapped to one kind in its source entry (`sources.toml`); the
-wording itself is always kept beside the kind. See docs/kinds.md for the table.
+Each regulator's own wording is mapped to one kind in its source entry (`sources.toml`), read by
+`Wording` below; the wording itself is always kept beside the kind. See docs/kinds.md for the
+table.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from scrapers.places import fold
+from scrapers.records import Authorization
 
 KINDS: dict[str, str] = {
     "dry_needling": "Dry needling (trigger point dry needling)",
@@ -41,3 +48,58 @@ def kinds_answering(kind: str) -> list[str]:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     return list(KINDS) if kind == UMBRELLA else [kind, UMBRELLA]
+
+
+# Words that look like needling: an item matching this but no wording of its source is a sign
+# the regulator changed its words (an error for the operator, never a silent drop).
+NEEDLING_HINT = re.compile(r"needl|acupunct|aiguille|\bIMS\b|intramuscular", re.I)
+
+
+class Wording:
+    """A source's wording map (`sources.toml`: the regulator's words -> a kind): the one place a
+    register's words become a kind. Words are compared as `key` folds them (case and accents by
+    default); `hint` says which unmapped words look like needling."""
+
+    def __init__(
+        self,
+        wording: dict[str, str],
+        mechanism: str | None,
+        *,
+        key: Callable[[str], str] = fold,
+        hint: re.Pattern[str] = NEEDLING_HINT,
+    ):
+        self.key = key
+        self.hint = hint
+        self.mechanism = mechanism or ""
+        self._entries = {key(w): (w, kind) for w, kind in wording.items()}
+
+    def __contains__(self, text: str) -> bool:
+        return self.key(text) in self._entries
+
+    def entry(self, text: str) -> tuple[str, str] | None:
+        """(the map's own spelling, kind) of a wording mapped to a known kind, else None."""
+        entry = self._entries.get(self.key(text))
+        return entry if entry and entry[1] in KINDS else None
+
+    def authorization(self, text: str) -> Authorization | None:
+        """`text`, in the register's words, as an authorization; None when it maps to no kind."""
+        entry = self.entry(text)
+        if entry is None:
+            return None
+        return Authorization(wording=text, kind=entry[1], mechanism=self.mechanism)
+
+    def unmapped(self, text: str) -> bool:
+        """Whether `text` looks like needling but is not in the map."""
+        return text not in self and bool(self.hint.search(text))
+
+    def sort(self, items: list[str]) -> tuple[list[Authorization], list[str]]:
+        """The items that are authorizations, and those that look like needling but match no
+        wording of the map."""
+        found, unknown = [], []
+        for item in items:
+            authorization = self.authorization(item)
+            if authorization:
+                found.append(authorization)
+            elif self.hint.search(item):
+                unknown.append(item)
+        return found, unknown

@@ -5,27 +5,36 @@ needling endorsement row (`$where` on `credentialtype`, `$order` on a stable key
 `$offset`); endorsements are then joined to licences by the holder's name and birth year, and one
 Registration is yielded per PT licence, on the contract of scrapers/adapter.py. How endorsements
 appear in the dataset is not recorded: the preflight prints the credential types (one grouping
-query), and the source stays disabled until someone has seen them. Parsers are pure functions of
-the response; the shapes and which of them are guesses are in docs/platforms/wa_doh.md. Where the
-live dataset differs, parsing raises LayoutChanged and the run fails without touching data.
+query), and the source stays disabled until someone has seen them. The parsers, pure functions of
+the response, are in scrapers/wa_doh_pages.py; the shapes and which of them are guesses are in
+docs/platforms/wa_doh.md. Where the live dataset differs, parsing raises LayoutChanged and the run
+fails without touching data.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import quote
+from dataclasses import dataclass
 
 from scrapers.adapter import Check, Crawl
-from scrapers.kinds import KINDS
+from scrapers.kinds import NEEDLING_HINT
 from scrapers.places import fold
-from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
-from scrapers.sources import Source
+from scrapers.records import Evidence, LayoutChanged, Registration
+from scrapers.wa_doh_pages import (
+    JOIN_COLUMNS,
+    REQUIRED_COLUMNS,
+    check_columns,
+    join_endorsements,
+    page_params,
+    parse_page,
+    parse_survey,
+    registration,
+    resource_url,
+    split_rows,
+    survey_params,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,264 +55,6 @@ DEFAULT_OPTIONS = {
     # named here are read only when a row has them.
     "location_columns": {"city": "city", "province": "state", "postal_code": "zip"},
 }
-
-RESOURCE_PATH = "/resource/{dataset}.json"
-# Columns the adapter reads; a page none of whose rows has one of them means the columns changed.
-REQUIRED_COLUMNS = ("credentialnumber", "lastname", "firstname", "credentialtype", "status")
-JOIN_COLUMNS = ("birthyear",)
-NEEDLING_HINT = re.compile(r"needl|acupunct|intramuscular|\bIMS\b", re.I)
-
-
-# ---------------------------------------------------------------- pure parsers
-
-
-def resource_url(base_url: str, dataset: str, params: list[tuple[str, str]]) -> str:
-    """`{base}/resource/{dataset}.json?$where=...`: SoQL parameter names kept literal."""
-    query = "&".join(f"{name}={quote(str(value), safe=',:')}" for name, value in params)
-    return f"{base_url}{RESOURCE_PATH.format(dataset=dataset)}" + (f"?{query}" if query else "")
-
-
-def page_params(options: dict, offset: int) -> list[tuple[str, str]]:
-    return [
-        ("$where", options["where"]),
-        ("$order", options["order"]),
-        ("$limit", str(options["page_size"])),
-        ("$offset", str(offset)),
-    ]
-
-
-def parse_page(body: str) -> list[dict]:
-    """The rows of a SODA JSON reply; a SODA error object or any other shape is LayoutChanged."""
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError as e:
-        raise LayoutChanged(f"dataset reply is not JSON: {e}") from None
-    if isinstance(data, dict):
-        message = data.get("message") or data.get("error") or "no message"
-        raise LayoutChanged(f"dataset answered an error object instead of rows: {message}")
-    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise LayoutChanged("dataset reply is not a JSON array of row objects")
-    return data
-
-
-def check_columns(rows: list[dict], where: str = "a page") -> None:
-    """Fail when no row of a non-empty page has a column the adapter reads.
-
-    SODA leaves null columns out of a row, so one row lacking a column proves nothing; a whole
-    page lacking it means the column was renamed or dropped.
-    """
-    if not rows:
-        return
-    present = set().union(*rows)
-    missing = [c for c in REQUIRED_COLUMNS + JOIN_COLUMNS if c not in present]
-    if missing:
-        raise LayoutChanged(
-            f"no row of {where} has the column(s) {', '.join(missing)}: the dataset's columns "
-            f"changed (seen: {', '.join(sorted(present))})"
-        )
-
-
-def classify_status(status: str | None) -> str:
-    """WA credential status words -> practising / suspended / cancelled / ... / unknown."""
-    s = fold(status or "")
-    if "suspend" in s:
-        return "suspended"
-    if any(w in s for w in ("revok", "expired", "deceased", "surrender", "unlicensed", "denied")):
-        return "cancelled"
-    if any(w in s for w in ("inactive", "retired", "military")):
-        return "non_practising"
-    if "active" in s:
-        return "practising"
-    return "unknown"
-
-
-def listed_name(row: dict) -> tuple[str, str | None, str | None]:
-    """Row names -> ("LAST, FIRST MIDDLE", family, given) as the dataset prints them."""
-    family = " ".join(str(row.get("lastname") or "").split()) or None
-    given_parts = [" ".join(str(row.get(c) or "").split()) for c in ("firstname", "middlename")]
-    given = " ".join(p for p in given_parts if p) or None
-    name = ", ".join(p for p in (family, given) if p)
-    return name, family, given
-
-
-def identity(row: dict) -> tuple[str, str, str, str]:
-    """The join key of a holder: folded last, first and middle names, and birth year."""
-    return (
-        fold(str(row.get("lastname") or "")),
-        fold(str(row.get("firstname") or "")),
-        fold(str(row.get("middlename") or "")),
-        str(row.get("birthyear") or "").strip(),
-    )
-
-
-def location(row: dict, columns: dict[str, str]) -> Location | None:
-    """The published place of a row, from the configured columns; None when it has none."""
-    values: dict[str, Any] = {}
-    for attr, column in columns.items():
-        value = " ".join(str(row.get(column) or "").split())
-        values[attr] = value or None
-    if not any(values.values()):
-        return None
-    if values.get("province"):
-        values["province"] = values["province"].upper()  # a US state code, e.g. "WA"
-    return Location(**values)
-
-
-@dataclass
-class Split:
-    """Rows sorted by role: PT licences, needling endorsements, and types that look like needling
-    but are in no wording map."""
-
-    licenses: list[dict] = field(default_factory=list)
-    endorsements: list[dict] = field(default_factory=list)
-    unknown_needling: dict[str, int] = field(default_factory=dict)
-    ignored: int = 0
-
-
-def split_rows(rows: list[dict], source: Source) -> Split:
-    license_types = {fold(t) for t in source.options["license_types"]}
-    wording = {fold(w) for w in source.wording}
-    out = Split()
-    for row in rows:
-        kind = fold(str(row.get("credentialtype") or ""))
-        if kind in license_types:
-            out.licenses.append(row)
-        elif kind in wording:
-            out.endorsements.append(row)
-        elif NEEDLING_HINT.search(kind):
-            out.unknown_needling[row["credentialtype"]] = (
-                out.unknown_needling.get(row["credentialtype"], 0) + 1
-            )
-        else:
-            out.ignored += 1
-    return out
-
-
-def join_endorsements(
-    licenses: list[dict], endorsements: list[dict]
-) -> tuple[dict[str, list[dict]], list[tuple[dict, str]]]:
-    """Endorsement rows by the licence number they belong to, and the ones that cannot be placed.
-
-    The dataset has no column linking an endorsement to its licence, so the rule is: an
-    endorsement belongs to the PT licence of the holder with the same last, first and middle
-    names (accent- and case-folded) and birth year. Where that holder has several PT licences
-    (a renewed or reissued licence), it belongs to the one Active licence among them. An
-    endorsement matching no licence, or several with no single Active one, is returned as a
-    problem (only Active endorsements matter: others authorize nothing).
-    """
-    by_identity: dict[tuple, list[dict]] = {}
-    for row in licenses:
-        by_identity.setdefault(identity(row), []).append(row)
-    joined: dict[str, list[dict]] = {}
-    problems: list[tuple[dict, str]] = []
-    for endorsement in endorsements:
-        candidates = by_identity.get(identity(endorsement), [])
-        if len(candidates) > 1:
-            candidates = [
-                c for c in candidates if classify_status(c.get("status")) == "practising"
-            ] or candidates
-        if len(candidates) == 1:
-            joined.setdefault(candidates[0]["credentialnumber"], []).append(endorsement)
-            continue
-        if classify_status(endorsement.get("status")) != "practising":
-            continue
-        number = endorsement.get("credentialnumber")
-        if not candidates:
-            problems.append(
-                (
-                    endorsement,
-                    f"active endorsement {number} matches no PT licence by name and birth year",
-                )
-            )
-        else:
-            numbers = ", ".join(sorted(c["credentialnumber"] for c in candidates))
-            problems.append(
-                (
-                    endorsement,
-                    f"active endorsement {number} matches several PT licences "
-                    f"({numbers}) by name and birth year, none of them alone Active",
-                )
-            )
-    return joined, problems
-
-
-def authorizations(endorsements: list[dict], source: Source) -> list[Authorization]:
-    """Active endorsements as authorizations, in the dataset's words, once per wording."""
-    kinds = {fold(w): kind for w, kind in source.wording.items()}
-    found: list[Authorization] = []
-    for row in endorsements:
-        if classify_status(row.get("status")) != "practising":
-            continue
-        wording = row["credentialtype"]
-        kind = kinds.get(fold(wording))
-        if kind in KINDS and all(a.wording != wording for a in found):
-            found.append(Authorization(wording, kind, source.mechanism or ""))
-    return found
-
-
-def registration(
-    row: dict,
-    endorsements: list[tuple[dict, Evidence]],
-    source: Source,
-    evidence: Evidence,
-    profile_url: str,
-) -> Registration:
-    """One PT licence row (with the endorsement rows joined to it) -> Registration."""
-    name, family, given = listed_name(row)
-    status = " ".join(str(row.get("status") or "").split()) or None
-    place = location(row, source.options["location_columns"])
-    roles = {"listing": evidence}
-    if endorsements:
-        roles["endorsement"] = endorsements[0][1]
-    return Registration(
-        regulator=source.key,
-        registrant_id=row["credentialnumber"],
-        registration_number=row["credentialnumber"],
-        name=name,
-        family_name=family,
-        given_names=given,
-        category=row.get("credentialtype"),
-        status=status,
-        status_class=classify_status(status),
-        conditions=[],
-        profile_url=profile_url,
-        authorizations=authorizations([e for e, _ in endorsements], source),
-        locations=[place] if place else [],
-        evidence=roles,
-    )
-
-
-# ---------------------------------------------------------------- the adapter contract
-
-
-# Credential types the preflight's grouping query counts: physical therapy, needling, endorsements.
-SURVEY_WHERE = (
-    "upper(credentialtype) like '%PHYSICAL THERAP%' OR upper(credentialtype) like '%NEEDLING%' "
-    "OR upper(credentialtype) like '%ENDORSEMENT%'"
-)
-
-
-def survey_params() -> list[tuple[str, str]]:
-    """One grouping query: each credential type of interest and how many rows have it."""
-    return [
-        ("$select", "credentialtype,count(*)"),
-        ("$where", SURVEY_WHERE),
-        ("$group", "credentialtype"),
-        ("$order", "credentialtype"),
-        ("$limit", "1000"),
-    ]
-
-
-def parse_survey(body: str) -> list[tuple[str, int]]:
-    """(credential type, rows) from the grouping query's reply, as printed; SODA names the
-    count column after the aggregate (`count`, or `count_1` and the like)."""
-    out = []
-    for row in parse_page(body):
-        counts = [v for k, v in row.items() if k.startswith("count")]
-        if "credentialtype" not in row or len(counts) != 1:
-            raise LayoutChanged(f"grouping query row without a type and a count: {row}")
-        out.append((str(row["credentialtype"]), int(counts[0])))
-    return out
 
 
 @dataclass(frozen=True)

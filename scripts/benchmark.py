@@ -43,7 +43,7 @@ import httpx
 from db import open_db
 from db.load import apply_run, finish_run, start_run, sync_regulators
 from registry.search import match_expression, parse_query
-from scrapers import alinity
+from scrapers import alinity_pages
 from scrapers.records import Authorization, Evidence, Location, Registration
 from scrapers.sources import load_settings
 
@@ -139,7 +139,7 @@ def person(i: int, rnd: random.Random) -> Registration:
         given_names=given,
         category="General Register",
         status=status,
-        status_class=alinity.classify_standing(status),
+        status_class=alinity_pages.classify_standing(status),
         conditions=["Supervision"] if rnd.random() < 0.03 else [],
         profile_url=profile,
         authorizations=held,
@@ -233,10 +233,10 @@ def parse_rate(count: int = 50_000) -> dict:
     started = time.perf_counter()
     parsed = 0
     for body in replies:
-        for rec in alinity.parse_search(body):
-            alinity.parse_listed_name(rec["rl"])
-            alinity.parse_list_items(rec["c"])
-            alinity.parse_address(rec["oa"])
+        for rec in alinity_pages.parse_search(body):
+            alinity_pages.parse_listed_name(rec["rl"])
+            alinity_pages.parse_list_items(rec["c"])
+            alinity_pages.parse_address(rec["oa"])
             parsed += 1
     seconds = time.perf_counter() - started
     return {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers import alinity
+from scrapers import alinity_pages
 from scrapers.records import LayoutChanged, Location
 from scrapers.sources import load_settings
 
@@ -26,22 +26,22 @@ def sample_records():
         pytest.skip("../shared/samples/alinity is not beside this checkout")
     raw = SAMPLE.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "the sample keeps the server's BOM"
-    return alinity.parse_search(raw.decode("utf-8"))
+    return alinity_pages.parse_search(raw.decode("utf-8"))
 
 
 def test_real_sample_parses_every_record(sample_records):
     assert len(sample_records) == 24
-    numbers = [alinity.parse_listed_name(r["rl"])[3] for r in sample_records]
+    numbers = [alinity_pages.parse_listed_name(r["rl"])[3] for r in sample_records]
     assert all(numbers), "every listed name carries a registration number"
     assert {n[:2] for n in numbers if not n.isdigit()} >= {"VC", "AP"}
     assert any(n.startswith("T") and n[1:].isdigit() for n in numbers)
     for r in sample_records:
-        name, family, given, _ = alinity.parse_listed_name(r["rl"])
+        name, family, given, _ = alinity_pages.parse_listed_name(r["rl"])
         assert family and given and "(" not in name and name.startswith(family)
 
 
 def test_real_sample_conditions_and_flags(sample_records):
-    conditions = [alinity.parse_list_items(r["c"]) for r in sample_records]
+    conditions = [alinity_pages.parse_list_items(r["c"]) for r in sample_records]
     assert sum(1 for c in conditions if c) == 5
     assert {item for c in conditions for item in c} == {"Supervision", "Restriction"}
     # Where conditions are listed the column is visible; "[]" comes with cv hidden.
@@ -52,7 +52,7 @@ def test_real_sample_conditions_and_flags(sample_records):
 def test_real_sample_addresses(sample_records):
     listed = [r for r in sample_records if r["oa"]]
     assert len(listed) == 22
-    locations = [alinity.parse_address(r["oa"]) for r in listed]
+    locations = [alinity_pages.parse_address(r["oa"]) for r in listed]
     assert all(loc and loc.city and loc.province for loc in locations)
     assert {loc.province for loc in locations} == {"NL", "NB", "PE", "NS"}
     assert all(loc.postal_code and len(loc.postal_code) == 7 for loc in locations)
@@ -67,7 +67,7 @@ def test_address_format_with_malformed_br_and_fax():
         "Bow River Physiotherapy<br/>4920 51 Street</br>Unit 4</br><br/>Red Deer, Alberta, "
         "Canada T4N 2A8<br/><br/><b>Phone:</b> 403-555-0134<br/><b>Fax:</b> 403-555-0135"
     )
-    assert alinity.parse_address(oa) == Location(
+    assert alinity_pages.parse_address(oa) == Location(
         organization="Bow River Physiotherapy",
         address="4920 51 Street, Unit 4",
         city="Red Deer",
@@ -78,7 +78,7 @@ def test_address_format_with_malformed_br_and_fax():
 
 
 def test_address_without_organization_and_empty():
-    assert alinity.parse_address(
+    assert alinity_pages.parse_address(
         "Suite 206<br/>45 Main Rd</br><br/>Airdrie, Alberta, Canada T4B 0A1"
     ) == Location(
         organization=None,
@@ -88,18 +88,18 @@ def test_address_without_organization_and_empty():
         postal_code="T4B 0A1",
         phone=None,
     )
-    assert alinity.parse_address("") is None
-    assert alinity.parse_address(None) is None
+    assert alinity_pages.parse_address("") is None
+    assert alinity_pages.parse_address(None) is None
 
 
 def test_listed_name_with_accents_apostrophe_and_no_number():
-    assert alinity.parse_listed_name("O'Brien-Côté, Zoë A (T31877)") == (
+    assert alinity_pages.parse_listed_name("O'Brien-Côté, Zoë A (T31877)") == (
         "O'Brien-Côté, Zoë A",
         "O'Brien-Côté",
         "Zoë A",
         "T31877",
     )
-    assert alinity.parse_listed_name("Van der Berg, Hélène") == (
+    assert alinity_pages.parse_listed_name("Van der Berg, Hélène") == (
         "Van der Berg, Hélène",
         "Van der Berg",
         "Hélène",
@@ -109,37 +109,37 @@ def test_listed_name_with_accents_apostrophe_and_no_number():
 
 def test_search_reply_layout_checks():
     with pytest.raises(LayoutChanged, match="not JSON"):
-        alinity.parse_search("<html>Service Unavailable</html>")
+        alinity_pages.parse_search("<html>Service Unavailable</html>")
     with pytest.raises(LayoutChanged, match="no Records"):
-        alinity.parse_search('{"Rows": []}')
+        alinity_pages.parse_search('{"Rows": []}')
     with pytest.raises(LayoutChanged, match="CAPTCHA"):
-        alinity.parse_search('{"EnableCaptcha": true, "Records": []}')
+        alinity_pages.parse_search('{"EnableCaptcha": true, "Records": []}')
     with pytest.raises(LayoutChanged, match="lacks rg"):
-        alinity.parse_search('{"Records": [{"rl": "A, B (1)", "prl": ""}]}')
+        alinity_pages.parse_search('{"Records": [{"rl": "A, B (1)", "prl": ""}]}')
     # Only rg is required: the BC physiotherapy tenant's keys [live 2026-05-14] parse.
     cptbc = '{"Records": [{"rg": "x", "rl": "A, B (1)", "rlm": "", "ps": "", "hc": "hidden"}]}'
-    assert alinity.parse_search(cptbc)[0]["rg"] == "x"
-    assert alinity.parse_search('\ufeff{"EnableCaptcha": false, "Records": []}') == []
+    assert alinity_pages.parse_search(cptbc)[0]["rg"] == "x"
+    assert alinity_pages.parse_search('\ufeff{"EnableCaptcha": false, "Records": []}') == []
 
 
 def test_shell_page_form_is_read_by_label():
     from emulators.alinity import Tenant, render_shell
 
-    form = alinity.parse_shell(render_shell(1000673, Tenant()).decode())
+    form = alinity_pages.parse_shell(render_shell(1000673, Tenant()).decode())
     assert form.query_sid == 1000673
     assert form.field("last")["ID"] == "TextOptionB" and form.field("first")["ID"] == "TextOptionA"
     assert form.field("profession") is None
-    swapped = alinity.parse_shell(render_shell(7, Tenant(swapped=True)).decode())
+    swapped = alinity_pages.parse_shell(render_shell(7, Tenant(swapped=True)).decode())
     assert swapped.field("last")["ID"] == "TextOptionA"
     assert swapped.field("number")["ID"] == "TextOptionC"
-    multi = alinity.parse_shell(render_shell(7, Tenant(profession_field=True)).decode())
+    multi = alinity_pages.parse_shell(render_shell(7, Tenant(profession_field=True)).decode())
     field = multi.field("profession")
-    assert alinity.profession_option(field, ["physiotherap"]) is not None
-    assert alinity.profession_option(field, ["chiropract"]) is None
+    assert alinity_pages.profession_option(field, ["physiotherap"]) is not None
+    assert alinity_pages.profession_option(field, ["chiropract"]) is None
     with pytest.raises(LayoutChanged, match="querySID"):
-        alinity.parse_shell("<html><body>Maintenance</body></html>")
+        alinity_pages.parse_shell("<html><body>Maintenance</body></html>")
     with pytest.raises(LayoutChanged, match="no last-name field"):
-        alinity.parse_shell('<form><input type="hidden" id="querySID" value="1002" /></form>')
+        alinity_pages.parse_shell('<form><input type="hidden" id="querySID" value="1002" /></form>')
 
 
 def test_glued_practice_addresses_are_split():
@@ -148,21 +148,21 @@ def test_glued_practice_addresses_are_split():
         "201-1015 Regent Street</br><br/>Canmore, Alberta, Canada T1W 2B2<br/><br/>"
         "<b>Phone:</b> 403-555-0100"
     )
-    assert alinity.parse_addresses(glued) == [
+    assert alinity_pages.parse_addresses(glued) == [
         Location("Bow River Physio", "100 Main Street", "Calgary", "AB", "T2P 1A1", None),
         Location(None, "201-1015 Regent Street", "Canmore", "AB", "T1W 2B2", "403-555-0100"),
     ]
-    assert alinity.parse_addresses("") == []
+    assert alinity_pages.parse_addresses("") == []
 
 
 def test_detail_page_with_needling_authorization():
-    detail = alinity.parse_detail((FIXTURES / "detail-needling.html").read_text("utf-8"))
+    detail = alinity_pages.parse_detail((FIXTURES / "detail-needling.html").read_text("utf-8"))
     assert detail["rn"] == "20417" and detail["fun"] == "Anne-Marie Côté"
-    assert alinity.parse_register(detail["pr"]) == ("General Register", "Practising")
-    items = alinity.parse_list_items(detail["sp"])
+    assert alinity_pages.parse_register(detail["pr"]) == ("General Register", "Practising")
+    items = alinity_pages.parse_list_items(detail["sp"])
     assert items == ["Performing spinal manipulation", "Using needles in practice"]
     source = load_settings().sources["cpta"]
-    found, unknown = alinity.authorizations(items, source)
+    found, unknown = alinity_pages.authorizations(items, source)
     assert [(a.wording, a.kind, a.mechanism) for a in found] == [
         ("Using needles in practice", "needling", "restricted_activity_authorization")
     ]
@@ -170,30 +170,30 @@ def test_detail_page_with_needling_authorization():
 
 
 def test_detail_page_suspended_without_authorizations():
-    detail = alinity.parse_detail((FIXTURES / "detail-suspended.html").read_text("utf-8"))
-    category, standing = alinity.parse_register(detail["pr"])
+    detail = alinity_pages.parse_detail((FIXTURES / "detail-suspended.html").read_text("utf-8"))
+    category, standing = alinity_pages.parse_register(detail["pr"])
     assert (category, standing) == ("General Register", "Suspended")
-    assert alinity.classify_standing(standing) == "suspended"
-    assert alinity.parse_list_items(detail["sp"]) == []
+    assert alinity_pages.classify_standing(standing) == "suspended"
+    assert alinity_pages.parse_list_items(detail["sp"]) == []
 
 
 def test_detail_page_without_json_is_a_layout_change():
     with pytest.raises(LayoutChanged, match="no JSON literal"):
-        alinity.parse_detail(
+        alinity_pages.parse_detail(
             "<script id='detailtemplate'>[[rn]]</script><script>var x = 1;</script>"
         )
 
 
 def test_unknown_needling_wording_is_reported_not_dropped():
     source = load_settings().sources["cpta"]
-    found, unknown = alinity.authorizations(
+    found, unknown = alinity_pages.authorizations(
         ["Using needles in practise (dry needling)", "Ordering diagnostic imaging"], source
     )
     assert found == [] and unknown == ["Using needles in practise (dry needling)"]
 
 
 def test_more_info_blocks():
-    locations = alinity.parse_more_info((FIXTURES / "moreinfo.html").read_text("utf-8"))
+    locations = alinity_pages.parse_more_info((FIXTURES / "moreinfo.html").read_text("utf-8"))
     assert locations == [
         Location(
             "Parkland Sports Physio",
@@ -205,7 +205,7 @@ def test_more_info_blocks():
         ),
         Location(None, "PO Box 118", "Sylvan Lake", "AB", "T4S 1A1", None),
     ]
-    assert alinity.parse_more_info("<div>No details</div>") == []
+    assert alinity_pages.parse_more_info("<div>No details</div>") == []
 
 
 @pytest.mark.parametrize(
@@ -227,4 +227,4 @@ def test_more_info_blocks():
     ],
 )
 def test_standing_classes(standing, expected):
-    assert alinity.classify_standing(standing) == expected
+    assert alinity_pages.classify_standing(standing) == expected

@@ -22,7 +22,7 @@ from emulators.people import alberta_physiotherapists
 from emulators.surnames import realistic_physiotherapists
 from registry.importer import run_source
 from scrapers.adapter import run_preflight
-from scrapers.alinity import names_of
+from scrapers.alinity_pages import names_of
 from scrapers.drill import Drill
 from scrapers.http import HttpPolicy, PoliteClient
 from tests.conftest import emulated

@@ -25,7 +25,7 @@ from emulators.cpo import (
     render_search_page,
 )
 from registry.importer import run_source
-from scrapers import cpo
+from scrapers import cpo, cpo_pages
 from scrapers.adapter import crawl
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import Authorization, LayoutChanged, Location, Registration
@@ -129,7 +129,7 @@ def test_fixtures_are_the_emulators_bytes():
 
 
 def test_parse_csv_whole_rows():
-    rows = cpo.parse_csv(fixture_text("export-all.csv"))
+    rows = cpo_pages.parse_csv(fixture_text("export-all.csv"))
     assert len(rows) == 12
     assert [r["NAME"] for r in rows[:4]] == [
         "Ahmed, Fatima",
@@ -157,23 +157,23 @@ def test_parse_csv_whole_rows():
         "PHONE": "",
         "ADDITIONAL PRACTICE LOCATIONS": "",
     }
-    roster = cpo.parse_csv(fixture_text("export-acu.csv"))
+    roster = cpo_pages.parse_csv(fixture_text("export-acu.csv"))
     assert [r["NAME"] for r in roster] == ["Côté, Anne-Marie", "Lévesque, Hélène", "Wang, Wei"]
     assert roster[2]["REGISTRATION STATUS"] == "Independent Practice"
 
 
 def test_parse_search_pages():
-    first = cpo.parse_search_page(fixture_text("search-p1.html"))
-    assert first.count == cpo.Count(1, 10, 12, "1 - 10 of 12 Physiotherapists")
+    first = cpo_pages.parse_search_page(fixture_text("search-p1.html"))
+    assert first.count == cpo_pages.Count(1, 10, 12, "1 - 10 of 12 Physiotherapists")
     assert len(first.rows) == 10
     assert first.rows[:2] == [
-        cpo.SearchRow(_guid(11), "Ahmed, Fatima", PROVISIONAL, "Riverside Physiotherapy", "Windsor",
-                      "N9A 1C5"),
-        cpo.SearchRow(_guid(1), "Côté, Anne-Marie", INDEPENDENT, "Annex Physiotherapy", "Toronto",
-                      "M5S 1R8"),
+        cpo_pages.SearchRow(_guid(11), "Ahmed, Fatima", PROVISIONAL, "Riverside Physiotherapy",
+                            "Windsor", "N9A 1C5"),
+        cpo_pages.SearchRow(_guid(1), "Côté, Anne-Marie", INDEPENDENT, "Annex Physiotherapy",
+                            "Toronto", "M5S 1R8"),
     ]  # fmt: skip
-    second = cpo.parse_search_page(fixture_text("search-p2.html"))
-    assert second.count == cpo.Count(11, 12, 12, "11 - 12 of 12 Physiotherapists")
+    second = cpo_pages.parse_search_page(fixture_text("search-p2.html"))
+    assert second.count == cpo_pages.Count(11, 12, 12, "11 - 12 of 12 Physiotherapists")
     assert [(r.guid, r.status) for r in second.rows] == [
         (_guid(7), INDEPENDENT),
         (_guid(8), EXPIRED),
@@ -181,18 +181,18 @@ def test_parse_search_pages():
 
 
 def test_parse_profiles():
-    assert cpo.parse_profile(fixture_text("profile-rostered.html")) == {
+    assert cpo_pages.parse_profile(fixture_text("profile-rostered.html")) == {
         "Registration Number": "XXX07",
         "Registration Status": "Independent Practice",
         "Authorized Activities": "Acupuncture (including dry needling)",
     }
-    assert cpo.parse_profile(fixture_text("profile-suspended.html")) == {
+    assert cpo_pages.parse_profile(fixture_text("profile-suspended.html")) == {
         "Registration Number": "XXX14",
         "Registration Status": "Suspended",
         "Authorized Activities": "",
     }
     # The portal fills profiles with JavaScript: a shell is an empty profile, not an error.
-    assert cpo.parse_profile(render_profile_shell(FIXTURE_PEOPLE[0]).decode()) == {}
+    assert cpo_pages.parse_profile(render_profile_shell(FIXTURE_PEOPLE[0]).decode()) == {}
 
 
 def test_additional_locations_and_statuses():
@@ -200,15 +200,15 @@ def test_additional_locations_and_statuses():
         "Glebe Physiotherapy, 800 Bank Street, Suite 2, Ottawa, ON K1S 3W1 | "
         "12 Main Street, Kingston, ON k7l1a1"
     )
-    assert cpo.parse_additional_locations(cell) == [
+    assert cpo_pages.parse_additional_locations(cell) == [
         Location("Glebe Physiotherapy", "800 Bank Street, Suite 2", "Ottawa", "ON", "K1S 3W1"),
         Location(None, "12 Main Street", "Kingston", "ON", "K7L 1A1"),
     ]
-    assert cpo.parse_additional_locations("") == []
+    assert cpo_pages.parse_additional_locations("") == []
     with pytest.raises(LayoutChanged, match="additional practice location does not parse"):
-        cpo.parse_additional_locations("Glebe Physiotherapy (Ottawa)")
+        cpo_pages.parse_additional_locations("Glebe Physiotherapy (Ottawa)")
     assert [
-        cpo.classify_status(s)
+        cpo_pages.classify_status(s)
         for s in (INDEPENDENT, PROVISIONAL, SUSPENDED, RESIGNED, EXPIRED, "Revoked", "Retired", "?")
     ] == [
         "practising",
@@ -223,12 +223,12 @@ def test_additional_locations_and_statuses():
 
 
 def test_matching_rule_pairs_look_alikes_and_reports_the_rest():
-    rows = cpo.parse_csv(fixture_text("export-all.csv"))
+    rows = cpo_pages.parse_csv(fixture_text("export-all.csv"))
     search = [
-        *cpo.parse_search_page(fixture_text("search-p1.html")).rows,
-        *cpo.parse_search_page(fixture_text("search-p2.html")).rows,
+        *cpo_pages.parse_search_page(fixture_text("search-p1.html")).rows,
+        *cpo_pages.parse_search_page(fixture_text("search-p2.html")).rows,
     ]
-    pairs, ambiguous, failed, stray = cpo.match_rows(rows, search)
+    pairs, ambiguous, failed, stray = cpo_pages.match_rows(rows, search)
     assert failed == [] and stray == [] and ambiguous == []
     by_guid = {s.guid: r for r, s in pairs}
     assert len(by_guid) == 12
@@ -237,7 +237,7 @@ def test_matching_rule_pairs_look_alikes_and_reports_the_rest():
         assert by_guid[p.guid]["REGISTRATION STATUS"] == p.status
     # A row nobody in the search lists: an error, and so is the search row it leaves over.
     odd = dict(rows[0], NAME="Ahmed, Fatma")
-    pairs, ambiguous, failed, stray = cpo.match_rows([odd, *rows[1:]], search)
+    pairs, ambiguous, failed, stray = cpo_pages.match_rows([odd, *rows[1:]], search)
     assert [(r["NAME"], why) for r, why in failed] == [
         ("Ahmed, Fatma", "matches no search row (name + clinic + postal code)")
     ]
@@ -247,14 +247,16 @@ def test_matching_rule_pairs_look_alikes_and_reports_the_rest():
     phones = [dict(r) for r in rows]
     twins = [r for r in phones if r["NAME"] == "Nguyen, Thi"]
     twins[0]["PHONE"] = "416-555-0100"
-    pairs, ambiguous, failed, stray = cpo.match_rows(phones, search)
+    pairs, ambiguous, failed, stray = cpo_pages.match_rows(phones, search)
     assert failed == [] and stray == [] and len(pairs) == 10
     assert sorted(a.search.guid for a in ambiguous) == [_guid(3), _guid(4)]
     for a in ambiguous:
         assert a.rows == tuple(twins)
         assert a.known == dict(twins[1], PHONE="")
     # Unequal numbers of twins in the CSV and on the search: the register changed, an error.
-    pairs, ambiguous, failed, stray = cpo.match_rows([*phones, dict(twins[0], PHONE="")], search)
+    pairs, ambiguous, failed, stray = cpo_pages.match_rows(
+        [*phones, dict(twins[0], PHONE="")], search
+    )
     assert [(r["NAME"], why) for r, why in failed] == [
         ("Nguyen, Thi", "matches 2 search rows on name + clinic + postal code")
     ] * 3
@@ -265,14 +267,18 @@ def test_look_alikes_identical_within_status_and_city_are_paired_not_ambiguous()
     """Four former registrants of one name and no location: two Resigned, two Expired, each pair
     identical; rule 3 within each status pairs them, with nothing flagged."""
     rows = [
-        dict(zip(cpo.CSV_COLUMNS, ["Singh, Zofia", status, "", "", "", "", "", ""], strict=True))
+        dict(
+            zip(
+                cpo_pages.CSV_COLUMNS, ["Singh, Zofia", status, "", "", "", "", "", ""], strict=True
+            )
+        )
         for status in (RESIGNED, RESIGNED, EXPIRED, EXPIRED)
     ]
     search = [
-        cpo.SearchRow(_guid(n), "Singh, Zofia", status, "", "", "")
+        cpo_pages.SearchRow(_guid(n), "Singh, Zofia", status, "", "", "")
         for n, status in enumerate((EXPIRED, RESIGNED, EXPIRED, RESIGNED))
     ]
-    pairs, ambiguous, failed, stray = cpo.match_rows(rows, search)
+    pairs, ambiguous, failed, stray = cpo_pages.match_rows(rows, search)
     assert (ambiguous, failed, stray) == ([], [], [])
     assert sorted((s.guid, r["REGISTRATION STATUS"]) for r, s in pairs) == [
         (_guid(n), status) for n, status in enumerate((EXPIRED, RESIGNED, EXPIRED, RESIGNED))
@@ -285,21 +291,21 @@ def test_look_alikes_identical_within_status_and_city_are_paired_not_ambiguous()
 def test_layout_changes_are_reported_clearly():
     csv_text = fixture_text("export-all.csv")
     with pytest.raises(LayoutChanged, match=r"lacks column\(s\) POSTAL CODE"):
-        cpo.parse_csv(csv_text.replace('"POSTAL CODE"', '"POSTCODE"'))
+        cpo_pages.parse_csv(csv_text.replace('"POSTAL CODE"', '"POSTCODE"'))
     with pytest.raises(LayoutChanged, match="answered with HTML"):
-        cpo.parse_csv("<!DOCTYPE html><html>Sign in</html>")
+        cpo_pages.parse_csv("<!DOCTYPE html><html>Sign in</html>")
     with pytest.raises(LayoutChanged, match="empty"):
-        cpo.parse_csv("")
+        cpo_pages.parse_csv("")
     page = fixture_text("search-p1.html")
     with pytest.raises(LayoutChanged, match="no search table has the columns"):
-        cpo.parse_search_page(page.replace("<th>Name</th>", "<th>Full name</th>"))
+        cpo_pages.parse_search_page(page.replace("<th>Name</th>", "<th>Full name</th>"))
     seen = r"tables seen: Name \| Registration Status \| Clinic Name \| City \| Postcode$"
     with pytest.raises(LayoutChanged, match=seen):
-        cpo.parse_search_page(page.replace("<th>Postal Code</th>", "<th>Postcode</th>"))
+        cpo_pages.parse_search_page(page.replace("<th>Postal Code</th>", "<th>Postcode</th>"))
     with pytest.raises(LayoutChanged, match="no GUID id"):
-        cpo.parse_search_page(page.replace("?id=", "?contact="))
+        cpo_pages.parse_search_page(page.replace("?id=", "?contact="))
     with pytest.raises(LayoutChanged, match="states no count like '1 - 10 of 19,305"):
-        cpo.parse_search_page(page.replace("Physiotherapists", "results"))
+        cpo_pages.parse_search_page(page.replace("Physiotherapists", "results"))
 
 
 # ---------------------------------------------------------------- over real HTTP

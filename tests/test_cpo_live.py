@@ -17,7 +17,7 @@ from emulators.cpo import (
     sort_people,
 )
 from registry.importer import run_source
-from scrapers import cpo
+from scrapers import cpo_pages
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import LayoutChanged
@@ -35,17 +35,17 @@ def people():
 
 def test_the_export_is_asked_with_the_whole_filter_set_and_insists_on_it():
     with CpoEmulator(FIXTURE_PEOPLE) as register, PoliteClient(POLICY) as client:
-        whole = client.get(cpo.csv_url(register.base_url, acu=True))
-        one = client.get(f"{register.base_url}{cpo.CSV_PATH}?acu=True")
+        whole = client.get(cpo_pages.csv_url(register.base_url, acu=True))
+        one = client.get(f"{register.base_url}{cpo_pages.CSV_PATH}?acu=True")
     sent = parse_qs(urlsplit(whole.url).query)
-    assert set(sent) == {"o", "p", "docs", *cpo.FILTERS} and len(cpo.FILTERS) == 15
+    assert set(sent) == {"o", "p", "docs", *cpo_pages.FILTERS} and len(cpo_pages.FILTERS) == 15
     assert sent["acu"] == ["True"] and sent["docs"] == ["0"]
-    assert {sent[f][0] for f in cpo.FILTERS if f != "acu"} == {"False"}
-    assert [r["NAME"] for r in cpo.parse_csv(whole.text())] == [
+    assert {sent[f][0] for f in cpo_pages.FILTERS if f != "acu"} == {"False"}
+    assert [r["NAME"] for r in cpo_pages.parse_csv(whole.text())] == [
         "Côté, Anne-Marie", "Lévesque, Hélène", "Wang, Wei"
     ]  # fmt: skip
     with pytest.raises(LayoutChanged, match="answered with HTML"):
-        cpo.parse_csv(one.text())
+        cpo_pages.parse_csv(one.text())
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,9 @@ def test_the_export_is_asked_with_the_whole_filter_set_and_insists_on_it():
     ],
 )
 def test_the_count_is_read_wherever_it_sits(markup):
-    count = cpo.parse_count(BeautifulSoup(f"<html><body>{markup}</body></html>", "html.parser"))
+    count = cpo_pages.parse_count(
+        BeautifulSoup(f"<html><body>{markup}</body></html>", "html.parser")
+    )
     assert (count.first, count.last, count.total) == (1, 10, 19305)
     assert count.text.lower().replace("–", "-") == "1 - 10 of 19,305 physiotherapists"
 
@@ -234,7 +236,7 @@ def test_preflight_fails_on_a_changed_csv_header(people):
 
 def test_preflight_fails_when_the_acu_filter_is_ignored(people):
     with CpoEmulator(people) as register:
-        register.fail_next(cpo.CSV_PATH, 200, body=render_csv(people), count=2)
+        register.fail_next(cpo_pages.CSV_PATH, 200, body=render_csv(people), count=2)
         checks, _ = preflight(register)
     assert checks[SUBSET] == (False, "120 of 120 rows")
     assert checks[HEADER][0] and checks[COUNT][0]

@@ -23,7 +23,7 @@ from emulators.nsphysio import (
 )
 from registry.importer import run_source
 from registry.web.app import create_app
-from scrapers import nsphysio
+from scrapers import nsphysio_pages
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import Evidence, LayoutChanged, Location, Registration
@@ -40,8 +40,8 @@ def fixture(name: str) -> str:
 
 def read(page: str) -> dict[str, Registration]:
     """Every row of a page as the adapter makes it, by licence number."""
-    rows = nsphysio.parse_directory(page)
-    records = [nsphysio.registration(row, "nscp", URL, EVIDENCE) for row in rows]
+    rows = nsphysio_pages.parse_directory(page)
+    records = [nsphysio_pages.registration(row, "nscp", URL, EVIDENCE) for row in rows]
     return {r.registrant_id: r for r in records}
 
 
@@ -184,7 +184,7 @@ def test_recorded_page_reads_whole_records():
 def test_the_directory_is_found_among_the_themes_other_tables():
     page = fixture("member-directory.html")
     assert page.count("<table") == 3  # licence categories, the directory, the calendar widget
-    rows = nsphysio.parse_directory(page)
+    rows = nsphysio_pages.parse_directory(page)
     assert {r.text("name") for r in rows}.isdisjoint({"Practicing", "Conditional", "1", "M"})
     # A staff table sharing the "Name" header, before the directory: still the directory.
     staff = (
@@ -192,7 +192,7 @@ def test_the_directory_is_found_among_the_themes_other_tables():
         "<tr><td>A. Person</td><td>Registrar</td></tr></table>"
     )
     moved = page.replace("<h2>Licence categories</h2>", staff)
-    assert len(nsphysio.parse_directory(moved)) == 60
+    assert len(nsphysio_pages.parse_directory(moved)) == 60
 
 
 # ---- layout changes ----------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_the_directory_is_found_among_the_themes_other_tables():
 def test_a_renamed_header_fails_with_what_changed():
     page = fixture("member-directory.html").replace(">Licence Number</th>", ">Licence No.</th>")
     with pytest.raises(LayoutChanged) as caught:
-        nsphysio.parse_directory(page)
+        nsphysio_pages.parse_directory(page)
     message = str(caught.value)
     assert "lacks the column(s) Licence Number" in message and "licence no." in message
 
@@ -209,12 +209,12 @@ def test_a_renamed_header_fails_with_what_changed():
 def test_a_dropped_column_fails_with_what_changed():
     page = re.sub(r'<t[hd] class="column-8">.*?</t[hd]>', "", fixture("member-directory.html"))
     with pytest.raises(LayoutChanged, match=r"lacks the column\(s\) Resigned Date"):
-        nsphysio.parse_directory(page)
+        nsphysio_pages.parse_directory(page)
 
 
 def test_a_page_without_the_directory_fails():
     with pytest.raises(LayoutChanged, match="no table on the page has the member directory"):
-        nsphysio.parse_directory(fixture("maintenance.html"))
+        nsphysio_pages.parse_directory(fixture("maintenance.html"))
 
 
 def test_a_needling_column_fails_the_run_for_review():
@@ -223,7 +223,7 @@ def test_a_needling_column_fails_the_run_for_review():
         '<th class="column-10">Authorized Prescriber</th><th>Dry Needling</th>',
     )
     with pytest.raises(LayoutChanged, match="column about needling now \\(dry needling\\)"):
-        nsphysio.parse_directory(page)
+        nsphysio_pages.parse_directory(page)
 
 
 def test_header_spelling_is_read_loosely_and_new_columns_are_ignored():
@@ -241,7 +241,7 @@ def test_footer_rows_repeating_the_header_and_blank_rows_are_nobody():
         "</tbody>",
         "<tr>" + "<td>&nbsp;</td>" * 10 + f"</tr></tbody><tfoot><tr>{headers}</tr></tfoot>",
     )
-    assert len(nsphysio.parse_directory(page)) == 60
+    assert len(nsphysio_pages.parse_directory(page)) == 60
 
 
 # ---- crawl: one GET, row-level errors, duplicates -------------------------------------------
@@ -367,7 +367,7 @@ def test_a_source_claiming_to_track_needling_is_refused(tmp_path):
     ],
 )
 def test_employer_lines_give_a_city_only_when_they_name_one(line, expected):
-    assert nsphysio.parse_employer(line) == expected
+    assert nsphysio_pages.parse_employer(line) == expected
 
 
 @pytest.mark.parametrize(
@@ -386,7 +386,7 @@ def test_employer_lines_give_a_city_only_when_they_name_one(line, expected):
     ],
 )
 def test_status_classes(status, resigned, expected):
-    assert nsphysio.classify_status(status, resigned) == expected
+    assert nsphysio_pages.classify_status(status, resigned) == expected
 
 
 @pytest.mark.parametrize(
@@ -400,7 +400,7 @@ def test_status_classes(status, resigned, expected):
     ],
 )
 def test_a_resigned_date_means_gone_unless_licensed_again(resigned, registered, gone):
-    assert nsphysio.has_resigned(resigned, registered) is gone
+    assert nsphysio_pages.has_resigned(resigned, registered) is gone
 
 
 # ---- the synthetic population ----------------------------------------------------------------

@@ -27,8 +27,8 @@ from registry.documents import documents
 from registry.importer import run_source
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
-from scrapers.oppq import (
-    DEFAULT_OPTIONS,
+from scrapers.oppq import DEFAULT_OPTIONS
+from scrapers.oppq_pages import (
     approaches_of,
     authorizations,
     label_key,

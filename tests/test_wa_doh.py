@@ -24,7 +24,8 @@ from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import Source, load_settings
-from scrapers.wa_doh import DEFAULT_OPTIONS, check_columns, classify_status, parse_page
+from scrapers.wa_doh import DEFAULT_OPTIONS
+from scrapers.wa_doh_pages import check_columns, classify_status, parse_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wa_doh"
 BASE = "https://data.wa.gov"
