@@ -484,7 +484,7 @@ def test_the_clinics_roster_page_keeps_its_style_under_the_same_policy(page, ser
     assert page.locator("h1").inner_text() == "Verify a roster"
     # The site's own stylesheet, and the clinics' on top of it.
     sheets = page.evaluate("[...document.styleSheets].map(s => new URL(s.href).pathname)")
-    assert sheets == [assets.url("site.css"), "/static/clinics.css"]
+    assert sheets == [assets.url("site.css"), assets.url("clinics.css")]
 
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.10.3, from npm
