@@ -26,6 +26,16 @@ DATASETTE_PLUGINS = Path(__file__).resolve().parent / "web" / "datasette_plugins
 DATASETTE_STATIC_MOUNT = "site-assets"
 NO_SQL_ENV = "REGISTRY_NO_SQL"
 ANSWERS_ENV = "REGISTRY_ANSWERS"
+READ_THREADS_ENV = "REGISTRY_READ_THREADS"
+
+
+def read_threads(value: str) -> int:
+    """How many threads run the site's reads at once ($REGISTRY_READ_THREADS), at least 1."""
+    if not value.strip():
+        return SiteSettings.read_threads
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"${READ_THREADS_ENV} must be a whole number of at least 1, got {value!r}")
+    return int(value)
 
 
 def answers_kept(value: str) -> int:
@@ -111,6 +121,10 @@ class SiteSettings:
     freshness: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     map_tiles: TileServer = field(default_factory=TileServer)
     answers: int = 512  # answers kept (registry/web/responses.py); 0: none ($REGISTRY_ANSWERS)
+    # Threads that run requests' database work at once ($REGISTRY_READ_THREADS). More only
+    # contend for the interpreter's lock: at 1,000,000 registrations, 32 clients got 131 API
+    # answers/s from Starlette's default of 40 threads, 430 from 2 (BENCHMARKS.md).
+    read_threads: int = 2
 
     @classmethod
     def load(
@@ -141,4 +155,5 @@ class SiteSettings:
             freshness=MappingProxyType(dict(freshness_limits(load_settings(config)))),
             map_tiles=TileServer.from_environment(environ),
             answers=answers_kept(environ.get(ANSWERS_ENV, "")),
+            read_threads=read_threads(environ.get(READ_THREADS_ENV, "")),
         )

@@ -9,6 +9,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+from anyio import to_thread
 from datasette.app import Datasette
 from datasette.plugins import pm
 from starlette.applications import Starlette
@@ -113,6 +114,9 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         app.state.conn = Connections(db_path)
         # Kept answers of the public reads (responses.py), unless settings.answers is 0.
         app.state.answers = Answers(settings.answers) if settings.answers else None
+        # Requests' database work runs in Starlette's threadpool (anyio's default limiter):
+        # a few threads at once, not 40 contending for the interpreter's lock.
+        to_thread.current_default_thread_limiter().total_tokens = settings.read_threads
         clinics.start(app, db_path)  # clinic data: a separate, writable database
         await datasette.invoke_startup()
         # The practice cities (seconds to read at a million registrations), before the first

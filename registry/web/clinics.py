@@ -14,9 +14,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import segno
+from anyio import CapacityLimiter, to_thread
 from markupsafe import Markup
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -54,6 +54,9 @@ def start(app: Starlette, db_path: Path) -> None:
     open_clinics(path).close()
     app.state.clinics = PerThread(path, functools.partial(open_clinics, migrate=False))
     app.state.recent = Recent(app.state.limits.receipt_window)
+    # Rosters are checked in threads of their own, so that a few large ones never hold every
+    # thread the pages and the API read in (app.py sets those to settings.read_threads).
+    app.state.roster_threads = CapacityLimiter(2)
 
 
 def stop(app: Starlette) -> None:
@@ -167,7 +170,7 @@ async def check_roster_apart(
             keep_id = batches.store(context.clinics, header, results) if keep else None
             return header, results, keep_id
 
-    return await run_in_threadpool(work)
+    return await to_thread.run_sync(work, limiter=app_state.roster_threads)
 
 
 def _roster_response(fmt: str, header: list[str], results: list[dict]) -> Response:
