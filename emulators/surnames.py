@@ -17,7 +17,10 @@ from __future__ import annotations
 import importlib
 import random
 import re
+from dataclasses import replace
 from functools import cache
+
+from emulators.people import Person, alberta_physiotherapists
 
 # The head's share of people by origin, roughly Alberta's (census ethnic origins), and the share of
 # people whose surname comes from the long tail instead.
@@ -148,12 +151,8 @@ def realistic_names(count: int, seed: int = 7) -> list[tuple[str, str]]:
     return out
 
 
-def realistic_physiotherapists(count: int, seed: int = 7) -> list:
+def realistic_physiotherapists(count: int, seed: int = 7) -> list[Person]:
     """Synthetic Alberta physiotherapists (emulators.people) renamed with `realistic_names`."""
-    from dataclasses import replace
-
-    from emulators.people import alberta_physiotherapists
-
     people = alberta_physiotherapists(count, seed=seed)
     names = realistic_names(count, seed=seed)
     return [

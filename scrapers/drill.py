@@ -238,19 +238,17 @@ class Drill:
     def _bound(self, q: str, values: list[str]) -> tuple[bool, str | None, bool]:
         """What a capped reply to prefix q proves: (every value starting with q shown, the
         ASCII letter after q below which values were shown, values equal to q shown)."""
-        for key in (_letters_key, _spelled_key):
-            keys = [key(v) for v in values]
-            if keys != sorted(keys):
-                continue
-            last = values[-1]
-            kq, kl = key(q), key(last)
-            folded = self.fold(last)
-            if folded.startswith(q) and kl > kq:
-                nxt = _bare(folded[len(q)]) if len(folded) > len(q) else ""
-                return False, (nxt if nxt in ASCII else None), True
-            if kl[: len(kq)] > kq:
-                return True, None, True
+        key = surname_order(values)
+        if key is None:
             return False, None, False
+        last = values[-1]
+        kq, kl = key(q), key(last)
+        folded = self.fold(last)
+        if folded.startswith(q) and kl > kq:
+            nxt = _bare(folded[len(q)]) if len(folded) > len(q) else ""
+            return False, (nxt if nxt in ASCII else None), True
+        if kl[: len(kq)] > kq:
+            return True, None, True
         return False, None, False
 
     def exact(self, q: str) -> None:
@@ -345,14 +343,15 @@ class Drill:
                 for q, names in settling:
                     if not self.capped(len(names)):  # the cap learned since says it was not
                         full.add(q)
-                    elif not self._exact_proven(q, [f for f, _ in names]) and self._count_unshown(
-                        q
-                    ):
-                        full.add(q)
-                    else:
-                        chars = [c for c in self._extensions() if not (c == " " == q[-1])]
-                        extended[q] = set(chars)
-                        frontier += [q + c for c in chars]
+                        continue
+                    if not self._exact_proven(q, [f for f, _ in names]):
+                        self.unshown_exact += len(q) == 2
+                        if self._by_given(q):
+                            full.add(q)
+                            continue
+                    chars = [c for c in self._extensions() if not (c == " " == q[-1])]
+                    extended[q] = set(chars)
+                    frontier += [q + c for c in chars]
                 ask_all(accented_texts())
                 ask_all(frontier)
             ask_all(accented_texts() + later_letters())
@@ -376,15 +375,8 @@ class Drill:
     def _exact_proven(self, q: str, families: list[str]) -> bool:
         """Whether a capped reply sorted by surname shows everyone whose surname is exactly q:
         its last row sorts after q."""
-        for key in (_letters_key, _spelled_key):
-            keys = [key(f) for f in families]
-            if keys == sorted(keys):
-                return keys[-1] > key(q)
-        return False
-
-    def _count_unshown(self, q: str) -> bool:
-        self.unshown_exact += len(q) == 2
-        return self._by_given(q)
+        key = surname_order(families)
+        return key is not None and key(families[-1]) > key(q)
 
     def _by_given(self, q: str) -> bool:
         """Everyone containing q, by first-name prefixes; whether that proved all of them known."""
@@ -419,14 +411,19 @@ def extends(family: str, text: str) -> bool:
     )
 
 
+def surname_order(families: list[str]) -> Callable[[str], str] | None:
+    """The sort key a reply's surnames are in order by (ignoring accents and case, without
+    punctuation, else with it), as the tenant's sort would give them; None if neither."""
+    for key in (_letters_key, _spelled_key):
+        keys = [key(f) for f in families]
+        if keys == sorted(keys):
+            return key
+    return None
+
+
 def sorted_by_surname(families: list[str]) -> bool:
-    """Whether a reply's surnames are in order (ignoring accents and case, with or without
-    punctuation), as the tenant's sort would give them."""
-    return any(
-        keys == sorted(keys)
-        for key in (_letters_key, _spelled_key)
-        for keys in [list(map(key, families))]
-    )
+    """Whether a reply's surnames are in order, as the tenant's sort would give them."""
+    return surname_order(families) is not None
 
 
 def requests_floor(
