@@ -13,6 +13,8 @@ and a test delivery is one signed POST (registry.webhooks.send_test).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -189,8 +191,11 @@ def _list_page(request: Request, found: dict, token: str, status: int = 200, **e
     return _page(request, "watch.html", status, token=token, **list_view(request, found), **extra)
 
 
-async def _opened(request: Request) -> tuple[dict, str, FormData] | Response:
-    """The list a form POST (or a Bearer header) opens, or the page that says why not."""
+async def _on_list(
+    request: Request, act: Callable[[Request, dict, str, FormData], Response]
+) -> Response:
+    """`act` (in a thread) on the list a form POST (or a Bearer header) opens, with the list, its
+    token and the form; or the page that says why no list was opened."""
     try:
         form = await _form(request)
     except FormError as e:
@@ -201,7 +206,7 @@ async def _opened(request: Request) -> tuple[dict, str, FormData] | Response:
         response = _open_page(request, "watch.error.bad_token", 401)
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
-    return found, token, form
+    return await run_in_threadpool(act, request, found, token, form)
 
 
 async def watch_page(request: Request) -> Response:
@@ -211,11 +216,7 @@ async def watch_page(request: Request) -> Response:
     only(request, {"lang"})
     if request.method == "GET":
         return await run_in_threadpool(_bearer_page, request)
-    opened = await _opened(request)
-    if isinstance(opened, Response):
-        return opened
-    found, token, _ = opened
-    return await run_in_threadpool(_list_page, request, found, token)
+    return await _on_list(request, lambda r, found, token, _: _list_page(r, found, token))
 
 
 def _bearer_page(request: Request) -> Response:
@@ -234,11 +235,7 @@ def _bearer_page(request: Request) -> Response:
 async def watch_webhook(request: Request) -> Response:
     """Set, change or remove the list's webhook; a new secret is shown once."""
     only(request, {"lang"})
-    opened = await _opened(request)
-    if isinstance(opened, Response):
-        return opened
-    found, token, form = opened
-    return await run_in_threadpool(_set_webhook, request, found, token, form)
+    return await _on_list(request, _set_webhook)
 
 
 def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> Response:
@@ -278,11 +275,7 @@ def _saved_page(request: Request, token: str, **extra) -> Response:
 async def watch_webhook_test(request: Request) -> Response:
     """Send one signed test delivery to the list's webhook and show what the receiver answered."""
     only(request, {"lang"})
-    opened = await _opened(request)
-    if isinstance(opened, Response):
-        return opened
-    found, token, _ = opened
-    return await run_in_threadpool(_test_webhook, request, found, token)
+    return await _on_list(request, lambda r, found, token, _: _test_webhook(r, found, token))
 
 
 def _test_webhook(request: Request, found: dict, token: str) -> Response:
@@ -295,11 +288,7 @@ def _test_webhook(request: Request, found: dict, token: str) -> Response:
 async def watch_delete(request: Request) -> Response:
     """Without `confirm`: the question; with `confirm=yes`: the list is deleted."""
     only(request, {"lang"})
-    opened = await _opened(request)
-    if isinstance(opened, Response):
-        return opened
-    found, token, form = opened
-    return await run_in_threadpool(_delete, request, found, token, form)
+    return await _on_list(request, _delete)
 
 
 def _delete(request: Request, found: dict, token: str, form: FormData) -> Response:
