@@ -393,20 +393,26 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
     }
 
 
-def search(conn: sqlite3.Connection, query: Query) -> dict:
-    """One page of results, a count capped at COUNT_CAP, and the cursor of the next page."""
+def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> dict:
+    """One page of results, a count capped at COUNT_CAP, and the cursor of the next page.
+
+    `as_json`: the results' lists stay the JSON SQLite built (documents()), for the API, which
+    only encodes them; a near search's are read, to add the distance to each location."""
     query = resolve(query)
     if query.near:
         return search_near(conn, query)
     expression = match_expression(query)
     rows = conn.execute(_PAGE, [expression, query.after, query.limit + 1]).fetchall()
+    if query.after == 0 and len(rows) <= query.limit:
+        count = len(rows)  # the first page holds them all
+    else:
+        count = conn.execute(_COUNT, [expression, COUNT_CAP + 1]).fetchone()[0]
     page = rows[: query.limit]
-    count = conn.execute(_COUNT, [expression, COUNT_CAP + 1]).fetchone()[0]
     return {
         "count": min(count, COUNT_CAP),
         "count_is_exact": count <= COUNT_CAP,
         "next_cursor": encode_cursor(page[-1][0]) if len(rows) > query.limit else None,
-        "results": documents(conn, [rid for _, rid in page]),
+        "results": documents(conn, [rid for _, rid in page], as_json=as_json),
         "not_tracked": untracked_matches(conn, query),
     }
 

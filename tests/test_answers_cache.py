@@ -29,7 +29,7 @@ def names(response) -> list[str]:
 def test_a_repeated_search_is_answered_from_the_cache(client, monkeypatch):
     first = client.get("/api/search", params={"q": "rob"})
     calls = []
-    monkeypatch.setattr("registry.web.api.search", lambda *a: calls.append(a) or {})
+    monkeypatch.setattr("registry.web.api.search", lambda *a, **k: calls.append(a) or {})
     again = client.get("/api/search", params={"q": "rob"})
     assert again.status_code == 200 and again.content == first.content
     assert calls == []  # not searched again

@@ -65,7 +65,7 @@ def api_search(request: Request) -> JSONResponse:
     """
     try:
         query = parse_query(request.query_params)
-        return JSON(search(conn(request), query))
+        return JSON(search(conn(request), query, as_json=True))
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
 
