@@ -311,6 +311,18 @@ def test_catalogues_have_the_same_messages():
         assert french[key] != english[key] or key in SAME_IN_BOTH, key
 
 
+def test_every_label_a_template_reads_is_a_message_without_values():
+    """T["key"] in a template renders nothing for a key that is not there (Jinja's undefined),
+    where t("key") would raise: so every key read that way is checked here, in both languages."""
+    read = set()
+    for template in (pages.HERE / "templates").glob("*.html"):
+        read |= set(re.findall(r'\bT\["([^"]+)"\]', template.read_text(encoding="utf-8")))
+    assert len(read) >= 15  # the cards' labels
+    for lang in i18n.LANGUAGES:
+        missing = read - set(i18n.labels(lang))
+        assert not missing, (lang, missing)
+
+
 def test_city_suggestions(client):
     def labels(**params):
         response = client.get("/api/cities", params=params)
@@ -405,9 +417,14 @@ def test_the_location_measured_to_comes_first():
         "family_name": "Test",
         "name": "Test, Zoé",
         "registration_number": "1",
-        "regulator": {"id": "cpta", "register_url": None},
+        "regulator": {
+            "id": "cpta",
+            "register_url": None,
+            "jurisdiction": "CA-AB",
+            "short_name": "Physiotherapy Alberta",
+        },
         "profile_url": None,
-        "needling": {"kinds": ["needling"]},
+        "needling": {"kinds": ["needling"], "answer": "authorized", "tracking": "tracked"},
         "locations": [
             {"city": "Edmonton", "province": "AB", "address": "2 B St", "distance_km": None},
             {"city": "Sylvan Lake", "province": "AB", "address": "1 A St", "distance_km": 20.0},

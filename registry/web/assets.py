@@ -36,11 +36,18 @@ class Assets(StaticFiles):
 
     def digest(self, name: str) -> str | None:
         """The content hash of a file under the directory; None if there is no such file."""
-        path = (self.root / name).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
+        path = self._within(name)
+        if path is None or not path.is_file():
             return None
         stat = path.stat()
         return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+    @lru_cache(maxsize=256)  # noqa: B019 (one Assets per site, kept for the process)
+    def _within(self, name: str) -> Path | None:
+        """The file a name means, resolved once (a page asks for the same few names each
+        time); None outside the directory."""
+        path = (self.root / name).resolve()
+        return path if path.is_relative_to(self.root) else None
 
     def url(self, name: str) -> str:
         """The URL of a static file with its content hash in its name: site.css becomes

@@ -7,6 +7,7 @@ and long texts (the page on needling) are whole templates per language instead.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -477,6 +478,14 @@ def elide(message: str, values: dict) -> str:
             elided = "de l'" if name == "regulator" else "d'"
             message = re.sub(rf"\bde \{{{name}\}}", f"{elided}{{{name}}}", message)
     return message
+
+
+@functools.cache
+def labels(lang: str) -> dict[str, Markup]:
+    """Every message that takes no values, escaped once, for `T["result.details"]` in a
+    template: a dictionary lookup where `t("result.details")` is a call through Jinja's context
+    (a page of 20 cards shows about 300 of them; tests/test_pages.py checks every key used)."""
+    return {key: Markup(escape(text)) for key, text in MESSAGES[lang].items() if "{" not in text}
 
 
 def translator(lang: str, markup: bool = False) -> Callable[..., str]:

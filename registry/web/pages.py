@@ -7,6 +7,7 @@ strict Content-Security-Policy allows nothing but this origin's own files.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -240,6 +241,7 @@ def text_lang(text: str | None, default: str) -> str:
     return max(counts, key=lambda lang: counts[lang])
 
 
+@functools.cache
 def language_helpers(lang: str) -> dict:
     """What templates use to mark text in the other language: lang_attr(l) is ` lang="l"` when
     l is not the page's, foreign(text, l) wraps text in a <span lang="l"> then."""
@@ -258,7 +260,33 @@ def language_helpers(lang: str) -> dict:
         "regulator_lang": regulator_lang,
         "text_lang": text_lang,
         "tm": i18n.translator(lang, markup=True),
+        "T": i18n.labels(lang),
     }
+
+
+class Fields(dict):
+    """A dictionary whose entries templates read as attributes (`r.needling.answer`) without
+    the exception Jinja's attribute lookup raises and catches on a plain dict, several times
+    per card (a page of results reads about 1,800)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def card_fields(result: dict) -> Fields:
+    """A document as Fields where a card reads it: itself, its regulator, its needling and
+    authorizations, its practice locations (not its evidence, which a card does not show)."""
+    result = Fields(result)
+    result["regulator"] = Fields(result["regulator"])
+    needling = result["needling"] = Fields(result["needling"])
+    needling["authorizations"] = [Fields(a) for a in needling.get("authorizations") or []]
+    result["locations"] = [Fields(loc) for loc in result["locations"]]
+    return result
 
 
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
@@ -356,10 +384,17 @@ def practitioner_url(result: dict, lang: str) -> str | None:
     return f"/p/{quote(result['regulator']['id'])}/{quote(key, safe='')}?lang={lang}"
 
 
-def for_a_card(result: dict, near: dict | None, t, lang: str) -> dict:
+def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
     """A result with what its card shows: its name first-name-first, the place it is measured
-    to first, and the links to call, get directions and read more."""
+    to first, the links to call, get directions and read more, and its lines in the page's
+    language, worked out here once rather than by the template's calls for each card."""
+    result = card_fields(result)
+    helpers = language_helpers(lang)
+    lang_attr, foreign, tm = helpers["lang_attr"], helpers["foreign"], helpers["tm"]
+    register_lang = regulator_lang(result["regulator"]["jurisdiction"])
+    result["lang_attr"] = lang_attr(register_lang)  # the register's own words: its language
     result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
+    result["answer_text"] = answer_text(result["needling"], result["kinds_in_words"], t)
     result["record_url"] = record_url(result)
     result["distance_text"] = distance_text(result, near, t, lang)
     result["display_name"] = display_name(result)
@@ -368,8 +403,26 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> dict:
         loc["one_line"] = one_line(loc)
         loc["directions_url"] = directions_url(loc)
     result["page_url"] = practitioner_url(result, lang)
-    result["means"] = means(result["needling"].get("authorizations") or [])
+    held = result["needling"].get("authorizations") or []
+    for a in held:
+        a["lang_attr"] = lang_attr(text_lang(a["wording"], register_lang))
+    short_name = foreign(result["regulator"]["short_name"], register_lang)
+    result["means"] = [
+        Fields(m, line=tm(m["key"], regulator=short_name))
+        for m in means(held, lambda wording: lang_attr(text_lang(wording, register_lang)))
+    ]
     return result
+
+
+def answer_text(needling: Mapping, kinds_in_words: str, t) -> str:
+    """The answer to "may this person needle?", as a card and a practitioner's page say it."""
+    answer = needling["answer"]
+    if answer == "authorized":
+        key = "result.may_needle" if needling["tracking"] == "tracked" else "result.listed"
+        return t(key, kinds=kinds_in_words)
+    if answer == "not_authorized":
+        return t("result.may_not_needle")
+    return t("result.not_tracked") if answer == "not_tracked" else t("result.unknown")
 
 
 MECHANISMS = (
@@ -382,14 +435,20 @@ MECHANISMS = (
 )
 
 
-def means(authorizations: list[dict]) -> list[dict]:
+def means(authorizations: list[dict], wording_lang=lambda wording: "") -> list[dict]:
     """What an authorization means, one line per kind of grant: how the regulator grants it (its
-    mechanism, declared in sources.toml) and the register's own words for it."""
+    mechanism, declared in sources.toml) and the register's own words for it (with
+    `wording_lang(wording)`, the attribute that marks their language)."""
     lines: dict[tuple[str, str], dict] = {}
     for a in authorizations:
         mechanism = str(a.get("mechanism")) if a.get("mechanism") in MECHANISMS else "other"
         key = (mechanism, str(a["wording"]))
-        lines.setdefault(key, {"key": f"means.{mechanism}", "wording": a["wording"]})
+        if key not in lines:
+            lines[key] = {
+                "key": f"means.{mechanism}",
+                "wording": a["wording"],
+                "lang_attr": wording_lang(a["wording"]),
+            }
     return list(lines.values())
 
 
@@ -504,8 +563,7 @@ def index(request: Request) -> Response:
         region = where.region  # the notices of that place's sources only
     context["notices"] = notices(conn, found, region, request.app.state.freshness) if query else []
     if found is not None:
-        for result in found["results"]:
-            for_a_card(result, found.get("near"), t, lang)
+        found["results"] = [for_a_card(r, found.get("near"), t, lang) for r in found["results"]]
         context["found"] = found
         context["paging"] = paging(form, found, lang)
         if place_on_map(found["results"]):
