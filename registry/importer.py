@@ -241,12 +241,8 @@ def _run(
     outcome = "failed"
     staging = Staging()
     try:
-        module = source.adapter()
-        if hasattr(module, "ADAPTER"):  # the one contract (scrapers/adapter.py)
-            records = crawl(source, client, progress, errors, notes)
-        else:  # an adapter not yet folded onto it
-            records = module.crawl(source, client, progress, errors)
-        for record in records:
+        # Every platform has the one contract (scrapers/adapter.py): its module's ADAPTER.
+        for record in crawl(source, client, progress, errors, notes):
             staging.add(record)
         if errors:
             raise RunFailed(

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from scrapers.http import FetchError, PoliteClient
 from scrapers.records import LayoutChanged, Registration
@@ -62,6 +62,7 @@ class Check:
     seen: str  # what was seen, verbatim where it is the register's own wording
 
 
+@runtime_checkable
 class Adapter(Protocol):
     """What a platform provides; see the module docstring."""
 

@@ -20,7 +20,7 @@ COVERAGE = ("supported", "not_yet_supported")
 CONFIG_ENV = "REGISTRY_CONFIG"
 
 # Platform name -> adapter module. A module provides DEFAULT_OPTIONS and ADAPTER (the contract of
-# scrapers/adapter.py), or, not yet folded onto it, crawl(source, client).
+# scrapers/adapter.py); tests/test_adapter_contract.py checks every one.
 PLATFORMS = {
     "alinity": "scrapers.alinity",
     "nsphysio": "scrapers.nsphysio",  # Nova Scotia's single static table (a Joomla page)
