@@ -407,10 +407,7 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
     for a in held:
         a["lang_attr"] = lang_attr(text_lang(a["wording"], register_lang))
     short_name = foreign(result["regulator"]["short_name"], register_lang)
-    result["means"] = [
-        Fields(m, line=tm(m["key"], regulator=short_name))
-        for m in means(held, lambda wording: lang_attr(text_lang(wording, register_lang)))
-    ]
+    result["means"] = [Fields(m, line=tm(m["key"], regulator=short_name)) for m in means(held)]
     return result
 
 
@@ -435,20 +432,22 @@ MECHANISMS = (
 )
 
 
-def means(authorizations: list[dict], wording_lang=lambda wording: "") -> list[dict]:
+def means(authorizations: list[dict]) -> list[dict]:
     """What an authorization means, one line per kind of grant: how the regulator grants it (its
-    mechanism, declared in sources.toml) and the register's own words for it (with
-    `wording_lang(wording)`, the attribute that marks their language)."""
+    mechanism, declared in sources.toml) and the register's own words for it, with the attribute
+    that marks their language where for_a_card gave one (`lang_attr`)."""
     lines: dict[tuple[str, str], dict] = {}
     for a in authorizations:
         mechanism = str(a.get("mechanism")) if a.get("mechanism") in MECHANISMS else "other"
         key = (mechanism, str(a["wording"]))
-        if key not in lines:
-            lines[key] = {
+        lines.setdefault(
+            key,
+            {
                 "key": f"means.{mechanism}",
                 "wording": a["wording"],
-                "lang_attr": wording_lang(a["wording"]),
-            }
+                "lang_attr": a.get("lang_attr", ""),
+            },
+        )
     return list(lines.values())
 
 
