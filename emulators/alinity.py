@@ -150,13 +150,23 @@ def tenant_record(person: Person, tenant: Tenant) -> dict:
     return {k: full[k] for k in tenant.keys if k in full}
 
 
-def _collation_key(text: str) -> tuple[str, str]:
-    """Sort like SQL Server's CI_AS: accents and case second to the base letters."""
+def word_sort_key(text: str) -> tuple[str, str]:
+    """Sort like a live tenant (SQL Server's word sort under a CI_AS collation): case and accents
+    second to the base letters, hyphens and apostrophes ignored, spaces not ("Alsefaou" before
+    "Al-Sharief", "Davey" before "Davey Loeppky"; live-evidence.md, reply order)."""
     folded = unicodedata.normalize("NFC", text).casefold()
     base = "".join(
         ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.combining(ch)
     )
-    return base, folded
+    return base.translate(_IGNORED), folded.translate(_IGNORED)
+
+
+_IGNORED = str.maketrans("", "", "-'\u2019")
+
+
+def reply_order(person: Person) -> tuple:
+    """A live tenant's reply order: family name, then given names, under `word_sort_key`."""
+    return (word_sort_key(person.family_name), word_sort_key(person.given_names), person.rg)
 
 
 def _fold(text: str, accents: str) -> str:
@@ -200,9 +210,7 @@ def search(
         and (not number.strip() or p.registration_number.casefold() == number.strip().casefold())
     ]
     if tenant.sort:
-        found.sort(
-            key=lambda p: (_collation_key(p.family_name), _collation_key(p.given_names), p.rg)
-        )
+        found.sort(key=reply_order)
     return found if cap is None else found[:cap]
 
 
@@ -673,7 +681,9 @@ def requests_per_registrant(
     visible = sum(1 for p in people if not p.practice_details_hidden)
     requests = 1 + drill.searches + len(found) + visible
     floor = requests_floor(len(people), tenant.cap, tenant.min_chars, visible)
-    proof = requests_floor(len(people), tenant.cap, tenant.min_chars, visible, drill.unshown_exact)
+    proof = requests_floor(
+        len(people), tenant.cap, tenant.min_chars, visible, drill.unshown_exact, drill.spaced
+    )
     return {
         "registrants": len(people),
         "found": len(found),
@@ -685,6 +695,7 @@ def requests_per_registrant(
         "ratio": round(requests / floor, 3),
         # The floor with the first-name splits no complete crawl can skip (requests_floor).
         "unshown_exact": drill.unshown_exact,
+        "spaced": drill.spaced,
         "proof_floor": proof,
         "proof_ratio": round(requests / proof, 3),
     }

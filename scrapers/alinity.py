@@ -61,6 +61,14 @@ DEFAULT_OPTIONS = {
     # Fresh sessions (shell reloads) in a row allowed for a search still refused (403) after
     # the client's back-off; the count starts again after each search answered.
     "renewals": 3,
+    # Where every "a " is answered with nobody (a tenant that refuses it as too short), ask the
+    # 26 x 26 texts "a b": a family name whose first word is one letter ("A Badeghiesh") is
+    # reachable through no other text. Off: such names are named as unreachable in the run.
+    "spaced_words": True,
+    # Searches a crawl may make, as a multiple of the requests a complete crawl of the people
+    # listed so far needs (searches of the floor and a detail page each): past it the crawl
+    # stops and the run fails, changing nothing, instead of drilling for days.
+    "request_budget": 3.0,
 }
 
 SHELL_PATH = "/client/publicdirectory"
@@ -160,6 +168,8 @@ class AlinityAdapter:
             probes=options["probes"],
             letters=options["letters"],
             names=names_of,
+            spaced_words=options["spaced_words"],
+            budget=options["request_budget"],
         )
         drill.progress = lambda message: crawl.progress(
             f"{crawl.source.key}: {message}, {crawl.client.requests_made} requests"
@@ -169,7 +179,10 @@ class AlinityAdapter:
                 f"{crawl.source.key}: none of the common prefixes {', '.join(drill.probes)} "
                 "finds anybody: the register refuses these searches or changed"
             )
-        found = drill.run()
+        try:
+            found = drill.run()
+        finally:
+            crawl.notes.update(searches=drill.searches, listed_so_far=len(drill.found))
         records = list(found.values())
         wanted = options["professions"]
         if wanted and not form.field("profession"):
@@ -186,6 +199,8 @@ class AlinityAdapter:
             accents=drill.accents,
             renewals=session.renewals,
             unshown_exact=drill.unshown_exact,
+            spaced=drill.spaced,
+            unreachable=sorted(drill.unreachable),
             visible_practice=sum(1 for r in records if r.get("pdcv", "hidden") != "hidden"),
         )
         return [Listed(r, session.evidence[r["rg"]]) for r in records]
@@ -198,7 +213,8 @@ class AlinityAdapter:
         cap = crawl.notes.get("row_cap") or options["row_cap"]
         visible = crawl.notes.get("visible_practice", 0) if options["more_info"] else 0
         unshown = crawl.notes.get("unshown_exact", 0)
-        return requests_floor(listed, cap, options["min_chars"], visible, unshown)
+        spaced = crawl.notes.get("spaced", False)
+        return requests_floor(listed, cap, options["min_chars"], visible, unshown, spaced)
 
     def read(self, crawl: Crawl, item: Listed) -> Registration:
         return read(crawl, item.rec, item.evidence)

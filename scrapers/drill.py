@@ -37,14 +37,44 @@ def _bare(text: str) -> str:
     )
 
 
+def _word_key(text: str) -> str:
+    """Sort key of a live tenant (SQL Server's word sort): accents and case ignored, hyphens and
+    apostrophes ignored, spaces kept ("Alsefaou" before "Al-Sharief", "Davey" before "Davey
+    Loeppky"; live-evidence.md, reply order)."""
+    return _bare(_nfc(text)).translate(_WORD_IGNORED)
+
+
+_WORD_IGNORED = str.maketrans("", "", "-'\u2019")
+
+
 def _letters_key(text: str) -> str:
-    """Sort key ignoring accents, case and punctuation (SQL Server word sort)."""
+    """Sort key ignoring accents, case and all punctuation and spaces."""
     return "".join(c for c in _bare(_nfc(text)) if c.isalnum())
 
 
 def _spelled_key(text: str) -> str:
     """Sort key ignoring accents and case, keeping spaces, hyphens and apostrophes."""
     return _bare(_nfc(text))
+
+
+Key = Callable[[str], str]
+# The orders a tenant's replies may be in, the live one first. A drill keeps those every reply so
+# far agrees with, and proves from the order only what holds under each of them.
+ORDERS: tuple[Key, ...] = (_word_key, _letters_key, _spelled_key)
+
+
+def _in_order(key: Key, pairs: list[tuple[str, str]]) -> bool:
+    """Whether (family, given) rows are in the key's order: by family, then by given names among
+    rows of the same family (families equal but for accents may come in either order)."""
+    for (f1, g1), (f2, g2) in zip(pairs, pairs[1:], strict=False):
+        k1, k2 = key(f1), key(f2)
+        if k1 > k2 or (_nfc(f1) == _nfc(f2) and key(g1) > key(g2)):
+            return False
+    return True
+
+
+class BudgetSpent(LayoutChanged):
+    """The searches passed the crawl's budget: the drill stops expanding (nothing is applied)."""
 
 
 class Drill:
@@ -70,6 +100,8 @@ class Drill:
         probes: tuple[str, ...] | list[str] = ("ma", "le", "ch"),
         letters: str = ACCENTED,
         names: Names = lambda rec: (str(rec.get("ln") or ""), str(rec.get("fn") or "")),
+        spaced_words: bool = True,
+        budget: float | None = None,
     ) -> None:
         self.seeds = set(_nfc(letters))
         self._search = search
@@ -88,9 +120,15 @@ class Drill:
         self.first_min = 1
         self.given_rows = 0  # rows any first-name search returned
         self._asked: set[str] = set()  # starts drilled
+        self._drilled: set[str] = set()  # texts `last` settled
         # capped prefix -> (characters it was extended by, the sorted reply's bound)
         self._extended: dict[str, tuple[set[str], str | None]] = {}
         self.substring = False  # a reply held a surname that does not start with the text asked
+        self.orders: list[Key] = list(ORDERS)  # the sort orders every reply so far agrees with
+        self.spaced_words = spaced_words
+        self.budget = budget  # searches allowed, as a multiple of `floor_requests()`
+        self.spaced = False  # "a b" texts asked, as every "a " was answered with nobody
+        self.unreachable: set[str] = set()  # kinds of name the form could not reach here
         # Two-letter texts whose capped reply cannot show the people called exactly that: a
         # complete crawl must ask each with every first-name initial (see `requests_floor`).
         self.unshown_exact = 0
@@ -102,9 +140,25 @@ class Drill:
     def fold(self, text: str) -> str:
         return _bare(_nfc(text)) if self.accents == "insensitive" else _nfc(text)
 
+    def floor_requests(self) -> int:
+        """What a complete crawl of the registrants found so far could not avoid: the searches
+        of `requests_floor` and one detail page each (practice requests left out)."""
+        cap = max(self.max_rows, self.hint)
+        searches = search_floor(
+            len(self.found), cap, self.min_chars, self.unshown_exact, self.spaced
+        )
+        return searches + len(self.found)
+
     def ask(self, last: str, first: str = "") -> list[tuple[str, str]]:
         if (last, first) in self._replies:
             return self._replies[(last, first)]
+        if self.budget is not None and self.searches >= self.budget * self.floor_requests():
+            raise BudgetSpent(
+                f"stopped after {self.searches} searches, over {self.budget:g} x the "
+                f"{self.floor_requests()} requests a complete crawl of the {len(self.found)} "
+                "registrants listed so far needs (its budget): the register answers in a way the "
+                "drilling does not expect; nothing was changed"
+            )
         records = self._search(last, first)
         self.searches += 1
         self.max_rows = max(self.max_rows, len(records))
@@ -126,6 +180,10 @@ class Drill:
                 accented = (rec["rg"], family)
             if last and not self.substring and not extends(family, last):
                 self.substring = True
+        if len(names) > 1:
+            self.orders = [key for key in self.orders if _in_order(key, names)]
+        if self.accents is None and last and _ignores_accents(last, [f for f, _ in names]):
+            self.accents = "insensitive"  # "bà" answered "Barker": accents make no difference
         if accented and self.accents is None:
             self._probe_collation(*accented)
         if self.searches % 25 == 0:
@@ -206,7 +264,26 @@ class Drill:
         seconds = self.alphabet(first=False)
         unseeded = [c for c in seconds if c not in self.seeds or c in self.extra_letters]
         # After an accented first letter, only letters some name showed: "Éé..." is not a name.
-        return [a + b for a in firsts for b in (seconds if a.isascii() else unseeded)]
+        return [a + b for a in firsts for b in (seconds if a.isascii() else unseeded)] + (
+            self._spaced()
+        )
+
+    def _spaced(self) -> list[str]:
+        """ "a b" for every two letters, where every "a " was answered with nobody: a tenant that
+        trims the text before counting its characters refuses "a " as too short, and a family
+        name whose first word is one letter ("A Badeghiesh") is reachable through no other text.
+        One "a " answered with somebody shows the tenant takes them (then none is owed)."""
+        texts = [a + " " for a in ASCII]
+        if self.min_chars != 2 or any(self._replies.get((t, ""), [None]) for t in texts):
+            return []
+        if not self.spaced_words:
+            self.unreachable.add(
+                "family names whose first word is one letter (such as 'A B...'): this tenant "
+                "refuses 'a ' as too short and spaced_words is off"
+            )
+            return []
+        self.spaced = True
+        return [t + c for t in texts for c in self.alphabet(first=True)]
 
     def _seeds(self) -> list[str]:
         """The seed letters, where search tells accented letters apart."""
@@ -217,6 +294,12 @@ class Drill:
     def last(self, q: str) -> None:
         """Every registrant whose surname starts with q (folded) is in `found` after this."""
         names = self.ask(q)
+        if self.fold(q) != q:  # the reply showed that accents make no difference
+            q = self.fold(q)
+            if q in self._drilled:
+                return
+            names = self.ask(q)
+        self._drilled.add(q)
         if not self.capped(len(names)):
             return
         if len(q) >= self.max_length:
@@ -238,18 +321,29 @@ class Drill:
     def _bound(self, q: str, values: list[str]) -> tuple[bool, str | None, bool]:
         """What a capped reply to prefix q proves: (every value starting with q shown, the
         ASCII letter after q below which values were shown, values equal to q shown)."""
-        key = surname_order(values)
-        if key is None:
+        keys = self._orders_of(values)
+        if not keys:
             return False, None, False
         last = values[-1]
-        kq, kl = key(q), key(last)
         folded = self.fold(last)
-        if folded.startswith(q) and kl > kq:
-            nxt = _bare(folded[len(q)]) if len(folded) > len(q) else ""
-            return False, (nxt if nxt in ASCII else None), True
-        if kl[: len(kq)] > kq:
-            return True, None, True
-        return False, None, False
+        proofs = []
+        for key in keys:
+            kq, kl = key(q), key(last)
+            if folded.startswith(q) and kl > kq:
+                nxt = _bare(folded[len(q)]) if len(folded) > len(q) else ""
+                proofs.append((False, nxt if nxt in ASCII else None, True))
+            elif kl[: len(kq)] > kq:
+                proofs.append((True, None, True))
+            else:
+                return False, None, False
+        # What holds under every order the replies allow.
+        belows = [below for _, below, _ in proofs]
+        below = None if None in belows else min(b for b in belows if b is not None)
+        return all(c for c, _, _ in proofs), below, True
+
+    def _orders_of(self, families: list[str]) -> list[Key]:
+        """The orders a reply's surnames agree with, among those every reply so far agreed with."""
+        return [key for key in self.orders if _in_order(key, [(f, "") for f in families])]
 
     def exact(self, q: str) -> None:
         """Registrants whose surname is exactly q, by first-name prefixes."""
@@ -277,13 +371,14 @@ class Drill:
 
     def _exact_shown(self, q: str, g: str, pairs: list[tuple[str, str]]) -> bool:
         """Whether a capped sorted reply shows every surname-exactly-q, given-starts-g row."""
-        for key in (_letters_key, _spelled_key):
-            keys = [(key(f), key(gv)) for f, gv in pairs]
-            if keys != sorted(keys):
-                continue
-            lf, lg = keys[-1]
-            return lf > key(q) or (lf == key(q) and lg[: len(key(g))] > key(g))
-        return False
+        keys = [key for key in self.orders if _in_order(key, pairs)]
+        if not keys or not pairs:
+            return False
+        for key in keys:
+            lf, lg = key(pairs[-1][0]), key(pairs[-1][1])
+            if not (lf > key(q) or (lf == key(q) and lg[: len(key(g))] > key(g))):
+                return False
+        return True
 
     # -- substring search ----------------------------------------------------------------------
 
@@ -375,8 +470,8 @@ class Drill:
     def _exact_proven(self, q: str, families: list[str]) -> bool:
         """Whether a capped reply sorted by surname shows everyone whose surname is exactly q:
         its last row sorts after q."""
-        key = surname_order(families)
-        return key is not None and key(families[-1]) > key(q)
+        keys = self._orders_of(families)
+        return bool(keys) and all(key(families[-1]) > key(q) for key in keys)
 
     def _by_given(self, q: str) -> bool:
         """Everyone containing q, by first-name prefixes; whether that proved all of them known."""
@@ -411,23 +506,27 @@ def extends(family: str, text: str) -> bool:
     )
 
 
-def surname_order(families: list[str]) -> Callable[[str], str] | None:
-    """The sort key a reply's surnames are in order by (ignoring accents and case, without
-    punctuation, else with it), as the tenant's sort would give them; None if neither."""
-    for key in (_letters_key, _spelled_key):
-        keys = [key(f) for f in families]
-        if keys == sorted(keys):
-            return key
-    return None
-
-
 def sorted_by_surname(families: list[str]) -> bool:
-    """Whether a reply's surnames are in order, as the tenant's sort would give them."""
-    return surname_order(families) is not None
+    """Whether a reply's surnames are in one of the orders a tenant's sort gives them."""
+    return any(_in_order(key, [(f, "") for f in families]) for key in ORDERS)
+
+
+def _ignores_accents(text: str, families: list[str]) -> bool:
+    """Whether a reply to an accented text holds a surname that has it only without accents
+    ("bà" answered with "Barker"): the tenant folds accents."""
+    asked = _nfc(text)
+    if asked == _bare(asked):
+        return False
+    return any(asked not in _nfc(f) and _bare(asked) in _bare(_nfc(f)) for f in families)
 
 
 def requests_floor(
-    listed: int, cap: int | None, min_chars: int, visible_practice: int, unshown_exact: int = 0
+    listed: int,
+    cap: int | None,
+    min_chars: int,
+    visible_practice: int,
+    unshown_exact: int = 0,
+    spaced: bool = False,
 ) -> int:
     """The fewest requests a complete crawl could make (issue 12): the searches no crawl can
     avoid, one detail per person and one practice request where practice details are shown.
@@ -436,7 +535,17 @@ def requests_floor(
     one-letter searches are refused) if that is more; plus, for each two-letter text whose capped
     reply cannot show the people called exactly that (`Drill.unshown_exact`: on a substring
     tenant "li" shows "Ali" to "Collins" first), one search per first-name initial, since the
-    form has no narrower question that can show them and no complete crawl can skip one."""
+    form has no narrower question that can show them and no complete crawl can skip one; and where
+    a tenant refuses "a " as too short (`Drill.spaced`), the 26 x 26 texts "a b" through which
+    alone a family name whose first word is one letter can be reached."""
+    searches = search_floor(listed, cap, min_chars, unshown_exact, spaced)
+    return 1 + searches + listed + visible_practice
+
+
+def search_floor(
+    listed: int, cap: int | None, min_chars: int, unshown_exact: int = 0, spaced: bool = False
+) -> int:
+    """The searches of `requests_floor`."""
     starts = 26 * 26 if min_chars >= 2 else 26
     searches = max(math.ceil(listed / cap) if cap else 1, starts) + 26 * unshown_exact
-    return 1 + searches + listed + visible_practice
+    return searches + (26 * 26 if spaced else 0)

@@ -122,7 +122,9 @@ def test_requests_stay_near_the_floor_where_search_is_prefix_and_accent_insensit
         realistic_physiotherapists(1500), Tenant(min_chars=2, accents="insensitive")
     )
     assert result["missing"] == 0
-    assert result["ratio"] <= 1.3, result
+    # Every "a " answered with nobody (refused as too short): "a b" texts are owed, in the floor.
+    assert result["spaced"] and result["proof_floor"] == result["floor"] + 26 * 26
+    assert result["proof_ratio"] <= 1.3, result
 
 
 def test_substring_search_costs_a_fraction_of_prefix_drilling():
