@@ -26,6 +26,107 @@ from scrapers.sources import Source
 
 BATCH = 2000
 
+# The longest value each stored field may hold, in characters. A register is untrusted: a value
+# longer than this is no real name, address or status but a broken or hostile register, and
+# the run is refused (`oversized`) rather than the value cut, since a cut name would be a wrong
+# name published as the register's. Far above anything a real register lists (the longest real
+# values are a few hundred characters: a clinic's full address, a condition's wording).
+MAX_CHARS = {
+    "registrant_id": 200,
+    "registration_number": 200,
+    "name": 2000,
+    "family_name": 2000,
+    "given_names": 2000,
+    "category": 2000,
+    "status": 2000,
+    "status_class": 50,
+    "profile_url": 2000,
+    "conditions": 4000,  # each condition
+    "wording": 2000,  # of each authorization
+    "organization": 2000,  # of each practice location, and the rest of its fields
+    "address": 2000,
+    "city": 2000,
+    "province": 200,
+    "postal_code": 200,
+    "phone": 200,
+}
+# The most of each repeated part one record may have.
+MAX_ITEMS = {"conditions": 100, "authorizations": 100, "locations": 100}
+# What a run record keeps of its own text: the message is ours but quotes the register (an
+# error page, a field), so it is cut, with the cut said; likewise each recorded error.
+MAX_MESSAGE = 2000
+MAX_ERRORS = 100
+MAX_ERROR_CHARS = 500
+
+
+def oversized(record: Registration) -> str | None:
+    """Why a record cannot be stored (a field longer than MAX_CHARS, more parts than MAX_ITEMS),
+    as a short sentence naming the registrant and the field; None when it can."""
+    values: list[tuple[str, object]] = [
+        (name, getattr(record, name))
+        for name in (
+            "registrant_id",
+            "registration_number",
+            "name",
+            "family_name",
+            "given_names",
+            "category",
+            "status",
+            "status_class",
+            "profile_url",
+        )
+    ]
+    for part in ("conditions", "authorizations", "locations"):
+        items = getattr(record, part)
+        if len(items) > MAX_ITEMS[part]:
+            return _too_many(record, part, len(items))
+    values += [("conditions", c) for c in record.conditions]
+    values += [("wording", a.wording) for a in record.authorizations]
+    values += [
+        (name, getattr(loc, name))
+        for loc in record.locations
+        for name in ("organization", "address", "city", "province", "postal_code", "phone")
+    ]
+    for name, value in values:
+        if isinstance(value, str) and len(value) > MAX_CHARS[name]:
+            return (
+                f"registrant {_short(record.registrant_id)}: {name} is {len(value):,} characters "
+                f"long, more than the {MAX_CHARS[name]:,} allowed"
+            )
+    return None
+
+
+def _too_many(record: Registration, part: str, count: int) -> str:
+    return (
+        f"registrant {_short(record.registrant_id)} has {count:,} {part}, more than the "
+        f"{MAX_ITEMS[part]:,} allowed"
+    )
+
+
+def _short(text: object, limit: int = 40) -> str:
+    """`text` as a repr of at most about `limit` characters, for quoting register text."""
+    text = str(text)
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text` cut to `limit` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    keep = limit - 40  # room for the note, whatever the count
+    return f"{text[:keep]}… ({len(text) - keep:,} more characters)"
+
+
+def bounded_errors(errors: list[dict]) -> list[dict]:
+    """At most MAX_ERRORS errors, each of their texts bounded; a last line says what was left."""
+    kept = [
+        {k: bounded(v, MAX_ERROR_CHARS) if isinstance(v, str) else v for k, v in e.items()}
+        for e in errors[:MAX_ERRORS]
+    ]
+    if len(errors) > MAX_ERRORS:
+        kept.append({"url": "", "error": f"... and {len(errors) - MAX_ERRORS:,} more errors"})
+    return kept
+
 
 def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -117,9 +218,9 @@ def finish_run(
     row = {
         "ended_at": at or utcnow(),
         "outcome": outcome,
-        "message": message,
+        "message": bounded(message),
         "requests": requests,
-        "errors": json.dumps(errors, ensure_ascii=False),
+        "errors": json.dumps(bounded_errors(errors), ensure_ascii=False),
         **(counts or {}),
     }
     with db.atomic():
