@@ -8,6 +8,7 @@ register stops listing are kept, marked "no longer on the register since" that r
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import json
 import unicodedata
@@ -18,7 +19,7 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from db import history, places, summaries
+from db import db_file, history, layout, places, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
 from scrapers.records import Registration
@@ -141,6 +142,52 @@ def sort_key(family: str | None, given: str | None, name: str) -> str:
     return text.encode("ascii", "ignore").decode("ascii").strip()
 
 
+@contextlib.contextmanager
+def writing(db: Database) -> Iterator[None]:
+    """One write transaction, taken before its first read, and one importer's at a time.
+
+    `BEGIN IMMEDIATE` takes SQLite's write lock at the start, waiting (busy_timeout) while
+    another connection holds it; a plain `BEGIN` that reads first and then writes gets
+    SQLITE_BUSY at once, without waiting, when another import committed in between ("database
+    is locked" within a second). And since one import's apply can outlast any busy timeout,
+    importers also queue on an OS lock beside the database (`locks/<db>.lock`, released when
+    its process dies however it dies) for as long as the other's transaction takes. Nested
+    inside a transaction, it is a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    with _one_writer(db):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.rollback()
+            raise
+        try:
+            db.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
+
+
+@contextlib.contextmanager
+def _one_writer(db: Database) -> Iterator[None]:
+    path = db_file(db)
+    if path is None:  # in memory: no other process can write to it
+        yield
+        return
+    # `<db>.lock` beside the sources' `<db>.<source>.lock`: no source key can name it
+    lock = layout.lock_file(path, "any").with_name(f"{path.stem}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other importer's transaction
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
     """Write the declared regulators; a source's own declaration is the truth about it."""
     rows = [
@@ -163,13 +210,13 @@ def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
         }
         for s in sources
     ]
-    with db.atomic():
+    with writing(db):
         db.table("regulators").upsert_all(rows, pk="id")
 
 
 def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
     """A new run, "running"; `at` dates it instead of the clock (a demo's past import)."""
-    with db.atomic():
+    with writing(db):
         table = db.table("import_runs")
         table.insert(
             {
@@ -186,7 +233,7 @@ def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
 
 def close_interrupted_runs(db: Database, regulator_id: str) -> int:
     """Mark runs left "running" by a process that died as failed; their data was never applied."""
-    with db.atomic():
+    with writing(db):
         return db.execute(
             "update import_runs set outcome = 'failed', ended_at = ?, message = 'interrupted: "
             "the import ended before finishing (killed or crashed); nothing was changed' "
@@ -223,7 +270,7 @@ def finish_run(
         "errors": json.dumps(bounded_errors(errors), ensure_ascii=False),
         **(counts or {}),
     }
-    with db.atomic():
+    with writing(db):
         db.table("import_runs").update(run_id, row)
 
 
@@ -384,7 +431,7 @@ def _apply(
         "select 1 from import_runs where regulator_id = ? and outcome = 'success' and id != ?",
         [regulator_id, run_id],
     ).fetchone()
-    with db.atomic():
+    with writing(db):
         # Who this run saw, to find who it did not; a temp table, so that a run over an unchanged
         # register writes nothing to the database but its run record.
         conn.execute("create temp table if not exists seen_ids (id text primary key)")
