@@ -131,7 +131,7 @@ def test_a_redirect_to_another_host_at_an_inward_address_is_refused(imported):
     register.fail_next(DIRECTORY_PATH, 302, headers={"Location": elsewhere})
     report = refused(imported, "another host at an inward address")
     assert report.message.startswith("UnsafeRedirect: ")
-    assert [r.path for r in register.requests[-2:]] != [DIRECTORY_PATH, DIRECTORY_PATH]
+    assert not [r for r in register.requests if r.headers["host"].startswith("localhost")]
 
 
 def test_a_redirect_on_the_register_s_own_host_is_followed(imported):
