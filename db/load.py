@@ -8,6 +8,7 @@ register stops listing are kept, marked "no longer on the register since" that r
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import json
 import unicodedata
@@ -18,13 +19,114 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from db import history, places, summaries
+from db import db_file, history, layout, places, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
 from scrapers.records import Registration
 from scrapers.sources import Source
 
 BATCH = 2000
+
+# The longest value each stored field may hold, in characters. A register is untrusted: a value
+# longer than this is no real name, address or status but a broken or hostile register, and
+# the run is refused (`oversized`) rather than the value cut, since a cut name would be a wrong
+# name published as the register's. Far above anything a real register lists (the longest real
+# values are a few hundred characters: a clinic's full address, a condition's wording).
+MAX_CHARS = {
+    "registrant_id": 200,
+    "registration_number": 200,
+    "name": 2000,
+    "family_name": 2000,
+    "given_names": 2000,
+    "category": 2000,
+    "status": 2000,
+    "status_class": 50,
+    "profile_url": 2000,
+    "conditions": 4000,  # each condition
+    "wording": 2000,  # of each authorization
+    "organization": 2000,  # of each practice location, and the rest of its fields
+    "address": 2000,
+    "city": 2000,
+    "province": 200,
+    "postal_code": 200,
+    "phone": 200,
+}
+# The most of each repeated part one record may have.
+MAX_ITEMS = {"conditions": 100, "authorizations": 100, "locations": 100}
+# What a run record keeps of its own text: the message is ours but quotes the register (an
+# error page, a field), so it is cut, with the cut said; likewise each recorded error.
+MAX_MESSAGE = 2000
+MAX_ERRORS = 100
+MAX_ERROR_CHARS = 500
+
+
+def oversized(record: Registration) -> str | None:
+    """Why a record cannot be stored (a field longer than MAX_CHARS, more parts than MAX_ITEMS),
+    as a short sentence naming the registrant and the field; None when it can."""
+    values: list[tuple[str, object]] = [
+        (name, getattr(record, name))
+        for name in (
+            "registrant_id",
+            "registration_number",
+            "name",
+            "family_name",
+            "given_names",
+            "category",
+            "status",
+            "status_class",
+            "profile_url",
+        )
+    ]
+    for part in ("conditions", "authorizations", "locations"):
+        items = getattr(record, part)
+        if len(items) > MAX_ITEMS[part]:
+            return _too_many(record, part, len(items))
+    values += [("conditions", c) for c in record.conditions]
+    values += [("wording", a.wording) for a in record.authorizations]
+    values += [
+        (name, getattr(loc, name))
+        for loc in record.locations
+        for name in ("organization", "address", "city", "province", "postal_code", "phone")
+    ]
+    for name, value in values:
+        if isinstance(value, str) and len(value) > MAX_CHARS[name]:
+            return (
+                f"registrant {_short(record.registrant_id)}: {name} is {len(value):,} characters "
+                f"long, more than the {MAX_CHARS[name]:,} allowed"
+            )
+    return None
+
+
+def _too_many(record: Registration, part: str, count: int) -> str:
+    return (
+        f"registrant {_short(record.registrant_id)} has {count:,} {part}, more than the "
+        f"{MAX_ITEMS[part]:,} allowed"
+    )
+
+
+def _short(text: object, limit: int = 40) -> str:
+    """`text` as a repr of at most about `limit` characters, for quoting register text."""
+    text = str(text)
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text` cut to `limit` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    keep = limit - 40  # room for the note, whatever the count
+    return f"{text[:keep]}… ({len(text) - keep:,} more characters)"
+
+
+def bounded_errors(errors: list[dict]) -> list[dict]:
+    """At most MAX_ERRORS errors, each of their texts bounded; a last line says what was left."""
+    kept = [
+        {k: bounded(v, MAX_ERROR_CHARS) if isinstance(v, str) else v for k, v in e.items()}
+        for e in errors[:MAX_ERRORS]
+    ]
+    if len(errors) > MAX_ERRORS:
+        kept.append({"url": "", "error": f"... and {len(errors) - MAX_ERRORS:,} more errors"})
+    return kept
 
 
 def utcnow() -> str:
@@ -38,6 +140,52 @@ def sort_key(family: str | None, given: str | None, name: str) -> str:
         return text.strip()
     text = unicodedata.normalize("NFKD", text)
     return text.encode("ascii", "ignore").decode("ascii").strip()
+
+
+@contextlib.contextmanager
+def writing(db: Database) -> Iterator[None]:
+    """One write transaction, taken before its first read, and one importer's at a time.
+
+    `BEGIN IMMEDIATE` takes SQLite's write lock at the start, waiting (busy_timeout) while
+    another connection holds it; a plain `BEGIN` that reads first and then writes gets
+    SQLITE_BUSY at once, without waiting, when another import committed in between ("database
+    is locked" within a second). And since one import's apply can outlast any busy timeout,
+    importers also queue on an OS lock beside the database (`locks/<db>.lock`, released when
+    its process dies however it dies) for as long as the other's transaction takes. Nested
+    inside a transaction, it is a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    with _one_writer(db):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.rollback()
+            raise
+        try:
+            db.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
+
+
+@contextlib.contextmanager
+def _one_writer(db: Database) -> Iterator[None]:
+    path = db_file(db)
+    if path is None:  # in memory: no other process can write to it
+        yield
+        return
+    # `<db>.lock` beside the sources' `<db>.<source>.lock`: no source key can name it
+    lock = layout.lock_file(path, "any").with_name(f"{path.stem}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other importer's transaction
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
@@ -62,13 +210,13 @@ def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
         }
         for s in sources
     ]
-    with db.atomic():
+    with writing(db):
         db.table("regulators").upsert_all(rows, pk="id")
 
 
 def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
     """A new run, "running"; `at` dates it instead of the clock (a demo's past import)."""
-    with db.atomic():
+    with writing(db):
         table = db.table("import_runs")
         table.insert(
             {
@@ -85,7 +233,7 @@ def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
 
 def close_interrupted_runs(db: Database, regulator_id: str) -> int:
     """Mark runs left "running" by a process that died as failed; their data was never applied."""
-    with db.atomic():
+    with writing(db):
         return db.execute(
             "update import_runs set outcome = 'failed', ended_at = ?, message = 'interrupted: "
             "the import ended before finishing (killed or crashed); nothing was changed' "
@@ -117,12 +265,12 @@ def finish_run(
     row = {
         "ended_at": at or utcnow(),
         "outcome": outcome,
-        "message": message,
+        "message": bounded(message),
         "requests": requests,
-        "errors": json.dumps(errors, ensure_ascii=False),
+        "errors": json.dumps(bounded_errors(errors), ensure_ascii=False),
         **(counts or {}),
     }
-    with db.atomic():
+    with writing(db):
         db.table("import_runs").update(run_id, row)
 
 
@@ -283,7 +431,7 @@ def _apply(
         "select 1 from import_runs where regulator_id = ? and outcome = 'success' and id != ?",
         [regulator_id, run_id],
     ).fetchone()
-    with db.atomic():
+    with writing(db):
         # Who this run saw, to find who it did not; a temp table, so that a run over an unchanged
         # register writes nothing to the database but its run record.
         conn.execute("create temp table if not exists seen_ids (id text primary key)")

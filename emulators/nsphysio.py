@@ -618,14 +618,14 @@ HOSTILE_TEXT = (
     "\u202eevil\u202c override",
     "\u2067isolated\u2069 and \u200bzero\u200dwidth\ufeff",
     "Semi;=1+1,=2+2",
-    "A" * 10_000,
+    "A" * 1_500,  # long and unbroken, yet within what the importer stores (db/load.py)
 )
 
 
 def hostile_physiotherapists(count: int = 40, seed: int = 2026) -> list[Registrant]:
     """The usual population, but its first len(HOSTILE_TEXT) people carry hostile text: markup,
     broken attributes, `javascript:` URLs, control characters, bidirectional overrides,
-    zero-width characters, a 10,000-character string and spreadsheet formulas, in the name, the
+    zero-width characters, a 1,500-character string and spreadsheet formulas, in the name, the
     given names, the conditions, the specialty and the employer (organization, and every other
     one's city; the rest are in Halifax)."""
     people = nova_scotia_physiotherapists(max(count, len(HOSTILE_TEXT)), seed)

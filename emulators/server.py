@@ -1,5 +1,6 @@
 """What every emulated register shares: a quiet threaded HTTP server on 127.0.0.1, the request
-log, scripted faults (an answer, a reset, a stall, a truncated body), start and stop.
+log, scripted faults (an answer, a reset, a stall, a truncated body, and a hostile register's
+endless body, gzip bomb and one-byte-at-a-time trickle), start and stop.
 
 A platform's emulator subclasses `Emulator` and implements `_answer(request) -> Reply | None`
 (None resets the connection); `_take_fault` gives it the next scripted fault for a path.
@@ -11,6 +12,7 @@ import socket
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +42,20 @@ class Reply:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # A hostile register's ways of answering (the handler sends them; see `Emulator`):
+    endless: bool = False  # no length; `body`, then filler bytes until the client leaves
+    trickle: float = 0.0  # seconds between bytes: the whole answer, headers too, a byte at a time
+
+
+def gzip_bomb(size: int) -> bytes:
+    """A gzip body that inflates to `size` zero bytes (about a thousandth of that on the wire)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: the gzip format
+    block = bytes(1 << 20)
+    parts = []
+    for start in range(0, size, len(block)):
+        parts.append(packer.compress(block[: min(len(block), size - start)]))
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 @dataclass
@@ -49,6 +65,7 @@ class Fault:
     reply: Reply | None  # None: reset the connection
     stall: float = 0.0  # seconds to wait before answering normally (a slow server)
     truncate: bool = False  # answer normally but cut the body short and close
+    trickle: float = 0.0  # answer normally, but one byte every `trickle` seconds
 
 
 class Server(ThreadingHTTPServer):
@@ -135,6 +152,12 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
+        if reply.trickle:
+            self._trickle(reply)
+            return
+        if reply.endless:
+            self._endless(reply)
+            return
         truncate = reply.headers.pop("X-Truncate", None) is not None
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
@@ -149,6 +172,42 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
 
+    def _endless(self, reply: Reply) -> None:
+        """Headers without a length, then the body, then filler until the client goes away."""
+        self.close_connection = True
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Connection", "close")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        filler = b"<p>" + b"more " * 13_000 + b"</p>\n"
+        stopping = self.server.emulator.stopping
+        try:
+            self.wfile.write(reply.body)
+            while not stopping.is_set():
+                self.wfile.write(filler)
+        except OSError:
+            pass  # the client stopped reading: what it should do
+
+    def _trickle(self, reply: Reply) -> None:
+        """The whole answer, status line and headers included, one byte every `reply.trickle`
+        seconds, until it is sent, the client leaves or the emulator stops."""
+        self.close_connection = True
+        head = [f"HTTP/1.1 {reply.status} Slow", f"Content-Type: {reply.content_type}"]
+        head += [f"Content-Length: {len(reply.body)}", "Connection: close"]
+        head += [f"{name}: {value}" for name, value in reply.headers.items()]
+        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body
+        stopping = self.server.emulator.stopping
+        try:
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+                if stopping.wait(reply.trickle):
+                    return
+        except OSError:
+            pass
+
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
 
 
@@ -157,7 +216,8 @@ class Emulator:
 
     A subclass implements `_route(request) -> Reply` (and `_server_error` for its own 500
     page); the base `_answer` logs, applies `fail_next` / `reset_next` / `truncate_next` faults
-    and records statuses. An emulator with more (Alinity's throttling and stalls) overrides it.
+    and a hostile register's `endless_next` / `bomb_next` / `trickle_next`, and records
+    statuses. An emulator with more (Alinity's throttling and stalls) overrides it.
 
     The subclass's __init__ sets `port` and calls `Emulator.__init__`; `handler` is the request
     handler class, `name` names the serving thread, `error_content_type` is that of scripted
@@ -178,11 +238,13 @@ class Emulator:
         self._faults: list[Fault] = []
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
+        self.stopping = threading.Event()  # set by stop(): endless and trickling answers end
 
     def start(self) -> str:
         """Serve in a daemon thread; returns the base URL, e.g. "http://127.0.0.1:54321"."""
         if self._server is not None:
             return self.base_url
+        self.stopping.clear()
         self._server = Server(("127.0.0.1", self.port), self.handler, self)
         host, port = self._server.server_address[:2]
         assert isinstance(host, str)  # an IPv4 socket's address
@@ -201,6 +263,7 @@ class Emulator:
         server, self._server = self._server, None
         if server is None:
             return
+        self.stopping.set()
         server.shutdown()
         server.server_close()
         server.close_connections()
@@ -239,6 +302,22 @@ class Emulator:
         """Answer the next `count` matching requests with half the body, then close."""
         self._script(Fault(path_prefix.lower(), count, None, truncate=True))
 
+    def endless_next(self, path_prefix: str, count: int = 1) -> None:
+        """Answer the next `count` matching requests with a body that never ends (no length)."""
+        opening = b"<!DOCTYPE html><html><body>"
+        self._script(Fault(path_prefix.lower(), count, Reply(200, opening, endless=True)))
+
+    def bomb_next(self, path_prefix: str, size: int, count: int = 1) -> None:
+        """Answer the next `count` matching requests with a gzip body inflating to `size` bytes."""
+        headers = {"Content-Encoding": "gzip"}
+        self._script(
+            Fault(path_prefix.lower(), count, Reply(200, gzip_bomb(size), headers=headers))
+        )
+
+    def trickle_next(self, path_prefix: str, seconds: float, count: int = 1) -> None:
+        """Answer the next `count` matching requests as usual, but one byte every `seconds`."""
+        self._script(Fault(path_prefix.lower(), count, None, trickle=seconds))
+
     def _script(self, fault: Fault) -> None:
         with self._lock:
             self._faults.append(fault)
@@ -259,7 +338,7 @@ class Emulator:
         with self._lock:
             self.requests.append(request)
             fault = self._take_fault(request.path)
-        if fault is not None and not fault.truncate:
+        if fault is not None and not (fault.truncate or fault.trickle):
             reply = fault.reply
         else:
             try:
@@ -268,8 +347,10 @@ class Emulator:
                 with self._lock:
                     self.errors.append(exc)
                 reply = self._server_error()
-            if fault is not None:
+            if fault is not None and fault.truncate:
                 reply.headers["X-Truncate"] = "1"
+            if fault is not None and fault.trickle:
+                reply.trickle = fault.trickle
         with self._lock:
             self.statuses.append(reply.status if reply else None)
         return reply

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import shutil
 import socket
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -148,7 +150,50 @@ port_option = click.option(
 )
 
 
-@click.group()
+# What a full disk (or a failing one) looks like from Python and from SQLite.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS}
+_DISK_WORDS = ("disk i/o error", "database or disk is full", "readonly database")
+
+
+def _disk_problem(error: BaseException) -> str | None:
+    """A one-line message for a disk or database that cannot take a write, else None."""
+    if isinstance(error, OSError) and error.errno in _DISK_ERRNOS:
+        where = f" ({error.filename})" if error.filename else ""
+        return (
+            f"the disk refused a write{where}: {error.strerror or error}. Free some space (or "
+            "check the disk and its permissions) and run the command again; what was committed "
+            "before stays as it was"
+        )
+    if isinstance(error, sqlite3.OperationalError):
+        text = str(error).lower()
+        if any(words in text for words in _DISK_WORDS):
+            return (
+                f"the database could not be written ({error}): the disk is probably full or "
+                "failing. Free some space (or check the disk) and run the command again; SQLite "
+                "rolled the unfinished change back, and what was committed before stays as it was"
+            )
+        if "database is locked" in text:
+            return (
+                "the database is busy: another process held its write lock for too long. "
+                "Run the command again when that process has finished"
+            )
+    return None
+
+
+class _Commands(click.Group):
+    """The command group, whose boundary turns a full disk or a busy database into a message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (OSError, sqlite3.OperationalError) as e:
+            message = _disk_problem(e)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="needling-registry")
 @click.option("-v", "--verbose", is_flag=True, help="Log requests, back-offs and warnings.")
 def cli(verbose: bool):

@@ -26,9 +26,11 @@ from db.load import (
     Rejected,
     applied,
     apply_run,
+    bounded,
     check_run_size,
     close_interrupted_runs,
     finish_run,
+    oversized,
     start_run,
     sync_regulators,
 )
@@ -201,6 +203,9 @@ def _client(
         backoff_seconds=source.backoff_seconds,
         max_retries=source.max_retries,
         timeout_seconds=source.timeout_seconds,
+        max_response_bytes=source.max_response_bytes,
+        response_seconds=source.response_seconds,
+        max_run_seconds=source.max_run_hours * 3600,
     )
     return PoliteClient(
         policy,
@@ -243,6 +248,11 @@ def _run(
     try:
         # Every platform has the one contract (scrapers/adapter.py): its module's ADAPTER.
         for record in crawl(source, client, progress, errors, notes):
+            too_long = oversized(record)  # a register's text is bounded before it is stored
+            if too_long:
+                raise RunFailed(
+                    f"{too_long}; the register sent an implausible record, nothing was changed"
+                )
             staging.add(record)
         if errors:
             raise RunFailed(
@@ -323,6 +333,7 @@ def _run(
             f"; {client.not_modified} pages unchanged since the last run were not "
             "downloaded again (304)"
         )
+    message = bounded(message)
     finish_run(
         db,
         run_id,

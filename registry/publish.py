@@ -10,19 +10,26 @@ A release is a folder named for its date and the SHA-256 of its database file:
         SHA256SUMS          `sha256sum -c SHA256SUMS` checks every file, the manifest included
 
 It is built in a hidden staging folder and renamed into place only when complete; an existing
-release is never overwritten.
+release is never overwritten. One publish at a time works in a folder (an OS lock on the folder,
+gone with its process), so a staging folder found there by the publish holding the lock was left
+by one that was killed, and is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +45,10 @@ from registry.settings import (
     DATASETTE_TEMPLATES,
 )
 
+log = logging.getLogger(__name__)
+
 DB_NAME = "registry.db"
+STAGING_PREFIX = ".publishing-"
 FILES = (DB_NAME, "metadata.json", "inspect-data.json")
 
 # The site's limits (bounded SQL time and rows, facets inside the SQL limit), plus what suits a
@@ -165,6 +175,36 @@ def _inspect(folder: Path) -> None:
         raise PublishError(f"datasette inspect failed: {done.stderr.strip()[-500:]}")
 
 
+@contextlib.contextmanager
+def _publishing(out: Path) -> Iterator[None]:
+    """Hold the folder's publish lock (flock on the folder itself: no file is added to it)."""
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise
+            raise PublishError(
+                f"another publish is running into {out}; try again when it has finished"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove staging folders left in `out` by publishes that did not finish (killed, a full
+    disk); call only with the folder's publish lock held, so that none of them is in use."""
+    removed = []
+    for folder in sorted(out.glob(f"{STAGING_PREFIX}*")):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+            log.warning("removed %s, left by a publish that did not finish", folder)
+    return removed
+
+
 def publish(db_path: Path, out: Path, now: datetime | None = None) -> Release:
     """Build a release of the database at `db_path` in the folder `out`."""
     if not db_path.exists():
@@ -177,7 +217,13 @@ def publish(db_path: Path, out: Path, now: datetime | None = None) -> Release:
         raise PublishError(str(e)) from None
     now = now or datetime.now(UTC)
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".publishing-", dir=out))
+    with _publishing(out):
+        remove_stale_staging(out)
+        return _build(db_path, out, now)
+
+
+def _build(db_path: Path, out: Path, now: datetime) -> Release:
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
         copy = staging / DB_NAME
         _snapshot(db_path, copy)

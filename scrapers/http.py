@@ -3,6 +3,13 @@
 Politeness lives here so no adapter can forget it: an identifying User-Agent, robots.txt obeyed
 (RFC 9309), a minimum gap between requests to one host, and patient back-off when a server says
 it is busy. Every successful response comes back as a `Fetched` that can vouch for itself.
+
+A register is also untrusted, so every response is bounded here too: its bytes as sent and as
+decompressed (`max_response_bytes`; an endless body or a gzip bomb is cut off, never held), its
+time from the first byte sent to the last received (`response_seconds`, one deadline for the whole
+answer rather than per read, so a register that trickles a byte every few seconds cannot hold a
+run), and the whole run's time (`max_run_seconds`). Redirects are followed one hop at a time, and
+one that leaves the register's host for a loopback, private or link-local address is refused.
 """
 
 from __future__ import annotations
@@ -10,15 +17,18 @@ from __future__ import annotations
 import codecs
 import email.utils
 import hashlib
+import ipaddress
 import logging
 import math
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 
+import httpcore
 import httpx
 import tenacity
 from protego import Protego
@@ -29,6 +39,14 @@ log = logging.getLogger("scrapers.http")
 
 RETRYABLE_STATUSES = frozenset({403, 429}) | frozenset(range(500, 600))
 UTF8_BOM = codecs.BOM_UTF8
+MAX_REDIRECTS = 20
+
+# Defaults of the bounds on what one register may send (HttpPolicy; a source can set its own,
+# docs/sources.md): far above any register we read (the largest answer seen is a few MB), far
+# below what would hurt the machine.
+MAX_RESPONSE_BYTES = 50_000_000
+RESPONSE_SECONDS = 120.0
+MAX_RUN_SECONDS = 48 * 3600.0
 
 
 # Set (as the test suite does) to make sure nothing leaves this machine: any host but the
@@ -49,6 +67,12 @@ class HttpPolicy:
     max_backoff_seconds: float = 600.0  # cap for any single wait, Retry-After included
     respect_robots: bool = True
     max_requests: int | None = None  # a budget (the preflight's): FetchError once it is spent
+    # Bounds on a hostile or broken register (see the module docstring): bytes of one response,
+    # as sent and as decompressed; seconds for one response, first byte sent to last received;
+    # seconds for everything this client does (a run).
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+    response_seconds: float = RESPONSE_SECONDS
+    max_run_seconds: float = MAX_RUN_SECONDS
 
     def __post_init__(self) -> None:
         if not self.user_agent.strip():
@@ -119,6 +143,115 @@ class UnexpectedStatus(FetchError):
     """Any other non-2xx status (400, 401, 405, ...); not retried."""
 
 
+class TooLarge(FetchError):
+    """A response longer than `max_response_bytes`, as sent or decompressed; not retried."""
+
+
+class UnsafeRedirect(FetchError):
+    """A redirect from the register's host to another host at an inward address; not followed."""
+
+
+class RunTooLong(FetchError):
+    """The run has used its `max_run_seconds`; no further request is made."""
+
+
+class Deadline:
+    """When the response being received must be complete (`time.monotonic()`), or None."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+        self.seconds = 0.0  # how long the response was given, for the message
+
+    def start(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+    def message(self) -> str:
+        return f"the response took longer than {self.seconds:g}s, the most allowed"
+
+    def remaining(self, timeout: float | None) -> float | None:
+        """A per-operation timeout shortened to what is left before the deadline."""
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout(self.message())
+        return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write ends by the deadline (httpx's own timeout is
+    per read, so a register trickling one byte at a time would otherwise never time out)."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._deadline.remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._deadline.remaining(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(
+            ssl_context, server_hostname, self._deadline.remaining(timeout)
+        )
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend with every stream bound to one `Deadline`."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._deadline = deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options=None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(
+            host, port, self._deadline.remaining(timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(self, path: str, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("registers are not read over Unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport over `_DeadlineBackend` (the same pool httpx builds, with our backend)."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=_DeadlineBackend(deadline),
+        )
+
+
 @dataclass
 class _Host:
     """What we know about one scheme+host+port: its robots rules and when we last started."""
@@ -161,11 +294,15 @@ class PoliteClient:
         self.requests_made = 0
         self.retries = 0
         self.waits: list[float] = []
+        self._started = clock()
+        self._deadline = Deadline()
+        # Redirects are followed by hand (`_exchange`), one bounded hop at a time: httpx would
+        # read a redirect's whole body, however long, before our checks could see it.
         self._client = httpx.Client(
             headers={"User-Agent": policy.user_agent},
             timeout=policy.timeout_seconds,
-            follow_redirects=True,
-            transport=transport,
+            follow_redirects=False,
+            transport=transport if transport is not None else _DeadlineTransport(self._deadline),
             event_hooks={"request": [self._count_request]},
         )
 
@@ -193,13 +330,17 @@ class PoliteClient:
     def _count_request(self, request: httpx.Request) -> None:
         self.requests_made += 1  # an httpx event hook: sees redirects and retries too
 
+    def _check_offline(self, parsed: httpx.URL) -> None:
+        if self._real_network and os.environ.get(OFFLINE_ENV) and parsed.host not in LOOPBACK:
+            raise FetchError(
+                f"FetchError: {OFFLINE_ENV} is set: refusing to contact {parsed.host}",
+                url=str(parsed),
+            )
+
     def _fetch(self, method: str, url: str, *, data: dict | None, headers: dict | None) -> Fetched:
         try:
             parsed = httpx.URL(url)
-            if self._real_network and os.environ.get(OFFLINE_ENV) and parsed.host not in LOOPBACK:
-                raise FetchError(
-                    f"FetchError: {OFFLINE_ENV} is set: refusing to contact {parsed.host}", url=url
-                )
+            self._check_offline(parsed)
             host = self._host(parsed)
             body = b"" if data is None else self._build(method, url, data, headers).content
         except httpx.InvalidURL as exc:
@@ -301,9 +442,11 @@ class PoliteClient:
             budget = self.policy.max_requests
             if budget is not None and self.requests_made >= budget:
                 raise FetchError(f"FetchError: the budget of {budget} requests is spent", url=url)
+            self._check_run_time(url)
             self._space(host)
+            self._check_run_time(url)
             # built per attempt so cookies set by an earlier answer are sent on the retry
-            response = self._client.send(self._build(method, url, data, headers))
+            response = self._exchange(self._build(method, url, data, headers))
             if self._on_exchange:
                 for answer in (*response.history, response):
                     self._on_exchange(answer)
@@ -322,6 +465,85 @@ class PoliteClient:
             return retrying(attempt), attempts
         except httpx.HTTPError as exc:  # not retryable, e.g. too many redirects: wrap it
             raise FetchError(f"FetchError: {url} failed ({_describe(exc)})", url=url) from exc
+
+    def _check_run_time(self, url: str) -> None:
+        spent = self._clock() - self._started
+        if spent >= self.policy.max_run_seconds:
+            raise RunTooLong(
+                f"RunTooLong: the run has taken {_duration(spent)}, the most allowed is "
+                f"{_duration(self.policy.max_run_seconds)}; stopped before {url}",
+                url=url,
+            )
+
+    def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """Send a request and follow its redirects, each answer read within the bounds; a
+        redirect to another host at an inward address is refused (UnsafeRedirect)."""
+        left = self.policy.max_run_seconds - (self._clock() - self._started)
+        seconds = max(0.0, min(self.policy.response_seconds, left))
+        self._deadline.start(seconds)
+        history: list[httpx.Response] = []
+        try:
+            while True:
+                response = self._receive(request)
+                if not response.has_redirect_location:
+                    response.history = history
+                    return response
+                if len(history) >= MAX_REDIRECTS:
+                    raise httpx.TooManyRedirects(
+                        "Exceeded maximum allowed redirects.", request=request
+                    )
+                following = response.next_request
+                assert following is not None  # httpx builds it for every redirect
+                self._check_redirect(request.url, following.url)
+                history.append(response)
+                request = following
+        except httpx.TimeoutException as e:
+            if self._deadline.passed():  # a read cut short to the deadline: say which bound
+                raise httpx.ReadTimeout(self._deadline.message(), request=request) from e
+            raise
+        finally:
+            self._deadline.at = None
+
+    def _receive(self, request: httpx.Request) -> httpx.Response:
+        """One answer, its body read as it streams in and abandoned past a bound."""
+        limit = self.policy.max_response_bytes
+        response = self._client.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                sent = response.num_bytes_downloaded
+                if size > limit or sent > limit:
+                    what = "as sent" if sent > limit else "decompressed"
+                    raise TooLarge(
+                        f"TooLarge: {request.url} sent more than {limit:,} bytes ({what}), the "
+                        "most allowed for one response; not read further",
+                        url=str(request.url),
+                    )
+                chunks.append(chunk)
+                if self._deadline.passed():  # also for a transport without _DeadlineBackend
+                    raise httpx.ReadTimeout(self._deadline.message(), request=request)
+            # what response.read() would have kept, had it been allowed to read everything
+            response._content = b"".join(chunks)
+        finally:
+            response.close()
+        return response
+
+    def _check_redirect(self, origin: httpx.URL, target: httpx.URL) -> None:
+        try:
+            self._check_offline(target)
+        except FetchError as e:
+            raise FetchError(f"{e} (a redirect from {origin})", url=str(origin)) from None
+        if target.host.lower() == origin.host.lower():
+            return  # the register's own host, wherever it is (the test emulators are local)
+        inward = _inward_address(target.host)
+        if inward:
+            raise UnsafeRedirect(
+                f"UnsafeRedirect: {origin} redirected to {target}, another host at an inward "
+                f"address ({inward}); not followed",
+                url=str(origin),
+            )
 
     def _space(self, host: _Host) -> None:
         """Sleep until the host's spacing has passed since the previous request started."""
@@ -368,6 +590,32 @@ class PoliteClient:
             request=request,
             not_modified=content is not None,
         )
+
+
+def _inward_address(host: str) -> str | None:
+    """The first loopback, private, link-local or otherwise non-public address `host` is or
+    resolves to, or None (a name that does not resolve fails later, when connecting)."""
+    try:
+        addresses = [str(ipaddress.ip_address(host.strip("[]").split("%", 1)[0]))]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return None
+        addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not ip.is_global or ip.is_multicast or getattr(ip, "is_site_local", False):
+            return address
+    return None
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds:g} s" if seconds < 60 else f"{seconds / 60:.1f} min"
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

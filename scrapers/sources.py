@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
+from scrapers.http import MAX_RESPONSE_BYTES, MAX_RUN_SECONDS, RESPONSE_SECONDS
 from scrapers.kinds import KINDS, MECHANISMS, NEEDLING_TRACKING
 
 BUILTIN = Path(__file__).with_name("sources.toml")
@@ -54,6 +55,11 @@ class Source:
     backoff_seconds: float = 60.0  # first wait after a 403/429/5xx without Retry-After
     max_retries: int = 4
     timeout_seconds: float = 30.0
+    # Bounds on what the register may send (scrapers/http.py): bytes of one response (as sent
+    # and decompressed), seconds for one whole response, hours for a whole run.
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+    response_seconds: float = RESPONSE_SECONDS
+    max_run_hours: float = MAX_RUN_SECONDS / 3600
     interval_hours: float = 168.0  # how often `registry schedule` runs it (weekly)
     # A verification answers "data stale" when the last successful import is older than this;
     # unset, it is twice interval_hours (one missed run is tolerated, two are not).
@@ -142,6 +148,9 @@ def _source(key: str, data: dict, origin: str) -> Source:
         "max_retries",
         "interval_hours",
         "stale_after_hours",
+        "max_response_bytes",
+        "response_seconds",
+        "max_run_hours",
     ):
         value = data.get(name, 0)
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
@@ -167,6 +176,9 @@ def _source(key: str, data: dict, origin: str) -> Source:
         backoff_seconds=float(source.backoff_seconds),
         timeout_seconds=float(source.timeout_seconds),
         max_retries=int(source.max_retries),
+        max_response_bytes=int(source.max_response_bytes),
+        response_seconds=float(source.response_seconds),
+        max_run_hours=float(source.max_run_hours),
         interval_hours=float(source.interval_hours),
         stale_after_hours=float(
             source.stale_after_hours
