@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from html import unescape
 
 import httpx
@@ -13,10 +15,12 @@ import pytest
 
 from registry.egress import ALLOW_PRIVATE_ENV
 from registry.web.assets import IMMUTABLE
+from registry.web.webhook_tests import WebhookTestOutcome, WebhookTests
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE, person
 from tests.test_clinics_watch import Receiver, second_run
+from tests.test_webhook_safety import Trickle
 
 ONTARIO = [person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo")]
 ROSTER = (
@@ -315,3 +319,63 @@ def test_a_masked_number_is_not_found_by_a_different_name(world):
     )
     assert made.status_code == 201 and made.json()["added"] == []
     assert "no registration" in made.json()["errors"][0]["error"]
+
+
+def test_slow_test_deliveries_never_hold_the_threads_that_serve_pages(world, monkeypatch):
+    """Two test deliveries to a receiver that answers a byte at a time: each page answers in a
+    few seconds that the test is on its way, and meanwhile the home page and the search answer
+    at once (the site has two threads for pages and searches)."""
+    client, _ = world
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    tokens = [create(client, name=f"Clinic {n}")[0] for n in range(2)]
+    with Trickle() as trickle:
+        for token in tokens:
+            r = client.post("/watch/webhook", data={"token": token, "webhook_url": trickle.url})
+            assert r.status_code == 200
+        answers: list = []
+
+        def test_delivery(token):
+            answers.append(client.post("/watch/webhook/test", data={"token": token}, timeout=8))
+
+        senders = [threading.Thread(target=test_delivery, args=(t,)) for t in tokens]
+        for sender in senders:
+            sender.start()
+        for _ in range(100):
+            if trickle.requests == 2:
+                break
+            time.sleep(0.05)
+        assert trickle.requests == 2  # both receivers are being waited on now
+        for path, params in [("/", {}), ("/api/search", {"q": "roberts"})]:
+            started = time.monotonic()
+            r = client.get(path, params=params, timeout=5)
+            assert r.status_code == 200 and time.monotonic() - started < 1.5, path
+        for sender in senders:
+            sender.join(10)
+        assert [r.status_code for r in answers] == [200, 200]
+        assert all("The test delivery is on its way" in r.text for r in answers)
+        # Asked again while it is on its way: the same delivery, not another one.
+        r = client.post("/watch/webhook/test", data={"token": tokens[0]}, timeout=8)
+        assert "on its way" in r.text and trickle.requests == 2
+
+
+def test_test_deliveries_are_bounded_and_their_outcome_is_kept():
+    release = threading.Event()
+
+    def send(list_id, url, secret):
+        release.wait(5)
+        return 204, None
+
+    tests = WebhookTests(send, workers=1, max_waiting=2)
+    try:
+        first = tests.submit("a", "https://a.example/", "s")
+        assert tests.latest("a") is not None and not tests.latest("a").done
+        assert tests.submit("a", "https://a.example/", "s") is first  # one per list
+        assert tests.submit("b", "https://b.example/", "s") is not None
+        assert tests.submit("c", "https://c.example/", "s") is None  # two on their way: no more
+        release.set()
+        first.result(5)
+        assert tests.latest("a") == WebhookTestOutcome(tests.latest("a").sent_at, True, 204, None)
+        assert tests.submit("c", "https://c.example/", "s") is not None  # room again
+    finally:
+        release.set()
+        tests.close()

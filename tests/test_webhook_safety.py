@@ -18,7 +18,7 @@ from db.connections import read_only
 from registry import egress
 from registry.cli import cli
 from registry.web.app import create_app
-from registry.webhooks import deliver, delivery_lock
+from registry.webhooks import deliver, delivery_lock, send_test
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, load, with_changes
 
@@ -407,3 +407,12 @@ def test_a_second_delivery_run_waits_for_the_next_turn(path, client, monkeypatch
         assert receiver.requests == []
         result = CliRunner().invoke(cli, ["watch", "deliver", "--db", str(path)])
         assert result.exit_code == 0 and "1 delivered" in result.output
+
+
+def test_a_test_delivery_ends_at_its_deadline(monkeypatch):
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Trickle() as trickle:
+        started = time.monotonic()
+        status, error = send_test("wl_x", trickle.url, "secret", timeout=1, total=1)
+        assert time.monotonic() - started < 2
+    assert status is None and "deadline" in error

@@ -35,6 +35,7 @@ from registry.settings import (
 from registry.web import api, clinics, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
 from registry.web.responses import Answers
+from registry.web.webhook_tests import WebhookTests
 
 
 class RedactTokens(logging.Filter):
@@ -118,6 +119,8 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         # a few threads at once, not 40 contending for the interpreter's lock.
         to_thread.current_default_thread_limiter().total_tokens = settings.read_threads
         clinics.start(app, db_path)  # clinic data: a separate, writable database
+        # Test deliveries wait on other people's servers: threads of their own, never these.
+        app.state.webhook_tests = WebhookTests()
         await datasette.invoke_startup()
         # The practice cities (seconds to read at a million registrations), before the first
         # page needs them, in a thread as every read.
@@ -126,6 +129,7 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         try:
             yield
         finally:
+            app.state.webhook_tests.close()
             clinics.stop(app)
             app.state.conn.close()
 
