@@ -64,7 +64,7 @@ class Limits:
         }
 
 
-# (method, path) -> the rate that applies
+# (method, path) -> the rate that applies; HEAD counts as GET (rule_for)
 RULES = {
     ("GET", "/api/verify"): "verify",
     ("POST", "/api/verify"): "roster",
@@ -73,6 +73,12 @@ RULES = {
     ("POST", "/watch/new"): "watch_create",  # the watch-list screen (registry/watch_pages.py)
     ("POST", "/watch/webhook/test"): "watch_create",  # each sends a POST to a URL we were given
 }
+
+
+def rule_for(method: str | None, path: str | None) -> str | None:
+    """The rate a request counts against. A HEAD is served by the GET route (Starlette adds it
+    to every GET), so it counts as a GET: otherwise it would be a way around the limit."""
+    return RULES.get(("GET" if method == "HEAD" else method, path))
 
 
 def client_of(scope) -> str:
@@ -89,7 +95,7 @@ class RateLimits:
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
     async def __call__(self, scope, receive, send):
-        rule = RULES.get((scope.get("method"), scope.get("path")))
+        rule = rule_for(scope.get("method"), scope.get("path"))
         if scope["type"] != "http" or rule is None:
             return await self.app(scope, receive, send)
         client = client_of(scope)

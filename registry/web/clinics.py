@@ -93,7 +93,8 @@ def api_verify(request: Request) -> JSONResponse:
     except VerifyError as e:
         raise HTTPException(400, str(e)) from None
     state = request.app.state
-    receipts.store(state.clinics, [answer], state.recent, client_of(request.scope))
+    if request.method != "HEAD":  # a HEAD's answer is never seen: it has no receipt to keep
+        receipts.store(state.clinics, [answer], state.recent, client_of(request.scope))
     return JSONResponse(answer)
 
 
