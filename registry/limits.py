@@ -75,7 +75,7 @@ RULES = {
 }
 
 
-def rule_for(method: str | None, path: str | None) -> str | None:
+def rule_for(method: str, path: str) -> str | None:
     """The rate a request counts against. A HEAD is served by the GET route (Starlette adds it
     to every GET), so it counts as a GET: otherwise it would be a way around the limit."""
     return RULES.get(("GET" if method == "HEAD" else method, path))
@@ -95,7 +95,7 @@ class RateLimits:
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
     async def __call__(self, scope, receive, send):
-        rule = rule_for(scope.get("method"), scope.get("path"))
+        rule = rule_for(scope.get("method", ""), scope.get("path", ""))
         if scope["type"] != "http" or rule is None:
             return await self.app(scope, receive, send)
         client = client_of(scope)
