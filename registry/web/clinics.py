@@ -378,8 +378,9 @@ def _batch(request: Request) -> dict | None:
 
 
 def base_url(request: Request) -> str:
-    """This site's address as the request reached it, without a trailing slash."""
-    return str(request.base_url).rstrip("/")
+    """This site's public address (settings.public_url, without a trailing slash): never the
+    request's Host header, which any client may set to make a receipt point elsewhere."""
+    return request.app.state.public_url
 
 
 def batch_csv(request: Request) -> Response:

@@ -683,7 +683,7 @@ def practitioner(request: Request) -> Response:
             conn, rid, doc["needling"]["authorized"], current_since
         ),
         "api_url": f"/api/registrations/{quote(regulator)}/{quote(number, safe='')}",
-        "json_ld": json_ld(doc, doc["display_name"], str(request.url.replace(path=path, query=""))),
+        "json_ld": json_ld(doc, doc["display_name"], request.app.state.public_url + path),
         "kind_words": {k: t(f"kind.{k}") for k in KINDS},
     }
     return render(request, "person.html", context)
