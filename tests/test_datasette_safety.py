@@ -122,3 +122,23 @@ def test_tokens_never_reach_the_access_log(client, caplog):
     assert RedactTokens() in logging.getLogger("uvicorn.access").filters or any(
         isinstance(f, RedactTokens) for f in logging.getLogger("uvicorn.access").filters
     )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from pragma_database_list",
+        "select file from pragma_database_list()",
+        "select (select FILE from Pragma_Database_List) as f",
+    ],
+)
+def test_sql_cannot_show_the_database_file_path(client, tmp_path, sql):
+    response = client.get("/data/registry.json", params={"sql": sql, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    assert str(tmp_path.resolve()) not in response.text and "registry.db" not in response.text
+
+
+def test_sql_cannot_guess_the_database_file_path_either(client):
+    sql = "select name from pragma_database_list where file like '%registry.db'"
+    response = client.get("/data/registry.json", params={"sql": sql, "_shape": "array"})
+    assert response.json() == []  # the path reads as NULL, which matches nothing
