@@ -30,6 +30,7 @@ from db.load import utcnow
 from registry import batches, receipts, roster
 from registry.limits import Recent, client_of
 from registry.roster import CheckContext, check_roster
+from registry.search import whole_number
 from registry.verify import (
     ATTENTION_ORDER,
     Query,
@@ -411,11 +412,10 @@ def batch_print(request: Request) -> Response:
         return render(request, "verify.html", _verify_context(request, error=NO_BATCH), 404)
     ids = batches.receipt_ids(batch["results"])
     pages = max(1, -(-len(ids) // batches.PRINT_PAGE))
-    number = request.query_params.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= pages:
+    n = whole_number(request.query_params.get("page", "1"), pages)
+    if n is None or n < 1:
         message = f"page must be a number from 1 to {pages}"
         return render(request, "verify.html", _verify_context(request, error=message), 400)
-    n = int(number)
     chosen = ids[(n - 1) * batches.PRINT_PAGE : n * batches.PRINT_PAGE]
     views = []
     for rid in chosen:
