@@ -106,8 +106,8 @@ def test_watch_these_people_from_a_rosters_results(world):
     assert all(c.startswith("No change since 20") for c in cells(html, "Latest change"))
     assert "No change yet." in html
     # Feed addresses carry the token (feed readers send no headers: docs/operating.md).
-    assert f'value="http://127.0.0.1:8000/api/watch/feed.atom?token={token}"' in html
-    assert f'curl -H "Authorization: Bearer {token}" http://127.0.0.1:8000/api' in html
+    assert f'value="{client.base_url}/api/watch/feed.atom?token={token}"' in html
+    assert f'curl -H "Authorization: Bearer {token}" {client.base_url}/api' in html
     # The same page with the token in a header, as a program would ask.
     by_header = client.get("/watch", headers={"Authorization": f"Bearer {token}"})
     assert by_header.status_code == 200 and cells(by_header.text, "Person") == people
@@ -379,3 +379,57 @@ def test_test_deliveries_are_bounded_and_their_outcome_is_kept():
     finally:
         release.set()
         tests.close()
+
+
+def test_a_large_list_is_checked_one_page_of_people_at_a_time(tmp_path, monkeypatch):
+    """250 people watched: a request checks and shows at most 100 of them, with the way to the
+    others; reading lists has its own per-client rate."""
+    from bs4 import BeautifulSoup
+    from starlette.testclient import TestClient
+
+    from db.clinics import clinics_path, open_clinics
+    from db.connections import read_only
+    from registry import watch
+    from registry.limits import Limits
+    from registry.settings import SiteSettings
+    from registry.web import watch_pages
+    from registry.web.app import create_app
+
+    path = tmp_path / "registry.db"
+    many = [person(f"m{i}", f"Family{i}", "Given", number=str(300000 + i)) for i in range(250)]
+    registry_with(path, (many, "cpta")).close()
+    clinics, conn = open_clinics(clinics_path(path)), read_only(path)
+    row, token = watch.create_list(clinics, "Large clinic", None)
+    entries = [{"regulator": "cpta", "registration_number": p.registration_number} for p in many]
+    watch.add_items(conn, clinics, row["id"], entries, {})
+    clinics.close()
+    conn.close()
+    checked: list[int] = []
+    real = watch_pages.verify_many
+
+    def counting(conn, queries, freshness):
+        checked.append(len(queries))
+        return real(conn, queries, freshness)
+
+    monkeypatch.setattr(watch_pages, "verify_many", counting)
+    settings = SiteSettings.load(path, limits=Limits(watch_read="5/minute"))
+    with TestClient(create_app(settings)) as client:
+        first = client.post("/watch", data={"token": token})
+        assert first.status_code == 200
+        page = BeautifulSoup(first.text, "html.parser")
+        assert len(page.select("table.watched tbody tr")) == 100
+        assert "People 1 to 100 of 250." in page.text and "250" in page.select_one(".lead").text
+        assert [f.find("input", {"name": "page"})["value"] for f in page.select(".pager form")] == [
+            "2"
+        ]
+        last = client.post("/watch", data={"token": token, "page": "3"})
+        rows = BeautifulSoup(last.text, "html.parser").select("table.watched tbody tr")
+        assert len(rows) == 50 and "People 201 to 250 of 250." in last.text
+        beyond = client.post("/watch", data={"token": token, "page": "9" * 5000})
+        assert beyond.status_code == 200 and "People 201 to 250" in beyond.text
+        bearer = client.get("/watch?page=2", headers={"Authorization": f"Bearer {token}"})
+        assert "People 101 to 200 of 250." in bearer.text
+        assert checked == [100, 50, 50, 100]  # never the whole list in one request
+        assert client.post("/watch", data={"token": token}).status_code == 200  # the fifth
+        assert client.post("/watch", data={"token": token}).status_code == 429
+        assert client.get("/api/watch/feed.json", params={"token": token}).status_code == 429

@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from registry import batches, egress, receipts, watch
+from registry.search import whole_number
 from registry.verify import verify_many
 from registry.web import i18n
 from registry.web.pages import render
@@ -36,6 +37,7 @@ from scrapers.records import clean_text
 MAX_FORM = 16 * 1024  # a token, a name, a URL: a few hundred bytes
 MAX_NAME = 200
 LATEST = 50  # changes shown on the list's page (the feeds hold more)
+PEOPLE_PAGE = 100  # people checked and shown per page of a list: what one request may cost
 NO_STORE = {"Cache-Control": "no-store"}
 R = TypeVar("R")
 
@@ -158,17 +160,24 @@ def _new_list(request: Request, form: FormData) -> Response:
 # -- the list's own page ---------------------------------------------------------------------------
 
 
-def list_view(request: Request, found: dict) -> dict:
-    """The list's people with their verdict now and their latest change, and the latest changes."""
+def list_view(request: Request, found: dict, page: object = None) -> dict:
+    """One page of the list's people (PEOPLE_PAGE at most, each checked again now, with their
+    latest change) and the latest changes. A list may hold thousands of people: one request
+    checks one page of them, so that a client reloading a large list cannot slow the site."""
     state = request.app.state
     items = watch.items_of(state.clinics, found["id"])
-    answers = verify_many(state.conn, watch.checks_of(items), state.freshness)
+    pages = max(1, -(-len(items) // PEOPLE_PAGE))
+    number = 1
+    if isinstance(page, str) and page.isascii() and page.isdigit() and page.strip("0"):
+        number = whole_number(page, pages) or pages  # past the last page: the last
+    shown = items[(number - 1) * PEOPLE_PAGE : number * PEOPLE_PAGE]
+    answers = verify_many(state.conn, watch.checks_of(shown), state.freshness)
     changes = watch.notices(state.conn, items, state.freshness)
     latest: dict[tuple, dict] = {}
     for n in changes:  # newest first: the first one seen for a registration is its latest
         latest.setdefault((n["regulator"], n["registration_number"]), n)
     people = []
-    for item, answer in zip(items, answers, strict=True):
+    for item, answer in zip(shown, answers, strict=True):
         registration = answer.get("registration") if isinstance(answer, dict) else None
         people.append(
             {
@@ -187,14 +196,24 @@ def list_view(request: Request, found: dict) -> dict:
         "list": found,
         "test": state.webhook_tests.latest(found["id"]),
         "people": people,
+        "people_total": len(items),
+        "people_page": {
+            "number": number,
+            "pages": pages,
+            "first": (number - 1) * PEOPLE_PAGE + 1,
+            "last": (number - 1) * PEOPLE_PAGE + len(shown),
+        },
         "changes": changes[:LATEST],
         "more_changes": max(0, len(changes) - LATEST),
         "feeds": {"atom": base + "/api/watch/feed.atom", "json": base + "/api/watch/feed.json"},
     }
 
 
-def _list_page(request: Request, found: dict, token: str, status: int = 200, **extra) -> Response:
-    return _page(request, "watch.html", status, token=token, **list_view(request, found), **extra)
+def _list_page(
+    request: Request, found: dict, token: str, status: int = 200, page: object = None, **extra
+) -> Response:
+    view = list_view(request, found, page)
+    return _page(request, "watch.html", status, token=token, **view, **extra)
 
 
 async def _on_list(
@@ -219,10 +238,12 @@ async def watch_page(request: Request) -> Response:
     """GET: the form that opens a list (or the list, with a Bearer header); POST: the list."""
     if "token" in request.query_params:  # an address lands in logs and histories: refused
         return _open_page(request, "watch.error.token_in_url", 400)
-    only(request, {"lang"})
+    only(request, {"lang", "page"})
     if request.method == "GET":
         return await run_in_threadpool(_bearer_page, request)
-    return await _on_list(request, lambda r, found, token, _: _list_page(r, found, token))
+    return await _on_list(
+        request, lambda r, found, token, form: _list_page(r, found, token, page=form.get("page"))
+    )
 
 
 def _bearer_page(request: Request) -> Response:
@@ -235,7 +256,7 @@ def _bearer_page(request: Request) -> Response:
         response = _open_page(request, "watch.error.bad_token", 401)
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
-    return _list_page(request, found, token)
+    return _list_page(request, found, token, page=request.query_params.get("page"))
 
 
 async def watch_webhook(request: Request) -> Response:
