@@ -10,6 +10,7 @@ import shutil
 import socket
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -483,7 +484,9 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
     Each source runs `interval_hours` after its last run (weekly by default; 6 hours after a
     failed or rejected one), plus a steady jitter, one at a time, never two runs of one source at
     once. Each run is logged to standard output and recorded in import_runs. After runs, watch
-    lists' webhooks get what changed (as `registry watch deliver` does).
+    lists' webhooks get what changed (as `registry watch deliver` does), in a thread of their
+    own: a slow receiver never holds up an import. With --once, it waits for those deliveries
+    (at most their time budget) before exiting.
 
     \b
     Example:
@@ -496,6 +499,7 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
     path = db_path or default_path()
     db = _open(path)
     sync_regulators(db, settings.sources.values())
+    deliveries = _Deliveries(path, config)
     while True:
         now = datetime.now(UTC)
         upcoming = plan(settings, last_runs_of(db), now)
@@ -507,8 +511,9 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
                 ran = True
         if ran and clinics_path(path).exists():
             # Watch lists hear of what the runs changed (failed deliveries are retried next time).
-            _deliver_webhooks(path, config)
+            deliveries.request()
         if once:
+            deliveries.wait()
             return
         upcoming = plan(settings, last_runs_of(db), datetime.now(UTC))
         if not upcoming:
@@ -516,7 +521,52 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
         source, when = upcoming[0]
         wait = max(1.0, (when - datetime.now(UTC)).total_seconds())
         click.echo(f"next: {source.key} at {when:%Y-%m-%dT%H:%M:%SZ}")
-        time.sleep(min(wait, 3600))
+        _nap(min(wait, 3600))
+
+
+def _nap(seconds: float) -> None:
+    """The scheduler's sleep between runs (a seam for tests)."""
+    time.sleep(seconds)
+
+
+class _Deliveries:
+    """The scheduler's webhook deliveries, in a thread of their own (one run at a time, and one
+    more after it when runs ended meanwhile), so that imports never wait for a receiver."""
+
+    def __init__(self, path: Path, config: str | None):
+        self.path, self.config = path, config
+        self._lock = threading.Lock()
+        self._wanted = False
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def request(self) -> None:
+        with self._lock:
+            self._wanted = True
+            self._idle.clear()
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="webhook-deliveries", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._wanted:
+                    self._thread = None
+                    self._idle.set()
+                    return
+                self._wanted = False
+            try:
+                _deliver_webhooks(self.path, self.config)
+            except Exception as e:  # noqa: BLE001 (reported; the next runs deliver again)
+                click.echo(f"webhook deliveries failed: {type(e).__name__}: {e}", err=True)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until no delivery is running or wanted; False if `timeout` passed first."""
+        return self._idle.wait(timeout)
 
 
 def last_runs_of(db) -> dict[str, dict]:
@@ -824,28 +874,45 @@ def watch_create(
     show_default=True,
     help="Seconds before the first retry; doubling after.",
 )
+@click.option(
+    "--budget",
+    type=click.FloatRange(1, 86400),
+    default=300.0,
+    show_default=True,
+    help="Seconds the whole run may take; what is left waits for the next run.",
+)
 @config_option
 @db_option
-def watch_deliver(attempts: int, first_wait: float, config: str | None, db_path: Path | None):
+def watch_deliver(
+    attempts: int, first_wait: float, budget: float, config: str | None, db_path: Path | None
+):
     """POST each watch list's undelivered notices to its webhook, signed, with retries.
 
-    Run it after imports (e.g. `registry import && registry watch deliver`). Exits 1 when a
-    delivery failed; those notices are tried again next time.
+    Run it after imports (e.g. `registry import && registry watch deliver`). Each POST ends
+    within 30 s and the whole run within its budget; each batch is recorded as it ends. Exits 1
+    when a delivery failed (those notices are tried again next time) or another delivery run
+    over the database has not ended.
 
     \b
     Example:
         registry watch deliver --db db/registry.db
     """
-    if not _deliver_webhooks(db_path, config, attempts=attempts, first_wait=first_wait):
+    options = {"attempts": attempts, "first_wait": first_wait, "budget": budget}
+    if not _deliver_webhooks(db_path, config, **options):
         sys.exit(1)
 
 
-def _deliver_webhooks(db_path: Path | None, config: str | None, **retry) -> bool:
-    """Deliver every watch list's pending notices and report per list; False if one failed."""
-    from registry.webhooks import deliver
+def _deliver_webhooks(db_path: Path | None, config: str | None, **options) -> bool:
+    """Deliver every watch list's pending notices and report per list; False if one failed
+    or another delivery run over the database has not ended (nothing is sent then)."""
+    from registry.webhooks import DeliveryBusy, deliver, delivery_lock
 
-    with _clinic_context(db_path, config) as c:
-        outcomes = deliver(c.registry, c.clinics, dict(c.freshness), **retry)
+    try:
+        with delivery_lock(db_path or default_path()), _clinic_context(db_path, config) as c:
+            outcomes = deliver(c.registry, c.clinics, dict(c.freshness), **options)
+    except DeliveryBusy as e:
+        click.echo(str(e), err=True)
+        return False
     for o in outcomes:
         line = f"{o.list_id}: {o.delivered} delivered, {o.failed} failed ({o.attempts} attempts)"
         click.echo(line + (f": {o.errors[-1]}" if o.errors else ""))

@@ -10,16 +10,25 @@ the socket connects to the address that was checked, so a DNS answer that change
 check and the connection (DNS rebinding) cannot get around it; TLS still verifies the original
 host name, and the Host header is the URL's.
 
+Every request made inside `deadline(seconds)` ends by then, from connecting to its last byte:
+httpx's own timeouts are per phase (each read may take that long), so a receiver that answers a
+byte every few seconds could otherwise hold a request for days. The deadline is checked on every
+read and write of the connection (`_DeadlineStream`) and each one waits at most what is left.
+
 A test receiver on 127.0.0.1 is reachable only when the operator sets
 `REGISTRY_WEBHOOKS_ALLOW_PRIVATE=1` (off by default; docs/clinics.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
 import ssl
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import certifi
@@ -29,6 +38,8 @@ import httpx
 ALLOW_PRIVATE_ENV = "REGISTRY_WEBHOOKS_ALLOW_PRIVATE"
 MAX_URL = 2000
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Not global, but newer than this Python's tables: documentation (RFC 9637).
+NOT_GLOBAL = (ipaddress.ip_network("3fff::/20"),)
 
 
 class UnsafeURL(ValueError):
@@ -64,13 +75,14 @@ def refusal(address: str) -> str | None:
         ("is_loopback", "a loopback address"),
         ("is_unspecified", "the unspecified address"),
         ("is_link_local", "a link-local address"),
+        ("is_site_local", "a site-local address"),
         ("is_multicast", "a multicast address"),
         ("is_private", "a private address"),
         ("is_reserved", "a reserved address"),
     ):
-        if getattr(ip, flag):
+        if getattr(ip, flag, False):  # is_site_local is IPv6 only
             return f"{address} is {words}"
-    if not ip.is_global:
+    if not ip.is_global or any(ip in net for net in NOT_GLOBAL):
         return f"{address} is not a public address"
     return None
 
@@ -124,6 +136,80 @@ def check_url(url: object, *, private: bool | None = None, resolve_host: bool = 
     return url
 
 
+# When the requests of the current thread (or task) must have ended, on time.monotonic()'s clock.
+_deadline: ContextVar[float | None] = ContextVar("egress_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[float]:
+    """Requests made inside end within `seconds` (or the enclosing deadline, if sooner)."""
+    when = time.monotonic() + seconds
+    outer = _deadline.get()
+    token = _deadline.set(when if outer is None else min(when, outer))
+    try:
+        yield when
+    finally:
+        _deadline.reset(token)
+
+
+PASSED = "the delivery's overall deadline passed"
+
+
+def _within(timeout: float | None, exc: type[Exception]) -> float | None:
+    """`timeout` cut to what is left before the deadline; `exc` when nothing is left."""
+    when = _deadline.get()
+    if when is None:
+        return timeout
+    left = when - time.monotonic()
+    if left <= 0:
+        raise exc(PASSED)
+    return left if timeout is None else min(timeout, left)
+
+
+@contextlib.contextmanager
+def _saying_why(exc: type[Exception]) -> Iterator[None]:
+    """A timeout that the deadline cut short says so."""
+    try:
+        yield
+    except exc:
+        when = _deadline.get()
+        if when is not None and time.monotonic() >= when:
+            raise exc(PASSED) from None
+        raise
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write waits no longer than the deadline allows."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        with _saying_why(httpcore.ReadTimeout):
+            return self._inner.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        with _saying_why(httpcore.WriteTimeout):
+            self._inner.write(buffer, _within(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(
+            ssl_context, server_hostname, _within(timeout, httpcore.ConnectTimeout)
+        )
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class PinnedBackend(httpcore.NetworkBackend):
     """httpcore's own socket backend, except that a connection first resolves and checks its
     host and then connects to one of the checked addresses (see the module docstring)."""
@@ -147,9 +233,14 @@ class PinnedBackend(httpcore.NetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    _within(timeout, httpcore.ConnectTimeout),
+                    local_address,
+                    socket_options,
                 )
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
                 last = e
         assert last is not None

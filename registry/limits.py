@@ -10,6 +10,9 @@ so an unauthenticated client could fill the disk. Three bounds answer that (docs
 - an identical answer for the same client within `receipt_window` seconds reuses the receipt
   already stored instead of storing another (`Recent`), so retries and reloads cost nothing.
 
+What a client may ask is bounded too, not only what it may store: reading a watch list (its page,
+feeds and API) checks its people again, so it has a rate of its own (`watch_read`).
+
 The client is the connection's address. Behind a reverse proxy that is the proxy's address unless
 the server is told to trust it (uvicorn `--proxy-headers --forwarded-allow-ips`), see
 docs/operating.md.
@@ -42,13 +45,15 @@ class Limits:
     verify: str = "300/minute;20000/day"  # GET /api/verify: one receipt each
     roster: str = "30/minute;500/day"  # POST /api/verify and /verify: a receipt per row
     watch_create: str = "30/hour;100/day"  # POST /api/watch: watch lists per client
+    # Reading a watch list checks its people again: its page, its feeds, GET /api/watch.
+    watch_read: str = "60/minute;5000/day"
     watch_items: int = 10_000  # registrations on one watch list
     receipt_window: float = 60.0  # seconds in which an identical answer reuses its receipt
 
     @classmethod
     def from_environment(cls, environ=os.environ) -> Limits:
         """Defaults, overridden by REGISTRY_LIMIT_VERIFY, ..._ROSTER, ..._WATCH_CREATE,
-        ..._WATCH_ITEMS and ..._RECEIPT_WINDOW."""
+        ..._WATCH_READ, ..._WATCH_ITEMS and ..._RECEIPT_WINDOW."""
         values = {}
         for f in fields(cls):
             raw = environ.get(ENV_PREFIX + f.name.upper())
@@ -60,11 +65,12 @@ class Limits:
 
     def rates(self) -> dict[str, list]:
         return {
-            name: parse_many(getattr(self, name)) for name in ("verify", "roster", "watch_create")
+            name: parse_many(getattr(self, name))
+            for name in ("verify", "roster", "watch_create", "watch_read")
         }
 
 
-# (method, path) -> the rate that applies
+# (method, path) -> the rate that applies; HEAD counts as GET (rule_for)
 RULES = {
     ("GET", "/api/verify"): "verify",
     ("POST", "/api/verify"): "roster",
@@ -72,7 +78,20 @@ RULES = {
     ("POST", "/api/watch"): "watch_create",
     ("POST", "/watch/new"): "watch_create",  # the watch-list screen (registry/watch_pages.py)
     ("POST", "/watch/webhook/test"): "watch_create",  # each sends a POST to a URL we were given
+    # What one client may ask of the server, not only what it may store: each of these checks
+    # a list's people again (a page of them on /watch, all of them in the API and the feeds).
+    ("GET", "/watch"): "watch_read",
+    ("POST", "/watch"): "watch_read",
+    ("GET", "/api/watch"): "watch_read",
+    ("GET", "/api/watch/feed.atom"): "watch_read",
+    ("GET", "/api/watch/feed.json"): "watch_read",
 }
+
+
+def rule_for(method: str, path: str) -> str | None:
+    """The rate a request counts against. A HEAD is served by the GET route (Starlette adds it
+    to every GET), so it counts as a GET: otherwise it would be a way around the limit."""
+    return RULES.get(("GET" if method == "HEAD" else method, path))
 
 
 def client_of(scope) -> str:
@@ -89,7 +108,7 @@ class RateLimits:
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
     async def __call__(self, scope, receive, send):
-        rule = RULES.get((scope.get("method"), scope.get("path")))
+        rule = rule_for(scope.get("method", ""), scope.get("path", ""))
         if scope["type"] != "http" or rule is None:
             return await self.app(scope, receive, send)
         client = client_of(scope)

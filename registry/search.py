@@ -195,15 +195,15 @@ def parse_query(params) -> Query:
             raise SearchError(
                 f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}"
             )
-    km = params.get("km") or str(DEFAULT_KM)
-    if not km.isdigit() or not 1 <= int(km) <= MAX_KM:
+    km = whole_number(params.get("km") or str(DEFAULT_KM), MAX_KM)
+    if km is None or km < 1:
         raise SearchError(f"km must be a whole number of kilometres from 1 to {MAX_KM}")
     after, after_metres = decode_cursor(params.get("cursor"), with_distance=True)
     return Query(
         q=params.get("q"),
         city=params.get("city"),
         near=(params.get("near") or "").strip() or None,
-        km=int(km),
+        km=km,
         province=province,
         kind=kind,
         limit=page_size(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
@@ -212,12 +212,23 @@ def parse_query(params) -> Query:
     )
 
 
+def whole_number(text: str | None, most: int) -> int | None:
+    """`text` as a whole number from 0 to `most` (ASCII digits only), else None: never the
+    ValueError of int() on "²" or on more than 4,300 digits."""
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    if len(text.lstrip("0")) > len(str(most)):
+        return None
+    number = int(text)
+    return number if number <= most else None
+
+
 def page_size(raw: str | None, default: int, maximum: int) -> int:
     """A `limit` parameter: a whole number from 1 to `maximum`, `default` when absent."""
-    raw = raw or str(default)
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    size = whole_number(raw or str(default), maximum)
+    if size is None or size < 1:
         raise SearchError(f"limit must be a whole number from 1 to {maximum}")
-    return int(raw)
+    return size
 
 
 def encode_cursor(rowid: int, metres: int | None = None) -> str:
@@ -238,7 +249,7 @@ def decode_cursor(cursor: str | None, with_distance: bool = False):
             for v in (after, metres)
         ):
             return (after, metres) if with_distance else after
-    except (ValueError, KeyError, TypeError, UnicodeError, AttributeError):
+    except (ValueError, KeyError, TypeError, UnicodeError, AttributeError, RecursionError):
         pass
     raise SearchError("cursor is not valid: use the next_cursor of a previous page")
 

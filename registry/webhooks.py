@@ -7,18 +7,29 @@ refuse old replays. A failed POST (connection error, timeout, 408, 429 or 5xx) i
 exponential back-off, and so is a 3xx (redirects are not followed, so a redirect is not a
 delivery); notices still undelivered are tried again on the next `registry watch deliver`. Any
 other 4xx is not retried within the run. Deliveries go only to public addresses
-(`registry.egress`), lists concurrently, within a time budget per run.
+(`registry.egress`), lists concurrently.
+
+Every POST has an overall deadline, from connecting to the receiver's last byte (`total`), and
+the whole run one too (`budget`): a receiver that trickles its answer a byte at a time holds up
+nothing but its own list, and only until then. Each batch's outcome is recorded as soon as it
+ends, so a run that is stopped, or another that follows it, never sends a notice again that a
+receiver already accepted; `delivery_lock` keeps two runs over one database from overlapping.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
+import os
+import queue
 import secrets
 import sqlite3
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -31,6 +42,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from db import layout
 from db.load import utcnow
 from registry import egress
 from registry.watch import items_of, notices
@@ -67,21 +79,32 @@ def verify_signature(secret: str, body: bytes, header: str) -> bool:
 
 
 def _post(
-    client: httpx.Client, url: str, body: bytes, signature: str, delivery: str, timeout: float
+    client: httpx.Client,
+    url: str,
+    body: bytes,
+    signature: str,
+    delivery: str,
+    timeout: float,
+    total: float,
 ) -> int:
+    """One POST, ended within `total` seconds whatever the receiver does; its status."""
     try:
-        # The response body is never read: a receiver cannot make us wait for it.
-        with client.stream(
-            "POST",
-            url,
-            content=body,
-            timeout=timeout,
-            headers={
-                "Content-Type": "application/json",
-                SIGNATURE_HEADER: signature,
-                "X-Registry-Delivery": delivery,
-            },
-        ) as response:
+        # The response body is never read: a receiver cannot make us wait for it. The deadline
+        # bounds the rest (connecting, sending, the status line and headers).
+        with (
+            egress.deadline(total),
+            client.stream(
+                "POST",
+                url,
+                content=body,
+                timeout=timeout,
+                headers={
+                    "Content-Type": "application/json",
+                    SIGNATURE_HEADER: signature,
+                    "X-Registry-Delivery": delivery,
+                },
+            ) as response,
+        ):
             status = response.status_code
     except httpx.HTTPError as e:
         if egress.is_refusal(e):
@@ -113,6 +136,12 @@ def _record(db: Database, list_id: str, batch: list[dict], attempts: int, status
         )
 
 
+NOT_ATTEMPTED = "not attempted: the run's time budget was spent"
+CUT_SHORT = "cut short: the run's time budget was spent"
+EARLIER_FAILED = "not attempted: an earlier batch of this list failed"
+GRACE = 5.0  # seconds past the run's deadline the run waits for a worker to say it ended
+
+
 @dataclass
 class _Batch:
     notices: list[dict]
@@ -121,7 +150,7 @@ class _Batch:
     delivery: str
     tries: int = 0
     status: int | None = None
-    error: str | None = "not attempted: the run's time budget was spent"
+    error: str | None = NOT_ATTEMPTED
 
 
 def _batches(registry, db: Database, freshness, list_id: str, secret: str) -> list[_Batch]:
@@ -152,22 +181,29 @@ def _send_all(
     url: str,
     batches: list[_Batch],
     deadline: float,
+    ended: Callable[[_Batch], None],
     *,
     attempts: int,
     first_wait: float,
     max_wait: float,
     timeout: float,
+    total: float,
     transport: httpx.BaseTransport | None,
 ) -> None:
-    """One list's batches in order, each retried with back-off, none started after `deadline`.
+    """One list's batches in order, each retried with back-off, none started after `deadline`
+    and every request ended by then; `ended(batch)` as soon as each batch's outcome is known.
+    After a batch that failed, the list's later batches wait for the next run (in order).
 
     Runs in a worker thread and touches no database: the caller records what happened.
     """
-    with httpx.Client(
-        transport=transport or egress.PinnedTransport(),
-        follow_redirects=False,
-        trust_env=False,
-    ) as client:
+    with (
+        egress.deadline(max(0.0, deadline - time.monotonic())),
+        httpx.Client(
+            transport=transport or egress.PinnedTransport(),
+            follow_redirects=False,
+            trust_env=False,
+        ) as client,
+    ):
         tried_enough = stop_after_attempt(attempts)  # stateless: reads the attempt's number
         for batch in batches:
             if time.monotonic() >= deadline:
@@ -183,14 +219,25 @@ def _send_all(
                 for attempt in retrying:
                     with attempt:
                         batch.tries += 1
-                        left = max(0.1, min(timeout, deadline - time.monotonic()))
+                        left = max(0.1, min(total, deadline - time.monotonic()))
                         batch.status = _post(
-                            client, url, batch.body, batch.signature, batch.delivery, left
+                            client,
+                            url,
+                            batch.body,
+                            batch.signature,
+                            batch.delivery,
+                            min(timeout, left),
+                            left,
                         )
                 batch.error = None
             except (RetryError, PermanentFailure) as e:
                 cause = e.last_attempt.exception() if isinstance(e, RetryError) else e
                 batch.error = str(cause)
+            ended(batch)
+            if batch.error:
+                for later in batches[batches.index(batch) + 1 :]:
+                    later.error = EARLIER_FAILED
+                return
 
 
 def deliver(
@@ -202,6 +249,7 @@ def deliver(
     first_wait: float = 2.0,
     max_wait: float = 60.0,
     timeout: float = 10.0,
+    total: float = 30.0,
     budget: float = 300.0,
     concurrency: int = 8,
     transport: httpx.BaseTransport | None = None,
@@ -209,55 +257,116 @@ def deliver(
     """Deliver every list's pending notices; one Outcome per list with a webhook.
 
     Lists are delivered concurrently (at most `concurrency` at a time), so one slow receiver
-    delays only its own list; every request has `timeout` seconds per phase (connect, write,
-    read) and the whole run `budget` seconds, after which nothing new is started and what was
-    not delivered waits for the next run. The URL is checked again here (`registry.egress`):
-    a list created before the check, or a name that now resolves inward, gets nothing.
+    delays only its own list. Every request has `timeout` seconds per phase (connect, write,
+    read) and `total` seconds in all, from connecting to the receiver's last byte; the whole
+    run `budget` seconds, after which nothing new is started, no request goes on, and what was
+    not delivered waits for the next run. Each batch is recorded in `webhook_deliveries` as
+    soon as it ends. The URL is checked again here (`registry.egress`): a list created before
+    the check, or a name that now resolves inward, gets nothing.
     """
     deadline = time.monotonic() + budget
     lists = db.execute(
         "select id, webhook_url, webhook_secret from watch_lists where webhook_url is not null "
         "order by created_at"
     ).fetchall()
-    work: list[tuple[Outcome, list[_Batch], bool]] = []  # (outcome, batches, may send)
+    work: list[tuple[Outcome, list[_Batch]]] = []
+    jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
     for list_id, url, secret in lists:
         batches = _batches(registry, db, freshness, list_id, secret)
         try:
             egress.check_url(url, resolve_host=False)  # the address is checked on connecting
-            allowed = True
+            if batches:
+                jobs.put(len(work))
         except egress.UnsafeURL as e:
-            allowed = False
             for batch in batches:
                 batch.error = str(e)
-        work.append((Outcome(list_id, url), batches, allowed))
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [
-            pool.submit(
-                _send_all,
-                outcome.url,
-                batches,
-                deadline,
-                attempts=attempts,
-                first_wait=first_wait,
-                max_wait=max_wait,
-                timeout=timeout,
-                transport=transport,
-            )
-            for outcome, batches, allowed in work
-            if allowed and batches
-        ]
-        for future in futures:
-            future.result()
-    for outcome, batches, _ in work:
+        work.append((Outcome(list_id, url), batches))
+    ended: queue.SimpleQueue[tuple[int, _Batch | None]] = queue.SimpleQueue()
+
+    def worker() -> None:
+        while True:
+            try:
+                index = jobs.get_nowait()
+            except queue.Empty:
+                return
+            outcome, batches = work[index]
+
+            def report(batch: _Batch, index: int = index) -> None:
+                ended.put((index, batch))
+
+            try:
+                _send_all(
+                    outcome.url,
+                    batches,
+                    deadline,
+                    report,
+                    attempts=attempts,
+                    first_wait=first_wait,
+                    max_wait=max_wait,
+                    timeout=timeout,
+                    total=total,
+                    transport=transport,
+                )
+            finally:
+                ended.put((index, None))
+
+    running = jobs.qsize()
+    # Daemon threads: a worker stuck where no deadline reaches (a name server that never
+    # answers) cannot keep the process alive after the run has given up on it.
+    for n in range(min(max(1, concurrency), running)):
+        threading.Thread(target=worker, name=f"webhook-{n}", daemon=True).start()
+    recorded: set[int] = set()
+
+    def record(outcome: Outcome, batch: _Batch, error: str | None) -> None:
+        recorded.add(id(batch))
+        _record(db, outcome.list_id, batch.notices, batch.tries, batch.status, error)
+        if error:
+            outcome.failed += len(batch.notices)
+            outcome.errors.append(error)
+        else:
+            outcome.delivered += len(batch.notices)
+        outcome.attempts += batch.tries
+
+    while running:
+        try:
+            index, done = ended.get(timeout=max(0.0, deadline + GRACE - time.monotonic()))
+        except queue.Empty:
+            break  # a worker is past the run's deadline: what it holds waits for the next run
+        if done is None:
+            running -= 1
+        else:
+            record(work[index][0], done, done.error)
+    for outcome, batches in work:
         for batch in batches:
-            _record(db, outcome.list_id, batch.notices, batch.tries, batch.status, batch.error)
-            if batch.error:
-                outcome.failed += len(batch.notices)
-                outcome.errors.append(batch.error)
-            else:
-                outcome.delivered += len(batch.notices)
-            outcome.attempts += batch.tries
-    return [outcome for outcome, _, _ in work]
+            if id(batch) not in recorded:
+                # Tried and not reported: cut short in flight, unless the receiver accepted it.
+                error = batch.error if batch.tries == 0 or batch.error is None else CUT_SHORT
+                record(outcome, batch, error)
+    return [outcome for outcome, _ in work]
+
+
+class DeliveryBusy(Exception):
+    """Another delivery run over this database has not ended."""
+
+
+@contextlib.contextmanager
+def delivery_lock(registry_path: str | os.PathLike) -> Iterator[None]:
+    """One delivery run at a time per database, across processes (an OS file lock, released
+    when its process dies): two runs at once could each send the same notice."""
+    lock_path = layout.lock_file(registry_path, "webhook-deliveries")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DeliveryBusy(
+                f"another webhook delivery run over this database is still going ({lock_path}); "
+                "what it has not delivered waits for the next run"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def send_test(
@@ -266,11 +375,13 @@ def send_test(
     secret: str,
     *,
     timeout: float = 10.0,
+    total: float = 15.0,
     transport: httpx.BaseTransport | None = None,
 ) -> tuple[int | None, str | None]:
     """One signed test delivery, `{"watch_list", "sent_at", "delivery", "test": true,
-    "notices": []}`, not retried and not recorded: (the receiver's status, None) when it
-    accepted, else (None, why). Only to public addresses, as every delivery (registry.egress)."""
+    "notices": []}`, not retried, ended within `total` seconds: (the receiver's status, None)
+    when it accepted, else (None, why). Only to public addresses, as every delivery
+    (registry.egress). The site sends these from threads of their own (registry.web.watch_pages)."""
     try:
         egress.check_url(url, resolve_host=False)  # the address is checked on connecting
     except egress.UnsafeURL as e:
@@ -291,6 +402,7 @@ def send_test(
         trust_env=False,
     ) as client:
         try:
-            return _post(client, url, body, sign(secret, body), delivery, timeout), None
+            status = _post(client, url, body, sign(secret, body), delivery, timeout, total)
+            return status, None
         except (TransientFailure, PermanentFailure) as e:
             return None, str(e)

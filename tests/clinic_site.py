@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from db import open_db
 from db.load import sync_regulators
+from registry.settings import SiteSettings
 from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.conftest import load
@@ -44,7 +45,9 @@ class Site:
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(db_path), log_level="warning")
+        # Its own address is the public one: links in receipts and feeds point back here.
+        settings = SiteSettings.load(db_path, public_url=self.url)
+        config = uvicorn.Config(create_app(settings), log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True

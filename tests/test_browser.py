@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
-from registry.settings import OSM_TILES
+from registry.settings import OSM_TILES, SiteSettings
 from registry.web.app import create_app
 from registry.web.pages import assets
 from tests.patients import SCRIPT_NAME, patient_database
@@ -64,8 +64,10 @@ def free_port() -> int:
 def serving(path: Path):
     """The site over a database on 127.0.0.1, in a thread; its base URL."""
     port = free_port()
+    # Its own address is the public one: receipts' links and QR codes point back here.
+    settings = SiteSettings.load(path, public_url=f"http://127.0.0.1:{port}")
     config = uvicorn.Config(
-        create_app(path), host="127.0.0.1", port=port, log_level="warning", ws="none"
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -175,3 +175,28 @@ def test_receipt_stands_alone(site):
     french = BeautifulSoup(site.get(f"/receipts/{rid}?lang=fr").text, "html.parser")
     assert french.select_one(".how-to-check h2").text == "Comment vérifier cette preuve"
     assert "(heure locale de l'ordre)" in french.text
+
+
+def test_a_forged_host_header_never_reaches_a_receipt(site):
+    """Links, QR code, check line and CSV use the configured public address, whatever Host a
+    client sends."""
+    evil = {"Host": "evil.example"}
+    page = shown(site)
+    href = page.select('a[href^="/receipts/"]')[-1]["href"]
+    rid = href.split("/")[2].split("?")[0]
+    r = site.get(href, headers=evil)
+    assert r.status_code == 200 and "evil.example" not in r.text
+    receipt = BeautifulSoup(r.text, "html.parser")
+    assert receipt.select_one("a.own-url")["href"] == f"{site.base_url}/receipts/{rid}"
+    svg = receipt.select_one("figure.qr svg")
+    assert str(svg) == str(
+        BeautifulSoup(
+            clinics.qr_svg(f"{site.base_url}/receipts/{rid}", svg.title.text), "html.parser"
+        ).svg
+    )
+    csv_link, print_link = links(page)
+    for link in (csv_link, print_link):
+        r = site.get(link, headers=evil)
+        assert r.status_code == 200 and "evil.example" not in r.text, link
+    r = site.get("/p/cpta/20001", headers=evil)
+    assert r.status_code == 200 and "evil.example" not in r.text

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from html import unescape
 
 import httpx
@@ -13,10 +15,12 @@ import pytest
 
 from registry.egress import ALLOW_PRIVATE_ENV
 from registry.web.assets import IMMUTABLE
+from registry.web.webhook_tests import WebhookTestOutcome, WebhookTests
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE, person
 from tests.test_clinics_watch import Receiver, second_run
+from tests.test_webhook_safety import Trickle
 
 ONTARIO = [person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo")]
 ROSTER = (
@@ -102,8 +106,8 @@ def test_watch_these_people_from_a_rosters_results(world):
     assert all(c.startswith("No change since 20") for c in cells(html, "Latest change"))
     assert "No change yet." in html
     # Feed addresses carry the token (feed readers send no headers: docs/operating.md).
-    assert f'value="http://127.0.0.1:8000/api/watch/feed.atom?token={token}"' in html
-    assert f'curl -H "Authorization: Bearer {token}" http://127.0.0.1:8000/api' in html
+    assert f'value="{client.base_url}/api/watch/feed.atom?token={token}"' in html
+    assert f'curl -H "Authorization: Bearer {token}" {client.base_url}/api' in html
     # The same page with the token in a header, as a program would ask.
     by_header = client.get("/watch", headers={"Authorization": f"Bearer {token}"})
     assert by_header.status_code == 200 and cells(by_header.text, "Person") == people
@@ -315,3 +319,117 @@ def test_a_masked_number_is_not_found_by_a_different_name(world):
     )
     assert made.status_code == 201 and made.json()["added"] == []
     assert "no registration" in made.json()["errors"][0]["error"]
+
+
+def test_slow_test_deliveries_never_hold_the_threads_that_serve_pages(world, monkeypatch):
+    """Two test deliveries to a receiver that answers a byte at a time: each page answers in a
+    few seconds that the test is on its way, and meanwhile the home page and the search answer
+    at once (the site has two threads for pages and searches)."""
+    client, _ = world
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    tokens = [create(client, name=f"Clinic {n}")[0] for n in range(2)]
+    with Trickle() as trickle:
+        for token in tokens:
+            r = client.post("/watch/webhook", data={"token": token, "webhook_url": trickle.url})
+            assert r.status_code == 200
+        answers: list = []
+
+        def test_delivery(token):
+            answers.append(client.post("/watch/webhook/test", data={"token": token}, timeout=8))
+
+        senders = [threading.Thread(target=test_delivery, args=(t,)) for t in tokens]
+        for sender in senders:
+            sender.start()
+        for _ in range(100):
+            if trickle.requests == 2:
+                break
+            time.sleep(0.05)
+        assert trickle.requests == 2  # both receivers are being waited on now
+        for path, params in [("/", {}), ("/api/search", {"q": "roberts"})]:
+            started = time.monotonic()
+            r = client.get(path, params=params, timeout=5)
+            assert r.status_code == 200 and time.monotonic() - started < 1.5, path
+        for sender in senders:
+            sender.join(10)
+        assert [r.status_code for r in answers] == [200, 200]
+        assert all("The test delivery is on its way" in r.text for r in answers)
+        # Asked again while it is on its way: the same delivery, not another one.
+        r = client.post("/watch/webhook/test", data={"token": tokens[0]}, timeout=8)
+        assert "on its way" in r.text and trickle.requests == 2
+
+
+def test_test_deliveries_are_bounded_and_their_outcome_is_kept():
+    release = threading.Event()
+
+    def send(list_id, url, secret):
+        release.wait(5)
+        return 204, None
+
+    tests = WebhookTests(send, workers=1, max_waiting=2)
+    try:
+        first = tests.submit("a", "https://a.example/", "s")
+        assert tests.latest("a") is not None and not tests.latest("a").done
+        assert tests.submit("a", "https://a.example/", "s") is first  # one per list
+        assert tests.submit("b", "https://b.example/", "s") is not None
+        assert tests.submit("c", "https://c.example/", "s") is None  # two on their way: no more
+        release.set()
+        first.result(5)
+        assert tests.latest("a") == WebhookTestOutcome(tests.latest("a").sent_at, True, 204, None)
+        assert tests.submit("c", "https://c.example/", "s") is not None  # room again
+    finally:
+        release.set()
+        tests.close()
+
+
+def test_a_large_list_is_checked_one_page_of_people_at_a_time(tmp_path, monkeypatch):
+    """250 people watched: a request checks and shows at most 100 of them, with the way to the
+    others; reading lists has its own per-client rate."""
+    from bs4 import BeautifulSoup
+    from starlette.testclient import TestClient
+
+    from db.clinics import clinics_path, open_clinics
+    from db.connections import read_only
+    from registry import watch
+    from registry.limits import Limits
+    from registry.settings import SiteSettings
+    from registry.web import watch_pages
+    from registry.web.app import create_app
+
+    path = tmp_path / "registry.db"
+    many = [person(f"m{i}", f"Family{i}", "Given", number=str(300000 + i)) for i in range(250)]
+    registry_with(path, (many, "cpta")).close()
+    clinics, conn = open_clinics(clinics_path(path)), read_only(path)
+    row, token = watch.create_list(clinics, "Large clinic", None)
+    entries = [{"regulator": "cpta", "registration_number": p.registration_number} for p in many]
+    watch.add_items(conn, clinics, row["id"], entries, {})
+    clinics.close()
+    conn.close()
+    checked: list[int] = []
+    real = watch_pages.verify_many
+
+    def counting(conn, queries, freshness):
+        checked.append(len(queries))
+        return real(conn, queries, freshness)
+
+    monkeypatch.setattr(watch_pages, "verify_many", counting)
+    settings = SiteSettings.load(path, limits=Limits(watch_read="5/minute"))
+    with TestClient(create_app(settings)) as client:
+        first = client.post("/watch", data={"token": token})
+        assert first.status_code == 200
+        page = BeautifulSoup(first.text, "html.parser")
+        assert len(page.select("table.watched tbody tr")) == 100
+        assert "People 1 to 100 of 250." in page.text and "250" in page.select_one(".lead").text
+        assert [f.find("input", {"name": "page"})["value"] for f in page.select(".pager form")] == [
+            "2"
+        ]
+        last = client.post("/watch", data={"token": token, "page": "3"})
+        rows = BeautifulSoup(last.text, "html.parser").select("table.watched tbody tr")
+        assert len(rows) == 50 and "People 201 to 250 of 250." in last.text
+        beyond = client.post("/watch", data={"token": token, "page": "9" * 5000})
+        assert beyond.status_code == 200 and "People 201 to 250" in beyond.text
+        bearer = client.get("/watch?page=2", headers={"Authorization": f"Bearer {token}"})
+        assert "People 101 to 200 of 250." in bearer.text
+        assert checked == [100, 50, 50, 100]  # never the whole list in one request
+        assert client.post("/watch", data={"token": token}).status_code == 200  # the fifth
+        assert client.post("/watch", data={"token": token}).status_code == 429
+        assert client.get("/api/watch/feed.json", params={"token": token}).status_code == 429

@@ -122,3 +122,57 @@ def test_tokens_never_reach_the_access_log(client, caplog):
     assert RedactTokens() in logging.getLogger("uvicorn.access").filters or any(
         isinstance(f, RedactTokens) for f in logging.getLogger("uvicorn.access").filters
     )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from pragma_database_list",
+        "select file from pragma_database_list()",
+        "select (select FILE from Pragma_Database_List) as f",
+    ],
+)
+def test_sql_cannot_show_the_database_file_path(client, tmp_path, sql):
+    response = client.get("/data/registry.json", params={"sql": sql, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    assert str(tmp_path.resolve()) not in response.text and "registry.db" not in response.text
+
+
+def test_sql_cannot_guess_the_database_file_path_either(client):
+    sql = "select name from pragma_database_list where file like '%registry.db'"
+    response = client.get("/data/registry.json", params={"sql": sql, "_shape": "array"})
+    assert response.json() == []  # the path reads as NULL, which matches nothing
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "%74oken=nrw_secret",
+        "tok%65n=nrw_secret",
+        "x=1&%74%6f%6b%65%6e=nrw_secret",
+        "token=nrw_secret",
+    ],
+)
+def test_a_token_is_hidden_from_the_log_however_its_name_is_spelled(query):
+    from registry.web.app import RedactTokens
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", f"/api/watch/feed.atom?{query}&lang=fr", "1.1", 200),
+        None,
+    )
+    assert RedactTokens().filter(record)
+    assert "nrw_secret" not in record.getMessage()
+    assert "=REDACTED&lang=fr" in record.getMessage()
+
+
+def test_an_encoded_token_name_is_the_token_as_the_app_reads_it(client):
+    """Any spelling the app reads as `token` authenticates (and is hidden from the log above);
+    a name that decodes to something else does not."""
+    token = client.post("/api/watch", json={"registrations": []}).json()["token"]
+    assert client.get(f"/api/watch/feed.json?%74oken={token}").status_code == 200
+    assert client.get(f"/api/watch/feed.json?%2574oken={token}").status_code in (400, 401)

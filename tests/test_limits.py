@@ -128,3 +128,12 @@ def test_limits_from_the_environment():
     assert (limits.verify, limits.watch_items, limits.roster) == ("5/second", 7, Limits.roster)
     with pytest.raises(ValueError):
         Limits.from_environment({"REGISTRY_LIMIT_ROSTER": "lots"})
+
+
+def test_head_counts_against_the_limit_and_stores_nothing(tmp_path, db):
+    with TestClient(app_with(tmp_path, db, verify="3/minute", receipt_window=0)) as client:
+        heads = [client.head("/api/verify", params=ALICE).status_code for _ in range(3)]
+        assert heads == [200, 200, 200]
+        assert receipts_stored(tmp_path) == 0
+        assert client.head("/api/verify", params=ALICE).status_code == 429
+        assert client.get("/api/verify", params=ALICE).status_code == 429  # the same budget

@@ -36,7 +36,12 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-GENEROUS = Limits(verify="100000/minute", roster="100000/minute", watch_create="100000/minute")
+GENEROUS = Limits(
+    verify="100000/minute",
+    roster="100000/minute",
+    watch_create="100000/minute",
+    watch_read="100000/minute",
+)
 
 
 def _app():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -124,3 +125,66 @@ def test_schedule_delivers_watch_webhooks_after_its_runs(tmp_path, monkeypatch):
     assert [(n["kind"], n["registration_number"]) for n in json.loads(body)["notices"]] == [
         ("authorization_removed", holder.registration_number)
     ]
+
+
+class Stop(Exception):
+    """Ends the scheduler's endless loop in a test."""
+
+
+def test_a_hanging_delivery_does_not_hold_up_the_scheduled_imports(tmp_path, monkeypatch):
+    """Deliveries run beside the imports: while one hangs, the next due sources are imported,
+    and what those runs changed is delivered once the hanging delivery ends."""
+    import registry.cli as cli_module
+    import registry.schedule
+    import registry.webhooks
+    from db import open_db
+    from db.clinics import clinics_path, open_clinics
+    from registry.importer import RunReport
+
+    db_path = tmp_path / "r.db"
+    open_db(db_path).close()
+    open_clinics(clinics_path(db_path)).close()
+    config = tmp_path / "ops.toml"
+    config.write_text(only("cpta"), encoding="utf-8")
+    release, delivering = threading.Event(), threading.Event()
+    imports, deliveries = [], []
+
+    def hanging_deliver(*args, **options):
+        deliveries.append(len(imports))
+        delivering.set()
+        release.wait(10)  # a receiver that never ends (bounded only so a failing test ends)
+        return []
+
+    def run_source(db, settings, source, **kw):
+        imports.append(source.key)
+        return RunReport(source.key, 1, "success", "", 0, 0.0)
+
+    naps = []
+
+    def nap(seconds):
+        delivering.wait(5)
+        naps.append(seconds)
+        if len(naps) == 3:
+            raise Stop
+
+    always_due = [(datetime.min.replace(tzinfo=UTC))]
+    monkeypatch.setattr(registry.webhooks, "deliver", hanging_deliver)
+    monkeypatch.setattr(cli_module, "run_source", run_source)
+    monkeypatch.setattr(cli_module, "_nap", nap)
+    monkeypatch.setattr(
+        registry.schedule,
+        "plan",
+        lambda settings, last, now: [(settings.sources["cpta"], always_due[0])],
+    )
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["schedule", "--config", str(config), "--db", str(db_path)])
+    assert isinstance(result.exception, Stop), result.output
+    assert time.monotonic() - started < 5  # the imports did not wait for the receiver
+    assert imports == ["cpta"] * 3
+    assert deliveries == [1]  # one delivery run at a time, still hanging
+    release.set()
+    for _ in range(100):
+        if len(deliveries) == 2:
+            break
+        time.sleep(0.05)
+    assert deliveries == [1, 3]  # then once more, for what the later runs changed

@@ -18,7 +18,7 @@ from db.connections import read_only
 from registry import egress
 from registry.cli import cli
 from registry.web.app import create_app
-from registry.webhooks import deliver
+from registry.webhooks import deliver, delivery_lock, send_test
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, load, with_changes
 
@@ -43,6 +43,8 @@ INWARD = [
     "http://[2002:7f00:1::1]/hook",
     "http://[64:ff9b::7f00:1]/hook",
     "https://240.0.0.1/hook",
+    "http://[fec0::1]/hook",  # site-local (deprecated, not global)
+    "http://[3fff::1]/hook",  # documentation (RFC 9637)
 ]
 
 
@@ -79,6 +81,48 @@ class Receiver:
         return self
 
     def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Trickle:
+    """A receiver on 127.0.0.1 that reads the POST, then answers one byte every `every` seconds
+    (a status line and an endless header) until the test ends: each read is quick, the answer
+    never ends."""
+
+    def __init__(self, every: float = 0.2):
+        self.requests = 0
+        self.stop = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (the standard library's name)
+                self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests += 1
+                answer = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100_000
+                for byte in answer:
+                    if receiver.stop.wait(every):
+                        return
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the sender gave up
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -281,3 +325,94 @@ def test_deliveries_use_no_proxy_from_the_environment(monkeypatch):
     with httpx.Client(transport=transport, trust_env=False) as c:
         with pytest.raises(httpx.ConnectError, match="loopback"):
             c.post("http://127.0.0.1:9/hook")  # refused by the check, not sent to a proxy
+
+
+def test_a_trickling_receiver_is_cut_off_at_the_overall_deadline(path, client, monkeypatch):
+    """A byte every 0.2 s passes every 1 s read timeout; the 1 s deadline for the whole POST
+    ends it all the same."""
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Trickle() as trickle, Receiver() as quick:
+        assert watch(client, trickle.url, "20001").status_code == 201
+        assert watch(client, quick.url, "20003").status_code == 201
+        change_everyone(path)
+        started = time.monotonic()
+        slow, fast = run(path, attempts=2, first_wait=0, timeout=1, total=1)
+        took = time.monotonic() - started
+    assert fast.delivered == 1 and slow.failed == 1 and slow.attempts == 2
+    assert "ReadTimeout" in slow.errors[0] and "deadline" in slow.errors[0]
+    assert took < 4, took  # two attempts of one second each
+
+
+def test_the_run_ends_at_its_budget_whatever_a_receiver_does(path, client, monkeypatch):
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Trickle() as trickle:
+        assert watch(client, trickle.url).status_code == 201
+        change_everyone(path)
+        started = time.monotonic()
+        [outcome] = run(path, attempts=5, first_wait=0, timeout=10, total=60, budget=1)
+        assert time.monotonic() - started < 3
+    assert outcome.failed == 1 and "deadline" in outcome.errors[0]
+
+
+def delivered(path) -> dict[str, int]:
+    """Notices recorded as delivered, per webhook URL."""
+    clinics = open_clinics(clinics_path(path))
+    try:
+        rows = clinics.execute(
+            "select l.webhook_url, count(*) from webhook_deliveries d join watch_lists l "
+            "on l.id = d.list_id where d.delivered_at is not null group by l.webhook_url"
+        ).fetchall()
+    finally:
+        clinics.close()
+    return dict(rows)
+
+
+def test_each_delivery_is_recorded_as_it_ends_so_no_later_run_sends_it_again(
+    path, client, monkeypatch
+):
+    """While one receiver holds its list, the quick receiver's delivery is already recorded:
+    a second run (here while the first still waits) sends it nothing again."""
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Trickle() as trickle, Receiver() as quick:
+        assert watch(client, trickle.url, "20001").status_code == 201
+        assert watch(client, quick.url, "20003").status_code == 201
+        change_everyone(path)
+        first = threading.Thread(
+            target=run, kwargs={"path": path, "attempts": 1, "total": 30, "budget": 30}
+        )
+        first.start()
+        try:
+            for _ in range(200):
+                if trickle.requests and delivered(path):
+                    break
+                time.sleep(0.05)
+            assert delivered(path) == {quick.url: 1}  # the first run has not ended
+            assert first.is_alive()
+            run(path, attempts=1, total=0.5)
+            assert len(quick.requests) == 1
+        finally:
+            trickle.stop.set()
+            first.join(10)
+
+
+def test_a_second_delivery_run_waits_for_the_next_turn(path, client, monkeypatch):
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Receiver() as receiver:
+        assert watch(client, receiver.url).status_code == 201
+        change_everyone(path)
+        with delivery_lock(path):
+            result = CliRunner().invoke(cli, ["watch", "deliver", "--db", str(path)])
+        assert result.exit_code == 1
+        assert "another webhook delivery run" in result.output
+        assert receiver.requests == []
+        result = CliRunner().invoke(cli, ["watch", "deliver", "--db", str(path)])
+        assert result.exit_code == 0 and "1 delivered" in result.output
+
+
+def test_a_test_delivery_ends_at_its_deadline(monkeypatch):
+    monkeypatch.setenv(egress.ALLOW_PRIVATE_ENV, "1")
+    with Trickle() as trickle:
+        started = time.monotonic()
+        status, error = send_test("wl_x", trickle.url, "secret", timeout=1, total=1)
+        assert time.monotonic() - started < 2
+    assert status is None and "deadline" in error

@@ -16,6 +16,7 @@ from starlette.schemas import SchemaGenerator
 
 from db import reads
 from registry import cities
+from registry.limits import RULES
 from registry.search import SearchError, page_size, parse_query, search
 from registry.web import history
 from registry.web.params import conn
@@ -215,7 +216,8 @@ _PATH_PARAMETERS = {
     ]
 }
 _TOKEN: list[dict[str, list]] = [{"watchToken": []}, {"watchTokenQuery": []}]
-_LIMITED = {("/api/verify", "get"), ("/api/verify", "post"), ("/api/watch", "post")}
+# The API's operations with a per-client rate (registry.limits.RULES): they may answer 429.
+_LIMITED = {(path, method.lower()) for method, path in RULES if path.startswith("/api/")}
 _NO_PARAMETERS_CHECK = {("/api/sources", "get"), ("/api/openapi.json", "get")}
 
 

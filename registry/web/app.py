@@ -8,6 +8,7 @@ import logging
 import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from anyio import to_thread
 from datasette.app import Datasette
@@ -35,20 +36,37 @@ from registry.settings import (
 from registry.web import api, clinics, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
 from registry.web.responses import Answers
+from registry.web.webhook_tests import WebhookTests
 
 
 class RedactTokens(logging.Filter):
-    """Hides watch-list tokens sent as ?token= from access-log lines (uvicorn.access)."""
+    """Hides watch-list tokens sent as ?token= from access-log lines (uvicorn.access).
 
-    PATTERN = re.compile(r"((?:^|[?&])token=)[^&\s]*")
+    The log has the query as sent, so a parameter is recognised by its decoded name, as the app
+    reads it: `?%74oken=` and `?tok%65n=` are the app's `token` too, and are hidden as well.
+    """
+
+    # A parameter's name and value in a query string (after ? or &, up to & or white space).
+    PARAMETER = re.compile(r"(?<=[?&])([^=&\s]*)=([^&\s]*)")
+
+    @classmethod
+    def redact(cls, text: str) -> str:
+        if "=" not in text:
+            return text
+        return cls.PARAMETER.sub(
+            lambda m: (
+                f"{m.group(1)}=REDACTED"
+                if unquote_plus(m.group(1)).strip().lower() == "token"
+                else m.group(0)
+            ),
+            text,
+        )
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                self.PATTERN.sub(r"\1REDACTED", a) if isinstance(a, str) else a for a in record.args
-            )
+            record.args = tuple(self.redact(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.msg, str):
-            record.msg = self.PATTERN.sub(r"\1REDACTED", record.msg)
+            record.msg = self.redact(record.msg)
         return True
 
     def __eq__(self, other) -> bool:
@@ -118,6 +136,8 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         # a few threads at once, not 40 contending for the interpreter's lock.
         to_thread.current_default_thread_limiter().total_tokens = settings.read_threads
         clinics.start(app, db_path)  # clinic data: a separate, writable database
+        # Test deliveries wait on other people's servers: threads of their own, never these.
+        app.state.webhook_tests = WebhookTests()
         await datasette.invoke_startup()
         # The practice cities (seconds to read at a million registrations), before the first
         # page needs them, in a thread as every read.
@@ -126,6 +146,7 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         try:
             yield
         finally:
+            app.state.webhook_tests.close()
             clinics.stop(app)
             app.state.conn.close()
 

@@ -30,6 +30,7 @@ from db.load import utcnow
 from registry import batches, receipts, roster
 from registry.limits import Recent, client_of
 from registry.roster import CheckContext, check_roster
+from registry.search import whole_number
 from registry.verify import (
     ATTENTION_ORDER,
     Query,
@@ -93,7 +94,8 @@ def api_verify(request: Request) -> JSONResponse:
     except VerifyError as e:
         raise HTTPException(400, str(e)) from None
     state = request.app.state
-    receipts.store(state.clinics, [answer], state.recent, client_of(request.scope))
+    if request.method != "HEAD":  # a HEAD's answer is never seen: it has no receipt to keep
+        receipts.store(state.clinics, [answer], state.recent, client_of(request.scope))
     return JSONResponse(answer)
 
 
@@ -377,8 +379,9 @@ def _batch(request: Request) -> dict | None:
 
 
 def base_url(request: Request) -> str:
-    """This site's address as the request reached it, without a trailing slash."""
-    return str(request.base_url).rstrip("/")
+    """This site's public address (settings.public_url, without a trailing slash): never the
+    request's Host header, which any client may set to make a receipt point elsewhere."""
+    return request.app.state.public_url
 
 
 def batch_csv(request: Request) -> Response:
@@ -409,11 +412,10 @@ def batch_print(request: Request) -> Response:
         return render(request, "verify.html", _verify_context(request, error=NO_BATCH), 404)
     ids = batches.receipt_ids(batch["results"])
     pages = max(1, -(-len(ids) // batches.PRINT_PAGE))
-    number = request.query_params.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= pages:
+    n = whole_number(request.query_params.get("page", "1"), pages)
+    if n is None or n < 1:
         message = f"page must be a number from 1 to {pages}"
         return render(request, "verify.html", _verify_context(request, error=message), 400)
-    n = int(number)
     chosen = ids[(n - 1) * batches.PRINT_PAGE : n * batches.PRINT_PAGE]
     views = []
     for rid in chosen:

@@ -881,6 +881,10 @@ CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
         "watch.summary": "{count} people watched since {date}.",
         "watch.summary.one": "{count} person watched since {date}.",
         "watch.people": "People watched",
+        "watch.people_pages": "Pages of people watched",
+        "watch.people_shown": "People {first} to {last} of {total}.",
+        "watch.people_previous": "Previous people",
+        "watch.people_next": "Next people",
         "watch.col.person": "Person",
         "watch.col.verdict": "Verdict now",
         "watch.col.latest": "Latest change",
@@ -931,6 +935,11 @@ CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
         "watch.test_hint": "One signed POST with no changes in it, marked as a test.",
         "watch.test_ok": "The test delivery was accepted: your server answered HTTP {status}.",
         "watch.test_failed": "The test delivery failed",
+        "watch.test_pending": (
+            "The test delivery is on its way; your server has not answered yet. Open the list "
+            "again in a moment to see its answer."
+        ),
+        "watch.test_busy": "Too many test deliveries are on their way. Try again in a minute.",
         "watch.delete_heading": "Delete the list",
         "watch.delete_lead": "The feeds and the webhook stop, and the token stops working.",
         "watch.delete": "Delete this list",
@@ -1008,6 +1017,10 @@ CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
         "watch.summary": "{count} personnes suivies depuis le {date}.",
         "watch.summary.one": "{count} personne suivie depuis le {date}.",
         "watch.people": "Personnes suivies",
+        "watch.people_pages": "Pages des personnes suivies",
+        "watch.people_shown": "Personnes {first} à {last} sur {total}.",
+        "watch.people_previous": "Personnes précédentes",
+        "watch.people_next": "Personnes suivantes",
         "watch.col.person": "Personne",
         "watch.col.verdict": "Résultat actuel",
         "watch.col.latest": "Dernier changement",
@@ -1063,6 +1076,11 @@ CLINIC_WATCH_MESSAGES: dict[str, dict[str, str]] = {
         "watch.test_hint": "Un POST signé, sans changement, marqué comme essai.",
         "watch.test_ok": "L'essai a été accepté : votre serveur a répondu HTTP {status}.",
         "watch.test_failed": "L'essai a échoué",
+        "watch.test_pending": (
+            "L'essai est en route ; votre serveur n'a pas encore répondu. Rouvrez la liste dans "
+            "un moment pour voir sa réponse."
+        ),
+        "watch.test_busy": "Trop d'essais sont en route. Réessayez dans une minute.",
         "watch.delete_heading": "Supprimer la liste",
         "watch.delete_lead": "Les fils et le webhook s'arrêtent, et le jeton ne fonctionne plus.",
         "watch.delete": "Supprimer cette liste",

@@ -33,6 +33,7 @@ from registry.search import (
     UnknownCity,
     search,
     skip,
+    whole_number,
 )
 from registry.web import i18n
 from registry.web.assets import Assets
@@ -74,6 +75,13 @@ PAGE_SIZE = 20
 MAX_PAGE = COUNT_CAP // 20  # the count stops at COUNT_CAP: so do the pages
 
 
+def page_number(text: str) -> int:
+    """A `page` parameter: 1 unless a whole number, at most MAX_PAGE."""
+    if text.isascii() and text.isdigit() and text.strip("0"):
+        return whole_number(text, MAX_PAGE) or MAX_PAGE
+    return 1
+
+
 @dataclass(frozen=True)
 class Form:
     """The search form as sent (GET), cleaned: what the page shows back in its fields."""
@@ -96,11 +104,11 @@ class Form:
         return cls(
             q=params.get("q", "").strip()[: MAX_QUERY_CHARS + 1],
             city=params.get("city", "").strip()[: MAX_QUERY_CHARS + 1],
-            within=int(within) if within.isdigit() and int(within) in WITHIN_KM else 0,
+            within=within_km if (within_km := whole_number(within, 10**6)) in WITHIN_KM else 0,
             kind=kind if kind in KINDS else "",
             show=show if show in SHOW else "authorized",
             sort=sort if sort in SORTS else "distance",
-            page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1,
+            page=page_number(page),
         )
 
     def query(self, where: Where | None = None) -> Query:
@@ -683,7 +691,7 @@ def practitioner(request: Request) -> Response:
             conn, rid, doc["needling"]["authorized"], current_since
         ),
         "api_url": f"/api/registrations/{quote(regulator)}/{quote(number, safe='')}",
-        "json_ld": json_ld(doc, doc["display_name"], str(request.url.replace(path=path, query=""))),
+        "json_ld": json_ld(doc, doc["display_name"], request.app.state.public_url + path),
         "kind_words": {k: t(f"kind.{k}") for k in KINDS},
     }
     return render(request, "person.html", context)

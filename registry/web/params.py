@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 
 def conn(request: Request) -> sqlite3.Connection:
@@ -55,10 +55,14 @@ async def body_within(request: Request, limit: int, too_large: Callable[[], Exce
     if length.isdigit() and int(length) > limit:
         raise too_large()
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise too_large()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise too_large()
+    except ClientDisconnect:
+        # An upload the client gave up on: nothing to do, nothing worth a traceback in the log.
+        raise HTTPException(400, "the request body was cut off: the client went away") from None
     return bytes(body)
 
 

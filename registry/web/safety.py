@@ -5,6 +5,8 @@ Arbitrary SQL is a feature of the site, so its cost must be bounded in memory as
 server to 1.1 GB. Each Datasette connection gets a cap on the length of any string or blob, and an
 authorizer that refuses `fts3_tokenizer` (which can read and call memory addresses; SQLite's own
 switch for it, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, is not exposed by Python's sqlite3).
+The same authorizer reads the `file` column of `pragma_database_list` as NULL, so that SQL cannot
+show where the database lives on this machine (Datasette allows that pragma in queries).
 """
 
 from __future__ import annotations
@@ -40,10 +42,19 @@ HEADERS = {
 _ENCODED = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
 
 
+# (table, column) read as NULL: the database file's path on this machine.
+HIDDEN_COLUMNS = frozenset({("pragma_database_list", "file")})
+
+
 def authorizer(action: int, arg1, arg2, db_name, trigger) -> int:
-    """Refuse calls to the functions in DENIED_FUNCTIONS; allow everything else."""
+    """Refuse calls to the functions in DENIED_FUNCTIONS, read HIDDEN_COLUMNS as NULL; allow
+    everything else."""
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
         return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and ((arg1 or "").lower(), (arg2 or "").lower()) in (
+        HIDDEN_COLUMNS
+    ):
+        return sqlite3.SQLITE_IGNORE
     return sqlite3.SQLITE_OK
 
 

@@ -56,6 +56,10 @@ async def _json_body(request: Request) -> dict:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise HTTPException(400, f"the body is not valid JSON: {e}") from None
+    except RecursionError:
+        raise HTTPException(400, "the body is not usable JSON: it is nested too deeply") from None
+    except ValueError:  # Python reads integers of at most 4,300 digits
+        raise HTTPException(400, "the body is not usable JSON: a number is too long") from None
     if not isinstance(data, dict):
         raise HTTPException(400, "the body must be a JSON object")
     return data

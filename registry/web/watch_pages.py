@@ -8,12 +8,15 @@ a request another site makes a browser send cannot hold a token it does not know
 the token are sent `Cache-Control: no-store`.
 
 Webhooks follow the API's rules (registry.egress: public addresses only, checked when connecting),
-and a test delivery is one signed POST (registry.webhooks.send_test).
+and a test delivery is one signed POST (registry.webhooks.send_test), sent by threads of its own
+(registry.web.webhook_tests), never by those that serve pages and searches.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -22,17 +25,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from registry import batches, egress, receipts, watch, webhooks
+from registry import batches, egress, receipts, watch
+from registry.search import whole_number
 from registry.verify import verify_many
 from registry.web import i18n
 from registry.web.pages import render
 from registry.web.params import body_within, only, watch_token
+from registry.web.webhook_tests import WAIT
 from scrapers.records import clean_text
 
 MAX_FORM = 16 * 1024  # a token, a name, a URL: a few hundred bytes
 MAX_NAME = 200
 LATEST = 50  # changes shown on the list's page (the feeds hold more)
+PEOPLE_PAGE = 100  # people checked and shown per page of a list: what one request may cost
 NO_STORE = {"Cache-Control": "no-store"}
+R = TypeVar("R")
 
 
 class FormError(Exception):
@@ -153,17 +160,24 @@ def _new_list(request: Request, form: FormData) -> Response:
 # -- the list's own page ---------------------------------------------------------------------------
 
 
-def list_view(request: Request, found: dict) -> dict:
-    """The list's people with their verdict now and their latest change, and the latest changes."""
+def list_view(request: Request, found: dict, page: object = None) -> dict:
+    """One page of the list's people (PEOPLE_PAGE at most, each checked again now, with their
+    latest change) and the latest changes. A list may hold thousands of people: one request
+    checks one page of them, so that a client reloading a large list cannot slow the site."""
     state = request.app.state
     items = watch.items_of(state.clinics, found["id"])
-    answers = verify_many(state.conn, watch.checks_of(items), state.freshness)
+    pages = max(1, -(-len(items) // PEOPLE_PAGE))
+    number = 1
+    if isinstance(page, str) and page.isascii() and page.isdigit() and page.strip("0"):
+        number = whole_number(page, pages) or pages  # past the last page: the last
+    shown = items[(number - 1) * PEOPLE_PAGE : number * PEOPLE_PAGE]
+    answers = verify_many(state.conn, watch.checks_of(shown), state.freshness)
     changes = watch.notices(state.conn, items, state.freshness)
     latest: dict[tuple, dict] = {}
     for n in changes:  # newest first: the first one seen for a registration is its latest
         latest.setdefault((n["regulator"], n["registration_number"]), n)
     people = []
-    for item, answer in zip(items, answers, strict=True):
+    for item, answer in zip(shown, answers, strict=True):
         registration = answer.get("registration") if isinstance(answer, dict) else None
         people.append(
             {
@@ -180,20 +194,31 @@ def list_view(request: Request, found: dict) -> dict:
     base = state.public_url
     return {
         "list": found,
+        "test": state.webhook_tests.latest(found["id"]),
         "people": people,
+        "people_total": len(items),
+        "people_page": {
+            "number": number,
+            "pages": pages,
+            "first": (number - 1) * PEOPLE_PAGE + 1,
+            "last": (number - 1) * PEOPLE_PAGE + len(shown),
+        },
         "changes": changes[:LATEST],
         "more_changes": max(0, len(changes) - LATEST),
         "feeds": {"atom": base + "/api/watch/feed.atom", "json": base + "/api/watch/feed.json"},
     }
 
 
-def _list_page(request: Request, found: dict, token: str, status: int = 200, **extra) -> Response:
-    return _page(request, "watch.html", status, token=token, **list_view(request, found), **extra)
+def _list_page(
+    request: Request, found: dict, token: str, status: int = 200, page: object = None, **extra
+) -> Response:
+    view = list_view(request, found, page)
+    return _page(request, "watch.html", status, token=token, **view, **extra)
 
 
 async def _on_list(
-    request: Request, act: Callable[[Request, dict, str, FormData], Response]
-) -> Response:
+    request: Request, act: Callable[[Request, dict, str, FormData], R]
+) -> Response | R:
     """`act` (in a thread) on the list a form POST (or a Bearer header) opens, with the list, its
     token and the form; or the page that says why no list was opened."""
     try:
@@ -213,10 +238,12 @@ async def watch_page(request: Request) -> Response:
     """GET: the form that opens a list (or the list, with a Bearer header); POST: the list."""
     if "token" in request.query_params:  # an address lands in logs and histories: refused
         return _open_page(request, "watch.error.token_in_url", 400)
-    only(request, {"lang"})
+    only(request, {"lang", "page"})
     if request.method == "GET":
         return await run_in_threadpool(_bearer_page, request)
-    return await _on_list(request, lambda r, found, token, _: _list_page(r, found, token))
+    return await _on_list(
+        request, lambda r, found, token, form: _list_page(r, found, token, page=form.get("page"))
+    )
 
 
 def _bearer_page(request: Request) -> Response:
@@ -229,7 +256,7 @@ def _bearer_page(request: Request) -> Response:
         response = _open_page(request, "watch.error.bad_token", 401)
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
-    return _list_page(request, found, token)
+    return _list_page(request, found, token, page=request.query_params.get("page"))
 
 
 async def watch_webhook(request: Request) -> Response:
@@ -248,6 +275,7 @@ def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> R
                 "update watch_lists set webhook_url = null, webhook_secret = null where id = ?",
                 [found["id"]],
             )
+        request.app.state.webhook_tests.forget(found["id"])
         return _saved_page(request, token, message="watch.webhook.removed")
     try:
         checked = egress.check_url(url)  # resolving the name blocks: this runs in a thread
@@ -256,6 +284,7 @@ def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> R
             request, found, token, 400, webhook_error=str(e), webhook_value=url[: egress.MAX_URL]
         )
     secret = watch.new_secret()
+    request.app.state.webhook_tests.forget(found["id"])
     with db.conn:
         db.conn.execute(
             "update watch_lists set webhook_url = ?, webhook_secret = ? where id = ?",
@@ -273,16 +302,30 @@ def _saved_page(request: Request, token: str, **extra) -> Response:
 
 
 async def watch_webhook_test(request: Request) -> Response:
-    """Send one signed test delivery to the list's webhook and show what the receiver answered."""
+    """Send one signed test delivery to the list's webhook; show what the receiver answered, or
+    that it is on its way when the receiver is slow (the list's page shows it later)."""
     only(request, {"lang"})
-    return await _on_list(request, lambda r, found, token, _: _test_webhook(r, found, token))
+    sending: dict = {}
 
+    def send(r: Request, found: dict, token: str, _: FormData) -> Response | None:
+        if not found["webhook_url"]:
+            return _list_page(r, found, token, 400, webhook_error_key="watch.webhook.none")
+        sent = r.app.state.webhook_tests.submit(
+            found["id"], found["webhook_url"], found["webhook_secret"]
+        )
+        if sent is None:
+            response = _list_page(r, found, token, 503, test_busy=True)
+            response.headers["Retry-After"] = "60"
+            return response
+        sending.update(found=found, token=token, future=sent)
+        return None
 
-def _test_webhook(request: Request, found: dict, token: str) -> Response:
-    if not found["webhook_url"]:
-        return _list_page(request, found, token, 400, webhook_error_key="watch.webhook.none")
-    status, error = webhooks.send_test(found["id"], found["webhook_url"], found["webhook_secret"])
-    return _list_page(request, found, token, test_status=status, test_error=error)
+    response = await _on_list(request, send)
+    if response is not None:
+        return response
+    # Waited for on the event loop: no thread is held while the receiver takes its time.
+    await asyncio.wait([asyncio.wrap_future(sending["future"])], timeout=WAIT)
+    return await run_in_threadpool(_list_page, request, sending["found"], sending["token"])
 
 
 async def watch_delete(request: Request) -> Response:
@@ -296,6 +339,7 @@ def _delete(request: Request, found: dict, token: str, form: FormData) -> Respon
         count = len(watch.items_of(request.app.state.clinics, found["id"]))
         return _page(request, "watch_delete.html", list=found, token=token, count=count)
     watch.delete_list(request.app.state.clinics, found["id"])
+    request.app.state.webhook_tests.forget(found["id"])
     return _page(request, "watch_deleted.html", name=found["name"])
 
 
