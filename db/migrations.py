@@ -424,3 +424,15 @@ def m013_registrations_sort_index(db: Database):
     then the primary key for its next pages), so that every page of that table, its facets
     included, reads the first rows of the index instead of sorting the whole table."""
     db.execute("create index if not exists registrations_sort_key on registrations (sort_key, id)")
+
+
+@migrations()
+def m014_run_pace_and_reach(db: Database):
+    """What a run tells the next one about time and reach: the refusals (403/429/5xx answered
+    with a back-off) it met, for the time the next run is expected to take at the live pace, and
+    the kinds of name the register's search form could not reach, named instead of dropped."""
+    columns = db.table("import_runs").columns_dict
+    if "refusals" not in columns:
+        db.table("import_runs").add_column("refusals", int)
+    if "unreachable" not in columns:
+        db.table("import_runs").add_column("unreachable", str)

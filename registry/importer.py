@@ -34,8 +34,9 @@ from db.load import (
     start_run,
     sync_regulators,
 )
+from db.reads import last_successes
 from registry.gazetteer import city_centre
-from scrapers.adapter import crawl
+from scrapers.adapter import crawl, expected_pace
 from scrapers.cassette import CassetteError, CassetteTransport, Recorder
 from scrapers.cassette import read as read_cassette
 from scrapers.http import FetchError, HttpPolicy, PoliteClient
@@ -240,6 +241,9 @@ def _run(
     client = _client(settings, source, archive, replay, keep, cassette, recorder)
     run_id = start_run(db, source.key, at=at)
     started = time.monotonic()
+    if replay is None and cassette is None:
+        last = last_successes(db).get(source.key)
+        progress(f"{source.key}: expected {expected_pace(source, last, client)}")
     errors: list[dict] = []
     notes: dict = {}
     counts = Counts()
@@ -325,6 +329,9 @@ def _run(
     frugality = _frugality(client.requests_made, notes)
     if frugality and outcome == "success":
         message += f"; {frugality}"
+    unreachable = notes.get("unreachable", [])
+    if unreachable:
+        message += f"; not reachable through the register's search: {'; '.join(unreachable)}"
     warnings = notes.get("warnings", [])
     if warnings and outcome == "success":
         message += f"; {len(warnings)} warning(s) (first: {warnings[0]['warning']})"
@@ -346,6 +353,8 @@ def _run(
             "not_modified": client.not_modified,
             "listed": notes.get("listed"),
             "request_floor": notes.get("floor"),
+            "refusals": client.retries,
+            "unreachable": "; ".join(unreachable) or None,
         },
         at=at,
     )

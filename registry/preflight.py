@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrapers.adapter import Check, crawl, run_preflight
+from scrapers.adapter import Check, crawl, expected_pace, run_preflight
 from scrapers.cassette import CassetteTransport, Exchange, Recorder, anonymise
 from scrapers.cassette import read as read_cassette
 from scrapers.cassette import write as write_cassette
@@ -60,6 +60,14 @@ def check_source(
     )
     try:
         checks = run_preflight(source, client)
+        refused = f"; this preflight was refused {client.retries} time(s)" if client.retries else ""
+        checks.append(
+            Check(
+                "the time a crawl takes at the live pace",
+                True,
+                expected_pace(source, None, client) + refused,
+            )
+        )
     finally:
         client.close()
     saved = recorder.save(record / f"{source.key}.har") if recorder and record else None

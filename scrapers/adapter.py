@@ -95,6 +95,35 @@ def adapter_of(source: Source) -> Adapter:
     return source.adapter().ADAPTER
 
 
+def pace(source: Source, requests: int, refusals: int = 0) -> str:
+    """What `requests` cost at the source's live pace: its spacing between requests, and its
+    back-off after each refusal (403/429/5xx) the register was seen to make."""
+    seconds = requests * source.spacing_seconds + refusals * source.backoff_seconds
+    text = f"{_duration(seconds)} at {source.spacing_seconds:g} s a request"
+    if refusals:
+        text += f" and {refusals} back-offs of {source.backoff_seconds:g} s"
+    return text
+
+
+def expected_pace(source: Source, last: dict | None, client: PoliteClient) -> str:
+    """The time a crawl of the source is expected to take at its live pace, before it starts:
+    from the last successful run's requests and refusals where there is one, else from the
+    adapter's floor for the register's recorded size (`live_size`), a lower bound."""
+    if last and last.get("requests"):
+        refusals = int(last.get("refusals") or 0)
+        return (
+            f"about {pace(source, int(last['requests']), refusals)} (as the last run: "
+            f"{last['requests']} requests, {last.get('listed') or '?'} registrants)"
+        )
+    if source.live_size:
+        floor = adapter_of(source).floor(Crawl(source, client), source.live_size)
+        return (
+            f"at least {pace(source, floor)} (the floor of {floor} requests for the "
+            f"{source.live_size} registrants last recorded; no earlier run)"
+        )
+    return "unknown until a first run (no earlier run, no recorded size)"
+
+
 def crawl(
     source: Source,
     client: PoliteClient,
@@ -119,6 +148,9 @@ def crawl(
             "layout changed; nothing was changed"
         )
     yield from _read_all(source, adapter, state, listed)
+    # Reading may have shown requests the listing could not foresee (practice details whose
+    # visibility only the detail pages carry): the floor counts them too.
+    state.notes["floor"] = adapter.floor(state, len(listed))
 
 
 def _read_all(

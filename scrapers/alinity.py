@@ -212,6 +212,8 @@ class AlinityAdapter:
         options = crawl.source.options
         cap = crawl.notes.get("row_cap") or options["row_cap"]
         visible = crawl.notes.get("visible_practice", 0) if options["more_info"] else 0
+        # Where search records lack the flag, the detail pages showed which practices are shown.
+        visible = max(visible, crawl.notes.get("practice_requests", 0))
         unshown = crawl.notes.get("unshown_exact", 0)
         spaced = crawl.notes.get("spaced", False)
         return requests_floor(listed, cap, options["min_chars"], visible, unshown, spaced)
@@ -258,6 +260,7 @@ def read(crawl: Crawl, rec: dict, listing: Evidence) -> Registration:
             headers={"X-Requested-With": "XMLHttpRequest"},
         )
         evidence["practice"] = more.evidence()
+        crawl.notes["practice_requests"] = crawl.notes.get("practice_requests", 0) + 1
         locations = parse_more_info(more.text()) or locations
     return Registration(
         regulator=source.key,

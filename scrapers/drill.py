@@ -127,6 +127,7 @@ class Drill:
         self.orders: list[Key] = list(ORDERS)  # the sort orders every reply so far agrees with
         self.spaced_words = spaced_words
         self.budget = budget  # searches allowed, as a multiple of `floor_requests()`
+        self.fixed = 0  # texts the strategy asks whatever the replies
         self.spaced = False  # "a b" texts asked, as every "a " was answered with nobody
         self.unreachable: set[str] = set()  # kinds of name the form could not reach here
         # Two-letter texts whose capped reply cannot show the people called exactly that: a
@@ -142,12 +143,13 @@ class Drill:
 
     def floor_requests(self) -> int:
         """What a complete crawl of the registrants found so far could not avoid: the searches
-        of `requests_floor` and one detail page each (practice requests left out)."""
+        of `requests_floor` (or the texts the strategy asks whatever the replies, if more) and one
+        detail page each (practice requests left out)."""
         cap = max(self.max_rows, self.hint)
         searches = search_floor(
             len(self.found), cap, self.min_chars, self.unshown_exact, self.spaced
         )
-        return searches + len(self.found)
+        return max(searches, self.fixed) + len(self.found)
 
     def ask(self, last: str, first: str = "") -> list[tuple[str, str]]:
         if (last, first) in self._replies:
@@ -226,6 +228,7 @@ class Drill:
             if self.substring:
                 return self._run_substring()
             starts = self._starts()
+            self.fixed = max(self.fixed, len(starts))
             todo = [s for s in self.probes if s in starts] + sorted(starts)
             todo = [s for s in dict.fromkeys(todo) if s not in done]
             if not todo:
@@ -427,6 +430,7 @@ class Drill:
                     out.append(q + c)
             return out
 
+        self.fixed = 26 * (1 if m == 1 else 29) + 26 * len(self._seeds() + self._accented())
         ask_all(list(ASCII) if m == 1 else [a + b for a in ASCII for b in ASCII])
         if m > 1:
             ask_all([a + c for a in ASCII for c in INSIDE])

@@ -70,6 +70,9 @@ class Source:
     # What a refused shrunken run should also say: what this register was seen to do.
     shrink_note: str = ""
     sample: bool = False
+    # Registrants on the live register as last recorded (live-evidence.md): what the time a
+    # first crawl takes at the live pace is estimated on, before any run has been made.
+    live_size: int | None = None
     options: dict = field(default_factory=dict)
 
     def adapter(self) -> ModuleType:
@@ -155,6 +158,9 @@ def _source(key: str, data: dict, origin: str) -> Source:
         value = data.get(name, 0)
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             raise ConfigError(f"{where}: {name} must be a number >= 0")
+    size = data.get("live_size")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
+        raise ConfigError(f"{where}: live_size must be a whole number of registrants >= 1")
     if not isinstance(data.get("enabled", True), bool):
         raise ConfigError(f"{where}: enabled must be true or false")
     source = Source(key=key, **data)

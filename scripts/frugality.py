@@ -24,19 +24,6 @@ from registry.demo import start_samples, stop_samples  # noqa: E402
 from registry.importer import run_source  # noqa: E402
 from scrapers.sources import load_settings  # noqa: E402
 
-# Registrants on each live register, as recorded (live-evidence.md, docs/platforms/*.md).
-LIVE_SIZE = {
-    "cpta": 4000,
-    "cptbc": 5400,
-    "chcpbc": 5400,
-    "cpm": 262,
-    "cpo": 19305,
-    "oppq": 7160,
-    "nscp": 1654,
-    "wa_doh_pt": 9000,
-}
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*")
@@ -63,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
                 listed, floor, requests = run if run else (0, 0, report.requests)
                 live = settings.sources[source.key]
                 per = requests / listed if listed else float("nan")
-                size = LIVE_SIZE.get(source.key, listed)
+                size = live.live_size or listed
                 hours = size * per * live.spacing_seconds / 3600
                 rows.append(
                     (source.key, report.outcome, listed, requests, floor, per,
