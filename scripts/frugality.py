@@ -24,6 +24,7 @@ from registry.demo import start_samples, stop_samples  # noqa: E402
 from registry.importer import run_source  # noqa: E402
 from scrapers.sources import load_settings  # noqa: E402
 
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*")
