@@ -70,6 +70,22 @@ CHCPBC = Tenant(
     professions=("Audiologist", "Dietitian", "Physiotherapist", "Psychologist"),
 )
 
+# Every recorded variant a crawl is measured on (tests/test_alinity_real_names.py,
+# scripts/drill_names.py), by what it does.
+RECORDED_VARIANTS: dict[str, Tenant] = {
+    "prefix, cap 25, accent-sensitive": Tenant(min_chars=2),
+    "prefix, cap 25, accent-blind": Tenant(min_chars=2, accents="insensitive"),
+    "prefix, cap 75": Tenant(min_chars=2, cap=75),
+    "prefix, no cap": Tenant(min_chars=2, cap=None),
+    "prefix, cptbc keys, swapped fields": replace(CPTBC, matching="prefix", swapped=True),
+    "prefix, one-character searches answered": Tenant(min_chars=1),
+    "prefix, unsorted": Tenant(min_chars=2, sort=False),
+    "substring, cap 25 (the live-like tenant)": replace(REALISTIC, session_burst=None),
+    "substring, accent-blind": Tenant(min_chars=2, matching="substring", accents="insensitive"),
+    "substring, cap 75": Tenant(min_chars=2, matching="substring", cap=75),
+    "substring, unsorted": Tenant(min_chars=2, matching="substring", sort=False),
+}
+
 
 # ---------------------------------------------------------------------------------------------
 # Shapes (pure functions)

@@ -81,3 +81,17 @@ def test_regulators_doc_lists_every_source_with_its_terms():
         )
         assert line, f"docs/regulators.md lacks {source.key}"
         assert source.regulator in line and source.terms_note in line
+
+
+def test_the_alinity_options_table_is_the_code_s():
+    import re
+
+    from scrapers.alinity import DEFAULT_OPTIONS
+
+    doc = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
+    section = doc.split("## Alinity options", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
+    assert sorted(documented) == sorted(DEFAULT_OPTIONS)
+    defaults = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", section, flags=re.M))
+    for name in ("row_cap", "min_chars", "max_prefix_length", "renewals", "request_budget"):
+        assert defaults[name].strip() == str(DEFAULT_OPTIONS[name]), name
