@@ -128,3 +128,11 @@ def test_limits_from_the_environment():
     assert (limits.verify, limits.watch_items, limits.roster) == ("5/second", 7, Limits.roster)
     with pytest.raises(ValueError):
         Limits.from_environment({"REGISTRY_LIMIT_ROSTER": "lots"})
+
+
+def test_checking_one_person_on_the_page_is_limited_like_the_api(tmp_path, db):
+    one = {"regulator": "cpta", "number": "20001", "name": "Alice Roberts"}
+    with TestClient(app_with(tmp_path, db, verify="2/minute", receipt_window=0)) as client:
+        statuses = [client.post("/verify/one", data=one).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert receipts_stored(tmp_path) == 2
