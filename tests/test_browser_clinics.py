@@ -75,12 +75,10 @@ def upload(page, server, lang: str, tmp_path) -> None:
     roster = tmp_path / "staff.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     page.goto(f"{server}/verify?lang={lang}")
-    label = (
-        "Roster (CSV, UTF-8, up to 5 MB)" if lang == "en" else "Liste (CSV, UTF-8, jusqu'à 5 Mo)"
-    )
+    label = "Roster (CSV, up to 5 MB)" if lang == "en" else "Liste (CSV, jusqu'à 5 Mo)"
     page.get_by_label(label).set_input_files(str(roster))
     button = "Verify" if lang == "en" else "Vérifier"
-    navigate(page, lambda: page.get_by_role("button", name=button).click())
+    navigate(page, lambda: page.get_by_role("button", name=button, exact=True).click())
 
 
 def test_results_never_show_a_mismatched_row_as_authorized(page, server, tmp_path):

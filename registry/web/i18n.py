@@ -550,7 +550,7 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
             "(“XXX42”). Send the full number and the name: we match the visible digits together "
             "with the name, and when that is not enough we say “check by name”."
         ),
-        "verify.file": "Roster (CSV, UTF-8, up to 5 MB)",
+        "verify.file": "Roster (CSV, up to 5 MB)",
         "verify.submit": "Verify",
         "verify.results": "Results",
         "verify.summary": "{rows} rows checked, {attention} need your attention.",
@@ -657,7 +657,7 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
             "chiffres visibles et le nom ensemble, et si cela ne suffit pas, nous disons "
             "« vérifier par le nom »."
         ),
-        "verify.file": "Liste (CSV, UTF-8, jusqu'à 5 Mo)",
+        "verify.file": "Liste (CSV, jusqu'à 5 Mo)",
         "verify.submit": "Vérifier",
         "verify.results": "Résultats",
         "verify.summary": "{rows} lignes vérifiées, {attention} demandent votre attention.",
@@ -1185,9 +1185,9 @@ STANDING_MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
     "fr": {
-        "standing.not_practising": "N'exerce pas : le tableau indique « {status} ».",
+        "standing.not_practising": "N'exerce pas : le tableau indique «\u00a0{status}\u00a0».",
         "standing.removed": "N'est plus inscrit au registre depuis le {date}.",
-        "standing.last_listed": "Dernier statut inscrit : « {status} ».",
+        "standing.last_listed": "Dernier statut inscrit : «\u00a0{status}\u00a0».",
         "result.not_practising": ("Peut utiliser des aiguilles actuellement : non, n'exerce pas."),
         "verdict.not_practising": "N'exerce pas",
         "verdict.not_practising.help": (
@@ -1206,11 +1206,12 @@ STANDING_MESSAGES: dict[str, dict[str, str]] = {
             "numéro avec la personne avant de vous y fier."
         ),
         "verify.name_close": (
-            "Le tableau l'écrit « {name} » : sans doute la même personne, avec une faute de "
-            "frappe. Confirmez l'orthographe, corrigez votre liste et vérifiez de nouveau."
+            "Le tableau l'écrit «\u00a0{name}\u00a0» : sans doute la même personne, avec une "
+            "faute de frappe. Confirmez l'orthographe, corrigez votre liste et vérifiez de nouveau."
         ),
         "verify.name_different": (
-            "Ce numéro appartient à « {name} », pas à la personne nommée. Vérifiez le numéro."
+            "Ce numéro appartient à «\u00a0{name}\u00a0», pas à la personne nommée. "
+            "Vérifiez le numéro."
         ),
         "verify.last_listed": "Dernier statut inscrit : {status}",
         "verify.roster_heading": "Vérifier une liste (CSV)",
@@ -1243,12 +1244,13 @@ STANDING_MESSAGES: dict[str, dict[str, str]] = {
         "verify.evidence_sha": "SHA-256 de ce qui a été lu",
         "roster.error.encoding": (
             "Nous n'avons pas pu lire les lettres de ce fichier. Dans votre tableur, choisissez "
-            "Enregistrer sous, puis « CSV UTF-8 (délimité par des virgules) », et envoyez ce "
-            "fichier."
+            "Enregistrer sous, puis «\u00a0CSV UTF-8 (délimité par des virgules)\u00a0», et "
+            "envoyez ce fichier."
         ),
         "roster.error.columns": (
             "Nous n'avons pas trouvé {what} dans votre fichier. Nommez les colonnes sur la "
-            "première ligne, par exemple « Nom », « Province » et « Numéro de permis ». "
+            "première ligne, par exemple «\u00a0Nom\u00a0», «\u00a0Province\u00a0» et "
+            "«\u00a0Numéro de permis\u00a0». "
             "Colonnes trouvées : {found}."
         ),
         "roster.error.col_regulator": "de colonne pour l'ordre ou la province",
@@ -1268,8 +1270,8 @@ STANDING_MESSAGES: dict[str, dict[str, str]] = {
         ),
         "roster.error.not_csv": (
             "Ce fichier n'est pas une liste CSV (le problème est à la ligne {line}). Dans votre "
-            "tableur, choisissez Enregistrer sous, puis « CSV UTF-8 (délimité par des "
-            "virgules) »."
+            "tableur, choisissez Enregistrer sous, puis «\u00a0CSV UTF-8 (délimité par des "
+            "virgules)\u00a0»."
         ),
         "roster.error.unreadable": (
             "Ce fichier n'a pas pu être lu. Choisissez un fichier CSV enregistré depuis votre "
