@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import sqlite3
 from dataclasses import replace
 
@@ -656,6 +657,17 @@ def test_a_removed_row_does_not_say_practising_as_its_status(roomy):
     (row,) = client.post("/api/verify", content=text.encode()).json()["rows"]
     assert row["standing"] == "no_longer_on_register"
     assert row["status"] is None and row["last_listed_status"] == "Practising"
+    # The results kept after viewing say it the same way.
+    files = {"roster": ("staff.csv", text.encode(), "text/csv")}
+    shown = client.post("/verify", files=files, data={"format": "html"}).text
+    batch = re.search(r"/verify/batches/(batch_\w+)\.csv", shown).group(1)
+    kept = csv.DictReader(io.StringIO(client.get(f"/verify/batches/{batch}.csv").text))
+    (line,) = list(kept)
+    assert (line["standing"], line["status"], line["last_listed_status"]) == (
+        "no_longer_on_register",
+        "",
+        "Practising",
+    )
 
 
 def test_not_practising_is_never_the_register_does_not_say_in_a_roster(roomy):
