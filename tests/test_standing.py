@@ -89,7 +89,8 @@ def test_someone_who_left_says_so_first_with_the_last_status_as_history(client):
     standing = next(i for i, s in enumerate(said) if s.startswith("No longer on the register"))
     assert said[standing].endswith("Last listed as “Practising”.")
     assert "no, not practising" in said[standing + 1]
-    status = card.select_one("details dl").get_text(" ")
+    status = card.select_one("details dl").get_text()
+    assert "Last listed as “Practising”" in status
     assert "Practising" not in status.replace("Last listed as “Practising”", "")
     assert not card.select(".actions, a[href^='tel:'], a.directions")
 

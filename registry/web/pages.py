@@ -246,6 +246,12 @@ def text_lang(text: str | None, default: str) -> str:
     return max(counts, key=lambda lang: counts[lang])
 
 
+def bdi(text: str | None) -> Markup:
+    """Register text isolated in a sentence of ours (<bdi>), so that its direction marks never
+    turn the sentence around it; for tm(key, name=bdi(name))."""
+    return Markup("<bdi>{}</bdi>").format(text or "")
+
+
 @functools.cache
 def language_helpers(lang: str) -> dict:
     """What templates use to mark text in the other language: lang_attr(l) is ` lang="l"` when
@@ -262,6 +268,7 @@ def language_helpers(lang: str) -> dict:
     return {
         "lang_attr": lang_attr,
         "foreign": foreign,
+        "bdi": bdi,
         "regulator_lang": regulator_lang,
         "text_lang": text_lang,
         "tm": i18n.translator(lang, markup=True),
@@ -427,11 +434,12 @@ def standing_lines(result: Mapping, tm, foreign, register_lang: str) -> list[str
     status it last showed as history. Nothing for someone who may practise."""
     standing = result["standing"]
     if standing["state"] == "not_practising":
-        return [tm("standing.not_practising", status=foreign(standing["status"], register_lang))]
+        status = bdi(foreign(standing["status"], register_lang))
+        return [tm("standing.not_practising", status=status)]
     if standing["state"] == "no_longer_on_register":
         lines = [tm("standing.removed", date=(result["no_longer_on_register_since"] or "")[:10])]
         if standing["last_listed_status"]:
-            status = foreign(standing["last_listed_status"], register_lang)
+            status = bdi(foreign(standing["last_listed_status"], register_lang))
             lines.append(tm("standing.last_listed", status=status))
         return lines
     return []
