@@ -68,9 +68,12 @@ def api_verify(request: Request) -> JSONResponse:
     """
     summary: Verify one registration, with a receipt
     description: >
-      The verdict is one of authorized, not_authorized, not_tracked, not_found,
-      no_longer_on_register, data_stale. The answer carries status, conditions, each
-      authorization in the regulator's words, a name warning when `name` does not match, and a
+      The verdict is one of authorized, not_authorized, not_practising (suspended, cancelled or
+      not practising: whatever the register tracks), not_tracked, not_found, check_by_name,
+      no_longer_on_register, name_mismatch (someone else's number), name_close (a likely typo
+      in the name), data_stale. The answer carries standing, status (last_listed_status once
+      off the register), conditions, each authorization in the regulator's words,
+      name_match and a name warning when `name` does not match, and a
       receipt (checked_at, source_url, fetched_at, response_sha256, import_run_id, id) that
       /api/receipts/{id} returns later.
     parameters:
