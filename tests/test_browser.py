@@ -287,7 +287,12 @@ def test_only_people_authorized_now_by_default_and_the_toggle(page, server):
     unfold(page)
     result = page.locator(".result")
     assert result.locator(".status").inner_text() == "Suspended"
-    assert result.locator(".answer").inner_text() == "No needling authorization on the register."
+    # Standing first: not practising, before anything about needling, and nothing to call.
+    assert result.locator(".standing").inner_text() == (
+        "Not practising: the register says “Suspended”."
+    )
+    assert result.locator(".answer").inner_text() == "May needle now: no, not practising."
+    assert result.locator(".actions").count() == 0
     shot(page, "everyone-with-status")
 
 
@@ -536,7 +541,9 @@ def test_results_first_on_a_phone_on_the_demo_data(phone, demo):
     page.goto(demo + "/?city=Halifax")
     assert above_the_fold(page, page.locator(".notices li").first)
     navigate(page, page.get_by_role("link", name="Show everyone, with their status").click)
-    card = page.locator(".result").first
+    # The first card that may practise has its actions in view; who may not practise, none.
+    assert page.locator(".result:has(.standing) .actions").count() == 0
+    card = page.locator(".result:not(:has(.standing))").first
     assert above_the_fold(page, card.locator(".actions"))
     shot(page, "phone-halifax")
     # A practitioner's page opens from a card.

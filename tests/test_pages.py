@@ -424,6 +424,7 @@ def test_the_location_measured_to_comes_first():
             "short_name": "Physiotherapy Alberta",
         },
         "profile_url": None,
+        "standing": {"state": "practising", "status": "Practising", "last_listed_status": None},
         "needling": {"kinds": ["needling"], "answer": "authorized", "tracking": "tracked"},
         "locations": [
             {"city": "Edmonton", "province": "AB", "address": "2 B St", "distance_km": None},

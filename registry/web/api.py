@@ -49,13 +49,18 @@ def api_search(request: Request) -> JSONResponse:
       ("rob" finds Roberts). Accents are folded ("Cote" finds "Côté"). Filters combine with AND.
       `kind` returns people who hold an authorization answering that kind now (an umbrella
       "needling" authorization answers every kind). At least one of q, city, near, province, kind.
+      Results leave out people who may not practise (suspended, cancelled, not practising, no
+      longer on the register) unless `show=all`; each result's `standing` says where it stands,
+      and `needling.answer` is "not_practising" for anyone who may not practise. A `q` that is a
+      registration number (10343, PT60001) finds whoever holds it, whatever their standing.
     parameters:
-      - {name: q, in: query, schema: {type: string, maxLength: 200}, description: "Name, city or practice; up to 8 words"}
+      - {name: q, in: query, schema: {type: string, maxLength: 200}, description: "Name, city or practice, up to 8 words; or a registration number"}
       - {name: city, in: query, schema: {type: string}, description: "Practice city, e.g. Red Deer"}
       - {name: near, in: query, schema: {type: string}, description: "A city or town (Red Deer, or Red Deer, AB): people practising within `km` of it, nearest first, each with distance_km; 400 for a place the offline gazetteer does not know"}
       - {name: km, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 25}, description: "Distance for `near`"}
       - {name: province, in: query, schema: {type: string}, description: "Province or state, by code or name, e.g. AB, Québec, WA"}
       - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling]}}
+      - {name: show, in: query, schema: {type: string, enum: [practising, all], default: practising}, description: "practising: only people who may be practising; all: everyone, including the suspended, cancelled, not practising and those no longer on the register"}
       - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
       - {name: cursor, in: query, schema: {type: string}, description: "next_cursor of the previous page"}
     responses:

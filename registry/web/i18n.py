@@ -550,7 +550,7 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
             "(“XXX42”). Send the full number and the name: we match the visible digits together "
             "with the name, and when that is not enough we say “check by name”."
         ),
-        "verify.file": "Roster (CSV, UTF-8, up to 5 MB)",
+        "verify.file": "Roster (CSV, up to 5 MB)",
         "verify.submit": "Verify",
         "verify.results": "Results",
         "verify.summary": "{rows} rows checked, {attention} need your attention.",
@@ -568,17 +568,11 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
         "verify.conditions": "Conditions: {conditions}",
         "verify.authorizations": "Authorizations: {authorizations}",
         "verify.stale_says": "Stale data says: {verdict}",
-        "verify.holder_says": "The holder's record says: {verdict}",
         "verify.search_by_name": "Search by name",
         "verify.open_receipt": "Open receipt",
         "verify.error_heading": "This roster could not be checked",
         "verdict.authorized": "Authorized to needle",
         "verdict.authorized.help": "On the register, practising, and authorized to needle.",
-        "verdict.name_mismatch": "Name differs",
-        "verdict.name_mismatch.help": (
-            "The number belongs to someone else on the register, or the name is written "
-            "differently. Check who this is before relying on it."
-        ),
         "verdict.not_authorized": "Not authorized to needle",
         "verdict.not_authorized.help": (
             "On the register, but may not needle now: no authorization, suspended or not "
@@ -663,7 +657,7 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
             "chiffres visibles et le nom ensemble, et si cela ne suffit pas, nous disons "
             "« vérifier par le nom »."
         ),
-        "verify.file": "Liste (CSV, UTF-8, jusqu'à 5 Mo)",
+        "verify.file": "Liste (CSV, jusqu'à 5 Mo)",
         "verify.submit": "Vérifier",
         "verify.results": "Résultats",
         "verify.summary": "{rows} lignes vérifiées, {attention} demandent votre attention.",
@@ -681,18 +675,12 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
         "verify.conditions": "Conditions : {conditions}",
         "verify.authorizations": "Autorisations : {authorizations}",
         "verify.stale_says": "Les données périmées disent : {verdict}",
-        "verify.holder_says": "Le dossier du titulaire dit : {verdict}",
         "verify.search_by_name": "Chercher par le nom",
         "verify.open_receipt": "Ouvrir la preuve",
         "verify.error_heading": "Cette liste n'a pas pu être vérifiée",
         "verdict.authorized": "Autorisé·e à utiliser les aiguilles",
         "verdict.authorized.help": (
             "Inscrit·e au tableau, en exercice et autorisé·e à utiliser les aiguilles."
-        ),
-        "verdict.name_mismatch": "Nom différent",
-        "verdict.name_mismatch.help": (
-            "Le numéro appartient à une autre personne inscrite, ou le nom est écrit autrement. "
-            "Vérifiez de qui il s'agit avant de vous y fier."
         ),
         "verdict.not_authorized": "Non autorisé·e à utiliser les aiguilles",
         "verdict.not_authorized.help": (
@@ -1126,4 +1114,188 @@ for _lang, _messages in CLINIC_MESSAGES.items():
 for _lang, _messages in CLINIC_PROOF_MESSAGES.items():
     MESSAGES[_lang].update(_messages)
 for _lang, _messages in CLINIC_WATCH_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
+
+# Standing before needling (cards, practitioner pages, roster rows), checking one person, a
+# close spelling told from a different person, and roster files in a manager's words.
+STANDING_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "standing.not_practising": "Not practising: the register says “{status}”.",
+        "standing.removed": "No longer on the register since {date}.",
+        "standing.last_listed": "Last listed as “{status}”.",
+        "result.not_practising": "May needle now: no, not practising.",
+        "verdict.not_practising": "Not practising",
+        "verdict.not_practising.help": (
+            "On the register, but suspended, cancelled or not practising: may not practise, so "
+            "may not needle, whatever the register records about needling."
+        ),
+        "verdict.name_close": "Name spelled differently",
+        "verdict.name_close.help": (
+            "The number's holder has a name spelled close to the one you gave (such as Andersen "
+            "for Anderson): probably the same person with a typo. Check the spelling with the "
+            "person, correct your list and check again."
+        ),
+        "verdict.name_mismatch": "Someone else's number",
+        "verdict.name_mismatch.help": (
+            "The number belongs to a person whose name is not the one you gave. Check the "
+            "number with the person before relying on it."
+        ),
+        "verify.name_close": (
+            "The register spells it “{name}”: probably the same person with a typo. Confirm "
+            "the spelling, correct your list and check again."
+        ),
+        "verify.name_different": (
+            "This number belongs to “{name}”, not to the person you named. Check the number."
+        ),
+        "verify.last_listed": "Last listed as: {status}",
+        "verify.roster_heading": "Check a roster (CSV)",
+        "verify.one_heading": "Check one person",
+        "verify.one_lead": (
+            "Give the registration number, the name, or both. With both, we also check that "
+            "the name is the number holder's."
+        ),
+        "verify.one_regulator": "Regulator or province",
+        "verify.one_regulator_hint": "For example CPTA, Alberta, Nova Scotia or QC.",
+        "verify.one_number": "Registration number",
+        "verify.one_name": "Name",
+        "verify.one_submit": "Check this person",
+        "verify.one_error_heading": "This person could not be checked",
+        "verify.one.missing": (
+            "Give the regulator or the province, and the registration number, the name, or both."
+        ),
+        "verify.one.nobody": (
+            "Nobody by that name on that register. Check the spelling, or give the "
+            "registration number."
+        ),
+        "verify.one.several": "Several people on that register have that name: choose one.",
+        "verify.one.check_this": "Check",
+        "verify.one.left": "no longer on the register",
+        "verify.evidence": "Evidence",
+        "verify.evidence_source": "Read from",
+        "verify.evidence_fetched": "Read on",
+        "verify.evidence_sha": "SHA-256 of what was read",
+        "roster.error.encoding": (
+            "We could not read the letters in this file. In your spreadsheet, choose Save As, "
+            "then “CSV UTF-8 (comma delimited)”, and send that file."
+        ),
+        "roster.error.columns": (
+            "We could not find {what} in your file. Name the columns in the first row, for "
+            "example “Name”, “Province” and “Registration number”. Columns found: {found}."
+        ),
+        "roster.error.col_regulator": "a column for the regulator or the province",
+        "roster.error.col_number": "a column for the registration number",
+        "roster.error.col_both": (
+            "a column for the regulator or the province, nor one for the registration number"
+        ),
+        "roster.error.too_large": "This file is larger than {mb} MB: split it into smaller files.",
+        "roster.error.too_many_rows": (
+            "This file has more than {rows} rows: split it into smaller files."
+        ),
+        "roster.error.empty": (
+            "This file is empty: send your list with the column names in its first row."
+        ),
+        "roster.error.not_csv": (
+            "This file is not a CSV list (the problem is at line {line}). In your spreadsheet, "
+            "choose Save As, then “CSV UTF-8 (comma delimited)”."
+        ),
+        "roster.error.unreadable": (
+            "This file could not be read. Choose a CSV file saved from your spreadsheet."
+        ),
+    },
+    "fr": {
+        "standing.not_practising": "N'exerce pas : le tableau indique «\u00a0{status}\u00a0».",
+        "standing.removed": "N'est plus inscrit au registre depuis le {date}.",
+        "standing.last_listed": "Dernier statut inscrit : «\u00a0{status}\u00a0».",
+        "result.not_practising": ("Peut utiliser des aiguilles actuellement : non, n'exerce pas."),
+        "verdict.not_practising": "N'exerce pas",
+        "verdict.not_practising.help": (
+            "Inscrit·e au tableau, mais suspendu·e, radié·e ou sans droit d'exercice : ne peut "
+            "pas exercer, donc pas utiliser les aiguilles, quoi que le tableau en dise."
+        ),
+        "verdict.name_close": "Nom écrit autrement",
+        "verdict.name_close.help": (
+            "Le titulaire du numéro porte un nom proche de celui donné (par exemple Andersen pour "
+            "Anderson) : sans doute la même personne, avec une faute de frappe. Vérifiez "
+            "l'orthographe avec la personne, corrigez votre liste et vérifiez de nouveau."
+        ),
+        "verdict.name_mismatch": "Numéro d'une autre personne",
+        "verdict.name_mismatch.help": (
+            "Le numéro appartient à une personne dont le nom n'est pas celui donné. Vérifiez le "
+            "numéro avec la personne avant de vous y fier."
+        ),
+        "verify.name_close": (
+            "Le tableau l'écrit «\u00a0{name}\u00a0» : sans doute la même personne, avec une "
+            "faute de frappe. Confirmez l'orthographe, corrigez votre liste et vérifiez de nouveau."
+        ),
+        "verify.name_different": (
+            "Ce numéro appartient à «\u00a0{name}\u00a0», pas à la personne nommée. "
+            "Vérifiez le numéro."
+        ),
+        "verify.last_listed": "Dernier statut inscrit : {status}",
+        "verify.roster_heading": "Vérifier une liste (CSV)",
+        "verify.one_heading": "Vérifier une personne",
+        "verify.one_lead": (
+            "Donnez le numéro de permis, le nom, ou les deux. Avec les deux, nous vérifions "
+            "aussi que le nom est celui du titulaire du numéro."
+        ),
+        "verify.one_regulator": "Ordre ou province",
+        "verify.one_regulator_hint": "Par exemple OPPQ, Québec, Alberta ou NS.",
+        "verify.one_number": "Numéro de permis",
+        "verify.one_name": "Nom",
+        "verify.one_submit": "Vérifier cette personne",
+        "verify.one_error_heading": "Cette personne n'a pas pu être vérifiée",
+        "verify.one.missing": (
+            "Donnez l'ordre ou la province, et le numéro de permis, le nom, ou les deux."
+        ),
+        "verify.one.nobody": (
+            "Personne de ce nom à ce tableau. Vérifiez l'orthographe, ou donnez le numéro de "
+            "permis."
+        ),
+        "verify.one.several": (
+            "Plusieurs personnes de ce tableau portent ce nom : choisissez-en une."
+        ),
+        "verify.one.check_this": "Vérifier",
+        "verify.one.left": "n'est plus inscrit·e",
+        "verify.evidence": "Preuve",
+        "verify.evidence_source": "Lu à",
+        "verify.evidence_fetched": "Lu le",
+        "verify.evidence_sha": "SHA-256 de ce qui a été lu",
+        "roster.error.encoding": (
+            "Nous n'avons pas pu lire les lettres de ce fichier. Dans votre tableur, choisissez "
+            "Enregistrer sous, puis «\u00a0CSV UTF-8 (délimité par des virgules)\u00a0», et "
+            "envoyez ce fichier."
+        ),
+        "roster.error.columns": (
+            "Nous n'avons pas trouvé {what} dans votre fichier. Nommez les colonnes sur la "
+            "première ligne, par exemple «\u00a0Nom\u00a0», «\u00a0Province\u00a0» et "
+            "«\u00a0Numéro de permis\u00a0». "
+            "Colonnes trouvées : {found}."
+        ),
+        "roster.error.col_regulator": "de colonne pour l'ordre ou la province",
+        "roster.error.col_number": "de colonne pour le numéro de permis",
+        "roster.error.col_both": (
+            "de colonne pour l'ordre ou la province, ni pour le numéro de permis"
+        ),
+        "roster.error.too_large": (
+            "Ce fichier dépasse {mb} Mo : divisez-le en fichiers plus petits."
+        ),
+        "roster.error.too_many_rows": (
+            "Ce fichier a plus de {rows} lignes : divisez-le en fichiers plus petits."
+        ),
+        "roster.error.empty": (
+            "Ce fichier est vide : envoyez votre liste avec le nom des colonnes sur la première "
+            "ligne."
+        ),
+        "roster.error.not_csv": (
+            "Ce fichier n'est pas une liste CSV (le problème est à la ligne {line}). Dans votre "
+            "tableur, choisissez Enregistrer sous, puis «\u00a0CSV UTF-8 (délimité par des "
+            "virgules)\u00a0»."
+        ),
+        "roster.error.unreadable": (
+            "Ce fichier n'a pas pu être lu. Choisissez un fichier CSV enregistré depuis votre "
+            "tableur."
+        ),
+    },
+}
+for _lang, _messages in STANDING_MESSAGES.items():
     MESSAGES[_lang].update(_messages)

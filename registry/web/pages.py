@@ -35,6 +35,7 @@ from registry.search import (
     skip,
     whole_number,
 )
+from registry.standing import out_of_practice
 from registry.web import i18n
 from registry.web.assets import Assets
 from registry.web.params import conn as registry_conn
@@ -112,10 +113,14 @@ class Form:
         )
 
     def query(self, where: Where | None = None) -> Query:
-        """The search this form asks for. Only people authorized now, unless `show=all`.
+        """The search this form asks for. Only people authorized now, unless `show=all`: then
+        everyone, those who may not practise too (their cards say so first).
         `where` is what the city field was understood to mean, when it was rewritten."""
-        kind = (self.kind or "needling") if self.show == "authorized" else None
-        base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, order=self.sort)
+        everyone = self.show == "all"
+        kind = None if everyone else (self.kind or "needling")
+        base = Query(
+            q=self.q or None, kind=kind, limit=PAGE_SIZE, order=self.sort, everyone=everyone
+        )
         if not self.city:
             return base
         if self.within:
@@ -249,6 +254,12 @@ def text_lang(text: str | None, default: str) -> str:
     return max(counts, key=lambda lang: counts[lang])
 
 
+def bdi(text: str | None) -> Markup:
+    """Register text isolated in a sentence of ours (<bdi>), so that its direction marks never
+    turn the sentence around it; for tm(key, name=bdi(name))."""
+    return Markup("<bdi>{}</bdi>").format(text or "")
+
+
 @functools.cache
 def language_helpers(lang: str) -> dict:
     """What templates use to mark text in the other language: lang_attr(l) is ` lang="l"` when
@@ -265,6 +276,7 @@ def language_helpers(lang: str) -> dict:
     return {
         "lang_attr": lang_attr,
         "foreign": foreign,
+        "bdi": bdi,
         "regulator_lang": regulator_lang,
         "text_lang": text_lang,
         "tm": i18n.translator(lang, markup=True),
@@ -401,6 +413,11 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
     lang_attr, foreign, tm = helpers["lang_attr"], helpers["foreign"], helpers["tm"]
     register_lang = regulator_lang(result["regulator"]["jurisdiction"])
     result["lang_attr"] = lang_attr(register_lang)  # the register's own words: its language
+    standing = result["standing"] = Fields(result["standing"])
+    # Standing first: whoever may not practise is shown as such before anything about needling,
+    # with nothing that invites a call or a visit.
+    result["out_of_practice"] = out_of_practice(standing["state"])
+    result["standing_lines"] = standing_lines(result, tm, foreign, register_lang)
     result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
     result["answer_text"] = answer_text(result["needling"], result["kinds_in_words"], t)
     result["record_url"] = record_url(result)
@@ -419,9 +436,28 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
     return result
 
 
+def standing_lines(result: Mapping, tm, foreign, register_lang: str) -> list[str]:
+    """What a card and a practitioner's page say first about someone who may not practise:
+    not practising (in the register's words), or gone from the register since a date, with the
+    status it last showed as history. Nothing for someone who may practise."""
+    standing = result["standing"]
+    if standing["state"] == "not_practising":
+        status = bdi(foreign(standing["status"], register_lang))
+        return [tm("standing.not_practising", status=status)]
+    if standing["state"] == "no_longer_on_register":
+        lines = [tm("standing.removed", date=(result["no_longer_on_register_since"] or "")[:10])]
+        if standing["last_listed_status"]:
+            status = bdi(foreign(standing["last_listed_status"], register_lang))
+            lines.append(tm("standing.last_listed", status=status))
+        return lines
+    return []
+
+
 def answer_text(needling: Mapping, kinds_in_words: str, t) -> str:
     """The answer to "may this person needle?", as a card and a practitioner's page say it."""
     answer = needling["answer"]
+    if answer == "not_practising":
+        return t("result.not_practising")
     if answer == "authorized":
         key = "result.may_needle" if needling["tracking"] == "tracked" else "result.listed"
         return t(key, kinds=kinds_in_words)
@@ -617,7 +653,9 @@ def authorized_since(conn, rid: str, authorized_now: bool, current_since: str) -
 
 def json_ld(doc: dict, name: str, url: str) -> str:
     """schema.org data for the page: a Person with the credential and where they work, as
-    JSON safe inside a <script> data block (no "<", ">" or "&" left to end it)."""
+    JSON safe inside a <script> data block (no "<", ">" or "&" left to end it). Someone who
+    may not practise has neither: no credential to recognise, no place of work to call."""
+    practising = not out_of_practice(doc["standing"]["state"])
     data = {
         "@context": "https://schema.org",
         "@type": "Person",
@@ -633,6 +671,7 @@ def json_ld(doc: dict, name: str, url: str) -> str:
                 "recognizedBy": {"@type": "Organization", "name": doc["regulator"]["name"]},
             }
             for a in doc["needling"]["authorizations"]
+            if practising
         ],
         "workLocation": [
             {
@@ -648,6 +687,7 @@ def json_ld(doc: dict, name: str, url: str) -> str:
                 },
             }
             for loc in doc["locations"]
+            if practising
         ],
     }
     text = json.dumps(data, ensure_ascii=False)
