@@ -57,6 +57,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results.count": "{count} people found.",
         "results.count.one": "{count} person found.",
         "results.count_more": "More than {count} people found.",
+        "results.count_in": "{count} people found in {place}.",
+        "results.count_in.one": "{count} person found in {place}.",
+        "results.count_more_in": "More than {count} people found in {place}.",
+        "results.searched": "You searched for:",
+        "results.searched_name": "“{q}”",
+        "results.searched_kind": "authorized for {kind}",
+        "results.searched_authorized": "people authorized to needle now",
+        "results.searched_all": "everyone on the register",
         "results.near": "Within {km} km of {place}, nearest first.",
         "results.none": "Nobody matches this search.",
         "results.none_hint": (
@@ -84,6 +92,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.listed": "Needling authorization listed on the register: yes, {kinds}.",
         "map.label": "Map of these results",
         "map.open": "See this practitioner",
+        "map.show": "Show these results on a map",
+        "map.needs_js": (
+            "The map needs JavaScript. Each card's Directions link shows its place on "
+            "OpenStreetMap."
+        ),
+        "map.marker": "{number}: {name}",
         "result.words": "In the regulator's words",
         "result.status": "Register status",
         "result.left": "No longer on the register since {date}.",
@@ -260,6 +274,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results.count": "{count} personnes trouvées.",
         "results.count.one": "{count} personne trouvée.",
         "results.count_more": "Plus de {count} personnes trouvées.",
+        "results.count_in": "{count} personnes trouvées à {place}.",
+        "results.count_in.one": "{count} personne trouvée à {place}.",
+        "results.count_more_in": "Plus de {count} personnes trouvées à {place}.",
+        "results.searched": "Votre recherche :",
+        "results.searched_name": "« {q} »",
+        "results.searched_kind": "autorisées pour {kind}",
+        "results.searched_authorized": "personnes autorisées actuellement",
+        "results.searched_all": "toutes les personnes inscrites",
         "results.near": "À moins de {km} km de {place}, les plus proches d'abord.",
         "results.none": "Personne ne correspond à cette recherche.",
         "results.none_hint": (
@@ -291,6 +313,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "map.label": "Carte de ces résultats",
         "map.open": "Voir ce professionnel",
+        "map.show": "Voir ces résultats sur une carte",
+        "map.needs_js": (
+            "La carte a besoin de JavaScript. Le lien Itinéraire de chaque fiche montre son lieu "
+            "sur OpenStreetMap."
+        ),
+        "map.marker": "{number} : {name}",
         "result.words": "Selon les termes de l'ordre",
         "result.status": "Statut au registre",
         "result.left": "N'est plus inscrit au registre depuis le {date}.",

@@ -137,6 +137,24 @@ def search_error(message: str, t) -> str:
     return t("error.empty") if "at least one of" in message else message
 
 
+def searched_for(form: Form, query, where, found: dict, t) -> tuple[str, list[str]]:
+    """What was searched, in words: the place the count is in ("in Calgary, AB"; a near search
+    says its own), and the search echoed above the results (name, place, kind, who)."""
+    place = ""
+    if not found.get("near") and query is not None and query.city:
+        place = where.label if where else ", ".join(filter(None, (query.city, query.province)))
+    # The name box's words as understood: without a place, a profession or a kind read from it.
+    name = query.q if query is not None else form.q
+    parts = [t("results.searched_name", q=name[:80])] if name else []
+    if place:  # a near search's place is in the heading ("Within 25 km of Red Deer, AB")
+        parts.append(place)
+    kind = query.kind if query is not None else None
+    if kind and kind != "needling":
+        parts.append(t("results.searched_kind", kind=t(f"kind.{kind}")))
+    key = "results.searched_authorized" if form.show == "authorized" else "results.searched_all"
+    return place, [*parts, t(key)]
+
+
 def wider(within: int) -> int | None:
     """The next distance to search when nothing was found."""
     return next((km for km in WITHIN_KM if km > within), None)
@@ -497,6 +515,7 @@ def index(request: Request) -> Response:
             ]
         context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
         context["where"] = where
+        context["place_label"], context["searched"] = searched_for(form, query, where, found, t)
         place_region = region or (where.region if where else "")
         if not found["results"] and where is not None and place_region:
             empty = why_empty(conn, place_region) | {"place": where.label}
