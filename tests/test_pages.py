@@ -456,7 +456,7 @@ def test_a_page_per_practitioner(client):
     assert soup.select_one(".status").get_text() == "Practising"
     assert [li.get_text() for li in soup.select(".conditions li")] == ["Supervision"]
     assert soup.select_one(".authorized-since").get_text().startswith("Authorization seen")
-    assert "listing: read on 2026-11-23" in soup.select_one(".evidence").get_text()
+    assert "The register's list: read on 2026-11-23" in soup.select_one(".evidence").get_text()
     assert soup.select_one(".record a")["href"].endswith("/Registrant/r6")
     data = json.loads(soup.select_one("script[type='application/ld+json']").string)
     assert data["@type"] == "Person" and data["name"] == "Priya Smith-Jones"

@@ -42,6 +42,10 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 assets = Assets(HERE / "static")
 templates.env.globals["static"] = assets.url  # {{ static("site.css") }}: a content-hashed URL
+templates.env.globals["evidence_role"] = i18n.evidence_role  # "listing" in words
+templates.env.filters["clinic_message"] = i18n.clinic_message  # a domain message in words
+# A number as the page's language writes it: 1.5 days is "1,5 jour" in French.
+templates.env.filters["decimal"] = lambda v, lang: str(v).replace(".", ",") if lang == "fr" else v
 
 # Our pages load nothing from elsewhere, run no inline script and use no inline style; a page
 # of results with a map loads its tiles (images) from the configured tile server's host only.
