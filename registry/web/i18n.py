@@ -92,7 +92,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.listed": "Needling authorization listed on the register: yes, {kinds}.",
         "map.label": "Map of these results",
         "map.open": "See this practitioner",
-        "map.show": "Show these results on a map",
+        "map.show": "Show on a map",
         "map.needs_js": (
             "The map needs JavaScript. Each card's Directions link shows its place on "
             "OpenStreetMap."
@@ -313,7 +313,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "map.label": "Carte de ces résultats",
         "map.open": "Voir ce professionnel",
-        "map.show": "Voir ces résultats sur une carte",
+        "map.show": "Voir sur une carte",
         "map.needs_js": (
             "La carte a besoin de JavaScript. Le lien Itinéraire de chaque fiche montre son lieu "
             "sur OpenStreetMap."

@@ -637,6 +637,24 @@ async def about_needling(request: Request) -> Response:
     return render(request, f"about_needling.{lang}.html", {"lang": lang, "page": "about"})
 
 
+GUIDE = HERE.parents[1] / "docs" / "researchers.md"
+
+
+@functools.cache
+def _guide() -> bytes:
+    return GUIDE.read_bytes()
+
+
+async def researchers_guide(request: Request) -> Response:
+    """The researchers' guide (docs/researchers.md), linked from /data/: the questions the data
+    answers, with the saved queries and charts that answer them. Markdown, read as text."""
+    return Response(
+        _guide(),
+        media_type="text/plain; charset=utf-8",
+        headers={**SECURITY_HEADERS, "Cache-Control": "public, max-age=300"},
+    )
+
+
 def error_page(request: Request, status: int, detail: str) -> Response:
     """An error as a page, for people following a link, in their language."""
     lang = i18n.choose(request)
@@ -647,6 +665,7 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),
+    Route("/researchers", researchers_guide, methods=["GET"], include_in_schema=False),
     Route("/p/{regulator}/{number}", practitioner, methods=["GET"], include_in_schema=False),
     Mount("/static", app=assets, name="static"),
 ]
