@@ -5,6 +5,7 @@ on the search page and in /api/search, whether typed in the city box, given as `
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -128,3 +129,13 @@ def test_a_name_is_looked_for_as_a_name_not_a_place(path):
     understood = understand_query(conn, Query(q="physiotherapist dry needling Roberts"))
     assert (understood.query.q, understood.query.kind) == ("roberts", "dry_needling")
     conn.close()
+
+
+def test_the_page_holds_no_understanding_of_its_own():
+    """The page uses the domain's understanding of a place, as the API does: one home."""
+    from registry import places
+    from registry.web import pages
+
+    assert pages.why_empty is places.why_empty
+    assert not hasattr(pages, "understand") and not hasattr(pages, "near_misses")
+    assert "_REGULATORS_OF" not in Path(pages.__file__).read_text()
