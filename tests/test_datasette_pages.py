@@ -95,3 +95,11 @@ def test_data_links_the_researchers_guide(client):
     assert guide.status_code == 200 and guide.headers["content-type"].startswith("text/plain")
     assert guide.text.startswith("# For researchers")
     assert "authorized_per_city_per_month" in guide.text
+
+
+def test_a_tables_sort_links_answer(client):
+    page = client.get("/data/registry/regulators").text
+    links = [html.unescape(h) for h in re.findall(r'<th [^>]*>\s*<a href="([^"]+)"', page)]
+    assert links and all(link.startswith("/data/registry/regulators?_sort") for link in links)
+    for link in links:
+        assert client.get(link).status_code == 200, link
