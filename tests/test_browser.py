@@ -212,7 +212,8 @@ def test_search_by_city(page, server):
     page.goto(server)
     search(page, city="Red Deer")
     assert names(page) == [f"Eve {SCRIPT_NAME}", "Anne-Marie Côté", "Alice Roberts"]
-    assert page.locator(".count").inner_text() == "3 people found."
+    assert page.locator(".count").inner_text() == "3 people found in Red Deer, AB."
+    assert page.locator(".searched").inner_text().startswith("You searched for: Red Deer, AB")
     unfold(page)
     first = page.locator(".result").nth(1)
     assert first.locator(".answer").inner_text().startswith("May needle now: yes")

@@ -396,7 +396,8 @@ ONE_FORM_BYTES = 8 * 1024  # a name, a number and a regulator
 async def verify_one_page(request: Request) -> Response:
     """One person checked from the form on /verify: a roster of one row, through the same code
     as a roster's (roster.check_one), with its verdict, evidence and receipt."""
-    t = i18n.translator(i18n.choose(request))
+    lang = i18n.choose(request)
+    t = i18n.translator(lang)
 
     def too_large() -> Exception:
         return roster.RosterError(413, "the form is too large", "unreadable")
@@ -428,7 +429,8 @@ async def verify_one_page(request: Request) -> Response:
     try:
         checked = await to_thread.run_sync(work, limiter=state.roster_threads)
     except VerifyError as e:
-        message = t("verify.one.nobody") if str(e).startswith("nobody named") else str(e)
+        nobody = str(e).startswith("nobody named")
+        message = t("verify.one.nobody") if nobody else i18n.clinic_message(str(e), lang)
         return render(request, "verify.html", context | {"one_error": message}, 400)
     return render(
         request,
