@@ -25,7 +25,9 @@ PROOF_COLUMNS = [
     "verdict_in_words",
     "verdict",
     "name_on_register",
+    "standing",
     "status",
+    "last_listed_status",  # for someone no longer on the register: history, not a status
     "conditions",
     "authorizations",
     "name_warning",

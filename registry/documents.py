@@ -10,6 +10,7 @@ import orjson
 from db import reads
 from db.directory import authorized_kinds
 from db.responses import evidence_sql
+from registry.standing import needling_answer, standing_fields
 
 # One row per registration, its lists (authorizations, practice locations, evidence) as JSON
 # built by SQLite: a page of 20 results is one query, about half the time of one query per table
@@ -45,18 +46,6 @@ def _cached_last_seen(conn, cache: dict, regulator_id: str, removed_at: str | No
     if key not in cache:
         cache[key] = last_seen(conn, regulator_id, removed_at)
     return cache[key]
-
-
-def needling_answer(tracking: str, authorized: bool) -> str:
-    """What "authorized to needle?" gets for an answer: never "no" where nobody tracks it.
-
-    A listed authorization answers yes even where the regulator's tracking is unconfirmed.
-    """
-    if authorized:
-        return "authorized"
-    if tracking == "tracked":
-        return "not_authorized"
-    return "not_tracked" if tracking == "not_tracked" else "unknown"
 
 
 def _rows(conn: sqlite3.Connection, sql: str, ids: list) -> list[dict[str, Any]]:
@@ -105,12 +94,15 @@ def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False
         on_register = removed_at is None
         held = orjson.loads(held_json)
         kinds = authorized_kinds(status_class, on_register, (a["kind"] for a in held))
+        standing = standing_fields(status, status_class, on_register)
         out.append(
             {
                 "id": rid,
                 "regulator": regulator if as_json else dict(regulator),
                 "registration_number": number,
                 "name": name,
+                # Standing before anything about needling: whether this person may practise.
+                "standing": standing,
                 "family_name": family_name,
                 "given_names": given_names,
                 "category": category,
@@ -121,7 +113,9 @@ def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False
                 "conditions": parsed(conditions),
                 "needling": {
                     "tracking": regulator["needling"],
-                    "answer": needling_answer(regulator["needling"], bool(kinds)),
+                    "answer": needling_answer(
+                        standing["state"], regulator["needling"], bool(kinds)
+                    ),
                     "authorized": bool(kinds),
                     "kinds": kinds,
                     "authorizations": orjson.Fragment(held_json) if as_json else held,

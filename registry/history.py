@@ -8,7 +8,7 @@ import sqlite3
 
 from db.directory import authorized_kinds
 from db.history import state_at
-from registry.documents import needling_answer
+from registry.standing import needling_answer, standing_fields
 from registry.verify import is_masked
 
 EVENT_KINDS = (
@@ -77,6 +77,7 @@ def as_of(db: sqlite3.Connection, doc: dict, at: str) -> dict:
         state["status_class"], state["on_register"], (a["kind"] for a in state["authorizations"])
     )
     tracking = doc["regulator"]["needling"]
+    standing = standing_fields(state["status"], state["status_class"], state["on_register"])
     return {
         **doc,
         **{
@@ -92,9 +93,10 @@ def as_of(db: sqlite3.Connection, doc: dict, at: str) -> dict:
                 "on_register",
             )
         },
+        "standing": standing,
         "needling": {
             "tracking": tracking,
-            "answer": needling_answer(tracking, bool(kinds)),
+            "answer": needling_answer(standing["state"], tracking, bool(kinds)),
             "authorized": bool(kinds),
             "kinds": kinds,
             "authorizations": state["authorizations"],

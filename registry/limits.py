@@ -75,6 +75,7 @@ RULES = {
     ("GET", "/api/verify"): "verify",
     ("POST", "/api/verify"): "roster",
     ("POST", "/verify"): "roster",
+    ("POST", "/verify/one"): "verify",  # one person: one receipt, as GET /api/verify
     ("POST", "/api/watch"): "watch_create",
     ("POST", "/watch/new"): "watch_create",  # the watch-list screen (registry/watch_pages.py)
     ("POST", "/watch/webhook/test"): "watch_create",  # each sends a POST to a URL we were given

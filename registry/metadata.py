@@ -29,6 +29,9 @@ REGULATORS_PATH = ROOT / "docs" / "regulators.md"
 # docs/regulators.md: everything after this line is hand-written and kept by `registry metadata`.
 HAND_WRITTEN = "<!-- Hand-written below this line: `registry metadata` keeps it as it is. -->"
 DATABASE = "registry"  # Datasette names a database after its file: registry.db
+# The researchers' guide, docs/researchers.md: served by the site at /researchers; a release,
+# served elsewhere without it, names the file instead.
+GUIDE_URL = "/researchers"
 
 TITLE = "Needling Registry"
 LICENSE = (
@@ -153,6 +156,16 @@ def build(regulators: list[dict], prefix: str = "/data/", release: dict | None =
         f'searchable), the <a href="{base}/regulators">regulators</a> (coverage and terms) or '
         f'the saved queries of the <a href="{base}">database</a>. Every table and query '
         "downloads as CSV or JSON.</p>"
+    )
+    guide = (
+        "the researchers' guide (docs/researchers.md in the project's source)"
+        if release
+        else f'the <a href="{GUIDE_URL}">researchers\' guide</a>'
+    )
+    intro += (
+        f"<p>New here? Read {guide}: it answers the common questions (where the authorized "
+        "practitioners are, how their number changed month by month in each city, what "
+        "changed between two dates) with these saved queries and charts.</p>"
     )
     title = TITLE
     if release:

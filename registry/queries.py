@@ -117,12 +117,14 @@ order by province, city, kind
         "Authorizations granted and removed per month",
         "From the events between runs: authorizations granted to and removed from people on the "
         "register, and people who appeared on or left the register holding one, per month and "
-        "regulator. A source's first run is its starting state and counts as neither. Drawn above "
-        "the table as a chart of granted and removed, one panel per regulator.",
+        "regulator (its key and its name). A source's first run is its starting state and counts "
+        "as neither. Drawn above the table as a chart of granted and removed, one panel per "
+        "regulator, headed by its name.",
         """
 select
   substr(e.at, 1, 7) as month,
   e.regulator_id,
+  (select g.name from regulators g where g.id = e.regulator_id) as regulator,
   sum(e.kind = 'authorization_granted') as granted,
   sum(e.kind = 'authorization_removed') as removed,
   sum(e.kind = 'appeared'
@@ -137,6 +139,72 @@ having granted + removed + appeared_authorized + left_authorized > 0
 order by month, e.regulator_id
 """,
         {"regulator": "Regulator key, e.g. cpta (empty: all)"},
+    ),
+    "authorized_per_city_per_month": Query(
+        "Authorized people per city, month by month",
+        "How many people could needle in each city at the end of each month, from the month "
+        "the registers were first read to the month they were last read: people on the "
+        "register, practising, and holding a needling authorization of any kind, counted in "
+        "the city of each of their practice "
+        "locations then (someone with two locations counts in both; where a register "
+        "publishes no location, the province is the regulator's and the city is empty). Read "
+        "from each registration's states over time (registrations and registration_versions), "
+        "so a month's count is what the registers showed then. Drawn above the table as a "
+        "chart, one panel per city (the cities with the most people first). Give a province, "
+        "or a city too, to follow one place; at a national scale, run it on a release's "
+        "database file.",
+        """
+with recursive months(month) as (
+  select substr(min(coalesce(valid_since, first_seen)), 1, 7) from registrations
+  union all
+  select strftime('%Y-%m', month || '-01', '+1 month') from months
+  where month < (select substr(max(last_seen), 1, 7) from registrations)
+),
+ends as (
+  select month, strftime('%Y-%m-%dT%H:%M:%SZ', month || '-01', '+1 month') as t from months
+),
+states as (
+  select
+    r.regulator_id,
+    r.id as registration_id,
+    coalesce(r.valid_since, r.first_seen) as valid_from,
+    null as valid_to,
+    (select json_group_array(json_object('city', l.city, 'province', l.province))
+     from practice_locations l where l.registration_id = r.id) as locations
+  from registrations r
+  where r.removed_at is null and r.status_class = 'practising'
+    and exists (select 1 from authorizations a where a.registration_id = r.id)
+  union all
+  select v.regulator_id, v.registration_id, v.valid_from, v.valid_to,
+    json_extract(v.state, '$.locations')
+  from registration_versions v
+  where json_extract(v.state, '$.on_register')
+    and json_extract(v.state, '$.status_class') = 'practising'
+    and json_array_length(v.state, '$.authorizations') > 0
+),
+placed as (
+  select
+    e.month,
+    s.registration_id,
+    upper(coalesce(nullif(trim(json_extract(l.value, '$.province')), ''),
+                   substr(g.jurisdiction, 4))) as province,
+    coalesce(trim(json_extract(l.value, '$.city')), '') as city
+  from ends e
+  join states s on s.valid_from < e.t and (s.valid_to is null or s.valid_to >= e.t)
+  join regulators g on g.id = s.regulator_id
+  left join json_each(case when json_array_length(s.locations) > 0 then s.locations end) l
+)
+select month, province, city, count(distinct registration_id) as authorized
+from placed
+where (:province = '' or province = upper(:province))
+  and (:city = '' or lower(city) = lower(:city))
+group by 1, 2, 3
+order by month, province, city
+""",
+        {
+            "province": "Province or state code, e.g. AB (empty: all)",
+            "city": "City as the registers print it, e.g. Red Deer (empty: all)",
+        },
     ),
     "grants_and_removals_per_regulator": Query(
         "Authorizations granted and removed per regulator",

@@ -1,13 +1,16 @@
 """Rosters: a clinic's CSV of staff in, the same rows with verdicts and receipt ids out.
 
 Column names are matched forgivingly ("Reg #", "Registration No.", "Licence number", "Province",
-"College", "Full name", or "First name" + "Last name"). The file must be UTF-8 (a byte-order mark
-is fine: Excel's "CSV UTF-8" writes one); commas, semicolons and tabs are recognised. The CSV
-sent back has every cell quoted and no cell that a spreadsheet would run as a formula (csvsafe).
+"College", "Full name", or "First name" + "Last name"). The file may be in any encoding a
+spreadsheet writes: UTF-8 (with or without a byte-order mark: Excel's "CSV UTF-8" writes one),
+UTF-16 with a byte-order mark ("Unicode text"), or Windows-1252 (Excel's plain "CSV" on Windows);
+commas, semicolons and tabs are recognised. The CSV sent back has every cell quoted and no cell
+that a spreadsheet would run as a formula (csvsafe).
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -25,7 +28,14 @@ from db.clinics import clinics_path, open_clinics
 from db.connections import read_only
 from registry import receipts
 from registry.csvsafe import rows_to_csv
-from registry.verify import Query, VerifyError, attention_rank, needs_attention, verify_many
+from registry.verify import (
+    Query,
+    VerifyError,
+    attention_rank,
+    by_name,
+    needs_attention,
+    verify_many,
+)
 from scrapers.places import fold
 
 if TYPE_CHECKING:
@@ -118,7 +128,9 @@ OUTPUT_COLUMNS = [
     "verdict_if_fresh",
     "verdict_if_name_matched",
     "name_on_register",
+    "standing",
     "status",
+    "last_listed_status",
     "conditions",
     "authorizations",
     "name_warning",
@@ -134,11 +146,14 @@ RECEIPT_KEYS = ("check_by_name_url", "checked_at", "source_url", "fetched_at", "
 
 
 class RosterError(Exception):
-    """A roster that cannot be read at all, with the HTTP status that says why."""
+    """A roster that cannot be read at all, with the HTTP status that says why. `key` and
+    `params` say it again for the page, in the manager's language ("roster.error." + key)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, key: str = "unreadable", **params):
         super().__init__(message)
         self.status = status
+        self.key = key
+        self.params = params
 
 
 def _header_key(text: str) -> str:
@@ -163,33 +178,55 @@ def match_columns(header: list[str]) -> dict[str, int]:
             422,
             f"the roster has no column for {' and no column for '.join(missing)}; "
             f"columns found: {shown}",
+            "columns",
+            regulator="regulator" not in found,
+            number="registration_number" not in found,
+            found=shown,
         )
     return found
 
 
+UNREADABLE = (
+    "the roster's characters could not be read: save it from your spreadsheet as "
+    "'CSV UTF-8 (comma delimited)' and send it again"
+)
+
+
 def decode(data: bytes) -> str:
-    """The roster's text; RosterError (415) when it is not UTF-8."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RosterError(
-            415, "the roster is UTF-16; save it as 'CSV UTF-8 (comma delimited)' and send it again"
-        )
+    """The roster's text, in whichever encoding a spreadsheet wrote it: UTF-8 (a byte-order mark
+    or not), UTF-16 (with its byte-order mark, or without one but plainly UTF-16), else
+    Windows-1252. RosterError (415) when it is none of these."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise RosterError(
-            415,
-            f"the roster is not UTF-8 (byte 0x{data[e.start]:02x} at position {e.start}); "
-            "save it as 'CSV UTF-8 (comma delimited)' and send it again",
-        ) from None
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        if b"\x00" in data[:2048]:  # UTF-16 without a byte-order mark: every other byte is 0
+            head = data[:2048]
+            little = head[1::2].count(0) > head[0::2].count(0)
+            return data.decode("utf-16-le" if little else "utf-16-be")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise RosterError(415, UNREADABLE, "encoding") from None
 
 
 def parse(data: bytes) -> tuple[list[str], dict[str, int], list[tuple[int, list[str]]]]:
     """Header, matched columns, and (line number, cells) for each non-blank row."""
     if len(data) > MAX_BYTES:
-        raise RosterError(413, f"the roster is larger than {MAX_BYTES // 1024 // 1024} MB")
+        raise RosterError(
+            413,
+            f"the roster is larger than {MAX_BYTES // 1024 // 1024} MB",
+            "too_large",
+            mb=MAX_BYTES // 1024 // 1024,
+        )
     text = decode(data)
+    if "\x00" in text:
+        raise RosterError(415, UNREADABLE, "encoding")
     if not text.strip():
-        raise RosterError(422, "the roster is empty; send a CSV with a header row")
+        raise RosterError(422, "the roster is empty; send a CSV with a header row", "empty")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     try:
@@ -202,10 +239,18 @@ def parse(data: bytes) -> tuple[list[str], dict[str, int], list[tuple[int, list[
                 continue
             rows.append((reader.line_num, cells))
             if len(rows) > MAX_ROWS:
-                raise RosterError(413, f"the roster has more than {MAX_ROWS:,} rows; split it")
+                raise RosterError(
+                    413,
+                    f"the roster has more than {MAX_ROWS:,} rows; split it",
+                    "too_many_rows",
+                    rows=MAX_ROWS,
+                )
     except csv.Error as e:
         raise RosterError(
-            422, f"the roster is not valid CSV (line {reader.line_num}): {e}"
+            422,
+            f"the roster is not valid CSV (line {reader.line_num}): {e}",
+            "not_csv",
+            line=reader.line_num,
         ) from None
     return header, columns, rows
 
@@ -250,6 +295,7 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
             **dict.fromkeys((*OUTPUT_COLUMNS, *RECEIPT_KEYS)),
             "line": line,
             "input": given,
+            "name_match": None,
             "error": str(answer),
         }
     reg = answer["registration"] or {}
@@ -260,7 +306,10 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
         "verdict_if_fresh": answer["verdict_if_fresh"],
         "verdict_if_name_matched": answer["verdict_if_name_matched"],
         "name_on_register": reg.get("name"),
+        "standing": reg.get("standing"),
         "status": reg.get("status"),
+        "last_listed_status": reg.get("last_listed_status"),
+        "name_match": answer.get("name_match"),
         "conditions": reg.get("conditions", []),
         "authorizations": [a["wording"] for a in reg.get("authorizations", [])],
         "name_warning": answer["name_warning"],
@@ -342,14 +391,63 @@ class CheckContext:
             conn.close()
 
 
+def _check(
+    context: CheckContext,
+    header: list[str],
+    columns: dict[str, int],
+    rows: list[tuple[int, list[str]]],
+    client: str,
+) -> list[dict]:
+    answers = verify_many(context.registry, queries(columns, rows), dict(context.freshness))
+    stored = [a for a in answers if isinstance(a, dict)]
+    receipts.store(context.clinics, stored, context.recent, client)
+    return [result(line, header, cells, a) for (line, cells), a in zip(rows, answers, strict=True)]
+
+
 def check_roster(
     context: CheckContext, data: bytes, client: str = ""
 ) -> tuple[list[str], list[dict]]:
     """Verify a roster's rows, store one receipt per checked row; header and results."""
     header, columns, rows = parse(data)
-    answers = verify_many(context.registry, queries(columns, rows), dict(context.freshness))
-    stored = [a for a in answers if isinstance(a, dict)]
-    receipts.store(context.clinics, stored, context.recent, client)
-    return header, [
-        result(line, header, cells, a) for (line, cells), a in zip(rows, answers, strict=True)
-    ]
+    return header, _check(context, header, columns, rows, client)
+
+
+# A check of one person is a roster of one row with these columns.
+ONE_HEADER = ["Name", "Registration number", "Regulator"]
+ONE_COLUMNS = {"name": 0, "registration_number": 1, "regulator": 2}
+ONE_MAX_CHARS = 200
+
+
+@dataclass
+class OneCheck:
+    """A check of one person: their row (as a roster's), or, for a name alone that several
+    people on the register bear, those people to choose from."""
+
+    header: list[str]
+    results: list[dict]
+    candidates: list[dict]
+
+
+def check_one(
+    context: CheckContext, regulator: str, number: str, name: str, client: str = ""
+) -> OneCheck:
+    """Verify one person, given the regulator (or province) and a registration number and/or a
+    name, through the same path as a roster's rows (a verdict and a receipt). A name alone is
+    looked up on that register: one person found is checked by their number; several are
+    returned to choose from. VerifyError when it cannot be checked as given."""
+    regulator, number, name = (
+        " ".join(v.split())[:ONE_MAX_CHARS] for v in (regulator, number, name)
+    )
+    if not regulator:
+        raise VerifyError("give the regulator or the province")
+    if not number and not name:
+        raise VerifyError("give the registration number, the name, or both")
+    if not number:
+        found = by_name(context.registry, regulator, name)
+        if not found:
+            raise VerifyError(f"nobody named {name[:80]!r} on that register")
+        if len(found) > 1:
+            return OneCheck(ONE_HEADER, [], found)
+        number = found[0]["registration_number"]
+    rows = [(1, [name, number, regulator])]
+    return OneCheck(ONE_HEADER, _check(context, ONE_HEADER, ONE_COLUMNS, rows, client), [])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from registry import cities
 from registry.documents import documents
 from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
+from registry.standing import IN_PRACTICE_SQL
 from scrapers.kinds import KINDS, kinds_answering
 from scrapers.places import PROVINCES, STATES, fold, region_code
 
@@ -29,7 +30,8 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 COUNT_CAP = 1000
 DEFAULT_KM = 25
-PARAMETERS = ("q", "city", "near", "km", "province", "kind", "limit", "cursor")
+PARAMETERS = ("q", "city", "near", "km", "province", "kind", "show", "limit", "cursor")
+SHOW = ("practising", "all")  # `show`: people who may be practising (the default), or everyone
 
 _WORD = re.compile(r"\w+")
 
@@ -58,6 +60,9 @@ class Query:
     after: int = 0
     after_metres: int = 0  # a near search's cursor: the distance of the last result shown
     order: str = "distance"  # a near search's order: "distance" (nearest first) or "name"
+    # Everyone, or (the default) only people who may be practising: not suspended, cancelled,
+    # not practising, nor gone from the register (registry/standing.py).
+    everyone: bool = False
 
 
 def tokens(text: str, what: str) -> list[str]:
@@ -195,6 +200,9 @@ def parse_query(params) -> Query:
             raise SearchError(
                 f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}"
             )
+    show = params.get("show") or "practising"
+    if show not in SHOW:
+        raise SearchError(f"show must be {' or '.join(SHOW)}, got {show[:20]!r}")
     km = whole_number(params.get("km") or str(DEFAULT_KM), MAX_KM)
     if km is None or km < 1:
         raise SearchError(f"km must be a whole number of kilometres from 1 to {MAX_KM}")
@@ -209,6 +217,7 @@ def parse_query(params) -> Query:
         limit=page_size(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
         after=after,
         after_metres=after_metres,
+        everyone=show == "all",
     )
 
 
@@ -255,12 +264,26 @@ def decode_cursor(cursor: str | None, with_distance: bool = False):
 
 
 _PAGE = """
-select f.rowid, d.registration_id from directory_fts f join directory d on d.id = f.rowid
-where directory_fts match ? and f.rowid > ? order by f.rowid limit ?
+select f.rowid, d.registration_id from directory_fts f join directory d on d.id = f.rowid {join}
+where directory_fts match ? and f.rowid > ? {practising} order by f.rowid limit ?
 """
-_COUNT = (
-    "select count(*) from (select rowid from directory_fts where directory_fts match ? limit ?)"
-)
+_COUNT = """
+select count(*) from (select f.rowid from directory_fts f {join_all} where directory_fts match ?
+{practising} limit ?)
+"""
+_IN_PRACTICE = {
+    "join": "join registrations r on r.id = d.registration_id",
+    "join_all": "join directory d on d.id = f.rowid "
+    "join registrations r on r.id = d.registration_id",
+    "practising": "and " + IN_PRACTICE_SQL,
+}
+_ANYONE = dict.fromkeys(_IN_PRACTICE, "")
+
+
+def sql(template: str, query: Query) -> str:
+    """A query's SQL: for a patient's search (not `everyone`), only people who may be
+    practising. A search by kind needs no filter: only practising people hold a kind now."""
+    return template.format(**(_ANYONE if query.everyone or query.kind else _IN_PRACTICE))
 
 
 def around(conn: sqlite3.Connection, query: Query) -> tuple[Place, list[tuple[cities.City, float]]]:
@@ -276,12 +299,12 @@ def around(conn: sqlite3.Connection, query: Query) -> tuple[Place, list[tuple[ci
 
 _NEAR_PAGE = """
 select f.rowid, d.registration_id, d.cities, d.provinces
-from directory_fts f join directory d on d.id = f.rowid
-where directory_fts match ? and f.rowid > ? order by f.rowid limit ?
+from directory_fts f join directory d on d.id = f.rowid {join}
+where directory_fts match ? and f.rowid > ? {practising} order by f.rowid limit ?
 """
 _NEAR_ROWS = """
-select d.cities, d.provinces from directory_fts f join directory d on d.id = f.rowid
-where directory_fts match ?
+select d.cities, d.provinces from directory_fts f join directory d on d.id = f.rowid {join}
+where directory_fts match ? {practising}
 """
 
 
@@ -327,7 +350,7 @@ def near_page(conn: sqlite3.Connection, query: Query, rings: Rings) -> list[tupl
         after = query.after if metres == query.after_metres else 0
         expression = match_expression(query, rings.groups[metres])
         while True:
-            rows = conn.execute(_NEAR_PAGE, [expression, after, batch]).fetchall()
+            rows = conn.execute(sql(_NEAR_PAGE, query), [expression, after, batch]).fetchall()
             for rowid, rid, practice_cities, provinces in rows:
                 if rings.nearest(practice_cities, provinces) == metres:
                     page.append((metres, rowid, rid))
@@ -346,7 +369,7 @@ def name_page(conn: sqlite3.Connection, query: Query, rings: Rings) -> list[tupl
     batch, after = query.limit + 1, query.after
     expression = match_expression(query, rings.names())
     while True:
-        rows = conn.execute(_NEAR_PAGE, [expression, after, batch]).fetchall()
+        rows = conn.execute(sql(_NEAR_PAGE, query), [expression, after, batch]).fetchall()
         for rowid, rid, practice_cities, provinces in rows:
             if (metres := rings.nearest(practice_cities, provinces)) is not None:
                 page.append((metres, rowid, rid))
@@ -360,9 +383,9 @@ def name_page(conn: sqlite3.Connection, query: Query, rings: Rings) -> list[tupl
 def near_count(conn: sqlite3.Connection, query: Query, rings: Rings) -> int:
     """How many a near search finds, capped at COUNT_CAP + 1 like any search's count."""
     expression = match_expression(query, rings.names())
-    if conn.execute(_COUNT, [expression, COUNT_CAP + 1]).fetchone()[0] > COUNT_CAP:
+    if conn.execute(sql(_COUNT, query), [expression, COUNT_CAP + 1]).fetchone()[0] > COUNT_CAP:
         return COUNT_CAP + 1
-    rows = conn.execute(_NEAR_ROWS, [expression]).fetchall()
+    rows = conn.execute(sql(_NEAR_ROWS, query), [expression]).fetchall()
     return sum(rings.nearest(c, p) is not None for c, p in rows)
 
 
@@ -410,14 +433,18 @@ def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> 
     `as_json`: the results' lists stay the JSON SQLite built (documents()), for the API, which
     only encodes them; a near search's are read, to add the distance to each location."""
     query = resolve(query)
+    if (number := registration_number(query.q)) is not None:
+        found = search_number(conn, query, number, as_json=as_json)
+        if found is not None:
+            return found
     if query.near:
         return search_near(conn, query)
     expression = match_expression(query)
-    rows = conn.execute(_PAGE, [expression, query.after, query.limit + 1]).fetchall()
+    rows = conn.execute(sql(_PAGE, query), [expression, query.after, query.limit + 1]).fetchall()
     if query.after == 0 and len(rows) <= query.limit:
         count = len(rows)  # the first page holds them all
     else:
-        count = conn.execute(_COUNT, [expression, COUNT_CAP + 1]).fetchone()[0]
+        count = conn.execute(sql(_COUNT, query), [expression, COUNT_CAP + 1]).fetchone()[0]
     page = rows[: query.limit]
     return {
         "count": min(count, COUNT_CAP),
@@ -436,7 +463,7 @@ def skip(conn: sqlite3.Connection, query: Query, count: int) -> Query:
     if count <= 0:
         return query
     if not query.near:
-        rows = conn.execute(_PAGE, [match_expression(query), 0, count]).fetchall()
+        rows = conn.execute(sql(_PAGE, query), [match_expression(query), 0, count]).fetchall()
         return replace(query, after=rows[-1][0]) if rows else query
     _, places = around(conn, query)
     if not places:
@@ -450,11 +477,13 @@ def skip(conn: sqlite3.Connection, query: Query, count: int) -> Query:
     return replace(query, after=rowid, after_metres=0 if query.order == "name" else metres)
 
 
-_UNTRACKED = """
+# People who may practise only: whoever may not practise is "not practising", never "not tracked".
+_UNTRACKED = f"""
 select g.id, g.name, g.jurisdiction, g.needling, count(*)
 from (select rowid from directory_fts where directory_fts match ? limit ?) m
 join directory d on d.id = m.rowid join regulators g on g.id = d.regulator_id
-where g.needling != 'tracked' and d.on_register
+join registrations r on r.id = d.registration_id
+where g.needling != 'tracked' and {IN_PRACTICE_SQL}
 group by g.id order by g.id
 """
 
@@ -500,3 +529,45 @@ def untracked_matches(
             }
         )
     return out
+
+
+# A registration number as people type it: "10343", "#10343", "PT60001", "NS-301"; at least three
+# digits, so that a postal code ("T4N 1A1") or a word is never taken for one.
+_NUMBER = re.compile(r"(?:#|no\.?|n°)?\s*([a-z]{0,4}-?\d{3,}[a-z]?)", re.IGNORECASE)
+_BY_NUMBER = """
+select d.id, d.registration_id from registrations r join directory d on d.registration_id = r.id
+where r.regulator_id in (select id from regulators) and r.registration_number in (?, ?)
+{within} order by d.id limit ?
+"""
+
+
+def registration_number(q: str | None) -> str | None:
+    """The registration number a search's `q` is, or None when it is not one."""
+    found = _NUMBER.fullmatch((q or "").strip())
+    return found.group(1) if found else None
+
+
+def search_number(
+    conn: sqlite3.Connection, query: Query, number: str, *, as_json: bool = False
+) -> dict | None:
+    """A search by registration number: the people holding it on any register, within the
+    search's city or province if given, whatever their standing (their card says it first: a
+    number asks after one person). None when nobody holds it, so that the words are searched."""
+    rest = replace(query, q=None, kind=None, near=None)
+    params: list = [number, number.upper()]
+    within = ""
+    if rest.city or rest.province:
+        within = "and d.id in (select rowid from directory_fts where directory_fts match ?)"
+        params.append(match_expression(rest))
+    rows = conn.execute(_BY_NUMBER.format(within=within), [*params, query.limit]).fetchall()
+    if not rows:
+        return None
+    shown = [] if query.after else rows
+    return {
+        "count": len(shown),
+        "count_is_exact": True,
+        "next_cursor": None,
+        "results": documents(conn, [rid for _, rid in shown], as_json=as_json),
+        "not_tracked": [],
+        "registration_number": number,
+    }

@@ -8,12 +8,17 @@ Verdicts, in the order they are decided:
   check_by_name          the register hides or omits some numbers (Ontario shows "XXX42"), and no
                          one person matched the visible digits and the name given: not proof of
                          absence, so look the person up by name (`check_by_name_url`)
-  name_mismatch          the number is on the register but its holder's name is not the name given
-                         (the number belongs to someone else, or the name differs); never
-                         "authorized" (`verdict_if_name_matched` says what the holder's record says)
+  name_mismatch          the number is on the register but its holder is someone else: the name
+                         given is not theirs; never "authorized" (`verdict_if_name_matched` says
+                         what the holder's record says)
+  name_close             the number's holder has a name spelled close to the one given (a likely
+                         typo: "Andersen" for "Anderson", same initials): probably the same person,
+                         to be confirmed and corrected; never "authorized" either
   data_stale             the source's last successful import is older than its freshness limit
                          (`verdict_if_fresh` says what the stale data would answer)
   no_longer_on_register  the number was on the register and has since left it
+  not_practising         on the register, but suspended, cancelled or not practising: may not
+                         practise, so may not needle, whatever the register records about needling
   not_tracked            the regulator does not record needling (or has not been confirmed to),
                          and lists no authorization for this person
   authorized             on the register, practising, holding a needling authorization
@@ -22,6 +27,7 @@ Verdicts, in the order they are decided:
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sqlite3
@@ -37,8 +43,10 @@ from scrapers.sources import Settings
 VERDICTS = (
     "authorized",
     "name_mismatch",
+    "name_close",
     "check_by_name",
     "not_authorized",
+    "not_practising",
     "not_tracked",
     "not_found",
     "no_longer_on_register",
@@ -47,8 +55,10 @@ VERDICTS = (
 # Problems first: the order rows are listed in for a person to act on (errors come before all).
 ATTENTION_ORDER = (
     "name_mismatch",
+    "not_practising",
     "not_authorized",
     "no_longer_on_register",
+    "name_close",
     "not_found",
     "check_by_name",
     "data_stale",
@@ -251,34 +261,83 @@ def _tokens(text: str | None) -> list[str]:
     return [t for t in re.split(r"[^\w']+|_", fold(text or "").replace("'", "")) if t]
 
 
-def name_warning(given: str | None, doc: dict) -> str | None:
-    """A warning when the name a clinic gave does not match the register's; None when it does.
+# How alike two spellings of a name part must be (difflib's ratio) to be taken for a typo.
+CLOSE_RATIO = 0.75
+
+
+def _part_matches(word: str, names: list[str]) -> bool:
+    """A word of the name given is one of the register's names, or an initial of one."""
+    return word in names or (len(word) == 1 and any(n.startswith(word) for n in names))
+
+
+def _part_close(word: str, names: list[str]) -> bool:
+    """A word spelled close to one of the register's names: the same first letter, the same
+    length give or take a letter ("Andersen", "Amnda"), and few letters changed; "Robertson"
+    for "Roberts" is another name, not a typo."""
+    return any(
+        n[:1] == word[:1]
+        and abs(len(n) - len(word)) <= 1
+        and difflib.SequenceMatcher(None, word, n).ratio() >= CLOSE_RATIO
+        for n in names
+        if len(word) > 1 and len(n) > 1
+    )
+
+
+def name_match(given: str | None, doc: dict) -> str:
+    """How the name a clinic gave compares with the register's: "match", "close" (the same
+    person by all appearances, a name spelled a little differently: a likely typo) or
+    "different" (someone else). No name given is a match: there is nothing to compare.
 
     Accents and case are folded; order, commas and middle names do not matter; a hyphenated
     surname matches on any of its parts; a given name may be an initial.
     """
     if not given or not given.strip():
-        return None
-    words = set(_tokens(given))
+        return "match"
+    words = _tokens(given)
     family = _tokens(doc.get("family_name"))
     givens = _tokens(doc.get("given_names"))
-    if family:
-        family_ok = any(t in words for t in family)
-        rest = words - set(family)
-        given_ok = (
-            not givens
-            or not rest
-            or any(
-                t in givens or (len(t) == 1 and any(g.startswith(t) for g in givens)) for t in rest
-            )
-        )
-        ok = family_ok and given_ok
-    else:
+    if not family:
         listed = set(_tokens(doc.get("name")))
-        ok = bool(words) and (words <= listed or len(words & listed) >= 2)
-    if ok:
+        if words and (set(words) <= listed or len(set(words) & listed) >= 2):
+            return "match"
+        close = [w for w in words if w not in listed and _part_close(w, list(listed))]
+        exact = [w for w in words if w in listed]
+        return "close" if exact and close and len(exact) + len(close) == len(words) else "different"
+    family_ok = any(t in words for t in family)
+    rest = [w for w in words if w not in family]
+    given_ok = not givens or not rest or any(_part_matches(t, givens) for t in rest)
+    if family_ok and given_ok:
+        return "match"
+    # A typo: the surname or the given name spelled close to the register's, the other right.
+    family_close = family_ok or any(_part_close(w, family) for w in words)
+    if family_ok:
+        given_close = any(_part_close(t, givens) for t in rest)
+    else:
+        others = [w for w in words if not _part_close(w, family)]
+        given_close = (
+            not givens
+            or not others
+            or any(_part_matches(t, givens) or _part_close(t, givens) for t in others)
+        )
+    return "close" if family_close and (given_ok or given_close) else "different"
+
+
+def name_warning(given: str | None, doc: dict) -> str | None:
+    """A warning when the name a clinic gave does not match the register's; None when it does."""
+    found = name_match(given, doc)
+    if found == "match":
         return None
-    return f"the name given, {given.strip()[:80]!r}, does not match the register's {doc['name']!r}"
+    shown = (given or "").strip()[:80]
+    if found == "close":
+        return (
+            f"the name given, {shown!r}, is spelled a little differently from the register's "
+            f"{doc['name']!r}: probably the same person with a typo; check the spelling before "
+            "relying on this record"
+        )
+    return (
+        f"the name given, {shown!r}, is not the name of this number's holder, {doc['name']!r}: "
+        "the number belongs to someone else"
+    )
 
 
 def _primary_evidence(evidence: list[dict]) -> dict | None:
@@ -324,10 +383,10 @@ def _verdict(doc: dict | None) -> str:
         return "not_found"
     if not doc["on_register"]:
         return "no_longer_on_register"
-    answer = doc["needling"]["answer"]
+    answer = doc["needling"]["answer"]  # standing first: registry/standing.py
     if answer in ("not_tracked", "unknown"):
         return "not_tracked"
-    return answer  # authorized | not_authorized
+    return answer  # authorized | not_authorized | not_practising
 
 
 def _registration(doc: dict) -> dict:
@@ -335,8 +394,12 @@ def _registration(doc: dict) -> dict:
         "id": doc["id"],
         "name": doc["name"],
         "registration_number": doc["registration_number"],
+        # Standing first; `status` is the register's status now (none once it no longer lists
+        # the person: `last_listed_status` is then the status it showed last, as history).
+        "standing": doc["standing"]["state"],
         "category": doc["category"],
-        "status": doc["status"],
+        "status": doc["standing"]["status"],
+        "last_listed_status": doc["standing"]["last_listed_status"],
         "status_class": doc["status_class"],
         "on_register": doc["on_register"],
         "no_longer_on_register_since": doc["no_longer_on_register_since"],
@@ -387,11 +450,13 @@ def _answer(
             "response_sha256": None,
             "import_run_id": last.get("import_run_id"),
         }
+    match = name_match(query.name, doc) if doc else "match"
     warning = name_warning(query.name, doc) if doc else None
     shown = "data_stale" if fresh["stale"] else verdict
+    name_verdict = {"close": "name_close", "different": "name_mismatch"}.get(match)
     return {
         # A name that is not the holder's is never "authorized": the verdict says so first.
-        "verdict": "name_mismatch" if warning else shown,
+        "verdict": name_verdict or shown,
         "verdict_if_fresh": verdict if fresh["stale"] else None,
         "verdict_if_name_matched": shown if warning else None,
         "query": {
@@ -405,6 +470,7 @@ def _answer(
         },
         "registration": _registration(doc) if doc else None,
         "name_warning": warning,
+        "name_match": match if doc else None,  # match, close (a likely typo) or different
         # Masked registers (Ontario): how the number was matched, and where to look by name.
         "matched_by": (
             "visible_digits_and_name" if masked == "matched" else "number" if doc else None
@@ -502,6 +568,43 @@ def verify_one(
     if isinstance(answer, VerifyError):
         raise answer
     return answer
+
+
+BY_NAME_LIMIT = 10
+_BY_NAME = """
+select d.name, d.registration_number, d.city, d.province, d.on_register, d.regulator_id
+from directory_fts f join directory d on d.id = f.rowid
+where directory_fts match ? and d.regulator_id in (select value from json_each(?))
+  and d.registration_number is not null
+order by d.on_register desc, f.rowid limit ?
+"""
+
+
+def by_name(conn: sqlite3.Connection, regulator: str, name: str) -> list[dict]:
+    """The people on a regulator's register (or a province's) whose names hold every word of
+    `name`, those still on it first: how a clinic checks someone whose number it does not have.
+    VerifyError for a regulator that cannot be checked."""
+    candidates = Regulators(conn, {}, datetime.now(UTC)).resolve(regulator)
+    words = re.findall(r"\w+", fold(name).casefold())[:8]
+    if not words:
+        raise VerifyError("give the person's name, or their registration number")
+    quoted = [f'"{w}"' for w in words]
+    if len(words[-1]) >= 2:
+        quoted[-1] += "*"  # the last word may be the start of a name, as in a search
+    expression = "name : (" + " ".join(quoted) + ")"
+    ids = json.dumps([g["id"] for g in candidates])
+    rows = conn.execute(_BY_NAME, [expression, ids, BY_NAME_LIMIT]).fetchall()
+    return [
+        {
+            "name": n,
+            "registration_number": number,
+            "city": city,
+            "province": province,
+            "on_register": bool(on),
+            "regulator": gid,
+        }
+        for n, number, city, province, on, gid in rows
+    ]
 
 
 def canonical(body: dict) -> str:

@@ -9,7 +9,7 @@ import threading
 import pytest
 from starlette.testclient import TestClient
 
-from registry.web import pages
+from registry import places
 from registry.web.app import create_app
 from tests.conftest import PEOPLE, load, person
 
@@ -29,7 +29,10 @@ def names(response) -> list[str]:
 def test_a_repeated_search_is_answered_from_the_cache(client, monkeypatch):
     first = client.get("/api/search", params={"q": "rob"})
     calls = []
-    monkeypatch.setattr("registry.web.api.search", lambda *a, **k: calls.append(a) or {})
+    empty = {"count": 0, "count_is_exact": True, "next_cursor": None, "results": []}
+    monkeypatch.setattr(
+        "registry.places.search", lambda *a, **k: calls.append(a) or {**empty, "not_tracked": []}
+    )
     again = client.get("/api/search", params={"q": "rob"})
     assert again.status_code == 200 and again.content == first.content
     assert calls == []  # not searched again
@@ -73,13 +76,13 @@ def test_errors_are_not_kept(client, monkeypatch):
 
 def test_the_patient_page_reads_off_the_event_loop(client, monkeypatch):
     seen = []
-    real = pages.search
+    real = places.search
 
-    def spy(conn, query):
+    def spy(conn, query, **options):
         seen.append((threading.current_thread().name, conn))
-        return real(conn, query)
+        return real(conn, query, **options)
 
-    monkeypatch.setattr(pages, "search", spy)
+    monkeypatch.setattr(places, "search", spy)
     assert client.get("/", params={"city": "Calgary"}).status_code == 200
     ((thread, conn),) = seen
     assert thread != "MainThread" and "AnyIO worker thread" in thread

@@ -50,9 +50,14 @@ def test_city_and_kind_filters(client):
         client.get("/api/search", params={"city": "Red Deer", "kind": "dry_needling"})
     ) == ["Côté, Anne-Marie", "Roberts, Alice"]
     assert names(client.get("/api/search", params={"kind": "dry needling", "q": "o'brien"})) == []
-    assert names(client.get("/api/search", params={"q": "o'brien"})) == ["O'Brien, Liam"]
-    assert names(client.get("/api/search", params={"q": "st. albert"})) == ["O'Brien, Liam"]
-    assert names(client.get("/api/search", params={"q": "albert"})) == [
+    # Liam O'Brien is suspended: found only when everyone is asked for (show=all).
+    assert names(client.get("/api/search", params={"q": "o'brien"})) == []
+    everyone = {"show": "all"}
+    assert names(client.get("/api/search", params={"q": "o'brien"} | everyone)) == ["O'Brien, Liam"]
+    assert names(client.get("/api/search", params={"q": "st. albert"} | everyone)) == [
+        "O'Brien, Liam"
+    ]
+    assert names(client.get("/api/search", params={"q": "albert"} | everyone)) == [
         "Côté, Anne-Marie",
         "O'Brien, Liam",
     ]  # "Clinique Physio Saint-Albert" and St. Albert
@@ -207,7 +212,7 @@ def test_openapi_describes_every_endpoint(client):
         "/api/watch/feed.atom",
     }
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "city", "near", "km", "province", "kind", "limit", "cursor"}
+    assert params == {"q", "city", "near", "km", "province", "kind", "show", "limit", "cursor"}
 
 
 def test_unknown_paths_and_methods(client):
@@ -261,19 +266,26 @@ def test_words_for_a_kind_of_needling_become_the_kind_filter(client, q, expected
 
 
 @pytest.mark.parametrize(
-    ("tracking", "authorized", "answer"),
+    ("standing", "tracking", "authorized", "answer"),
     [
-        ("tracked", True, "authorized"),
-        ("tracked", False, "not_authorized"),
-        ("not_tracked", False, "not_tracked"),
-        ("unknown", False, "unknown"),
-        ("unknown", True, "authorized"),
+        ("practising", "tracked", True, "authorized"),
+        ("practising", "tracked", False, "not_authorized"),
+        ("practising", "not_tracked", False, "not_tracked"),
+        ("practising", "unknown", False, "unknown"),
+        ("practising", "unknown", True, "authorized"),
+        ("unknown", "not_tracked", False, "not_tracked"),
+        # Standing first: whoever may not practise may not needle, whatever is tracked.
+        ("not_practising", "not_tracked", False, "not_practising"),
+        ("not_practising", "tracked", False, "not_practising"),
+        ("not_practising", "unknown", False, "not_practising"),
+        ("no_longer_on_register", "not_tracked", False, "not_practising"),
+        ("no_longer_on_register", "tracked", False, "not_practising"),
     ],
 )
-def test_needling_answer(tracking, authorized, answer):
-    from registry.documents import needling_answer
+def test_needling_answer(standing, tracking, authorized, answer):
+    from registry.standing import needling_answer
 
-    assert needling_answer(tracking, authorized) == answer
+    assert needling_answer(standing, tracking, authorized) == answer
 
 
 def test_kind_search_says_who_matches_where_needling_is_not_tracked(tmp_path, db):

@@ -212,7 +212,8 @@ def test_search_by_city(page, server):
     page.goto(server)
     search(page, city="Red Deer")
     assert names(page) == [f"Eve {SCRIPT_NAME}", "Anne-Marie Côté", "Alice Roberts"]
-    assert page.locator(".count").inner_text() == "3 people found."
+    assert page.locator(".count").inner_text() == "3 people found in Red Deer, AB."
+    assert page.locator(".searched").inner_text().startswith("You searched for: Red Deer, AB")
     unfold(page)
     first = page.locator(".result").nth(1)
     assert first.locator(".answer").inner_text().startswith("May needle now: yes")
@@ -287,7 +288,12 @@ def test_only_people_authorized_now_by_default_and_the_toggle(page, server):
     unfold(page)
     result = page.locator(".result")
     assert result.locator(".status").inner_text() == "Suspended"
-    assert result.locator(".answer").inner_text() == "No needling authorization on the register."
+    # Standing first: not practising, before anything about needling, and nothing to call.
+    assert result.locator(".standing").inner_text() == (
+        "Not practising: the register says “Suspended”."
+    )
+    assert result.locator(".answer").inner_text() == "May needle now: no, not practising."
+    assert result.locator(".actions").count() == 0
     shot(page, "everyone-with-status")
 
 
@@ -536,7 +542,9 @@ def test_results_first_on_a_phone_on_the_demo_data(phone, demo):
     page.goto(demo + "/?city=Halifax")
     assert above_the_fold(page, page.locator(".notices li").first)
     navigate(page, page.get_by_role("link", name="Show everyone, with their status").click)
-    card = page.locator(".result").first
+    # The first card that may practise has its actions in view; who may not practise, none.
+    assert page.locator(".result:has(.standing) .actions").count() == 0
+    card = page.locator(".result:not(:has(.standing))").first
     assert above_the_fold(page, card.locator(".actions"))
     shot(page, "phone-halifax")
     # A practitioner's page opens from a card.

@@ -75,12 +75,10 @@ def upload(page, server, lang: str, tmp_path) -> None:
     roster = tmp_path / "staff.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     page.goto(f"{server}/verify?lang={lang}")
-    label = (
-        "Roster (CSV, UTF-8, up to 5 MB)" if lang == "en" else "Liste (CSV, UTF-8, jusqu'à 5 Mo)"
-    )
+    label = "Roster (CSV, up to 5 MB)" if lang == "en" else "Liste (CSV, jusqu'à 5 Mo)"
     page.get_by_label(label).set_input_files(str(roster))
     button = "Verify" if lang == "en" else "Vérifier"
-    navigate(page, lambda: page.get_by_role("button", name=button).click())
+    navigate(page, lambda: page.get_by_role("button", name=button, exact=True).click())
 
 
 def test_results_never_show_a_mismatched_row_as_authorized(page, server, tmp_path):
@@ -88,7 +86,7 @@ def test_results_never_show_a_mismatched_row_as_authorized(page, server, tmp_pat
     rows = page.locator("table.roster tbody tr")
     verdicts = rows.locator(".verdict").all_inner_texts()
     assert verdicts == [
-        "Name differs",
+        "Someone else's number",
         "Not authorized to needle",
         "Check by name",
         "Authorized to needle",
@@ -122,12 +120,12 @@ def test_results_never_show_a_mismatched_row_as_authorized(page, server, tmp_pat
 def test_french_results_and_receipt_pass_axe(page, server, tmp_path):
     upload(page, server, "fr", tmp_path)
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert "Nom différent" in page.locator("table.roster").inner_text()
+    assert "Numéro d'une autre personne" in page.locator("table.roster").inner_text()
     assert axe_violations(page) == []
     shot(page, f"clinics-results-fr-{page.size}")
     navigate(page, lambda: page.get_by_role("link", name="Ouvrir la preuve").first.click())
     assert page.locator("h1").inner_text() == "Preuve de vérification"
-    assert "Nom différent" in page.locator(".receipt").inner_text()
+    assert "Numéro d'une autre personne" in page.locator(".receipt").inner_text()
     assert axe_violations(page) == []
     shot(page, f"clinics-receipt-fr-{page.size}")
 
@@ -153,7 +151,9 @@ def test_download_and_print_after_viewing(page, server, tmp_path):
         page.get_by_role("link", name="Download CSV").click()
     rows = download.value.path().read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith('"Full name","Province","Reg #","verdict_in_words","verdict"')
-    assert rows[1].startswith('"Melanie Fournier","AB","20003","Name differs","name_mismatch"')
+    assert rows[1].startswith(
+        '"Melanie Fournier","AB","20003","Someone else\'s number","name_mismatch"'
+    )
     assert f'"{server}/receipts/rcpt_' in rows[1]
     assert len(rows) == 6
     navigate(page, lambda: page.get_by_role("link", name="Print all receipts").click())

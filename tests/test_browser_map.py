@@ -1,8 +1,9 @@
-"""The results map in Chromium (issue 15, item 7), offline as every test is: the list stays first
-and whole; with JavaScript the map shows one marker per located card, its tiles asked of the
-configured tile server only (here refused, as with no network, or answered with a blank tile),
-with no error and no CSP violation; without JavaScript there is no map and nothing is missing.
-No axe-core violation, English and French, on a phone and a desktop."""
+"""The results map in Chromium, offline as every test is: the list stays first and whole, the map
+a toggle near the top ("Show these results on a map"); opened, it shows one marker per located
+card, numbered as the cards are, its tiles asked of the configured tile server only (here
+refused, as with no network, or answered with a blank tile), with no error and no CSP
+violation; without JavaScript the toggle says the map needs it and nothing is missing. No
+axe-core violation, English and French, on a phone and a desktop."""
 
 from __future__ import annotations
 
@@ -57,17 +58,31 @@ def test_the_map_beside_the_list(browser, server, size, lang, network):  # noqa:
         page.goto(server + SEARCH.format(lang=lang))
         cards = page.locator(".result").count()
         assert cards >= 2
-        # The list comes first: the first card's actions are in view on a phone.
+        # The list comes first: the first card's actions are in view on a phone, and so is the
+        # map's toggle, above the list; the map is drawn when it is opened.
         assert above_the_fold(page, page.locator(".result .actions").first)
+        toggle = page.locator("details.map-toggle > summary")
+        assert above_the_fold(page, toggle)
+        list_box = page.locator(".result-list").bounding_box()
+        assert toggle.bounding_box()["y"] < list_box["y"]
+        assert not page.locator(".map-needs-js").is_visible()
+        toggle.click()
         page.wait_for_selector("#map.map-ready")
         box = page.locator("#map")
         assert box.is_visible()
-        assert page.locator("#map .map-marker").count() == cards  # everyone here has a place
-        list_box = page.locator(".result-list").bounding_box()
-        assert box.bounding_box()["y"] > list_box["y"] + list_box["height"] - 1
+        assert box.bounding_box()["y"] < page.locator(".result-list").bounding_box()["y"]
+        markers = page.locator("#map .map-marker")
+        assert markers.count() == cards  # everyone here has a place
+        # Numbered as the cards are: the same numbers, each marker titled with its card's name.
+        numbers = [n.strip() for n in page.locator(".result > .number").all_inner_texts()]
+        assert numbers == [str(i) for i in range(1, cards + 1)]
+        assert sorted(markers.all_inner_texts(), key=int) == numbers
+        names = page.locator(".result h2.name").all_inner_texts()
+        titles = {m.get_attribute("title") for m in markers.all()}
+        assert titles == {f"{n}. {name}" for n, name in zip(numbers, names, strict=True)}
         assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
         # A marker's popup names the practitioner (as text) and links to their page.
-        page.locator("#map .map-marker").first.click(force=True)
+        markers.first.click(force=True)
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         assert popup.locator("a").get_attribute("href").startswith("/p/")
@@ -93,6 +108,8 @@ def test_axe_with_the_map(browser, server, lang):  # noqa: F811
         page = context.new_page()
         page.route(f"https://{TILE_HOST}/**", lambda route: route.abort("internetdisconnected"))
         page.goto(server + SEARCH.format(lang=lang))
+        assert axe_violations(page) == []  # the toggle closed
+        page.locator("details.map-toggle > summary").click()
         page.wait_for_selector("#map.map-ready")
         assert axe_violations(page) == []
     finally:
@@ -107,7 +124,9 @@ def test_no_javascript_no_map_and_nothing_missing(browser, server):  # noqa: F81
         page.goto(server + SEARCH.format(lang="en"))
         assert page.locator(".result").count() >= 2
         assert page.locator(".result .actions a.directions").first.is_visible()
+        page.locator("details.map-toggle > summary").click()
         assert not page.locator("#map").is_visible()
+        assert page.locator(".map-needs-js").is_visible()
         watch.clean()
         assert watch.tiles == []  # nothing asked of the tile server either
     finally:

@@ -78,7 +78,20 @@ def test_the_monthly_chart_draws_each_rows_numbers_per_regulator(client):
         ("removed", "2026-03: 1 removed"),
         ("granted", "2026-04: 1 granted"),
     ]
-    assert "chcpbc: 2 granted, 1 removed, 2026-03 to 2026-06." in page.text
+    # Each row and panel names its regulator, not only its key.
+    assert {r["regulator"] for r in rows} == {
+        "College of Physiotherapists of Alberta",
+        "College of Health and Care Professionals of British Columbia",
+    }
+    headings = re.findall(r'<text x="0" y="\d+" class="chart-heading">([^<]+)</text>', page.text)
+    assert headings == [
+        "College of Health and Care Professionals of British Columbia",
+        "College of Physiotherapists of Alberta",
+    ]
+    assert (
+        "College of Health and Care Professionals of British Columbia: 2 granted, 1 removed, "
+        "2026-03 to 2026-06." in page.text
+    )
     assert "<script" not in page.text.split('class="registry-chart"')[1].split("</figure>")[0]
     # One regulator: one panel.
     one = client.get("/data/registry/grants_and_removals_per_month?regulator=cpta")
@@ -101,6 +114,43 @@ def test_the_regulator_chart_draws_the_totals_and_follows_the_months(client):
         "/data/registry/grants_and_removals_per_regulator?since=2026-04&until=2026-05"
     )
     assert bars(april.text) == [("granted", "cpta: 1 granted"), ("removed", "cpta: 0 removed")]
+
+
+def test_the_per_city_monthly_series_is_a_saved_query_with_a_chart(client):
+    rows = counts(client, "authorized_per_city_per_month")
+    series = {(r["city"], r["month"]): r["authorized"] for r in rows if r["province"] == "AB"}
+    # Red Deer: Alice and Anne-Marie in January; in March Alice's authorization is removed and
+    # Zoe arrives; in April Alice's comes back. Edmonton: Maya, until she leaves in March.
+    assert [series.get(("Red Deer", m)) for m in ("2026-01", "2026-02", "2026-03", "2026-04")] == [
+        2,
+        2,
+        2,
+        3,
+    ]
+    assert [series.get(("Edmonton", m)) for m in ("2026-01", "2026-02", "2026-03")] == [1, 1, None]
+    assert series[("St. Albert", "2026-03")] == 1  # Liam practises again in March
+    # British Columbia: read from May; June's grants and removal change Victoria's count.
+    victoria = [(r["month"], r["authorized"]) for r in rows if r["city"] == "Victoria"]
+    assert victoria == [("2026-05", 2), ("2026-06", 3)]
+    one = client.get(
+        "/data/registry/authorized_per_city_per_month.json",
+        params={"_shape": "array", "province": "ab", "city": "red deer"},
+    ).json()
+    # January to June: the months from the first read of any register to the last.
+    assert {r["city"] for r in one} == {"Red Deer"} and len(one) == 6
+    page = client.get("/data/registry/authorized_per_city_per_month")
+    assert page.status_code == 200
+    panels = re.findall(r'<g class="panel" data-city="([^"]+)"', page.text)
+    # The most people first (the test people all practise at an AB address, see conftest).
+    assert panels[:2] == ["Red Deer, AB", "Victoria, AB"]
+    bars_ = re.findall(r'<rect class="authorized"[^>]*><title>([^<]*)</title>', page.text)
+    assert bars_[:4] == [
+        "2026-01: 2 authorized",
+        "2026-02: 2 authorized",
+        "2026-03: 2 authorized",
+        "2026-04: 3 authorized",
+    ]
+    assert "<script" not in page.text.split('class="registry-chart"')[1].split("</figure>")[0]
 
 
 def test_no_rows_no_chart(client):
@@ -130,14 +180,16 @@ def test_the_charts_render_offline_and_pass_axe(chart_db, width):
         for query, panels in [
             ("grants_and_removals_per_month", 2),
             ("grants_and_removals_per_regulator", 2),
+            ("authorized_per_city_per_month", 6),
         ]:
             assert page.goto(f"{base}/data/registry/{query}").status == 200
-            chart = page.get_by_role("img", name=re.compile("Authorizations granted and removed"))
+            chart = page.get_by_role("img", name=re.compile("granted and removed|per city"))
             assert chart.count() == 1, query
             box = chart.bounding_box()
             assert 100 < box["width"] <= width and box["height"] > 50, query
             assert page.locator("svg .panel").count() == panels, query
-            assert page.locator("svg rect.granted").first.bounding_box()["height"] > 5, query
+            bar = page.locator("svg rect.granted, svg rect.authorized").first
+            assert bar.bounding_box()["height"] > 5, query
             assert serious_violations(page) == [], query
             assert page.evaluate("document.documentElement.scrollWidth") <= width, query
             page.screenshot(path=SCREENSHOTS / f"chart-{query}-{width}.png", full_page=True)

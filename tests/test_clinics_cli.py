@@ -77,7 +77,7 @@ def test_verify_says_when_a_number_belongs_to_someone_else(tmp_path, registry_db
 @pytest.mark.parametrize(
     ("text", "encoding", "message"),
     [
-        ("Nom,Province,Permis\nCôté,QC,1\n", "latin-1", "not UTF-8"),
+        ("Nom,Province,Permis\n\x81\x8d,QC,1\n", "latin-1", "could not be read"),
         ("Name,Email\nA,a@example.test\n", "utf-8", "no column for the regulator"),
     ],
 )

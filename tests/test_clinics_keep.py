@@ -70,7 +70,7 @@ def test_download_csv_after_viewing_has_the_proof(site):
         ("Alice Roberts", "authorized", "2"),
     ]
     assert rows[0]["error"] and rows[0]["receipt_url"] == ""
-    assert rows[1]["verdict_in_words"] == "Name differs"
+    assert rows[1]["verdict_in_words"] == "Someone else's number"
     assert rows[3]["Notes"] == '\'=HYPERLINK("x")'  # neutralised for spreadsheets
     for row in rows[1:]:
         assert row["checked_at"].endswith("Z") and row["fetched_at"]
@@ -82,7 +82,7 @@ def test_download_csv_after_viewing_has_the_proof(site):
         assert hashlib.sha256(stored.content).hexdigest() == row["receipt_sha256"]
         assert stored.json()["verdict"] == row["verdict"]
     french = list(csv.DictReader(io.StringIO(site.get(csv_link.replace("en", "fr")).text)))
-    assert french[1]["verdict_in_words"] == "Nom différent"
+    assert french[1]["verdict_in_words"] == "Numéro d'une autre personne"
 
 
 def test_print_all_receipts_one_per_page_dated(site):

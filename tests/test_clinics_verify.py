@@ -5,17 +5,34 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import sqlite3
 from dataclasses import replace
 
 import httpx
 import pytest
+from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
 
 from db.clinics import clinics_path
+from registry.limits import Limits
+from registry.settings import SiteSettings
+from registry.web.app import create_app
 from tests.clinic_site import Site, age, registry_with
 from tests.conftest import PEOPLE, person
 
 NOT_TRACKED = person("ns1", "MacLeod", "Fiona", number="NS-301", regulator="nscp", needling=False)
+# Nova Scotia does not record needling; a cancelled licence is "not practising" all the same.
+CANCELLED = person(
+    "ns2",
+    "Boudreau",
+    "Paul",
+    number="NS-302",
+    regulator="nscp",
+    needling=False,
+    status="Cancelled",
+    status_class="cancelled",
+)
 LEAVER = person("r9", "Tremblay", "Marc", number="20009")
 STALE = person("bc1", "Chan", "Grace", number="BC-55", regulator="chcpbc", needling=False)
 # Ontario's register prints numbers masked, as "XXX42"; two people may share the visible digits.
@@ -34,7 +51,7 @@ def site(tmp_path_factory):
         path,
         ([*PEOPLE, LEAVER], "cpta"),
         (PEOPLE, "cpta"),  # the second run no longer lists Marc Tremblay
-        ([NOT_TRACKED], "nscp"),
+        ([NOT_TRACKED, CANCELLED], "nscp"),
         ([STALE], "chcpbc"),
         ([UNNUMBERED], "oppq"),
         (ONTARIO, "cpo"),
@@ -55,11 +72,12 @@ def verify(client, **params):
     [
         ("cpta", "20001", "authorized", "Practising"),
         ("CPTA", "20002", "not_authorized", "Practising"),
-        ("Alberta", "20005", "not_authorized", "Suspended"),  # holds it, but suspended
+        ("Alberta", "20005", "not_practising", "Suspended"),  # holds it, but suspended
         ("nscp", "NS-301", "not_tracked", "Practising"),
         ("Nova Scotia", "NS-301", "not_tracked", "Practising"),
+        ("nscp", "NS-302", "not_practising", "Cancelled"),  # never "the register does not say"
         ("AB", "99999", "not_found", None),
-        ("cpta", "20009", "no_longer_on_register", "Practising"),
+        ("cpta", "20009", "no_longer_on_register", None),  # no status now: history only
         ("BC", "BC-55", "data_stale", "Practising"),
     ],
 )
@@ -139,6 +157,43 @@ def test_a_name_that_is_not_the_holders_is_never_authorized(site, number, name, 
         assert stored["verdict"] == "name_mismatch"
     else:
         assert body["verdict"] == "authorized" and body["verdict_if_name_matched"] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict"),
+    [
+        ("Alice Robets", "name_close"),  # a letter missing: a typo
+        ("Alcie Roberts", "name_close"),  # two letters swapped
+        ("Roberts, Alica", "name_close"),
+        ("Jean Robert", "name_mismatch"),  # someone else (on the register too)
+        ("Maya Robinson", "name_mismatch"),
+        ("Bob Smith", "name_mismatch"),
+    ],
+)
+def test_a_typo_is_told_from_someone_else_and_neither_is_authorized(site, name, verdict):
+    client, _ = site
+    body = verify(client, regulator="cpta", registration_number="20001", name=name).json()
+    assert body["verdict"] == verdict
+    assert body["name_match"] == ("close" if verdict == "name_close" else "different")
+    assert "authorized" not in body["name_warning"]
+    words = "probably the same person" if verdict == "name_close" else "someone else"
+    assert words in body["name_warning"]
+
+
+def test_the_roster_page_tells_a_typo_from_someone_else_in_words(site):
+    client, _ = site
+    text = "Name,Province,Reg #\nAlice Robets,AB,20001\nJean Robert,AB,20001\n"
+    files = {"roster": ("staff.csv", text.encode(), "text/csv")}
+    for lang, close, other in (
+        ("en", "Name spelled differently", "Someone else&#39;s number"),
+        ("fr", "Nom écrit autrement", "Numéro d&#39;une autre personne"),
+    ):
+        shown = client.post("/verify", params={"lang": lang}, files=files, data={"format": "html"})
+        assert shown.status_code == 200
+        assert close in shown.text and other in shown.text
+        rows = shown.text[shown.text.index('<table class="roster">') : shown.text.index("</table>")]
+        # Neither row reads "authorized" anywhere, not even as what the holder's record says.
+        assert "Authorized" not in rows and "Autorisé" not in rows
 
 
 def verify_receipt(client, body):
@@ -339,8 +394,7 @@ def test_roster_headers_are_matched_forgivingly(site, header):
 @pytest.mark.parametrize(
     ("content", "headers", "status", "message"),
     [
-        ("Nom,Province,Permis\nCôté,QC,1\n".encode("latin-1"), {}, 415, "not UTF-8"),
-        ("Name,Province,Reg\n".encode("utf-16"), {}, 415, "UTF-16"),
+        (b"Name,Province,Reg\n\x81\x8d,AB,1\n", {}, 415, "could not be read"),
         (b"Name,Email\nAlice,a@example.test\n", {}, 422, "no column for the regulator"),
         (b"Name,Province\nAlice,AB\n", {}, 422, "no column for the registration number"),
         (b"", {}, 422, "empty"),
@@ -394,8 +448,9 @@ def test_roster_web_page_uploads_and_shows_or_downloads(site):
     assert download.headers["content-type"].startswith("text/csv")
     header = next(csv.reader(io.StringIO(download.text)))
     assert header[:5] == ["Full name", "Province", "Reg #", "Start date", "verdict"]
-    bad = client.post("/verify", files={"roster": ("x.csv", "é".encode("latin-1"), "text/csv")})
-    assert bad.status_code == 415 and "not UTF-8" in bad.text
+    bad = client.post("/verify", files={"roster": ("x.csv", b"\x81\x8d\n", "text/csv")})
+    assert bad.status_code == 415 and "We could not read the letters in this file" in bad.text
+    assert "0x" not in bad.text and "position" not in bad.text
     missing = client.post(
         "/verify", data={"format": "html"}, files={"other": ("x", b"", "text/csv")}
     )
@@ -510,3 +565,116 @@ def test_ontario_in_a_roster(site):
     text = "Name,Province,Reg #\nMadison Gallagher,ON,12342\nMelanie Fournier,ON,55542\n"
     rows = client.post("/api/verify", content=text.encode()).json()["rows"]
     assert [(r["line"], r["verdict"]) for r in rows] == [(3, "check_by_name"), (2, "authorized")]
+
+
+@pytest.fixture(scope="module")
+def roomy(site):
+    """The same registry served in-process with room for many rosters a minute, for the tests
+    below (the served site keeps the default limit of 30 rosters a minute per client)."""
+    _, path = site
+    limits = Limits(roster="1000/minute", verify="1000/minute")
+    with TestClient(create_app(SiteSettings.load(path, limits=limits))) as client:
+        yield client, path
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "latin-1"]
+)
+def test_the_encodings_spreadsheets_write_are_read(roomy, encoding):
+    """Excel's plain "CSV" on Windows is Windows-1252; "Unicode text" is UTF-16 with a BOM."""
+    client, _ = roomy
+    text = "Nom,Province,Permis\r\nAnne-Marie Côté,AB,20004\r\n"
+    r = client.post("/api/verify", content=text.encode(encoding))
+    assert r.status_code == 200, r.text
+    (row,) = r.json()["rows"]
+    assert row["input"]["Nom"] == "Anne-Marie Côté"
+    assert row["verdict"] == "authorized" and row["name_warning"] is None
+
+
+def test_roster_errors_are_in_the_managers_words_and_language(roomy):
+    client, _ = roomy
+    files = {"roster": ("x.csv", b"Name,Email\nAlice,a@example.test\n", "text/csv")}
+    en = client.post("/verify", files=files, data={"format": "html"})
+    assert en.status_code == 422
+    assert "We could not find a column for the regulator or the province" in en.text
+    fr = client.post("/verify", params={"lang": "fr"}, files=files, data={"format": "html"})
+    assert fr.status_code == 422
+    assert "Nous n&#39;avons pas trouvé de colonne pour l&#39;ordre ou la province" in fr.text
+    bad = {"roster": ("x.csv", b"Nom\n\x81\x8d\n", "text/csv")}
+    fr = client.post("/verify", params={"lang": "fr"}, files=bad, data={"format": "html"})
+    assert fr.status_code == 415 and "Nous n&#39;avons pas pu lire les lettres" in fr.text
+
+
+def check_one(client, lang="en", **fields):
+    return client.post("/verify/one", params={"lang": lang}, data=fields)
+
+
+def test_one_person_is_checked_on_the_page_with_verdict_evidence_and_receipt(roomy):
+    client, _ = roomy
+    page = client.get("/verify")
+    soup = BeautifulSoup(page.text, "html.parser")
+    form = soup.select_one("form[action^='/verify/one']")
+    assert [i["name"] for i in form.select("input")] == ["regulator", "number", "name"]
+    # Both forms land on the results, focused on their heading.
+    assert all(f["action"].endswith("#results-heading") for f in soup.select("form.search"))
+    r = check_one(client, regulator="Alberta", number="20001", name="Alice Roberts")
+    assert r.status_code == 200, r.text
+    soup = BeautifulSoup(r.text, "html.parser")
+    heading = soup.select_one("#results-heading")
+    assert heading["tabindex"] == "-1" and heading.has_attr("autofocus")
+    # The result comes before the forms: the first thing under the title.
+    assert r.text.index('id="results-heading"') < r.text.index('id="one-heading"')
+    assert soup.select_one(".roster .verdict").get_text() == "Authorized to needle"
+    receipt = soup.select_one(".roster a[href^='/receipts/rcpt_']")["href"].split("?")[0]
+    evidence = soup.select_one("dl.evidence").get_text()
+    assert "ab" * 32 in evidence and "example.test" in evidence
+    stored = client.get("/api" + receipt).json()  # the same receipt as the API's
+    assert stored["verdict"] == "authorized" and stored["query"]["name"] == "Alice Roberts"
+    # A name alone: one person on that register by that name is checked by their number.
+    alone = BeautifulSoup(check_one(client, regulator="cpta", name="Lévesque").text, "html.parser")
+    assert alone.select_one(".roster .verdict").get_text() == "Not authorized to needle"
+    # Several: the page lists them, each to check by number.
+    several = check_one(client, regulator="cpta", name="Rob")
+    listed = BeautifulSoup(several.text, "html.parser").select(".candidates li")
+    assert len(listed) == 3 and "20001" in several.text and "20003" in several.text
+    # Nobody, or nothing to check: said in the manager's language, with a 400.
+    nobody = check_one(client, lang="fr", regulator="cpta", name="Zzyzx")
+    assert nobody.status_code == 400 and "Personne de ce nom à ce tableau" in nobody.text
+    empty = check_one(client, regulator="cpta")
+    assert empty.status_code == 400 and "Give the regulator or the province" in empty.text
+
+
+def test_a_removed_row_does_not_say_practising_as_its_status(roomy):
+    """One person, one state: someone who left the register has no current status; the last
+    one the register showed is history."""
+    client, _ = roomy
+    r = check_one(client, regulator="cpta", number="20009")
+    soup = BeautifulSoup(r.text, "html.parser")
+    cell = soup.select_one(".roster td[data-label='On the register']").get_text()
+    assert soup.select_one(".roster .verdict").get_text() == "No longer on the register"
+    assert "Status:" not in cell and "Last listed as: Practising" in cell
+    text = "Name,Province,Reg #\nMarc Tremblay,AB,20009\n"
+    (row,) = client.post("/api/verify", content=text.encode()).json()["rows"]
+    assert row["standing"] == "no_longer_on_register"
+    assert row["status"] is None and row["last_listed_status"] == "Practising"
+    # The results kept after viewing say it the same way.
+    files = {"roster": ("staff.csv", text.encode(), "text/csv")}
+    shown = client.post("/verify", files=files, data={"format": "html"}).text
+    batch = re.search(r"/verify/batches/(batch_\w+)\.csv", shown).group(1)
+    kept = csv.DictReader(io.StringIO(client.get(f"/verify/batches/{batch}.csv").text))
+    (line,) = list(kept)
+    assert (line["standing"], line["status"], line["last_listed_status"]) == (
+        "no_longer_on_register",
+        "",
+        "Practising",
+    )
+
+
+def test_not_practising_is_never_the_register_does_not_say_in_a_roster(roomy):
+    client, _ = roomy
+    text = "Name,Province,Reg #\nPaul Boudreau,NS,NS-302\nFiona MacLeod,NS,NS-301\n"
+    rows = client.post("/api/verify", content=text.encode()).json()["rows"]
+    assert [(r["verdict"], r["standing"]) for r in rows] == [
+        ("not_practising", "not_practising"),
+        ("not_tracked", "practising"),
+    ]

@@ -170,7 +170,7 @@ def test_changes_to_watched_registrations_appear_in_both_feeds(world):
     verdicts = {r["registration_number"]: r["verdict"] for r in listed["registrations"]}
     assert verdicts == {
         "20001": "not_authorized",
-        "20003": "not_authorized",
+        "20003": "not_practising",  # suspended: standing first, as everywhere
         "20006": "authorized",
         "20007": "authorized",
         "BC-55": "data_stale",

@@ -3,6 +3,9 @@ redirects that stay under one /data/ prefix."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -46,3 +49,57 @@ def test_controls_have_labels(client):
     for label in ["New filter: column", "New filter: operator", "New filter: value", "Sort by"]:
         assert f'aria-label="{label}"' in table
     assert 'aria-label="SQL query"' in client.get("/data/registry").text
+
+
+def test_query_pages_have_readable_titles(client):
+    saved = client.get("/data/registry/authorizations_by_place").text
+    assert (
+        "<title>Authorizations per province, city and kind · registry · Needling Registry" in saved
+    )
+    arbitrary = client.get("/data/registry", params={"sql": "select 1 as one"}).text
+    assert "<title>SQL query · registry · Needling Registry</title>" in arbitrary
+    assert "select" not in arbitrary.split("<title>")[1].split("</title>")[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/data/",
+        "/data/registry",
+        "/data/registry/regulators",
+        "/data/registry/authorizations_by_place",
+        "/data/registry?sql=select+1",
+    ],
+)
+def test_a_pages_json_links_answer(client, url):
+    """The JSON of a page, as its <link rel=alternate> and Link header name it, and the link
+    that shows or hides a query's SQL: under one /data/ prefix, answering 200."""
+    page = client.get(url)
+    alternate = re.search(
+        r'<link rel="alternate" type="application/json\+datasette" href="([^"]+)"', page.text
+    )
+    links = [html.unescape(alternate.group(1)), page.headers["link"].split(";")[0].strip("<> ")]
+    links += [
+        html.unescape(h)
+        for h in re.findall(r'class="show-hide-sql">\(<a href="([^"]+)"', page.text)
+    ]
+    for link in links:
+        assert "/data/data/" not in link, link
+        assert client.get(link).status_code == 200, link
+
+
+def test_data_links_the_researchers_guide(client):
+    page = client.get("/data/").text
+    assert 'href="/researchers">researchers\' guide</a>' in page.replace("&#39;", "'")
+    guide = client.get("/researchers")
+    assert guide.status_code == 200 and guide.headers["content-type"].startswith("text/plain")
+    assert guide.text.startswith("# For researchers")
+    assert "authorized_per_city_per_month" in guide.text
+
+
+def test_a_tables_sort_links_answer(client):
+    page = client.get("/data/registry/regulators").text
+    links = [html.unescape(h) for h in re.findall(r'<th [^>]*>\s*<a href="([^"]+)"', page)]
+    assert links and all(link.startswith("/data/registry/regulators?_sort") for link in links)
+    for link in links:
+        assert client.get(link).status_code == 200, link

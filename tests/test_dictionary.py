@@ -147,6 +147,7 @@ def test_grants_and_removals_per_month(history_db):
         {
             "month": "2026-03",
             "regulator_id": "cpta",
+            "regulator": "College of Physiotherapists of Alberta",
             "granted": 0,
             "removed": 1,
             "appeared_authorized": 1,
@@ -155,6 +156,7 @@ def test_grants_and_removals_per_month(history_db):
         {
             "month": "2026-04",
             "regulator_id": "cpta",
+            "regulator": "College of Physiotherapists of Alberta",
             "granted": 1,
             "removed": 0,
             "appeared_authorized": 0,

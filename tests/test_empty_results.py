@@ -11,9 +11,10 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from registry.gazetteer import gazetteer
+from registry.places import understand
 from registry.postcodes import AREAS, area
 from registry.web.app import create_app
-from registry.web.pages import understand, wider
+from registry.web.pages import wider
 from tests.patients import patient_database
 
 

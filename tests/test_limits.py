@@ -137,3 +137,11 @@ def test_head_counts_against_the_limit_and_stores_nothing(tmp_path, db):
         assert receipts_stored(tmp_path) == 0
         assert client.head("/api/verify", params=ALICE).status_code == 429
         assert client.get("/api/verify", params=ALICE).status_code == 429  # the same budget
+
+
+def test_checking_one_person_on_the_page_is_limited_like_the_api(tmp_path, db):
+    one = {"regulator": "cpta", "number": "20001", "name": "Alice Roberts"}
+    with TestClient(app_with(tmp_path, db, verify="2/minute", receipt_window=0)) as client:
+        statuses = [client.post("/verify/one", data=one).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert receipts_stored(tmp_path) == 2

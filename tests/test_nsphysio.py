@@ -497,19 +497,32 @@ def test_full_import_finds_everyone_and_tracks_no_needling(db, tmp_path, people,
     assert {r["province"] for r in located} == {"NS", None}
 
 
-def test_anyone_in_halifax_is_answered_not_tracked(db, tmp_path, people):
+def test_halifax_is_not_tracked_except_for_who_may_not_practise(db, tmp_path, people):
+    """Nova Scotia does not record needling: "not tracked" for whoever may practise, and "not
+    practising" (never "not tracked") for a resigned or cancelled licence, left out of a
+    patient's search unless everyone is asked for."""
     with NSPhysioEmulator(people) as register:
         settings, source = declare(tmp_path, register.base_url)
         assert run_source(db, settings, source).outcome == "success"
     resigned = next(p for p in people if p.has_resigned and p.status == "Practicing Active")
     with TestClient(create_app(tmp_path / "registry.db")) as api:
         found = api.get("/api/search", params={"city": "Halifax", "limit": 100}).json()
+        everyone = api.get("/api/search", params={"city": "Halifax", "limit": 100, "show": "all"})
         one = api.get(f"/api/registrations/nscp/{resigned.licence_number}").json()
         needling = api.get("/api/search", params={"city": "Halifax", "kind": "dry_needling"})
-    assert found["count"] >= 30
     answers = {(r["needling"]["tracking"], r["needling"]["answer"]) for r in found["results"]}
-    assert answers == {("not_tracked", "not_tracked")}
-    assert one["needling"]["answer"] == "not_tracked" and one["status_class"] == "cancelled"
+    assert found["results"] and answers == {("not_tracked", "not_tracked")}
+    assert all(r["standing"]["state"] == "practising" for r in found["results"])
+    all_answers = {
+        (r["standing"]["state"], r["needling"]["answer"]) for r in everyone.json()["results"]
+    }
+    assert all_answers <= {
+        ("practising", "not_tracked"),
+        ("not_practising", "not_practising"),
+        ("no_longer_on_register", "not_practising"),
+    }
+    assert everyone.json()["count"] > found["count"]
+    assert one["needling"]["answer"] == "not_practising" and one["status_class"] == "cancelled"
     assert needling.json()["results"] == []
 
 

@@ -93,7 +93,11 @@ def test_the_page_without_a_search_lists_the_registers_we_read(client):
 def test_city_search_shows_only_people_authorized_now_by_default(client):
     soup = page(client, city="Red Deer")
     assert names(soup) == [f"Eve {SCRIPT_NAME}", "Anne-Marie Côté", "Alice Roberts"]
-    assert soup.select_one(".count").get_text().strip() == "3 people found."
+    assert soup.select_one(".count").get_text().strip() == "3 people found in Red Deer, AB."
+    # The search is echoed above the results: the place, and who is shown.
+    assert " ".join(soup.select_one(".searched").get_text(" ").split()) == (
+        "You searched for: Red Deer, AB · people authorized to needle now"
+    )
     everyone = page(client, city="Red Deer", show="all")
     assert names(everyone) == [
         f"Eve {SCRIPT_NAME}",
@@ -259,7 +263,12 @@ def test_french(client):
     soup = page(client, city="Red Deer", lang="fr")
     assert soup.html["lang"] == "fr"
     assert soup.select_one("button[type=submit]").get_text() == "Rechercher"
-    assert soup.select_one(".count").get_text().strip() == "3 personnes trouvées."
+    assert soup.select_one(".count").get_text().strip() == "3 personnes trouvées à Red Deer, AB."
+    echo = page(client, q="physio dry needling Reddeer", show="all", lang="fr")
+    assert " ".join(echo.select_one(".searched").get_text(" ").split()) == (
+        "Votre recherche : Red Deer, AB · autorisées pour puncture physiothérapique (aiguilles "
+        "sèches) · toutes les personnes inscrites"
+    )
     assert soup.select_one(".answer").get_text().startswith("Peut utiliser des aiguilles")
     switch = soup.select_one("a.lang-switch")
     assert switch.get_text() == "English" and "lang=en" in switch["href"]
@@ -424,6 +433,7 @@ def test_the_location_measured_to_comes_first():
             "short_name": "Physiotherapy Alberta",
         },
         "profile_url": None,
+        "standing": {"state": "practising", "status": "Practising", "last_listed_status": None},
         "needling": {"kinds": ["needling"], "answer": "authorized", "tracking": "tracked"},
         "locations": [
             {"city": "Edmonton", "province": "AB", "address": "2 B St", "distance_km": None},
@@ -447,7 +457,7 @@ def test_a_page_per_practitioner(client):
     assert soup.select_one(".status").get_text() == "Practising"
     assert [li.get_text() for li in soup.select(".conditions li")] == ["Supervision"]
     assert soup.select_one(".authorized-since").get_text().startswith("Authorization seen")
-    assert "listing: read on 2026-11-23" in soup.select_one(".evidence").get_text()
+    assert "The register's list: read on 2026-11-23" in soup.select_one(".evidence").get_text()
     assert soup.select_one(".record a")["href"].endswith("/Registrant/r6")
     data = json.loads(soup.select_one("script[type='application/ld+json']").string)
     assert data["@type"] == "Person" and data["name"] == "Priya Smith-Jones"

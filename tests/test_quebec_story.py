@@ -32,22 +32,22 @@ def text(node) -> str:
 
 WORDS = {
     "en": {
-        "found": "3 people found.",
+        "found": "3 people found in Montréal, QC.",
         "badge": "Needling authorization listed on the register: yes, dry needling.",
         "shown": "Shown: 3 with an authorization listed.",
         "not_shown": f"Not shown: {len(NOT_LISTED)} more people there",
         "not_track": "does not record",
         "unknown": "No needling authorization listed. This register is not confirmed",
-        "all": f"{len(LISTED) + len(NOT_LISTED)} people found.",
+        "all": f"{len(LISTED) + len(NOT_LISTED)} people found in Montréal, QC.",
     },
     "fr": {
-        "found": "3 personnes trouvées.",
+        "found": "3 personnes trouvées à Montréal, QC.",
         "badge": "Autorisation d'utiliser des aiguilles indiquée au registre : oui,",
         "shown": "Affichées : 3 avec une autorisation indiquée.",
         "not_shown": f"Non affichées : {len(NOT_LISTED)} autres personnes",
         "not_track": "n'indique pas qui",
         "unknown": "Aucune autorisation d'utiliser des aiguilles indiquée. Il n'est pas confirmé",
-        "all": f"{len(LISTED) + len(NOT_LISTED)} personnes trouvées.",
+        "all": f"{len(LISTED) + len(NOT_LISTED)} personnes trouvées à Montréal, QC.",
     },
 }
 

@@ -52,6 +52,7 @@ def test_the_doc_opens_with_three_questions_and_their_links():
     assert opening_links() == [
         "/data/registry/authorizations_by_place",
         "/data/registry/practice_locations",
+        "/data/registry/authorized_per_city_per_month",
         "/data/registry/grants_and_removals_per_month",
         "/data/registry/regulators?needling=not_tracked",
         "/data/registry/coverage_per_regulator",
@@ -81,26 +82,32 @@ def test_where_are_the_authorized_practitioners(client):
 
 
 def test_how_did_authorizations_change(client):
-    months = rows(client, opening_links()[2])
+    per_city = rows(client, opening_links()[2])
+    calgary = [(r["month"], r["authorized"]) for r in per_city if r["city"] == "Calgary"]
+    # Robert, granted one in the second run (March), counts from then on, and not before.
+    assert calgary[0] == ("2026-03", 1) and {n for _, n in calgary} == {1}
+    assert "Calgary, AB" in client.get(opening_links()[2]).text  # a panel of the chart
+    months = rows(client, opening_links()[3])
     assert months == [
         {
             "month": "2026-03",
             "regulator_id": "cpta",
+            "regulator": "College of Physiotherapists of Alberta",
             "granted": 1,
             "removed": 1,
             "appeared_authorized": 0,
             "left_authorized": 0,
         }
     ]
-    assert "2026-03" in client.get(opening_links()[2]).text
+    assert "2026-03" in client.get(opening_links()[3]).text
 
 
 def test_which_regulators_do_not_track_needling(client):
-    regulators = rows(client, opening_links()[3])
+    regulators = rows(client, opening_links()[4])
     # Nova Scotia, whose register we read, and two listed but not yet supported.
     assert sorted(r["id"] for r in regulators) == ["co_pt", "nscp", "va_pt"]
-    page = client.get(opening_links()[3]).text
+    page = client.get(opening_links()[4]).text
     assert "Nova Scotia" in page and "Alberta" not in page
-    coverage = rows(client, opening_links()[4])
+    coverage = rows(client, opening_links()[5])
     needling = {r["regulator_id"]: r["needling"] for r in coverage}
     assert needling["nscp"] == "not_tracked" and needling["cpta"] == "tracked"

@@ -15,9 +15,9 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
 from db import reads
-from registry import cities
+from registry import cities, places
 from registry.limits import RULES
-from registry.search import SearchError, page_size, parse_query, search
+from registry.search import SearchError, page_size, parse_query
 from registry.web import history
 from registry.web.params import conn
 from registry.web.responses import JSON, cached
@@ -46,16 +46,24 @@ def api_search(request: Request) -> JSONResponse:
     summary: Search registrations
     description: >
       Words in `q` match names, cities and practice names; the last word is a prefix
-      ("rob" finds Roberts). Accents are folded ("Cote" finds "Côté"). Filters combine with AND.
+      ("rob" finds Roberts). Words naming the profession ("physiotherapist") are left out, words
+      naming a kind of needling ("dry needling") become `kind`, and without `city` or `near` a
+      place among the words ("Red Deer", "T4N 1A1") becomes the city; the answer's `place` then
+      says what was understood. Accents are folded ("Cote" finds "Côté"). Filters combine with AND.
       `kind` returns people who hold an authorization answering that kind now (an umbrella
       "needling" authorization answers every kind). At least one of q, city, near, province, kind.
+      Results leave out people who may not practise (suspended, cancelled, not practising, no
+      longer on the register) unless `show=all`; each result's `standing` says where it stands,
+      and `needling.answer` is "not_practising" for anyone who may not practise. A `q` that is a
+      registration number (10343, PT60001) finds whoever holds it, whatever their standing.
     parameters:
-      - {name: q, in: query, schema: {type: string, maxLength: 200}, description: "Name, city or practice; up to 8 words"}
-      - {name: city, in: query, schema: {type: string}, description: "Practice city, e.g. Red Deer"}
+      - {name: q, in: query, schema: {type: string, maxLength: 200}, description: "Name, city or practice, up to 8 words; or a registration number"}
+      - {name: city, in: query, schema: {type: string}, description: "Practice city, understood as the search page understands it (Red Deer, Red Deer AB, Reddeer, T4N); 400 with the places named close to it for a place we do not know where nobody is found"}
       - {name: near, in: query, schema: {type: string}, description: "A city or town (Red Deer, or Red Deer, AB): people practising within `km` of it, nearest first, each with distance_km; 400 for a place the offline gazetteer does not know"}
       - {name: km, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 25}, description: "Distance for `near`"}
       - {name: province, in: query, schema: {type: string}, description: "Province or state, by code or name, e.g. AB, Québec, WA"}
       - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling]}}
+      - {name: show, in: query, schema: {type: string, enum: [practising, all], default: practising}, description: "practising: only people who may be practising; all: everyone, including the suspended, cancelled, not practising and those no longer on the register"}
       - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
       - {name: cursor, in: query, schema: {type: string}, description: "next_cursor of the previous page"}
     responses:
@@ -66,7 +74,7 @@ def api_search(request: Request) -> JSONResponse:
     """
     try:
         query = parse_query(request.query_params)
-        return JSON(search(conn(request), query, as_json=True))
+        return JSON(places.search_in_place(conn(request), query, as_json=True))
     except SearchError as e:
         raise HTTPException(400, str(e)) from None
 

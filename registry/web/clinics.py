@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import segno
@@ -68,9 +69,12 @@ def api_verify(request: Request) -> JSONResponse:
     """
     summary: Verify one registration, with a receipt
     description: >
-      The verdict is one of authorized, not_authorized, not_tracked, not_found,
-      no_longer_on_register, data_stale. The answer carries status, conditions, each
-      authorization in the regulator's words, a name warning when `name` does not match, and a
+      The verdict is one of authorized, not_authorized, not_practising (suspended, cancelled or
+      not practising: whatever the register tracks), not_tracked, not_found, check_by_name,
+      no_longer_on_register, name_mismatch (someone else's number), name_close (a likely typo
+      in the name), data_stale. The answer carries standing, status (last_listed_status once
+      off the register), conditions, each authorization in the regulator's words,
+      name_match and a name warning when `name` does not match, and a
       receipt (checked_at, source_url, fetched_at, response_sha256, import_run_id, id) that
       /api/receipts/{id} returns later.
     parameters:
@@ -101,8 +105,11 @@ def api_verify(request: Request) -> JSONResponse:
 
 async def _capped(request: Request, limit: int) -> bytes:
     """The upload, with 64 KiB of room for a form's own parts around the file."""
-    message = f"the upload is larger than {limit // 1024 // 1024} MB"
-    return await body_within(request, limit + 64 * 1024, lambda: roster.RosterError(413, message))
+    mb = limit // 1024 // 1024
+    message = f"the upload is larger than {mb} MB"
+    return await body_within(
+        request, limit + 64 * 1024, lambda: roster.RosterError(413, message, "too_large", mb=mb)
+    )
 
 
 async def _once(data: bytes) -> AsyncGenerator[bytes, None]:
@@ -241,6 +248,17 @@ def _verify_context(request: Request, **context) -> dict:
     return {"lang": i18n.choose(request), "page": "verify", "verdicts": LEGEND, **context}
 
 
+def roster_error_text(e: roster.RosterError, t: Callable[..., str]) -> str:
+    """A roster that could not be read, in the manager's words and language."""
+    if e.key == "columns":
+        both = e.params["regulator"] and e.params["number"]
+        what = "both" if both else "regulator" if e.params["regulator"] else "number"
+        return t(
+            "roster.error.columns", what=t(f"roster.error.col_{what}"), found=e.params["found"]
+        )
+    return t(f"roster.error.{e.key}", **e.params)
+
+
 def receipt_page(request: Request) -> Response:
     """A printable receipt for an auditor, in English or French."""
     found = receipts.fetch(request.app.state.clinics, request.path_params["receipt_id"])
@@ -352,7 +370,8 @@ async def verify_page(request: Request) -> Response:
         )
     except (roster.RosterError, HTTPException) as e:
         if isinstance(e, roster.RosterError):
-            status, message = e.status, str(e)
+            t = i18n.translator(i18n.choose(request))
+            status, message = e.status, roster_error_text(e, t)
         else:
             status, message = e.status_code, e.detail
         return render(request, "verify.html", _verify_context(request, error=message), status)
@@ -368,6 +387,61 @@ async def verify_page(request: Request) -> Response:
             summary=roster.summary(results),
             batch_id=batch_id,
         ),
+    )
+
+
+ONE_FORM_BYTES = 8 * 1024  # a name, a number and a regulator
+
+
+async def verify_one_page(request: Request) -> Response:
+    """One person checked from the form on /verify: a roster of one row, through the same code
+    as a roster's (roster.check_one), with its verdict, evidence and receipt."""
+    lang = i18n.choose(request)
+    t = i18n.translator(lang)
+
+    def too_large() -> Exception:
+        return roster.RosterError(413, "the form is too large", "unreadable")
+
+    try:
+        body = await body_within(request, ONE_FORM_BYTES, too_large)
+    except roster.RosterError as e:
+        return render(
+            request,
+            "verify.html",
+            _verify_context(request, one_error=t("watch.error.too_large")),
+            e.status,
+        )
+    fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items() if v}
+    one = {
+        k: fields.get(k, "").strip()[: roster.ONE_MAX_CHARS]
+        for k in ("regulator", "number", "name")
+    }
+    context = _verify_context(request, one=one)
+    if not one["regulator"] or not (one["number"] or one["name"]):
+        return render(request, "verify.html", context | {"one_error": t("verify.one.missing")}, 400)
+    state = request.app.state
+    client = client_of(request.scope)
+
+    def work() -> roster.OneCheck:
+        with CheckContext.opened(state.registry_path, state.freshness, state.recent) as c:
+            return roster.check_one(c, one["regulator"], one["number"], one["name"], client)
+
+    try:
+        checked = await to_thread.run_sync(work, limiter=state.roster_threads)
+    except VerifyError as e:
+        nobody = str(e).startswith("nobody named")
+        message = t("verify.one.nobody") if nobody else i18n.clinic_message(str(e), lang)
+        return render(request, "verify.html", context | {"one_error": message}, 400)
+    return render(
+        request,
+        "verify.html",
+        context
+        | {
+            "results": checked.results,
+            "summary": roster.summary(checked.results) if checked.results else None,
+            "candidates": checked.candidates,
+            "single": True,
+        },
     )
 
 
@@ -443,6 +517,7 @@ routes = [
     Route("/api/receipts/{receipt_id}", api_receipt, methods=["GET"]),
     Route("/receipts/{receipt_id}", receipt_page, methods=["GET"]),
     Route("/verify", verify_page, methods=["GET", "POST"]),
+    Route("/verify/one", verify_one_page, methods=["POST"], include_in_schema=False),
     Route("/verify/batches/{batch_id}.csv", batch_csv, methods=["GET"]),
     Route("/verify/batches/{batch_id}/receipts", batch_print, methods=["GET"]),
 ]

@@ -7,15 +7,19 @@ def single_prefix(app, prefix: str = "/data/"):
     """Datasette's redirects that add query arguments (a filter's ?_filter_column=, the phone's
     ?_sort_by_desc=) prefix base_url to a request path that already holds it when Datasette is
     mounted (views/table.py: `urls.path(path_with_added_args(request, ...))`), and lead to a 404
-    at /data/data/...; this takes the doubled prefix out of their Location."""
+    at /data/data/...; this takes the doubled prefix out of their Location, and out of the Link
+    header that names a page's JSON, which Datasette builds the same way."""
     doubled = (prefix.rstrip("/") + prefix).encode()
 
     async def asgi(scope, receive, send):
         async def send_fixed(message):
-            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+            if message["type"] == "http.response.start":
+                redirect = 300 <= message["status"] < 400
                 headers = [
                     (k, prefix.encode() + v[len(doubled) :])
-                    if k.lower() == b"location" and v.startswith(doubled)
+                    if k.lower() == b"location" and redirect and v.startswith(doubled)
+                    else (k, v.replace(doubled, prefix.encode()))
+                    if k.lower() == b"link"  # the page's JSON (rel="alternate"), doubled too
                     else (k, v)
                     for k, v in message.get("headers", [])
                 ]

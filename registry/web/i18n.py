@@ -57,6 +57,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results.count": "{count} people found.",
         "results.count.one": "{count} person found.",
         "results.count_more": "More than {count} people found.",
+        "results.count_in": "{count} people found in {place}.",
+        "results.count_in.one": "{count} person found in {place}.",
+        "results.count_more_in": "More than {count} people found in {place}.",
+        "results.searched": "You searched for:",
+        "results.searched_name": "“{q}”",
+        "results.searched_kind": "authorized for {kind}",
+        "results.searched_authorized": "people authorized to needle now",
+        "results.searched_all": "everyone on the register",
         "results.near": "Within {km} km of {place}, nearest first.",
         "results.none": "Nobody matches this search.",
         "results.none_hint": (
@@ -84,6 +92,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "result.listed": "Needling authorization listed on the register: yes, {kinds}.",
         "map.label": "Map of these results",
         "map.open": "See this practitioner",
+        "map.show": "Show on a map",
+        "map.needs_js": (
+            "The map needs JavaScript. Each card's Directions link shows its place on "
+            "OpenStreetMap."
+        ),
+        "map.marker": "{number}: {name}",
         "result.words": "In the regulator's words",
         "result.status": "Register status",
         "result.left": "No longer on the register since {date}.",
@@ -260,6 +274,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results.count": "{count} personnes trouvées.",
         "results.count.one": "{count} personne trouvée.",
         "results.count_more": "Plus de {count} personnes trouvées.",
+        "results.count_in": "{count} personnes trouvées à {place}.",
+        "results.count_in.one": "{count} personne trouvée à {place}.",
+        "results.count_more_in": "Plus de {count} personnes trouvées à {place}.",
+        "results.searched": "Votre recherche :",
+        "results.searched_name": "« {q} »",
+        "results.searched_kind": "autorisées pour {kind}",
+        "results.searched_authorized": "personnes autorisées actuellement",
+        "results.searched_all": "toutes les personnes inscrites",
         "results.near": "À moins de {km} km de {place}, les plus proches d'abord.",
         "results.none": "Personne ne correspond à cette recherche.",
         "results.none_hint": (
@@ -291,6 +313,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "map.label": "Carte de ces résultats",
         "map.open": "Voir ce professionnel",
+        "map.show": "Voir sur une carte",
+        "map.needs_js": (
+            "La carte a besoin de JavaScript. Le lien Itinéraire de chaque fiche montre son lieu "
+            "sur OpenStreetMap."
+        ),
+        "map.marker": "{number} : {name}",
         "result.words": "Selon les termes de l'ordre",
         "result.status": "Statut au registre",
         "result.left": "N'est plus inscrit au registre depuis le {date}.",
@@ -550,7 +578,7 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
             "(“XXX42”). Send the full number and the name: we match the visible digits together "
             "with the name, and when that is not enough we say “check by name”."
         ),
-        "verify.file": "Roster (CSV, UTF-8, up to 5 MB)",
+        "verify.file": "Roster (CSV, up to 5 MB)",
         "verify.submit": "Verify",
         "verify.results": "Results",
         "verify.summary": "{rows} rows checked, {attention} need your attention.",
@@ -568,17 +596,11 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
         "verify.conditions": "Conditions: {conditions}",
         "verify.authorizations": "Authorizations: {authorizations}",
         "verify.stale_says": "Stale data says: {verdict}",
-        "verify.holder_says": "The holder's record says: {verdict}",
         "verify.search_by_name": "Search by name",
         "verify.open_receipt": "Open receipt",
         "verify.error_heading": "This roster could not be checked",
         "verdict.authorized": "Authorized to needle",
         "verdict.authorized.help": "On the register, practising, and authorized to needle.",
-        "verdict.name_mismatch": "Name differs",
-        "verdict.name_mismatch.help": (
-            "The number belongs to someone else on the register, or the name is written "
-            "differently. Check who this is before relying on it."
-        ),
         "verdict.not_authorized": "Not authorized to needle",
         "verdict.not_authorized.help": (
             "On the register, but may not needle now: no authorization, suspended or not "
@@ -663,7 +685,7 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
             "chiffres visibles et le nom ensemble, et si cela ne suffit pas, nous disons "
             "« vérifier par le nom »."
         ),
-        "verify.file": "Liste (CSV, UTF-8, jusqu'à 5 Mo)",
+        "verify.file": "Liste (CSV, jusqu'à 5 Mo)",
         "verify.submit": "Vérifier",
         "verify.results": "Résultats",
         "verify.summary": "{rows} lignes vérifiées, {attention} demandent votre attention.",
@@ -681,18 +703,12 @@ CLINIC_MESSAGES: dict[str, dict[str, str]] = {
         "verify.conditions": "Conditions : {conditions}",
         "verify.authorizations": "Autorisations : {authorizations}",
         "verify.stale_says": "Les données périmées disent : {verdict}",
-        "verify.holder_says": "Le dossier du titulaire dit : {verdict}",
         "verify.search_by_name": "Chercher par le nom",
         "verify.open_receipt": "Ouvrir la preuve",
         "verify.error_heading": "Cette liste n'a pas pu être vérifiée",
         "verdict.authorized": "Autorisé·e à utiliser les aiguilles",
         "verdict.authorized.help": (
             "Inscrit·e au tableau, en exercice et autorisé·e à utiliser les aiguilles."
-        ),
-        "verdict.name_mismatch": "Nom différent",
-        "verdict.name_mismatch.help": (
-            "Le numéro appartient à une autre personne inscrite, ou le nom est écrit autrement. "
-            "Vérifiez de qui il s'agit avant de vous y fier."
         ),
         "verdict.not_authorized": "Non autorisé·e à utiliser les aiguilles",
         "verdict.not_authorized.help": (
@@ -786,6 +802,7 @@ CLINIC_PROOF_MESSAGES: dict[str, dict[str, str]] = {
         "print.none": "No row of this roster could be checked, so there is no receipt.",
         "receipt.local_time": "{when} (regulator's local time)",
         "receipt.age_days": "The register was read {days} days before this check.",
+        "receipt.age_under_a_day": "The register was read less than a day before this check.",
         "receipt.address": "This receipt's address",
         "receipt.qr_title": "QR code of this receipt's address",
         "receipt.qr_caption": "Scan to open this receipt.",
@@ -819,6 +836,9 @@ CLINIC_PROOF_MESSAGES: dict[str, dict[str, str]] = {
         "print.none": "Aucune ligne de cette liste n'a pu être vérifiée : il n'y a pas de preuve.",
         "receipt.local_time": "{when} (heure locale de l'ordre)",
         "receipt.age_days": "Le tableau a été lu {days} jours avant cette vérification.",
+        "receipt.age_under_a_day": (
+            "Le tableau a été lu moins d'un jour avant cette vérification."
+        ),
         "receipt.address": "Adresse de cette preuve",
         "receipt.qr_title": "Code QR de l'adresse de cette preuve",
         "receipt.qr_caption": "Scannez-le pour ouvrir cette preuve.",
@@ -1127,3 +1147,368 @@ for _lang, _messages in CLINIC_PROOF_MESSAGES.items():
     MESSAGES[_lang].update(_messages)
 for _lang, _messages in CLINIC_WATCH_MESSAGES.items():
     MESSAGES[_lang].update(_messages)
+
+# Standing before needling (cards, practitioner pages, roster rows), checking one person, a
+# close spelling told from a different person, and roster files in a manager's words.
+STANDING_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "standing.not_practising": "Not practising: the register says “{status}”.",
+        "standing.removed": "No longer on the register since {date}.",
+        "standing.last_listed": "Last listed as “{status}”.",
+        "result.not_practising": "May needle now: no, not practising.",
+        "verdict.not_practising": "Not practising",
+        "verdict.not_practising.help": (
+            "On the register, but suspended, cancelled or not practising: may not practise, so "
+            "may not needle, whatever the register records about needling."
+        ),
+        "verdict.name_close": "Name spelled differently",
+        "verdict.name_close.help": (
+            "The number's holder has a name spelled close to the one you gave (such as Andersen "
+            "for Anderson): probably the same person with a typo. Check the spelling with the "
+            "person, correct your list and check again."
+        ),
+        "verdict.name_mismatch": "Someone else's number",
+        "verdict.name_mismatch.help": (
+            "The number belongs to a person whose name is not the one you gave. Check the "
+            "number with the person before relying on it."
+        ),
+        "verify.name_close": (
+            "The register spells it “{name}”: probably the same person with a typo. Confirm "
+            "the spelling, correct your list and check again."
+        ),
+        "verify.name_different": (
+            "This number belongs to “{name}”, not to the person you named. Check the number."
+        ),
+        "verify.last_listed": "Last listed as: {status}",
+        "verify.roster_heading": "Check a roster (CSV)",
+        "verify.one_heading": "Check one person",
+        "verify.one_lead": (
+            "Give the registration number, the name, or both. With both, we also check that "
+            "the name is the number holder's."
+        ),
+        "verify.one_regulator": "Regulator or province",
+        "verify.one_regulator_hint": "For example CPTA, Alberta, Nova Scotia or QC.",
+        "verify.one_number": "Registration number",
+        "verify.one_name": "Name",
+        "verify.one_submit": "Check this person",
+        "verify.one_error_heading": "This person could not be checked",
+        "verify.one.missing": (
+            "Give the regulator or the province, and the registration number, the name, or both."
+        ),
+        "verify.one.nobody": (
+            "Nobody by that name on that register. Check the spelling, or give the "
+            "registration number."
+        ),
+        "verify.one.several": "Several people on that register have that name: choose one.",
+        "verify.one.check_this": "Check",
+        "verify.one.left": "no longer on the register",
+        "verify.evidence": "Evidence",
+        "verify.evidence_source": "Read from",
+        "verify.evidence_fetched": "Read on",
+        "verify.evidence_sha": "SHA-256 of what was read",
+        "roster.error.encoding": (
+            "We could not read the letters in this file. In your spreadsheet, choose Save As, "
+            "then “CSV UTF-8 (comma delimited)”, and send that file."
+        ),
+        "roster.error.columns": (
+            "We could not find {what} in your file. Name the columns in the first row, for "
+            "example “Name”, “Province” and “Registration number”. Columns found: {found}."
+        ),
+        "roster.error.col_regulator": "a column for the regulator or the province",
+        "roster.error.col_number": "a column for the registration number",
+        "roster.error.col_both": (
+            "a column for the regulator or the province, nor one for the registration number"
+        ),
+        "roster.error.too_large": "This file is larger than {mb} MB: split it into smaller files.",
+        "roster.error.too_many_rows": (
+            "This file has more than {rows} rows: split it into smaller files."
+        ),
+        "roster.error.empty": (
+            "This file is empty: send your list with the column names in its first row."
+        ),
+        "roster.error.not_csv": (
+            "This file is not a CSV list (the problem is at line {line}). In your spreadsheet, "
+            "choose Save As, then “CSV UTF-8 (comma delimited)”."
+        ),
+        "roster.error.unreadable": (
+            "This file could not be read. Choose a CSV file saved from your spreadsheet."
+        ),
+    },
+    "fr": {
+        "standing.not_practising": "N'exerce pas : le tableau indique «\u00a0{status}\u00a0».",
+        "standing.removed": "N'est plus inscrit au registre depuis le {date}.",
+        "standing.last_listed": "Dernier statut inscrit : «\u00a0{status}\u00a0».",
+        "result.not_practising": ("Peut utiliser des aiguilles actuellement : non, n'exerce pas."),
+        "verdict.not_practising": "N'exerce pas",
+        "verdict.not_practising.help": (
+            "Inscrit·e au tableau, mais suspendu·e, radié·e ou sans droit d'exercice : ne peut "
+            "pas exercer, donc pas utiliser les aiguilles, quoi que le tableau en dise."
+        ),
+        "verdict.name_close": "Nom écrit autrement",
+        "verdict.name_close.help": (
+            "Le titulaire du numéro porte un nom proche de celui donné (par exemple Andersen pour "
+            "Anderson) : sans doute la même personne, avec une faute de frappe. Vérifiez "
+            "l'orthographe avec la personne, corrigez votre liste et vérifiez de nouveau."
+        ),
+        "verdict.name_mismatch": "Numéro d'une autre personne",
+        "verdict.name_mismatch.help": (
+            "Le numéro appartient à une personne dont le nom n'est pas celui donné. Vérifiez le "
+            "numéro avec la personne avant de vous y fier."
+        ),
+        "verify.name_close": (
+            "Le tableau l'écrit «\u00a0{name}\u00a0» : sans doute la même personne, avec une "
+            "faute de frappe. Confirmez l'orthographe, corrigez votre liste et vérifiez de nouveau."
+        ),
+        "verify.name_different": (
+            "Ce numéro appartient à «\u00a0{name}\u00a0», pas à la personne nommée. "
+            "Vérifiez le numéro."
+        ),
+        "verify.last_listed": "Dernier statut inscrit : {status}",
+        "verify.roster_heading": "Vérifier une liste (CSV)",
+        "verify.one_heading": "Vérifier une personne",
+        "verify.one_lead": (
+            "Donnez le numéro de permis, le nom, ou les deux. Avec les deux, nous vérifions "
+            "aussi que le nom est celui du titulaire du numéro."
+        ),
+        "verify.one_regulator": "Ordre ou province",
+        "verify.one_regulator_hint": "Par exemple OPPQ, Québec, Alberta ou NS.",
+        "verify.one_number": "Numéro de permis",
+        "verify.one_name": "Nom",
+        "verify.one_submit": "Vérifier cette personne",
+        "verify.one_error_heading": "Cette personne n'a pas pu être vérifiée",
+        "verify.one.missing": (
+            "Donnez l'ordre ou la province, et le numéro de permis, le nom, ou les deux."
+        ),
+        "verify.one.nobody": (
+            "Personne de ce nom à ce tableau. Vérifiez l'orthographe, ou donnez le numéro de "
+            "permis."
+        ),
+        "verify.one.several": (
+            "Plusieurs personnes de ce tableau portent ce nom : choisissez-en une."
+        ),
+        "verify.one.check_this": "Vérifier",
+        "verify.one.left": "n'est plus inscrit·e",
+        "verify.evidence": "Preuve",
+        "verify.evidence_source": "Lu à",
+        "verify.evidence_fetched": "Lu le",
+        "verify.evidence_sha": "SHA-256 de ce qui a été lu",
+        "roster.error.encoding": (
+            "Nous n'avons pas pu lire les lettres de ce fichier. Dans votre tableur, choisissez "
+            "Enregistrer sous, puis «\u00a0CSV UTF-8 (délimité par des virgules)\u00a0», et "
+            "envoyez ce fichier."
+        ),
+        "roster.error.columns": (
+            "Nous n'avons pas trouvé {what} dans votre fichier. Nommez les colonnes sur la "
+            "première ligne, par exemple «\u00a0Nom\u00a0», «\u00a0Province\u00a0» et "
+            "«\u00a0Numéro de permis\u00a0». "
+            "Colonnes trouvées : {found}."
+        ),
+        "roster.error.col_regulator": "de colonne pour l'ordre ou la province",
+        "roster.error.col_number": "de colonne pour le numéro de permis",
+        "roster.error.col_both": (
+            "de colonne pour l'ordre ou la province, ni pour le numéro de permis"
+        ),
+        "roster.error.too_large": (
+            "Ce fichier dépasse {mb} Mo : divisez-le en fichiers plus petits."
+        ),
+        "roster.error.too_many_rows": (
+            "Ce fichier a plus de {rows} lignes : divisez-le en fichiers plus petits."
+        ),
+        "roster.error.empty": (
+            "Ce fichier est vide : envoyez votre liste avec le nom des colonnes sur la première "
+            "ligne."
+        ),
+        "roster.error.not_csv": (
+            "Ce fichier n'est pas une liste CSV (le problème est à la ligne {line}). Dans votre "
+            "tableur, choisissez Enregistrer sous, puis «\u00a0CSV UTF-8 (délimité par des "
+            "virgules)\u00a0»."
+        ),
+        "roster.error.unreadable": (
+            "Ce fichier n'a pas pu être lu. Choisissez un fichier CSV enregistré depuis votre "
+            "tableur."
+        ),
+    },
+}
+for _lang, _messages in STANDING_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
+
+# ---- The clinics' errors in words: the domain (verify.py, roster.py) writes its messages for
+# programs, in English, some citing API addresses; the pages say them in the page's language. ----
+CLINIC_ERROR_MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "clinic.err.no_regulator": (
+            "Give the regulator (for example CPTA) or the province (for example AB)."
+        ),
+        "clinic.err.unknown_regulator": (
+            "We do not know the regulator or province “{text}”: give a regulator's short name "
+            "(for example CPTA or CPO) or a province (AB, Alberta, Québec)."
+        ),
+        "clinic.err.not_covered": "We do not read the register of {regulator} ({where}) yet.",
+        "clinic.err.no_numbers": (
+            "The {regulator} register publishes no registration numbers, so this person cannot "
+            "be checked by number: search for them by name."
+        ),
+        "clinic.err.no_number": "Give the registration number.",
+        "clinic.err.number_too_long": "This registration number is too long.",
+        "clinic.err.name_differs": (
+            "The name given, “{given}”, does not match the register's, “{name}”."
+        ),
+        "clinic.err.utf16": (
+            "This file is in UTF-16: save it as “CSV UTF-8 (comma delimited)” and send it again."
+        ),
+        "clinic.err.not_utf8": (
+            "This file is not in UTF-8: save it as “CSV UTF-8 (comma delimited)” and send it again."
+        ),
+        "clinic.err.too_big": "The file is larger than {mb} MB.",
+        "clinic.err.empty": "The file is empty: send a CSV with a header row.",
+        "clinic.err.too_many_rows": "The file has more than {rows} rows: split it.",
+        "clinic.err.not_csv": "The file is not a valid CSV (line {line}).",
+        "clinic.err.no_columns": (
+            "The file has no column for the province or regulator, or none for the "
+            "registration number. Columns found: {columns}."
+        ),
+        "clinic.err.no_file": "Choose a file to send.",
+        "clinic.err.unreadable_form": "The form sent could not be read: send it again.",
+        "clinic.err.other": "This could not be checked: {message}",
+    },
+    "fr": {
+        "clinic.err.no_regulator": (
+            "Indiquez l'ordre (par exemple CPTA) ou la province (par exemple AB)."
+        ),
+        "clinic.err.unknown_regulator": (
+            "Nous ne connaissons pas l'ordre ou la province « {text} » : indiquez l'abréviation "
+            "d'un ordre (par exemple CPTA ou CPO) ou une province (AB, Alberta, Québec)."
+        ),
+        "clinic.err.not_covered": (
+            "Nous ne lisons pas encore le tableau de {regulator} ({where})."
+        ),
+        "clinic.err.no_numbers": (
+            "Le tableau de {regulator} ne publie pas de numéros de permis : cette personne ne "
+            "peut pas être vérifiée par son numéro. Cherchez-la par son nom."
+        ),
+        "clinic.err.no_number": "Indiquez le numéro de permis.",
+        "clinic.err.number_too_long": "Ce numéro de permis est trop long.",
+        "clinic.err.name_differs": (
+            "Le nom indiqué, « {given} », ne correspond pas à celui du tableau, « {name} »."
+        ),
+        "clinic.err.utf16": (
+            "Ce fichier est en UTF-16 : enregistrez-le en « CSV UTF-8 (délimité par des "
+            "virgules) » et envoyez-le de nouveau."
+        ),
+        "clinic.err.not_utf8": (
+            "Ce fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 (délimité par des "
+            "virgules) » et envoyez-le de nouveau."
+        ),
+        "clinic.err.too_big": "Le fichier dépasse {mb} Mo.",
+        "clinic.err.empty": "Le fichier est vide : envoyez un CSV avec une ligne d'en-tête.",
+        "clinic.err.too_many_rows": "Le fichier a plus de {rows} lignes : divisez-le.",
+        "clinic.err.not_csv": "Le fichier n'est pas un CSV valide (ligne {line}).",
+        "clinic.err.no_columns": (
+            "Le fichier n'a pas de colonne pour la province ou l'ordre, ou pas de colonne pour "
+            "le numéro de permis. Colonnes trouvées : {columns}."
+        ),
+        "clinic.err.no_file": "Choisissez un fichier à envoyer.",
+        "clinic.err.unreadable_form": "Le formulaire envoyé n'a pas pu être lu : renvoyez-le.",
+        "clinic.err.other": "Cette vérification n'a pas pu être faite : {message}",
+    },
+}
+for _lang, _messages in CLINIC_ERROR_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
+
+_QUOTED = r"(?P<{0}>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+# A domain message (its start, as verify.py and roster.py write it) -> the key saying it.
+CLINIC_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^give the regulator\b"), "clinic.err.no_regulator"),
+    (
+        re.compile(r"^unknown regulator or province " + _QUOTED.format("text")),
+        "clinic.err.unknown_regulator",
+    ),
+    (
+        re.compile(r"^(?P<regulator>.+?) \((?P<where>[^)]*)\) is not yet covered"),
+        "clinic.err.not_covered",
+    ),
+    (
+        re.compile(r"^the (?P<regulator>.+?) register publishes no registration numbers"),
+        "clinic.err.no_numbers",
+    ),
+    (re.compile(r"^give the registration number$"), "clinic.err.no_number"),
+    (re.compile(r"^registration number .* is too long"), "clinic.err.number_too_long"),
+    (
+        re.compile(
+            r"^the name given, "
+            + _QUOTED.format("given")
+            + r", does not match the register's "
+            + _QUOTED.format("name")
+            + "$"
+        ),
+        "clinic.err.name_differs",
+    ),
+    (re.compile(r"^the roster is UTF-16"), "clinic.err.utf16"),
+    (re.compile(r"^the roster is not UTF-8"), "clinic.err.not_utf8"),
+    (re.compile(r"^the roster is larger than (?P<mb>\d+) MB"), "clinic.err.too_big"),
+    (re.compile(r"^the roster is empty"), "clinic.err.empty"),
+    (re.compile(r"^the roster has more than (?P<rows>[\d,]+) rows"), "clinic.err.too_many_rows"),
+    (re.compile(r"^the roster is not valid CSV \(line (?P<line>\d+)\)"), "clinic.err.not_csv"),
+    (
+        re.compile(r"^the roster has no column for .*; columns found: (?P<columns>.*)$"),
+        "clinic.err.no_columns",
+    ),
+    (re.compile(r"^the form has no file"), "clinic.err.no_file"),
+    (re.compile(r"^the form upload could not be read"), "clinic.err.unreadable_form"),
+]
+
+
+# Messages that send programs to an API address: a page says them in words in English too.
+_CITING_THE_API = {"clinic.err.unknown_regulator", "clinic.err.no_numbers"}
+
+
+def _unquoted(value: str) -> str:
+    """A value the domain quoted as Python does ('x' or "x's"), without its quotes."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
+
+
+def clinic_message(message: str | None, lang: str) -> Markup | str:
+    """A clinic error or warning from the domain, in the page's language: a known message in
+    words (without the API addresses it cites for programs); another one behind a lead-in in
+    the page's language, itself marked as English."""
+    if not message:
+        return ""
+    t = translator(lang)
+    for pattern, key in CLINIC_ERRORS:
+        if match := pattern.match(message):
+            if lang == "en" and key not in _CITING_THE_API:
+                return message  # the domain's own words are English already
+            return t(key, **{k: _unquoted(v) for k, v in match.groupdict().items()})
+    if lang == "en":
+        return message
+    original = Markup('<span lang="en">{}</span>').format(message)
+    return translator(lang, markup=True)("clinic.err.other", message=original)
+
+
+# The roles of the responses a record was read from (db's evidence), in words.
+EVIDENCE_ROLES: dict[str, dict[str, str]] = {
+    "en": {
+        "evidence.listing": "The register's list",
+        "evidence.detail": "The person's page on the register",
+        "evidence.practice": "The practice's page on the register",
+        "evidence.profile": "The person's profile on the register",
+        "evidence.other": "The register",
+    },
+    "fr": {
+        "evidence.listing": "La liste du tableau",
+        "evidence.detail": "La fiche de la personne au tableau",
+        "evidence.practice": "La page du lieu de pratique au tableau",
+        "evidence.profile": "Le profil de la personne au tableau",
+        "evidence.other": "Le tableau",
+    },
+}
+for _lang, _messages in EVIDENCE_ROLES.items():
+    MESSAGES[_lang].update(_messages)
+
+
+def evidence_role(role: str | None, lang: str) -> str:
+    """Where a record's evidence was read ("listing") in words, in a language."""
+    key = f"evidence.{role}"
+    return MESSAGES[lang].get(key) or MESSAGES[lang]["evidence.other"]

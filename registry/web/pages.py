@@ -21,31 +21,33 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.templating import Jinja2Templates
 
-from registry import cities, freshness, history, postcodes
+from registry import cities, freshness, history, places
 from registry.documents import documents
-from registry.gazetteer import Place, UnknownPlace, city_centre, gazetteer, place_key, variants
+from registry.gazetteer import city_centre
+from registry.places import regulator_lang, why_empty
 from registry.search import (
     COUNT_CAP,
     MAX_QUERY_CHARS,
     MAX_TOKENS,
     Query,
     SearchError,
-    UnknownCity,
-    search,
-    skip,
     whole_number,
 )
+from registry.standing import out_of_practice
 from registry.web import i18n
 from registry.web.assets import Assets
 from registry.web.params import conn as registry_conn
 from registry.web.responses import cached
 from scrapers.kinds import KINDS
-from scrapers.places import COUNTRIES, region_code
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 assets = Assets(HERE / "static")
 templates.env.globals["static"] = assets.url  # {{ static("site.css") }}: a content-hashed URL
+templates.env.globals["evidence_role"] = i18n.evidence_role  # "listing" in words
+templates.env.filters["clinic_message"] = i18n.clinic_message  # a domain message in words
+# A number as the page's language writes it: 1.5 days is "1,5 jour" in French.
+templates.env.filters["decimal"] = lambda v, lang: str(v).replace(".", ",") if lang == "fr" else v
 
 # Our pages load nothing from elsewhere, run no inline script and use no inline style; a page
 # of results with a map loads its tiles (images) from the configured tile server's host only.
@@ -111,22 +113,19 @@ class Form:
             page=page_number(page),
         )
 
-    def query(self, where: Where | None = None) -> Query:
-        """The search this form asks for. Only people authorized now, unless `show=all`.
-        `where` is what the city field was understood to mean, when it was rewritten."""
-        kind = (self.kind or "needling") if self.show == "authorized" else None
-        base = Query(q=self.q or None, kind=kind, limit=PAGE_SIZE, order=self.sort)
+    def query(self) -> Query:
+        """The search this form asks for, as typed (registry/places.py understands its place).
+        Only people authorized now, unless `show=all`: then everyone, those who may not practise
+        too (their cards say so first)."""
+        everyone = self.show == "all"
+        kind = None if everyone else (self.kind or "needling")
+        base = Query(
+            q=self.q or None, kind=kind, limit=PAGE_SIZE, order=self.sort, everyone=everyone
+        )
         if not self.city:
             return base
         if self.within:
-            near = where.label if where and where.changed else self.city
-            return replace(base, near=near, km=self.within)
-        if where and where.changed:
-            return replace(base, city=where.name, province=where.region or None)
-        name, _, after_comma = self.city.rpartition(",")
-        region = region_code(after_comma) if name.strip() else None
-        if region:
-            return replace(base, city=name.strip(), province=region)
+            return replace(base, near=self.city, km=self.within)
         return replace(base, city=self.city)
 
     def params(self, **changes) -> dict[str, str]:
@@ -144,75 +143,6 @@ class Form:
         return {k: v for k, v in values.items() if v}
 
 
-@dataclass(frozen=True)
-class Where:
-    """What a person typed in the city field, understood as a place: as typed ("Red Deer"),
-    or rewritten ("Reddeer", "Red Deer AB", "Saint Albert", "Quebec City", "T4N": `changed`)."""
-
-    typed: str
-    name: str
-    region: str  # "" where not known
-    changed: bool
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}, {self.region}" if self.region else self.name
-
-
-def understand(conn, typed: str) -> Where | None:
-    """The place a person means: a postal area ("T4N"), a city on the registers as they print
-    it, or a place in the gazetteer, written loosely; None when it is none of these."""
-    if fsa := postcodes.area(typed):
-        found = postcodes.place(conn, fsa)
-        return Where(typed, found.name, found.region, True) if found else None
-    options = variants(typed)
-    known = cities.cities(conn)
-    for i, (name, region) in enumerate(options):
-        key = place_key(name)
-        for city in known:
-            if city.key == key and (region is None or city.region == region):
-                return Where(typed, city.name, city.region, i > 0)
-    try:
-        place = gazetteer().resolve(typed)
-    except UnknownPlace:
-        return None
-    return Where(typed, place.name, place.region, place_key(place.name) != place_key(options[0][0]))
-
-
-def near_misses(typed: str) -> list[Place]:
-    """ "Did you mean Calgary?": places named close to what was typed."""
-    return [] if postcodes.area(typed) else gazetteer().near_misses(typed)
-
-
-_REGULATORS_OF = """
-select g.name, g.short_name, g.register_url,
-  exists (select 1 from last_successful_runs r where r.regulator_id = g.id),
-  exists (select 1 from practice_locations l join registrations x on x.id = l.registration_id
-          where x.regulator_id = g.id and trim(coalesce(l.city, '')) != '')
-from regulators g where g.jurisdiction = ? order by g.id
-"""
-
-
-def why_empty(conn, region: str) -> dict:
-    """Why a search in a place found nobody: we do not read that province's or state's register
-    yet (with the regulators' own searches), its register publishes no addresses (Washington's),
-    or nobody there matches."""
-    country = COUNTRIES.get(region)
-    rows = conn.execute(_REGULATORS_OF, [f"{country}-{region}"]).fetchall() if country else []
-    read = [row for row in rows if row[3]]
-    if not read:
-        links = [
-            {"name": name, "url": url.strip(), "lang": regulator_lang(region)}
-            for name, _, url, _, _ in rows
-            if url and urlsplit(url.strip()).scheme in ("http", "https")
-        ]
-        return {"kind": "not_read" if rows else "no_register", "links": links}
-    if not any(row[4] for row in read):
-        regulators = [row[0] for row in read]
-        return {"kind": "no_addresses", "regulators": regulators, "lang": regulator_lang(region)}
-    return {"kind": "nobody"}
-
-
 def search_error(message: str, t) -> str:
     """A search's error in the page's language (search.py's messages are for programs)."""
     if "too long" in message:
@@ -224,14 +154,27 @@ def search_error(message: str, t) -> str:
     return t("error.empty") if "at least one of" in message else message
 
 
+def searched_for(form: Form, query, where, found: dict, t) -> tuple[str, list[str]]:
+    """What was searched, in words: the place the count is in ("in Calgary, AB"; a near search
+    says its own), and the search echoed above the results (name, place, kind, who)."""
+    place = ""
+    if not found.get("near") and query is not None and query.city:
+        place = where.label if where else ", ".join(filter(None, (query.city, query.province)))
+    # The name box's words as understood: without a place, a profession or a kind read from it.
+    name = query.q if query is not None else form.q
+    parts = [t("results.searched_name", q=name[:80])] if name else []
+    if place:  # a near search's place is in the heading ("Within 25 km of Red Deer, AB")
+        parts.append(place)
+    kind = query.kind if query is not None else None
+    if kind and kind != "needling":
+        parts.append(t("results.searched_kind", kind=t(f"kind.{kind}")))
+    key = "results.searched_authorized" if form.show == "authorized" else "results.searched_all"
+    return place, [*parts, t(key)]
+
+
 def wider(within: int) -> int | None:
     """The next distance to search when nothing was found."""
     return next((km for km in WITHIN_KM if km > within), None)
-
-
-def regulator_lang(jurisdiction: str | None) -> str:
-    """The language a regulator's register is written in: French in Quebec, English elsewhere."""
-    return "fr" if (jurisdiction or "").upper().rpartition("-")[2] == "QC" else "en"
 
 
 _MARKERS = {
@@ -247,6 +190,12 @@ def text_lang(text: str | None, default: str) -> str:
     if counts["fr"] == counts["en"]:
         return default
     return max(counts, key=lambda lang: counts[lang])
+
+
+def bdi(text: str | None) -> Markup:
+    """Register text isolated in a sentence of ours (<bdi>), so that its direction marks never
+    turn the sentence around it; for tm(key, name=bdi(name))."""
+    return Markup("<bdi>{}</bdi>").format(text or "")
 
 
 @functools.cache
@@ -265,6 +214,7 @@ def language_helpers(lang: str) -> dict:
     return {
         "lang_attr": lang_attr,
         "foreign": foreign,
+        "bdi": bdi,
         "regulator_lang": regulator_lang,
         "text_lang": text_lang,
         "tm": i18n.translator(lang, markup=True),
@@ -401,6 +351,11 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
     lang_attr, foreign, tm = helpers["lang_attr"], helpers["foreign"], helpers["tm"]
     register_lang = regulator_lang(result["regulator"]["jurisdiction"])
     result["lang_attr"] = lang_attr(register_lang)  # the register's own words: its language
+    standing = result["standing"] = Fields(result["standing"])
+    # Standing first: whoever may not practise is shown as such before anything about needling,
+    # with nothing that invites a call or a visit.
+    result["out_of_practice"] = out_of_practice(standing["state"])
+    result["standing_lines"] = standing_lines(result, tm, foreign, register_lang)
     result["kinds_in_words"] = kinds_in_words(result["needling"]["kinds"], t)
     result["answer_text"] = answer_text(result["needling"], result["kinds_in_words"], t)
     result["record_url"] = record_url(result)
@@ -419,9 +374,28 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
     return result
 
 
+def standing_lines(result: Mapping, tm, foreign, register_lang: str) -> list[str]:
+    """What a card and a practitioner's page say first about someone who may not practise:
+    not practising (in the register's words), or gone from the register since a date, with the
+    status it last showed as history. Nothing for someone who may practise."""
+    standing = result["standing"]
+    if standing["state"] == "not_practising":
+        status = bdi(foreign(standing["status"], register_lang))
+        return [tm("standing.not_practising", status=status)]
+    if standing["state"] == "no_longer_on_register":
+        lines = [tm("standing.removed", date=(result["no_longer_on_register_since"] or "")[:10])]
+        if standing["last_listed_status"]:
+            status = bdi(foreign(standing["last_listed_status"], register_lang))
+            lines.append(tm("standing.last_listed", status=status))
+        return lines
+    return []
+
+
 def answer_text(needling: Mapping, kinds_in_words: str, t) -> str:
     """The answer to "may this person needle?", as a card and a practitioner's page say it."""
     answer = needling["answer"]
+    if answer == "not_practising":
+        return t("result.not_practising")
     if answer == "authorized":
         key = "result.may_needle" if needling["tracking"] == "tracked" else "result.listed"
         return t(key, kinds=kinds_in_words)
@@ -543,19 +517,22 @@ def index(request: Request) -> Response:
         context["error"] = t("error.empty")
         return render(request, "search.html", context, 400)
     status = 200
-    where = understand(conn, form.city) if form.city else None
+    where, from_q = None, {}
     try:
-        query = form.query(where)
-        if form.page > 1:
-            query = skip(conn, query, (form.page - 1) * PAGE_SIZE)
-        found = search(conn, query)
-        if form.city and where is None and not found["results"]:
-            raise UnknownCity("unknown", form.city)  # the same rule with or without a distance
-    except UnknownCity:
-        context["error"] = t("error.unknown_city", city=form.city[:80])
+        found, understood = places.find(
+            conn, form.query(), within=form.within, offset=(form.page - 1) * PAGE_SIZE
+        )
+        query, where = understood.query, understood.where
+        if where is not None and not form.city:  # read out of the name box
+            from_q = {"q": query.q or "", "kind": form.kind or understood.q_kind or ""}
+    except places.Unknown as e:
+        context["error"] = t("error.unknown_city", city=e.city[:80])
+        u = e.understood
+        # A place misspelt in the name box: its suggestions keep the other words and the kind.
+        fix = {} if form.city else {"q": u.name_words, "kind": form.kind or u.q_kind or ""}
         context["did_you_mean"] = [
-            {"label": p.label, "url": "/?" + urlencode(form.params(city=p.label, lang=lang))}
-            for p in near_misses(form.city)
+            {"label": p.label, "url": "/?" + urlencode(form.params(city=p.label, lang=lang, **fix))}
+            for p in u.did_you_mean
         ]
         query, found, status = None, None, 400
     except SearchError as e:
@@ -586,12 +563,13 @@ def index(request: Request) -> Response:
             ]
         context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
         context["where"] = where
+        context["place_label"], context["searched"] = searched_for(form, query, where, found, t)
         place_region = region or (where.region if where else "")
         if not found["results"] and where is not None and place_region:
             empty = why_empty(conn, place_region) | {"place": where.label}
             if empty["kind"] != "no_addresses" and (km := wider(form.within)) is not None:
                 empty["widen_km"] = km
-                widen = form.params(city=where.label, within=str(km), lang=lang)
+                widen = form.params(city=where.label, within=str(km), lang=lang, **from_q)
                 empty["widen_url"] = "/?" + urlencode(widen)
             context["empty"] = empty
     return render(request, "search.html", context, status)
@@ -617,7 +595,9 @@ def authorized_since(conn, rid: str, authorized_now: bool, current_since: str) -
 
 def json_ld(doc: dict, name: str, url: str) -> str:
     """schema.org data for the page: a Person with the credential and where they work, as
-    JSON safe inside a <script> data block (no "<", ">" or "&" left to end it)."""
+    JSON safe inside a <script> data block (no "<", ">" or "&" left to end it). Someone who
+    may not practise has neither: no credential to recognise, no place of work to call."""
+    practising = not out_of_practice(doc["standing"]["state"])
     data = {
         "@context": "https://schema.org",
         "@type": "Person",
@@ -633,6 +613,7 @@ def json_ld(doc: dict, name: str, url: str) -> str:
                 "recognizedBy": {"@type": "Organization", "name": doc["regulator"]["name"]},
             }
             for a in doc["needling"]["authorizations"]
+            if practising
         ],
         "workLocation": [
             {
@@ -648,6 +629,7 @@ def json_ld(doc: dict, name: str, url: str) -> str:
                 },
             }
             for loc in doc["locations"]
+            if practising
         ],
     }
     text = json.dumps(data, ensure_ascii=False)
@@ -703,6 +685,24 @@ async def about_needling(request: Request) -> Response:
     return render(request, f"about_needling.{lang}.html", {"lang": lang, "page": "about"})
 
 
+GUIDE = HERE.parents[1] / "docs" / "researchers.md"
+
+
+@functools.cache
+def _guide() -> bytes:
+    return GUIDE.read_bytes()
+
+
+async def researchers_guide(request: Request) -> Response:
+    """The researchers' guide (docs/researchers.md), linked from /data/: the questions the data
+    answers, with the saved queries and charts that answer them. Markdown, read as text."""
+    return Response(
+        _guide(),
+        media_type="text/plain; charset=utf-8",
+        headers={**SECURITY_HEADERS, "Cache-Control": "public, max-age=300"},
+    )
+
+
 def error_page(request: Request, status: int, detail: str) -> Response:
     """An error as a page, for people following a link, in their language."""
     lang = i18n.choose(request)
@@ -713,6 +713,7 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/about-needling", about_needling, methods=["GET"]),
+    Route("/researchers", researchers_guide, methods=["GET"], include_in_schema=False),
     Route("/p/{regulator}/{number}", practitioner, methods=["GET"], include_in_schema=False),
     Mount("/static", app=assets, name="static"),
 ]
