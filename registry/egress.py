@@ -13,7 +13,8 @@ host name, and the Host header is the URL's.
 Every request made inside `deadline(seconds)` ends by then, from connecting to its last byte:
 httpx's own timeouts are per phase (each read may take that long), so a receiver that answers a
 byte every few seconds could otherwise hold a request for days. The deadline is checked on every
-read and write of the connection (`_DeadlineStream`) and each one waits at most what is left.
+read and write of the connection (scrapers/http.py `DeadlineStream`, the importer's too) and
+each one waits at most what is left.
 
 A test receiver on 127.0.0.1 is reachable only when the operator sets
 `REGISTRY_WEBHOOKS_ALLOW_PRIVATE=1` (off by default; docs/clinics.md).
@@ -34,6 +35,8 @@ from typing import Any
 import certifi
 import httpcore
 import httpx
+
+from scrapers.http import DeadlineStream
 
 ALLOW_PRIVATE_ENV = "REGISTRY_WEBHOOKS_ALLOW_PRIVATE"
 MAX_URL = 2000
@@ -155,59 +158,25 @@ def deadline(seconds: float) -> Iterator[float]:
 PASSED = "the delivery's overall deadline passed"
 
 
-def _within(timeout: float | None, exc: type[Exception]) -> float | None:
-    """`timeout` cut to what is left before the deadline; `exc` when nothing is left."""
-    when = _deadline.get()
-    if when is None:
-        return timeout
-    left = when - time.monotonic()
-    if left <= 0:
-        raise exc(PASSED)
-    return left if timeout is None else min(timeout, left)
+class _ContextDeadline:
+    """The deadline of the current thread or task (`deadline`), as a stream's `Limit`."""
 
-
-@contextlib.contextmanager
-def _saying_why(exc: type[Exception]) -> Iterator[None]:
-    """A timeout that the deadline cut short says so."""
-    try:
-        yield
-    except exc:
+    def remaining(self, timeout: float | None, exc: type[Exception]) -> float | None:
+        """`timeout` cut to what is left before the deadline; `exc` when nothing is left."""
         when = _deadline.get()
-        if when is not None and time.monotonic() >= when:
-            raise exc(PASSED) from None
-        raise
+        if when is None:
+            return timeout
+        left = when - time.monotonic()
+        if left <= 0:
+            raise exc(PASSED)
+        return left if timeout is None else min(timeout, left)
+
+    def passed_message(self) -> str | None:
+        when = _deadline.get()
+        return PASSED if when is not None and time.monotonic() >= when else None
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every read and write waits no longer than the deadline allows."""
-
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        with _saying_why(httpcore.ReadTimeout):
-            return self._inner.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        with _saying_why(httpcore.WriteTimeout):
-            self._inner.write(buffer, _within(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(
-            ssl_context, server_hostname, _within(timeout, httpcore.ConnectTimeout)
-        )
-        return _DeadlineStream(inner)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
+_CONTEXT_DEADLINE = _ContextDeadline()
 
 
 class PinnedBackend(httpcore.NetworkBackend):
@@ -236,11 +205,11 @@ class PinnedBackend(httpcore.NetworkBackend):
                 stream = self._inner.connect_tcp(
                     address,
                     port,
-                    _within(timeout, httpcore.ConnectTimeout),
+                    _CONTEXT_DEADLINE.remaining(timeout, httpcore.ConnectTimeout),
                     local_address,
                     socket_options,
                 )
-                return _DeadlineStream(stream)
+                return DeadlineStream(stream, _CONTEXT_DEADLINE)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
                 last = e
         assert last is not None

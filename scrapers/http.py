@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
+from typing import Protocol
 
 import httpcore
 import httpx
@@ -172,29 +173,52 @@ class Deadline:
     def message(self) -> str:
         return f"the response took longer than {self.seconds:g}s, the most allowed"
 
-    def remaining(self, timeout: float | None) -> float | None:
+    def remaining(
+        self, timeout: float | None, exc: type[Exception] = httpcore.ReadTimeout
+    ) -> float | None:
         """A per-operation timeout shortened to what is left before the deadline."""
         if self.at is None:
             return timeout
         left = self.at - time.monotonic()
         if left <= 0:
-            raise httpcore.ReadTimeout(self.message())
+            raise exc(self.message())
         return left if timeout is None else min(timeout, left)
 
+    def passed_message(self) -> str | None:
+        """Why an operation cut short to the deadline failed, once it has passed."""
+        return self.message() if self.passed() else None
 
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose every read and write ends by the deadline (httpx's own timeout is
-    per read, so a register trickling one byte at a time would otherwise never time out)."""
 
-    def __init__(self, inner: httpcore.NetworkStream, deadline: Deadline) -> None:
+class Limit(Protocol):
+    """A deadline a connection's operations are cut to (`Deadline`, or the webhooks' own)."""
+
+    def remaining(self, timeout: float | None, exc: type[Exception]) -> float | None: ...
+
+    def passed_message(self) -> str | None: ...
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write ends by a deadline (httpx's own timeout is
+    per read, so a peer trickling one byte at a time would otherwise never time out); an
+    operation cut short by the deadline says so."""
+
+    def __init__(self, inner: httpcore.NetworkStream, limit: Limit) -> None:
         self._inner = inner
-        self._deadline = deadline
+        self._limit = limit
+
+    def _within(self, exc: type[Exception], operation, timeout: float | None):
+        try:
+            return operation(self._limit.remaining(timeout, exc))
+        except exc:
+            if (why := self._limit.passed_message()) is not None:
+                raise exc(why) from None
+            raise
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._deadline.remaining(timeout))
+        return self._within(httpcore.ReadTimeout, lambda t: self._inner.read(max_bytes, t), timeout)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, self._deadline.remaining(timeout))
+        self._within(httpcore.WriteTimeout, lambda t: self._inner.write(buffer, t), timeout)
 
     def close(self) -> None:
         self._inner.close()
@@ -205,10 +229,12 @@ class _DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(
-            ssl_context, server_hostname, self._deadline.remaining(timeout)
+        inner = self._within(
+            httpcore.ConnectTimeout,
+            lambda t: self._inner.start_tls(ssl_context, server_hostname, t),
+            timeout,
         )
-        return _DeadlineStream(inner, self._deadline)
+        return DeadlineStream(inner, self._limit)
 
     def get_extra_info(self, info: str):
         return self._inner.get_extra_info(info)
@@ -230,9 +256,13 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         socket_options=None,
     ) -> httpcore.NetworkStream:
         stream = self._inner.connect_tcp(
-            host, port, self._deadline.remaining(timeout), local_address, socket_options
+            host,
+            port,
+            self._deadline.remaining(timeout, httpcore.ConnectTimeout),
+            local_address,
+            socket_options,
         )
-        return _DeadlineStream(stream, self._deadline)
+        return DeadlineStream(stream, self._deadline)
 
     def connect_unix_socket(self, path: str, timeout=None, socket_options=None):
         raise httpcore.ConnectError("registers are not read over Unix sockets")
