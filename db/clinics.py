@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from db import connect, layout
+from db.migrations import apply_once
 
 CLINICS_ENV = layout.CLINICS_ENV
 
@@ -118,5 +119,5 @@ def open_clinics(path: str | os.PathLike, migrate: bool = True) -> Database:
     db = connect(Path(path), "clinics database", check_same_thread=False)
     db.execute("PRAGMA foreign_keys = ON")
     if migrate:
-        migrations.apply(db)
+        apply_once(migrations, db)  # servers that start together create it once
     return db
