@@ -6,6 +6,7 @@ import contextlib
 import errno
 import json
 import logging
+import os
 import shutil
 import socket
 import sqlite3
@@ -25,6 +26,7 @@ from registry.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
+    from registry.limits import Limits
     from registry.roster import CheckContext
 
 DEMO_DB = layout.DEMO_DB
@@ -98,27 +100,67 @@ def _serve(
     public_url: str | None = None,
     forwarded_allow_ips: str | None = None,
     config: str | None = None,
+    workers: int | None = 1,
 ) -> None:
     import uvicorn
 
     from registry.gazetteer import warm
-    from registry.settings import SiteSettings
+    from registry.settings import NO_SQL_ENV, PUBLIC_URL_ENV, SiteSettings
     from registry.web.app import create_app
 
     try:
         settings = SiteSettings.load(
             db_path, config, allow_sql=allow_sql, public_url=public_url or f"http://{host}:{port}"
         )
+        workers = serve_workers(workers, settings.limits)
+        if settings.limits.shared:
+            settings.limits.check(settings.limits.store())
     except (ConfigError, ValueError) as e:
         raise click.UsageError(str(e)) from None
     _check_port(host, port)
-    warm()  # the offline gazetteer behind "near a city", read while the server starts
-    click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
-    app = create_app(settings)
     proxy: dict[str, Any] = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
-    uvicorn.run(
-        app, host=host, port=port, log_level="warning", **(proxy if forwarded_allow_ips else {})
-    )
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning"}
+    options |= proxy if forwarded_allow_ips else {}
+    where = "(search page, API /api/, Datasette /data/)"
+    if workers == 1:
+        warm()  # the offline gazetteer behind "near a city", read while the server starts
+        click.echo(f"Serving on http://{host}:{port}/  {where}")
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Each worker is a process of its own that builds the app from the environment
+    # (registry.web.app:from_environment), with the settings given here.
+    os.environ[layout.DB_ENV] = str(Path(db_path).resolve())
+    os.environ[PUBLIC_URL_ENV] = settings.public_url
+    os.environ[NO_SQL_ENV] = "0" if allow_sql else "1"
+    if config:
+        os.environ[CONFIG_ENV] = str(Path(config).resolve())
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers  {where}")
+    uvicorn.run("registry.web.app:from_environment", factory=True, workers=workers, **options)
+
+
+def serve_workers(asked: int | None, limits: Limits) -> int:
+    """How many worker processes serve: `asked`, else one per core. Each worker counting the
+    rate limits on its own would multiply them, so several workers need a shared store
+    (REGISTRY_LIMIT_STORAGE): asked for without one, they are refused in words; by default,
+    one worker serves, with a note saying how to use every core."""
+    if asked is None:
+        cores = os.cpu_count() or 1
+        if cores > 1 and not limits.shared:
+            click.echo(
+                f"note: serving with 1 worker, not {cores} (one per core): the rate limits are "
+                "counted in this process. Set REGISTRY_LIMIT_STORAGE=redis://HOST:6379/0 "
+                "to serve with every core (docs/operating.md).",
+                err=True,
+            )
+            return 1
+        return cores
+    if asked > 1 and not limits.shared:
+        raise ValueError(
+            f"--workers {asked} needs the rate limits in a store every worker shares: "
+            "set REGISTRY_LIMIT_STORAGE=redis://HOST:6379/0 (docs/operating.md); in memory, "
+            f"each worker would count on its own and every limit would be {asked} times higher"
+        )
+    return asked
 
 
 config_option = click.option(
@@ -297,6 +339,15 @@ def import_(
     help="Behind a reverse proxy: the proxy addresses whose X-Forwarded-For names the client "
     "(rate limits are per client) [default: uvicorn's, $FORWARDED_ALLOW_IPS or 127.0.0.1].",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    envvar="REGISTRY_WORKERS",
+    show_envvar=True,
+    help="Worker processes; more than one needs $REGISTRY_LIMIT_STORAGE, a shared store "
+    "(docs/operating.md) [default: one per core with a shared store, else 1].",
+)
 def serve(
     db_path: Path | None,
     config: str | None,
@@ -305,11 +356,13 @@ def serve(
     no_sql: bool,
     public_url: str | None,
     forwarded_allow_ips: str | None,
+    workers: int | None,
 ):
     """Serve the search API (/api), the pages (/) and Datasette (/data/) over one database.
 
     Settings are read once, at start: the sources' freshness limits from --config, rate limits
-    and quotas from REGISTRY_LIMIT_* (docs/operating.md).
+    and quotas from REGISTRY_LIMIT_* (docs/operating.md). Several workers count the rate limits
+    in a shared store, REGISTRY_LIMIT_STORAGE=redis://HOST:6379/0.
 
     \b
     Example:
@@ -324,6 +377,7 @@ def serve(
         public_url=public_url,
         forwarded_allow_ips=forwarded_allow_ips,
         config=config,
+        workers=workers,
     )
 
 
