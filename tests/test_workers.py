@@ -191,3 +191,16 @@ def test_serve_with_two_workers_over_a_shared_store(tmp_path, registry, redis_ur
         stop(process)
     assert statuses == [200] * 4 + [429] * 2
     assert "with 2 workers" in log.read_text()
+
+
+def test_a_store_lost_while_serving_refuses_limited_routes_only(registry):
+    """Nothing is stored without its count: the limited routes answer 503 in words while the
+    store is away; the search does not depend on it."""
+    lost = Limits(storage=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    with TestClient(create_app(SiteSettings.load(registry, limits=lost))) as client:
+        verify = client.get("/api/verify", params=ALICE)
+        search = client.get("/api/search", params={"q": "rob"})
+    assert verify.status_code == 503
+    assert verify.json()["error"] == "the rate-limit store does not answer; retry in a minute"
+    assert verify.headers["retry-after"] == "60"
+    assert search.status_code == 200
