@@ -109,6 +109,7 @@ def on_primary(routes: list[Route]) -> list[Route]:
     as on the primary. A replica has no clinics database: it never writes."""
     out = []
     for route in routes:
+
         async def refuse(request: Request) -> Response:
             raise HTTPException(421, PRIMARY_ONLY)
 
