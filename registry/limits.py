@@ -68,7 +68,8 @@ class Limits:
                 values[f.name] = type(getattr(cls, f.name))(raw)
         limits = cls(**values)
         limits.rates()  # fail at start, not on the first request
-        limits.store()
+        if limits.shared:
+            limits.store()  # an unknown store, or one without its client library
         return limits
 
     @property
