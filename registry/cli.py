@@ -167,7 +167,19 @@ def _serve(
     if config:
         os.environ[CONFIG_ENV] = str(Path(config).resolve())
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers  {where}")
-    uvicorn.run("registry.web.app:from_environment", factory=True, workers=workers, **options)
+    uvicorn.run(
+        "registry.web.app:from_environment",
+        factory=True,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        **options,
+    )
+
+
+# uvicorn kills a worker that does not answer its supervisor's ping within this time (its
+# default, 5 s). Reading the gazetteer parses 60 MB of JSON in one call that holds Python's
+# lock for 3 s on an idle machine and more on a busy one: the worker is alive, only busy.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def serve_workers(asked: int | None, limits: Limits, *, replica: bool = False) -> int:

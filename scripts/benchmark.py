@@ -727,7 +727,7 @@ def serve_api(path: Path, port: int, answers: str, workers: int = 1) -> subproce
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "registry.web.app:from_environment"]
         + ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-        + ["--workers", str(workers)],
+        + ["--workers", str(workers), "--timeout-worker-healthcheck", "60"],
         env={**env, "REGISTRY_ANSWERS": answers},
         cwd=ROOT,
     )

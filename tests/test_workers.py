@@ -182,6 +182,16 @@ def test_serve_with_two_workers_over_a_shared_store(tmp_path, registry, redis_ur
     process = start(["--db", str(registry), "--port", str(port), "--workers", "2"], env, log)
     try:
         up(process, port, log)
+        # Near searches read the gazetteer: 60 MB of JSON parsed in one call, which holds
+        # Python's lock for seconds; a worker busy with it is not killed as hung, and answers.
+        for city in ("Calgary", "Vancouver", "Halifax", "Ottawa"):
+            with httpx.Client() as client:
+                near = client.get(
+                    f"http://127.0.0.1:{port}/api/search",
+                    params={"near": city, "km": "50"},
+                    timeout=60,
+                )
+                assert near.status_code == 200, near.text
         statuses = []
         for _ in range(6):  # a new connection each: uvicorn's workers take turns accepting
             with httpx.Client() as client:
@@ -191,6 +201,7 @@ def test_serve_with_two_workers_over_a_shared_store(tmp_path, registry, redis_ur
         stop(process)
     assert statuses == [200] * 4 + [429] * 2
     assert "with 2 workers" in log.read_text()
+    assert "died" not in log.read_text()
 
 
 def test_a_store_lost_while_serving_refuses_limited_routes_only(registry):
@@ -204,3 +215,28 @@ def test_a_store_lost_while_serving_refuses_limited_routes_only(registry):
     assert verify.json()["error"] == "the rate-limit store does not answer; retry in a minute"
     assert verify.headers["retry-after"] == "60"
     assert search.status_code == 200
+
+
+def test_serve_hands_several_workers_their_settings_and_patience(registry, monkeypatch):
+    """Each worker builds the app from the environment (registry.web.app:from_environment),
+    so the command's settings go there; and a worker busy reading the gazetteer (one call
+    holding Python's lock for seconds) is not killed as hung after uvicorn's default 5 s."""
+    import uvicorn
+
+    ran: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(app=app, **options))
+    for name in ("REGISTRY_DB", "REGISTRY_PUBLIC_URL", "REGISTRY_NO_SQL", "REGISTRY_REPLICA"):
+        monkeypatch.setenv(name, "")  # so that what serve sets is undone after the test
+        monkeypatch.delenv(name)
+    env = {"REGISTRY_LIMIT_STORAGE": "redis://127.0.0.1:6379/0"}
+    monkeypatch.setattr(Limits, "check", lambda self, storage: None)  # no Redis needed here
+    result = serve(
+        ["--db", str(registry), "--workers", "3", "--no-sql", "--port", str(free_port())], env
+    )
+    assert result.exit_code == 0, result.output
+    assert ran["app"] == "registry.web.app:from_environment" and ran["factory"] is True
+    assert ran["workers"] == 3
+    assert ran["timeout_worker_healthcheck"] >= 30
+    assert os.environ["REGISTRY_DB"] == str(registry.resolve())
+    assert os.environ["REGISTRY_NO_SQL"] == "1"
+    assert os.environ["REGISTRY_REPLICA"] == "0"

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from db.connections import Connections
-from registry import cities
+from registry import cities, gazetteer
 from registry.csvsafe import NeutraliseCSV
 from registry.limits import RateLimits
 from registry.settings import (
@@ -208,4 +208,6 @@ def from_environment() -> Starlette:
     config $REGISTRY_CONFIG; REGISTRY_NO_SQL=1 turns arbitrary SQL off; REGISTRY_REPLICA=1
     serves a read replica."""
     replica = os.environ.get(REPLICA_ENV, "") not in ("", "0")
-    return create_app(SiteSettings.load(), replica=replica)
+    app = create_app(SiteSettings.load(), replica=replica)
+    gazetteer.warm()  # in the background, so that the first near search does not wait for it
+    return app
