@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -73,8 +76,31 @@ def connect(
     db.execute("PRAGMA synchronous = NORMAL")
     if page_size:
         db.execute(f"PRAGMA page_size = {int(page_size)}")  # before WAL: only then it can apply
-    db.enable_wal()
+    if db.journal_mode != "wal":
+        # A new file: turning WAL on needs the file to itself, and SQLite answers "database is
+        # locked" at once, without waiting, to a second process doing the same (servers that
+        # start together create the clinics database at the same moment). One at a time; the
+        # others find WAL on.
+        with one_writer(path):
+            db.enable_wal()
     return db
+
+
+@contextlib.contextmanager
+def one_writer(path: Path) -> Iterator[None]:
+    """One process at a time writing to the database at `path`: an OS lock beside it
+    (`locks/<db>.lock`), held until the block ends or its process dies however it dies. For
+    what may outlast SQLite's busy timeout (an import's apply) or what SQLite does not wait
+    for (turning WAL on). `<db>.lock` sits beside the sources' `<db>.<source>.lock`: no source
+    key can name it."""
+    lock = layout.lock_file(path, "any").with_name(f"{path.stem}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other writer
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def open_db(path: str | os.PathLike | None = None) -> Database:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from db import connect, layout
+from db.migrations import apply_once
 
 CLINICS_ENV = layout.CLINICS_ENV
 
@@ -113,10 +114,22 @@ def m003_watch_item_names(db: Database):
     db.table("watch_items").add_column("name", str)
 
 
+@migrations()
+def m004_recent_receipts(db: Database):
+    # Receipts given in the last seconds, by client and content (registry.limits.Recent): an
+    # identical answer within the window reuses its receipt, whichever worker answers.
+    db.table("recent_receipts").create(
+        {"key": str, "at": float, "body": str},  # key: SHA-256 of client and answer
+        pk="key",
+        not_null={"at", "body"},
+    )
+    db.table("recent_receipts").create_index(["at"])
+
+
 def open_clinics(path: str | os.PathLike, migrate: bool = True) -> Database:
     """Open (and, unless told not to, migrate) the clinics database, writable."""
     db = connect(Path(path), "clinics database", check_same_thread=False)
     db.execute("PRAGMA foreign_keys = ON")
     if migrate:
-        migrations.apply(db)
+        apply_once(migrations, db)  # servers that start together create it once
     return db

@@ -8,7 +8,6 @@ register stops listing are kept, marked "no longer on the register since" that r
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import json
 import unicodedata
@@ -19,7 +18,7 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from db import db_file, history, layout, places, summaries
+from db import db_file, history, one_writer, places, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
 from scrapers.records import Registration
@@ -177,15 +176,8 @@ def _one_writer(db: Database) -> Iterator[None]:
     if path is None:  # in memory: no other process can write to it
         yield
         return
-    # `<db>.lock` beside the sources' `<db>.<source>.lock`: no source key can name it
-    lock = layout.lock_file(path, "any").with_name(f"{path.stem}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other importer's transaction
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with one_writer(path):  # waits for the other importer's transaction
+        yield
 
 
 def sync_regulators(db: Database, sources: Iterable[Source]) -> None:

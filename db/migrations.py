@@ -156,7 +156,31 @@ def m001_initial(db: Database):
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+    apply_once(migrations, db)
+
+
+def apply_once(migration_set: Migrations, db: Database) -> None:
+    """Apply `migration_set`'s pending migrations, once however many processes start together.
+
+    Workers of one server and replicas start at the same moment on a database that may be
+    fresh. Each would otherwise read the applied migrations, then write in a plain transaction:
+    one gets "database is locked" at once (a read transaction cannot wait to become a write) or
+    applies a migration the other has just applied. So the migrations are applied as importers
+    write (db.load.writing): one process at a time behind the OS lock beside the database, in
+    one `BEGIN IMMEDIATE` transaction (each migration a savepoint), and `apply` reads what is
+    applied inside that lock. A schema already current takes no lock at all, so that a server
+    starting while an import writes does not wait for it. Every migration here must be
+    transactional (no VACUUM)."""
+    if _current(migration_set, db):
+        return
+    from db.load import writing  # db.load imports db, which imports this module
+
+    with writing(db):
+        migration_set.apply(db)
+
+
+def _current(migration_set: Migrations, db: Database) -> bool:
+    return migration_set.migrations_table in db.table_names() and not migration_set.pending(db)
 
 
 @migrations()

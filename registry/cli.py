@@ -6,6 +6,7 @@ import contextlib
 import errno
 import json
 import logging
+import os
 import shutil
 import socket
 import sqlite3
@@ -25,6 +26,7 @@ from registry.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
+    from registry.limits import Limits
     from registry.roster import CheckContext
 
 DEMO_DB = layout.DEMO_DB
@@ -80,6 +82,34 @@ def _existing(db_path: Path | None) -> Path:
     return path
 
 
+def _replica_db(db_path: Path | None) -> Path:
+    """The database a read replica serves, which it never writes (not even to migrate it or to
+    turn WAL on): it must exist and have this version's schema."""
+    from sqlite_utils import Database
+
+    from db.connections import read_only
+    from db.migrations import migrations
+
+    path = db_path or default_path()
+    if not path.is_file():
+        raise click.UsageError(f"no database at {path}; a replica serves a published release's")
+    try:
+        db = Database(read_only(path))
+        try:
+            pending = migrations.pending(db)
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        raise click.UsageError(f"cannot read the database at {path}: {e}") from None
+    if pending:
+        raise click.UsageError(
+            f"the database at {path} has an older schema than this version ({len(pending)} "
+            "migrations to apply) and a replica never writes: publish a release with this "
+            "version (`registry publish`) and serve that"
+        )
+    return path
+
+
 def _check_port(host: str, port: int) -> None:
     with socket.socket() as s:
         try:
@@ -98,27 +128,86 @@ def _serve(
     public_url: str | None = None,
     forwarded_allow_ips: str | None = None,
     config: str | None = None,
+    workers: int | None = 1,
+    replica: bool = False,
 ) -> None:
     import uvicorn
 
     from registry.gazetteer import warm
-    from registry.settings import SiteSettings
-    from registry.web.app import create_app
+    from registry.settings import NO_SQL_ENV, PUBLIC_URL_ENV, SiteSettings
+    from registry.web.app import REPLICA_ENV, create_app
 
     try:
         settings = SiteSettings.load(
             db_path, config, allow_sql=allow_sql, public_url=public_url or f"http://{host}:{port}"
         )
+        workers = serve_workers(workers, settings.limits, replica=replica)
+        if settings.limits.shared:
+            settings.limits.check(settings.limits.store())
     except (ConfigError, ValueError) as e:
         raise click.UsageError(str(e)) from None
     _check_port(host, port)
-    warm()  # the offline gazetteer behind "near a city", read while the server starts
-    click.echo(f"Serving on http://{host}:{port}/  (search page, API /api/, Datasette /data/)")
-    app = create_app(settings)
     proxy: dict[str, Any] = {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning"}
+    options |= proxy if forwarded_allow_ips else {}
+    where = "(search page, API /api/, Datasette /data/)"
+    if replica:
+        where = "(a read replica: search page, API /api/, Datasette /data/; no clinic routes)"
+    if workers == 1:
+        warm()  # the offline gazetteer behind "near a city", read while the server starts
+        click.echo(f"Serving on http://{host}:{port}/  {where}")
+        uvicorn.run(create_app(settings, replica=replica), **options)
+        return
+    # Each worker is a process of its own that builds the app from the environment
+    # (registry.web.app:from_environment), with the settings given here.
+    os.environ[layout.DB_ENV] = str(Path(db_path).resolve())
+    os.environ[PUBLIC_URL_ENV] = settings.public_url
+    os.environ[NO_SQL_ENV] = "0" if allow_sql else "1"
+    os.environ[REPLICA_ENV] = "1" if replica else "0"
+    if config:
+        os.environ[CONFIG_ENV] = str(Path(config).resolve())
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers  {where}")
     uvicorn.run(
-        app, host=host, port=port, log_level="warning", **(proxy if forwarded_allow_ips else {})
+        "registry.web.app:from_environment",
+        factory=True,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        **options,
     )
+
+
+# uvicorn kills a worker that does not answer its supervisor's ping within this time (its
+# default, 5 s). Reading the gazetteer parses 60 MB of JSON in one call that holds Python's
+# lock for 3 s on an idle machine and more on a busy one: the worker is alive, only busy.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+def serve_workers(asked: int | None, limits: Limits, *, replica: bool = False) -> int:
+    """How many worker processes serve: `asked`, else one per core. Each worker counting the
+    rate limits on its own would multiply them, so several workers need a shared store
+    (REGISTRY_LIMIT_STORAGE): asked for without one, they are refused in words; by default,
+    one worker serves, with a note saying how to use every core. A replica has no limited
+    routes (they are the primary's), so its workers need no store."""
+    cores = os.cpu_count() or 1
+    if replica:
+        return asked or cores
+    if asked is None:
+        if cores > 1 and not limits.shared:
+            click.echo(
+                f"note: serving with 1 worker, not {cores} (one per core): the rate limits are "
+                "counted in this process. Set REGISTRY_LIMIT_STORAGE=redis://HOST:6379/0 "
+                "to serve with every core (docs/operating.md).",
+                err=True,
+            )
+            return 1
+        return cores
+    if asked > 1 and not limits.shared:
+        raise ValueError(
+            f"--workers {asked} needs the rate limits in a store every worker shares: "
+            "set REGISTRY_LIMIT_STORAGE=redis://HOST:6379/0 (docs/operating.md); in memory, "
+            f"each worker would count on its own and every limit would be {asked} times higher"
+        )
+    return asked
 
 
 config_option = click.option(
@@ -297,6 +386,23 @@ def import_(
     help="Behind a reverse proxy: the proxy addresses whose X-Forwarded-For names the client "
     "(rate limits are per client) [default: uvicorn's, $FORWARDED_ALLOW_IPS or 127.0.0.1].",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    envvar="REGISTRY_WORKERS",
+    show_envvar=True,
+    help="Worker processes; more than one needs $REGISTRY_LIMIT_STORAGE, a shared store "
+    "(docs/operating.md) [default: one per core with a shared store, else 1].",
+)
+@click.option(
+    "--replica",
+    is_flag=True,
+    envvar="REGISTRY_REPLICA",
+    show_envvar=True,
+    help="A read replica over a copy of a release: pages, API and Datasette only; it never "
+    "writes, and the clinic routes answer that the primary serves them (docs/operating.md).",
+)
 def serve(
     db_path: Path | None,
     config: str | None,
@@ -305,25 +411,31 @@ def serve(
     no_sql: bool,
     public_url: str | None,
     forwarded_allow_ips: str | None,
+    workers: int | None,
+    replica: bool,
 ):
     """Serve the search API (/api), the pages (/) and Datasette (/data/) over one database.
 
     Settings are read once, at start: the sources' freshness limits from --config, rate limits
-    and quotas from REGISTRY_LIMIT_* (docs/operating.md).
+    and quotas from REGISTRY_LIMIT_* (docs/operating.md). Several workers count the rate limits
+    in a shared store, REGISTRY_LIMIT_STORAGE=redis://HOST:6379/0.
 
     \b
     Example:
         registry serve --db db/registry.db --config operator.toml --port 8000 --no-sql \\
           --public-url https://registry.example.org --forwarded-allow-ips 127.0.0.1
+        registry serve --replica --db releases/registry-2026-11-28-3f9c0a1b2c4d/registry.db
     """
     _serve(
-        _existing(db_path),
+        _replica_db(db_path) if replica else _existing(db_path),
         host,
         port,
         allow_sql=not no_sql,
         public_url=public_url,
         forwarded_allow_ips=forwarded_allow_ips,
         config=config,
+        workers=workers,
+        replica=replica,
     )
 
 

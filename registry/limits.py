@@ -3,12 +3,14 @@
 Every `GET /api/verify` and every roster row stores a receipt, and anyone may create watch lists,
 so an unauthenticated client could fill the disk. Three bounds answer that (docs/operating.md):
 
-- rate limits per client address (`limits`, moving windows in memory): over them a request gets
-  429 with `Retry-After`, before any work is done;
+- rate limits per client address (`limits`, moving windows in the store named by
+  `REGISTRY_LIMIT_STORAGE`: in memory for one process, Redis for several workers or machines):
+  over them a request gets 429 with `Retry-After`, before any work is done;
 - a roster row is a receipt, so the roster limit and the roster's row cap (20,000) bound the
   receipts a client can store in a day;
 - an identical answer for the same client within `receipt_window` seconds reuses the receipt
-  already stored instead of storing another (`Recent`), so retries and reloads cost nothing.
+  already stored instead of storing another (`Recent`, kept in the clinics database, so that
+  every worker sees it), so retries and reloads cost nothing.
 
 What a client may ask is bounded too, not only what it may store: reading a watch list (its page,
 feeds and API) checks its people again, so it has a rate of its own (`watch_read`).
@@ -24,14 +26,16 @@ import hashlib
 import json
 import math
 import os
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
 
 from limits import parse_many
-from limits.storage import MemoryStorage
+from limits._storage_scheme import SCHEMES  # the schemes storage_from_string knows
+from limits.errors import ConfigurationError, StorageError
+from limits.storage import MemoryStorage, MovingWindowSupport, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from sqlite_utils import Database
 
 from registry.asgi import json_error
 
@@ -49,11 +53,14 @@ class Limits:
     watch_read: str = "60/minute;5000/day"
     watch_items: int = 10_000  # registrations on one watch list
     receipt_window: float = 60.0  # seconds in which an identical answer reuses its receipt
+    # Where the rates are counted, as a `limits` storage URI: "memory://" in this process, or
+    # a store every worker and machine shares ("redis://host:6379/0").
+    storage: str = "memory://"
 
     @classmethod
     def from_environment(cls, environ=os.environ) -> Limits:
         """Defaults, overridden by REGISTRY_LIMIT_VERIFY, ..._ROSTER, ..._WATCH_CREATE,
-        ..._WATCH_READ, ..._WATCH_ITEMS and ..._RECEIPT_WINDOW."""
+        ..._WATCH_READ, ..._WATCH_ITEMS, ..._RECEIPT_WINDOW and ..._STORAGE."""
         values = {}
         for f in fields(cls):
             raw = environ.get(ENV_PREFIX + f.name.upper())
@@ -61,7 +68,56 @@ class Limits:
                 values[f.name] = type(getattr(cls, f.name))(raw)
         limits = cls(**values)
         limits.rates()  # fail at start, not on the first request
+        if limits.shared:
+            limits.store()  # an unknown store, or one without its client library
         return limits
+
+    @property
+    def shared(self) -> bool:
+        """Whether the rates are counted where every process sees them (not in memory)."""
+        return urlsplit(self.storage).scheme not in ("memory", "")
+
+    def where(self) -> str:
+        """The store's URI without its credentials, for messages and logs."""
+        parts = urlsplit(self.storage)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return parts._replace(netloc=netloc).geturl()
+
+    def store(self) -> Storage:
+        """The `limits` storage the rates are counted in; ValueError says why it cannot be."""
+        scheme = urlsplit(self.storage).scheme
+        if scheme in ("memory", ""):
+            return MemoryStorage()
+        kind = SCHEMES.get(scheme)
+        if kind is None or scheme.startswith("async+"):
+            raise ValueError(
+                f"{ENV_PREFIX}STORAGE={self.where()}: not a store the limits library knows; "
+                "use redis://HOST:6379/0 (docs/operating.md)"
+            )
+        if not issubclass(kind, MovingWindowSupport):
+            raise ValueError(
+                f"{ENV_PREFIX}STORAGE={self.where()}: this store cannot count moving windows; "
+                "use redis://HOST:6379/0 (docs/operating.md)"
+            )
+        try:
+            storage = storage_from_string(self.storage, wrap_exceptions=True)
+        except ConfigurationError as e:
+            hint = " (pip install 'needling-registry[redis]')" if "redis" in scheme else ""
+            raise ValueError(f"{ENV_PREFIX}STORAGE={self.where()}: {e}{hint}") from None
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{ENV_PREFIX}STORAGE={self.where()}: {e}") from None
+        assert isinstance(storage, Storage) and isinstance(storage, MovingWindowSupport)
+        return storage
+
+    def check(self, storage: Storage) -> None:
+        """Refuse to start when the shared store does not answer (ValueError, in words)."""
+        try:
+            ok = storage.check()
+        except Exception:  # the client's own errors, whatever they are
+            ok = False
+        if not ok:
+            raise ValueError(f"the rate-limit store at {self.where()} does not answer")
 
     def rates(self) -> dict[str, list]:
         return {
@@ -106,7 +162,7 @@ class RateLimits:
     def __init__(self, app, limits: Limits):
         self.app = app
         self.rates = limits.rates()
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.limiter = MovingWindowRateLimiter(limits.store())
 
     async def __call__(self, scope, receive, send):
         rule = rule_for(scope.get("method", ""), scope.get("path", ""))
@@ -114,9 +170,20 @@ class RateLimits:
             return await self.app(scope, receive, send)
         client = client_of(scope)
         for item in self.rates[rule]:
-            if not self.limiter.hit(item, rule, client):
-                reset = self.limiter.get_window_stats(item, rule, client).reset_time
-                return await _too_many(send, rule, item, max(1, math.ceil(reset - time.time())))
+            try:
+                allowed = self.limiter.hit(item, rule, client)
+                stats = None if allowed else self.limiter.get_window_stats(item, rule, client)
+            except StorageError:
+                # Nothing is stored unbounded: without the count, the request is refused.
+                return await json_error(
+                    send,
+                    503,
+                    "the rate-limit store does not answer; retry in a minute",
+                    [(b"retry-after", b"60")],
+                )
+            if not allowed:
+                retry = max(1, math.ceil(stats.reset_time - time.time())) if stats else 1
+                return await _too_many(send, rule, item, retry)
         await self.app(scope, receive, send)
 
 
@@ -131,18 +198,20 @@ async def _too_many(send, rule: str, item, retry_after: int) -> None:
 
 
 class Recent:
-    """Receipts stored in the last `window` seconds, by client and content (thread-safe).
+    """Receipts given in the last `window` seconds, by client and content, in the clinics
+    database (table `recent_receipts`), so that every worker of the server sees them.
 
     The key leaves out the receipt's id and time, so the same client asking the same question
-    and getting the same answer within the window gets the receipt already stored. The client is
-    part of the key: another clinic must not learn that someone checked a person a moment ago.
+    and getting the same answer within the window gets the receipt already stored, whichever
+    worker answers. The client is part of the key: another clinic must not learn that someone
+    checked a person a moment ago. Rows older than the window are deleted as new ones come, so
+    the table holds at most a window's receipts (which the rate limits bound).
     """
 
-    def __init__(self, window: float = 60.0, size: int = 10_000):
+    def __init__(self, window: float, clinics: Database, clock=time.time):
         self.window = window
-        self.size = size
-        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
-        self._lock = threading.Lock()
+        self.clinics = clinics  # one connection per thread (db.connections.PerThread) or one
+        self.clock = clock
 
     @staticmethod
     def key(client: str, answer: dict) -> str:
@@ -155,17 +224,19 @@ class Recent:
         """The body stored under `key` within the window, or None."""
         if self.window <= 0:
             return None
-        with self._lock:
-            found = self._items.get(key)
-            if found is None or found[0] < time.monotonic() - self.window:
-                return None
-            return found[1]
+        row = self.clinics.execute(
+            "select body from recent_receipts where key = ? and at >= ?",
+            [key, self.clock() - self.window],
+        ).fetchone()
+        return row[0] if row else None
 
     def put(self, key: str, body: str) -> None:
         if self.window <= 0:
             return
-        with self._lock:
-            self._items[key] = (time.monotonic(), body)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        now = self.clock()
+        with self.clinics.conn:
+            self.clinics.execute("delete from recent_receipts where at < ?", [now - self.window])
+            self.clinics.execute(
+                "insert or replace into recent_receipts (key, at, body) values (?, ?, ?)",
+                [key, now, body],
+            )

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from starlette.testclient import TestClient
 
-from db.clinics import clinics_path
+from db.clinics import clinics_path, open_clinics
 from registry.limits import Limits, Recent
 from registry.settings import SiteSettings
 from registry.web.app import create_app
@@ -91,8 +91,9 @@ def test_a_roster_of_repeated_rows_stores_one_receipt(tmp_path, db):
     assert receipts_stored(tmp_path) == 2
 
 
-def test_receipts_are_not_shared_between_clients():
-    recent = Recent(window=60)
+def test_receipts_are_not_shared_between_clients(tmp_path):
+    now = [1000.0]
+    recent = Recent(60, open_clinics(tmp_path / "clinics.db"), clock=lambda: now[0])
     answer = {"verdict": "authorized", "receipt": {"id": "rcpt_1", "checked_at": "t1"}}
     later = {"verdict": "authorized", "receipt": {"id": "rcpt_2", "checked_at": "t2"}}
     assert Recent.key("a", answer) == Recent.key("a", later)
@@ -100,7 +101,11 @@ def test_receipts_are_not_shared_between_clients():
     recent.put(Recent.key("a", answer), "{}")
     assert recent.get(Recent.key("a", later)) == "{}"
     assert recent.get(Recent.key("b", later)) is None
-    assert Recent(window=0).get("anything") is None
+    now[0] += 61  # past the window: neither returned nor kept once another comes
+    assert recent.get(Recent.key("a", later)) is None
+    recent.put(Recent.key("b", later), "[]")
+    assert recent.clinics.execute("select count(*) from recent_receipts").fetchone()[0] == 1
+    assert Recent(0, recent.clinics).get("anything") is None
 
 
 def test_watch_list_size_quota(tmp_path, db):

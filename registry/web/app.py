@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -20,10 +21,10 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from db.connections import Connections
-from registry import cities
+from registry import cities, gazetteer
 from registry.csvsafe import NeutraliseCSV
 from registry.limits import RateLimits
 from registry.settings import (
@@ -95,11 +96,42 @@ async def server_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal error; it has been logged", "status": 500}, 500)
 
 
-def create_app(settings: SiteSettings | str | Path) -> Starlette:
+REPLICA_ENV = "REGISTRY_REPLICA"
+PRIMARY_ONLY = (
+    "this server is a read replica: verification, receipts and watch lists are served by the "
+    "site's primary server, where the proxy sends these paths (docs/operating.md)"
+)
+
+
+def on_primary(routes: list[Route]) -> list[Route]:
+    """The clinic routes as a read replica answers them: 421 Misdirected Request (the request
+    reached a server that cannot answer it), in words, at the same paths and methods, documented
+    as on the primary. A replica has no clinics database: it never writes."""
+    out = []
+    for route in routes:
+
+        async def refuse(request: Request) -> Response:
+            raise HTTPException(421, PRIMARY_ONLY)
+
+        refuse.__doc__ = route.endpoint.__doc__  # /api/openapi.json describes the primary's
+        out.append(
+            Route(
+                route.path,
+                refuse,
+                methods=sorted(route.methods or ()),
+                include_in_schema=route.include_in_schema,
+            )
+        )
+    return out
+
+
+def create_app(settings: SiteSettings | str | Path, *, replica: bool = False) -> Starlette:
     """The whole site over one database file, which must exist (create it with an import).
 
     `settings` is read once, here (registry/settings.py); a path is short for
-    `SiteSettings.load(path)`, the defaults and the environment over that database.
+    `SiteSettings.load(path)`, the defaults and the environment over that database. A `replica`
+    serves the public reads (pages, API, Datasette) of its database, a copy of a published
+    release, and never writes: the clinic routes answer that the primary serves them.
     """
     if not isinstance(settings, SiteSettings):
         settings = SiteSettings.load(settings)
@@ -135,7 +167,8 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         # Requests' database work runs in Starlette's threadpool (anyio's default limiter):
         # a few threads at once, not 40 contending for the interpreter's lock.
         to_thread.current_default_thread_limiter().total_tokens = settings.read_threads
-        clinics.start(app, db_path)  # clinic data: a separate, writable database
+        if not replica:
+            clinics.start(app, db_path)  # clinic data: a separate, writable database
         # Test deliveries wait on other people's servers: threads of their own, never these.
         app.state.webhook_tests = WebhookTests()
         await datasette.invoke_startup()
@@ -147,16 +180,16 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
             yield
         finally:
             app.state.webhook_tests.close()
-            clinics.stop(app)
+            if not replica:
+                clinics.stop(app)
             app.state.conn.close()
 
+    clinic_routes = [*clinics.routes, *watch.routes, *watch_pages.routes]
     return Starlette(
         routes=[
             *api.routes,
             *pages.routes,
-            *clinics.routes,
-            *watch.routes,
-            *watch_pages.routes,
+            *(on_primary(clinic_routes) if replica else clinic_routes),
             # Guarded (value sizes, methods, headers); no live formulas in its CSV.
             Mount("/data", app=NeutraliseCSV(safety.guarded(single_prefix(datasette.app())))),
         ],
@@ -172,5 +205,9 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
 
 def from_environment() -> Starlette:
     """ASGI factory: `uvicorn --factory registry.web.app:from_environment`, database $REGISTRY_DB,
-    config $REGISTRY_CONFIG; REGISTRY_NO_SQL=1 turns arbitrary SQL off."""
-    return create_app(SiteSettings.load())
+    config $REGISTRY_CONFIG; REGISTRY_NO_SQL=1 turns arbitrary SQL off; REGISTRY_REPLICA=1
+    serves a read replica."""
+    replica = os.environ.get(REPLICA_ENV, "") not in ("", "0")
+    app = create_app(SiteSettings.load(), replica=replica)
+    gazetteer.warm()  # in the background, so that the first near search does not wait for it
+    return app

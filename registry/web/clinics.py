@@ -55,7 +55,7 @@ def start(app: Starlette, db_path: Path) -> None:
     path = clinics_path(db_path)
     open_clinics(path).close()
     app.state.clinics = PerThread(path, functools.partial(open_clinics, migrate=False))
-    app.state.recent = Recent(app.state.limits.receipt_window)
+    app.state.recent = Recent(app.state.limits.receipt_window, app.state.clinics)
     # Rosters are checked in threads of their own, so that a few large ones never hold every
     # thread the pages and the API read in (app.py sets those to settings.read_threads).
     app.state.roster_threads = CapacityLimiter(2)
