@@ -88,6 +88,10 @@ TABLES: dict[str, Table] = {
             "platform; requests / listed is the run's requests per registrant",
             "registrations_ever": "Registrations of this regulator ever seen, on the register or "
             "not, after a successful run (kept so that coverage need not count them)",
+            "refusals": "Requests the register refused (403, 429, 5xx) and the run retried after "
+            "a back-off: what the next run is expected to spend waiting at the live pace",
+            "unreachable": "Kinds of name the register's search form could not reach in this run "
+            "(named, not dropped silently); empty when none",
         },
         facets=("outcome", "regulator_id"),
         sort_desc="id",

@@ -122,7 +122,9 @@ def test_state_as_of_each_run(replay):
     number = who["holder"].registration_number
     url = f"/api/registrations/cpta/{number}"
     now = client.get(url).json()
-    assert now["status"] == "Suspended" and now["needling"]["answer"] == "not_authorized"
+    # Standing first: a suspended person may not needle, whatever the register records.
+    assert now["status"] == "Suspended" and now["needling"]["answer"] == "not_practising"
+    assert now["standing"]["state"] == "not_practising"
     before = client.get(url, params={"as_of": times[1]}).json()
     assert before["status"] == "Practising" and before["needling"]["answer"] == "authorized"
     assert before["state_valid_to"] is not None
