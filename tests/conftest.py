@@ -14,6 +14,9 @@ from scrapers.records import Authorization, Evidence, Location, Registration
 from scrapers.sources import Source, load_settings
 from tests.clock import FakeClock
 
+# The browser tests' fixtures (`browser`, and `server`: the patient page's site).
+pytest_plugins = ["tests.browsing"]
+
 # No test may touch the internet: the HTTP layer refuses every host but 127.0.0.1.
 os.environ["REGISTRY_OFFLINE"] = "1"
 

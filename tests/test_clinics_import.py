@@ -14,7 +14,7 @@ from scrapers.sources import load_settings
 from tests.clinic_site import Site, registry_with
 from tests.clock import utc_ago
 from tests.conftest import emulated
-from tests.test_history_replay import NEEDLES, practising_with
+from tests.runs import NEEDLES, practising_with
 
 
 def test_a_change_imported_over_http_reaches_the_feed_and_the_verdict(tmp_path):

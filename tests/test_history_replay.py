@@ -16,19 +16,7 @@ from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.clock import utc_ago
 from tests.conftest import emulated
-
-NEEDLES = "Using needles in practice"
-
-
-def practising_with(people, needles: bool):
-    return [
-        p
-        for p in people
-        if p.standing == "Practising"
-        and p.category == "General Register"
-        and not p.conditions
-        and (NEEDLES in p.authorizations) == needles
-    ]
+from tests.runs import NEEDLES, practising_with
 
 
 @pytest.fixture(scope="module")

@@ -11,21 +11,9 @@ import pytest
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.importer import run_source
+from tests.runs import sample_source, snapshot
 
 NEEDLES = "Using needles in practice"
-
-
-def sample_source(settings, base: str, **changes):
-    return replace(
-        settings.sources["cpta"],
-        **{
-            "base_url": base,
-            "spacing_seconds": 0.0,
-            "backoff_seconds": 0.2,
-            "sample": True,
-            **changes,
-        },
-    )
 
 
 def search_terms(request) -> tuple[str, str]:
@@ -33,12 +21,6 @@ def search_terms(request) -> tuple[str, str]:
     form = parse_qs(request.body.decode("utf-8"))
     values = {p["ID"]: p["Value"] for p in json.loads(form["queryParameters"][0])["Parameter"]}
     return values["TextOptionA"], values["TextOptionB"]
-
-
-def snapshot(db) -> dict:
-    """Every row of every data table: what "nothing changed" is checked against."""
-    tables = ["registrations", "authorizations", "practice_locations", "directory"]
-    return {t: [dict(r) for r in db.query(f"select * from {t} order by 1, 2")] for t in tables}
 
 
 @pytest.fixture(scope="module")
