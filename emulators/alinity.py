@@ -21,7 +21,7 @@ import secrets
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, unquote
@@ -412,6 +412,7 @@ class AlinityEmulator(Emulator):
         port: int = 0,
         etags: bool = True,
         tenant: Tenant | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.tenant = tenant or Tenant(cap=cap)
         self.etags = etags  # detail pages carry an ETag and answer If-None-Match with 304
@@ -423,7 +424,7 @@ class AlinityEmulator(Emulator):
         self.robots_txt = robots_txt
         self.require_session = require_session
         self.enable_captcha = enable_captcha
-        super().__init__(port)
+        super().__init__(port, clock)
         self._people: list[Person] = []
         self._by_rg: dict[str, Person] = {}
         self._sessions: set[str] = set()

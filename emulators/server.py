@@ -13,7 +13,7 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 @dataclass(frozen=True)
 class RequestLog:
-    """One request as it arrived. Header names are lower-cased; `time` is `time.monotonic()`."""
+    """One request as it arrived. Header names are lower-cased; `time` is the emulator's clock
+    (`time.monotonic()` unless a test gave it another, so bursts and penalties need no waiting)."""
 
     method: str
     path: str
@@ -143,7 +144,7 @@ class Handler(BaseHTTPRequestHandler):
             query=parts.query,
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
-            time=time.monotonic(),
+            time=self.server.emulator.clock(),
         )
         reply = self.server.emulator._answer(request)
         if reply is None:
@@ -228,8 +229,9 @@ class Emulator:
     name = "emulator"
     error_content_type = "text/html; charset=utf-8"
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, clock: Callable[[], float] = time.monotonic) -> None:
         self.port = port
+        self.clock = clock  # what stamps each request's `time` (bursts, penalties)
         self.base_url = ""
         self.requests: list[RequestLog] = []
         self.statuses: list[int | None] = []  # status of each answer, None for a reset

@@ -12,6 +12,10 @@ from db import open_db
 from db.load import apply_run, finish_run, start_run, sync_regulators
 from scrapers.records import Authorization, Evidence, Location, Registration
 from scrapers.sources import Source, load_settings
+from tests.clock import FakeClock
+
+# The browser tests' fixtures (`browser`, and `server`: the patient page's site).
+pytest_plugins = ["tests.browsing"]
 
 # No test may touch the internet: the HTTP layer refuses every host but 127.0.0.1.
 os.environ["REGISTRY_OFFLINE"] = "1"
@@ -77,6 +81,12 @@ def emulated(source: Source, base_url: str, **changes) -> Source:
     """A declared source pointed at an emulator on 127.0.0.1: no spacing, quick back-off."""
     quick = {"spacing_seconds": 0.0, "backoff_seconds": 0.05, "max_retries": 1}
     return replace(source, base_url=base_url, **quick | changes)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock that moves only when slept on (tests/clock.py): back-offs and penalties at once."""
+    return FakeClock()
 
 
 @pytest.fixture

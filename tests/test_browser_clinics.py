@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browsing import BROWSER_TESTS, Watch, navigate, serving, shot
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, person
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Watch, navigate, serving, shot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
-]
+pytestmark = BROWSER_TESTS
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 ONTARIO = [person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo")]
 ROSTER = (
@@ -37,16 +34,6 @@ def server(tmp_path_factory):
     registry_with(path, (PEOPLE, "cpta"), (ONTARIO, "cpo")).close()
     with serving(path) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=list(SIZES))

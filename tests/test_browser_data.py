@@ -17,14 +17,10 @@ from db import places
 from registry.gazetteer import city_centre
 from registry.metadata import MAP_TILE_HOST
 from registry.settings import METADATA
+from tests.browsing import BROWSER_TESTS, SCREENSHOTS, Watch, serious_violations, serving
 from tests.patients import patient_database
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watch, serving
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.10.3, from npm
+pytestmark = BROWSER_TESTS
 _DB = json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["registry"]
 TABLES = [name for name, table in _DB["tables"].items() if not table.get("hidden")]
 QUERIES = list(_DB["queries"])
@@ -50,16 +46,6 @@ def site(tmp_path_factory):
         yield url, path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(params=[390, 1024], ids=["phone", "desktop"])
 def page(request, browser, site):
     context = browser.new_context(
@@ -75,17 +61,6 @@ def page(request, browser, site):
     page.watch.foreign = [u for u in page.watch.foreign if not u.startswith(TILES)]
     page.watch.clean()
     context.close()
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical WCAG 2 A/AA and best-practice violations on the page."""
-    page.add_script_tag(content=AXE.read_text())
-    return page.evaluate(
-        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"
-        " 'wcag21aa', 'best-practice']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
 
 
 def data_pages(db_path: Path) -> list[str]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401 (fixtures)
+from tests.browsing import (
+    BROWSER_TESTS,
     Watch,
     above_the_fold,
     axe_violations,
-    browser,
-    pytestmark,
-    server,
     shot,
     unfold,
 )
+
+pytestmark = BROWSER_TESTS
 
 CASES = {
     "not-read": ("/?city=Moncton", ".empty-not_read .elsewhere a"),
@@ -28,7 +28,7 @@ CASES = {
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
 @pytest.mark.parametrize("case", list(CASES))
-def test_each_empty_state_explains_itself(browser, server, case, size, lang):  # noqa: F811
+def test_each_empty_state_explains_itself(browser, server, case, size, lang):
     path, way_on = CASES[case]
     context = browser.new_context(
         viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500
@@ -50,7 +50,7 @@ def test_each_empty_state_explains_itself(browser, server, case, size, lang):  #
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
 @pytest.mark.parametrize("case", list(CASES))
-def test_axe_finds_no_violations_on_empty_states(browser, server, case, size, lang):  # noqa: F811
+def test_axe_finds_no_violations_on_empty_states(browser, server, case, size, lang):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
     try:
         page = context.new_page()
@@ -62,7 +62,7 @@ def test_axe_finds_no_violations_on_empty_states(browser, server, case, size, la
         context.close()
 
 
-def test_the_ways_on_work_in_the_browser(browser, server):  # noqa: F811
+def test_the_ways_on_work_in_the_browser(browser, server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     try:
         page = context.new_page()

@@ -12,16 +12,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401 (fixtures)
+from tests.browsing import (
+    BROWSER_TESTS,
     TILE_HOST,
     Watch,
     above_the_fold,
     axe_violations,
-    browser,
-    pytestmark,
-    server,
     shot,
 )
+
+pytestmark = BROWSER_TESTS
 
 SEARCH = "/?city=Edmonton&within=200&show=all&lang={lang}"
 # A 1 x 1 transparent PNG, standing in for a tile.
@@ -41,7 +41,7 @@ def tiles_asked(watch: Watch) -> list[str]:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
 @pytest.mark.parametrize("network", ["offline", "tiles"])
-def test_the_map_beside_the_list(browser, server, size, lang, network):  # noqa: F811
+def test_the_map_beside_the_list(browser, server, size, lang, network):
     context = browser.new_context(
         viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500
     )
@@ -98,7 +98,7 @@ def test_the_map_beside_the_list(browser, server, size, lang, network):  # noqa:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_axe_with_the_map(browser, server, lang):  # noqa: F811
+def test_axe_with_the_map(browser, server, lang):
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         is_mobile=True,
@@ -116,7 +116,7 @@ def test_axe_with_the_map(browser, server, lang):  # noqa: F811
         context.close()
 
 
-def test_no_javascript_no_map_and_nothing_missing(browser, server):  # noqa: F811
+def test_no_javascript_no_map_and_nothing_missing(browser, server):
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()

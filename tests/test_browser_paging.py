@@ -8,17 +8,17 @@ import re
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401 (fixtures)
+from tests.browsing import (
+    BROWSER_TESTS,
     Watch,
     above_the_fold,
     axe_violations,
-    browser,
     navigate,
-    pytestmark,
-    server,
     shot,
     unfold,
 )
+
+pytestmark = BROWSER_TESTS
 
 WORDS = {
     "en": {"next": "Next results", "previous": "Previous results", "name": "by name"},
@@ -32,7 +32,7 @@ def names(page) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
-def test_paging_and_sorting(browser, server, monkeypatch, size, lang):  # noqa: F811
+def test_paging_and_sorting(browser, server, monkeypatch, size, lang):
     monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 2)
     words = WORDS[lang]
     context = browser.new_context(
@@ -77,7 +77,7 @@ def test_paging_and_sorting(browser, server, monkeypatch, size, lang):  # noqa: 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
-def test_axe_on_pages_of_results(browser, server, monkeypatch, size, lang):  # noqa: F811
+def test_axe_on_pages_of_results(browser, server, monkeypatch, size, lang):
     monkeypatch.setattr("registry.web.pages.PAGE_SIZE", 2)
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
     try:
@@ -92,7 +92,7 @@ def test_axe_on_pages_of_results(browser, server, monkeypatch, size, lang):  # n
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_print_shows_only_the_results(browser, server, lang):  # noqa: F811
+def test_print_shows_only_the_results(browser, server, lang):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()

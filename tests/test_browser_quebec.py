@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.quebec import NOT_LISTED, quebec_database
-from tests.test_browser import (  # noqa: F401 (fixtures)
+from tests.browsing import (
+    BROWSER_TESTS,
     Watch,
     above_the_fold,
     axe_violations,
-    browser,
     navigate,
-    pytestmark,
     serving,
     shot,
 )
+from tests.quebec import NOT_LISTED, quebec_database
+
+pytestmark = BROWSER_TESTS
 
 BADGE = {"en": "Needling authorization listed", "fr": "Autorisation d'utiliser des aiguilles"}
 NOT_SHOWN = {"en": f"Not shown: {len(NOT_LISTED)} more", "fr": f"Non affichées : {len(NOT_LISTED)}"}
@@ -30,7 +31,7 @@ def quebec(tmp_path_factory):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_quebec_on_a_phone(browser, quebec, lang):  # noqa: F811
+def test_quebec_on_a_phone(browser, quebec, lang):
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         is_mobile=True,

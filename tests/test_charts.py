@@ -164,8 +164,14 @@ def test_no_rows_no_chart(client):
 def test_the_charts_render_offline_and_pass_axe(chart_db, width):
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watch, serving
-    from tests.test_browser_data import serious_violations
+    from tests.browsing import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        SCREENSHOTS,
+        Watch,
+        serious_violations,
+        serving,
+    )
 
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")

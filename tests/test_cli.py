@@ -7,18 +7,14 @@ import socket
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
 from tests.conftest import only
+from tests.runs import run
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-
-
-def run(*args, env=None):
-    return CliRunner().invoke(cli, list(args), env=env or {}, catch_exceptions=False)
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))

@@ -5,8 +5,6 @@ after the receiver's first failures."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -17,42 +15,12 @@ from registry.cli import cli
 from registry.egress import ALLOW_PRIVATE_ENV
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, age, registry_with
-from tests.conftest import PEOPLE, load, person, with_changes
+from tests.conftest import PEOPLE, person
+from tests.receivers import Receiver
+from tests.runs import second_run
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 STALE = person("bc1", "Chan", "Grace", number="BC-55", regulator="chcpbc")
-
-
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that answers `fail_first` requests with `fail_status`."""
-
-    def __init__(self, fail_first: int = 0, fail_status: int = 503):
-        self.requests: list[tuple[dict, bytes]] = []
-        self.fail_first, self.fail_status = fail_first, fail_status
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (the standard library's name)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                failing = len(receiver.requests) <= receiver.fail_first
-                self.send_response(receiver.fail_status if failing else 204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -68,19 +36,6 @@ def world(tmp_path):
     with Site(path) as site, httpx.Client(base_url=site.url, timeout=30) as client:
         yield client, db, path
     db.close()
-
-
-def second_run(db):
-    """Alice loses her authorization, Maya is suspended, Priya gets a condition, Hélène leaves,
-    Anne-Marie moves (a change no notice is about)."""
-    by_rg = {p.registrant_id: p for p in PEOPLE}
-    changed = {
-        "r1": with_changes(by_rg["r1"], authorizations=[]),
-        "r3": with_changes(by_rg["r3"], status="Suspended", status_class="suspended"),
-        "r6": with_changes(by_rg["r6"], conditions=["Supervision", "No needling"]),
-        "r4": with_changes(by_rg["r4"], locations=[]),
-    }
-    load(db, [changed.get(p.registrant_id, p) for p in PEOPLE if p.registrant_id != "r8"])
 
 
 def watch(client, numbers, **extra):

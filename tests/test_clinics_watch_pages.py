@@ -19,8 +19,8 @@ from registry.web.webhook_tests import WebhookTestOutcome, WebhookTests
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE, person
-from tests.test_clinics_watch import Receiver, second_run
-from tests.test_webhook_safety import Trickle
+from tests.receivers import Receiver, Trickle
+from tests.runs import second_run
 
 ONTARIO = [person("on1", "Gallagher", "Madison", number="XXX42", regulator="cpo")]
 ROSTER = (

@@ -13,7 +13,7 @@ from db import open_db
 from emulators.nsphysio import DIRECTORY_PATH, NSPhysioEmulator, nova_scotia_physiotherapists
 from registry.importer import run_source
 from scrapers.sources import load_settings
-from tests.test_nsphysio import toml
+from tests.runs import toml
 
 ROUNDS = 4
 PEOPLE = {

@@ -21,7 +21,7 @@ from scrapers import cpo_pages
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import LayoutChanged
-from tests.test_cpo import FIXTURE_PEOPLE, make_source
+from tests.cpo_register import FIXTURE_PEOPLE, make_source
 
 POLICY = HttpPolicy(user_agent="test (+http://example.test)", spacing_seconds=0.0,
                     backoff_seconds=0.05, max_retries=1)  # fmt: skip

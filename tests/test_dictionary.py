@@ -262,7 +262,7 @@ def test_every_saved_query_runs_with_sql_off(history_db):
 
 def test_metadata_command_checks_and_rewrites_stale_files(tmp_path, monkeypatch):
     from registry import metadata
-    from tests.test_cli import run as cli
+    from tests.runs import run as cli
 
     assert cli("metadata", "--check").exit_code == 0  # the committed files are current
     monkeypatch.setattr(metadata, "ROOT", tmp_path)
@@ -282,7 +282,7 @@ def test_metadata_command_checks_and_rewrites_stale_files(tmp_path, monkeypatch)
 
 def test_regulators_doc_is_regenerated_and_keeps_its_hand_written_sections(tmp_path, monkeypatch):
     from registry import metadata
-    from tests.test_cli import run as cli
+    from tests.runs import run as cli
 
     doc = tmp_path / "regulators.md"
     monkeypatch.setattr(metadata, "ROOT", tmp_path)

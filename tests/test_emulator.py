@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import unicodedata
 from collections import Counter
 
@@ -305,17 +304,21 @@ def test_fail_next_and_reset_next(client, emulator):
     assert client.get("/robots.txt").status_code == 200
 
 
-def test_bursts_get_403_until_the_penalty_passes(people):
-    emulator = AlinityEmulator(people[:5], burst_limit=3, burst_window=1.0, burst_penalty=0.4)
+def test_bursts_get_403_until_the_penalty_passes(people, clock):
+    emulator = AlinityEmulator(
+        people[:5], burst_limit=3, burst_window=1.0, burst_penalty=0.4, clock=clock
+    )
     with emulator, httpx.Client(base_url=emulator.base_url, timeout=5) as client:
         statuses = [client.get("/robots.txt").status_code for _ in range(5)]
         assert statuses == [200, 200, 200, 403, 403]
         blocked = client.get(SHELL)
         assert blocked.status_code == 403 and "retry-after" not in blocked.headers
         assert "Forbidden" in blocked.text
-        time.sleep(0.45)
+        clock.sleep(0.35)
+        assert client.get(SHELL).status_code == 403, "still within the penalty"
+        clock.sleep(0.1)
         assert client.get(SHELL).status_code == 200
-        assert len(emulator.requests) == 7
+        assert len(emulator.requests) == 8
 
 
 def test_stop_closes_the_port(people):

@@ -3,33 +3,20 @@ then read back through the API as events and as states on past dates."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pytest
 from starlette.testclient import TestClient
 
 from db import open_db
-from db.load import utcnow
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.importer import run_source
 from registry.web.app import create_app
 from scrapers.sources import load_settings
+from tests.clock import utc_ago
 from tests.conftest import emulated
-
-NEEDLES = "Using needles in practice"
-
-
-def practising_with(people, needles: bool):
-    return [
-        p
-        for p in people
-        if p.standing == "Practising"
-        and p.category == "General Register"
-        and not p.conditions
-        and (NEEDLES in p.authorizations) == needles
-    ]
+from tests.runs import NEEDLES, practising_with
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +50,13 @@ def replay(tmp_path_factory):
     times = []
     with AlinityEmulator(first) as register:
         source = emulated(settings.sources["cpta"], register.base_url)
-        for state in (first, second, third):
+        for minutes_ago, state in zip((3, 2, 1), (first, second, third), strict=True):
             register.set_people(state)
-            times.append(utcnow())
-            time.sleep(1.1)  # times are kept to the second: each run starts in a later one
-            report = run_source(db, settings.with_source(source), source)
+            # Times are kept to the second: each run is dated a second after the time kept
+            # before it, and a minute after the previous run.
+            times.append(utc_ago(minutes_ago * 60 + 1))
+            at = utc_ago(minutes_ago * 60)
+            report = run_source(db, settings.with_source(source), source, at=at)
             assert report.outcome == "success", report.message
     with TestClient(create_app(tmp_path / "registry.db")) as client:
         yield (

@@ -22,7 +22,7 @@ from emulators.nsphysio import HOSTILE_TEXT, NSPhysioEmulator, hostile_physiothe
 from registry.csvsafe import NUMBER, TRIGGERS
 from registry.importer import run_source
 from registry.web.app import create_app
-from tests.test_nsphysio import declare
+from tests.runs import declare
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

@@ -19,7 +19,7 @@ from emulators.nsphysio import DIRECTORY_PATH, NSPhysioEmulator, nova_scotia_phy
 from emulators.server import gzip_bomb
 from registry.importer import run_source
 from scrapers.http import HttpPolicy, PoliteClient, RunTooLong, TooLarge, UnsafeRedirect
-from tests.test_nsphysio import declare
+from tests.runs import declare
 
 PEOPLE = nova_scotia_physiotherapists(30, seed=7)
 TABLES = ["registrations", "practice_locations", "directory", "events"]

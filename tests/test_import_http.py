@@ -11,21 +11,9 @@ import pytest
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.importer import run_source
+from tests.runs import sample_source, snapshot
 
 NEEDLES = "Using needles in practice"
-
-
-def sample_source(settings, base: str, **changes):
-    return replace(
-        settings.sources["cpta"],
-        **{
-            "base_url": base,
-            "spacing_seconds": 0.0,
-            "backoff_seconds": 0.2,
-            "sample": True,
-            **changes,
-        },
-    )
 
 
 def search_terms(request) -> tuple[str, str]:
@@ -33,12 +21,6 @@ def search_terms(request) -> tuple[str, str]:
     form = parse_qs(request.body.decode("utf-8"))
     values = {p["ID"]: p["Value"] for p in json.loads(form["queryParameters"][0])["Parameter"]}
     return values["TextOptionA"], values["TextOptionB"]
-
-
-def snapshot(db) -> dict:
-    """Every row of every data table: what "nothing changed" is checked against."""
-    tables = ["registrations", "authorizations", "practice_locations", "directory"]
-    return {t: [dict(r) for r in db.query(f"select * from {t} order by 1, 2")] for t in tables}
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +89,14 @@ def test_identifies_itself_and_starts_with_robots_and_shell(db, settings, people
     assert agents == {settings.user_agent} and "+http" in settings.user_agent
 
 
-def test_backs_off_on_403_bursts_and_completes(db, settings, people):
+def test_backs_off_on_403_bursts_and_completes(db, settings, people, clock, monkeypatch):
     crowd = people[:40]
-    with AlinityEmulator(crowd, burst_limit=20, burst_window=2.0, burst_penalty=0.3) as register:
+    # The client's back-off and the emulator's penalty run on one clock that moves only when
+    # the client sleeps: the same exchanges as on the real clock, without waiting for them.
+    clock.use_in_imports(monkeypatch)
+    with AlinityEmulator(
+        crowd, burst_limit=20, burst_window=2.0, burst_penalty=0.3, clock=clock
+    ) as register:
         source = sample_source(settings, register.base_url, backoff_seconds=0.4)
         report = run_source(db, settings.with_source(source), source)
         blocked = [s for s in register.statuses if s == 403]
@@ -117,6 +104,8 @@ def test_backs_off_on_403_bursts_and_completes(db, settings, people):
     assert report.counts.records_seen == len(crowd)
     assert blocked, "the emulator throttled the burst"
     assert report.requests == len(register.requests)
+    # Each 403 was followed by a back-off on the clock: 0.4 s, doubling while still refused.
+    assert len(clock.slept) == len(blocked) and clock.slept[0] == 0.4
 
 
 def test_robots_disallow_fails_the_run_and_changes_nothing(db, settings, people):

@@ -12,7 +12,7 @@ from dataclasses import replace
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.importer import run_source, source_lock
-from tests.test_import_http import sample_source, snapshot
+from tests.runs import sample_source, snapshot
 
 
 def test_kill_9_mid_import_leaves_last_good_data_and_next_run_completes(db, settings, tmp_path):

@@ -1,5 +1,6 @@
 """Web apart from domain: only registry/web may import Starlette, and nothing below it imports
-the web layer (docs/architecture.md)."""
+the web layer (docs/architecture.md). Imports point one way (README): registry/web -> registry ->
+db -> scrapers; only the demo runs the emulators; tests share helpers, never each other."""
 
 import ast
 from pathlib import Path
@@ -53,3 +54,45 @@ def test_the_checks_see_the_web_package():
     web = [p for p in modules() if not outside_web(p)]
     assert any("starlette.routing" in imported(p) for p in web)
     assert any("registry.web.app" in imported(p) for p in modules() if p.name == "cli.py")
+
+
+def layer(path: Path) -> str:
+    return path.relative_to(ROOT).parts[0]
+
+
+def importing(package: str, paths: list[Path]) -> set[str]:
+    """The files among `paths` that import `package` or one of its modules."""
+    return {
+        str(p.relative_to(ROOT))
+        for p in paths
+        if any(n == package or n.startswith(f"{package}.") for n in imported(p))
+    }
+
+
+def test_db_and_scrapers_never_import_the_registry():
+    below = [p for p in modules() if layer(p) in ("db", "scrapers")]
+    assert importing("registry", below) == set()
+
+
+def test_scrapers_never_import_db():
+    assert importing("db", [p for p in modules() if layer(p) == "scrapers"]) == set()
+
+
+def test_only_the_demo_imports_the_emulators():
+    """The emulators are synthetic registers for tests and the demo: no real import uses them."""
+    product = [p for p in modules() if layer(p) != "emulators"]
+    assert importing("emulators", product) == {"registry/demo.py"}
+
+
+def test_tests_share_helpers_not_each_other():
+    """A test module imports helper modules (tests/conftest.py, tests/runs.py, ...), never
+    another test module: importing one runs, or hides, its fixtures and tests a second time."""
+    tests = sorted((ROOT / "tests").glob("*.py"))
+    offenders = {
+        f"{p.name} imports {n}"
+        for p in tests
+        for n in imported(p)
+        if n.startswith("tests.test_") and n.split(".")[1] != p.stem
+    }
+    assert offenders == set()
+    assert any("tests.runs" in imported(p) for p in tests)  # the check sees such imports

@@ -89,8 +89,14 @@ def test_the_notebook_page_of_a_saved_query_reads_its_parameters(client):
 def test_the_notebook_page_passes_axe_on_a_phone(path):
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watch, serving
-    from tests.test_browser_data import serious_violations
+    from tests.browsing import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        SCREENSHOTS,
+        Watch,
+        serious_violations,
+        serving,
+    )
 
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")

@@ -28,6 +28,7 @@ from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import Evidence, LayoutChanged, Location, Registration
 from scrapers.sources import load_settings
+from tests.runs import declare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nsphysio"
 URL = "https://nsphysio.com/for-the-public/member-directory"
@@ -245,37 +246,6 @@ def test_footer_rows_repeating_the_header_and_blank_rows_are_nobody():
 
 
 # ---- crawl: one GET, row-level errors, duplicates -------------------------------------------
-
-
-def declare(tmp_path, base: str, **extra) -> tuple:
-    """Settings with Nova Scotia declared as an operator would, pointed at `base`."""
-    declared = {
-        "jurisdiction": "CA-NS",
-        "regulator": "Nova Scotia Regulator of Physiotherapy (formerly Nova Scotia College of "
-        "Physiotherapists)",
-        "short_name": "NSRPT",
-        "platform": "nsphysio",
-        "base_url": base,
-        "register_url": f"{base}{DIRECTORY_PATH}",
-        "terms_note": "Synthetic sample of the member directory.",
-        "needling": "not_tracked",
-        "spacing_seconds": 0.0,
-        "backoff_seconds": 0.2,
-        "max_retries": 1,
-        "sample": True,
-        **extra,
-    }
-    lines = ["[sources.nscp]", *(f"{key} = {toml(value)}" for key, value in declared.items())]
-    config = tmp_path / "ns.toml"
-    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    settings = load_settings(config)
-    return settings, settings.sources["nscp"]
-
-
-def toml(value) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {toml(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value)
 
 
 def crawl_page(tmp_path, page: str, **extra) -> tuple[list[Registration], list[dict], list[str]]:

@@ -58,6 +58,9 @@ def _app():
 
 APP = _app()
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
+# schemathesis gives its tests (one per operation) one id, and pytest-xdist hands tests out by
+# id: under it, all but one would silently not run. scripts/test runs these in one process.
+pytestmark = pytest.mark.one_process
 
 
 @pytest.fixture(scope="module")

@@ -3,20 +3,15 @@ read-only by `datasette -i` with every saved query and download working."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
-import socket
 import sqlite3
 import stat
 import subprocess
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -27,10 +22,10 @@ from registry.settings import SiteSettings
 from registry.web.app import create_app, from_environment
 from tests.conftest import PEOPLE, load, person
 from tests.histories import three_runs
-from tests.test_cli import run
+from tests.releases import NOW, free_port, serving
+from tests.runs import run
 
 ROOT = Path(__file__).resolve().parents[1]
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -137,36 +132,6 @@ def test_serve_release_refuses_a_damaged_or_foreign_folder(release, tmp_path):
     metadata.write_text("{}")
     result = run("serve-release", str(release.path), "--print")
     assert result.exit_code == 2 and "checksum mismatch for metadata.json" in result.output
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(command: list[str], port: int):
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/-/versions.json", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    raise AssertionError(f"datasette did not start: {output}") from None
-                time.sleep(0.2)
-        with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as client:
-            yield client
-    finally:
-        process.terminate()
-        process.wait(10)
-        if process.stdout:
-            process.stdout.close()
 
 
 def test_datasette_serves_a_release_read_only(release):

@@ -13,15 +13,29 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from registry.publish import serve_command
+from db import db_file
+from registry.publish import publish, serve_command
 from registry.web.app import create_app
-from tests.test_publish import free_port, release, serving, source  # noqa: F401 (fixtures)
+from tests.histories import three_runs
+from tests.releases import NOW, free_port, serving
 
 YEAR = "max-age=31536000, public"
 
 
 @pytest.fixture
-def served(release):  # noqa: F811
+def source(db):
+    """A registry database with three runs, as tests/test_publish.py's."""
+    three_runs(db)
+    return db_file(db)
+
+
+@pytest.fixture
+def release(source, tmp_path):
+    return publish(source, tmp_path / "releases", now=NOW)
+
+
+@pytest.fixture
+def served(release):
     port = free_port()
     with serving(serve_command(release.path, host="127.0.0.1", port=port), port) as http:
         yield http, release
@@ -83,12 +97,12 @@ def test_a_release_uses_the_project_templates_and_css(served):
     assert css.status_code == 200 and ".registry-chart" in css.text
 
 
-def test_the_manifest_command_needs_only_datasette(release):  # noqa: F811
+def test_the_manifest_command_needs_only_datasette(release):
     assert "--template-dir" not in release.manifest["serve"]
     assert release.manifest["serve"].startswith("datasette serve -i registry.db")
 
 
-def test_the_live_data_is_gzipped_only_after_its_csv_is_neutralised(source):  # noqa: F811
+def test_the_live_data_is_gzipped_only_after_its_csv_is_neutralised(source):
     from datasette.plugins import pm
 
     with TestClient(create_app(source)) as client:

@@ -42,7 +42,10 @@ def client(tmp_path_factory):
         mp.setattr(egress, "_getaddrinfo", offline_resolver)
         # Thousands of fuzzed bodies from one client: rates are tests/test_limits.py's business.
         unlimited = Limits(
-            verify="1000000/minute", roster="1000000/minute", watch_create="1000000/minute"
+            verify="1000000/minute",
+            roster="1000000/minute",
+            watch_create="1000000/minute",
+            watch_read="1000000/minute",
         )
         with TestClient(
             create_app(SiteSettings.load(path, limits=unlimited)), raise_server_exceptions=False

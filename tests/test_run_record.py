@@ -16,7 +16,7 @@ import pytest
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.importer import run_source
-from tests.test_import_http import sample_source, snapshot
+from tests.runs import sample_source, snapshot
 
 # Runs `registry import cpta` in a process that dies (os._exit, as a kill -9 would leave it) at
 # the given point.

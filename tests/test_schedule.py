@@ -17,8 +17,8 @@ from registry.egress import ALLOW_PRIVATE_ENV
 from registry.schedule import RETRY_AFTER, jitter, next_due, plan
 from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.conftest import only
-from tests.test_clinics_watch import Receiver
-from tests.test_history_replay import NEEDLES, practising_with
+from tests.receivers import Receiver
+from tests.runs import NEEDLES, practising_with
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -21,6 +21,7 @@ from registry.web.app import create_app
 from registry.webhooks import deliver, delivery_lock, send_test
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, load, with_changes
+from tests.receivers import Trickle
 
 INWARD = [
     "http://127.0.0.1/hook",
@@ -81,48 +82,6 @@ class Receiver:
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class Trickle:
-    """A receiver on 127.0.0.1 that reads the POST, then answers one byte every `every` seconds
-    (a status line and an endless header) until the test ends: each read is quick, the answer
-    never ends."""
-
-    def __init__(self, every: float = 0.2):
-        self.requests = 0
-        self.stop = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (the standard library's name)
-                self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests += 1
-                answer = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100_000
-                for byte in answer:
-                    if receiver.stop.wait(every):
-                        return
-                    try:
-                        self.wfile.write(bytes([byte]))
-                        self.wfile.flush()
-                    except OSError:
-                        return  # the sender gave up
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -1,0 +1,44 @@
+"""Releases in tests: the date they are published on, and a release served by Datasette in a
+process of its own, on a free port of 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from datetime import UTC, datetime
+
+import httpx
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(command: list[str], port: int):
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base}/-/versions.json", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    raise AssertionError(f"datasette did not start: {output}") from None
+                time.sleep(0.2)
+        with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as client:
+            yield client
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stdout:
+            process.stdout.close()
