@@ -21,11 +21,11 @@ import click
 
 from db import DatabaseError, default_path, layout, open_db, reads
 from db.load import sync_regulators
-from registry.importer import RunReport, run_source
+from registry.imports.importer import RunReport, run_source
 from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
-    from registry.roster import CheckContext
+    from registry.clinics.roster import CheckContext
 
 DEMO_DB = layout.DEMO_DB
 
@@ -357,7 +357,7 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     Example:
         registry demo --port 8000
     """
-    from registry.demo import month_ago, start_samples, stop_samples
+    from registry.imports.demo import month_ago, start_samples, stop_samples
 
     if not no_serve:
         _check_port("127.0.0.1", port)
@@ -431,7 +431,7 @@ def reparse(
         registry reparse cpta --cassette cassettes/cpta.har --db /tmp/try.db
     """
     from db.archive import ArchiveMiss
-    from registry.importer import archive_of
+    from registry.imports.importer import archive_of
 
     settings = _settings(config)
     if source not in settings.sources:
@@ -493,7 +493,7 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
         registry schedule --config ops.toml --db db/registry.db
     """
     from db.clinics import clinics_path
-    from registry.schedule import plan
+    from registry.imports.schedule import plan
 
     settings = _settings(config)
     path = db_path or default_path()
@@ -640,7 +640,8 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
 def metadata(check: bool):
     """Regenerate metadata.json, docs/data-dictionary.md and docs/regulators.md.
 
-    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms and
+    Descriptions come from db/dictionary.py, saved queries from
+    registry/releases/queries.py, terms and
     the regulators' table from the built-in source declarations (scrapers/sources.toml); the
     hand-written sections below docs/regulators.md's table are kept.
 
@@ -648,7 +649,7 @@ def metadata(check: bool):
     Example:
         registry metadata --check
     """
-    from registry.metadata import ROOT, generated
+    from registry.releases.metadata import ROOT, generated
 
     files = generated(load_settings().sources.values())
     stale = [
@@ -685,8 +686,8 @@ def publish(db_path: Path | None, out: Path):
         registry publish --db db/registry.db --out releases
         registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d
     """
-    from registry.publish import PublishError
-    from registry.publish import publish as build_release
+    from registry.releases.publish import PublishError
+    from registry.releases.publish import publish as build_release
 
     try:
         release = build_release(db_path or default_path(), out)
@@ -718,7 +719,7 @@ def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only:
     Example:
         registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d --no-sql
     """
-    from registry.publish import exec_serve, serve_command, verify
+    from registry.releases.publish import exec_serve, serve_command, verify
 
     if not (release / "SHA256SUMS").is_file():
         raise click.UsageError(f"{release} is not a release folder (made by `registry publish`)")
@@ -738,8 +739,8 @@ def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only:
 def _clinic_context(db_path: Path | None, config: str | None) -> Iterator[CheckContext]:
     """What the verify and watch commands need: the registry read-only, the clinics database,
     the sources' freshness limits; closed afterwards."""
-    from registry.roster import CheckContext
-    from registry.verify import freshness_limits
+    from registry.clinics.roster import CheckContext
+    from registry.clinics.verify import freshness_limits
 
     path = _existing(db_path)
     try:
@@ -774,7 +775,7 @@ def verify(roster, fmt: str, output, config: str | None, db_path: Path | None):
     Example:
         registry verify staff.csv --format csv -o staff-verified.csv
     """
-    from registry import roster as rosters
+    from registry.clinics import roster as rosters
 
     try:
         with _clinic_context(db_path, config) as context:
@@ -830,8 +831,8 @@ def watch_create(
         registry watch create --name "Bow River Physio" --registration cpta:20001 \\
             --webhook-url https://clinic.example/hooks/registry
     """
-    from registry.egress import UnsafeURL, check_url
-    from registry.watch import add_items, create_list
+    from registry.clinics.egress import UnsafeURL, check_url
+    from registry.clinics.watch import add_items, create_list
 
     if webhook_url:
         try:
@@ -905,7 +906,7 @@ def watch_deliver(
 def _deliver_webhooks(db_path: Path | None, config: str | None, **options) -> bool:
     """Deliver every watch list's pending notices and report per list; False if one failed
     or another delivery run over the database has not ended (nothing is sent then)."""
-    from registry.webhooks import DeliveryBusy, deliver, delivery_lock
+    from registry.clinics.webhooks import DeliveryBusy, deliver, delivery_lock
 
     try:
         with delivery_lock(db_path or default_path()), _clinic_context(db_path, config) as c:
@@ -957,7 +958,7 @@ def preflight(
     Example:
         registry preflight cpta cptbc --record cassettes/
     """
-    from registry.preflight import check_source, table
+    from registry.imports.preflight import check_source, table
 
     settings = _settings(config)
     unknown = [s for s in sources if s not in settings.sources]
@@ -1001,7 +1002,7 @@ def cassette_anonymise(source: str, cassette: Path, out: Path, config: str | Non
     Example:
         registry cassette-anonymise cpta cassettes/cpta.har tests/fixtures/cassettes/cpta.har
     """
-    from registry.preflight import anonymise_cassette
+    from registry.imports.preflight import anonymise_cassette
     from scrapers.cassette import CassetteError
     from scrapers.records import LayoutChanged
 

@@ -15,7 +15,7 @@ import pytest
 
 from db import places
 from registry.gazetteer import city_centre
-from registry.metadata import MAP_TILE_HOST
+from registry.releases.metadata import MAP_TILE_HOST
 from registry.settings import METADATA
 from tests.patients import patient_database
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watch, serving

@@ -16,7 +16,7 @@ from emulators.cpo import (
     render_csv,
     sort_people,
 )
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers import cpo_pages
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient

@@ -14,7 +14,7 @@ from db import open_db
 from emulators.cpo import ontario_physiotherapists
 from emulators.history import cpo, monthly_states
 from registry.cli import cli
-from registry.demo import PAST_MONTHS, month_ago
+from registry.imports.demo import PAST_MONTHS, month_ago
 from registry.web.app import create_app
 
 

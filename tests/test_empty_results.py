@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from registry.gazetteer import gazetteer
-from registry.places import understand
-from registry.postcodes import AREAS, area
+from registry.lookup.places import understand
+from registry.lookup.postcodes import AREAS, area
 from registry.web.app import create_app
 from registry.web.pages import wider
 from tests.patients import patient_database

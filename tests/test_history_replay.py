@@ -13,7 +13,7 @@ from db import open_db
 from db.load import utcnow
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.conftest import emulated

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from emulators.cpo import CpoEmulator, ontario_physiotherapists
 from registry.cli import cli
-from registry.preflight import check_source
+from registry.imports.preflight import check_source
 from scrapers.cassette import read as read_cassette
 from tests.conftest import only
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from registry.publish import serve_command
+from registry.releases.publish import serve_command
 from registry.web.app import create_app
 from tests.test_publish import free_port, release, serving, source  # noqa: F401 (fixtures)
 
@@ -112,7 +112,7 @@ def test_a_release_neutralises_formulas_in_its_csv(db, tmp_path):
     """Scraped text beginning with = + - @ reaches no spreadsheet as a live formula from a
     release either (issue 13, item 6): the release loads the project's Datasette plugin."""
     from db import db_file
-    from registry.publish import publish
+    from registry.releases.publish import publish
     from tests.conftest import load, person
 
     load(db, [person("f1", '=HYPERLINK("http://x")', "@Eve", number="30001")])

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from registry import egress
+from registry.clinics import egress
 from registry.limits import Limits
 from registry.settings import SiteSettings
 from registry.web.app import create_app

@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 
 from db.clinics import clinics_path, open_clinics
 from db.connections import read_only
-from registry import egress
 from registry.cli import cli
+from registry.clinics import egress
+from registry.clinics.webhooks import deliver, delivery_lock, send_test
 from registry.web.app import create_app
-from registry.webhooks import deliver, delivery_lock, send_test
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, load, with_changes
 

@@ -15,9 +15,9 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
 from db import reads
-from registry import cities, places
 from registry.limits import RULES
-from registry.search import SearchError, page_size, parse_query
+from registry.lookup import cities, places
+from registry.lookup.search import SearchError, page_size, parse_query
 from registry.web import history
 from registry.web.params import conn
 from registry.web.responses import JSON, cached

@@ -23,9 +23,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
 from db.connections import Connections
-from registry import cities
 from registry.csvsafe import NeutraliseCSV
 from registry.limits import RateLimits
+from registry.lookup import cities
 from registry.settings import (
     DATASETTE_SETTINGS,
     DATASETTE_STATIC,
@@ -109,7 +109,8 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
     metadata = json.loads(settings.metadata_path.read_text(encoding="utf-8"))
     datasette_settings = {**DATASETTE_SETTINGS, "default_allow_sql": settings.allow_sql}
     safety.register()
-    # datasette-gzip is for releases (registry/publish.py); here NeutraliseCSV reads the bodies.
+    # datasette-gzip is for releases (registry/releases/publish.py); here NeutraliseCSV reads the
+    # bodies.
     if pm.has_plugin("gzip"):
         pm.unregister(name="gzip")
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # once: filters are equal

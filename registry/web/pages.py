@@ -21,11 +21,11 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.templating import Jinja2Templates
 
-from registry import cities, freshness, history, places
-from registry.documents import documents
 from registry.gazetteer import city_centre
-from registry.places import regulator_lang, why_empty
-from registry.search import (
+from registry.lookup import cities, freshness, history, places
+from registry.lookup.documents import documents
+from registry.lookup.places import regulator_lang, why_empty
+from registry.lookup.search import (
     COUNT_CAP,
     MAX_QUERY_CHARS,
     MAX_TOKENS,
@@ -33,7 +33,7 @@ from registry.search import (
     SearchError,
     whole_number,
 )
-from registry.standing import out_of_practice
+from registry.lookup.standing import out_of_practice
 from registry.web import i18n
 from registry.web.assets import Assets
 from registry.web.params import conn as registry_conn
@@ -114,7 +114,8 @@ class Form:
         )
 
     def query(self) -> Query:
-        """The search this form asks for, as typed (registry/places.py understands its place).
+        """The search this form asks for, as typed (registry/lookup/places.py understands its
+        place).
         Only people authorized now, unless `show=all`: then everyone, those who may not practise
         too (their cards say so first)."""
         everyone = self.show == "all"

@@ -1,6 +1,6 @@
 """Watch-list endpoints: create a list, read and change it, and its Atom and JSON feeds.
 
-The lists and their notices are registry.watch; a list is reached only with its token, and
+The lists and their notices are registry.clinics.watch; a list is reached only with its token, and
 without a valid one every endpoint answers 401 alike, so nothing tells whether a list exists.
 """
 
@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from registry import egress
-from registry.verify import verify_many
-from registry.watch import (
+from registry.clinics import egress
+from registry.clinics.verify import verify_many
+from registry.clinics.watch import (
     FEED_LIMIT,
     MAX_BODY,
     MAX_ITEMS,
@@ -75,7 +75,7 @@ def _entries(data: dict) -> list:
 
 
 async def _webhook_url(value) -> str | None:
-    """The webhook URL if deliveries may go there (public hosts only: registry.egress), else 400."""
+    """The webhook URL if deliveries may go there (public hosts only: registry.clinics.egress), else 400."""
     if value in (None, ""):
         return None
     try:

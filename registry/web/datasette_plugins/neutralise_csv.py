@@ -1,4 +1,5 @@
-"""A Datasette plugin for releases served by `datasette serve` (registry/publish.py): every CSV
+"""A Datasette plugin for releases served by `datasette serve`
+(registry/releases/publish.py): every CSV
 answer is neutralised for spreadsheets (registry/csvsafe.py), as the site does for /data/."""
 
 from datasette import hookimpl

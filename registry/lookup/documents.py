@@ -10,7 +10,7 @@ import orjson
 from db import reads
 from db.directory import authorized_kinds
 from db.responses import evidence_sql
-from registry.standing import needling_answer, standing_fields
+from registry.lookup.standing import needling_answer, standing_fields
 
 # One row per registration, its lists (authorizations, practice locations, evidence) as JSON
 # built by SQLite: a page of 20 results is one query, about half the time of one query per table

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from db.load import utcnow
-from registry.verify import CHUNK, Query, Regulators, VerifyError, is_masked, verify_many
+from registry.clinics.verify import CHUNK, Query, Regulators, VerifyError, is_masked, verify_many
 from scrapers.records import clean_text
 
 NOTICE_KINDS = (
@@ -61,7 +61,7 @@ def create_list(db: Database, name: str | None, webhook_url: str | None) -> tupl
 
 
 def new_secret() -> str:
-    """The secret that signs a list's webhook deliveries (registry.webhooks)."""
+    """The secret that signs a list's webhook deliveries (registry.clinics.webhooks)."""
     return secrets.token_hex(32)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from db import reads
-from registry.verify import DEFAULT_STALE_AFTER_HOURS, fresh_until
+from registry.clinics.verify import DEFAULT_STALE_AFTER_HOURS, fresh_until
 
 _SUPPORTED = """
 select id, name, short_name, jurisdiction, needling from regulators where coverage = 'supported'

@@ -127,7 +127,7 @@ def run_source(
     `record`, every exchange is also saved to that HAR file. Runs of one source never overlap;
     a run that another process left unfinished (killed, crashed) is marked failed, since its
     lock is free again. `at` (ISO UTC) dates the run and its changes instead of the clock: the
-    demo imports its sample registers as they stood in past months (registry/demo.py); the
+    demo imports its sample registers as they stood in past months (registry/imports/demo.py); the
     archived responses keep the time they were really fetched.
     """
     try:

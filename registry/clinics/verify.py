@@ -1,7 +1,7 @@
 """Verification verdicts: is this registration authorized to needle, and on what evidence?
 
 One module answers for the single-check API, rosters (API, web page, CLI) and watch lists. It only
-reads the registry database; receipts are written by registry/receipts.py.
+reads the registry database; receipts are written by registry/clinics/receipts.py.
 
 Verdicts, in the order they are decided:
   not_found              the regulator's register (as last imported) has no such number
@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from db import reads
-from registry.documents import documents
+from registry.lookup.documents import documents
 from scrapers.places import fold, jurisdiction_region, region_code
 from scrapers.sources import Settings
 
@@ -383,7 +383,7 @@ def _verdict(doc: dict | None) -> str:
         return "not_found"
     if not doc["on_register"]:
         return "no_longer_on_register"
-    answer = doc["needling"]["answer"]  # standing first: registry/standing.py
+    answer = doc["needling"]["answer"]  # standing first: registry/lookup/standing.py
     if answer in ("not_tracked", "unknown"):
         return "not_tracked"
     return answer  # authorized | not_authorized | not_practising
