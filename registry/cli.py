@@ -740,7 +740,7 @@ def _clinic_context(db_path: Path | None, config: str | None) -> Iterator[CheckC
     """What the verify and watch commands need: the registry read-only, the clinics database,
     the sources' freshness limits; closed afterwards."""
     from registry.clinics.roster import CheckContext
-    from registry.clinics.verify import freshness_limits
+    from registry.lookup.freshness import freshness_limits
 
     path = _existing(db_path)
     try:

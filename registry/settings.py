@@ -11,8 +11,8 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from db.layout import registry_db
-from registry.clinics.verify import freshness_limits
 from registry.limits import Limits
+from registry.lookup.freshness import freshness_limits
 from scrapers.sources import load_settings
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"

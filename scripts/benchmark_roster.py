@@ -30,7 +30,7 @@ from benchmark import build
 
 from db.clinics import clinics_path
 from registry.clinics.roster import CheckContext, check_roster
-from registry.clinics.verify import freshness_limits
+from registry.lookup.freshness import freshness_limits
 from registry.web.app import create_app
 from scrapers.sources import load_settings
 

@@ -17,8 +17,7 @@ from starlette.testclient import TestClient
 from db import open_db, reads
 from db.load import finish_run, start_run, sync_regulators
 from registry.cli import cli
-from registry.clinics.verify import freshness_limits
-from registry.lookup.freshness import states
+from registry.lookup.freshness import freshness_limits, states
 from registry.releases.publish import _contents
 from registry.releases.queries import QUERIES
 from registry.web.app import create_app

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from db.load import utcnow
-from registry.clinics.verify import CHUNK, Query, Regulators, VerifyError, is_masked, verify_many
+from registry.clinics.verify import CHUNK, Query, Regulators, VerifyError, verify_many
+from registry.lookup.numbers import is_masked
 from scrapers.records import clean_text
 
 NOTICE_KINDS = (

@@ -8,7 +8,7 @@ import sqlite3
 
 from db.directory import authorized_kinds
 from db.history import state_at
-from registry.clinics.verify import is_masked
+from registry.lookup.numbers import is_masked
 from registry.lookup.standing import needling_answer, standing_fields
 
 EVENT_KINDS = (
