@@ -21,8 +21,9 @@ import click
 
 from db import DatabaseError, default_path, layout, open_db, reads
 from db.load import sync_regulators
+from registry.imports.choice import Purpose, SourceChoiceError, choose_sources
 from registry.imports.importer import RunReport, run_source
-from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
+from scrapers.sources import CONFIG_ENV, ConfigError, Settings, Source, load_settings
 
 if TYPE_CHECKING:
     from registry.clinics.roster import CheckContext
@@ -34,6 +35,14 @@ def _settings(config: str | None) -> Settings:
     try:
         return load_settings(config)
     except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def _chosen(settings: Settings, keys: tuple[str, ...], purpose: Purpose) -> list[Source]:
+    """The sources a command acts on (registry.imports.choice), or a usage error saying why not."""
+    try:
+        return choose_sources(settings, keys, purpose)
+    except SourceChoiceError as e:
         raise click.UsageError(str(e)) from None
 
 
@@ -242,25 +251,7 @@ def import_(
         registry import cpta --config ops.toml --db db/registry.db
     """
     settings = _settings(config)
-    unknown = [s for s in sources if s not in settings.sources]
-    if unknown:
-        raise click.UsageError(
-            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(settings.sources)}"
-        )
-    for key in sources:
-        if settings.sources[key].coverage != "supported":
-            raise click.UsageError(
-                f"{key} is not yet supported: {settings.sources[key].coverage_note}"
-            )
-    disabled = [s for s in sources if not settings.sources[s].enabled]
-    if disabled:
-        raise click.UsageError(
-            f"source(s) {', '.join(disabled)} are disabled in the config "
-            "(enabled = false); enable them to import"
-        )
-    chosen = [settings.sources[s] for s in sources] or [
-        s for s in settings.sources.values() if s.enabled
-    ]
+    chosen = _chosen(settings, sources, "import")
     db = _open(db_path or default_path())
     sync_regulators(db, settings.sources.values())
     failed = 0
@@ -434,8 +425,7 @@ def reparse(
     from registry.imports.importer import archive_of
 
     settings = _settings(config)
-    if source not in settings.sources:
-        raise click.UsageError(f"unknown source {source}; known: {', '.join(settings.sources)}")
+    _chosen(settings, (source,), "read")
     db = _open(db_path or default_path())
     if cassette is not None:
         report = run_source(
@@ -961,20 +951,9 @@ def preflight(
     from registry.imports.preflight import check_source, table
 
     settings = _settings(config)
-    unknown = [s for s in sources if s not in settings.sources]
-    if unknown:
-        raise click.UsageError(
-            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(settings.sources)}"
-        )
-    chosen = [settings.sources[s] for s in sources] or [
-        s
-        for s in settings.sources.values()
-        if s.coverage == "supported" and s.base_url and not s.sample
-    ]
+    chosen = _chosen(settings, sources, "check")
     results = []
     for source in chosen:
-        if source.coverage != "supported" or not source.base_url:
-            raise click.UsageError(f"{source.key} has no adapter to check: {source.coverage_note}")
         cassette = replay / f"{source.key}.har" if replay else None
         if cassette is not None and not cassette.exists():
             raise click.UsageError(f"no cassette {cassette}")
@@ -1007,8 +986,7 @@ def cassette_anonymise(source: str, cassette: Path, out: Path, config: str | Non
     from scrapers.records import LayoutChanged
 
     settings = _settings(config)
-    if source not in settings.sources:
-        raise click.UsageError(f"unknown source {source}; known: {', '.join(settings.sources)}")
+    _chosen(settings, (source,), "read")
     try:
         people, exchanges = anonymise_cassette(settings, settings.sources[source], cassette, out)
     except (CassetteError, LayoutChanged) as e:
