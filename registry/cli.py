@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -348,7 +347,7 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     Example:
         registry demo --port 8000
     """
-    from registry.imports.demo import month_ago, start_samples, stop_samples
+    from registry.imports.demo import import_months, start_samples, stop_samples
 
     if not no_serve:
         _check_port("127.0.0.1", port)
@@ -364,24 +363,13 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     try:
         db = _open(db_path)
         sync_regulators(db, settings.sources.values())  # the regulators we do not cover, too
-        failed = 0
-        # Each register as it stood in past months, dated then, then as it stands today: the
-        # history, the changes per month and "no longer on the register" have something to show.
-        for months in range(max((len(s.states) for s in samples), default=1) - 1, -1, -1):
-            for sample in samples:
-                if months >= len(sample.states):
-                    continue
-                sample.emulator.set_people(sample.states[-1 - months])
-                settings = settings.with_source(sample.source)
-                report = run_source(
-                    db,
-                    settings,
-                    sample.source,
-                    progress=_progress(),
-                    at=month_ago(months) if months else None,
-                )
-                _report(report)
-                failed += report.outcome != "success"
+
+        def run(settings: Settings, source: Source, at: str | None) -> RunReport:
+            report = run_source(db, settings, source, progress=_progress(), at=at)
+            _report(report)
+            return report
+
+        failed = import_months(settings, samples, run)
         db.close()
         if failed:
             sys.exit(1)
@@ -483,35 +471,32 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
         registry schedule --config ops.toml --db db/registry.db
     """
     from db.clinics import clinics_path
-    from registry.imports.schedule import plan
+    from registry.imports.schedule import NothingToSchedule, run_due
 
     settings = _settings(config)
     path = db_path or default_path()
     db = _open(path)
     sync_regulators(db, settings.sources.values())
     deliveries = _Deliveries(path, config)
-    while True:
-        now = datetime.now(UTC)
-        upcoming = plan(settings, last_runs_of(db), now)
-        ran = False
-        for source, when in upcoming:
-            if when <= now:
-                click.echo(f"{now:%Y-%m-%dT%H:%M:%SZ} running {source.key}")
-                _report(run_source(db, settings, source, progress=_progress()))
-                ran = True
-        if ran and clinics_path(path).exists():
+
+    def after_runs() -> None:
+        if clinics_path(path).exists():
             # Watch lists hear of what the runs changed (failed deliveries are retried next time).
             deliveries.request()
-        if once:
-            deliveries.wait()
-            return
-        upcoming = plan(settings, last_runs_of(db), datetime.now(UTC))
-        if not upcoming:
-            raise click.UsageError("no source is enabled; nothing to schedule")
-        source, when = upcoming[0]
-        wait = max(1.0, (when - datetime.now(UTC)).total_seconds())
-        click.echo(f"next: {source.key} at {when:%Y-%m-%dT%H:%M:%SZ}")
-        _nap(min(wait, 3600))
+
+    try:
+        run_due(
+            db,
+            settings,
+            run=lambda source: _report(run_source(db, settings, source, progress=_progress())),
+            after_runs=after_runs,
+            nap=lambda seconds: _nap(seconds),
+            echo=click.echo,
+            once=once,
+        )
+    except NothingToSchedule as e:
+        raise click.UsageError(str(e)) from None
+    deliveries.wait()
 
 
 def _nap(seconds: float) -> None:
@@ -557,11 +542,6 @@ class _Deliveries:
     def wait(self, timeout: float | None = None) -> bool:
         """Until no delivery is running or wanted; False if `timeout` passed first."""
         return self._idle.wait(timeout)
-
-
-def last_runs_of(db) -> dict[str, dict]:
-    """The newest import run of each source."""
-    return reads.latest_runs(db)
 
 
 @cli.command()
