@@ -77,6 +77,31 @@ def delete_list(db: Database, list_id: str) -> None:
             db.conn.execute(f"delete from {table} where {column} = ?", [list_id])
 
 
+def count_items(db: Database, list_id: str) -> int:
+    """How many registrations a list holds (its quota counts them)."""
+    return db.execute("select count(*) from watch_items where list_id = ?", [list_id]).fetchone()[0]
+
+
+def remove_item(db: Database, list_id: str, regulator: str, number: str) -> bool:
+    """Take one registration off a list; False when it was not on it."""
+    with db.conn:
+        cursor = db.conn.execute(
+            "delete from watch_items where list_id = ? and regulator_id = ? and "
+            "registration_number = ?",
+            [list_id, regulator, number],
+        )
+    return bool(cursor.rowcount)
+
+
+def set_webhook(db: Database, list_id: str, url: str | None, secret: str | None) -> None:
+    """Set a list's webhook address and the secret that signs its deliveries (None: remove)."""
+    with db.conn:
+        db.conn.execute(
+            "update watch_lists set webhook_url = ?, webhook_secret = ? where id = ?",
+            [url, secret, list_id],
+        )
+
+
 def find_list(db: Database, token: str | None) -> dict | None:
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None

@@ -271,11 +271,7 @@ def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> R
     url = url.strip() if isinstance(url, str) else ""
     db = request.app.state.clinics
     if not url:
-        with db.conn:
-            db.conn.execute(
-                "update watch_lists set webhook_url = null, webhook_secret = null where id = ?",
-                [found["id"]],
-            )
+        watch.set_webhook(db, found["id"], None, None)
         request.app.state.webhook_tests.forget(found["id"])
         return _saved_page(request, token, message="watch.webhook.removed")
     try:
@@ -286,11 +282,7 @@ def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> R
         )
     secret = watch.new_secret()
     request.app.state.webhook_tests.forget(found["id"])
-    with db.conn:
-        db.conn.execute(
-            "update watch_lists set webhook_url = ?, webhook_secret = ? where id = ?",
-            [checked, secret, found["id"]],
-        )
+    watch.set_webhook(db, found["id"], checked, secret)
     return _saved_page(request, token, message="watch.webhook.saved", secret=secret)
 
 
