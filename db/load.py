@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from db import db_file, history, layout, places, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
+from db.runs import APPLIED_UNFINISHED, DIED, RunState, state_of
 from scrapers.records import Registration
 from scrapers.sources import Source
 
@@ -215,14 +216,15 @@ def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
 
 
 def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
-    """A new run, "running"; `at` dates it instead of the clock (a demo's past import)."""
+    """The state of a run as import_runs records it (db/runs.py); None when there is no such
+    run."""
     with writing(db):
         table = db.table("import_runs")
         table.insert(
             {
                 "regulator_id": regulator_id,
                 "started_at": at or utcnow(),
-                "outcome": "running",
+                "outcome": RunState.RUNNING.outcome,
                 "requests": 0,
                 "records_seen": 0,
             },
@@ -232,23 +234,38 @@ def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
 
 
 def close_interrupted_runs(db: Database, regulator_id: str) -> int:
-    """Mark runs left "running" by a process that died as failed; their data was never applied."""
+    """Mark runs left running by a process that died as interrupted; their data was never
+    applied (the transaction that applies it also leaves `running`, db/runs.py)."""
     with writing(db):
         return db.execute(
-            "update import_runs set outcome = 'failed', ended_at = ?, message = 'interrupted: "
-            "the import ended before finishing (killed or crashed); nothing was changed' "
-            "where regulator_id = ? and outcome = 'running'",
-            [utcnow(), regulator_id],
+            "update import_runs set outcome = ?, ended_at = ?, message = ? "
+            "where regulator_id = ? and outcome = ?",
+            [RunState.INTERRUPTED.outcome, utcnow(), DIED, regulator_id, RunState.RUNNING.outcome],
         ).rowcount
 
 
+def run_state(db: Database, run_id: int) -> RunState | None:
+    """The state of a run as import_runs records it (db/runs.py); None when there is no such run."""
+    row = db.execute(
+        "select outcome, message, errors from import_runs where id = ?", [run_id]
+    ).fetchone()
+    return state_of(*row) if row else None
+
+
 def applied(db: Database, run_id: int) -> str | None:
-    """What apply_run recorded if it committed this run's data (in that same transaction), else
-    None: the one test of whether a run changed the data."""
-    row = db.execute("select outcome, message from import_runs where id = ?", [run_id]).fetchone()
-    if not row or row[0] != "success":
+    """The summary of this run's changes if apply_run committed its data (its state is applied,
+    or success once recorded), else None: the one test of whether a run changed the data."""
+    row = db.execute(
+        "select outcome, message, errors, records_seen, added, changed, unchanged, removed "
+        "from import_runs where id = ?",
+        [run_id],
+    ).fetchone()
+    if not row:
         return None
-    return str(row[1]).removesuffix(APPLIED_UNFINISHED)
+    state = state_of(*row[:3])
+    if state is RunState.APPLIED:
+        return Counts(*row[3:]).summary()
+    return row[1] if state is RunState.SUCCESS else None
 
 
 def finish_run(
@@ -272,9 +289,6 @@ def finish_run(
     }
     with writing(db):
         db.table("import_runs").update(run_id, row)
-
-
-APPLIED_UNFINISHED = " (applied; the import ended before its run record was completed)"
 
 
 @dataclass
@@ -522,12 +536,13 @@ def _apply(
         ).fetchone()
         # The run is recorded as applied in the transaction that applies it, so that no kill
         # between the data's commit and `finish_run` can leave applied data under a run marked
-        # failed (finish_run later adds the requests, errors and final message).
+        # failed (finish_run later adds the requests, errors and final message: db/runs.py).
         conn.execute(
-            "update import_runs set outcome = 'success', ended_at = ?, message = ?, "
+            "update import_runs set outcome = ?, ended_at = ?, message = ?, "
             "records_seen = ?, added = ?, changed = ?, unchanged = ?, removed = ?, "
             "on_register = ?, authorized = ?, registrations_ever = ? where id = ?",
             [
+                RunState.APPLIED.outcome,
                 ended_at or utcnow(),
                 counts.summary() + APPLIED_UNFINISHED,
                 counts.records_seen,
