@@ -1,4 +1,4 @@
-"""Requests per registrant against each platform's request floor (issue 12, part 4).
+"""Requests per registrant against each platform's request floor.
 
 Imports every sample register (the demo's emulators, live-like variants, synthetic people) over
 HTTP on 127.0.0.1 into a scratch database, and prints, per source: registrants listed, requests

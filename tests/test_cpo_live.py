@@ -1,4 +1,4 @@
-"""The CPO adapter against the live register's shapes (issue 12): the whole filter set, the count
+"""The CPO adapter against the live register's shapes: the whole filter set, the count
 wherever it sits, JavaScript-only profiles and masked numbers, and the preflight's checks."""
 
 from __future__ import annotations

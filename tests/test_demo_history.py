@@ -1,5 +1,5 @@
 """The demo imports its sample registers as they stood over past months, dated then, so that the
-changes per month, the history pages and "no longer on the register" show real changes (issue 17).
+changes per month, the history pages and "no longer on the register" show real changes.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Searches that find nobody say why and what to do next; places typed loosely are understood
-(issue 15, item 4). In-process; test_browser.py shows the same pages in Chromium."""
+"""Searches that find nobody say why and what to do next; places typed loosely are understood.
+In-process; test_browser.py shows the same pages in Chromium."""
 
 from __future__ import annotations
 

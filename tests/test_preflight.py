@@ -1,5 +1,5 @@
-"""`registry preflight`, cassettes recorded with --record, replayed with no network, and anonymised
-(issue 12, part 3). The register is the CPO emulator on 127.0.0.1."""
+"""`registry preflight`, cassettes recorded with --record, replayed with no network, and anonymised.
+The register is the CPO emulator on 127.0.0.1."""
 
 from __future__ import annotations
 

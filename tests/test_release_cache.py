@@ -110,7 +110,7 @@ def test_gzip_is_real_compression(served):
 
 def test_a_release_neutralises_formulas_in_its_csv(db, tmp_path):
     """Scraped text beginning with = + - @ reaches no spreadsheet as a live formula from a
-    release either (issue 13, item 6): the release loads the project's Datasette plugin."""
+    release either: the release loads the project's Datasette plugin."""
     from db import db_file
     from registry.releases.publish import publish
     from tests.conftest import load, person

@@ -1,4 +1,4 @@
-"""Property: no roster and no watch-list body, however odd, gets a 5xx (issue 13.5). Every roster
+"""Property: no roster and no watch-list body, however odd, gets a 5xx. Every roster
 gets a 200 with per-row errors or a clear 4xx; so does every watch-list request."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The run record tells the truth at every kill point (issue 13, item 2).
+"""The run record tells the truth at every kill point.
 
 An import killed inside the apply's transaction changed nothing, and the next run says so; one
 killed after the data's commit but before its run record was completed applied its data, and its

@@ -1,4 +1,4 @@
-"""Webhooks reach only public hosts (issue 13.3), a redirect is not a delivery (13.4), and one
+"""Webhooks reach only public hosts, a redirect is not a delivery, and one
 slow receiver cannot hold up a run: refused at creation, refused again on connecting (DNS
 rebinding), every spelling of an inward address, concurrency and the run's time budget."""
 

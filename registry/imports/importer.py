@@ -171,7 +171,7 @@ class ReplayTransport(httpx.BaseTransport):
 
 
 def _frugality(requests: int, notes: dict) -> str:
-    """Requests per registrant, against the floor no complete crawl can go under (issue 12)."""
+    """Requests per registrant, against the floor no complete crawl can go under."""
     listed, floor = notes.get("listed"), notes.get("floor")
     if not listed:
         return ""

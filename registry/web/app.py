@@ -163,7 +163,7 @@ def create_app(settings: SiteSettings | str | Path) -> Starlette:
         ],
         middleware=[
             Middleware(RateLimits, limits=settings.limits),
-            # HTML and JSON, issue 15.9; level 6 costs a third of the default 9 for 1% more bytes
+            # HTML and JSON; level 6 costs a third of the default 9 for 1% more bytes
             Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6),
         ],
         exception_handlers={HTTPException: http_error, Exception: server_error},
