@@ -163,3 +163,28 @@ def test_the_sql_check_sees_sql(tmp_path):
     )
     assert sql_in(sample) == ["4: 'select 1'", "4: .execute(", "5: 'delete from t where id = ?'"]
     assert sql_in(ROOT / "registry" / "lookup" / "regulators.py")  # the domain does run SQL
+
+
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def test_the_architecture_page_names_every_module():
+    unnamed = {
+        str(p.relative_to(ROOT))
+        for p in modules()
+        if p.name != "__init__.py" and f"`{p.relative_to(ROOT)}`" not in ARCHITECTURE
+    }
+    assert unnamed == set()
+
+
+def test_the_docs_claim_only_tests_and_modules_that_exist():
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    named = {
+        (doc.name, path)
+        for doc in docs
+        for path in re.findall(
+            r"\b((?:tests|registry|db|scrapers|emulators)/[\w/]+\.py)\b",
+            doc.read_text(encoding="utf-8"),
+        )
+    }
+    assert {(doc, path) for doc, path in named if not (ROOT / path).exists()} == set()
