@@ -23,7 +23,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
 from db.connections import Connections
-from registry.csvsafe import NeutraliseCSV
 from registry.limits import RateLimits
 from registry.lookup import cities
 from registry.settings import (
@@ -35,6 +34,7 @@ from registry.settings import (
 )
 from registry.web import api, clinics, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
+from registry.web.neutralise import NeutraliseCSV
 from registry.web.responses import Answers
 from registry.web.webhook_tests import WebhookTests
 
