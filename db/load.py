@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -355,12 +356,20 @@ _FIRST_SEEN = 14  # positions in a registrations row (see _REGISTRATION)
 _RESPONSE_IDS = 17
 
 
+class Prepared(NamedTuple):
+    """One record made ready to write, from the record alone."""
+
+    id: str  # the registration's id
+    record: Registration
+    digest: str  # the record's content hash
+    row: list  # its registrations row (first seen now; response ids filled in when written)
+    entry: tuple  # its directory row (db/directory.py)
+
+
 def _prepare(
     batch: list[Registration], regulator_id: str, run_id: int, now: str, home: str | None = None
-) -> list[tuple]:
-    """Everything derived from each record alone, as the rows to write: (id, record, content
-    hash, registrations row (first seen now; its response ids are filled in when it is written),
-    directory row)."""
+) -> list[Prepared]:
+    """Everything derived from each record alone, as the rows to write."""
     out = []
     for rec in batch:
         if rec.regulator != regulator_id:
@@ -390,7 +399,7 @@ def _prepare(
             None,  # response_ids
             now,
         ]
-        out.append((rid, rec, digest, row, row_for(rid, rec, key, home)))
+        out.append(Prepared(rid, rec, digest, row, row_for(rid, rec, key, home)))
     return out
 
 
@@ -463,7 +472,7 @@ def _apply(
         directory = Writer(conn)
         responses = Responses(conn, run_id)
         for batch in (_prepare(b, regulator_id, run_id, now, home) for b in _batches(records)):
-            ids = [p[0] for p in batch]
+            ids = [p.id for p in batch]
             if listed:
                 conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))
@@ -479,23 +488,23 @@ def _apply(
             if known:
                 fresh = []
                 for p in batch:
-                    old = known.get(p[0])
+                    old = known.get(p.id)
                     if old is None:
                         counts.added += 1
                         fresh.append(p)
-                    elif old[0] != p[2] or old[1] is not None:
+                    elif old[0] != p.digest or old[1] is not None:
                         counts.changed += 1
-                        p[3][_FIRST_SEEN] = old[2]
+                        p.row[_FIRST_SEEN] = old[2]
                         fresh.append(p)
                     else:
                         counts.unchanged += 1
             else:
                 counts.added += len(batch)
                 fresh = batch
-            replaced = history.snapshot(conn, [p[0] for p in fresh if p[0] in known])
+            replaced = history.snapshot(conn, [p.id for p in fresh if p.id in known])
             _write(conn, directory, responses, fresh, known)
             if replaced or not baseline:
-                pairs = [(p[0], replaced.get(p[0]), history.state_of(p[1])) for p in fresh]
+                pairs = [(p.id, replaced.get(p.id), history.state_of(p.record)) for p in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
         leaving = (
             [
@@ -578,37 +587,39 @@ _REGISTRATION = (
 )
 
 
-def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], known: dict) -> None:
+def _write(
+    conn, directory: Writer, responses: Responses, fresh: list[Prepared], known: dict
+) -> None:
     """Insert new registrations and replace changed ones (`known`: those in the database before
     the batch), with their responses, their parts and their directory rows."""
     if not fresh:
         return
     response_ids = responses.ids
     for p in fresh:
-        p[3][_RESPONSE_IDS] = response_ids(p[1].evidence)
+        p.row[_RESPONSE_IDS] = response_ids(p.record.evidence)
     responses.write()
     if known:
-        ids = [p[0] for p in fresh]
+        ids = [p.id for p in fresh]
         marks = ",".join("?" * len(ids))
         for table in ("authorizations", "practice_locations"):
             conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
     # A plain insert appends; an upsert costs twice as much and more as the table grows.
     if known:
-        conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh if p[0] not in known])
-        conn.executemany(_REGISTRATION, [p[3] for p in fresh if p[0] in known])
+        conn.executemany(_REGISTRATION_NEW, [p.row for p in fresh if p.id not in known])
+        conn.executemany(_REGISTRATION, [p.row for p in fresh if p.id in known])
     else:
-        conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh])
+        conn.executemany(_REGISTRATION_NEW, [p.row for p in fresh])
     conn.executemany(
         "insert into authorizations (registration_id, wording, kind, mechanism) "
         "values (?, ?, ?, ?)",
-        [(p[0], a.wording, a.kind, a.mechanism) for p in fresh for a in p[1].authorizations],
+        [(p.id, a.wording, a.kind, a.mechanism) for p in fresh for a in p.record.authorizations],
     )
     conn.executemany(
         "insert into practice_locations (registration_id, position, organization, address, city, "
         "province, postal_code, phone, latitude, longitude) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                p[0],
+                p.id,
                 i,
                 loc.organization,
                 loc.address,
@@ -620,7 +631,7 @@ def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], kn
                 loc.longitude,
             )
             for p in fresh
-            for i, loc in enumerate(p[1].locations)
+            for i, loc in enumerate(p.record.locations)
         ],
     )
-    directory.write([p[4] for p in fresh], all_new=not known)
+    directory.write([p.entry for p in fresh], all_new=not known)
