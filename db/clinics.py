@@ -100,7 +100,7 @@ def m002_batches(db: Database):
             "id": str,  # random, 128 bits, like a receipt id
             "created_at": str,
             "header": str,  # JSON: the roster's header row
-            "results": str,  # JSON: the rows as shown (registry.roster.result), in file order
+            "results": str,  # JSON: the rows as shown (clinics.roster.result), in file order
         },
         pk="id",
         not_null={"created_at", "header", "results"},

@@ -1,6 +1,7 @@
 """The data dictionary: what every table and column of the schema means, in one place.
 
-Datasette's metadata.json and docs/data-dictionary.md are generated from it (registry/metadata.py),
+Datasette's metadata.json and docs/data-dictionary.md are generated from it
+(registry/releases/metadata.py),
 and a test fails when a migration adds a table or column that is not described here. Presentation
 hints that belong to a table (facets, label column, sort order) live beside its description.
 """

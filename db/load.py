@@ -15,12 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from db import db_file, history, one_writer, places, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
+from db.runs import APPLIED_UNFINISHED, DIED, RunState, state_of
 from scrapers.records import Registration
 from scrapers.sources import Source
 
@@ -207,14 +209,15 @@ def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
 
 
 def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
-    """A new run, "running"; `at` dates it instead of the clock (a demo's past import)."""
+    """The state of a run as import_runs records it (db/runs.py); None when there is no such
+    run."""
     with writing(db):
         table = db.table("import_runs")
         table.insert(
             {
                 "regulator_id": regulator_id,
                 "started_at": at or utcnow(),
-                "outcome": "running",
+                "outcome": RunState.RUNNING.outcome,
                 "requests": 0,
                 "records_seen": 0,
             },
@@ -224,23 +227,38 @@ def start_run(db: Database, regulator_id: str, *, at: str | None = None) -> int:
 
 
 def close_interrupted_runs(db: Database, regulator_id: str) -> int:
-    """Mark runs left "running" by a process that died as failed; their data was never applied."""
+    """Mark runs left running by a process that died as interrupted; their data was never
+    applied (the transaction that applies it also leaves `running`, db/runs.py)."""
     with writing(db):
         return db.execute(
-            "update import_runs set outcome = 'failed', ended_at = ?, message = 'interrupted: "
-            "the import ended before finishing (killed or crashed); nothing was changed' "
-            "where regulator_id = ? and outcome = 'running'",
-            [utcnow(), regulator_id],
+            "update import_runs set outcome = ?, ended_at = ?, message = ? "
+            "where regulator_id = ? and outcome = ?",
+            [RunState.INTERRUPTED.outcome, utcnow(), DIED, regulator_id, RunState.RUNNING.outcome],
         ).rowcount
 
 
+def run_state(db: Database, run_id: int) -> RunState | None:
+    """The state of a run as import_runs records it (db/runs.py); None when there is no such run."""
+    row = db.execute(
+        "select outcome, message, errors from import_runs where id = ?", [run_id]
+    ).fetchone()
+    return state_of(*row) if row else None
+
+
 def applied(db: Database, run_id: int) -> str | None:
-    """What apply_run recorded if it committed this run's data (in that same transaction), else
-    None: the one test of whether a run changed the data."""
-    row = db.execute("select outcome, message from import_runs where id = ?", [run_id]).fetchone()
-    if not row or row[0] != "success":
+    """The summary of this run's changes if apply_run committed its data (its state is applied,
+    or success once recorded), else None: the one test of whether a run changed the data."""
+    row = db.execute(
+        "select outcome, message, errors, records_seen, added, changed, unchanged, removed "
+        "from import_runs where id = ?",
+        [run_id],
+    ).fetchone()
+    if not row:
         return None
-    return str(row[1]).removesuffix(APPLIED_UNFINISHED)
+    state = state_of(*row[:3])
+    if state is RunState.APPLIED:
+        return Counts(*row[3:]).summary()
+    return row[1] if state is RunState.SUCCESS else None
 
 
 def finish_run(
@@ -264,9 +282,6 @@ def finish_run(
     }
     with writing(db):
         db.table("import_runs").update(run_id, row)
-
-
-APPLIED_UNFINISHED = " (applied; the import ended before its run record was completed)"
 
 
 @dataclass
@@ -333,12 +348,20 @@ _FIRST_SEEN = 14  # positions in a registrations row (see _REGISTRATION)
 _RESPONSE_IDS = 17
 
 
+class Prepared(NamedTuple):
+    """One record made ready to write, from the record alone."""
+
+    id: str  # the registration's id
+    record: Registration
+    digest: str  # the record's content hash
+    row: list  # its registrations row (first seen now; response ids filled in when written)
+    entry: tuple  # its directory row (db/directory.py)
+
+
 def _prepare(
     batch: list[Registration], regulator_id: str, run_id: int, now: str, home: str | None = None
-) -> list[tuple]:
-    """Everything derived from each record alone, as the rows to write: (id, record, content
-    hash, registrations row (first seen now; its response ids are filled in when it is written),
-    directory row)."""
+) -> list[Prepared]:
+    """Everything derived from each record alone, as the rows to write."""
     out = []
     for rec in batch:
         if rec.regulator != regulator_id:
@@ -368,7 +391,7 @@ def _prepare(
             None,  # response_ids
             now,
         ]
-        out.append((rid, rec, digest, row, row_for(rid, rec, key, home)))
+        out.append(Prepared(rid, rec, digest, row, row_for(rid, rec, key, home)))
     return out
 
 
@@ -441,7 +464,7 @@ def _apply(
         directory = Writer(conn)
         responses = Responses(conn, run_id)
         for batch in (_prepare(b, regulator_id, run_id, now, home) for b in _batches(records)):
-            ids = [p[0] for p in batch]
+            ids = [p.id for p in batch]
             if listed:
                 conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))
@@ -457,23 +480,23 @@ def _apply(
             if known:
                 fresh = []
                 for p in batch:
-                    old = known.get(p[0])
+                    old = known.get(p.id)
                     if old is None:
                         counts.added += 1
                         fresh.append(p)
-                    elif old[0] != p[2] or old[1] is not None:
+                    elif old[0] != p.digest or old[1] is not None:
                         counts.changed += 1
-                        p[3][_FIRST_SEEN] = old[2]
+                        p.row[_FIRST_SEEN] = old[2]
                         fresh.append(p)
                     else:
                         counts.unchanged += 1
             else:
                 counts.added += len(batch)
                 fresh = batch
-            replaced = history.snapshot(conn, [p[0] for p in fresh if p[0] in known])
+            replaced = history.snapshot(conn, [p.id for p in fresh if p.id in known])
             _write(conn, directory, responses, fresh, known)
             if replaced or not baseline:
-                pairs = [(p[0], replaced.get(p[0]), history.state_of(p[1])) for p in fresh]
+                pairs = [(p.id, replaced.get(p.id), history.state_of(p.record)) for p in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
         leaving = (
             [
@@ -514,12 +537,13 @@ def _apply(
         ).fetchone()
         # The run is recorded as applied in the transaction that applies it, so that no kill
         # between the data's commit and `finish_run` can leave applied data under a run marked
-        # failed (finish_run later adds the requests, errors and final message).
+        # failed (finish_run later adds the requests, errors and final message: db/runs.py).
         conn.execute(
-            "update import_runs set outcome = 'success', ended_at = ?, message = ?, "
+            "update import_runs set outcome = ?, ended_at = ?, message = ?, "
             "records_seen = ?, added = ?, changed = ?, unchanged = ?, removed = ?, "
             "on_register = ?, authorized = ?, registrations_ever = ? where id = ?",
             [
+                RunState.APPLIED.outcome,
                 ended_at or utcnow(),
                 counts.summary() + APPLIED_UNFINISHED,
                 counts.records_seen,
@@ -555,37 +579,39 @@ _REGISTRATION = (
 )
 
 
-def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], known: dict) -> None:
+def _write(
+    conn, directory: Writer, responses: Responses, fresh: list[Prepared], known: dict
+) -> None:
     """Insert new registrations and replace changed ones (`known`: those in the database before
     the batch), with their responses, their parts and their directory rows."""
     if not fresh:
         return
     response_ids = responses.ids
     for p in fresh:
-        p[3][_RESPONSE_IDS] = response_ids(p[1].evidence)
+        p.row[_RESPONSE_IDS] = response_ids(p.record.evidence)
     responses.write()
     if known:
-        ids = [p[0] for p in fresh]
+        ids = [p.id for p in fresh]
         marks = ",".join("?" * len(ids))
         for table in ("authorizations", "practice_locations"):
             conn.execute(f"delete from {table} where registration_id in ({marks})", ids)
     # A plain insert appends; an upsert costs twice as much and more as the table grows.
     if known:
-        conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh if p[0] not in known])
-        conn.executemany(_REGISTRATION, [p[3] for p in fresh if p[0] in known])
+        conn.executemany(_REGISTRATION_NEW, [p.row for p in fresh if p.id not in known])
+        conn.executemany(_REGISTRATION, [p.row for p in fresh if p.id in known])
     else:
-        conn.executemany(_REGISTRATION_NEW, [p[3] for p in fresh])
+        conn.executemany(_REGISTRATION_NEW, [p.row for p in fresh])
     conn.executemany(
         "insert into authorizations (registration_id, wording, kind, mechanism) "
         "values (?, ?, ?, ?)",
-        [(p[0], a.wording, a.kind, a.mechanism) for p in fresh for a in p[1].authorizations],
+        [(p.id, a.wording, a.kind, a.mechanism) for p in fresh for a in p.record.authorizations],
     )
     conn.executemany(
         "insert into practice_locations (registration_id, position, organization, address, city, "
         "province, postal_code, phone, latitude, longitude) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                p[0],
+                p.id,
                 i,
                 loc.organization,
                 loc.address,
@@ -597,7 +623,7 @@ def _write(conn, directory: Writer, responses: Responses, fresh: list[tuple], kn
                 loc.longitude,
             )
             for p in fresh
-            for i, loc in enumerate(p[1].locations)
+            for i, loc in enumerate(p.record.locations)
         ],
     )
-    directory.write([p[4] for p in fresh], all_new=not known)
+    directory.write([p.entry for p in fresh], all_new=not known)

@@ -672,11 +672,12 @@ if __name__ == "__main__":
 def requests_per_registrant(
     people: list[Person] | None = None, tenant: Tenant = REALISTIC, *, count: int = 4000
 ) -> dict:
-    """Requests a complete crawl of an emulated tenant makes, against the floor (issue 12).
+    """Requests a complete crawl of an emulated tenant makes, against the floor.
 
     Runs the adapter's listing strategy in process on `people` (default: `count` synthetic
     Alberta physiotherapists with a real register's name shape, emulators.surnames), counting the
-    shell, searches, detail pages and practice requests. `floor` is issue 12's floor;
+    shell, searches, detail pages and practice requests. `floor` is the request floor
+    (scrapers/drill.py);
     `proof_floor` adds the first-name splits no complete crawl of that tenant can skip.
     """
     from scrapers.alinity_pages import names_of

@@ -1,4 +1,4 @@
-"""The one synthetic-population generator the emulators share (issue 12, item 5).
+"""The one synthetic-population generator the emulators share.
 
 Every emulator lists invented people only. What they have in common is drawn here, once: names
 from a `NameSource` (`draw_names`, the one function that picks names, so a new source, such as a

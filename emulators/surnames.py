@@ -1,4 +1,4 @@
-"""Names with the shape of a real Canadian register's, to measure crawls on (issue 12).
+"""Names with the shape of a real Canadian register's, to measure crawls on.
 
 A register of 4,000 people has about 2,600 distinct surnames: a head of common ones (Singh, Chen,
 Tremblay, Nguyen, Smith, with tens of people each) and a long tail where most surnames occur once,

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,12 +21,13 @@ import click
 
 from db import DatabaseError, default_path, layout, open_db, reads
 from db.load import sync_regulators
-from registry.importer import RunReport, run_source
-from scrapers.sources import CONFIG_ENV, ConfigError, Settings, load_settings
+from registry.imports.choice import Purpose, SourceChoiceError, choose_sources
+from registry.imports.importer import RunReport, run_source
+from scrapers.sources import CONFIG_ENV, ConfigError, Settings, Source, load_settings
 
 if TYPE_CHECKING:
+    from registry.clinics.roster import CheckContext
     from registry.limits import Limits
-    from registry.roster import CheckContext
 
 DEMO_DB = layout.DEMO_DB
 
@@ -36,6 +36,14 @@ def _settings(config: str | None) -> Settings:
     try:
         return load_settings(config)
     except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+
+
+def _chosen(settings: Settings, keys: tuple[str, ...], purpose: Purpose) -> list[Source]:
+    """The sources a command acts on (registry.imports.choice), or a usage error saying why not."""
+    try:
+        return choose_sources(settings, keys, purpose)
+    except SourceChoiceError as e:
         raise click.UsageError(str(e)) from None
 
 
@@ -331,25 +339,7 @@ def import_(
         registry import cpta --config ops.toml --db db/registry.db
     """
     settings = _settings(config)
-    unknown = [s for s in sources if s not in settings.sources]
-    if unknown:
-        raise click.UsageError(
-            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(settings.sources)}"
-        )
-    for key in sources:
-        if settings.sources[key].coverage != "supported":
-            raise click.UsageError(
-                f"{key} is not yet supported: {settings.sources[key].coverage_note}"
-            )
-    disabled = [s for s in sources if not settings.sources[s].enabled]
-    if disabled:
-        raise click.UsageError(
-            f"source(s) {', '.join(disabled)} are disabled in the config "
-            "(enabled = false); enable them to import"
-        )
-    chosen = [settings.sources[s] for s in sources] or [
-        s for s in settings.sources.values() if s.enabled
-    ]
+    chosen = _chosen(settings, sources, "import")
     db = _open(db_path or default_path())
     sync_regulators(db, settings.sources.values())
     failed = 0
@@ -469,7 +459,7 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     Example:
         registry demo --port 8000
     """
-    from registry.demo import month_ago, start_samples, stop_samples
+    from registry.imports.demo import import_months, start_samples, stop_samples
 
     if not no_serve:
         _check_port("127.0.0.1", port)
@@ -485,24 +475,13 @@ def demo(port: int, count: int, no_serve: bool, db_path: Path):
     try:
         db = _open(db_path)
         sync_regulators(db, settings.sources.values())  # the regulators we do not cover, too
-        failed = 0
-        # Each register as it stood in past months, dated then, then as it stands today: the
-        # history, the changes per month and "no longer on the register" have something to show.
-        for months in range(max((len(s.states) for s in samples), default=1) - 1, -1, -1):
-            for sample in samples:
-                if months >= len(sample.states):
-                    continue
-                sample.emulator.set_people(sample.states[-1 - months])
-                settings = settings.with_source(sample.source)
-                report = run_source(
-                    db,
-                    settings,
-                    sample.source,
-                    progress=_progress(),
-                    at=month_ago(months) if months else None,
-                )
-                _report(report)
-                failed += report.outcome != "success"
+
+        def run(settings: Settings, source: Source, at: str | None) -> RunReport:
+            report = run_source(db, settings, source, progress=_progress(), at=at)
+            _report(report)
+            return report
+
+        failed = import_months(settings, samples, run)
         db.close()
         if failed:
             sys.exit(1)
@@ -543,11 +522,10 @@ def reparse(
         registry reparse cpta --cassette cassettes/cpta.har --db /tmp/try.db
     """
     from db.archive import ArchiveMiss
-    from registry.importer import archive_of
+    from registry.imports.importer import archive_of
 
     settings = _settings(config)
-    if source not in settings.sources:
-        raise click.UsageError(f"unknown source {source}; known: {', '.join(settings.sources)}")
+    _chosen(settings, (source,), "read")
     db = _open(db_path or default_path())
     if cassette is not None:
         report = run_source(
@@ -605,35 +583,32 @@ def schedule(config: str | None, db_path: Path | None, once: bool):
         registry schedule --config ops.toml --db db/registry.db
     """
     from db.clinics import clinics_path
-    from registry.schedule import plan
+    from registry.imports.schedule import NothingToSchedule, run_due
 
     settings = _settings(config)
     path = db_path or default_path()
     db = _open(path)
     sync_regulators(db, settings.sources.values())
     deliveries = _Deliveries(path, config)
-    while True:
-        now = datetime.now(UTC)
-        upcoming = plan(settings, last_runs_of(db), now)
-        ran = False
-        for source, when in upcoming:
-            if when <= now:
-                click.echo(f"{now:%Y-%m-%dT%H:%M:%SZ} running {source.key}")
-                _report(run_source(db, settings, source, progress=_progress()))
-                ran = True
-        if ran and clinics_path(path).exists():
+
+    def after_runs() -> None:
+        if clinics_path(path).exists():
             # Watch lists hear of what the runs changed (failed deliveries are retried next time).
             deliveries.request()
-        if once:
-            deliveries.wait()
-            return
-        upcoming = plan(settings, last_runs_of(db), datetime.now(UTC))
-        if not upcoming:
-            raise click.UsageError("no source is enabled; nothing to schedule")
-        source, when = upcoming[0]
-        wait = max(1.0, (when - datetime.now(UTC)).total_seconds())
-        click.echo(f"next: {source.key} at {when:%Y-%m-%dT%H:%M:%SZ}")
-        _nap(min(wait, 3600))
+
+    try:
+        run_due(
+            db,
+            settings,
+            run=lambda source: _report(run_source(db, settings, source, progress=_progress())),
+            after_runs=after_runs,
+            nap=lambda seconds: _nap(seconds),
+            echo=click.echo,
+            once=once,
+        )
+    except NothingToSchedule as e:
+        raise click.UsageError(str(e)) from None
+    deliveries.wait()
 
 
 def _nap(seconds: float) -> None:
@@ -679,11 +654,6 @@ class _Deliveries:
     def wait(self, timeout: float | None = None) -> bool:
         """Until no delivery is running or wanted; False if `timeout` passed first."""
         return self._idle.wait(timeout)
-
-
-def last_runs_of(db) -> dict[str, dict]:
-    """The newest import run of each source."""
-    return reads.latest_runs(db)
 
 
 @cli.command()
@@ -752,7 +722,8 @@ def sources(config: str | None, db_path: Path | None, as_json: bool):
 def metadata(check: bool):
     """Regenerate metadata.json, docs/data-dictionary.md and docs/regulators.md.
 
-    Descriptions come from db/dictionary.py, saved queries from registry/queries.py, terms and
+    Descriptions come from db/dictionary.py, saved queries from
+    registry/releases/queries.py, terms and
     the regulators' table from the built-in source declarations (scrapers/sources.toml); the
     hand-written sections below docs/regulators.md's table are kept.
 
@@ -760,7 +731,7 @@ def metadata(check: bool):
     Example:
         registry metadata --check
     """
-    from registry.metadata import ROOT, generated
+    from registry.releases.metadata import ROOT, generated
 
     files = generated(load_settings().sources.values())
     stale = [
@@ -797,8 +768,8 @@ def publish(db_path: Path | None, out: Path):
         registry publish --db db/registry.db --out releases
         registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d
     """
-    from registry.publish import PublishError
-    from registry.publish import publish as build_release
+    from registry.releases.publish import PublishError
+    from registry.releases.publish import publish as build_release
 
     try:
         release = build_release(db_path or default_path(), out)
@@ -830,7 +801,7 @@ def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only:
     Example:
         registry serve-release releases/registry-2026-11-28-3f9c0a1b2c4d --no-sql
     """
-    from registry.publish import exec_serve, serve_command, verify
+    from registry.releases.publish import exec_serve, serve_command, verify
 
     if not (release / "SHA256SUMS").is_file():
         raise click.UsageError(f"{release} is not a release folder (made by `registry publish`)")
@@ -850,8 +821,8 @@ def serve_release(release: Path, host: str, port: int, no_sql: bool, print_only:
 def _clinic_context(db_path: Path | None, config: str | None) -> Iterator[CheckContext]:
     """What the verify and watch commands need: the registry read-only, the clinics database,
     the sources' freshness limits; closed afterwards."""
-    from registry.roster import CheckContext
-    from registry.verify import freshness_limits
+    from registry.clinics.roster import CheckContext
+    from registry.lookup.freshness import freshness_limits
 
     path = _existing(db_path)
     try:
@@ -886,7 +857,7 @@ def verify(roster, fmt: str, output, config: str | None, db_path: Path | None):
     Example:
         registry verify staff.csv --format csv -o staff-verified.csv
     """
-    from registry import roster as rosters
+    from registry.clinics import roster as rosters
 
     try:
         with _clinic_context(db_path, config) as context:
@@ -942,8 +913,8 @@ def watch_create(
         registry watch create --name "Bow River Physio" --registration cpta:20001 \\
             --webhook-url https://clinic.example/hooks/registry
     """
-    from registry.egress import UnsafeURL, check_url
-    from registry.watch import add_items, create_list
+    from registry.clinics.egress import UnsafeURL, check_url
+    from registry.clinics.watch import add_items, create_list
 
     if webhook_url:
         try:
@@ -1017,7 +988,7 @@ def watch_deliver(
 def _deliver_webhooks(db_path: Path | None, config: str | None, **options) -> bool:
     """Deliver every watch list's pending notices and report per list; False if one failed
     or another delivery run over the database has not ended (nothing is sent then)."""
-    from registry.webhooks import DeliveryBusy, deliver, delivery_lock
+    from registry.clinics.webhooks import DeliveryBusy, deliver, delivery_lock
 
     try:
         with delivery_lock(db_path or default_path()), _clinic_context(db_path, config) as c:
@@ -1069,23 +1040,12 @@ def preflight(
     Example:
         registry preflight cpta cptbc --record cassettes/
     """
-    from registry.preflight import check_source, table
+    from registry.imports.preflight import check_source, table
 
     settings = _settings(config)
-    unknown = [s for s in sources if s not in settings.sources]
-    if unknown:
-        raise click.UsageError(
-            f"unknown source(s) {', '.join(unknown)}; known: {', '.join(settings.sources)}"
-        )
-    chosen = [settings.sources[s] for s in sources] or [
-        s
-        for s in settings.sources.values()
-        if s.coverage == "supported" and s.base_url and not s.sample
-    ]
+    chosen = _chosen(settings, sources, "check")
     results = []
     for source in chosen:
-        if source.coverage != "supported" or not source.base_url:
-            raise click.UsageError(f"{source.key} has no adapter to check: {source.coverage_note}")
         cassette = replay / f"{source.key}.har" if replay else None
         if cassette is not None and not cassette.exists():
             raise click.UsageError(f"no cassette {cassette}")
@@ -1113,13 +1073,12 @@ def cassette_anonymise(source: str, cassette: Path, out: Path, config: str | Non
     Example:
         registry cassette-anonymise cpta cassettes/cpta.har tests/fixtures/cassettes/cpta.har
     """
-    from registry.preflight import anonymise_cassette
+    from registry.imports.preflight import anonymise_cassette
     from scrapers.cassette import CassetteError
     from scrapers.records import LayoutChanged
 
     settings = _settings(config)
-    if source not in settings.sources:
-        raise click.UsageError(f"unknown source {source}; known: {', '.join(settings.sources)}")
+    _chosen(settings, (source,), "read")
     try:
         people, exchanges = anonymise_cassette(settings, settings.sources[source], cassette, out)
     except (CassetteError, LayoutChanged) as e:

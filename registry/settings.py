@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 from db.layout import registry_db
 from registry.limits import Limits
-from registry.verify import freshness_limits
+from registry.lookup.freshness import freshness_limits
 from scrapers.sources import load_settings
 
 METADATA = Path(__file__).resolve().parents[1] / "metadata.json"
 # Datasette's templates and CSS made accessible (lang, labels, contrast, a link to the site),
-# used by the site and by releases (registry/publish.py).
+# used by the site and by releases (registry/releases/publish.py).
 DATASETTE_TEMPLATES = Path(__file__).resolve().parent / "web" / "datasette_templates"
 DATASETTE_STATIC = Path(__file__).resolve().parent / "web" / "datasette_static"
 DATASETTE_PLUGINS = Path(__file__).resolve().parent / "web" / "datasette_plugins"

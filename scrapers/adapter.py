@@ -81,7 +81,7 @@ class Adapter(Protocol):
         ...
 
     def floor(self, crawl: Crawl, listed: int) -> int:
-        """The fewest requests any complete crawl of `listed` registrants could make (issue 12):
+        """The fewest requests any complete crawl of `listed` registrants could make:
         what the run's requests are measured against."""
         ...
 

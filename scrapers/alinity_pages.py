@@ -21,7 +21,7 @@ from scrapers.sources import Source
 from scrapers.standing import ALINITY
 from scrapers.text import family_given, fragment_text
 
-# Only `rg` is on every tenant; `rl` nearly always. Everything else is optional (issue 12).
+# Only `rg` is on every tenant; `rl` nearly always. Everything else is optional.
 REQUIRED_KEYS = ("rg",)
 
 

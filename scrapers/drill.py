@@ -5,7 +5,7 @@ stable `rg`. Alinity's tenants answer such searches with at most 25 rows (a cap 
 replies), refuse one-character names, match by prefix or by substring, sort or not, and fold
 accents or not (docs/platforms/alinity.md). `Drill.run` finds out which from the replies and picks
 the strategy that proves completeness at the lowest cost; `requests_floor` is what no complete
-crawl can avoid (issue 12).
+crawl can avoid.
 """
 
 from __future__ import annotations
@@ -532,7 +532,7 @@ def requests_floor(
     unshown_exact: int = 0,
     spaced: bool = False,
 ) -> int:
-    """The fewest requests a complete crawl could make (issue 12): the searches no crawl can
+    """The fewest requests a complete crawl could make: the searches no crawl can
     avoid, one detail per person and one practice request where practice details are shown.
 
     The searches: ceil(N / cap), or every start a proof of completeness must ask (26 x 26 where

@@ -46,7 +46,7 @@ import httpx
 
 from db import open_db
 from db.load import apply_run, finish_run, start_run, sync_regulators
-from registry.search import match_expression, parse_query
+from registry.lookup.search import match_expression, parse_query
 from scrapers import alinity_pages
 from scrapers.records import Authorization, Evidence, Location, Registration
 from scrapers.sources import load_settings
@@ -300,7 +300,7 @@ def summarize(timings: dict[str, list[float]]) -> dict:
 def sql_latency(path: Path, rounds: int) -> dict:
     import sqlite3
 
-    from registry.search import _COUNT, _PAGE
+    from registry.lookup.search import _COUNT, _PAGE
 
     conn = sqlite3.connect(path)
     timings: dict[str, list[float]] = {}
@@ -365,8 +365,8 @@ def datasette_latency(path: Path, rounds: int) -> dict:
     from datasette.app import Datasette
 
     from db.dictionary import TABLES
-    from registry.metadata import build as metadata_build
-    from registry.metadata import regulator_rows
+    from registry.releases.metadata import build as metadata_build
+    from registry.releases.metadata import regulator_rows
     from registry.settings import DATASETTE_SETTINGS
 
     migrated = open_db(path)  # brings an older benchmark database to the current schema

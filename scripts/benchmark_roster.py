@@ -3,7 +3,7 @@
 Builds a synthetic register (default 100,000 registrations, through the real loader, the same
 people as scripts/benchmark.py), writes a roster of --rows rows (95% registrations on the register
 with names, some with mistyped names, 4% numbers that are not on it, 1% bad rows), then times:
-  in-process  parse + verdicts + receipts stored (registry.roster.check_roster)
+  in-process  parse + verdicts + receipts stored (registry.clinics.roster.check_roster)
   http        the same CSV POSTed to the served app on 127.0.0.1, answered as JSON and as CSV
 
 Usage: scripts/benchmark-roster [--records N] [--rows N] [--rounds N] [--db PATH] [--reuse]
@@ -29,8 +29,8 @@ import uvicorn
 from benchmark import build
 
 from db.clinics import clinics_path
-from registry.roster import CheckContext, check_roster
-from registry.verify import freshness_limits
+from registry.clinics.roster import CheckContext, check_roster
+from registry.lookup.freshness import freshness_limits
 from registry.web.app import create_app
 from scrapers.sources import load_settings
 

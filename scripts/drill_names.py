@@ -31,7 +31,7 @@ from emulators.alinity import (  # noqa: E402
 )
 from emulators.realnames import LABEL, really_named  # noqa: E402
 from emulators.surnames import realistic_physiotherapists  # noqa: E402
-from registry.importer import run_source  # noqa: E402
+from registry.imports.importer import run_source  # noqa: E402
 from scrapers.sources import load_settings  # noqa: E402
 
 HTTP_VARIANTS = {

@@ -1,4 +1,4 @@
-"""Requests per registrant against each platform's request floor (issue 12, part 4).
+"""Requests per registrant against each platform's request floor.
 
 Imports every sample register (the demo's emulators, live-like variants, synthetic people) over
 HTTP on 127.0.0.1 into a scratch database, and prints, per source: registrants listed, requests
@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import open_db  # noqa: E402
 from db.load import sync_regulators  # noqa: E402
-from registry.demo import start_samples, stop_samples  # noqa: E402
-from registry.importer import run_source  # noqa: E402
+from registry.imports.demo import start_samples, stop_samples  # noqa: E402
+from registry.imports.importer import run_source  # noqa: E402
 from scrapers.sources import load_settings  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Isolation: do slow Datasette queries hold up the search API? (issue 13 item 9)
+"""Isolation: do slow Datasette queries hold up the search API?
 
 Serves a synthetic database with uvicorn on 127.0.0.1, keeps 16 slow Datasette queries running in
 parallel (each stopped by Datasette's SQL time limit), and times /api/search meanwhile; prints

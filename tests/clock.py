@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from registry import importer
+from registry.imports import importer
 from scrapers.http import PoliteClient
 
 

@@ -1,4 +1,4 @@
-"""A test database for the Quebec story (issue 15, item 5): the OPPQ register, whose listing of
+"""A test database for the Quebec story: the OPPQ register, whose listing of
 the needling attestation is unconfirmed (needling = "unknown" in sources.toml), beside Nova
 Scotia's, which does not record needling at all. Synthetic people only."""
 

@@ -26,7 +26,7 @@ from emulators.alinity import (
 )
 from emulators.people import alberta_physiotherapists
 from emulators.realnames import really_named
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers.alinity_pages import names_of
 from scrapers.drill import BudgetSpent, Drill
 from tests.conftest import emulated

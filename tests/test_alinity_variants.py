@@ -20,7 +20,7 @@ from emulators.alinity import (
 )
 from emulators.people import alberta_physiotherapists
 from emulators.surnames import realistic_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers.adapter import run_preflight
 from scrapers.alinity_pages import names_of
 from scrapers.drill import Drill

@@ -9,7 +9,7 @@ import threading
 import pytest
 from starlette.testclient import TestClient
 
-from registry import places
+from registry.lookup import places
 from registry.web.app import create_app
 from tests.conftest import PEOPLE, load, person
 
@@ -31,7 +31,8 @@ def test_a_repeated_search_is_answered_from_the_cache(client, monkeypatch):
     calls = []
     empty = {"count": 0, "count_is_exact": True, "next_cursor": None, "results": []}
     monkeypatch.setattr(
-        "registry.places.search", lambda *a, **k: calls.append(a) or {**empty, "not_tracked": []}
+        "registry.lookup.places.search",
+        lambda *a, **k: calls.append(a) or {**empty, "not_tracked": []},
     )
     again = client.get("/api/search", params={"q": "rob"})
     assert again.status_code == 200 and again.content == first.content

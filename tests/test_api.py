@@ -283,7 +283,7 @@ def test_words_for_a_kind_of_needling_become_the_kind_filter(client, q, expected
     ],
 )
 def test_needling_answer(standing, tracking, authorized, answer):
-    from registry.standing import needling_answer
+    from registry.lookup.standing import needling_answer
 
     assert needling_answer(standing, tracking, authorized) == answer
 

@@ -14,7 +14,7 @@ from db.archive import Archive
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
-from registry.importer import archive_of, run_source
+from registry.imports.importer import archive_of, run_source
 from tests.runs import sample_source, snapshot
 
 PEOPLE = alberta_physiotherapists(40, seed=41)

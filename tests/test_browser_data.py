@@ -15,7 +15,7 @@ import pytest
 
 from db import places
 from registry.gazetteer import city_centre
-from registry.metadata import MAP_TILE_HOST
+from registry.releases.metadata import MAP_TILE_HOST
 from registry.settings import METADATA
 from tests.browsing import BROWSER_TESTS, SCREENSHOTS, Watch, serious_violations, serving
 from tests.patients import patient_database

@@ -1,4 +1,4 @@
-"""Empty results in Chromium (issue 15, item 4): each case shows its explanation and its way on
+"""Empty results in Chromium: each case shows its explanation and its way on
 without scrolling, on a phone and a desktop, in English and French, with no axe-core violation."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Paging, sorting and printing in Chromium (issue 15, item 6): "3–4 of 4" with Previous and
+"""Paging, sorting and printing in Chromium: "3–4 of 4" with Previous and
 Next, nearest first or by name, on a phone and a desktop, in English and French, with no
 axe-core violation; printed, only the results."""
 

@@ -1,4 +1,4 @@
-"""The Quebec story in Chromium at 390 x 844 (issue 15, item 5): the first card's listed
+"""The Quebec story in Chromium at 390 x 844: the first card's listed
 authorization, its badge line and its actions above the fold, the notice saying how many more
 are not shown, the practitioner page with the same badge line; no axe-core violation, English
 and French."""

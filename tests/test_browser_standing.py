@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, Watch, axe_violations, navigate, serving, shot
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, person
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Watch, navigate, serving, shot
-from tests.test_browser_clinics import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

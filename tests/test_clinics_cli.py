@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from db import open_db
 from db.clinics import clinics_path, open_clinics
 from registry.cli import cli
-from registry.receipts import fetch
+from registry.clinics.receipts import fetch
 from tests.clinic_site import age, registry_with
 from tests.conftest import PEOPLE
 

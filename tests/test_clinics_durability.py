@@ -1,5 +1,5 @@
 """Receipts survive a live server, other processes and a `kill -9`: the clinics database is only
-ever touched through SQLite (issue 13, item 1).
+ever touched through SQLite.
 
 Closing any descriptor a process holds on a SQLite file drops every POSIX lock that process holds
 on it; the next process to close its connection then believes it is alone, checkpoints and

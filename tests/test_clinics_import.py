@@ -9,7 +9,7 @@ import httpx
 
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers.sources import load_settings
 from tests.clinic_site import Site, registry_with
 from tests.clock import utc_ago

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from registry.cli import cli
-from registry.egress import ALLOW_PRIVATE_ENV
-from registry.webhooks import SIGNATURE_HEADER, verify_signature
+from registry.clinics.egress import ALLOW_PRIVATE_ENV
+from registry.clinics.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, age, registry_with
 from tests.conftest import PEOPLE, person
 from tests.receivers import Receiver

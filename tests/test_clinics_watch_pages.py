@@ -13,10 +13,10 @@ from html import unescape
 import httpx
 import pytest
 
-from registry.egress import ALLOW_PRIVATE_ENV
+from registry.clinics.egress import ALLOW_PRIVATE_ENV
+from registry.clinics.webhooks import SIGNATURE_HEADER, verify_signature
 from registry.web.assets import IMMUTABLE
 from registry.web.webhook_tests import WebhookTestOutcome, WebhookTests
-from registry.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, registry_with
 from tests.conftest import PEOPLE, person
 from tests.receivers import Receiver, Trickle
@@ -390,7 +390,7 @@ def test_a_large_list_is_checked_one_page_of_people_at_a_time(tmp_path, monkeypa
 
     from db.clinics import clinics_path, open_clinics
     from db.connections import read_only
-    from registry import watch
+    from registry.clinics import watch
     from registry.limits import Limits
     from registry.settings import SiteSettings
     from registry.web import watch_pages

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from db import open_db
 from emulators.nsphysio import DIRECTORY_PATH, NSPhysioEmulator, nova_scotia_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers.sources import load_settings
 from tests.runs import toml
 

@@ -22,7 +22,7 @@ from emulators.cpo import (
     render_profile_shell,
     render_search_page,
 )
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers import cpo_pages
 from scrapers.adapter import crawl
 from scrapers.http import HttpPolicy, PoliteClient

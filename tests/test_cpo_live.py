@@ -1,4 +1,4 @@
-"""The CPO adapter against the live register's shapes (issue 12): the whole filter set, the count
+"""The CPO adapter against the live register's shapes: the whole filter set, the count
 wherever it sits, JavaScript-only profiles and masked numbers, and the preflight's checks."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from emulators.cpo import (
     render_csv,
     sort_people,
 )
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers import cpo_pages
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient

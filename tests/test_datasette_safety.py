@@ -1,5 +1,5 @@
 """Datasette at /data/ and the API's edges: bounded values, no fts3_tokenizer, 405s, headers,
-no file path, no suggested facets, cursors past SQLite's integers (issue 13 items 9 and 10)."""
+no file path, no suggested facets, cursors past SQLite's integers."""
 
 from __future__ import annotations
 

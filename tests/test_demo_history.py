@@ -1,5 +1,5 @@
 """The demo imports its sample registers as they stood over past months, dated then, so that the
-changes per month, the history pages and "no longer on the register" show real changes (issue 17).
+changes per month, the history pages and "no longer on the register" show real changes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from db import open_db
 from emulators.cpo import ontario_physiotherapists
 from emulators.history import cpo, monthly_states
 from registry.cli import cli
-from registry.demo import PAST_MONTHS, month_ago
+from registry.imports.demo import PAST_MONTHS, month_ago
 from registry.web.app import create_app
 
 

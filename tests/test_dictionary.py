@@ -11,7 +11,7 @@ from datasette.app import Datasette
 
 from db import open_db
 from db.dictionary import TABLES
-from registry.metadata import (
+from registry.releases.metadata import (
     DICTIONARY_PATH,
     HAND_WRITTEN,
     METADATA_PATH,
@@ -20,7 +20,7 @@ from registry.metadata import (
     regulator_rows,
     schema,
 )
-from registry.queries import QUERIES
+from registry.releases.queries import QUERIES
 from scrapers.sources import load_settings
 from tests.conftest import PEOPLE
 from tests.histories import three_runs
@@ -261,7 +261,7 @@ def test_every_saved_query_runs_with_sql_off(history_db):
 
 
 def test_metadata_command_checks_and_rewrites_stale_files(tmp_path, monkeypatch):
-    from registry import metadata
+    from registry.releases import metadata
     from tests.runs import run as cli
 
     assert cli("metadata", "--check").exit_code == 0  # the committed files are current
@@ -281,7 +281,7 @@ def test_metadata_command_checks_and_rewrites_stale_files(tmp_path, monkeypatch)
 
 
 def test_regulators_doc_is_regenerated_and_keeps_its_hand_written_sections(tmp_path, monkeypatch):
-    from registry import metadata
+    from registry.releases import metadata
     from tests.runs import run as cli
 
     doc = tmp_path / "regulators.md"

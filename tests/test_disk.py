@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from db import db_file
 from registry import cli as cli_module
 from registry.cli import cli
-from registry.publish import PublishError, publish, verify
+from registry.releases.publish import PublishError, publish, verify
 from tests.histories import three_runs
 
 

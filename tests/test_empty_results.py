@@ -1,5 +1,5 @@
-"""Searches that find nobody say why and what to do next; places typed loosely are understood
-(issue 15, item 4). In-process; test_browser.py shows the same pages in Chromium."""
+"""Searches that find nobody say why and what to do next; places typed loosely are understood.
+In-process; test_browser.py shows the same pages in Chromium."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from registry.gazetteer import gazetteer
-from registry.places import understand
-from registry.postcodes import AREAS, area
+from registry.lookup.places import understand
+from registry.lookup.postcodes import AREAS, area
 from registry.web.app import create_app
 from registry.web.pages import wider
 from tests.patients import patient_database

@@ -12,7 +12,7 @@ import pytest
 from db import open_db
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers.sources import load_settings
 from tests.conftest import emulated
 

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from db import open_db
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.clock import utc_ago

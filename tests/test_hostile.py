@@ -20,7 +20,7 @@ from db import open_db
 from db.load import sync_regulators
 from emulators.nsphysio import HOSTILE_TEXT, NSPhysioEmulator, hostile_physiotherapists
 from registry.csvsafe import NUMBER, TRIGGERS
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from registry.web.app import create_app
 from tests.runs import declare
 

@@ -17,7 +17,7 @@ from db import open_db
 from db.load import MAX_CHARS, MAX_ERROR_CHARS, MAX_ERRORS, MAX_MESSAGE, finish_run, start_run
 from emulators.nsphysio import DIRECTORY_PATH, NSPhysioEmulator, nova_scotia_physiotherapists
 from emulators.server import gzip_bomb
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers.http import HttpPolicy, PoliteClient, RunTooLong, TooLarge, UnsafeRedirect
 from tests.runs import declare
 

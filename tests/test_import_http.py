@@ -10,7 +10,7 @@ import pytest
 
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from tests.runs import sample_source, snapshot
 
 NEEDLES = "Using needles in practice"

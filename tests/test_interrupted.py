@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
-from registry.importer import run_source, source_lock
+from registry.imports.importer import run_source, source_lock
 from tests.runs import sample_source, snapshot
 
 

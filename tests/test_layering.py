@@ -3,6 +3,7 @@ the web layer (docs/architecture.md). Imports point one way (README): registry/w
 db -> scrapers; only the demo runs the emulators; tests share helpers, never each other."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,32 +57,138 @@ def test_the_checks_see_the_web_package():
     assert any("registry.web.app" in imported(p) for p in modules() if p.name == "cli.py")
 
 
-def layer(path: Path) -> str:
-    return path.relative_to(ROOT).parts[0]
+# Imports point one way (README): registry/web -> registry -> db -> scrapers.
+def imports_of(package: str) -> dict[str, set[str]]:
+    return {str(p.relative_to(ROOT)): imported(p) for p in (ROOT / package).rglob("*.py")}
 
 
-def importing(package: str, paths: list[Path]) -> set[str]:
-    """The files among `paths` that import `package` or one of its modules."""
+def offenders(package: str, forbidden: tuple[str, ...]) -> set[str]:
     return {
-        str(p.relative_to(ROOT))
-        for p in paths
-        if any(n == package or n.startswith(f"{package}.") for n in imported(p))
+        f"{path} imports {name}"
+        for path, names in imports_of(package).items()
+        for name in names
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
     }
 
 
 def test_db_and_scrapers_never_import_the_registry():
-    below = [p for p in modules() if layer(p) in ("db", "scrapers")]
-    assert importing("registry", below) == set()
+    assert offenders("db", ("registry",)) == set()
+    assert offenders("scrapers", ("registry",)) == set()
 
 
 def test_scrapers_never_import_db():
-    assert importing("db", [p for p in modules() if layer(p) == "scrapers"]) == set()
+    assert offenders("scrapers", ("db",)) == set()
+
+
+WINGS = ("lookup", "clinics", "imports", "releases")
+
+
+def wing_offenders(wing: str, allowed: tuple[str, ...]) -> set[str]:
+    others = tuple(f"registry.{w}" for w in (*WINGS, "web") if w != wing and w not in allowed)
+    return offenders(f"registry/{wing}", others)
+
+
+def test_the_wings_import_each_other_one_way():
+    """lookup stands alone; clinics may use lookup; imports and releases never use clinics; no
+    wing imports the web layer."""
+    assert wing_offenders("lookup", ()) == set()
+    assert wing_offenders("clinics", ("lookup",)) == set()
+    assert wing_offenders("imports", ("lookup", "releases")) == set()
+    assert wing_offenders("releases", ("lookup", "imports")) == set()
 
 
 def test_only_the_demo_imports_the_emulators():
-    """The emulators are synthetic registers for tests and the demo: no real import uses them."""
-    product = [p for p in modules() if layer(p) != "emulators"]
-    assert importing("emulators", product) == {"registry/demo.py"}
+    found = {
+        str(p.relative_to(ROOT))
+        for p in modules()
+        if p.parts[len(ROOT.parts)] != "emulators"
+        and any(n == "emulators" or n.startswith("emulators.") for n in imported(p))
+    }
+    assert found == {"registry/imports/demo.py"}
+
+
+# What the database is asked, and how: the calls and the statements. Docstrings may mention SQL.
+SQL_CALLS = {"execute", "executemany", "executescript", "rows_where", "insert_all", "upsert"}
+SQL_TEXT = re.compile(
+    r"^\s*(select\s.+\bfrom\s|select\s+\d|insert\s+(or\s+\w+\s+)?into\s|update\s+\w+\s+set\s"
+    r"|delete\s+from\s|with\s+\w+\s+as\s*\(|create\s+(table|index|view)\s|drop\s|pragma\s)",
+    re.I | re.S,
+)
+
+
+def sql_in(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in SQL_CALLS:
+                found.append(f"{node.lineno}: .{node.func.attr}(")
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and SQL_TEXT.match(node.value)
+        ):
+            found.append(f"{node.lineno}: {node.value[:40]!r}")
+    return sorted(found)
+
+
+def test_the_web_layer_runs_no_sql():
+    """Handlers parse, make one domain call and render: the SQL lives in the domain."""
+    found = {
+        str(p.relative_to(ROOT)): sql
+        for p in (ROOT / "registry" / "web").rglob("*.py")
+        if (sql := sql_in(p))
+    }
+    assert found == {}
+
+
+def test_the_sql_check_sees_sql(tmp_path):
+    """The check above would pass on a tree it cannot read; it finds both kinds of SQL."""
+    sample = tmp_path / "handler.py"
+    sample.write_text(
+        '"""select this docstring is not SQL"""\n'
+        "def handler(conn):\n"
+        '    """Nor is this one: select words."""\n'
+        '    conn.execute("select 1").fetchone()\n'
+        '    return "delete from t where id = ?"\n',
+        encoding="utf-8",
+    )
+    assert sql_in(sample) == ["4: 'select 1'", "4: .execute(", "5: 'delete from t where id = ?'"]
+    assert sql_in(ROOT / "registry" / "lookup" / "regulators.py")  # the domain does run SQL
+
+
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def test_the_architecture_page_names_every_module():
+    unnamed = {
+        str(p.relative_to(ROOT))
+        for p in modules()
+        if p.name != "__init__.py" and f"`{p.relative_to(ROOT)}`" not in ARCHITECTURE
+    }
+    assert unnamed == set()
+
+
+def test_the_docs_claim_only_tests_and_modules_that_exist():
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    named = {
+        (doc.name, path)
+        for doc in docs
+        for path in re.findall(
+            r"\b((?:tests|registry|db|scrapers|emulators)/[\w/]+\.py)\b",
+            doc.read_text(encoding="utf-8"),
+        )
+    }
+    assert {(doc, path) for doc, path in named if not (ROOT / path).exists()} == set()
 
 
 def test_tests_share_helpers_not_each_other():

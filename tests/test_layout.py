@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from db import default_path, layout, open_db
 from db.clinics import clinics_path
 from registry.cli import cli
-from registry.importer import archive_of, source_lock
+from registry.imports.importer import archive_of, source_lock
 
 
 def test_the_layout_beside_a_registry_database(tmp_path, monkeypatch):

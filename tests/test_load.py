@@ -13,7 +13,7 @@ from db.migrations import (
     m012_map_coordinates,
     migrate,
 )
-from registry.documents import documents
+from registry.lookup.documents import documents
 from scrapers.records import Evidence
 from tests.conftest import PEOPLE, load, person, with_changes
 

@@ -1,4 +1,4 @@
-"""The results map, in-process (issue 15, item 7): the tile server comes from the settings,
+"""The results map, in-process: the tile server comes from the settings,
 defaulting to OpenStreetMap's; the CSP of a page with a map allows that host's images and no
 other, pages without a map allow none; the map's data is register text made safe for a
 <script> data block; a bad tile setting fails at start."""

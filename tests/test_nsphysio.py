@@ -21,7 +21,7 @@ from emulators.nsphysio import (
     nova_scotia_physiotherapists,
     render_page,
 )
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from registry.web.app import create_app
 from scrapers import nsphysio_pages
 from scrapers.adapter import crawl, run_preflight

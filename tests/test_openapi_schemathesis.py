@@ -1,6 +1,6 @@
 """The API against its own description: schemathesis generates requests (bodies included) from
 /api/openapi.json and checks every answer: no server errors, only documented status codes and
-content types, error bodies as described (issue 13 item 11)."""
+content types, error bodies as described."""
 
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ from emulators.oppq import (
     render_list_page,
     render_profile,
 )
-from registry.documents import documents
-from registry.importer import run_source
+from registry.imports.importer import run_source
+from registry.lookup.documents import documents
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.oppq import DEFAULT_OPTIONS

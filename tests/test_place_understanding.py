@@ -1,4 +1,5 @@
-"""One understanding of a place (registry/places.py): the same typed place gives the same people
+"""One understanding of a place (registry/lookup/places.py): the same typed place gives the same
+people
 on the search page and in /api/search, whether typed in the city box, given as `city` or
 `near`, or written in the name box with other words."""
 
@@ -11,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from registry.places import understand_query
-from registry.search import Query
+from registry.lookup.places import understand_query
+from registry.lookup.search import Query
 from registry.web.app import create_app
 from tests.patients import patient_database
 
@@ -133,7 +134,7 @@ def test_a_name_is_looked_for_as_a_name_not_a_place(path):
 
 def test_the_page_holds_no_understanding_of_its_own():
     """The page uses the domain's understanding of a place, as the API does: one home."""
-    from registry import places
+    from registry.lookup import places
     from registry.web import pages
 
     assert pages.why_empty is places.why_empty

@@ -1,5 +1,5 @@
-"""`registry preflight`, cassettes recorded with --record, replayed with no network, and anonymised
-(issue 12, part 3). The register is the CPO emulator on 127.0.0.1."""
+"""`registry preflight`, cassettes recorded with --record, replayed with no network, and anonymised.
+The register is the CPO emulator on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from emulators.cpo import CpoEmulator, ontario_physiotherapists
 from registry.cli import cli
-from registry.preflight import check_source
+from registry.imports.preflight import check_source
 from scrapers.cassette import read as read_cassette
 from tests.conftest import only
 

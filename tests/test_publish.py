@@ -16,8 +16,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from db import db_file
-from registry.publish import PUBLIC_SETTINGS, PublishError, publish, serve_command, verify
-from registry.queries import QUERIES
+from registry.releases.publish import PUBLIC_SETTINGS, PublishError, publish, serve_command, verify
+from registry.releases.queries import QUERIES
 from registry.settings import SiteSettings
 from registry.web.app import create_app, from_environment
 from tests.conftest import PEOPLE, load, person

@@ -1,4 +1,4 @@
-"""One Quebec story (issue 15, item 5): the OPPQ register is not confirmed to list every needling
+"""One Quebec story: the OPPQ register is not confirmed to list every needling
 attestation, so its cards, its notice and the list of registers say the same thing (a listed
 authorization; others not shown, which does not mean they may not), never "does not record";
 and the notice's counts add up to the page's."""

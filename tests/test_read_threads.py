@@ -1,5 +1,5 @@
 """Requests read in a few threads (settings.read_threads), rosters in threads of their own: more
-threads only contend for the interpreter's lock (BENCHMARKS.md, issue 14)."""
+threads only contend for the interpreter's lock (BENCHMARKS.md)."""
 
 from __future__ import annotations
 

@@ -17,10 +17,9 @@ from starlette.testclient import TestClient
 from db import open_db, reads
 from db.load import finish_run, start_run, sync_regulators
 from registry.cli import cli
-from registry.freshness import states
-from registry.publish import _contents
-from registry.queries import QUERIES
-from registry.verify import freshness_limits
+from registry.lookup.freshness import freshness_limits, states
+from registry.releases.publish import _contents
+from registry.releases.queries import QUERIES
 from registry.web.app import create_app
 from scrapers.sources import load_settings
 from tests.conftest import PEOPLE, load, person

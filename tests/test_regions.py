@@ -96,8 +96,8 @@ def test_every_declared_jurisdiction_narrows_a_city_on_the_page(client, jurisdic
         response = client.get(
             "/", params={"city": f"Testville {code}, {code}", "show": "all", "lang": lang}
         )
-        # A place nobody is listed in is an unknown place (issue 15: the same rule with or
-        # without a distance), unless a register we read lists someone there.
+        # A place nobody is listed in is an unknown place (the same rule with or without a
+        # distance), unless a register we read lists someone there.
         assert response.status_code == (200 if supported else 400), response.text
         soup = BeautifulSoup(response.text, "html.parser")
         names = [h.get_text(strip=True) for h in soup.select(".result h2.name")]

@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from db import db_file
-from registry.publish import publish, serve_command
+from registry.releases.publish import publish, serve_command
 from registry.web.app import create_app
 from tests.histories import three_runs
 from tests.releases import NOW, free_port, serving
@@ -124,9 +124,9 @@ def test_gzip_is_real_compression(served):
 
 def test_a_release_neutralises_formulas_in_its_csv(db, tmp_path):
     """Scraped text beginning with = + - @ reaches no spreadsheet as a live formula from a
-    release either (issue 13, item 6): the release loads the project's Datasette plugin."""
+    release either: the release loads the project's Datasette plugin."""
     from db import db_file
-    from registry.publish import publish
+    from registry.releases.publish import publish
     from tests.conftest import load, person
 
     load(db, [person("f1", '=HYPERLINK("http://x")', "@Eve", number="30001")])

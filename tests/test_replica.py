@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from db import db_file
 from db.clinics import clinics_path
 from registry.cli import cli
-from registry.publish import publish, verify
+from registry.releases.publish import publish, verify
 from registry.settings import SiteSettings
 from registry.web.app import PRIMARY_ONLY, create_app
 from tests.histories import three_runs

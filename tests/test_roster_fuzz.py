@@ -1,4 +1,4 @@
-"""Property: no roster and no watch-list body, however odd, gets a 5xx (issue 13.5). Every roster
+"""Property: no roster and no watch-list body, however odd, gets a 5xx. Every roster
 gets a 200 with per-row errors or a clear 4xx; so does every watch-list request."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from registry import egress
+from registry.clinics import egress
 from registry.limits import Limits
 from registry.settings import SiteSettings
 from registry.web.app import create_app

@@ -1,4 +1,4 @@
-"""The run record tells the truth at every kill point (issue 13, item 2).
+"""The run record tells the truth at every kill point.
 
 An import killed inside the apply's transaction changed nothing, and the next run says so; one
 killed after the data's commit but before its run record was completed applied its data, and its
@@ -15,21 +15,21 @@ import pytest
 
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from tests.runs import sample_source, snapshot
 
 # Runs `registry import cpta` in a process that dies (os._exit, as a kill -9 would leave it) at
 # the given point.
 DRIVER = """
 import os, sys
-import db.load, registry.importer
+import db.load, registry.imports.importer
 point = sys.argv[3]
 def die(*args, **kwargs):
     os._exit(9)
 if point == "in_apply":  # inside the apply's transaction, before its commit
     db.load.Writer.sync = die
 elif point == "after_apply":  # after the data's commit, before the run record is finished
-    registry.importer.finish_run = die
+    registry.imports.importer.finish_run = die
 from registry.cli import cli
 cli(["import", "cpta", "--config", sys.argv[1], "--db", sys.argv[2]])
 """

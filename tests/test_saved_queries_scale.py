@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db import summaries
-from registry.queries import QUERIES
+from registry.releases.queries import QUERIES
 from tests.conftest import PEOPLE, load, person, with_changes
 
 # The aggregate straight from the raw tables: the summary must always agree with it.

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
-from registry.egress import ALLOW_PRIVATE_ENV
-from registry.schedule import RETRY_AFTER, jitter, next_due, plan
-from registry.webhooks import SIGNATURE_HEADER, verify_signature
+from registry.clinics.egress import ALLOW_PRIVATE_ENV
+from registry.clinics.webhooks import SIGNATURE_HEADER, verify_signature
+from registry.imports.schedule import RETRY_AFTER, jitter, next_due, plan
 from tests.conftest import only
 from tests.receivers import Receiver
 from tests.runs import NEEDLES, practising_with
@@ -135,11 +135,11 @@ def test_a_hanging_delivery_does_not_hold_up_the_scheduled_imports(tmp_path, mon
     """Deliveries run beside the imports: while one hangs, the next due sources are imported,
     and what those runs changed is delivered once the hanging delivery ends."""
     import registry.cli as cli_module
-    import registry.schedule
-    import registry.webhooks
+    import registry.clinics.webhooks
+    import registry.imports.schedule
     from db import open_db
     from db.clinics import clinics_path, open_clinics
-    from registry.importer import RunReport
+    from registry.imports.importer import RunReport
 
     db_path = tmp_path / "r.db"
     open_db(db_path).close()
@@ -168,11 +168,11 @@ def test_a_hanging_delivery_does_not_hold_up_the_scheduled_imports(tmp_path, mon
             raise Stop
 
     always_due = [(datetime.min.replace(tzinfo=UTC))]
-    monkeypatch.setattr(registry.webhooks, "deliver", hanging_deliver)
+    monkeypatch.setattr(registry.clinics.webhooks, "deliver", hanging_deliver)
     monkeypatch.setattr(cli_module, "run_source", run_source)
     monkeypatch.setattr(cli_module, "_nap", nap)
     monkeypatch.setattr(
-        registry.schedule,
+        registry.imports.schedule,
         "plan",
         lambda settings, last, now: [(settings.sources["cpta"], always_due[0])],
     )

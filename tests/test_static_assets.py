@@ -1,4 +1,4 @@
-"""Static files under content-hashed names (issue 15, item 9): pages link to
+"""Static files under content-hashed names: pages link to
 /static/site.<hash>.css, served for a year as immutable; the plain name, or a hash gone stale,
 gets the current file with a short lifetime; nothing outside the folder is reachable."""
 

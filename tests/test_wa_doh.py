@@ -19,7 +19,7 @@ from emulators.wa_doh import (
     render_rows,
     washington_physical_therapists,
 )
-from registry.importer import run_source
+from registry.imports.importer import run_source
 from scrapers.adapter import crawl, run_preflight
 from scrapers.http import HttpPolicy, PoliteClient
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration

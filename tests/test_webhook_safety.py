@@ -1,4 +1,4 @@
-"""Webhooks reach only public hosts (issue 13.3), a redirect is not a delivery (13.4), and one
+"""Webhooks reach only public hosts, a redirect is not a delivery, and one
 slow receiver cannot hold up a run: refused at creation, refused again on connecting (DNS
 rebinding), every spelling of an inward address, concurrency and the run's time budget."""
 
@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 
 from db.clinics import clinics_path, open_clinics
 from db.connections import read_only
-from registry import egress
 from registry.cli import cli
+from registry.clinics import egress
+from registry.clinics.webhooks import deliver, delivery_lock, send_test
 from registry.web.app import create_app
-from registry.webhooks import deliver, delivery_lock, send_test
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, load, with_changes
 from tests.receivers import Trickle

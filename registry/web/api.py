@@ -6,18 +6,15 @@ a client sends produces a 500.
 
 from __future__ import annotations
 
-import json
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from db import reads
-from registry import cities, places
 from registry.limits import RULES
-from registry.search import SearchError, page_size, parse_query
+from registry.lookup import cities, places, regulators
+from registry.lookup.search import SearchError, page_size, parse_query
 from registry.web import history
 from registry.web.params import conn
 from registry.web.responses import JSON, cached
@@ -120,20 +117,6 @@ def api_cities(request: Request) -> JSONResponse:
     )
 
 
-_REGULATORS = "select * from regulators order by jurisdiction, id"
-_LAST_SUCCESS = (
-    "id",
-    "started_at",
-    "ended_at",
-    "records_seen",
-    "added",
-    "changed",
-    "removed",
-    "requests",
-)
-_LAST_RUN = ("id", "started_at", "ended_at", "outcome", "message")
-
-
 def api_sources(request: Request) -> JSONResponse:
     """
     summary: The regulators we cover, with their terms and their last imports
@@ -143,24 +126,7 @@ def api_sources(request: Request) -> JSONResponse:
           One entry per regulator: jurisdiction, platform, mechanism, wording, whether it
           tracks needling, terms note, counts, the last successful import and the last run
     """
-    db = conn(request)
-    successes = reads.last_successes(db)
-    latest = reads.latest_runs(db)
-    cursor = db.execute(_REGULATORS)
-    names = [c[0] for c in cursor.description]
-    sources = []
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
-        success, last = successes.get(row["id"]), latest.get(row["id"])
-        row["wording"] = json.loads(row["wording"]) if row["wording"] else None
-        row["on_register"] = (success or {}).get("on_register") or 0
-        row["authorized"] = (success or {}).get("authorized") or 0
-        row["last_success"] = {k: success[k] for k in _LAST_SUCCESS} if success else None
-        row["last_run"] = {k: last[k] for k in _LAST_RUN} if last else None
-        for key in ("sample", "enabled"):
-            row[key] = bool(row[key])
-        sources.append(row)
-    return JSON({"sources": sources})
+    return JSON({"sources": regulators.described(conn(request))})
 
 
 _ERROR = {

@@ -24,9 +24,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from db.connections import Connections
-from registry import cities, gazetteer
-from registry.csvsafe import NeutraliseCSV
+from registry import gazetteer
 from registry.limits import RateLimits
+from registry.lookup import cities
 from registry.settings import (
     DATASETTE_SETTINGS,
     DATASETTE_STATIC,
@@ -36,6 +36,7 @@ from registry.settings import (
 )
 from registry.web import api, clinics, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
+from registry.web.neutralise import NeutraliseCSV
 from registry.web.responses import Answers
 from registry.web.webhook_tests import WebhookTests
 
@@ -141,7 +142,8 @@ def create_app(settings: SiteSettings | str | Path, *, replica: bool = False) ->
     metadata = json.loads(settings.metadata_path.read_text(encoding="utf-8"))
     datasette_settings = {**DATASETTE_SETTINGS, "default_allow_sql": settings.allow_sql}
     safety.register()
-    # datasette-gzip is for releases (registry/publish.py); here NeutraliseCSV reads the bodies.
+    # datasette-gzip is for releases (registry/releases/publish.py); here NeutraliseCSV reads the
+    # bodies.
     if pm.has_plugin("gzip"):
         pm.unregister(name="gzip")
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # once: filters are equal
@@ -195,7 +197,7 @@ def create_app(settings: SiteSettings | str | Path, *, replica: bool = False) ->
         ],
         middleware=[
             Middleware(RateLimits, limits=settings.limits),
-            # HTML and JSON, issue 15.9; level 6 costs a third of the default 9 for 1% more bytes
+            # HTML and JSON; level 6 costs a third of the default 9 for 1% more bytes
             Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6),
         ],
         exception_handlers={HTTPException: http_error, Exception: server_error},

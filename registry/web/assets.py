@@ -1,4 +1,4 @@
-"""Our static files under content-hashed names (issue 15, item 9): `static("site.css")` in a
+"""Our static files under content-hashed names: `static("site.css")` in a
 template is /static/site.<hash>.css, served with a year-long, immutable cache lifetime, since a
 change of content is a change of name. The plain name (/static/site.css) still works, with a
 short lifetime, for links from elsewhere; so does a hashed name gone stale after a deploy (a

@@ -28,16 +28,16 @@ from starlette.routing import Route
 from db.clinics import clinics_path, open_clinics
 from db.connections import PerThread
 from db.load import utcnow
-from registry import batches, receipts, roster
-from registry.limits import Recent, client_of
-from registry.roster import CheckContext, check_roster
-from registry.search import whole_number
-from registry.verify import (
+from registry.clinics import batches, receipts, roster
+from registry.clinics.roster import CheckContext, check_roster
+from registry.clinics.verify import (
     ATTENTION_ORDER,
     Query,
     VerifyError,
     verify_one,
 )
+from registry.limits import Recent, client_of
+from registry.lookup.search import whole_number
 from registry.web import i18n
 from registry.web.pages import render
 from registry.web.params import body_within, conn, only
@@ -169,7 +169,7 @@ async def check_roster_apart(
 ) -> tuple[list[str], list[dict], str | None]:
     """roster.check_roster in a worker thread with connections of its own, so that a large
     roster does not hold up other requests. With `keep`, the results are also stored as a batch
-    (registry.batches), whose id is returned."""
+    (registry.clinics.batches), whose id is returned."""
 
     def work():
         with CheckContext.opened(

@@ -1,5 +1,5 @@
 """History endpoints: what changed between runs, a registration's past, its state on a date
-(the reads are registry.history)."""
+(the reads are registry.lookup.history)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from registry import history
-from registry.documents import documents
-from registry.search import SearchError, decode_cursor, encode_cursor, page_size
+from registry.lookup import history
+from registry.lookup.documents import documents
+from registry.lookup.search import SearchError, decode_cursor, encode_cursor, page_size
 from registry.web.params import conn, instant, only
 from registry.web.responses import JSON
 

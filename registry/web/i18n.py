@@ -557,7 +557,7 @@ def choose(request: Request) -> str:
     return best
 
 
-# ---- Clinics: /verify, its results and receipts (issue 16). Kept apart from the patient pages'
+# ---- Clinics: /verify, its results and receipts. Kept apart from the patient pages'
 # keys above so that both can grow without stepping on each other. --------------------------------
 CLINIC_MESSAGES: dict[str, dict[str, str]] = {
     "en": {

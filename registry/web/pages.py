@@ -21,11 +21,11 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.templating import Jinja2Templates
 
-from registry import cities, freshness, history, places
-from registry.documents import documents
 from registry.gazetteer import city_centre
-from registry.places import regulator_lang, why_empty
-from registry.search import (
+from registry.lookup import cities, freshness, history, places, regulators
+from registry.lookup.documents import documents
+from registry.lookup.places import regulator_lang, why_empty
+from registry.lookup.search import (
     COUNT_CAP,
     MAX_QUERY_CHARS,
     MAX_TOKENS,
@@ -33,7 +33,7 @@ from registry.search import (
     SearchError,
     whole_number,
 )
-from registry.standing import out_of_practice
+from registry.lookup.standing import out_of_practice
 from registry.web import i18n
 from registry.web.assets import Assets
 from registry.web.params import conn as registry_conn
@@ -114,7 +114,8 @@ class Form:
         )
 
     def query(self) -> Query:
-        """The search this form asks for, as typed (registry/places.py understands its place).
+        """The search this form asks for, as typed (registry/lookup/places.py understands its
+        place).
         Only people authorized now, unless `show=all`: then everyone, those who may not practise
         too (their cards say so first)."""
         everyone = self.show == "all"
@@ -484,19 +485,6 @@ def notices(
     return out
 
 
-def sources(conn, stale_after: Mapping[str, float]) -> list[dict]:
-    """The registers we read, for the page without a search: where, when last read, and how."""
-    states = freshness.states(conn, stale_after)
-    rows = conn.execute(
-        "select id, sample from regulators where coverage = 'supported' order by jurisdiction, id"
-    ).fetchall()
-    return [
-        {"state": states[rid], "sample": bool(sample)}
-        for rid, sample in rows
-        if rid in states and (states[rid].last_success or states[rid].last_outcome)
-    ]
-
-
 @cached
 def index(request: Request) -> Response:
     """The search page; with parameters, the results under the form (in the threadpool, as
@@ -510,7 +498,7 @@ def index(request: Request) -> Response:
     conn = registry_conn(request)
     context["suggestions"] = cities.cities(conn)[:SUGGESTED_CITIES]
     if not searched:
-        context["sources"] = sources(conn, request.app.state.freshness)
+        context["sources"] = regulators.read_here(conn, request.app.state.freshness)
         return render(request, "search.html", context)
     t = i18n.translator(lang)
     if not (form.q or form.city or form.kind):  # the form sent empty: ask, do not list everyone
@@ -575,24 +563,6 @@ def index(request: Request) -> Response:
     return render(request, "search.html", context, status)
 
 
-def authorized_since(conn, rid: str, authorized_now: bool, current_since: str) -> str | None:
-    """Since when the register has shown an authorization without a break, from the history:
-    the current state's start, carried back over the earlier versions that held one too."""
-    if not authorized_now:
-        return None
-    since = current_since
-    versions = conn.execute(
-        "select valid_from, valid_to, state from registration_versions "
-        "where registration_id = ? order by valid_from desc",
-        [rid],
-    ).fetchall()
-    for valid_from, valid_to, state in versions:
-        if valid_to != since or not json.loads(state).get("authorizations"):
-            break
-        since = valid_from
-    return since
-
-
 def json_ld(doc: dict, name: str, url: str) -> str:
     """schema.org data for the page: a Person with the credential and where they work, as
     JSON safe inside a <script> data block (no "<", ">" or "&" left to end it). Someone who
@@ -649,14 +619,7 @@ def practitioner(request: Request) -> Response:
         rid = history.registration_id(conn, regulator, number)
     except history.NotFound:
         rid = None
-    row = (
-        rid
-        and conn.execute(
-            "select id, coalesce(valid_since, first_seen), first_seen from registrations "
-            "where id = ?",
-            [rid],
-        ).fetchone()
-    )
+    row = rid and history.dates(conn, rid)
     if not row:
         context = {"lang": lang, "page": "error", "status": 404, "explain": True}
         return render(request, "error.html", context | {"detail": t("person.not_found")}, 404)
@@ -669,7 +632,7 @@ def practitioner(request: Request) -> Response:
         "r": doc,
         "first_seen": first_seen,
         "current_since": current_since,
-        "authorized_since": authorized_since(
+        "authorized_since": history.authorized_since(
             conn, rid, doc["needling"]["authorized"], current_since
         ),
         "api_url": f"/api/registrations/{quote(regulator)}/{quote(number, safe='')}",

@@ -1,6 +1,6 @@
 """Fast JSON, and a bounded cache of whole answers for the public reads.
 
-Profiling the API and the patient page (BENCHMARKS.md, issue 14.4) showed most of a request's CPU
+Profiling the API and the patient page (BENCHMARKS.md) showed most of a request's CPU
 outside SQL: the standard library's JSON encoder, gzip at level 9, and rendering the results'
 templates. `JSON` encodes with orjson (about 12x faster on a page of results). `cached` keeps the
 answers of the search API and the patient pages, keyed on the request (its URL and the headers

@@ -18,7 +18,7 @@ from datasette import hookimpl
 from datasette.plugins import pm
 
 from registry.asgi import json_error
-from registry.metadata import MAP_TILE_HOST
+from registry.releases.metadata import MAP_TILE_HOST
 
 # The longest string or blob a Datasette query may make or read. Our longest stored values (JSON
 # states, evidence) are a few KB; a result is still at most max_returned_rows rows of these.

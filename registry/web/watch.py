@@ -1,6 +1,6 @@
 """Watch-list endpoints: create a list, read and change it, and its Atom and JSON feeds.
 
-The lists and their notices are registry.watch; a list is reached only with its token, and
+The lists and their notices are registry.clinics.watch; a list is reached only with its token, and
 without a valid one every endpoint answers 401 alike, so nothing tells whether a list exists.
 """
 
@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from registry import egress
-from registry.verify import verify_many
-from registry.watch import (
+from registry.clinics import egress, watch
+from registry.clinics.verify import verify_many
+from registry.clinics.watch import (
     FEED_LIMIT,
     MAX_BODY,
     MAX_ITEMS,
@@ -75,7 +75,7 @@ def _entries(data: dict) -> list:
 
 
 async def _webhook_url(value) -> str | None:
-    """The webhook URL if deliveries may go there (public hosts only: registry.egress), else 400."""
+    """The webhook URL if deliveries may go there (public hosts only: registry.clinics.egress), else 400."""
     if value in (None, ""):
         return None
     try:
@@ -88,9 +88,7 @@ def _room(state, list_id: str | None, adding: int) -> None:
     """413 when a list would hold more registrations than the quota (registry/limits.py)."""
     held = 0
     if list_id is not None:
-        held = state.clinics.execute(
-            "select count(*) from watch_items where list_id = ?", [list_id]
-        ).fetchone()[0]
+        held = watch.count_items(state.clinics, list_id)
     if held + adding > state.limits.watch_items:
         raise HTTPException(
             413, f"a watch list holds at most {state.limits.watch_items:,} registrations"
@@ -223,14 +221,13 @@ def api_watch_remove(request: Request) -> Response:
     """
     only(request, {"token"})
     found = _list(request)
-    db = request.app.state.clinics
-    with db.conn:
-        cursor = db.conn.execute(
-            "delete from watch_items where list_id = ? and regulator_id = ? and "
-            "registration_number = ?",
-            [found["id"], request.path_params["regulator"], request.path_params["number"]],
-        )
-    if not cursor.rowcount:
+    removed = watch.remove_item(
+        request.app.state.clinics,
+        found["id"],
+        request.path_params["regulator"],
+        request.path_params["number"],
+    )
+    if not removed:
         raise HTTPException(404, "that registration is not on this watch list")
     return Response(status_code=204)
 

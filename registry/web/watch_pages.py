@@ -7,8 +7,9 @@ or a browser's history. That also makes the forms safe from cross-site requests 
 a request another site makes a browser send cannot hold a token it does not know. Pages that hold
 the token are sent `Cache-Control: no-store`.
 
-Webhooks follow the API's rules (registry.egress: public addresses only, checked when connecting),
-and a test delivery is one signed POST (registry.webhooks.send_test), sent by threads of its own
+Webhooks follow the API's rules (registry.clinics.egress: public addresses only, checked when
+connecting), and a test delivery is one signed POST (registry.clinics.webhooks.send_test), sent by
+threads of its own
 (registry.web.webhook_tests), never by those that serve pages and searches.
 """
 
@@ -25,9 +26,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from registry import batches, egress, receipts, watch
-from registry.search import whole_number
-from registry.verify import verify_many
+from registry.clinics import batches, egress, receipts, watch
+from registry.clinics.verify import verify_many
+from registry.lookup.search import whole_number
 from registry.web import i18n
 from registry.web.pages import render
 from registry.web.params import body_within, only, watch_token
@@ -270,11 +271,7 @@ def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> R
     url = url.strip() if isinstance(url, str) else ""
     db = request.app.state.clinics
     if not url:
-        with db.conn:
-            db.conn.execute(
-                "update watch_lists set webhook_url = null, webhook_secret = null where id = ?",
-                [found["id"]],
-            )
+        watch.set_webhook(db, found["id"], None, None)
         request.app.state.webhook_tests.forget(found["id"])
         return _saved_page(request, token, message="watch.webhook.removed")
     try:
@@ -285,11 +282,7 @@ def _set_webhook(request: Request, found: dict, token: str, form: FormData) -> R
         )
     secret = watch.new_secret()
     request.app.state.webhook_tests.forget(found["id"])
-    with db.conn:
-        db.conn.execute(
-            "update watch_lists set webhook_url = ?, webhook_secret = ? where id = ?",
-            [checked, secret, found["id"]],
-        )
+    watch.set_webhook(db, found["id"], checked, secret)
     return _saved_page(request, token, message="watch.webhook.saved", secret=secret)
 
 

@@ -3,7 +3,8 @@
 A test delivery waits on a server we do not control. Sent from the threads that serve pages and
 searches, two slow receivers would hold them all and take the site down; so they are sent here,
 by `WORKERS` threads that do nothing else, each POST ended within its overall deadline
-(registry.webhooks.send_test). The page waits a moment for the answer without holding a thread
+(registry.clinics.webhooks.send_test).
+The page waits a moment for the answer without holding a thread
 and otherwise says the test is on its way; the outcome is kept (in memory, the latest per list)
 for the list's page to show. One test per list is on its way at a time, and at most
 `MAX_WAITING` in all: beyond that `submit` says no, and the page asks to try again later.
@@ -18,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from db.load import utcnow
-from registry import webhooks
+from registry.clinics import webhooks
 
 WORKERS = 2  # threads that send test deliveries
 MAX_WAITING = 16  # test deliveries on their way at once, across every list

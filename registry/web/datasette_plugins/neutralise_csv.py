@@ -1,9 +1,10 @@
-"""A Datasette plugin for releases served by `datasette serve` (registry/publish.py): every CSV
-answer is neutralised for spreadsheets (registry/csvsafe.py), as the site does for /data/."""
+"""A Datasette plugin for releases served by `datasette serve` (registry/releases/publish.py):
+every CSV answer is neutralised for spreadsheets (registry/web/neutralise.py), as the site does
+for /data/."""
 
 from datasette import hookimpl
 
-from registry.csvsafe import NeutraliseCSV
+from registry.web.neutralise import NeutraliseCSV
 
 
 @hookimpl

@@ -7,7 +7,7 @@ refuse old replays. A failed POST (connection error, timeout, 408, 429 or 5xx) i
 exponential back-off, and so is a 3xx (redirects are not followed, so a redirect is not a
 delivery); notices still undelivered are tried again on the next `registry watch deliver`. Any
 other 4xx is not retried within the run. Deliveries go only to public addresses
-(`registry.egress`), lists concurrently.
+(`registry.clinics.egress`), lists concurrently.
 
 Every POST has an overall deadline, from connecting to the receiver's last byte (`total`), and
 the whole run one too (`budget`): a receiver that trickles its answer a byte at a time holds up
@@ -44,8 +44,8 @@ from tenacity import (
 
 from db import layout
 from db.load import utcnow
-from registry import egress
-from registry.watch import items_of, notices
+from registry.clinics import egress
+from registry.clinics.watch import items_of, notices
 
 SIGNATURE_HEADER = "X-Registry-Signature"
 BATCH = 100  # notices per POST
@@ -261,7 +261,8 @@ def deliver(
     read) and `total` seconds in all, from connecting to the receiver's last byte; the whole
     run `budget` seconds, after which nothing new is started, no request goes on, and what was
     not delivered waits for the next run. Each batch is recorded in `webhook_deliveries` as
-    soon as it ends. The URL is checked again here (`registry.egress`): a list created before
+    soon as it ends. The URL is checked again here
+    (`registry.clinics.egress`): a list created before
     the check, or a name that now resolves inward, gets nothing.
     """
     deadline = time.monotonic() + budget
@@ -381,7 +382,8 @@ def send_test(
     """One signed test delivery, `{"watch_list", "sent_at", "delivery", "test": true,
     "notices": []}`, not retried, ended within `total` seconds: (the receiver's status, None)
     when it accepted, else (None, why). Only to public addresses, as every delivery
-    (registry.egress). The site sends these from threads of their own (registry.web.watch_pages)."""
+    (registry.clinics.egress). The site sends these from threads of their own
+    (registry.web.watch_pages)."""
     try:
         egress.check_url(url, resolve_host=False)  # the address is checked on connecting
     except egress.UnsafeURL as e:

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from db.load import utcnow
-from registry.verify import CHUNK, Query, Regulators, VerifyError, is_masked, verify_many
+from registry.clinics.verify import CHUNK, Query, Regulators, VerifyError, verify_many
+from registry.lookup.numbers import is_masked
 from scrapers.records import clean_text
 
 NOTICE_KINDS = (
@@ -61,7 +62,7 @@ def create_list(db: Database, name: str | None, webhook_url: str | None) -> tupl
 
 
 def new_secret() -> str:
-    """The secret that signs a list's webhook deliveries (registry.webhooks)."""
+    """The secret that signs a list's webhook deliveries (registry.clinics.webhooks)."""
     return secrets.token_hex(32)
 
 
@@ -74,6 +75,31 @@ def delete_list(db: Database, list_id: str) -> None:
             ("watch_lists", "id"),
         ):
             db.conn.execute(f"delete from {table} where {column} = ?", [list_id])
+
+
+def count_items(db: Database, list_id: str) -> int:
+    """How many registrations a list holds (its quota counts them)."""
+    return db.execute("select count(*) from watch_items where list_id = ?", [list_id]).fetchone()[0]
+
+
+def remove_item(db: Database, list_id: str, regulator: str, number: str) -> bool:
+    """Take one registration off a list; False when it was not on it."""
+    with db.conn:
+        cursor = db.conn.execute(
+            "delete from watch_items where list_id = ? and regulator_id = ? and "
+            "registration_number = ?",
+            [list_id, regulator, number],
+        )
+    return bool(cursor.rowcount)
+
+
+def set_webhook(db: Database, list_id: str, url: str | None, secret: str | None) -> None:
+    """Set a list's webhook address and the secret that signs its deliveries (None: remove)."""
+    with db.conn:
+        db.conn.execute(
+            "update watch_lists set webhook_url = ?, webhook_secret = ? where id = ?",
+            [url, secret, list_id],
+        )
 
 
 def find_list(db: Database, token: str | None) -> dict | None:

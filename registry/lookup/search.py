@@ -5,7 +5,8 @@ text), each token quoted, and the last one made a prefix ("rob" finds "Roberts")
 alphabetical order straight from the index (see db/directory.py), paged by a keyset cursor.
 
 A search near a city (`near`, `km`) resolves the city in an offline gazetteer (gazetteer.py),
-keeps the practice cities within the distance (registry/cities.py), and returns the matches in
+keeps the practice cities within the distance
+(registry/lookup/cities.py), and returns the matches in
 those cities nearest first, paged by a cursor holding (distance, row id).
 """
 
@@ -17,10 +18,10 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 
-from registry import cities
-from registry.documents import documents
 from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
-from registry.standing import IN_PRACTICE_SQL
+from registry.lookup import cities
+from registry.lookup.documents import documents
+from registry.lookup.standing import IN_PRACTICE_SQL
 from scrapers.kinds import KINDS, kinds_answering
 from scrapers.places import PROVINCES, STATES, fold, region_code
 
@@ -61,7 +62,7 @@ class Query:
     after_metres: int = 0  # a near search's cursor: the distance of the last result shown
     order: str = "distance"  # a near search's order: "distance" (nearest first) or "name"
     # Everyone, or (the default) only people who may be practising: not suspended, cancelled,
-    # not practising, nor gone from the register (registry/standing.py).
+    # not practising, nor gone from the register (registry/lookup/standing.py).
     everyone: bool = False
 
 

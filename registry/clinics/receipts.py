@@ -14,7 +14,7 @@ import secrets
 
 from sqlite_utils import Database
 
-from registry.verify import canonical
+from registry.clinics.verify import canonical
 
 ID_PREFIX = "rcpt_"
 

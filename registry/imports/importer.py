@@ -35,6 +35,7 @@ from db.load import (
     sync_regulators,
 )
 from db.reads import last_successes
+from db.runs import STOPPED, STOPPED_AFTER_APPLYING, RunState
 from registry.gazetteer import city_centre
 from scrapers.adapter import crawl, expected_pace
 from scrapers.cassette import CassetteError, CassetteTransport, Recorder
@@ -127,7 +128,7 @@ def run_source(
     `record`, every exchange is also saved to that HAR file. Runs of one source never overlap;
     a run that another process left unfinished (killed, crashed) is marked failed, since its
     lock is free again. `at` (ISO UTC) dates the run and its changes instead of the clock: the
-    demo imports its sample registers as they stood in past months (registry/demo.py); the
+    demo imports its sample registers as they stood in past months (registry/imports/demo.py); the
     archived responses keep the time they were really fetched.
     """
     try:
@@ -170,7 +171,7 @@ class ReplayTransport(httpx.BaseTransport):
 
 
 def _frugality(requests: int, notes: dict) -> str:
-    """Requests per registrant, against the floor no complete crawl can go under (issue 12)."""
+    """Requests per registrant, against the floor no complete crawl can go under."""
     listed, floor = notes.get("listed"), notes.get("floor")
     if not listed:
         return ""
@@ -247,7 +248,7 @@ def _run(
     errors: list[dict] = []
     notes: dict = {}
     counts = Counts()
-    outcome = "failed"
+    state = RunState.FAILED  # until the run says otherwise (db/runs.py has the states)
     staging = Staging()
     try:
         # Every platform has the one contract (scrapers/adapter.py): its module's ADAPTER.
@@ -274,13 +275,13 @@ def _run(
         counts = apply_run(
             db, source.key, run_id, staging.records(), now=at, ended_at=at, locate=city_centre
         )
-        outcome = "success"
+        state = RunState.SUCCESS
         message = counts.summary()
     except Rejected as e:
-        outcome, message = "rejected", str(e)
+        state, message = RunState.REJECTED, str(e)
         counts.records_seen = staging.count
     except (RunFailed, FetchError, LayoutChanged, ArchiveMiss, CassetteError) as e:
-        outcome, message = "failed", str(e)
+        state, message = RunState.FAILED, str(e)
         counts.records_seen = staging.count
     except KeyboardInterrupt:
         done = applied(db, run_id)
@@ -288,8 +289,8 @@ def _run(
             finish_run(
                 db,
                 run_id,
-                "success",
-                f"{done}; interrupted after the data was applied",
+                RunState.SUCCESS.outcome,
+                f"{done}; {STOPPED_AFTER_APPLYING}",
                 requests=client.requests_made,
                 errors=errors,
             )
@@ -297,8 +298,8 @@ def _run(
         finish_run(
             db,
             run_id,
-            "failed",
-            "interrupted; nothing was changed",
+            RunState.INTERRUPTED.outcome,
+            STOPPED,
             requests=client.requests_made,
             errors=errors,
             counts=asdict(counts),
@@ -306,10 +307,10 @@ def _run(
         raise
     except Exception as e:  # a bug must still end the run on record, never half-applied
         log.exception("import of %s failed unexpectedly", source.key)
-        outcome, message = "failed", f"unexpected error: {type(e).__name__}: {e}"
+        state, message = RunState.FAILED, f"unexpected error: {type(e).__name__}: {e}"
         done = applied(db, run_id)
         if done is not None:  # after the data's commit: the run did change the data
-            outcome, message = "success", f"{done}; then {message}"
+            state, message = RunState.SUCCESS, f"{done}; then {message}"
     finally:
         client.close()
         staging.close()
@@ -318,22 +319,23 @@ def _run(
         if fetched:
             archive.write_run(source.key, run_id, fetched)
             validators = client.validators_seen
-            if outcome != "success":  # a partial run: keep what it did not get to
+            if state is not RunState.SUCCESS:  # a partial run: keep what it did not get to
                 validators = {**archive.validators(source.key), **validators}
             archive.keep_validators(source.key, validators)
             archive.prune(settings.archive_keep_days)
-    if replay is not None and outcome == "success":
+    outcome = state.outcome
+    if replay is not None and state is RunState.SUCCESS:
         message = f"reparsed from the archive of run {replay}: {message}"
-    if cassette is not None and outcome == "success":
+    if cassette is not None and state is RunState.SUCCESS:
         message = f"reparsed from the cassette {cassette.name}: {message}"
     frugality = _frugality(client.requests_made, notes)
-    if frugality and outcome == "success":
+    if frugality and state is RunState.SUCCESS:
         message += f"; {frugality}"
     unreachable = notes.get("unreachable", [])
     if unreachable:
         message += f"; not reachable through the register's search: {'; '.join(unreachable)}"
     warnings = notes.get("warnings", [])
-    if warnings and outcome == "success":
+    if warnings and state is RunState.SUCCESS:
         message += f"; {len(warnings)} warning(s) (first: {warnings[0]['warning']})"
     if client.not_modified:
         message += (

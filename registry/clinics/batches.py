@@ -14,8 +14,8 @@ import secrets
 from sqlite_utils import Database
 
 from db.load import utcnow
+from registry.clinics.roster import column_names, problems_first
 from registry.csvsafe import rows_to_csv
-from registry.roster import column_names, problems_first
 
 ID_PREFIX = "batch_"
 PRINT_PAGE = 100  # receipts on one printable page; more are on ?page=2, ...

@@ -14,9 +14,17 @@ import sqlite3
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from registry import cities, postcodes
 from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
-from registry.search import Query, SearchError, UnknownCity, kind_from_words, search, skip, tokens
+from registry.lookup import cities, postcodes
+from registry.lookup.search import (
+    Query,
+    SearchError,
+    UnknownCity,
+    kind_from_words,
+    search,
+    skip,
+    tokens,
+)
 from scrapers.places import COUNTRIES, fold, region_code
 
 

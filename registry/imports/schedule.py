@@ -8,8 +8,10 @@ the alternative; docs/importing.md shows both.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from db import reads
 from scrapers.sources import Settings, Source
 
 # After a failed or rejected run, try again sooner than a whole interval, but not at once.
@@ -52,3 +54,44 @@ def plan(
         if (when := next_due(source, last_runs.get(source.key), settings.jitter_share))
     ]
     return sorted(due, key=lambda pair: (pair[1], pair[0].key))
+
+
+class NothingToSchedule(Exception):
+    """No source is enabled, so there is nothing to wait for."""
+
+
+def run_due(
+    db,
+    settings: Settings,
+    *,
+    run: Callable[[Source], object],
+    after_runs: Callable[[], None],
+    nap: Callable[[float], None],
+    echo: Callable[[str], None],
+    once: bool = False,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> None:
+    """The scheduler's loop: run every source that is due (one after another), call
+    `after_runs` when any ran, then nap until the next is due (at most an hour, at least a
+    second) and start again; with `once`, return after the first round. Raises
+    NothingToSchedule when no source is enabled."""
+    while True:
+        now = clock()
+        upcoming = plan(settings, reads.latest_runs(db), now)
+        ran = False
+        for source, when in upcoming:
+            if when <= now:
+                echo(f"{now:%Y-%m-%dT%H:%M:%SZ} running {source.key}")
+                run(source)
+                ran = True
+        if ran:
+            after_runs()
+        if once:
+            return
+        upcoming = plan(settings, reads.latest_runs(db), clock())
+        if not upcoming:
+            raise NothingToSchedule("no source is enabled; nothing to schedule")
+        source, when = upcoming[0]
+        wait = max(1.0, (when - clock()).total_seconds())
+        echo(f"next: {source.key} at {when:%Y-%m-%dT%H:%M:%SZ}")
+        nap(min(wait, 3600))

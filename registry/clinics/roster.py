@@ -26,9 +26,8 @@ from sqlite_utils import Database
 
 from db.clinics import clinics_path, open_clinics
 from db.connections import read_only
-from registry import receipts
-from registry.csvsafe import rows_to_csv
-from registry.verify import (
+from registry.clinics import receipts
+from registry.clinics.verify import (
     Query,
     VerifyError,
     attention_rank,
@@ -36,6 +35,7 @@ from registry.verify import (
     needs_attention,
     verify_many,
 )
+from registry.csvsafe import rows_to_csv
 from scrapers.places import fold
 
 if TYPE_CHECKING:

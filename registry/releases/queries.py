@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# A date means the end of that day, as in the API's as_of (registry/history.py).
+# A date means the end of that day, as in the API's as_of (registry/lookup/history.py).
 _AT = "case when length(:as_of) = 10 then :as_of || 'T23:59:59Z' else :as_of end"
 
 

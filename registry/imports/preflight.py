@@ -19,7 +19,7 @@ from scrapers.http import FetchError, HttpPolicy, PoliteClient
 from scrapers.records import LayoutChanged, Registration
 from scrapers.sources import Settings, Source
 
-# About a dozen requests a source (issue 12): robots.txt, a shell or first page, a few searches
+# About a dozen requests a source: robots.txt, a shell or first page, a few searches
 # or pages, a detail page or two. Documented in docs/preflight.md.
 BUDGET = 15
 

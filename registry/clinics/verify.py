@@ -1,7 +1,7 @@
 """Verification verdicts: is this registration authorized to needle, and on what evidence?
 
 One module answers for the single-check API, rosters (API, web page, CLI) and watch lists. It only
-reads the registry database; receipts are written by registry/receipts.py.
+reads the registry database; receipts are written by registry/clinics/receipts.py.
 
 Verdicts, in the order they are decided:
   not_found              the regulator's register (as last imported) has no such number
@@ -32,13 +32,14 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from db import reads
-from registry.documents import documents
+from registry.lookup.documents import documents
+from registry.lookup.freshness import DEFAULT_STALE_AFTER_HOURS, fresh_until
+from registry.lookup.numbers import fits_mask, is_masked, normalize_number
 from scrapers.places import fold, jurisdiction_region, region_code
-from scrapers.sources import Settings
 
 VERDICTS = (
     "authorized",
@@ -65,7 +66,6 @@ ATTENTION_ORDER = (
     "not_tracked",
     "authorized",
 )
-DEFAULT_STALE_AFTER_HOURS = 336.0
 CHUNK = 500  # registrations per query: well inside SQLite's variable limit
 
 # US states whose boards we declare; Canadian provinces come from scrapers.places.
@@ -92,28 +92,8 @@ def attention_rank(verdict: str | None) -> int:
     return -1 if verdict is None else ATTENTION_ORDER.index(verdict)
 
 
-def freshness_limits(settings: Settings) -> dict[str, float]:
-    """Hours after its last successful import at which each source's data is stale."""
-    return {
-        key: source.stale_after_hours or 2 * source.interval_hours or DEFAULT_STALE_AFTER_HOURS
-        for key, source in settings.sources.items()
-    }
-
-
 def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def fresh_until(ended_at: str | None, hours: float) -> datetime | None:
-    """When data from an import that ended at `ended_at` goes stale; None when there is no such
-    import (or its time cannot be read), so the data counts as stale now."""
-    try:
-        ended = datetime.fromisoformat(ended_at.replace("Z", "+00:00")) if ended_at else None
-    except ValueError:
-        return None
-    if ended is None:
-        return None
-    return (ended if ended.tzinfo else ended.replace(tzinfo=UTC)) + timedelta(hours=hours)
 
 
 _REGULATORS = """
@@ -222,39 +202,6 @@ class Regulators:
             "stale_since": stale_since if stale else None,
             "fresh_until": None if stale else stale_since,
         }
-
-
-def normalize_number(text: str | None) -> str:
-    """A registration number as typed: trimmed, without a leading '#' or 'No.'."""
-    text = " ".join((text or "").split())
-    text = re.sub(r"^(#\s*|no\.\s*|no\s+|n°\s*)", "", text, flags=re.IGNORECASE)
-    return text
-
-
-MASK_CHARACTERS = frozenset("Xx*")
-
-
-def is_masked(number: str | None) -> bool:
-    """Whether a number is printed with hidden characters (Ontario's "XXX42")."""
-    if not number:
-        return False
-    return any(c in MASK_CHARACTERS for c in number) and any(c.isdigit() for c in number)
-
-
-def fits_mask(masked: str, number: str) -> bool:
-    """Whether a full number shows the same visible characters, aligned from the right, as a
-    masked one: "12342" fits "XXX42"; "142" does not fit "XXX42" (too short), nor does "12343"."""
-    if len(number) < len(masked.lstrip("".join(MASK_CHARACTERS))):
-        return False
-    if len(number) > len(masked):
-        return False
-    for i in range(1, len(masked) + 1):
-        c = masked[-i]
-        if c in MASK_CHARACTERS:
-            continue
-        if i > len(number) or number[-i].upper() != c.upper():
-            return False
-    return True
 
 
 def _tokens(text: str | None) -> list[str]:
@@ -383,7 +330,7 @@ def _verdict(doc: dict | None) -> str:
         return "not_found"
     if not doc["on_register"]:
         return "no_longer_on_register"
-    answer = doc["needling"]["answer"]  # standing first: registry/standing.py
+    answer = doc["needling"]["answer"]  # standing first: registry/lookup/standing.py
     if answer in ("not_tracked", "unknown"):
         return "not_tracked"
     return answer  # authorized | not_authorized | not_practising

@@ -12,10 +12,33 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from db import reads
-from registry.verify import DEFAULT_STALE_AFTER_HOURS, fresh_until
+from scrapers.sources import Settings
+
+DEFAULT_STALE_AFTER_HOURS = 336.0
+
+
+def freshness_limits(settings: Settings) -> dict[str, float]:
+    """Hours after its last successful import at which each source's data is stale."""
+    return {
+        key: source.stale_after_hours or 2 * source.interval_hours or DEFAULT_STALE_AFTER_HOURS
+        for key, source in settings.sources.items()
+    }
+
+
+def fresh_until(ended_at: str | None, hours: float) -> datetime | None:
+    """When data from an import that ended at `ended_at` goes stale; None when there is no such
+    import (or its time cannot be read), so the data counts as stale now."""
+    try:
+        ended = datetime.fromisoformat(ended_at.replace("Z", "+00:00")) if ended_at else None
+    except ValueError:
+        return None
+    if ended is None:
+        return None
+    return (ended if ended.tzinfo else ended.replace(tzinfo=UTC)) + timedelta(hours=hours)
+
 
 _SUPPORTED = """
 select id, name, short_name, jurisdiction, needling from regulators where coverage = 'supported'

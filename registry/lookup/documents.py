@@ -10,11 +10,11 @@ import orjson
 from db import reads
 from db.directory import authorized_kinds
 from db.responses import evidence_sql
-from registry.standing import needling_answer, standing_fields
+from registry.lookup.standing import needling_answer, standing_fields
 
 # One row per registration, its lists (authorizations, practice locations, evidence) as JSON
 # built by SQLite: a page of 20 results is one query, about half the time of one query per table
-# and the dictionaries built from their rows (BENCHMARKS.md, issue 14.4).
+# and the dictionaries built from their rows (BENCHMARKS.md).
 _REGISTRATIONS = f"""
 select r.id, r.regulator_id, r.registration_number, r.name, r.family_name, r.given_names,
   r.category, r.status, r.status_class, coalesce(nullif(r.conditions, ''), '[]'), r.profile_url,

@@ -8,8 +8,8 @@ import sqlite3
 
 from db.directory import authorized_kinds
 from db.history import state_at
-from registry.standing import needling_answer, standing_fields
-from registry.verify import is_masked
+from registry.lookup.numbers import is_masked
+from registry.lookup.standing import needling_answer, standing_fields
 
 EVENT_KINDS = (
     "appeared",
@@ -158,6 +158,33 @@ def registration_history(db: sqlite3.Connection, rid: str) -> dict:
         "events": events,
         "versions": versions,
     }
+
+
+def dates(db: sqlite3.Connection, rid: str) -> tuple[str, str, str] | None:
+    """A registration's id, since when its current state holds (or when first seen), and when it
+    was first seen; None when there is no such registration."""
+    return db.execute(
+        "select id, coalesce(valid_since, first_seen), first_seen from registrations where id = ?",
+        [rid],
+    ).fetchone()
+
+
+def authorized_since(conn, rid: str, authorized_now: bool, current_since: str) -> str | None:
+    """Since when the register has shown an authorization without a break, from the history:
+    the current state's start, carried back over the earlier versions that held one too."""
+    if not authorized_now:
+        return None
+    since = current_since
+    versions = conn.execute(
+        "select valid_from, valid_to, state from registration_versions "
+        "where registration_id = ? order by valid_from desc",
+        [rid],
+    ).fetchall()
+    for valid_from, valid_to, state in versions:
+        if valid_to != since or not json.loads(state).get("authorizations"):
+            break
+        since = valid_from
+    return since
 
 
 def regulator_exists(db: sqlite3.Connection, regulator: str) -> bool:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from db import DatabaseError, open_db, reads
 from db.dictionary import TABLES
-from registry.metadata import LICENSE, build, render_json
+from registry.releases.metadata import LICENSE, build, render_json
 from registry.settings import (
     DATASETTE_PLUGINS,
     DATASETTE_SETTINGS,

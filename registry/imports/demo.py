@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapers.sources import Source
+from scrapers.sources import Settings, Source
 
 if TYPE_CHECKING:
     from emulators.server import Emulator
+    from registry.imports.importer import RunReport
 
 # source key -> (emulator class, people factory, its changes over the months), as "module:name"
 SAMPLES = {
@@ -111,6 +112,27 @@ def month_ago(months: int, today: date | None = None) -> str:
     today = today or datetime.now(UTC).date()
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     return f"{year:04d}-{month + 1:02d}-15T12:00:00Z"
+
+
+def import_months(
+    settings: Settings,
+    samples: list[Sample],
+    run: Callable[[Settings, Source, str | None], RunReport],
+) -> int:
+    """Import each register as it stood in past months, dated then, then as it stands today, so
+    that the history, the changes per month and "no longer on the register" have something to
+    show; `run(settings, source, at)` imports one (`at`: the date of a past month, None for
+    today). Returns how many runs did not succeed."""
+    failed = 0
+    for months in range(max((len(s.states) for s in samples), default=1) - 1, -1, -1):
+        for sample in samples:
+            if months >= len(sample.states):
+                continue
+            sample.emulator.set_people(sample.states[-1 - months])
+            settings = settings.with_source(sample.source)
+            report = run(settings, sample.source, month_ago(months) if months else None)
+            failed += report.outcome != "success"
+    return failed
 
 
 def as_sample(live: Source, base: str) -> Source:

@@ -1,0 +1,1 @@
+"""What clinics use: verification, rosters, receipts, watch lists, webhooks and egress rules."""

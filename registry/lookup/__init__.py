@@ -1,0 +1,1 @@
+"""What the site answers: search, places, practitioners' documents, their history and freshness."""
