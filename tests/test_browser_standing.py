@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import CHROMIUM, CHROMIUM_ARGS, Watch, axe_violations, navigate, serving, shot
+from tests.browsing import CHROMIUM, Watch, axe_violations, navigate, serving, shot
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, person
 
@@ -34,16 +34,6 @@ def server(tmp_path_factory):
     registry_with(path, ([*PEOPLE, LEAVER], "cpta"), (PEOPLE, "cpta")).close()
     with serving(path) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=[(size, lang) for size in SIZES for lang in ("en", "fr")])
