@@ -6,7 +6,7 @@ import contextlib
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -87,20 +87,32 @@ def connect(
 
 
 @contextlib.contextmanager
+def os_lock(lock: Path, busy: Callable[[], Exception] | None = None) -> Iterator[None]:
+    """An OS lock on the file `lock`, held until the block ends or its process dies however it
+    dies. It waits for another holder; with `busy`, it does not wait and raises what `busy`
+    makes instead."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (fcntl.LOCK_NB if busy else 0))
+        except BlockingIOError:
+            assert busy is not None
+            raise busy() from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def one_writer(path: Path) -> Iterator[None]:
     """One process at a time writing to the database at `path`: an OS lock beside it
     (`locks/<db>.lock`), held until the block ends or its process dies however it dies. For
     what may outlast SQLite's busy timeout (an import's apply) or what SQLite does not wait
     for (turning WAL on). `<db>.lock` sits beside the sources' `<db>.<source>.lock`: no source
     key can name it."""
-    lock = layout.lock_file(path, "any").with_name(f"{path.stem}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other writer
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with os_lock(layout.lock_file(path, "any").with_name(f"{path.stem}.lock")):
+        yield
 
 
 def open_db(path: str | os.PathLike | None = None) -> Database:

@@ -19,7 +19,6 @@ receiver already accepted; `delivery_lock` keeps two runs over one database from
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
@@ -42,7 +41,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from db import layout
+from db import layout, os_lock
 from db.load import utcnow
 from registry.clinics import egress
 from registry.clinics.watch import items_of, notices
@@ -355,19 +354,12 @@ def delivery_lock(registry_path: str | os.PathLike) -> Iterator[None]:
     """One delivery run at a time per database, across processes (an OS file lock, released
     when its process dies): two runs at once could each send the same notice."""
     lock_path = layout.lock_file(registry_path, "webhook-deliveries")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DeliveryBusy(
-                f"another webhook delivery run over this database is still going ({lock_path}); "
-                "what it has not delivered waits for the next run"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    busy = (
+        f"another webhook delivery run over this database is still going ({lock_path}); "
+        "what it has not delivered waits for the next run"
+    )
+    with os_lock(lock_path, lambda: DeliveryBusy(busy)):
+        yield
 
 
 def send_test(

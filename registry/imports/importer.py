@@ -7,7 +7,6 @@ disk, and only a complete, sane run is applied, in one short transaction.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import pickle
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 import httpx
 from sqlite_utils import Database
 
-from db import db_file, layout
+from db import db_file, layout, os_lock
 from db.archive import Archive, ArchiveMiss, entry
 from db.load import (
     Counts,
@@ -96,16 +95,9 @@ def source_lock(db: Database, source: str) -> Iterator[None]:
     """One run of a source at a time per database, across processes. The lock is an OS file
     lock, so it is released when its process dies, however it dies."""
     lock_path = layout.lock_file(db_file(db), source)
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SourceBusy(f"another import of {source} is running ({lock_path})") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    busy = f"another import of {source} is running ({lock_path})"
+    with os_lock(lock_path, lambda: SourceBusy(busy)):
+        yield
 
 
 def run_source(
