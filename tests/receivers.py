@@ -6,7 +6,26 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class Receiver:
+class Served:
+    """A test server on 127.0.0.1 (its `url` ends in /hook) for the length of a `with` block."""
+
+    def serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Receiver(Served):
     """A webhook receiver on 127.0.0.1 that answers `fail_first` requests with `fail_status`."""
 
     def __init__(self, fail_first: int = 0, fail_status: int = 503):
@@ -25,20 +44,10 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
-class Trickle:
+class Trickle(Served):
     """A receiver on 127.0.0.1 that reads the POST, then answers one byte every `every` seconds
     (a status line and an endless header) until the test ends: each read is quick, the answer
     never ends."""
@@ -65,16 +74,8 @@ class Trickle:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
+        self.serve(Handler)
 
     def __exit__(self, *exc):
         self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__exit__(*exc)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
@@ -21,7 +21,7 @@ from registry.clinics.webhooks import deliver, delivery_lock, send_test
 from registry.web.app import create_app
 from tests.clinic_site import registry_with
 from tests.conftest import PEOPLE, load, with_changes
-from tests.receivers import Trickle
+from tests.receivers import Served, Trickle
 
 INWARD = [
     "http://127.0.0.1/hook",
@@ -49,7 +49,7 @@ INWARD = [
 ]
 
 
-class Receiver:
+class Receiver(Served):
     """A webhook receiver on 127.0.0.1 answering every POST with `status` (and `headers`) after
     `delay` seconds; it keeps each request's headers."""
 
@@ -71,19 +71,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 @pytest.fixture
