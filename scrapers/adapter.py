@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from scrapers.http import FetchError, PoliteClient
-from scrapers.records import LayoutChanged, Registration
+from scrapers.records import Authorization, LayoutChanged, Registration
 from scrapers.sources import Source
 
 log = logging.getLogger(__name__)
@@ -165,6 +165,8 @@ def _read_all(
         except (FetchError, LayoutChanged) as e:
             state.error(adapter.where(state, item), str(e))
             continue
+        if source.scope:
+            registration.authorizations = [*by_scope(source), *registration.authorizations]
         any_authorized = any_authorized or bool(registration.authorizations)
         if i == total or i % 25 == 0:
             left = (time.monotonic() - started) / i * (total - i)
@@ -179,6 +181,15 @@ def _read_all(
             f"{source.key}: none of {total} registrants has a needling authorization: the "
             "register's field or wording changed; nothing was changed"
         )
+
+
+def by_scope(source: Source) -> list[Authorization]:
+    """What every registrant of a scope-of-practice source may do, in the law's words: the
+    same for each, and told apart from a per-person authorization by its mechanism."""
+    return [
+        Authorization(wording=wording, kind=kind, mechanism="scope_of_practice")
+        for wording, kind in source.scope.items()
+    ]
 
 
 def _duration(seconds: float) -> str:

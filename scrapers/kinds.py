@@ -18,6 +18,7 @@ KINDS: dict[str, str] = {
     "ims": "Intramuscular stimulation (IMS) / intramuscular needling",
     "acupuncture": "Acupuncture",
     "needling": "Needling (the regulator does not distinguish dry needling, IMS and acupuncture)",
+    "trigger_point_injection": "Trigger point injection (an injection, by a physician)",
 }
 
 # A regulator's umbrella authorization covers every specific kind: someone authorized for
@@ -33,10 +34,30 @@ MECHANISMS: dict[str, str] = {
     "sub_register": "A sub-register of the register",
     "endorsement": "An endorsement on the licence",
     "registration": "A separate registration for the activity",
+    # Not a per-person authorization: every registrant of the profession may, by the scope of
+    # practice the law gives it (registered acupuncturists and acupuncture, physicians and
+    # trigger point injections). Kept apart from every per-person mechanism above.
+    "scope_of_practice": "The whole profession may, by its scope of practice",
 }
 
-# Whether a regulator's public register tells us who may needle.
-NEEDLING_TRACKING = ("tracked", "not_tracked", "unknown")
+# Professions a register may list. A source declares its profession; a record of a register that
+# lists several (BC's merged college) may carry its own.
+PROFESSIONS: dict[str, str] = {
+    "physiotherapist": "Physiotherapist (physical therapist)",
+    "acupuncturist": "Acupuncturist / traditional Chinese or East Asian medicine practitioner",
+    "physician": "Physician",
+    "naturopath": "Naturopathic doctor",
+    "occupational_therapist": "Occupational therapist",
+    "athletic_trainer": "Athletic trainer",
+    "chiropractor": "Chiropractor",
+}
+DEFAULT_PROFESSION = "physiotherapist"
+
+# Whether a regulator's public register tells us who may needle: it does ("tracked"); the board
+# keeps a per-licensee record (a registration, an attestation, documents on file) but does not
+# publish it ("kept_unpublished": ask the practitioner); it keeps none ("not_tracked"); or we do
+# not know yet ("unknown").
+NEEDLING_TRACKING = ("tracked", "kept_unpublished", "not_tracked", "unknown")
 
 
 def kinds_answering(kind: str) -> list[str]:
@@ -47,7 +68,14 @@ def kinds_answering(kind: str) -> list[str]:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    return list(KINDS) if kind == UMBRELLA else [kind, UMBRELLA]
+    if kind == UMBRELLA:
+        return list(KINDS)
+    # "Using needles" covers dry needling, IMS and acupuncture, never an injection.
+    return [kind] if kind in NOT_UNDER_UMBRELLA else [kind, UMBRELLA]
+
+
+# Kinds the umbrella does not cover: a physiotherapist's "needles in practice" is no injection.
+NOT_UNDER_UMBRELLA = ("trigger_point_injection",)
 
 
 # Words that look like needling: an item matching this but no wording of its source is a sign

@@ -127,6 +127,8 @@ class Registration:
     locations: list[Location] = field(default_factory=list)
     # Role ("listing", "detail", "practice") -> the response that role's data came from.
     evidence: dict[str, Evidence] = field(default_factory=dict)
+    # Set only by registers that list several professions; otherwise the source's profession.
+    profession: str | None = None
 
     def __post_init__(self):
         # Every adapter's text is cleaned here, once; the archive keeps the bytes as received.
@@ -158,7 +160,9 @@ class Registration:
             self.profile_url,
             [list(vars(a).values()) for a in self.authorizations],
             [loc.content() for loc in self.locations],
-        ]
+        ] + ([self.profession] if self.profession else [])
+        # (the profession only where a record carries its own: records of single-profession
+        # registers keep the hashes they had before professions existed)
 
     def content_hash(self) -> str:
         blob = _CONTENT_JSON(self.content())
@@ -168,5 +172,5 @@ class Registration:
 _REGISTRATION_TEXT = tuple(
     f.name
     for f in fields(Registration)
-    if f.name not in ("authorizations", "locations", "evidence", "regulator")
+    if f.name not in ("authorizations", "locations", "evidence", "regulator", "profession")
 )

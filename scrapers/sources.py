@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from scrapers.http import MAX_RESPONSE_BYTES, MAX_RUN_SECONDS, RESPONSE_SECONDS
-from scrapers.kinds import KINDS, MECHANISMS, NEEDLING_TRACKING
+from scrapers.kinds import DEFAULT_PROFESSION, KINDS, MECHANISMS, NEEDLING_TRACKING, PROFESSIONS
 
 BUILTIN = Path(__file__).with_name("sources.toml")
 COVERAGE = ("supported", "not_yet_supported")
@@ -51,6 +51,12 @@ class Source:
     base_url: str | None = None
     mechanism: str | None = None
     wording: dict[str, str] = field(default_factory=dict)
+    # Who the register lists (scrapers/kinds.py PROFESSIONS).
+    profession: str = DEFAULT_PROFESSION
+    # For mechanism "scope_of_practice": the law's words for what every registrant of the
+    # profession may do -> kind. Every registrant read gets these as authorizations
+    # (scrapers/adapter.py), told apart by their mechanism from a per-person authorization.
+    scope: dict[str, str] = field(default_factory=dict)
     spacing_seconds: float = 3.0
     backoff_seconds: float = 60.0  # first wait after a 403/429/5xx without Retry-After
     max_retries: int = 4
@@ -125,6 +131,12 @@ def _source(key: str, data: dict, origin: str) -> Source:
     coverage = data.get("coverage", "supported")
     if coverage not in COVERAGE:
         raise ConfigError(f"{where}: coverage must be one of {', '.join(COVERAGE)}")
+    if data.get("profession", DEFAULT_PROFESSION) not in PROFESSIONS:
+        raise ConfigError(f"{where}: profession must be one of {', '.join(PROFESSIONS)}")
+    if data["needling"] not in NEEDLING_TRACKING:
+        raise ConfigError(f"{where}: needling must be one of {', '.join(NEEDLING_TRACKING)}")
+    if data.get("mechanism") and data["mechanism"] not in MECHANISMS:
+        raise ConfigError(f"{where}: mechanism must be one of {', '.join(MECHANISMS)}")
     if coverage == "not_yet_supported":
         # Listed so that users learn what we do not cover and why; never imported.
         if not data.get("coverage_note"):
@@ -134,11 +146,13 @@ def _source(key: str, data: dict, origin: str) -> Source:
         raise ConfigError(
             f"{where} names platform {data['platform']!r}; known platforms: {', '.join(PLATFORMS)}"
         )
-    if data["needling"] not in NEEDLING_TRACKING:
-        raise ConfigError(f"{where}: needling must be one of {', '.join(NEEDLING_TRACKING)}")
-    if data.get("mechanism") and data["mechanism"] not in MECHANISMS:
-        raise ConfigError(f"{where}: mechanism must be one of {', '.join(MECHANISMS)}")
-    for wording, kind in data.get("wording", {}).items():
+    by_scope = data.get("mechanism") == "scope_of_practice"
+    if by_scope != bool(data.get("scope")):
+        raise ConfigError(
+            f'{where}: mechanism "scope_of_practice" and a [scope] table (the law\'s words -> '
+            "kind) go together: the one needs the other"
+        )
+    for wording, kind in {**data.get("wording", {}), **data.get("scope", {})}.items():
         if kind not in KINDS:
             raise ConfigError(
                 f"{where}: wording {wording!r} maps to unknown kind {kind!r}; "

@@ -54,6 +54,13 @@ def test_unknown_source_is_a_usage_error(tmp_path):
         ("[sources.cpta]\nbase_url = 'ftp://x'\n", "base_url must be an http(s) URL"),
         ("[importer]\nmax_shrink = 3\n", "max_shrink must be a share between 0 and 1"),
         ("[imports]\n", "unknown section(s) imports"),
+        ("[sources.cpta]\nprofession = 'dentist'\n", "profession must be one of physiotherapist"),
+        (
+            "[sources.cpta]\nneedling = 'secret'\n",
+            "needling must be one of tracked, kept_unpublished",
+        ),
+        ("[sources.cpta]\nmechanism = 'scope_of_practice'\n", "the one needs the other"),
+        ("[sources.cpta.scope]\n'Acupuncture' = 'acupuncture'\n", "the one needs the other"),
     ],
 )
 def test_bad_config_is_a_clear_usage_error(tmp_path, config, message):
