@@ -106,6 +106,20 @@ def british_columbia() -> Changes:
     return _alinity(_ab.BC_DRY_NEEDLING, "Full", grants=False)
 
 
+def alberta_naturopaths() -> Changes:
+    return _alinity(_ab.NATUROPATH_ACUPUNCTURE, _ab.GENERAL, grants=True)
+
+
+def manitoba() -> Changes:
+    """Manitoba's register shows no needling (as far as recorded): its people only come, go and
+    change standing; nobody is granted anything."""
+    return Changes(
+        holds=lambda p: False,
+        changed_standing=lambda p: p.standing == _ab.SUSPENDED,
+        before_change=lambda p: replace(p, standing=_ab.PRACTISING),
+    )
+
+
 def cpo() -> Changes:
     return Changes(
         holds=lambda p: p.rostered,

@@ -991,3 +991,21 @@ _WA_GIVEN = (
     "OLIVIA ETHAN SOPHIA LIAM AVA MAYA PRIYA WEI MIN JUN"
 ).split() + ["JOSÉ", "RENÉE", "ZOË", "MARÍA", "ANDRÉS", "CHLOÉ", "JOSÉ LUIS", "ANNE-MARIE"]
 WASHINGTON_NAMES = NameSource(origins=((1, _WA_FAMILY, _WA_GIVEN),), unique=False)
+
+# ---------------------------------------------------------------------------------------------
+# Manitoba: the Alberta population moved to Manitoba's cities, postal codes and area codes.
+
+MANITOBA = Jurisdiction(
+    "MB",
+    "Manitoba",
+    tuple(
+        City(name, weight, fsas, ("204", "431"))
+        for name, weight, fsas in (
+            ("Winnipeg", 8, ("R2C", "R2J", "R2M", "R3B", "R3C", "R3G", "R3L", "R3M", "R3T")),
+            ("Brandon", 2, ("R7A", "R7B", "R7C")),
+            ("Steinbach", 1, ("R5G",)),
+            ("Thompson", 1, ("R8N",)),
+            ("Portage la Prairie", 1, ("R1N",)),
+        )
+    ),
+)

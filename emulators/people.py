@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from emulators.jurisdictions import ALBERTA, ALBERTA_NAMES, BRITISH_COLUMBIA
+from emulators.jurisdictions import ALBERTA, ALBERTA_NAMES, BRITISH_COLUMBIA, MANITOBA
 from emulators.population import (
     City,
     Cutter,
@@ -275,3 +275,52 @@ def british_columbia_physiotherapists(count: int = 300, seed: int = 1871) -> lis
             )
         )
     return moved
+
+
+def _moved(person: Person, rng: random.Random, jurisdiction) -> list[Location]:  # noqa: ANN001
+    """A person's locations moved to another province's cities, postal codes and area codes."""
+    city = rng.choice(jurisdiction.cities) if rng.random() > 0.4 else jurisdiction.cities[0]
+    return [
+        Location(
+            loc.organization,
+            loc.street_lines,
+            city.name,
+            jurisdiction.name,
+            f"{rng.choice(city.fsas)} {loc.postal_code[-3:]}",
+            f"{rng.choice(city.area_codes)}{loc.phone[3:]}" if loc.phone else None,
+            None,
+        )
+        for loc in person.locations
+    ]
+
+
+def manitoba_physiotherapists(count: int = 120, seed: int = 1870) -> list[Person]:
+    """Synthetic registrants of Manitoba's register (Alinity tenant `cpm`): Alberta's mix of
+    names and standings in Manitoba's cities. Whether the live register shows needling is not
+    known, so nobody here carries an authorization: a search in Winnipeg finds physiotherapists
+    and says the register does not tell who may needle."""
+    rng = random.Random(seed)
+    return [
+        replace(person, authorizations=[], locations=_moved(person, rng, MANITOBA))
+        for person in alberta_physiotherapists(count, seed)
+    ]
+
+
+NATUROPATH_ACUPUNCTURE = "Acupuncture"  # [guess] the label of CNDA's special authorization
+NATUROPATH_IV = "IV Therapy"  # seen on a CNDA detail page [code: TheDripMap _cnda-harvest.ts]
+
+
+def alberta_naturopaths(count: int = 150, seed: int = 1905) -> list[Person]:
+    """Synthetic registrants of the College of Naturopathic Doctors of Alberta (Alinity tenant
+    `cnda`): about a quarter authorized for acupuncture, a third for IV therapy, each a
+    specialization of the detail page; the rest show the literal "None"."""
+    rng = random.Random(seed)
+    people = []
+    for person in alberta_physiotherapists(count, seed):
+        held = [
+            label
+            for label, share in ((NATUROPATH_ACUPUNCTURE, 0.25), (NATUROPATH_IV, 0.33))
+            if person.standing == PRACTISING and rng.random() < share
+        ]
+        people.append(replace(person, authorizations=held, profession="Naturopathic Doctor"))
+    return people

@@ -98,3 +98,25 @@ def test_monthly_states_undo_each_kind_of_change():
     removed = [g for g in both if then[g].rostered and not now[g].rostered]
     assert len(granted) == 4 and len(removed) == 4
     assert monthly_states(people, cpo(), 2, share=0.02) == states  # a pure function
+
+
+def test_every_enabled_source_is_in_the_demo():
+    from registry.imports.demo import SAMPLES
+    from scrapers.sources import load_settings
+
+    enabled = {k for k, s in load_settings().sources.items() if s.enabled}
+    assert enabled <= set(SAMPLES), enabled - set(SAMPLES)
+
+
+def test_winnipeg_finds_manitoba_physiotherapists_and_red_deer_a_naturopath_s_acupuncture(demo):
+    _, client = demo
+    winnipeg = client.get("/api/search", params={"city": "Winnipeg", "show": "all"}).json()
+    assert winnipeg["results"], winnipeg
+    assert {r["regulator"]["id"] for r in winnipeg["results"]} == {"cpm"}
+    db = open_db(demo[0])
+    held = db.execute(
+        "select count(*) from authorizations a join registrations r"
+        " on r.id = a.registration_id where r.regulator_id = 'cnda' and a.kind = 'acupuncture'"
+    ).fetchone()[0]
+    db.close()
+    assert held > 0

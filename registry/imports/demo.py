@@ -31,6 +31,16 @@ SAMPLES = {
         "emulators.people:british_columbia_physiotherapists",
         "emulators.history:british_columbia",
     ),
+    "cpm": (
+        "emulators.alinity:sample_register",
+        "emulators.people:manitoba_physiotherapists",
+        "emulators.history:manitoba",
+    ),
+    "cnda": (
+        "emulators.alinity:sample_register",
+        "emulators.people:alberta_naturopaths",
+        "emulators.history:alberta_naturopaths",
+    ),
     "cpo": (
         "emulators.cpo:CpoEmulator",
         "emulators.cpo:ontario_physiotherapists",
@@ -57,7 +67,7 @@ SAMPLES = {
 # then, then once a month, then today. An Alinity import costs far more requests than the others
 # (~1,400 two-letter searches each), so Alberta gets one past month and BC none (its roster has
 # been frozen since 2019 anyway), which keeps the demo starting in about a minute.
-PAST_MONTHS = {"cpta": 1, "cpo": 2, "oppq": 1, "nscp": 2, "wa_doh_pt": 2}
+PAST_MONTHS = {"cpta": 1, "cpm": 1, "cpo": 2, "oppq": 1, "nscp": 2, "wa_doh_pt": 2}
 
 SHARE = 0.01  # of the people, for each kind of change in a month (emulators.history)
 
