@@ -228,3 +228,17 @@ def test_more_info_blocks():
 )
 def test_standing_classes(standing, expected):
     assert alinity_pages.classify_standing(standing) == expected
+
+
+def test_the_vendor_s_specialization_list_and_its_literal_none():
+    """The Alinity vendor's view renders specializations as a styled `<ul>`, or the literal
+    "None" (SoftworksGroup/alinity vRegistrantSpecialization#List, 2019): both read alike."""
+    styled = (
+        '<ul style="margin-left:12px;margin-bottom:0;"><li>Acupuncture</li><li>IV Therapy</li></ul>'
+    )
+    items = alinity_pages.parse_list_items(styled)
+    assert items == ["Acupuncture", "IV Therapy"]
+    assert alinity_pages.parse_list_items("None") == []
+    found, unknown = alinity_pages.authorizations(items, load_settings().sources["cnda"])
+    assert [(a.wording, a.kind) for a in found] == [("Acupuncture", "acupuncture")]
+    assert unknown == []
