@@ -6,9 +6,11 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from db import open_db
 from scrapers.kinds import KINDS
-from scrapers.sources import load_settings
+from scrapers.sources import PLATFORMS, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 METADATA = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
@@ -95,3 +97,26 @@ def test_the_alinity_options_table_is_the_code_s():
     defaults = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", section, flags=re.M))
     for name in ("row_cap", "min_chars", "max_prefix_length", "renewals", "request_budget"):
         assert defaults[name].strip() == str(DEFAULT_OPTIONS[name]), name
+
+
+def _options_table(text: str) -> dict[str, str]:
+    import re
+
+    table = text.split("| option | default | meaning |", 1)[1].split("\n\n", 1)[0]
+    return dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", table, flags=re.M))
+
+
+@pytest.mark.parametrize("platform", sorted(set(PLATFORMS) - {"alinity"}))
+def test_every_platform_s_options_table_is_the_code_s(platform):
+    """docs/platforms/<platform>.md lists each option of the adapter's DEFAULT_OPTIONS, and no
+    other, with its default where the default is a plain value."""
+    import importlib
+
+    defaults = importlib.import_module(PLATFORMS[platform]).DEFAULT_OPTIONS
+    doc = (ROOT / "docs" / "platforms" / f"{platform}.md").read_text(encoding="utf-8")
+    assert "| option | default | meaning |" in doc, f"{platform}: no options table"
+    documented = _options_table(doc)
+    assert sorted(documented) == sorted(defaults)
+    for name, value in defaults.items():
+        if isinstance(value, str | int | float | bool) and len(str(value)) < 60:
+            assert documented[name].strip() == f"`{value}`", name
