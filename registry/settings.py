@@ -120,7 +120,7 @@ class SiteSettings:
     public_url: str = DEFAULT_PUBLIC_URL
     freshness: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     map_tiles: TileServer = field(default_factory=TileServer)
-    answers: int = 512  # answers kept (registry/web/responses.py); 0: none ($REGISTRY_ANSWERS)
+    answers: int = 4096  # answers kept (registry/web/responses.py); 0: none ($REGISTRY_ANSWERS)
     # Threads that run requests' database work at once ($REGISTRY_READ_THREADS). More only
     # contend for the interpreter's lock: at 1,000,000 registrations, 32 clients got 131 API
     # answers/s from Starlette's default of 40 threads, 430 from 2 (BENCHMARKS.md).

@@ -89,3 +89,21 @@ def test_the_patient_page_reads_off_the_event_loop(client, monkeypatch):
     assert thread != "MainThread" and "AnyIO worker thread" in thread
     assert conn in client.app.state.conn._opened  # this thread's own connection, read-only
     assert conn.execute("pragma query_only").fetchone() == (1,)
+
+
+def test_kept_answers_are_bounded_in_bytes_as_well_as_in_number():
+    from starlette.responses import Response
+
+    from registry.web.responses import Answers
+
+    kept = Answers(size=100, max_bytes=10_000)
+    for i in range(10):
+        kept.put(("url", i), Response(b"x" * 3_000))
+    assert len(kept) == 3 and kept.bytes == 9_000  # the three most recent
+    assert kept.get(("url", 9)) is not None and kept.get(("url", 0)) is None
+    kept.put(("url", 9), Response(b"y" * 1_000))  # a key answered again: counted once
+    assert kept.bytes == 7_000
+    kept.put(("huge", 0), Response(b"z" * 20_000))  # larger than the whole budget: not kept
+    assert kept.get(("huge", 0)) is None and kept.bytes == 7_000
+    kept.clear()
+    assert len(kept) == 0 and kept.bytes == 0

@@ -27,8 +27,11 @@ from starlette.responses import JSONResponse, Response
 from db import reads
 from registry.web.params import conn
 
-# SiteSettings.answers: 512 by default; a page of results is about 50 KB, so about 25 MB.
+# SiteSettings.answers: 4,096 by default, and never more than MAX_BYTES of bodies: a page of
+# results is about 50 KB, an API answer about 20 KB. A realistic day asks thousands of distinct
+# searches (BENCHMARKS.md, the realistic mix); 512 answers kept about two thirds of its hits.
 TTL = 30.0  # seconds
+MAX_BYTES = 96 * 1024 * 1024
 
 
 class JSON(JSONResponse):
@@ -39,12 +42,14 @@ class JSON(JSONResponse):
 
 
 class Answers:
-    """The last `size` answers (status, headers, body), least recently used out first."""
+    """The last `size` answers (status, headers, body), at most `max_bytes` of bodies, least
+    recently used out first."""
 
-    def __init__(self, size: int, ttl: float = TTL):
-        self.size, self.ttl = size, ttl
+    def __init__(self, size: int, ttl: float = TTL, max_bytes: int = MAX_BYTES):
+        self.size, self.ttl, self.max_bytes = size, ttl, max_bytes
         self._kept: OrderedDict[tuple, tuple[float, int, list, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        self.bytes = 0  # of the bodies kept
 
     def get(self, key: tuple) -> Response | None:
         with self._lock:
@@ -53,6 +58,7 @@ class Answers:
                 return None
             if time.monotonic() - found[0] > self.ttl:
                 del self._kept[key]
+                self.bytes -= len(found[3])
                 return None
             self._kept.move_to_end(key)
         _, status, headers, body = found
@@ -63,15 +69,22 @@ class Answers:
     def put(self, key: tuple, response: Response) -> None:
         body = bytes(response.body)
         kept = (time.monotonic(), response.status_code, list(response.raw_headers), body)
+        if len(body) > self.max_bytes:
+            return
         with self._lock:
+            old = self._kept.pop(key, None)
+            self.bytes += len(body) - (len(old[3]) if old else 0)
             self._kept[key] = kept
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            while len(self._kept) > self.size or self.bytes > self.max_bytes:
+                self.bytes -= len(self._kept.popitem(last=False)[1][3])
+
+    def __len__(self) -> int:
+        return len(self._kept)
 
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
+            self.bytes = 0
 
 
 def files_version(path: os.PathLike) -> tuple:
