@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from dataclasses import replace
@@ -92,8 +93,7 @@ def test_schedule_delivers_watch_webhooks_after_its_runs(tmp_path, monkeypatch):
         config = tmp_path / "ops.toml"
         config.write_text(
             only("cpta") + f"[sources.cpta]\nbase_url = '{register.base_url}'\n"
-            # due again about a second after each run
-            "spacing_seconds = 0\ninterval_hours = 0.0002\n",
+            "spacing_seconds = 0\ninterval_hours = 0.5\n",
             encoding="utf-8",
         )
         runner = CliRunner()
@@ -115,7 +115,14 @@ def test_schedule_delivers_watch_webhooks_after_its_runs(tmp_path, monkeypatch):
                 for p in people
             ]
         )
-        time.sleep(1.5)  # the source is due again, and its next run starts in a later second
+        # The first run, an hour ago: the source is due again, and its next run starts in a
+        # later second (no waiting on the real clock).
+        with sqlite3.connect(db_path) as conn:
+            conn.execute(
+                "update import_runs set started_at = strftime('%Y-%m-%dT%H:%M:%SZ', started_at,"
+                " '-1 hour'), ended_at = strftime('%Y-%m-%dT%H:%M:%SZ', ended_at, '-1 hour')"
+            )
+        conn.close()
         second = runner.invoke(cli, args, catch_exceptions=False)
     assert second.exit_code == 0 and "cpta: ok" in second.output, second.output
     assert "1 delivered, 0 failed (1 attempts)" in second.output
