@@ -12,11 +12,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from registry.limits import RULES
 from registry.lookup import cities, places, regulators
 from registry.lookup.search import SearchError, page_size, parse_query
 from registry.web import history
 from registry.web.params import conn
+from registry.web.ratelimits import RULES
 from registry.web.responses import JSON, cached
 
 schemas = SchemaGenerator(

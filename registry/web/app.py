@@ -25,7 +25,6 @@ from starlette.routing import Mount, Route
 
 from db.connections import Connections
 from registry import gazetteer
-from registry.limits import RateLimits
 from registry.lookup import cities
 from registry.settings import (
     DATASETTE_SETTINGS,
@@ -37,6 +36,7 @@ from registry.settings import (
 from registry.web import api, clinics, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
 from registry.web.neutralise import NeutraliseCSV
+from registry.web.ratelimits import RateLimits
 from registry.web.responses import Answers
 from registry.web.webhook_tests import WebhookTests
 

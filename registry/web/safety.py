@@ -17,8 +17,8 @@ import datasette.handle_exception as datasette_errors
 from datasette import hookimpl
 from datasette.plugins import pm
 
-from registry.asgi import json_error
 from registry.releases.metadata import MAP_TILE_HOST
+from registry.web.asgi import json_error
 
 # The longest string or blob a Datasette query may make or read. Our longest stored values (JSON
 # states, evidence) are a few KB; a result is still at most max_returned_rows rows of these.
