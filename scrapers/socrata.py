@@ -180,7 +180,7 @@ def rows(crawl: Crawl) -> list[tuple[dict, Evidence]]:
     size, cap = int(options["page_size"]), int(options["max_pages"])
     seen: dict[str, tuple] = {}
     out: list[tuple[dict, Evidence]] = []
-    total = 0
+    total = nameless = 0
     after: str | None = None
     for page in range(cap):
         url = _url(crawl, page_params(options, page * size, after))
@@ -198,6 +198,9 @@ def rows(crawl: Crawl) -> list[tuple[dict, Evidence]]:
                     f"(number {number!r}, columns {', '.join(sorted(row))})",
                 )
                 continue
+            if not (cell(row, fields, "last_name") or cell(row, fields, "first_name")):
+                nameless += 1  # a business's licence (Illinois lists them): not a person
+                continue
             if number in seen:
                 if seen[number] != projection(row, fields):
                     crawl.error(url, f"licence {number} listed twice, differently")
@@ -205,8 +208,8 @@ def rows(crawl: Crawl) -> list[tuple[dict, Evidence]]:
             seen[number] = projection(row, fields)
             out.append((row, evidence))
         crawl.progress(
-            f"{crawl.source.key}: page {page + 1}: {len(out)} rows, "
-            f"{crawl.client.requests_made} requests"
+            f"{crawl.source.key}: page {page + 1}: {len(out)} rows, {nameless} without a "
+            f"person's name ignored, {crawl.client.requests_made} requests"
         )
         if len(found) > size:
             raise LayoutChanged(f"page {page + 1} has {len(found)} rows, over $limit={size}")
