@@ -452,3 +452,36 @@ def test_preflight_fails_on_a_renamed_column():
         checks = preflight(source("co_dora_acupuncture", r.base_url))
     assert not checks[COLUMNS_CHECK][0] and checks[CONFIGURED][0]
     assert checks[COLUMNS_CHECK][1].endswith("(missing: lastname)")
+
+
+def test_the_options_table_is_the_code_s():
+    import re
+
+    doc = (Path(__file__).parents[1] / "docs" / "platforms" / "socrata.md").read_text("utf-8")
+    section = doc.split("## Socrata options", 1)[1]
+    documented = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", section, flags=re.M))
+    assert sorted(documented) == sorted(DEFAULT_OPTIONS)
+    for name in ("paging", "order", "page_size", "max_pages"):
+        assert documented[name].strip() == str(DEFAULT_OPTIONS[name]), name
+
+
+def test_the_demo_sample_of_washington_acupuncturists_is_found_near_seattle(db, settings):
+    from registry.imports.demo import SAMPLES, start_samples, stop_samples
+
+    assert "wa_doh_eamp" in SAMPLES
+    samples = start_samples({"wa_doh_eamp": settings.sources["wa_doh_eamp"]}, 60)
+    try:
+        (sample,) = samples
+        assert sample.source.sample and sample.source.enabled
+        assert run(db, settings, sample.source).outcome == "success"
+    finally:
+        stop_samples(samples)
+    rows = list(
+        db.query(
+            "select count(distinct r.registrant_id) as n from registrations r join "
+            "practice_locations l on l.registration_id = r.id join authorizations a on "
+            "a.registration_id = r.id where l.city = 'Seattle' and a.kind = 'acupuncture' "
+            "and a.mechanism = 'scope_of_practice'"
+        )
+    )
+    assert rows[0]["n"] >= 10
