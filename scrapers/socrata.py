@@ -163,8 +163,12 @@ def _check_options(options: dict) -> None:
         raise LayoutChanged(f"option(s) {', '.join(problems)} must be set for a Socrata source")
     if options["paging"] not in ("offset", "keyset"):
         raise LayoutChanged('option paging must be "offset" or "keyset"')
-    if int(options["page_size"]) < 1 or int(options["max_pages"]) < 1:
-        raise LayoutChanged("options page_size and max_pages must be at least 1")
+    sizes = (options["page_size"], options["max_pages"])
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes):
+        raise LayoutChanged("options page_size and max_pages must be whole numbers of at least 1")
+    types = options["license_types"]
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise LayoutChanged("option license_types must be a list of credential types")
 
 
 def _url(crawl: Crawl, params: list[tuple[str, str]]) -> str:

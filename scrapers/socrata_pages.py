@@ -61,6 +61,10 @@ def parse_counts(body: str, column: str) -> list[tuple[str, int]]:
 
 def fields_of(options: dict) -> dict[str, str]:
     """The source's role -> column map, checked: every required role mapped, no unknown role."""
+    if not isinstance(options["fields"], dict) or not all(
+        isinstance(v, str) for v in options["fields"].values()
+    ):
+        raise LayoutChanged("option fields must be a table of role = column name")
     fields = dict(options["fields"])
     unknown = sorted(set(fields) - set(FIELDS))
     missing = [f for f in REQUIRED_FIELDS if not fields.get(f)]
@@ -77,6 +81,10 @@ def standings(options: dict) -> Standings:
     """The source's status vocabulary (option `status_words`: class -> words found anywhere in
     the folded status), tried suspended, cancelled, non_practising, practising."""
     words = options["status_words"]
+    if not isinstance(words, dict) or not all(
+        isinstance(w, list) and all(isinstance(x, str) for x in w) for w in words.values()
+    ):
+        raise LayoutChanged("option status_words must be a table of class = [words]")
     unknown = sorted(set(words) - set(STATUS_CLASSES))
     if unknown:
         raise LayoutChanged(

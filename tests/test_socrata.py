@@ -248,6 +248,10 @@ def test_reworded_credential_types_are_a_layout_change_naming_what_was_seen():
         ({"fields": {"number": "n"}}, "missing: type, status, last_name, first_name"),
         ({"paging": "cursor"}, 'paging must be "offset" or "keyset"'),
         ({"status_words": {"lapsed": ["x"]}}, "unknown class\\(es\\) lapsed"),
+        ({"status_words": {"practising": "active"}}, "status_words must be a table"),
+        ({"fields": "credentialnumber"}, "fields must be a table"),
+        ({"page_size": "100"}, "page_size and max_pages must be whole numbers"),
+        ({"license_types": "AC"}, "license_types must be a list"),
     ],
 )
 def test_unusable_options_fail_before_any_request(options, message):
