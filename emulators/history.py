@@ -157,3 +157,13 @@ def wa_doh() -> Changes:
             p, credentials=[c for c in p.credentials if c.type != _wa.ENDORSEMENT]
         ),
     )
+
+
+def socrata() -> Changes:
+    """A whole profession by scope of practice (Washington's East Asian medicine practitioners):
+    nobody holds an authorization of their own, so only standings and who is listed change."""
+    return Changes(
+        holds=lambda p: False,
+        changed_standing=lambda p: p.status == "Suspended",
+        before_change=lambda p: replace(p, status="Active"),
+    )

@@ -363,7 +363,8 @@ class SoqlError(ValueError):
 
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>!=|<>|=|\(|\))|(?P<word>[A-Za-z_:][\w:]*|`[^`]+`))"
+    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>!=|<>|>=|<=|=|>|<|\(|\))"
+    r"|(?P<word>[A-Za-z_:][\w:]*|`[^`]+`))"
 )
 
 
@@ -449,7 +450,7 @@ class _Where:
             self.i += 1
         kind, op = self._take()
         op = op.lower()
-        if op not in ("=", "!=", "<>", "like"):
+        if op not in ("=", "!=", "<>", "like", ">", "<", ">=", "<="):
             raise SoqlError("query.soql.invalid", f"Unsupported operator {op!r}")
         kind, literal = self._take()
         if kind != "string":
@@ -470,6 +471,10 @@ class _Where:
         cell = cell.upper() if upper else cell
         if op == "like":
             result = _like(value).fullmatch(cell) is not None
+        elif op in (">", "<", ">=", "<="):  # text order, as for a keyset on `:id`
+            result = {">": cell > value, "<": cell < value, ">=": cell >= value}.get(
+                op, cell <= value
+            )
         else:
             result = (cell == value) == (op == "=")
         return result != negate

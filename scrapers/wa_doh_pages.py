@@ -1,32 +1,26 @@
 """Washington's credential dataset read: the parsers of scrapers/wa_doh.py, pure functions of the
-SODA replies, and the join of endorsements to licences. The shapes and which of them are guesses
+SODA replies, and the join of endorsements to licences (what any Socrata dataset shares, the URL
+and the reply, is scrapers/socrata_pages.py). The shapes and which of them are guesses
 are in docs/platforms/wa_doh.md.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from scrapers.kinds import NEEDLING_HINT, Wording
 from scrapers.places import fold
 from scrapers.records import Authorization, Evidence, LayoutChanged, Location, Registration
+from scrapers.socrata_pages import parse_page as parse_page
+from scrapers.socrata_pages import resource_url as resource_url
 from scrapers.sources import Source
 from scrapers.standing import WA_DOH
 from scrapers.text import squash
 
-RESOURCE_PATH = "/resource/{dataset}.json"
 # Columns the adapter reads; a page none of whose rows has one of them means the columns changed.
 REQUIRED_COLUMNS = ("credentialnumber", "lastname", "firstname", "credentialtype", "status")
 JOIN_COLUMNS = ("birthyear",)
-
-
-def resource_url(base_url: str, dataset: str, params: list[tuple[str, str]]) -> str:
-    """`{base}/resource/{dataset}.json?$where=...`: SoQL parameter names kept literal."""
-    query = "&".join(f"{name}={quote(str(value), safe=',:')}" for name, value in params)
-    return f"{base_url}{RESOURCE_PATH.format(dataset=dataset)}" + (f"?{query}" if query else "")
 
 
 def page_params(options: dict, offset: int) -> list[tuple[str, str]]:
@@ -36,20 +30,6 @@ def page_params(options: dict, offset: int) -> list[tuple[str, str]]:
         ("$limit", str(options["page_size"])),
         ("$offset", str(offset)),
     ]
-
-
-def parse_page(body: str) -> list[dict]:
-    """The rows of a SODA JSON reply; a SODA error object or any other shape is LayoutChanged."""
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError as e:
-        raise LayoutChanged(f"dataset reply is not JSON: {e}") from None
-    if isinstance(data, dict):
-        message = data.get("message") or data.get("error") or "no message"
-        raise LayoutChanged(f"dataset answered an error object instead of rows: {message}")
-    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise LayoutChanged("dataset reply is not a JSON array of row objects")
-    return data
 
 
 def check_columns(rows: list[dict], where: str = "a page") -> None:
