@@ -39,8 +39,8 @@ TABLES: dict[str, Table] = {
             "jurisdiction": "ISO 3166-2 code of the province or state, e.g. CA-AB",
             "name": "The regulator's name",
             "short_name": "The regulator's usual abbreviation, e.g. CPTA",
-            "platform": "The register platform we read (alinity, cpo, oppq, nsphysio, wa_doh), "
-            "or unknown for a register not yet supported",
+            "platform": "The register platform we read (docs/platforms: alinity, cpo, oppq, "
+            "nsphysio, wa_doh, socrata, ...), or unknown for a register not yet supported",
             "register_url": "The public register the records come from",
             "base_url": "The register's base address, when the platform needs one",
             "terms_note": "The register's terms of use and caveats, in a sentence or two: they "
