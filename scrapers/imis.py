@@ -35,6 +35,7 @@ from scrapers.imis_pages import (
     split_title,
     state_error,
 )
+from scrapers.places import fold
 from scrapers.records import Evidence, LayoutChanged, Registration
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,9 @@ DEFAULT_OPTIONS = {
     "id_param": "ID",  # the profile link's query parameter holding the contact id [guess]
     # Titles printed after a name, kept as the category when the grid has no category column.
     "titles": ["Dr.TCM", "R.TCM.P.", "R.TCM.H.", "R.Ac."],
+    # Categories (titles) the law's scope of practice does not cover: their registrants are not
+    # listed, and counted in the run's notes (`outside_scope`). Empty: everyone is in scope.
+    "outside_scope": [],
     "details": True,  # read each profile for the address and phone
     # Element ids of the profile pop-up [code]; a `ctl01_` prefix instead of `ctl00_` matches too.
     "detail": {
@@ -117,6 +121,8 @@ class Imis:
         listed: dict[str, Listed] = {}
         total = pages[0][0].total
         rows = 0
+        outside = {fold(c) for c in options["outside_scope"]}
+        skipped = 0
         for grid, fetched in pages:
             for row in grid.rows:
                 rows += 1
@@ -135,23 +141,26 @@ class Imis:
                         f"the grid has no {options['columns']['name']!r} column "
                         f"(columns: {', '.join(grid.headers)})"
                     )
+                if outside and fold(category(row, options) or "") in outside:
+                    skipped += 1
+                    continue
                 listed[rid] = Listed(row, rid, fetched.evidence())
         if total is not None and rows != total:
             raise LayoutChanged(
                 f"the pager says {total} registrants, the pages held {rows}: paging lost some"
             )
         crawl.notes["listing_requests"] = crawl.client.requests_made
+        crawl.notes["outside_scope"] = skipped
         crawl.progress(
             f"{crawl.source.key}: {len(listed)} registrants listed on {len(pages)} page(s), "
-            f"{crawl.client.requests_made} requests"
+            f"{skipped} outside the scope of practice, {crawl.client.requests_made} requests"
         )
         return list(listed.values())
 
     def read(self, crawl: Crawl, item: Listed) -> Registration:
         source, options = crawl.source, crawl.source.options
         columns = options["columns"]
-        printed = column(item.row, columns["name"]) or ""
-        name, title = split_title(printed, options["titles"])
+        name, _ = split_title(column(item.row, columns["name"]) or "", options["titles"])
         status = column(item.row, columns.get("status"))
         evidence = {"listing": item.evidence}
         detail = None
@@ -173,7 +182,7 @@ class Imis:
             name=name,
             family_name=family,
             given_names=given,
-            category=column(item.row, columns.get("category")) or title,
+            category=category(item.row, options),
             status=status,
             status_class=classify_status(status) if status else "unknown",
             profile_url=item.row.link,
@@ -241,6 +250,14 @@ class Imis:
             f"{linked.link}: name {'shown' if detail.name else 'missing'}; "
             f"also shown: {', '.join(shown) or 'nothing else'}",
         )
+
+
+def category(row: Row, options: dict) -> str | None:
+    """A row's category: its category column, else the title printed after the name."""
+    by_column = column(row, options["columns"].get("category"))
+    if by_column:
+        return by_column
+    return split_title(column(row, options["columns"]["name"]) or "", options["titles"])[1]
 
 
 def _filter_id(options: dict, relative: str) -> str:
