@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from emulators import cpo as _cpo
+from emulators import imis as _imis
 from emulators import nsphysio as _ns
 from emulators import oppq as _oppq
 from emulators import people as _ab
@@ -142,4 +143,14 @@ def wa_doh() -> Changes:
         before_grant=lambda p: replace(
             p, credentials=[c for c in p.credentials if c.type != _wa.ENDORSEMENT]
         ),
+    )
+
+
+def imis() -> Changes:
+    """BC's acupuncturists may needle by their profession's scope: no authorization is granted
+    or removed; only who is listed and standings change."""
+    return Changes(
+        holds=lambda p: False,
+        changed_standing=lambda p: p.status == "Suspended",
+        before_change=lambda p: replace(p, status=_imis.PRACTISING),
     )

@@ -493,3 +493,26 @@ def test_preflight_prints_paging_without_a_page_size_box(people):
     with ImisEmulator(people[:20], page_size_box=False) as register:
         checks = preflight(source(register.base_url))
     assert checks[SHOWS] == (True, "no page-size box: paging with next page")
+
+
+# ---------------------------------------------------------------- the demo
+
+
+def test_the_demo_sample_answers_acupuncture_in_vancouver(tmp_path, db, settings):
+    from starlette.testclient import TestClient
+
+    from registry.imports.demo import start_samples, stop_samples
+    from registry.web.app import create_app
+
+    (sample,) = start_samples({"ctcma": settings.sources["ctcma"]}, 80)
+    try:
+        report = run_source(db, settings.with_source(sample.source), sample.source)
+    finally:
+        stop_samples([sample])
+    path = tmp_path / "registry.db"  # the `db` fixture's file
+    assert report.outcome == "success", report.message
+    with TestClient(create_app(path)) as client:
+        found = client.get("/api/search", params={"q": "acupuncture Vancouver"}).json()
+    assert found["place"]["name"] == "Vancouver" and found["count"] > 0
+    assert {r["regulator"]["id"] for r in found["results"]} == {"ctcma"}
+    assert all(loc["city"] == "Vancouver" for r in found["results"] for loc in r["locations"])

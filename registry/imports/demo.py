@@ -51,6 +51,11 @@ SAMPLES = {
         "emulators.wa_doh:washington_physical_therapists",
         "emulators.history:wa_doh",
     ),
+    "ctcma": (
+        "emulators.imis:ImisEmulator",
+        "emulators.imis:bc_acupuncturists",
+        "emulators.history:imis",
+    ),
 }
 
 # How many months back the demo's history starts: each sample register is imported as it stood
@@ -58,6 +63,7 @@ SAMPLES = {
 # (~1,400 two-letter searches each), so Alberta gets one past month and BC none (its roster has
 # been frozen since 2019 anyway), which keeps the demo starting in about a minute.
 PAST_MONTHS = {"cpta": 1, "cpo": 2, "oppq": 1, "nscp": 2, "wa_doh_pt": 2}
+PAST_MONTHS["ctcma"] = 1
 
 SHARE = 0.01  # of the people, for each kind of change in a month (emulators.history)
 
