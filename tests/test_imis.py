@@ -516,3 +516,17 @@ def test_the_demo_sample_answers_acupuncture_in_vancouver(tmp_path, db, settings
     assert found["place"]["name"] == "Vancouver" and found["count"] > 0
     assert {r["regulator"]["id"] for r in found["results"]} == {"ctcma"}
     assert all(loc["city"] == "Vancouver" for r in found["results"] for loc in r["locations"])
+
+
+def test_an_anonymised_cassette_keeps_no_published_email():
+    """The adapter never reads the profile's email, so the cassette anonymiser finds it in the
+    bodies: a recorded profile must not carry a real address out."""
+    from scrapers.cassette import Exchange, anonymise
+
+    profile = (FIXTURES / "profile.html").read_bytes().replace(b"w0@example", b"wei.chen@lotus")
+    exchange = Exchange("GET", f"{BASE}/Public/Directory/Profile.aspx?ID=10007", b"", 200, [],
+                        profile, "2026-12-01T00:00:00Z")  # fmt: skip
+    (out,) = anonymise([exchange], [])
+    body = out.body.decode()
+    assert "wei.chen@lotus" not in body and "lotus" not in body
+    assert len(out.body) == len(profile) and ".test" in body
