@@ -76,7 +76,14 @@ _CLINICS = (
     None,
     None,
 )
-_STREETS = ("{n} Main Street", "{n} Kingsway", "{n} No. 3 Road", "{n} Fort Street", "{n} Broadway")
+_STREETS = {
+    "Vancouver": ("{n} Main Street", "{n} West Broadway", "{n} Kingsway"),
+    "Richmond": ("{n} No. 3 Road", "{n} Westminster Highway"),
+    "Burnaby": ("{n} Kingsway", "{n} Hastings Street"),
+    "Victoria": ("{n} Fort Street", "{n} Douglas Street"),
+    "Surrey": ("{n} King George Boulevard", "{n} 152 Street"),
+    "Calgary": ("{n} 17 Avenue SW",),
+}
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,7 @@ def bc_acupuncturists(count: int = 300, seed: int = 2026) -> list[Registrant]:
         postal = postal_code(rng, rng.choice(city.fsas))
         if i % 25 == 24:
             province, postal = "AB", postal_code(rng, "T2P")
+        place = city.name if province == "BC" else "Calgary"
         people.append(
             Registrant(
                 contact_id=10_000 + i * 7 + rng.randint(0, 6),
@@ -128,9 +136,9 @@ def bc_acupuncturists(count: int = 300, seed: int = 2026) -> list[Registrant]:
                 title=title,
                 number=f"{rng.randint(100, 9999):05d}",
                 status=status,
-                city=city.name if province == "BC" else "Calgary",
+                city=place,
                 province=province,
-                street=rng.choice(_STREETS).format(n=rng.randint(100, 8999)),
+                street=rng.choice(_STREETS[place]).format(n=rng.randint(100, 8999)),
                 postal=postal,
                 phone=phone(rng, city),
                 email=f"{given[:1].lower()}{i}@example.test",
@@ -327,6 +335,11 @@ class ImisEmulator(Emulator):
         people = list(people)
         with self._lock:
             self._people = people
+
+    def expire_after(self, posts: int) -> None:
+        """Make the states stale once `posts` more postbacks have been answered."""
+        with self._lock:
+            self.posts, self.expire_after_posts = 0, posts
 
     def expire(self) -> None:
         """Make every state issued so far stale (a session timeout)."""

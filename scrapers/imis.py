@@ -200,8 +200,8 @@ class Imis:
         return listing + (listed if crawl.source.options["details"] else 0)
 
     def preflight(self, crawl: Crawl) -> Iterator[Check]:
-        """Three or four requests after robots.txt: the page (its form and the query's
-        fields), the search (the grid and its columns), and one profile."""
+        """Three requests after robots.txt: the page (its form and the query's fields), the
+        search (the grid, its columns and its pager), and one profile."""
         options = crawl.source.options
         page = crawl.client.get(crawl.url(options["path"]))
         form = parse_form(page.text(), page.url)

@@ -335,8 +335,7 @@ def test_a_state_refused_again_fails_the_run_and_changes_nothing(db, settings, p
         src = source(register.base_url, details=False, state_retries=0)
         assert run(db, settings, src).outcome == "success"
         before = snapshot(db)
-        register.expire_after_posts = 1
-        register.posts = 0
+        register.expire_after(1)
         report = run(db, settings, src)
     assert report.outcome == "failed"
     assert "refused our postbacks" in report.message and "viewstate" in report.message
