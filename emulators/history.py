@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from emulators import cpo as _cpo
+from emulators import imis as _imis
 from emulators import nsphysio as _ns
 from emulators import oppq as _oppq
 from emulators import people as _ab
@@ -166,4 +167,14 @@ def socrata() -> Changes:
         holds=lambda p: False,
         changed_standing=lambda p: p.status == "Suspended",
         before_change=lambda p: replace(p, status="Active"),
+    )
+
+
+def imis() -> Changes:
+    """BC's acupuncturists may needle by their profession's scope: no authorization is granted
+    or removed; only who is listed and standings change."""
+    return Changes(
+        holds=lambda p: False,
+        changed_standing=lambda p: p.status == "Suspended",
+        before_change=lambda p: replace(p, status=_imis.PRACTISING),
     )

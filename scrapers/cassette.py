@@ -207,6 +207,10 @@ KEEP = {
     ).split()
 }
 WORD = re.compile(r"\w+", re.UNICODE)
+# An email address a register publishes (iMIS profiles show one) identifies a person although no
+# adapter reads it: its words are replaced too. Top-level domains identify nobody.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+TOP_LEVEL = {"com", "ca", "org", "net", "info", "biz", "edu", "gov", "us", "test", "mailto"}
 HEX = re.compile(r"[0-9a-fA-F]+")
 
 
@@ -225,6 +229,18 @@ def personal_words(records: Iterable[Registration]) -> set[str]:
                 short = len(word) < 4 if word.isdigit() else len(word) < 2
                 if word.casefold() not in KEEP and not short:
                     words.add(word)
+    return words
+
+
+def email_words(exchanges: Iterable[Exchange]) -> set[str]:
+    """The words of every email address in the exchanges' response bodies, top-level domains
+    and short words aside."""
+    words: set[str] = set()
+    for e in exchanges:
+        for address in EMAIL.findall(e.body.decode("utf-8", errors="replace")):
+            words.update(
+                w for w in WORD.findall(address) if len(w) >= 2 and w.casefold() not in TOP_LEVEL
+            )
     return words
 
 
@@ -287,7 +303,7 @@ def _replace(text: str, table: dict[str, str]) -> str:
 def anonymise(exchanges: list[Exchange], records: Iterable[Registration]) -> list[Exchange]:
     """The cassette with every personal word of `records` replaced, in URLs, request bodies and
     response bodies, by a synthetic word of the same shape; nothing else changes."""
-    table = mapping(personal_words(records))
+    table = mapping(personal_words(records) | email_words(exchanges))
     out = []
     for e in exchanges:
         body = e.body

@@ -29,6 +29,7 @@ PLATFORMS = {
     "oppq": "scrapers.oppq",  # Ordre professionnel de la physiothérapie du Québec: WordPress
     "wa_doh": "scrapers.wa_doh",  # Washington State DOH credential data (data.wa.gov, Socrata)
     "socrata": "scrapers.socrata",  # any Socrata licence dataset, one row a licence (WA, IL, CO)
+    "imis": "scrapers.imis",  # iMIS (ASI) public registries: WebForms postbacks, a Telerik grid
 }
 
 DEFAULT_USER_AGENT = "NeedlingRegistry/0.1 (+{contact_url})"

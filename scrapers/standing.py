@@ -89,3 +89,18 @@ WA_DOH = Standings(
         ("practising", ("active",)),
     )
 )
+
+# iMIS public registries (BC's TCM and acupuncture register): the grid's status column [guess:
+# the live words are not recorded], by whole words as on Alinity.
+IMIS = Standings(
+    (
+        ("suspended", ("suspended", "suspension")),
+        (
+            "cancelled",
+            ("cancel*", "revoked*", "resigned*", "deceased*", "expired*", "lapsed*", "erased*"),
+        ),
+        ("non_practising", ("non-practising", "non-practicing", "inactive", "retired")),
+        ("practising", ("practising", "practicing", "active", "full")),
+    ),
+    whole_words=True,
+)
