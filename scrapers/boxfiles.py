@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from scrapers.adapter import Check, Crawl
 from scrapers.boxfiles_pages import (
     download_url,
-    missing_columns,
     parse_folder,
     parse_table,
     pick_file,
@@ -178,13 +177,15 @@ class BoxFiles:
             yield Check("the page names the shared folder (sharedName)", False, "none")
             return
         fetched = crawl.client.get(download_url(crawl.source.base_url or "", shared, item.id))
-        table = parse_table(fetched.content, {**options, "filter_values": []})
-        missing = missing_columns(table.columns, options)
+        try:
+            table = parse_table(fetched.content, {**options, "filter_values": []})
+        except LayoutChanged as e:
+            yield Check("the file has the columns the adapter reads", False, str(e))
+            return
         yield Check(
             "the file has the columns the adapter reads",
-            not missing,
-            f"{len(table.columns)} columns, {table.lines} rows; first line "
-            f"{table.header[:160]!r}" + (f" (missing: {', '.join(missing)})" if missing else ""),
+            True,
+            f"{len(table.columns)} columns, {table.lines} rows; first line {table.header[:160]!r}",
         )
         values = "; ".join(f"{v}: {n}" for v, n in sorted(table.counts.items()))
         yield Check(f"values of {options['filter_column']}", bool(table.counts), values or "none")
