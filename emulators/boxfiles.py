@@ -136,6 +136,9 @@ _CA_STATUSES = (
     ("Suspended", 0.015),
 )
 
+# Standings a licence comes to during a month (the demo's history undoes them to "Current").
+CHANGED_STANDINGS = ("Suspended", "Delinquent")
+
 
 def _people(
     count: int, seed: int, cities: tuple, prefix: str, board: str, kind: str, statuses: tuple

@@ -51,6 +51,16 @@ SAMPLES = {
         "emulators.wa_doh:washington_physical_therapists",
         "emulators.history:wa_doh",
     ),
+    "nj_acupuncture": (
+        "emulators.boxfiles:new_jersey_register",
+        "emulators.boxfiles:new_jersey_acupuncturists",
+        "emulators.history:boxfiles",
+    ),
+    "ca_acupuncture": (
+        "emulators.boxfiles:california_register",
+        "emulators.boxfiles:california_acupuncturists",
+        "emulators.history:boxfiles",
+    ),
 }
 
 # How many months back the demo's history starts: each sample register is imported as it stood
@@ -58,6 +68,8 @@ SAMPLES = {
 # (~1,400 two-letter searches each), so Alberta gets one past month and BC none (its roster has
 # been frozen since 2019 anyway), which keeps the demo starting in about a minute.
 PAST_MONTHS = {"cpta": 1, "cpo": 2, "oppq": 1, "nscp": 2, "wa_doh_pt": 2}
+# A bulk file's past costs two requests a month.
+PAST_MONTHS |= {"nj_acupuncture": 2, "ca_acupuncture": 2}
 
 SHARE = 0.01  # of the people, for each kind of change in a month (emulators.history)
 
