@@ -172,21 +172,26 @@ def parse_table(body: bytes, options: dict) -> Table:
     check_columns(columns, options)
     index = {name: i for i, name in enumerate(columns)}
     fields = options["fields"]
-    needed = max(index[c] for c in [*fields.values(), options["filter_column"]]) + 1
     at_filter = index[options["filter_column"]]
-    wanted = {fold(str(v)) for v in options["filter_values"]}
     skip = {index[c]: fold(str(v)) for c, v in options["skip"].items() if c in index}
+    # Only the columns a record or the filter reads are kept: the file has every board's rows.
+    kept = sorted({index[c] for c in [*fields.values(), options["filter_column"]]} | set(skip))
+    needed = kept[-1] + 1
+    wanted = {fold(str(v)) for v in options["filter_values"]}
+    keep: dict[str, bool] = {}  # a filter value as printed -> kept (folded once per value)
     table = Table(header, columns)
     for number, line in enumerate(lines[1:], 2):
         if not line.strip():
             continue
         table.lines += 1
         cells = line.split(delimiter)
-        value = squash(cells[at_filter]) if len(cells) > at_filter else None
+        value = " ".join(cells[at_filter].split()) if len(cells) > at_filter else None
         if value is not None:
             table.counts[value] += 1
-        if value is not None and wanted and fold(value) not in wanted:
-            continue
+            if value not in keep:
+                keep[value] = not wanted or fold(value) in wanted
+            if not keep[value]:
+                continue
         if len(cells) < needed:
             table.problems.append(
                 (number, f"line {number} has {len(cells)} fields, at least {needed} expected")
@@ -195,9 +200,7 @@ def parse_table(body: bytes, options: dict) -> Table:
         if any(fold(cells[i]) == v for i, v in skip.items()):
             table.skipped += 1
             continue
-        table.rows.append(
-            (number, {name: squash(cells[i]) for i, name in enumerate(columns) if i < len(cells)})
-        )
+        table.rows.append((number, {columns[i]: " ".join(cells[i].split()) for i in kept}))
     return table
 
 

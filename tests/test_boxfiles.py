@@ -229,6 +229,18 @@ def test_a_short_row_of_the_profession_is_a_problem_others_are_not_read():
     assert len(table.rows) == 2
 
 
+def test_a_file_of_new_jerseys_recorded_size_is_read_whole():
+    """296,626 rows, as recorded live: every row counted, only the profession's kept."""
+    options = load_settings().sources["nj_acupuncture"].options
+    lines = render_nj(new_jersey_acupuncturists(1000, seed=5)).split(b"\r\n")
+    rows = (lines[1:-1] * 300)[:296_626]
+    table = parse_table(b"\r\n".join([lines[0], *rows, b""]), options)
+    assert table.lines == 296_626 == sum(table.counts.values())
+    acupuncture = sum(row.startswith(NJ_ACUPUNCTURE.encode() + b"%") for row in rows)
+    assert len(table.rows) + table.skipped == acupuncture == table.counts[NJ_ACUPUNCTURE]
+    assert table.problems == []
+
+
 def test_california_file_is_tab_separated_text_with_named_columns():
     options = load_settings().sources["ca_acupuncture"].options
     table = parse_table(fixture("ca_Data00.xls"), options)
