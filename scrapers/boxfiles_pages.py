@@ -153,8 +153,10 @@ def parse_table(body: bytes, options: dict) -> Table:
     delimiter = str(options["delimiter"])
     if not delimiter:
         raise LayoutChanged("option delimiter is empty")
-    lines = decode(body, str(options["encoding"])).splitlines()
-    if not lines:
+    # Lines end at LF (CRLF or LF); str.splitlines would also split at a form feed or a U+2028
+    # inside a field, and cut a row in two.
+    lines = [line.removesuffix("\r") for line in decode(body, str(options["encoding"])).split("\n")]
+    if not lines or lines == [""]:
         raise LayoutChanged("the file is empty")
     header = lines[0]
     if options["header"] == "pseudo":

@@ -213,6 +213,19 @@ def test_new_jersey_file_skips_the_pseudo_header_and_keeps_the_board():
     )
 
 
+def test_a_control_character_inside_a_field_does_not_cut_the_row():
+    options = load_settings().sources["nj_acupuncture"].options
+    body = fixture("nj_individuals.txt").replace(b"%NGUYEN%", b"%NGU\x0cYEN%")
+    table = parse_table(body, options)
+    assert table.problems == [] and len(table.rows) == 2
+    (record,) = [
+        registration(row, source("nj_acupuncture"), EVIDENCE, "u")
+        for _, row in table.rows
+        if row["LICENSE_NO"] == "25MA054321"
+    ]
+    assert record.family_name == "NGU YEN"  # a form feed is whitespace in a name
+
+
 def test_a_file_without_the_pseudo_header_is_a_layout_change():
     options = load_settings().sources["nj_acupuncture"].options
     body = render_nj(fixture_people(), header="LICENSE%NAME%CITY")
