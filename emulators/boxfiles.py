@@ -11,9 +11,10 @@ Layouts: `"nj"` serves "Standard Individuals active statuses <MM-DD-YYYY>.txt" (
 cp1252, an Oracle SQL pseudo-header line, 24 fields a row) beside the other Standard files, one
 set per date of `dates` (older files hold fewer rows, so reading the wrong one shows); `"ca"`
 serves "<Board>_Data00.xls", tab-separated text with a header of column names, and a
-"<Board>_Counts.csv". Variants: `missing` lists no licensee file, `renamed` renames columns
-(California) or rewrites the pseudo-header (New Jersey). Tests script faults on top (`fail_next`,
-`reset_next`, `truncate_next`, `bomb_next`).
+"<Board>_Counts.csv". Variants: `missing` lists no licensee file, `stale_listings` republishes
+right after answering the folder's page (the id listed is gone by the download), `renamed`
+renames columns (California), `header` rewrites the pseudo-header (New Jersey). Tests script
+faults on top (`fail_next`, `reset_next`, `truncate_next`, `bomb_next`).
 
 Everyone is synthetic: `new_jersey_acupuncturists` and `california_acupuncturists` (names from
 emulators/population.py's `draw_names`); New Jersey's file also holds physical therapists,
@@ -308,6 +309,7 @@ class BoxFolderEmulator(Emulator):
         missing: bool = False,
         renamed: dict[str, str] | None = None,
         header: str = NJ_PSEUDO_HEADER,
+        stale_listings: int = 0,
         robots_txt: str | None = "User-agent: *\nAllow: /\n",
         port: int = 0,
     ) -> None:
@@ -318,6 +320,9 @@ class BoxFolderEmulator(Emulator):
         self.missing = missing
         self.renamed = dict(renamed or {})
         self.header = header
+        # How many times the folder's page is answered and the files then republished at once
+        # (new ids), so that the ids it listed are gone by the download.
+        self.stale_listings = stale_listings
         super().__init__(port)
         self.robots_txt = robots_txt
         self.shared_name = NJ_SHARED_NAME if layout == "nj" else CA_SHARED_NAME
@@ -388,6 +393,10 @@ class BoxFolderEmulator(Emulator):
                 for i, (name, _) in files.items()
             ]
             body = render_folder(self.shared_name, items, "DCA Standard Files")
+            with self._lock:
+                if self.stale_listings > 0:
+                    self.stale_listings -= 1
+                    self._files = self._publish()
             return Reply(200, body)
         if path == "/index.php":
             params = request.params()

@@ -25,7 +25,7 @@ from scrapers.boxfiles_pages import (
     pick_file,
     registration,
 )
-from scrapers.http import Fetched
+from scrapers.http import Fetched, NotFound
 from scrapers.places import fold
 from scrapers.records import Evidence, LayoutChanged, Registration
 
@@ -198,8 +198,9 @@ class BoxFiles:
         )
 
 
-def fetch_current(crawl: Crawl) -> Current:
-    """The shared folder's page, then the file its listing names as current."""
+def fetch_current(crawl: Crawl, *, retry: bool = True) -> Current:
+    """The shared folder's page, then the file its listing names as current; when that file is
+    gone (404), the listing once more."""
     options = crawl.source.options
     folder = crawl.client.get(crawl.url(options["shared_path"]))
     listing = parse_folder(folder.text())
@@ -210,7 +211,15 @@ def fetch_current(crawl: Crawl) -> Current:
     url = download_url(crawl.source.base_url or "", shared, item.id)
     crawl.progress(f"{crawl.source.key}: current file {item.name} (id {item.id}), downloading")
     crawl.notes.update(file_id=item.id, file_date=str(when) if when else None)
-    return Current(folder, item.name, url, crawl.client.get(url))
+    try:
+        return Current(folder, item.name, url, crawl.client.get(url))
+    except NotFound:
+        # Republished between the listing and the download: the id listed is gone. List again,
+        # once; the same id gone twice is the run's failure.
+        if not retry:
+            raise
+        again = fetch_current(crawl, retry=False)  # raises NotFound if that one is gone too
+        return again
 
 
 ADAPTER = BoxFiles()

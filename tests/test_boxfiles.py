@@ -394,6 +394,34 @@ def test_a_republished_file_under_a_new_id_is_found_again(db, settings, nj_peopl
     assert register.statuses[-1] == 404
 
 
+def test_a_file_republished_between_listing_and_download_is_listed_again(db, settings, nj_people):
+    with BoxFolderEmulator(nj_people[:40], stale_listings=1) as register:
+        report = run(db, settings, source("nj_acupuncture", register.base_url))
+        current = register.current_id()
+    assert report.outcome == "success", report.message
+    assert [r.path for r in register.requests][1:] == [
+        "/v/DCAStandardFiles",
+        "/index.php",
+        "/v/DCAStandardFiles",
+        "/index.php",
+        f"/d/{current}/download",
+    ]
+    assert register.statuses[2] == 404
+    assert db.table("registrations").count == 40
+
+
+def test_a_file_gone_twice_fails_the_run_and_changes_nothing(db, settings, nj_people):
+    with BoxFolderEmulator(nj_people[:40]) as register:
+        src = source("nj_acupuncture", register.base_url)
+        assert run(db, settings, src).outcome == "success"
+        before = snapshot(db)
+        register.stale_listings = 2
+        report = run(db, settings, src)
+    assert report.outcome == "failed" and "404" in report.message
+    assert [r.path for r in register.requests].count("/v/DCAStandardFiles") == 1 + 2
+    assert snapshot(db) == before
+
+
 def test_a_folder_without_the_file_fails_the_run_and_changes_nothing(db, settings, nj_people):
     with BoxFolderEmulator(nj_people[:60]) as register:
         assert run(db, settings, source("nj_acupuncture", register.base_url)).outcome == "success"
