@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
+from emulators import boxfiles as _box
 from emulators import cpo as _cpo
 from emulators import imis as _imis
 from emulators import nsphysio as _ns
@@ -177,4 +178,15 @@ def imis() -> Changes:
         holds=lambda p: False,
         changed_standing=lambda p: p.status == "Suspended",
         before_change=lambda p: replace(p, status=_imis.PRACTISING),
+    )
+
+
+def boxfiles() -> Changes:
+    """Acupuncturists may needle by their profession's scope, not by a grant of their own: only
+    who is listed and standings change (a California licence lately suspended or delinquent was
+    current before; New Jersey's file lists only active licences)."""
+    return Changes(
+        holds=lambda p: False,
+        changed_standing=lambda p: p.status in _box.CHANGED_STANDINGS,
+        before_change=lambda p: replace(p, status="Current"),
     )

@@ -30,6 +30,7 @@ PLATFORMS = {
     "wa_doh": "scrapers.wa_doh",  # Washington State DOH credential data (data.wa.gov, Socrata)
     "socrata": "scrapers.socrata",  # any Socrata licence dataset, one row a licence (WA, IL, CO)
     "imis": "scrapers.imis",  # iMIS (ASI) public registries: WebForms postbacks, a Telerik grid
+    "boxfiles": "scrapers.boxfiles",  # bulk licensee files in a public Box shared folder (NJ, CA)
 }
 
 DEFAULT_USER_AGENT = "NeedlingRegistry/0.1 (+{contact_url})"

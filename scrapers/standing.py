@@ -104,3 +104,14 @@ IMIS = Standings(
     ),
     whole_words=True,
 )
+
+# Bulk licensee files in Box folders (New Jersey DCA, California DCA): New Jersey's active-only
+# file says "Active" [code]; California's "Current" and "Clear" [code]; the other words [guess].
+BOXFILES = Standings(
+    (
+        ("suspended", ("suspend",)),
+        ("cancelled", ("revok", "cancel", "expired", "deceased", "surrender", "delinquent")),
+        ("non_practising", ("inactive", "retired")),
+        ("practising", ("active", "current", "clear", "probation")),
+    )
+)

@@ -73,6 +73,16 @@ SAMPLES = {
         "emulators.imis:bc_acupuncturists",
         "emulators.history:imis",
     ),
+    "nj_acupuncture": (
+        "emulators.boxfiles:new_jersey_register",
+        "emulators.boxfiles:new_jersey_acupuncturists",
+        "emulators.history:boxfiles",
+    ),
+    "ca_acupuncture": (
+        "emulators.boxfiles:california_register",
+        "emulators.boxfiles:california_acupuncturists",
+        "emulators.history:boxfiles",
+    ),
 }
 
 # How many months back the demo's history starts: each sample register is imported as it stood
@@ -88,6 +98,9 @@ PAST_MONTHS = {
     "wa_doh_pt": 2,
     "wa_doh_eamp": 1,
     "ctcma": 1,
+    # A bulk file's past costs two requests a month.
+    "nj_acupuncture": 2,
+    "ca_acupuncture": 2,
 }
 
 SHARE = 0.01  # of the people, for each kind of change in a month (emulators.history)
