@@ -28,6 +28,7 @@ PLATFORMS = {
     "cpo": "scrapers.cpo",  # College of Physiotherapists of Ontario: CSV export + profile pages
     "oppq": "scrapers.oppq",  # Ordre professionnel de la physiothérapie du Québec: WordPress
     "wa_doh": "scrapers.wa_doh",  # Washington State DOH credential data (data.wa.gov, Socrata)
+    "drupal_cpsbc": "scrapers.drupal_cpsbc",  # BC physicians' directory: a Drupal AJAX form
 }
 
 DEFAULT_USER_AGENT = "NeedlingRegistry/0.1 (+{contact_url})"
