@@ -329,6 +329,7 @@ class CpsbcEmulator(Emulator):
         rotate_build_id: bool = False,
         build_id_uses: int | None = None,
         require_cookie: bool = True,
+        set_cookie: bool = True,
         port: int = 0,
     ) -> None:
         if match not in MATCHES:
@@ -340,6 +341,7 @@ class CpsbcEmulator(Emulator):
         self.rotate_build_id = rotate_build_id
         self.build_id_uses = build_id_uses
         self.require_cookie = require_cookie
+        self.set_cookie = set_cookie  # False: the form page sets no cookie (a client keeping none)
         super().__init__(port)
         self._people: list[Physician] = []
         self._sessions: set[str] = set()
@@ -393,7 +395,8 @@ class CpsbcEmulator(Emulator):
             if session is None:
                 session = secrets.token_urlsafe(24)
                 self._sessions.add(session)
-                headers["Set-Cookie"] = f"{COOKIE}={session}; path=/; HttpOnly; SameSite=Lax"
+                if self.set_cookie:
+                    headers["Set-Cookie"] = f"{COOKIE}={session}; path=/; HttpOnly; SameSite=Lax"
             build = "form-" + secrets.token_urlsafe(32)
             self._builds[build] = (session, 0)
         return Reply(200, render_page(build), headers=headers)

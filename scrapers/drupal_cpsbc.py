@@ -219,7 +219,9 @@ class DrupalCpsbc:
         try:
             reply, _ = session.search(text, 1)
         except (FetchError, LayoutChanged) as e:
-            yield Check(f"a two-letter search ({text!r}) answers with cards", False, str(e))
+            yield Check(
+                f"a two-letter search ({text!r}) answers with cards and a count", False, str(e)
+            )
             return
         inside = [c.name for c in reply.cards if not c.name.casefold().startswith(text)]
         first = reply.cards[0] if reply.cards else None
