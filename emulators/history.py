@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from emulators import cpo as _cpo
+from emulators import drupal_cpsbc as _cpsbc
 from emulators import nsphysio as _ns
 from emulators import oppq as _oppq
 from emulators import people as _ab
@@ -142,4 +143,14 @@ def wa_doh() -> Changes:
         before_grant=lambda p: replace(
             p, credentials=[c for c in p.credentials if c.type != _wa.ENDORSEMENT]
         ),
+    )
+
+
+def cpsbc() -> Changes:
+    """BC physicians may give trigger point injections by scope, not by a per-person record:
+    only standings and who is listed change."""
+    return Changes(
+        holds=lambda p: False,
+        changed_standing=lambda p: p.status == "Temporarily inactive",
+        before_change=lambda p: replace(p, status=_cpsbc.PRACTISING),
     )

@@ -5,14 +5,14 @@ search is an AJAX POST of the form (`ajax_form=1&_wrapper_format=drupal_ajax`) a
 Drupal AJAX commands, an `insert` carrying the result cards, 20 a page, paged by
 `pagination_info` [code 2023]. The last name needs at least two characters and matches as a
 substring ("Aa" returns Al-Baaj, Baadjes) [live 2026-04], so the 676 two-letter texts aa..zz find
-every last name holding two letters in a row; results are paged, not capped, as far as recorded
-(one two-letter text listed more than 2,000 people) [live 2026-04]. Where a reply is capped all
-the same (fewer cards than its count), that text is drilled to three letters. People are listed
-by many texts: they are kept once, by the register's own id. Reading needs no further request:
-the card holds the name, MSP number, licence status, class and practice type, and an address
-where one is published. Physicians may give trigger point injections by scope: the crawl adds
-that (scrapers/adapter.py). Parsers: scrapers/drupal_cpsbc_pages.py; shapes and guesses:
-docs/platforms/drupal_cpsbc.md.
+every last name holding two letters in a row. Results are paged, not capped, as far as recorded
+(the recorded scrape holds over 2,000 people whose last name contains "al") [live 2026-04]; where
+a reply is capped all the same (fewer cards than its count), that text is drilled to three
+letters. People are listed by many texts: they are kept once, by the register's own id. Reading
+needs no further request: the card holds the name, MSP number, licence status, class and
+practice type, and an address where one is published. Physicians may give trigger point
+injections by scope: the crawl adds that (scrapers/adapter.py). Parsers:
+scrapers/drupal_cpsbc_pages.py; shapes and guesses: docs/platforms/drupal_cpsbc.md.
 """
 
 from __future__ import annotations

@@ -335,3 +335,37 @@ def test_preflight_fails_without_the_session_cookie(people):
         checks = preflight(register)
     assert checks[FORM][0] and not checks[SEARCH][0]
     assert "not Drupal AJAX commands" in checks[SEARCH][1]
+
+
+def test_the_options_table_is_the_code_s():
+    import re
+    from pathlib import Path
+
+    from scrapers.drupal_cpsbc import DEFAULT_OPTIONS
+
+    doc = (Path(__file__).parent.parent / "docs/platforms/drupal_cpsbc.md").read_text("utf-8")
+    table = doc.split("| option | default | meaning |", 1)[1].split("\n\n", 1)[0]
+    documented = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", table, flags=re.M))
+    assert sorted(documented) == sorted(DEFAULT_OPTIONS)
+    for name, value in DEFAULT_OPTIONS.items():
+        assert documented[name].strip() == f"`{value}`", name
+
+
+def test_a_patient_asking_for_trigger_point_injections_in_vancouver_finds_physicians(
+    db, settings, people, tmp_path
+):
+    from starlette.testclient import TestClient
+
+    from registry.web.app import create_app
+
+    with CpsbcEmulator(people) as register:
+        assert run(db, settings, source(register.base_url)).outcome == "success"
+    with TestClient(create_app(tmp_path / "registry.db")) as client:
+        found = client.get(
+            "/api/search", params={"city": "Vancouver", "kind": "trigger_point_injection"}
+        )
+        other = client.get("/api/search", params={"city": "Vancouver", "kind": "dry_needling"})
+    assert found.status_code == 200, found.text
+    regulators = {r["regulator"]["id"] for r in found.json()["results"]}
+    assert found.json()["count"] > 0 and regulators == {"cpsbc"}
+    assert other.status_code == 200 and other.json()["count"] == 0

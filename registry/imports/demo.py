@@ -51,13 +51,18 @@ SAMPLES = {
         "emulators.wa_doh:washington_physical_therapists",
         "emulators.history:wa_doh",
     ),
+    "cpsbc": (
+        "emulators.drupal_cpsbc:CpsbcEmulator",
+        "emulators.drupal_cpsbc:bc_physicians",
+        "emulators.history:cpsbc",
+    ),
 }
 
 # How many months back the demo's history starts: each sample register is imported as it stood
 # then, then once a month, then today. An Alinity import costs far more requests than the others
 # (~1,400 two-letter searches each), so Alberta gets one past month and BC none (its roster has
 # been frozen since 2019 anyway), which keeps the demo starting in about a minute.
-PAST_MONTHS = {"cpta": 1, "cpo": 2, "oppq": 1, "nscp": 2, "wa_doh_pt": 2}
+PAST_MONTHS = {"cpta": 1, "cpo": 2, "oppq": 1, "nscp": 2, "wa_doh_pt": 2, "cpsbc": 1}
 
 SHARE = 0.01  # of the people, for each kind of change in a month (emulators.history)
 
