@@ -47,7 +47,7 @@ OUTDATED = (
     "The form has become outdated. Press the back button, copy any unsaved work in the form, "
     "and then reload the page."
 )
-TOO_SHORT = "Last name must be at least 2 characters."  # [guess: the wording]
+TOO_SHORT = "Last name must be at least {n} characters."  # [guess: the wording]
 ROBOTS_TXT = "User-agent: *\nDisallow: /core/\nDisallow: /user/login\nDisallow: /search/\n"
 PAGE_SIZE = 20
 MATCHES = ("substring", "prefix")
@@ -435,7 +435,9 @@ class CpsbcEmulator(Emulator):
         text = form.get("ps_last_name", "").strip()
         if len(text) < self.min_chars:
             return Reply(
-                200, commands(render_form(new or build, TOO_SHORT), new, build), "application/json"
+                200,
+                commands(render_form(new or build, TOO_SHORT.format(n=self.min_chars)), new, build),
+                "application/json",
             )
         wanted = _fold(text)
         if self.match == "substring":

@@ -9,6 +9,7 @@ from dataclasses import replace
 from urllib.parse import parse_qs
 
 import pytest
+from starlette.testclient import TestClient
 
 from emulators.drupal_cpsbc import (
     FORM_PATH,
@@ -25,6 +26,7 @@ from emulators.drupal_cpsbc import (
 )
 from registry.imports.demo import as_sample
 from registry.imports.importer import run_source
+from registry.web.app import create_app
 from scrapers import drupal_cpsbc_pages as pages
 from scrapers.adapter import crawl, run_preflight
 from scrapers.drupal_cpsbc import ADAPTER
@@ -65,8 +67,19 @@ DOCTOR = Physician(
 )
 
 
-def source(base: str):
-    return replace(as_sample(load_settings().sources["cpsbc"], base), backoff_seconds=0.05)
+def source(base: str, **options):
+    sample = as_sample(load_settings().sources["cpsbc"], base)
+    return replace(sample, backoff_seconds=0.05, options={**sample.options, **options})
+
+
+# Tests of the session's mechanics search only the pairs of these letters (25 texts, not 676).
+VOWELS = "aeiou"
+
+
+def with_vowel_pairs(people) -> set[str]:
+    """The ids a crawl over the vowel pairs finds (names are folded: no accents)."""
+    pairs = [a + b for a in VOWELS for b in VOWELS]
+    return {p.cpsbc_id for p in people if any(t in p.family_name.casefold() for t in pairs)}
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +199,7 @@ def run(db, settings, src):
     return run_source(db, settings.with_source(src), src)
 
 
-def test_full_import_finds_everyone_once_with_the_scope(db, settings, people):
+def test_full_import_finds_everyone_once_with_the_scope(db, settings, people, tmp_path):
     with CpsbcEmulator(people) as register:
         report = run(db, settings, source(register.base_url))
     assert report.outcome == "success", report.message
@@ -211,6 +224,16 @@ def test_full_import_finds_everyone_once_with_the_scope(db, settings, people):
     texts = {parse_qs(r.body.decode())["ps_last_name"][0] for r in searches}
     assert len(texts) == 676 and all(len(t) == 2 for t in texts)
     assert [r.path for r in register.requests[:2]] == ["/robots.txt", FORM_PATH]
+    # A patient asking for trigger point injections in Vancouver finds physicians, and only them.
+    with TestClient(create_app(tmp_path / "registry.db")) as client:
+        found = client.get(
+            "/api/search", params={"city": "Vancouver", "kind": "trigger_point_injection"}
+        )
+        other = client.get("/api/search", params={"city": "Vancouver", "kind": "dry_needling"})
+    assert found.status_code == 200, found.text
+    regulators = {r["regulator"]["id"] for r in found.json()["results"]}
+    assert found.json()["count"] > 0 and regulators == {"cpsbc"}
+    assert other.status_code == 200 and other.json()["count"] == 0
 
 
 def test_a_search_without_the_session_cookie_fails_the_run_and_changes_nothing(
@@ -228,36 +251,40 @@ def test_a_search_without_the_session_cookie_fails_the_run_and_changes_nothing(
 
 
 def test_an_outdated_form_build_id_is_refreshed_once(people):
-    with CpsbcEmulator(people[:60], build_id_uses=100) as register:
-        records, notes = crawl_all(register)
-    assert len(records) == 60
+    with CpsbcEmulator(people, build_id_uses=10) as register:
+        records, notes = crawl_all(register, alphabet=VOWELS)
+    assert {r.registrant_id for r in records} == with_vowel_pairs(people)
     forms = [r for r in register.requests if r.path == FORM_PATH]
-    assert notes["forms"] == len(forms) == 1 + notes["pages"] // 100
+    assert notes["forms"] == len(forms) == 1 + notes["pages"] // 10 and notes["pages"] > 10
 
 
 def test_the_build_id_drupal_rotates_is_followed_without_reloading_the_form(people):
-    with CpsbcEmulator(people[:60], rotate_build_id=True) as register:
-        records, notes = crawl_all(register)
-    assert len(records) == 60 and notes["forms"] == 1
+    with CpsbcEmulator(people, rotate_build_id=True) as register:
+        records, notes = crawl_all(register, alphabet=VOWELS)
+    assert {r.registrant_id for r in records} == with_vowel_pairs(people)
+    assert notes["forms"] == 1
     assert len([r for r in register.requests if r.path == FORM_PATH]) == 1
 
 
 def test_single_use_build_ids_cost_a_form_reload_each_and_the_crawl_completes(people):
-    with CpsbcEmulator(people[:20], build_id_uses=1) as register:
-        records, notes = crawl_all(register)
-    assert len(records) == 20 and notes["forms"] == notes["pages"]
+    with CpsbcEmulator(people, build_id_uses=1) as register:
+        records, notes = crawl_all(register, alphabet=VOWELS)
+    assert {r.registrant_id for r in records} == with_vowel_pairs(people)
+    assert notes["forms"] == notes["pages"]
 
 
-def crawl_all(register) -> tuple[list[Registration], dict]:
+def crawl_all(register, **options) -> tuple[list[Registration], dict]:
     notes: dict = {}
     errors: list[dict] = []
+    src = source(register.base_url, **options)
     with PoliteClient(POLICY) as client:
-        records = list(crawl(source(register.base_url), client, errors=errors, notes=notes))
+        records = list(crawl(src, client, errors=errors, notes=notes))
     assert errors == []
     return records, notes
 
 
 def test_a_capped_reply_is_drilled_to_three_letters(people):
+    people = people[:150]
     # A cap well above the most people sharing one last name: longer texts tell them apart.
     cap = max(Counter(p.family_name for p in people).values()) + 10
     with CpsbcEmulator(people, cap=cap) as register:
@@ -351,21 +378,63 @@ def test_the_options_table_is_the_code_s():
         assert documented[name].strip() == f"`{value}`", name
 
 
-def test_a_patient_asking_for_trigger_point_injections_in_vancouver_finds_physicians(
-    db, settings, people, tmp_path
-):
-    from starlette.testclient import TestClient
+def test_a_register_refusing_two_letters_fails_the_run_with_its_message(db, settings, people):
+    with CpsbcEmulator(people[:40], min_chars=3) as register:
+        report = run(db, settings, source(register.base_url))
+    assert report.outcome == "failed"
+    assert (
+        "the register refused the search 'aa': Last name must be at least 3 characters."
+        in report.message
+    )
 
-    from registry.web.app import create_app
 
+@pytest.mark.parametrize("fault", ["429", "reset"])
+def test_a_throttled_or_reset_search_is_retried_and_the_crawl_completes(people, fault):
     with CpsbcEmulator(people) as register:
-        assert run(db, settings, source(register.base_url)).outcome == "success"
-    with TestClient(create_app(tmp_path / "registry.db")) as client:
-        found = client.get(
-            "/api/search", params={"city": "Vancouver", "kind": "trigger_point_injection"}
+        if fault == "429":
+            register.fail_next(SEARCH_PATH, 429, headers={"Retry-After": "0"})
+        else:
+            register.reset_next(SEARCH_PATH)
+        records, _ = crawl_all(register, alphabet=VOWELS)
+    assert {r.registrant_id for r in records} == with_vowel_pairs(people)
+    assert (429 in register.statuses) == (fault == "429")
+
+
+def test_a_form_refused_as_outdated_twice_fails_the_listing():
+    import httpx
+
+    from scrapers.adapter import Crawl
+    from scrapers.drupal_cpsbc import Session
+
+    outdated = commands(f'<div class="messages messages--error">{OUTDATED}</div>')
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == FORM_PATH:
+            return httpx.Response(200, content=render_page("form-x"))
+        if request.url.path == SEARCH_PATH:
+            return httpx.Response(200, content=outdated)
+        return httpx.Response(404)
+
+    with PoliteClient(POLICY, transport=httpx.MockTransport(handler)) as client:
+        session = Session(Crawl(source("http://127.0.0.1:9"), client))
+        with pytest.raises(LayoutChanged, match="kept refusing the form as outdated"):
+            session.search("ab", 1)
+        assert session.opened == 2
+
+
+def test_a_result_item_without_a_profile_link_is_nobody():
+    decoy = '<div class="result-item"><a href="/about">About the directory</a></div>'
+    body = render_results([DOCTOR], 1, 1, 1).replace("</p>", "</p>" + decoy, 1)
+    reply = pages.parse_reply(commands(body).decode())
+    assert [c.cpsbc_id for c in reply.cards] == ["401234"]
+
+
+def test_a_reply_with_cards_but_no_count_fails_the_run(db, settings, people):
+    with CpsbcEmulator(people[:40]) as register:
+        body = commands(render_results(people[:1], 1, 1, 1).replace("text-mid-blue", "x"))
+        register.fail_next(
+            SEARCH_PATH, 200, body=body, headers={"Content-Type": "application/json"}
         )
-        other = client.get("/api/search", params={"city": "Vancouver", "kind": "dry_needling"})
-    assert found.status_code == 200, found.text
-    regulators = {r["regulator"]["id"] for r in found.json()["results"]}
-    assert found.json()["count"] > 0 and regulators == {"cpsbc"}
-    assert other.status_code == 200 and other.json()["count"] == 0
+        report = run(db, settings, source(register.base_url))
+    assert report.outcome == "failed"
+    assert "lists cards but prints no count" in report.message
