@@ -438,3 +438,15 @@ def test_a_reply_with_cards_but_no_count_fails_the_run(db, settings, people):
         report = run(db, settings, source(register.base_url))
     assert report.outcome == "failed"
     assert "lists cards but prints no count" in report.message
+
+
+def test_the_population_is_stable_and_shaped_like_the_directory():
+    people = bc_physicians(300)
+    assert people == bc_physicians(300) and len({p.cpsbc_id for p in people}) == 300
+    statuses = Counter(p.status for p in people)
+    assert 170 <= statuses["Practising"] <= 200 and len(statuses) == 9
+    assert all(p.msp_number is None for p in people if p.status == "In training")
+    assert all(not p.addresses for p in people if p.status != "Practising")
+    cities = Counter(a.city for p in people for a in p.addresses)
+    assert [c for c, _ in cities.most_common(1)] == ["Vancouver"]
+    assert {"Surrey", "Victoria", "Kelowna"} <= set(cities)
