@@ -119,6 +119,7 @@ class DrupalCpsbc:
         session.open()
         found: dict[str, Listed] = {}
         queue = deque(texts(alphabet, int(options["min_chars"])))
+        queued = set(queue)  # "an" and "na" drilled both give "ana": it is asked once
         searches = pages = least = 0
         drilled: list[str] = []
         while queue:
@@ -137,7 +138,10 @@ class DrupalCpsbc:
                     )
                 drilled.append(text)
                 # Every longer last name holding `text` holds it with a letter after or before.
-                queue.extend([text + c for c in alphabet] + [c + text for c in alphabet])
+                for longer in [text + c for c in alphabet] + [c + text for c in alphabet]:
+                    if longer not in queued:
+                        queued.add(longer)
+                        queue.append(longer)
             if searches % 50 == 0:
                 crawl.progress(
                     f"{crawl.source.key}: {searches} searches, {len(found)} physicians, "

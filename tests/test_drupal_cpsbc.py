@@ -285,12 +285,16 @@ def crawl_all(register, **options) -> tuple[list[Registration], dict]:
 
 def test_a_capped_reply_is_drilled_to_three_letters(people):
     people = people[:150]
-    # A cap well above the most people sharing one last name: longer texts tell them apart.
-    cap = max(Counter(p.family_name for p in people).values()) + 10
+    # A cap above the most people sharing one last name: longer texts tell them apart; both
+    # "el" and "le" are capped, and drilling each gives "ele".
+    cap = max(Counter(p.family_name for p in people).values()) + 2
     with CpsbcEmulator(people, cap=cap) as register:
         records, notes = crawl_all(register)
     assert {r.registrant_id for r in records} == {p.cpsbc_id for p in people}
     assert notes["drilled"] and all(len(t) == 2 for t in notes["drilled"])
+    asked = [parse_qs(r.body.decode()) for r in register.requests if r.method == "POST"]
+    firsts = [q["ps_last_name"][0] for q in asked if q["pagination_info"] == ["1"]]
+    assert len(firsts) == len(set(firsts)) == notes["searches"]  # no text asked twice
     assert notes["warnings"] and "capped" in notes["warnings"][0]["warning"]
 
 
