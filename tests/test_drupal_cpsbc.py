@@ -454,3 +454,30 @@ def test_the_population_is_stable_and_shaped_like_the_directory():
     cities = Counter(a.city for p in people for a in p.addresses)
     assert [c for c, _ in cities.most_common(1)] == ["Vancouver"]
     assert {"Surrey", "Victoria", "Kelowna"} <= set(cities)
+
+
+def test_an_expired_form_cache_costs_one_form_reload(people):
+    from scrapers.adapter import Crawl
+    from scrapers.drupal_cpsbc import Session
+
+    with CpsbcEmulator(people) as register, PoliteClient(POLICY) as client:
+        session = Session(Crawl(source(register.base_url), client))
+        session.open()
+        register.expire_forms()
+        reply, _ = session.search("ma", 1)
+    assert reply.cards and reply.count is not None and session.opened == 2
+
+
+def test_hostile_card_text_is_cleaned_and_a_script_stays_text():
+    hostile = replace(
+        DOCTOR,
+        family_name="Smith\x07",
+        given_names="<script>alert(1)</script>",
+        status="Practising\x00",
+        addresses=[],
+    )
+    (card,) = pages.parse_reply(commands(render_results([hostile], 1, 1, 1)).decode()).cards
+    record = pages.registration(card, "cpsbc", BASE, EVIDENCE)
+    assert record.name == "Smith, <script>alert(1)</script>"
+    assert record.given_names == "<script>alert(1)</script>"  # text, escaped wherever shown
+    assert record.status == "Practising" and record.status_class == "practising"
