@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 
 from emulators import boxfiles as _box
 from emulators import cpo as _cpo
+from emulators import drupal_cpsbc as _cpsbc
 from emulators import imis as _imis
 from emulators import nsphysio as _ns
 from emulators import oppq as _oppq
@@ -189,4 +190,14 @@ def boxfiles() -> Changes:
         holds=lambda p: False,
         changed_standing=lambda p: p.status in _box.CHANGED_STANDINGS,
         before_change=lambda p: replace(p, status="Current"),
+    )
+
+
+def cpsbc() -> Changes:
+    """BC physicians may give trigger point injections by scope, not by a per-person record:
+    only standings and who is listed change."""
+    return Changes(
+        holds=lambda p: False,
+        changed_standing=lambda p: p.status == "Temporarily inactive",
+        before_change=lambda p: replace(p, status=_cpsbc.PRACTISING),
     )

@@ -31,6 +31,7 @@ PLATFORMS = {
     "socrata": "scrapers.socrata",  # any Socrata licence dataset, one row a licence (WA, IL, CO)
     "imis": "scrapers.imis",  # iMIS (ASI) public registries: WebForms postbacks, a Telerik grid
     "boxfiles": "scrapers.boxfiles",  # bulk licensee files in a public Box shared folder (NJ, CA)
+    "drupal_cpsbc": "scrapers.drupal_cpsbc",  # BC physicians' directory: a Drupal AJAX form
 }
 
 DEFAULT_USER_AGENT = "NeedlingRegistry/0.1 (+{contact_url})"

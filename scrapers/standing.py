@@ -115,3 +115,18 @@ BOXFILES = Standings(
         ("practising", ("active", "current", "clear", "probation")),
     )
 )
+
+# BC physicians (CPSBC): the directory card's "Licence status". "Not practising in BC" and "Not
+# licensed for independent practice" are tried before "practising"; people "In training"
+# (residents, students) may not practise on their own.
+CPSBC = Standings(
+    (
+        ("suspended", ("suspend",)),
+        ("cancelled", ("cancel", "resign", "deceased", "revok", "expired", "erased", "lapse")),
+        (
+            "non_practising",
+            ("not practi", "not licensed", "inactive", "in training", "administrative", "retired"),
+        ),
+        ("practising", ("practising", "practicing")),
+    )
+)

@@ -83,6 +83,11 @@ SAMPLES = {
         "emulators.boxfiles:california_acupuncturists",
         "emulators.history:boxfiles",
     ),
+    "cpsbc": (
+        "emulators.drupal_cpsbc:CpsbcEmulator",
+        "emulators.drupal_cpsbc:bc_physicians",
+        "emulators.history:cpsbc",
+    ),
 }
 
 # How many months back the demo's history starts: each sample register is imported as it stood
@@ -101,6 +106,7 @@ PAST_MONTHS = {
     # A bulk file's past costs two requests a month.
     "nj_acupuncture": 2,
     "ca_acupuncture": 2,
+    "cpsbc": 1,
 }
 
 SHARE = 0.01  # of the people, for each kind of change in a month (emulators.history)
