@@ -556,18 +556,3 @@ def test_preflight_fails_on_a_renamed_column():
         checks = preflight(source("ca_acupuncture", register.base_url))
     assert not checks[COLUMNS][0] and "the file has no column(s) City:" in checks[COLUMNS][1]
     assert "City Name" in checks[COLUMNS][1] and VALUES not in checks
-
-
-def test_the_options_table_is_the_code_s():
-    import re
-
-    from scrapers.boxfiles import DEFAULT_OPTIONS
-
-    doc = (Path(__file__).parents[1] / "docs" / "platforms" / "boxfiles.md").read_text()
-    section = doc.split("## Options", 1)[1]
-    documented = re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
-    assert documented == list(DEFAULT_OPTIONS)
-    defaults = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", section, flags=re.M))
-    for name in ("shared_path", "date_format", "delimiter", "encoding", "header", "header_marker"):
-        assert defaults[name].strip() == DEFAULT_OPTIONS[name], name
-    assert defaults["filter_values"].strip() == DEFAULT_OPTIONS["filter_values"][0]
