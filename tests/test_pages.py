@@ -309,7 +309,14 @@ def test_the_page_on_needling_in_both_languages(client):
 
 
 # Words that are the same in English and French.
-SAME_IN_BOTH = {"form.within", "footer.api", "kind.acupuncture", "result.conditions"}
+SAME_IN_BOTH = {
+    "form.within",
+    "footer.api",
+    "kind.acupuncture",
+    "result.conditions",
+    "result.profession",
+    "here.what.attestation",
+}
 
 
 def test_catalogues_have_the_same_messages():
