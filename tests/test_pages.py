@@ -316,6 +316,7 @@ SAME_IN_BOTH = {
     "result.conditions",
     "result.profession",
     "here.what.attestation",
+    "choice.acupuncture",
 }
 
 

@@ -10,7 +10,9 @@ import io
 import pytest
 from starlette.testclient import TestClient
 
+from registry.releases.metadata import ROOT
 from registry.web.app import create_app
+from scrapers.sources import load_settings
 from tests.professions import load_professions
 
 
@@ -162,3 +164,38 @@ def test_a_roster_row_says_the_profession_and_how_each_authorization_is_held(cli
         "/api/verify", content=roster.encode(), headers={"content-type": "text/csv"}
     ).json()
     assert {row["profession"] for row in body["rows"]} == {"acupuncturist", "physiotherapist"}
+
+
+def test_every_declared_source_is_listed_with_its_state(client):
+    sources = {s["id"]: s for s in client.get("/api/sources").json()["sources"]}
+    declared = load_settings().sources
+    assert set(declared) <= set(sources)
+    assert {k: sources[k]["needling"] for k in ("ut_pt", "md_pt", "ky_pt", "oh_pt")} == {
+        "ut_pt": "kept_unpublished",
+        "md_pt": "kept_unpublished",
+        "ky_pt": "not_tracked",
+        "oh_pt": "not_tracked",
+    }
+    assert (sources["ut_pt"]["profession"], sources["ut_pt"]["mechanism"]) == (
+        "physiotherapist",
+        "registration",
+    )
+    assert sources["ut_pt"]["coverage"] == "not_yet_supported"
+    assert "R156-24b-505" in sources["ut_pt"]["coverage_note"]
+
+
+def test_the_coverage_doc_has_profession_mechanism_and_state_for_every_source():
+    rows = {
+        line.split(" | ")[0].strip("| `"): line.split(" | ")
+        for line in (ROOT / "docs" / "regulators.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    for key, source in load_settings().sources.items():
+        cells = rows[key]
+        assert cells[3:7] == [
+            source.profession,
+            source.platform,
+            source.needling,
+            source.mechanism or "",
+        ], key
+    assert rows["ut_pt"][3:7] == ["physiotherapist", "unknown", "kept_unpublished", "registration"]

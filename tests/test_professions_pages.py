@@ -82,12 +82,18 @@ def test_the_place_explains_who_may_by_scope_and_who_in_person(client):
 def test_a_patient_chooses_what_they_look_for_and_cards_show_the_profession(client):
     form = page(client, lang="en").select_one("select#kind")
     assert [(o["value"], text(o)) for o in form.select("option")] == [
-        ("", "Dry needling or IMS by a physiotherapist"),
-        ("dry_needling", "Dry needling by a physiotherapist"),
-        ("ims", "IMS (intramuscular stimulation) by a physiotherapist"),
-        ("acupuncture", "Acupuncture (acupuncturists, and physiotherapists authorized for it)"),
-        ("trigger_point_injection", "Trigger point injections (physicians)"),
+        ("", "Dry needling or IMS"),
+        ("dry_needling", "Dry needling"),
+        ("ims", "IMS (intramuscular stimulation)"),
+        ("acupuncture", "Acupuncture"),
+        ("trigger_point_injection", "Trigger point injections"),
     ]
+    # Who gives each, said beside the choice (and read with it: aria-describedby).
+    assert text(page(client, lang="en").select_one("#kind-hint")).startswith(
+        "Dry needling and IMS: physiotherapists authorized for them. Acupuncture: "
+        "acupuncturists, and physiotherapists authorized for it. Trigger point injections: "
+        "physicians."
+    )
     default = page(client, city="Vancouver", lang="en")
     assert [text(p) for p in default.select("article .profession")[::2]] == ["Physiotherapist"]
     injections = page(client, city="Vancouver", kind="trigger_point_injection", lang="fr")

@@ -211,13 +211,17 @@ MESSAGES: dict[str, dict[str, str]] = {
             "It keeps no record of who may: ask the practitioner about their training."
         ),
         "here.unknown": "Whether its register shows who may is not known yet.",
-        "choice.needling": "Dry needling or IMS by a physiotherapist",
-        "choice.dry_needling": "Dry needling by a physiotherapist",
-        "choice.ims": "IMS (intramuscular stimulation) by a physiotherapist",
-        "choice.acupuncture": (
-            "Acupuncture (acupuncturists, and physiotherapists authorized for it)"
+        "choice.needling": "Dry needling or IMS",
+        "choice.dry_needling": "Dry needling",
+        "choice.ims": "IMS (intramuscular stimulation)",
+        "choice.acupuncture": "Acupuncture",
+        "choice.trigger_point_injection": "Trigger point injections",
+        "form.kind_who": (
+            "Dry needling and IMS: physiotherapists authorized for them. Acupuncture: "
+            "acupuncturists, and physiotherapists authorized for it. Trigger point injections: "
+            "physicians."
         ),
-        "choice.trigger_point_injection": "Trigger point injections (physicians)",
+        "here.item": "{regulator} ({profession}): {how}.",
         "error.did_you_mean": "Did you mean",
         "error.too_long": "A search field is too long: at most {max} characters.",
         "error.too_many_words": "A search field has too many words: at most {max}.",
@@ -506,13 +510,17 @@ MESSAGES: dict[str, dict[str, str]] = {
             "personne sur sa formation."
         ),
         "here.unknown": "On ne sait pas encore si son registre indique qui le peut.",
-        "choice.needling": "Puncture sèche ou IMS par un physiothérapeute",
-        "choice.dry_needling": "Puncture sèche par un physiothérapeute",
-        "choice.ims": "IMS (stimulation intramusculaire) par un physiothérapeute",
-        "choice.acupuncture": (
-            "Acupuncture (acupuncteurs, et physiothérapeutes autorisés à la pratiquer)"
+        "choice.needling": "Puncture sèche ou IMS",
+        "choice.dry_needling": "Puncture sèche",
+        "choice.ims": "IMS (stimulation intramusculaire)",
+        "choice.acupuncture": "Acupuncture",
+        "choice.trigger_point_injection": "Injections aux points gâchettes",
+        "form.kind_who": (
+            "Puncture sèche et IMS : les physiothérapeutes autorisés. Acupuncture : les "
+            "acupuncteurs, et les physiothérapeutes autorisés à la pratiquer. Injections aux "
+            "points gâchettes : les médecins."
         ),
-        "choice.trigger_point_injection": "Injections aux points gâchettes (médecins)",
+        "here.item": "{regulator} ({profession}) : {how}.",
         "error.did_you_mean": "Vouliez-vous dire",
         "error.too_long": "Un champ de recherche est trop long : {max} caractères au plus.",
         "error.too_many_words": "Un champ de recherche a trop de mots : {max} au plus.",

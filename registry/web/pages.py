@@ -450,7 +450,9 @@ def regulators_here(here: list[dict], t, tm, foreign) -> list[Fields]:
         out.append(
             Fields(
                 h,
-                display=foreign(h["name"], regulator_lang(h["jurisdiction"])),
+                display_strong=Markup("<strong>{}</strong>").format(
+                    foreign(h["name"], regulator_lang(h["jurisdiction"]))
+                ),
                 profession_text=t(f"profession.{profession}"),
                 how=how,
                 state=state,
