@@ -145,7 +145,7 @@ def test_search_by_name_and_kind(page, server):
     assert page.locator(".result q.wording").inner_text() == "Acupuncture (including dry needling)"
     # The page's kind filter stays as chosen; IMS is not what Ontario's roster grants.
     assert page.get_by_label("What are you looking for?", exact=True).input_value() == "acupuncture"
-    search(page, kind="Intramuscular stimulation (IMS)")
+    search(page, kind="IMS (intramuscular stimulation)")
     assert names(page) == []
     assert page.locator(".none").inner_text().startswith("Nobody matches this search.")
     shot(page, "kind-filter-no-results")

@@ -42,7 +42,7 @@ def test_a_patient_chooses_acupuncture_without_javascript_on_a_phone(browser, si
             "Nora Tremblay",
             "Mei Wong",
         ]
-        assert page.locator(".result p.profession").all_inner_texts() == [
+        assert page.locator(".result .place .profession").all_inner_texts() == [
             "Acupuncturist",
             "Physiotherapist",
             "Acupuncturist",

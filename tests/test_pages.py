@@ -391,8 +391,11 @@ def test_a_missing_page_is_a_page_for_people_and_json_for_programs(client):
 def test_a_card_puts_the_place_and_the_actions_first(client):
     soup = page(client, q="Smith-Jones")
     (card,) = soup.select(".result")
-    # Clinic (and distance) before the name; the name first-name-first, the register's form kept.
-    assert card.select_one(".place").get_text(" ", strip=True) == "Bow River Physiotherapy"
+    # Profession, clinic (and distance) before the name; the name first-name-first, the
+    # register's form kept.
+    assert card.select_one(".place").get_text(" ", strip=True) == (
+        "Physiotherapist · Bow River Physiotherapy"
+    )
     assert card.select_one("h2.name").get_text() == "Priya Smith-Jones"
     assert card.select_one(".register-name").get_text() == "Smith-Jones, Priya"
     assert card.select_one("h2.name a")["href"] == "/p/cpta/20006?lang=en"

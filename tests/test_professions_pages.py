@@ -95,14 +95,14 @@ def test_a_patient_chooses_what_they_look_for_and_cards_show_the_profession(clie
         "physicians."
     )
     default = page(client, city="Vancouver", lang="en")
-    assert [text(p) for p in default.select("article .profession")[::2]] == ["Physiotherapist"]
+    assert [text(p) for p in default.select("article .place .profession")] == ["Physiotherapist"]
     injections = page(client, city="Vancouver", kind="trigger_point_injection", lang="fr")
     (card,) = injections.select("article")
-    assert "Patel" in text(card) and text(card.select_one("p.profession")) == "Médecin"
+    assert "Patel" in text(card) and text(card.select_one(".place .profession")) == "Médecin"
     assert "selon le champ d'exercice d'un médecin" in text(card.select_one(".means"))
     acupuncture = page(client, city="Vancouver", kind="acupuncture", lang="en")
     cards = {
-        text(c.select_one("h2")): text(c.select_one("p.profession"))
+        text(c.select_one("h2")): text(c.select_one(".place .profession"))
         for c in acupuncture.select("article")
     }
     assert cards == {
