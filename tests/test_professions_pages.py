@@ -112,3 +112,13 @@ def test_a_patient_chooses_what_they_look_for_and_cards_show_the_profession(clie
     }
     means = text(acupuncture.select("article")[0].select_one(".means"))
     assert means.startswith("May by the scope of practice of an acupuncturist: every registrant")
+
+
+def test_a_practitioners_page_says_the_profession_and_how_they_may(client):
+    (wong,) = client.get("/api/search", params={"q": "wong", "profession": "any"}).json()["results"]
+    number = wong["registration_number"]
+    english = BeautifulSoup(client.get(f"/p/ctcma/{number}?lang=en").text, "html.parser")
+    assert text(english.select_one("dd.profession")) == "acupuncturist"
+    assert "May by the scope of practice of an acupuncturist" in text(english)
+    french = BeautifulSoup(client.get(f"/p/ctcma/{number}?lang=fr").text, "html.parser")
+    assert text(french.select_one("dd.profession")) == "acupuncteur"
