@@ -199,3 +199,17 @@ def test_the_coverage_doc_has_profession_mechanism_and_state_for_every_source():
             source.mechanism or "",
         ], key
     assert rows["ut_pt"][3:7] == ["physiotherapist", "unknown", "kept_unpublished", "registration"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "trigger point injection Vancouver",
+        "trigger point injections",
+        "injections aux points gâchettes Vancouver",
+    ],
+)
+def test_words_for_trigger_point_injections_find_physicians(client, q):
+    assert names(client, q=q) == [("Patel, Ravi", "physician")]
+    # "Trigger point" alone is still dry needling, by a physiotherapist.
+    assert names(client, q="trigger point Vancouver") == [("Tremblay, Nora", "physiotherapist")]

@@ -121,6 +121,13 @@ def _quoted(words: list[str]) -> list[str]:
 # Words people type for a kind of needling, in English and French, accent-folded: in `q` they
 # become the kind filter ("dry needling in Toronto", "aiguilles Montréal") instead of names.
 KIND_WORDS = {
+    # Longest phrases are tried first: "trigger point injection" is not "trigger point".
+    ("trigger", "point", "injection"): "trigger_point_injection",
+    ("trigger", "point", "injections"): "trigger_point_injection",
+    ("trigger", "points", "injections"): "trigger_point_injection",
+    ("injection", "au", "point", "gachette"): "trigger_point_injection",
+    ("injections", "aux", "points", "gachettes"): "trigger_point_injection",
+    ("tpi",): "trigger_point_injection",
     ("dry", "needling"): "dry_needling",
     ("dry", "needle"): "dry_needling",
     ("trigger", "point"): "dry_needling",
