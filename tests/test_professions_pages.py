@@ -122,3 +122,57 @@ def test_a_practitioners_page_says_the_profession_and_how_they_may(client):
     assert "May by the scope of practice of an acupuncturist" in text(english)
     french = BeautifulSoup(client.get(f"/p/ctcma/{number}?lang=fr").text, "html.parser")
     assert text(french.select_one("dd.profession")) == "acupuncteur"
+
+
+def test_people_under_a_board_that_keeps_but_does_not_publish_are_told_so(tmp_path, db):
+    """A register read where the board keeps needling unpublished: nobody is listed for dry
+    needling, the notice says the board keeps it (not "does not record"), and a card's answer
+    says to ask, in both languages; the API's answer is kept_unpublished."""
+    from dataclasses import replace as changed
+
+    from db.load import sync_regulators
+    from scrapers.sources import load_settings
+    from tests.conftest import load, person
+
+    sync_regulators(
+        db,
+        [
+            changed(
+                load_settings().sources["cpta"],
+                key="kept",
+                needling="kept_unpublished",
+                mechanism="registration",
+                wording={},
+            )
+        ],
+    )
+    load(
+        db,
+        [person("k1", "Young", "Brigham", city="Red Deer", regulator="kept", needling=False)],
+        "kept",
+    )
+    with TestClient(create_app(tmp_path / "registry.db")) as c:
+        notice = text(
+            page(c, city="Red Deer", kind="dry_needling", lang="en").select_one(
+                ".notice.not-tracked"
+            )
+        )
+        assert (
+            "keeps a record of who may dry-needle but does not publish it: 1 person there" in notice
+        )
+        french = text(
+            page(c, city="Red Deer", kind="dry_needling", lang="fr").select_one(
+                ".notice.not-tracked"
+            )
+        )
+        assert "tient un dossier des personnes autorisées" in french
+        card = text(page(c, q="young", show="all", lang="en").select_one("article .answer"))
+        assert card.startswith(
+            "The board keeps a record of who may dry-needle but does not publish"
+        )
+        (doc,) = c.get("/api/search", params={"q": "young"}).json()["results"]
+        assert doc["needling"]["answer"] == "kept_unpublished"
+        (n,) = c.get("/api/search", params={"city": "Red Deer", "kind": "dry_needling"}).json()[
+            "not_tracked"
+        ]
+        assert (n["regulator"], n["needling"], n["matches"]) == ("kept", "kept_unpublished", 1)

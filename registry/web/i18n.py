@@ -135,6 +135,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "who matches the rest of your search with none listed, which does not mean they "
             "may not."
         ),
+        "notice.kept_unpublished": (
+            "{regulator} ({jurisdiction}) keeps a record of who may dry-needle but does not "
+            "publish it: {count} people there match the rest of your search. Ask the "
+            "practitioner to show you their registration or attestation with the board."
+        ),
+        "notice.kept_unpublished.one": (
+            "{regulator} ({jurisdiction}) keeps a record of who may dry-needle but does not "
+            "publish it: {count} person there matches the rest of your search. Ask the "
+            "practitioner to show you their registration or attestation with the board."
+        ),
         "notice.show_them": "Show everyone, with their status",
         "notice.stale": (
             "{regulator}: our copy may be out of date. It was last verified on {date}."
@@ -406,6 +416,18 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{regulator} ({jurisdiction}) n'indique pas qui peut utiliser des aiguilles : "
             "{count} personne y correspond au reste de votre recherche. Elle n'est pas listée "
             "parce que personne ne peut le dire, et non parce qu'elle n'y est pas autorisée."
+        ),
+        "notice.kept_unpublished": (
+            "{regulator} ({jurisdiction}) tient un dossier des personnes autorisées à la "
+            "puncture sèche, mais ne le publie pas : {count} personnes y correspondent au reste "
+            "de votre recherche. Demandez à la personne de vous montrer son inscription ou son "
+            "attestation auprès de l'organisme."
+        ),
+        "notice.kept_unpublished.one": (
+            "{regulator} ({jurisdiction}) tient un dossier des personnes autorisées à la "
+            "puncture sèche, mais ne le publie pas : {count} personne y correspond au reste de "
+            "votre recherche. Demandez-lui de vous montrer son inscription ou son attestation "
+            "auprès de l'organisme."
         ),
         "notice.not_tracked_unknown": (
             "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique tous "
