@@ -172,6 +172,8 @@ def test_people_under_a_board_that_keeps_but_does_not_publish_are_told_so(tmp_pa
         )
         (doc,) = c.get("/api/search", params={"q": "young"}).json()["results"]
         assert doc["needling"]["answer"] == "kept_unpublished"
+        sources = [text(li) for li in page(c, lang="en").select("section.sources li")]
+        assert any("Keeps who may dry-needle but does not publish it" in li for li in sources)
         (n,) = c.get("/api/search", params={"city": "Red Deer", "kind": "dry_needling"}).json()[
             "not_tracked"
         ]

@@ -271,6 +271,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources.verified": "last read",
         "sources.never": "not imported yet",
         "sources.not_tracked": "Does not record who may needle",
+        "sources.kept_unpublished": "Keeps who may dry-needle but does not publish it",
         "sources.unknown": "Not confirmed to list everyone who may needle",
         "sources.failing": "Our latest attempt to read it failed",
         "sources.stale": "Our copy may be out of date",
@@ -586,6 +587,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources.verified": "dernière lecture le",
         "sources.never": "pas encore importé",
         "sources.not_tracked": "N'indique pas qui peut utiliser des aiguilles",
+        "sources.kept_unpublished": (
+            "Tient un dossier des personnes autorisées à la puncture sèche, sans le publier"
+        ),
         "sources.unknown": (
             "Il n'est pas confirmé qu'il indique tous ceux qui peuvent utiliser des aiguilles"
         ),
