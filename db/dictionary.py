@@ -45,11 +45,17 @@ TABLES: dict[str, Table] = {
             "base_url": "The register's base address, when the platform needs one",
             "terms_note": "The register's terms of use and caveats, in a sentence or two: they "
             "apply to this regulator's records",
-            "needling": "Whether the register records needling authorizations: tracked, "
-            "not_tracked or unknown",
+            "needling": "Whether the register records needling authorizations: tracked "
+            "(published), kept_unpublished (the board keeps a per-licensee record but does not "
+            "publish it: ask the practitioner), not_tracked or unknown",
             "mechanism": "How the regulator authorizes needling: "
             "restricted_activity_authorization, roster, attestation, endorsement, "
-            "registration or sub_register",
+            "registration or sub_register (each a per-person authorization), or "
+            "scope_of_practice (the whole profession may, by the scope the law gives it)",
+            "profession": "The profession the register lists: physiotherapist, acupuncturist, "
+            "physician, naturopath, occupational_therapist, athletic_trainer or chiropractor",
+            "scope": "For mechanism scope_of_practice, JSON object: the law's words for what "
+            "every registrant may do -> our normalized kind; empty otherwise",
             "wording": "JSON object: the regulator's exact words for an authorization -> our "
             "normalized kind",
             "coverage": "supported (we import it) or not_yet_supported (listed, with why)",
@@ -59,7 +65,7 @@ TABLES: dict[str, Table] = {
             "enabled": "1 when scheduled imports read this register",
         },
         label_column="short_name",
-        facets=("needling", "coverage", "platform", "mechanism"),
+        facets=("needling", "coverage", "platform", "mechanism", "profession"),
         sortable_columns=("id", "jurisdiction", "name", "needling", "coverage"),
     ),
     "import_runs": Table(
@@ -107,7 +113,8 @@ TABLES: dict[str, Table] = {
         sortable_columns=("id", "regulator_id", "ended_at", "on_register", "authorized"),
     ),
     "registrations": Table(
-        "Registrations as the register lists them now, keyed on the register's own stable id, "
+        "Registrations as the register lists them now, each with its profession, keyed on the "
+        "register's own stable id, "
         "with the evidence of where and when each was read (response_ids, see responses). "
         "People the register stops listing stay here with removed_at set; earlier states are "
         "in registration_versions.",
@@ -138,9 +145,11 @@ TABLES: dict[str, Table] = {
             '(listing, detail, practice, ...) -> responses.id, e.g. {"listing": 12, '
             '"detail": 13}; the API expands them as the registration\'s evidence',
             "valid_since": f"Since when the current state has been in force, {UTC}",
+            "profession": "The person's profession: the register's (regulators.profession) "
+            "unless the register lists several and names the person's",
         },
         label_column="name",
-        facets=("status_class", "regulator_id"),
+        facets=("status_class", "regulator_id", "profession"),
         sort="sort_key",
         sortable_columns=(
             "sort_key",
@@ -176,9 +185,11 @@ TABLES: dict[str, Table] = {
             "id": "Row id",
             "registration_id": REGISTRATION,
             "wording": "The regulator's exact words",
-            "kind": "Normalized kind: dry_needling, acupuncture, ims, or needling (an umbrella "
-            "authorization covering all of them); see docs/kinds.md",
-            "mechanism": "How the regulator grants it (as regulators.mechanism)",
+            "kind": "Normalized kind: dry_needling, acupuncture, ims, trigger_point_injection, "
+            "or needling (an umbrella authorization covering all of them but injections); see "
+            "docs/kinds.md",
+            "mechanism": "How it is granted (as regulators.mechanism): a per-person "
+            "authorization, or scope_of_practice when every registrant of the profession may",
         },
         facets=("kind",),
         sortable_columns=("registration_id", "kind", "wording"),
@@ -231,6 +242,8 @@ TABLES: dict[str, Table] = {
             "provinces": "Province codes of the practice locations and of the regulator, for "
             "filtering",
             "kind_tokens": "Kinds as single search tokens (dryneedling, ims, ...), for filtering",
+            "profession": "The person's profession (as registrations.profession), for the "
+            "search's profession filter",
         },
         label_column="name",
         facets=("regulator_id", "city", "kinds"),

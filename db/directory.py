@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 
+from scrapers.kinds import DEFAULT_PROFESSION
 from scrapers.records import Location, Registration
 
 # Statuses under which an authorization can be used now.
@@ -47,6 +48,7 @@ COLUMNS = (
     "organizations",
     "provinces",
     "kind_tokens",
+    "profession",  # the search's profession filter (scrapers/kinds.py PROFESSIONS)
 )
 FTS_COLUMNS = ("name", "cities", "organizations", "provinces", "kind_tokens")
 _FTS = ", ".join(FTS_COLUMNS)
@@ -129,7 +131,13 @@ def _province_text(provinces: set[str], home: str | None) -> str:
     return " ".join(sorted(provinces))
 
 
-def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None) -> tuple:
+def row_for(
+    rid: str,
+    rec: Registration,
+    sort_key: str,
+    home: str | None = None,
+    profession: str = DEFAULT_PROFESSION,
+) -> tuple:
     """The directory row of a registration on the register, its values in COLUMNS order (its id
     is allocated on writing).
 
@@ -179,6 +187,7 @@ def row_for(rid: str, rec: Registration, sort_key: str, home: str | None = None)
         organizations,
         provinces,
         kind_tokens,
+        profession,
     )
 
 

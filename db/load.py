@@ -23,6 +23,7 @@ from db import db_file, history, one_writer, places, summaries
 from db.directory import Writer, row_for
 from db.responses import Responses
 from db.runs import APPLIED_UNFINISHED, DIED, RunState, state_of
+from scrapers.kinds import DEFAULT_PROFESSION
 from scrapers.records import Registration
 from scrapers.sources import Source
 
@@ -196,6 +197,8 @@ def sync_regulators(db: Database, sources: Iterable[Source]) -> None:
             "terms_note": s.terms_note,
             "needling": s.needling,
             "mechanism": s.mechanism,
+            "profession": s.profession,
+            "scope": json.dumps(s.scope, ensure_ascii=False) if s.scope else None,
             "wording": json.dumps(s.wording, ensure_ascii=False),
             "coverage": s.coverage,
             "coverage_note": s.coverage_note,
@@ -359,9 +362,15 @@ class Prepared(NamedTuple):
 
 
 def _prepare(
-    batch: list[Registration], regulator_id: str, run_id: int, now: str, home: str | None = None
+    batch: list[Registration],
+    regulator_id: str,
+    run_id: int,
+    now: str,
+    home: str | None = None,
+    profession: str = DEFAULT_PROFESSION,
 ) -> list[Prepared]:
-    """Everything derived from each record alone, as the rows to write."""
+    """Everything derived from each record alone, as the rows to write; `profession` is the
+    register's, for records that do not name their own."""
     out = []
     for rec in batch:
         if rec.regulator != regulator_id:
@@ -370,6 +379,7 @@ def _prepare(
         key = sort_key(rec.family_name, rec.given_names, rec.name)
         digest = rec.content_hash()
         conditions = rec.conditions
+        held = rec.profession or profession
         row = [
             rid,
             regulator_id,
@@ -390,8 +400,9 @@ def _prepare(
             run_id,
             None,  # response_ids
             now,
+            held,
         ]
-        out.append(Prepared(rid, rec, digest, row, row_for(rid, rec, key, home)))
+        out.append(Prepared(rid, rec, digest, row, row_for(rid, rec, key, home, held)))
     return out
 
 
@@ -457,13 +468,17 @@ def _apply(
             "and removed_at is null)",
             [regulator_id],
         ).fetchone()[0]
-        jurisdiction = conn.execute(
-            "select jurisdiction from regulators where id = ?", [regulator_id]
+        regulator = conn.execute(
+            "select jurisdiction, profession from regulators where id = ?", [regulator_id]
         ).fetchone()
-        home = jurisdiction[0].split("-")[-1].lower() if jurisdiction and jurisdiction[0] else None
+        home = regulator[0].split("-")[-1].lower() if regulator and regulator[0] else None
+        profession = (regulator[1] if regulator else None) or DEFAULT_PROFESSION
         directory = Writer(conn)
         responses = Responses(conn, run_id)
-        for batch in (_prepare(b, regulator_id, run_id, now, home) for b in _batches(records)):
+        prepared = (
+            _prepare(b, regulator_id, run_id, now, home, profession) for b in _batches(records)
+        )
+        for batch in prepared:
             ids = [p.id for p in batch]
             if listed:
                 conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
@@ -563,8 +578,8 @@ def _apply(
 _REGISTRATION_NEW = (
     "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
     "family_name, given_names, sort_key, category, status, status_class, conditions, "
-    "profile_url, content_hash, first_seen, last_seen, last_run_id, response_ids, valid_since) "
-    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "profile_url, content_hash, first_seen, last_seen, last_run_id, response_ids, valid_since, "
+    "profession) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _REGISTRATION = (
     f"{_REGISTRATION_NEW} on conflict(id) do update set "
@@ -575,7 +590,8 @@ _REGISTRATION = (
     "status_class = excluded.status_class, conditions = excluded.conditions, "
     "profile_url = excluded.profile_url, content_hash = excluded.content_hash, "
     "last_seen = excluded.last_seen, removed_at = null, last_run_id = excluded.last_run_id, "
-    "response_ids = excluded.response_ids, valid_since = excluded.valid_since"
+    "response_ids = excluded.response_ids, valid_since = excluded.valid_since, "
+    "profession = excluded.profession"
 )
 
 

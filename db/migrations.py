@@ -460,3 +460,28 @@ def m014_run_pace_and_reach(db: Database):
         db.table("import_runs").add_column("refusals", int)
     if "unreachable" not in columns:
         db.table("import_runs").add_column("unreachable", str)
+
+
+@migrations()
+def m015_professions(db: Database):
+    """Profession is part of the answer: each regulator's profession and its scope of practice
+    (the law's words -> kind, for mechanism scope_of_practice), each registration's profession
+    (its register's, unless the record names its own) and the directory's copy of it, which
+    the search filters on. Rows from before professions were all physiotherapists'."""
+    for column in ("profession", "scope"):
+        if column not in db.table("regulators").columns_dict:
+            db.table("regulators").add_column(column, str)
+    db.execute("update regulators set profession = 'physiotherapist' where profession is null")
+    for table in ("registrations", "directory"):
+        if "profession" not in db.table(table).columns_dict:
+            db.table(table).add_column("profession", str)
+    db.execute(
+        "update registrations set profession = coalesce((select g.profession from regulators g "
+        "where g.id = registrations.regulator_id), 'physiotherapist') where profession is null"
+    )
+    db.execute(
+        "update directory set profession = (select r.profession from registrations r "
+        "where r.id = directory.registration_id) where profession is null"
+    )
+    # Datasette's facet on the profession counts over an index (see m011).
+    db.table("registrations").create_index(["profession"], if_not_exists=True)

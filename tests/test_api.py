@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from starlette.testclient import TestClient
 
+from registry.lookup.search import PARAMETERS
 from registry.web.app import create_app
 from tests.conftest import PEOPLE, load, person
 
@@ -80,9 +81,11 @@ def test_result_carries_authorization_status_and_evidence(client):
                 "wording": "Using needles in practice",
                 "kind": "needling",
                 "mechanism": "restricted_activity_authorization",
+                "by_scope": False,
             }
         ],
     }
+    assert result["profession"] == "physiotherapist"
     assert result["status"] == "Practising" and result["on_register"] is True
     assert result["evidence"][0]["url"].endswith("/Registrants")
     assert result["evidence"][0]["fetched_at"] == "2026-11-23T10:00:00Z"
@@ -212,7 +215,7 @@ def test_openapi_describes_every_endpoint(client):
         "/api/watch/feed.atom",
     }
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "city", "near", "km", "province", "kind", "show", "limit", "cursor"}
+    assert params == set(PARAMETERS)
 
 
 def test_unknown_paths_and_methods(client):

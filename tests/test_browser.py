@@ -69,7 +69,7 @@ def search(page, **fields) -> None:
         "q": "Name or practice",
         "city": "City or town",
         "within": "Distance",
-        "kind": "Kind of needling",
+        "kind": "What are you looking for?",
     }
     change = page.locator("details.change")
     if change.count() and change.get_attribute("open") is None:
@@ -144,8 +144,8 @@ def test_search_by_name_and_kind(page, server):
     unfold(page)
     assert page.locator(".result q.wording").inner_text() == "Acupuncture (including dry needling)"
     # The page's kind filter stays as chosen; IMS is not what Ontario's roster grants.
-    assert page.get_by_label("Kind of needling", exact=True).input_value() == "acupuncture"
-    search(page, kind="Intramuscular stimulation (IMS)")
+    assert page.get_by_label("What are you looking for?", exact=True).input_value() == "acupuncture"
+    search(page, kind="IMS (intramuscular stimulation)")
     assert names(page) == []
     assert page.locator(".none").inner_text().startswith("Nobody matches this search.")
     shot(page, "kind-filter-no-results")

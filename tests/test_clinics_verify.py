@@ -104,8 +104,14 @@ def test_authorized_answer_in_full(site):
             "wording": "Using needles in practice",
             "kind": "needling",
             "mechanism": "restricted_activity_authorization",
+            "by_scope": False,
         }
     ]
+    assert body["registration"]["profession"] == "physiotherapist"
+    assert (body["regulator"]["profession"], body["regulator"]["mechanism"]) == (
+        "physiotherapist",
+        "restricted_activity_authorization",
+    )
     assert (
         body["receipt"]["source_url"] == "https://example.test/client/PublicDirectory/Registrants"
     )

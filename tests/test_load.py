@@ -11,6 +11,7 @@ from db.migrations import (
     m007_location_coordinates,
     m010_summaries,
     m012_map_coordinates,
+    m015_professions,
     migrate,
 )
 from registry.lookup.documents import documents
@@ -142,6 +143,7 @@ def _database_before(migration: str, tmp_path, settings):
 
     database = Database(tmp_path / "old.db")
     migrations.apply(database, stop_before=migration)
+    m015_professions(database)  # the columns today's sync and load write
     sync_regulators(database, settings.sources.values())
     return database
 

@@ -309,7 +309,15 @@ def test_the_page_on_needling_in_both_languages(client):
 
 
 # Words that are the same in English and French.
-SAME_IN_BOTH = {"form.within", "footer.api", "kind.acupuncture", "result.conditions"}
+SAME_IN_BOTH = {
+    "form.within",
+    "footer.api",
+    "kind.acupuncture",
+    "result.conditions",
+    "result.profession",
+    "here.what.attestation",
+    "choice.acupuncture",
+}
 
 
 def test_catalogues_have_the_same_messages():
@@ -383,8 +391,11 @@ def test_a_missing_page_is_a_page_for_people_and_json_for_programs(client):
 def test_a_card_puts_the_place_and_the_actions_first(client):
     soup = page(client, q="Smith-Jones")
     (card,) = soup.select(".result")
-    # Clinic (and distance) before the name; the name first-name-first, the register's form kept.
-    assert card.select_one(".place").get_text(" ", strip=True) == "Bow River Physiotherapy"
+    # Profession, clinic (and distance) before the name; the name first-name-first, the
+    # register's form kept.
+    assert card.select_one(".place").get_text(" ", strip=True) == (
+        "Physiotherapist · Bow River Physiotherapy"
+    )
     assert card.select_one("h2.name").get_text() == "Priya Smith-Jones"
     assert card.select_one(".register-name").get_text() == "Smith-Jones, Priya"
     assert card.select_one("h2.name a")["href"] == "/p/cpta/20006?lang=en"

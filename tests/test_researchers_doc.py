@@ -104,8 +104,15 @@ def test_how_did_authorizations_change(client):
 
 def test_which_regulators_do_not_track_needling(client):
     regulators = rows(client, opening_links()[4])
-    # Nova Scotia, whose register we read, and three listed but not yet supported.
-    assert sorted(r["id"] for r in regulators) == ["co_pt", "il_pt", "nscp", "va_pt"]
+    # Nova Scotia, whose register we read, and five listed but not yet supported.
+    assert sorted(r["id"] for r in regulators) == [
+        "co_pt",
+        "il_pt",
+        "ky_pt",
+        "nscp",
+        "oh_pt",
+        "va_pt",
+    ]
     page = client.get(opening_links()[4]).text
     assert "Nova Scotia" in page and "Alberta" not in page
     coverage = rows(client, opening_links()[5])

@@ -36,6 +36,7 @@ from registry.clinics.verify import (
     verify_many,
 )
 from registry.csvsafe import rows_to_csv
+from registry.lookup.documents import basis
 from scrapers.places import fold
 
 if TYPE_CHECKING:
@@ -128,11 +129,13 @@ OUTPUT_COLUMNS = [
     "verdict_if_fresh",
     "verdict_if_name_matched",
     "name_on_register",
+    "profession",
     "standing",
     "status",
     "last_listed_status",
     "conditions",
     "authorizations",
+    "authorization_basis",
     "name_warning",
     "regulator_checked",
     "receipt_id",
@@ -306,12 +309,17 @@ def result(line: int, header: list[str], cells: list[str], answer: dict | Verify
         "verdict_if_fresh": answer["verdict_if_fresh"],
         "verdict_if_name_matched": answer["verdict_if_name_matched"],
         "name_on_register": reg.get("name"),
+        "profession": reg.get("profession"),
         "standing": reg.get("standing"),
         "status": reg.get("status"),
         "last_listed_status": reg.get("last_listed_status"),
         "name_match": answer.get("name_match"),
         "conditions": reg.get("conditions", []),
         "authorizations": [a["wording"] for a in reg.get("authorizations", [])],
+        # Beside each wording, how it is held: in person, or by the profession's scope.
+        "authorization_basis": [
+            basis(a["mechanism"], reg.get("profession")) for a in reg.get("authorizations", [])
+        ],
         "name_warning": answer["name_warning"],
         "regulator_checked": answer["regulator"]["id"],
         "receipt_id": answer["receipt"]["id"],

@@ -98,7 +98,7 @@ def utc_text(moment: datetime) -> str:
 
 _REGULATORS = """
 select g.id, g.short_name, g.name, g.jurisdiction, g.needling, g.register_url, g.coverage,
-  g.coverage_note
+  g.coverage_note, coalesce(g.profession, 'physiotherapist') as profession, g.mechanism
 from regulators g order by g.jurisdiction, g.id
 """
 
@@ -331,8 +331,8 @@ def _verdict(doc: dict | None) -> str:
     if not doc["on_register"]:
         return "no_longer_on_register"
     answer = doc["needling"]["answer"]  # standing first: registry/lookup/standing.py
-    if answer in ("not_tracked", "unknown"):
-        return "not_tracked"
+    if answer in ("not_tracked", "unknown", "kept_unpublished"):
+        return "not_tracked"  # whatever the board keeps, the register does not say
     return answer  # authorized | not_authorized | not_practising
 
 
@@ -341,6 +341,7 @@ def _registration(doc: dict) -> dict:
         "id": doc["id"],
         "name": doc["name"],
         "registration_number": doc["registration_number"],
+        "profession": doc["profession"],
         # Standing first; `status` is the register's status now (none once it no longer lists
         # the person: `last_listed_status` is then the status it showed last, as history).
         "standing": doc["standing"]["state"],
@@ -353,7 +354,8 @@ def _registration(doc: dict) -> dict:
         "conditions": doc["conditions"],
         "needling_answer": doc["needling"]["answer"],
         "authorized_kinds": doc["needling"]["kinds"],
-        # In the regulator's own words, with our kind beside them.
+        # In the regulator's own words, with our kind and how it is held (mechanism; by_scope:
+        # the whole profession may) beside them.
         "authorizations": doc["needling"]["authorizations"],
         "profile_url": doc["profile_url"],
         "first_seen": doc["first_seen"],
@@ -413,7 +415,16 @@ def _answer(
         },
         "regulator": {
             k: g[k]
-            for k in ("id", "short_name", "name", "jurisdiction", "needling", "register_url")
+            for k in (
+                "id",
+                "short_name",
+                "name",
+                "jurisdiction",
+                "profession",
+                "mechanism",
+                "needling",
+                "register_url",
+            )
         },
         "registration": _registration(doc) if doc else None,
         "name_warning": warning,

@@ -20,16 +20,41 @@ select r.id, r.regulator_id, r.registration_number, r.name, r.family_name, r.giv
   r.category, r.status, r.status_class, coalesce(nullif(r.conditions, ''), '[]'), r.profile_url,
   r.first_seen, r.last_seen, r.removed_at,
   (select json_group_array(json_object('wording', a.wording, 'kind', a.kind,
-      'mechanism', a.mechanism))
+      'mechanism', a.mechanism,
+      'by_scope', json(case when a.mechanism = 'scope_of_practice' then 'true' else 'false' end)))
     from (select * from authorizations where registration_id = r.id order by id) a),
   (select json_group_array(json_object('organization', l.organization, 'address', l.address,
       'city', l.city, 'province', l.province, 'postal_code', l.postal_code, 'phone', l.phone))
     from (select * from practice_locations where registration_id = r.id order by position) l),
-  {evidence_sql("r.response_ids")}
+  {evidence_sql("r.response_ids")},
+  coalesce(r.profession, 'physiotherapist')
 from registrations r where r.id in (select value from json_each(?))
 """
+# A profession as a sentence names one: "an acupuncturist".
+PROFESSION_WORDS = {
+    "physiotherapist": "a physiotherapist",
+    "acupuncturist": "an acupuncturist",
+    "physician": "a physician",
+    "naturopath": "a naturopathic doctor",
+    "occupational_therapist": "an occupational therapist",
+    "athletic_trainer": "an athletic trainer",
+    "chiropractor": "a chiropractor",
+}
+
+
+def basis(mechanism: str | None, profession: str | None) -> str:
+    """How an authorization is held, in plain English (the pages say it in French too,
+    registry/web/i18n.py): by the scope of practice of the whole profession, or in person."""
+    if mechanism == "scope_of_practice":
+        who = PROFESSION_WORDS.get(profession or "", "the profession")
+        return f"may, by the scope of practice of {who}"
+    how = f" ({mechanism.replace('_', ' ')})" if mechanism else ""
+    return f"authorized in person by the regulator{how}"
+
+
 _REGULATORS = """
-select id, name, short_name, jurisdiction, register_url, terms_note, needling, sample
+select id, name, short_name, jurisdiction, register_url, terms_note, needling, sample,
+  coalesce(profession, 'physiotherapist') as profession, mechanism
 from regulators where id in ({marks})
 """
 
@@ -89,6 +114,7 @@ def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False
             held_json,
             locations,
             evidence,
+            profession,
         ) = rows[rid]
         regulator = regulators[regulator_id]
         on_register = removed_at is None
@@ -101,6 +127,9 @@ def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False
                 "regulator": regulator if as_json else dict(regulator),
                 "registration_number": number,
                 "name": name,
+                # Who the person is: a physiotherapist's authorization and an acupuncturist's
+                # scope of practice are never mixed (each authorization's `by_scope` says which).
+                "profession": profession,
                 # Standing before anything about needling: whether this person may practise.
                 "standing": standing,
                 "family_name": family_name,

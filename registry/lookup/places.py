@@ -10,6 +10,7 @@ with the places named close to it. When a search in a place finds nobody, `why_e
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -254,6 +255,8 @@ def find(
         typed = understood.typed_place or e.city
         guesses = tuple(near_misses(typed))
         raise Unknown(typed, replace(understood, did_you_mean=guesses), str(e)) from None
+    region = understood.where.region if understood.where else understood.query.province
+    found["regulators_here"] = regulators_here(conn, region) if region else []
     if found["results"] or understood.where is not None:
         return found, understood
     if understood.typed_place:
@@ -328,3 +331,57 @@ def why_empty(conn: sqlite3.Connection, region: str) -> dict:
         regulators = [row[0] for row in read]
         return {"kind": "no_addresses", "regulators": regulators, "lang": regulator_lang(region)}
     return {"kind": "nobody"}
+
+
+_HERE = """
+select g.id, g.name, g.short_name, g.jurisdiction, coalesce(g.profession, 'physiotherapist'),
+  g.mechanism, g.needling, g.coverage, g.register_url, g.scope, g.wording,
+  exists (select 1 from last_successful_runs r where r.regulator_id = g.id)
+from regulators g where g.jurisdiction = ? order by g.profession = 'physiotherapist' desc,
+  g.profession, g.id
+"""
+# What a patient asks where the board keeps a record it does not publish, by its mechanism.
+_ASKED_FOR = {"registration": "registration", "attestation": "attestation"}
+
+
+def ask_practitioner(mechanism: str | None) -> str:
+    """What to ask a practitioner whose board keeps, but does not publish, who may needle."""
+    what = _ASKED_FOR.get(mechanism or "", "registration or attestation")
+    return (
+        "The board keeps a record of who may dry-needle but does not publish it: ask the "
+        f"practitioner to show you their dry needling {what} with the board."
+    )
+
+
+def regulators_here(conn: sqlite3.Connection, region: str) -> list[dict]:
+    """Who may needle in a province or state: each declared regulator there with the
+    profession it registers, how a person comes to needle (by the profession's scope of
+    practice, or authorized in person: the mechanism), the kinds it gives, and whether its
+    register shows who may (`needling`; kept_unpublished with what to ask the practitioner)."""
+    country = COUNTRIES.get(region)
+    if not country:
+        return []
+    out = []
+    for row in conn.execute(_HERE, [f"{country}-{region}"]).fetchall():
+        (gid, name, short, jurisdiction, profession, mechanism, needling, coverage, url) = row[:9]
+        scope, wording, read = row[9:]
+        kinds = set(json.loads(scope or "{}").values()) | set(json.loads(wording or "{}").values())
+        url = (url or "").strip()
+        out.append(
+            {
+                "regulator": gid,
+                "name": name,
+                "short_name": short,
+                "jurisdiction": jurisdiction,
+                "profession": profession,
+                "mechanism": mechanism,
+                "by_scope": mechanism == "scope_of_practice",
+                "kinds": sorted(kinds),
+                "needling": needling,
+                "coverage": coverage,
+                "read": bool(read),
+                "register_url": url if urlsplit(url).scheme in ("http", "https") else None,
+                "ask": ask_practitioner(mechanism) if needling == "kept_unpublished" else None,
+            }
+        )
+    return out

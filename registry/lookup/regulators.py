@@ -36,6 +36,7 @@ def described(db: sqlite3.Connection) -> list[dict]:
         row = dict(zip(names, values, strict=True))
         success, last = successes.get(row["id"]), latest.get(row["id"])
         row["wording"] = json.loads(row["wording"]) if row["wording"] else None
+        row["scope"] = json.loads(row["scope"]) if row.get("scope") else None
         row["on_register"] = (success or {}).get("on_register") or 0
         row["authorized"] = (success or {}).get("authorized") or 0
         row["last_success"] = {k: success[k] for k in _LAST_SUCCESS} if success else None

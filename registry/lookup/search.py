@@ -22,7 +22,7 @@ from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
 from registry.lookup import cities
 from registry.lookup.documents import documents
 from registry.lookup.standing import IN_PRACTICE_SQL
-from scrapers.kinds import KINDS, kinds_answering
+from scrapers.kinds import DEFAULT_PROFESSION, KINDS, PROFESSIONS, kinds_answering
 from scrapers.places import PROVINCES, STATES, fold, region_code
 
 MAX_QUERY_CHARS = 200
@@ -31,7 +31,24 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 COUNT_CAP = 1000
 DEFAULT_KM = 25
-PARAMETERS = ("q", "city", "near", "km", "province", "kind", "show", "limit", "cursor")
+PARAMETERS = (
+    "q",
+    "city",
+    "near",
+    "km",
+    "province",
+    "kind",
+    "profession",
+    "show",
+    "limit",
+    "cursor",
+)
+# `profession`: one of PROFESSIONS, or ANY for whoever may. Without it, a search is for
+# physiotherapists, except for the kinds other professions give: acupuncture (registered
+# acupuncturists by their scope, and others authorized for it) and trigger point injections
+# (physicians, by their scope), which any profession answers.
+ANY = "any"
+ANY_PROFESSION_KINDS = ("acupuncture", "trigger_point_injection")
 SHOW = ("practising", "all")  # `show`: people who may be practising (the default), or everyone
 
 _WORD = re.compile(r"\w+")
@@ -64,6 +81,28 @@ class Query:
     # Everyone, or (the default) only people who may be practising: not suspended, cancelled,
     # not practising, nor gone from the register (registry/lookup/standing.py).
     everyone: bool = False
+    # One of PROFESSIONS, ANY, or "" for the default by kind (profession_of).
+    profession: str = ""
+
+
+def profession_of(query: Query) -> str | None:
+    """The profession a search is for (None: any): the one asked for, else physiotherapists,
+    except for a kind other professions give (ANY_PROFESSION_KINDS)."""
+    if query.profession:
+        return None if query.profession == ANY else query.profession
+    return None if query.kind in ANY_PROFESSION_KINDS else DEFAULT_PROFESSION
+
+
+def parse_profession(text: str | None) -> str:
+    """A `profession` parameter: one of PROFESSIONS or ANY; "" when absent."""
+    if not text:
+        return ""
+    value = re.sub(r"[\s-]+", "_", text.strip().lower())
+    if value != ANY and value not in PROFESSIONS:
+        raise SearchError(
+            f"unknown profession {text[:40]!r}; use one of {', '.join(PROFESSIONS)} or {ANY}"
+        )
+    return value
 
 
 def tokens(text: str, what: str) -> list[str]:
@@ -82,6 +121,13 @@ def _quoted(words: list[str]) -> list[str]:
 # Words people type for a kind of needling, in English and French, accent-folded: in `q` they
 # become the kind filter ("dry needling in Toronto", "aiguilles Montréal") instead of names.
 KIND_WORDS = {
+    # Longest phrases are tried first: "trigger point injection" is not "trigger point".
+    ("trigger", "point", "injection"): "trigger_point_injection",
+    ("trigger", "point", "injections"): "trigger_point_injection",
+    ("trigger", "points", "injections"): "trigger_point_injection",
+    ("injection", "au", "point", "gachette"): "trigger_point_injection",
+    ("injections", "aux", "points", "gachettes"): "trigger_point_injection",
+    ("tpi",): "trigger_point_injection",
     ("dry", "needling"): "dry_needling",
     ("dry", "needle"): "dry_needling",
     ("trigger", "point"): "dry_needling",
@@ -201,6 +247,7 @@ def parse_query(params) -> Query:
             raise SearchError(
                 f"unknown kind {params['kind'][:40]!r}; use one of {', '.join(KINDS)}"
             )
+    profession = parse_profession(params.get("profession"))
     show = params.get("show") or "practising"
     if show not in SHOW:
         raise SearchError(f"show must be {' or '.join(SHOW)}, got {show[:20]!r}")
@@ -219,6 +266,7 @@ def parse_query(params) -> Query:
         after=after,
         after_metres=after_metres,
         everyone=show == "all",
+        profession=profession,
     )
 
 
@@ -266,25 +314,35 @@ def decode_cursor(cursor: str | None, with_distance: bool = False):
 
 _PAGE = """
 select f.rowid, d.registration_id from directory_fts f join directory d on d.id = f.rowid {join}
-where directory_fts match ? and f.rowid > ? {practising} order by f.rowid limit ?
+where directory_fts match ? and f.rowid > ? {practising} {profession} order by f.rowid limit ?
 """
 _COUNT = """
-select count(*) from (select f.rowid from directory_fts f {join_all} where directory_fts match ?
-{practising} limit ?)
+select count(*) from (select f.rowid from directory_fts f join directory d on d.id = f.rowid
+{join} where directory_fts match ? {practising} {profession} limit ?)
 """
 _IN_PRACTICE = {
     "join": "join registrations r on r.id = d.registration_id",
-    "join_all": "join directory d on d.id = f.rowid "
-    "join registrations r on r.id = d.registration_id",
     "practising": "and " + IN_PRACTICE_SQL,
 }
 _ANYONE = dict.fromkeys(_IN_PRACTICE, "")
 
 
+def profession_sql(query: Query) -> str:
+    """The SQL condition on `directory d` for the query's profession ("" for any). The value is
+    one of PROFESSIONS (parse_profession refuses anything else), so it is written in the SQL."""
+    profession = profession_of(query)
+    if profession is None:
+        return ""
+    assert profession in PROFESSIONS, profession
+    return f"and d.profession = '{profession}'"
+
+
 def sql(template: str, query: Query) -> str:
     """A query's SQL: for a patient's search (not `everyone`), only people who may be
-    practising. A search by kind needs no filter: only practising people hold a kind now."""
-    return template.format(**(_ANYONE if query.everyone or query.kind else _IN_PRACTICE))
+    practising (a search by kind needs no filter: only practising people hold a kind now); and
+    only the profession searched for."""
+    practice = _ANYONE if query.everyone or query.kind else _IN_PRACTICE
+    return template.format(**practice, profession=profession_sql(query))
 
 
 def around(conn: sqlite3.Connection, query: Query) -> tuple[Place, list[tuple[cities.City, float]]]:
@@ -301,11 +359,11 @@ def around(conn: sqlite3.Connection, query: Query) -> tuple[Place, list[tuple[ci
 _NEAR_PAGE = """
 select f.rowid, d.registration_id, d.cities, d.provinces
 from directory_fts f join directory d on d.id = f.rowid {join}
-where directory_fts match ? and f.rowid > ? {practising} order by f.rowid limit ?
+where directory_fts match ? and f.rowid > ? {practising} {profession} order by f.rowid limit ?
 """
 _NEAR_ROWS = """
 select d.cities, d.provinces from directory_fts f join directory d on d.id = f.rowid {join}
-where directory_fts match ? {practising}
+where directory_fts match ? {practising} {profession}
 """
 
 
@@ -484,7 +542,7 @@ select g.id, g.name, g.jurisdiction, g.needling, count(*)
 from (select rowid from directory_fts where directory_fts match ? limit ?) m
 join directory d on d.id = m.rowid join regulators g on g.id = d.regulator_id
 join registrations r on r.id = d.registration_id
-where g.needling != 'tracked' and {IN_PRACTICE_SQL}
+where g.needling != 'tracked' and {IN_PRACTICE_SQL} {{profession}}
 group by g.id order by g.id
 """
 
@@ -510,10 +568,11 @@ def untracked_matches(
     except SearchError:  # the kind was all there was to search for
         return []
     with_kind = match_expression(query, near)
-    listed = {row[0]: row[4] for row in conn.execute(_UNTRACKED, [with_kind, COUNT_CAP + 1])}
+    untracked = _UNTRACKED.format(profession=profession_sql(query))
+    listed = {row[0]: row[4] for row in conn.execute(untracked, [with_kind, COUNT_CAP + 1])}
     out = []
     for rid, name, jurisdiction, tracking, count in conn.execute(
-        _UNTRACKED, [expression, COUNT_CAP + 1]
+        untracked, [expression, COUNT_CAP + 1]
     ):
         shown = listed.get(rid, 0)
         if count - shown <= 0:

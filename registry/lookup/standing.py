@@ -45,14 +45,17 @@ def needling_answer(standing: str, tracking: str, authorized: bool) -> str:
     """What "may this person needle now?" gets for an answer, from standing first, then the
     authorization, then whether the regulator tracks needling: "not_practising" for anyone who
     may not practise; never "no" where nobody tracks it. A listed authorization answers yes even
-    where the regulator's tracking is unconfirmed."""
+    where the regulator's tracking is unconfirmed. "kept_unpublished": the board keeps a record
+    of who may but does not publish it (ask the practitioner), neither "no" nor "not tracked"."""
     if out_of_practice(standing):
         return "not_practising"
     if authorized:
         return "authorized"
     if tracking == "tracked":
         return "not_authorized"
-    return "not_tracked" if tracking == "not_tracked" else "unknown"
+    if tracking in ("not_tracked", "kept_unpublished"):
+        return tracking
+    return "unknown"
 
 
 def standing_fields(status: str | None, status_class: str | None, on_register: bool) -> dict:

@@ -149,8 +149,10 @@ def build(regulators: list[dict], prefix: str = "/data/", release: dict | None =
     base = f"{prefix}{DATABASE}"
     intro = (
         "<p>Health practitioners authorized to needle (trigger point dry needling, "
-        "intramuscular stimulation, acupuncture by physiotherapists), compiled from each "
-        "regulator's public register. Every registration carries its evidence: the URL it was "
+        "intramuscular stimulation, acupuncture, trigger point injections), each with their "
+        "profession, compiled from each regulator's public register. An authorization's "
+        "mechanism says whether the person was authorized or their whole profession may, by "
+        "its scope of practice. Every registration carries its evidence: the URL it was "
         "read from, when, and the SHA-256 of the response.</p>"
         f'<p>Start with the <a href="{base}/directory">directory</a> (one row per registration, '
         f'searchable), the <a href="{base}/regulators">regulators</a> (coverage and terms) or '
@@ -278,15 +280,22 @@ def regulators_doc(sources: Iterable[Source], kept: str = "") -> str:
         "hand-written). Each regulator's terms apply to its records; the note is shown with every",
         "record in the API and in Datasette's `regulators` table.",
         "",
-        "| source | jurisdiction | regulator | platform | needling | mechanism | coverage "
-        "| terms note |",
-        "|---|---|---|---|---|---|---|---|",
+        "The profession is who the register lists; the mechanism is how a person comes to",
+        "needle (scope_of_practice: the whole profession may, by law; any other: a per-person",
+        "authorization); needling is what the register shows: tracked (published),",
+        "kept_unpublished (the board keeps a per-licensee record but does not publish it),",
+        "not_tracked (nobody keeps one) or unknown.",
+        "",
+        "| source | jurisdiction | regulator | profession | platform | needling | mechanism "
+        "| coverage | terms note |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for s in sources:
         cells = [
             f"`{s.key}`",
             s.jurisdiction,
             s.regulator,
+            s.profession,
             s.platform,
             s.needling,
             s.mechanism or "",

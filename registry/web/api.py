@@ -26,8 +26,10 @@ schemas = SchemaGenerator(
             "title": "Needling Registry API",
             "version": "0.1.0",
             "description": (
-                "Physiotherapists authorized to needle (dry needling, IMS, acupuncture), from "
-                "regulators' public registers. Every result carries its evidence: the URL it "
+                "Health practitioners who may needle (dry needling, IMS, acupuncture, trigger "
+                "point injections), each with their profession, from regulators' public "
+                "registers: physiotherapists and others authorized in person, and professions "
+                "that may by their scope of practice (an authorization's `by_scope`). Every result carries its evidence: the URL it "
                 "was read from, when, and the SHA-256 of the response. Results are in "
                 "alphabetical order; page with `cursor`. Errors are JSON "
                 '`{"error": message, "status": code}`.'
@@ -48,7 +50,16 @@ def api_search(request: Request) -> JSONResponse:
       place among the words ("Red Deer", "T4N 1A1") becomes the city; the answer's `place` then
       says what was understood. Accents are folded ("Cote" finds "Côté"). Filters combine with AND.
       `kind` returns people who hold an authorization answering that kind now (an umbrella
-      "needling" authorization answers every kind). At least one of q, city, near, province, kind.
+      "needling" authorization answers every kind but trigger point injections). `profession`
+      narrows to one profession, or `any`; without it a search is for physiotherapists, except
+      with kind acupuncture or trigger_point_injection, which any profession that may answers
+      (acupuncturists and physicians by their scope of practice). Each result's `profession`
+      says who they are; each authorization's `mechanism` how it is held (`by_scope`: the whole
+      profession may, by its scope of practice, rather than a per-person authorization).
+      `regulators_here` lists the regulators of the place searched (province or state): their
+      profession, mechanism and whether their register shows who may needle (`needling`:
+      tracked, kept_unpublished with what to ask the practitioner, not_tracked or unknown).
+      At least one of q, city, near, province, kind.
       Results leave out people who may not practise (suspended, cancelled, not practising, no
       longer on the register) unless `show=all`; each result's `standing` says where it stands,
       and `needling.answer` is "not_practising" for anyone who may not practise. A `q` that is a
@@ -59,7 +70,8 @@ def api_search(request: Request) -> JSONResponse:
       - {name: near, in: query, schema: {type: string}, description: "A city or town (Red Deer, or Red Deer, AB): people practising within `km` of it, nearest first, each with distance_km; 400 for a place the offline gazetteer does not know"}
       - {name: km, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 25}, description: "Distance for `near`"}
       - {name: province, in: query, schema: {type: string}, description: "Province or state, by code or name, e.g. AB, Québec, WA"}
-      - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling]}}
+      - {name: kind, in: query, schema: {type: string, enum: [dry_needling, ims, acupuncture, needling, trigger_point_injection]}}
+      - {name: profession, in: query, schema: {type: string, enum: [physiotherapist, acupuncturist, physician, naturopath, occupational_therapist, athletic_trainer, chiropractor, any]}, description: "Whose registrations: one profession, or any; default physiotherapist, or any for kind acupuncture or trigger_point_injection"}
       - {name: show, in: query, schema: {type: string, enum: [practising, all], default: practising}, description: "practising: only people who may be practising; all: everyone, including the suspended, cancelled, not practising and those no longer on the register"}
       - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
       - {name: cursor, in: query, schema: {type: string}, description: "next_cursor of the previous page"}
@@ -123,8 +135,10 @@ def api_sources(request: Request) -> JSONResponse:
     responses:
       200:
         description: >
-          One entry per regulator: jurisdiction, platform, mechanism, wording, whether it
-          tracks needling, terms note, counts, the last successful import and the last run
+          One entry per declared regulator (those not yet supported too): jurisdiction,
+          profession, platform, mechanism (scope_of_practice: the whole profession may), scope,
+          wording, needling (tracked, kept_unpublished, not_tracked, unknown), coverage and its
+          note, terms note, counts, the last successful import and the last run
     """
     return JSON({"sources": regulators.described(conn(request))})
 

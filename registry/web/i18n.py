@@ -42,8 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form.within": "Distance",
         "form.within_city": "In this city only",
         "form.within_km": "Within {km} km",
-        "form.kind": "Kind of needling",
-        "form.kind_any": "Any kind of needling",
+        "form.kind": "What are you looking for?",
         "form.kind_hint": "Used with “Only people authorized to needle now”.",
         "form.show": "Show",
         "form.show_authorized": "Only people authorized to needle now",
@@ -136,6 +135,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "who matches the rest of your search with none listed, which does not mean they "
             "may not."
         ),
+        "notice.kept_unpublished": (
+            "{regulator} ({jurisdiction}) keeps a record of who may dry-needle but does not "
+            "publish it: {count} people there match the rest of your search. Ask the "
+            "practitioner to show you their registration or attestation with the board."
+        ),
+        "notice.kept_unpublished.one": (
+            "{regulator} ({jurisdiction}) keeps a record of who may dry-needle but does not "
+            "publish it: {count} person there matches the rest of your search. Ask the "
+            "practitioner to show you their registration or attestation with the board."
+        ),
         "notice.show_them": "Show everyone, with their status",
         "notice.stale": (
             "{regulator}: our copy may be out of date. It was last verified on {date}."
@@ -161,6 +170,68 @@ MESSAGES: dict[str, dict[str, str]] = {
         "means.registration": "{regulator} registers needling as part of practice, listed as",
         "means.sub_register": "{regulator} lists members authorized to needle, as",
         "means.other": "{regulator}'s register shows it as",
+        "means.scope_of_practice": (
+            "May by the scope of practice {of_profession}: every registrant of {regulator} may, "
+            "not a personal authorization. In the law's words"
+        ),
+        "profession.physiotherapist": "physiotherapist",
+        "profession.acupuncturist": "acupuncturist",
+        "profession.physician": "physician",
+        "profession.naturopath": "naturopathic doctor",
+        "profession.occupational_therapist": "occupational therapist",
+        "profession.athletic_trainer": "athletic trainer",
+        "profession.chiropractor": "chiropractor",
+        "profession.of.physiotherapist": "of a physiotherapist",
+        "profession.of.acupuncturist": "of an acupuncturist",
+        "profession.of.physician": "of a physician",
+        "profession.of.naturopath": "of a naturopathic doctor",
+        "profession.of.occupational_therapist": "of an occupational therapist",
+        "profession.of.athletic_trainer": "of an athletic trainer",
+        "profession.of.chiropractor": "of a chiropractor",
+        "result.profession": "Profession",
+        "result.kept_unpublished": (
+            "The board keeps a record of who may dry-needle but does not publish it: ask the "
+            "practitioner to show you their dry needling registration or attestation with the "
+            "board."
+        ),
+        "mechanism.restricted_activity_authorization": "a restricted-activity authorization",
+        "mechanism.roster": "a roster of those trained",
+        "mechanism.attestation": "an attestation of training",
+        "mechanism.endorsement": "an endorsement on the licence",
+        "mechanism.registration": "a registration for it",
+        "mechanism.sub_register": "a sub-register",
+        "here.heading": "Who may do this in {place}",
+        "here.lead": (
+            "The regulators there, the profession each registers, and what its register shows:"
+        ),
+        "here.by_scope": "every registrant may, by the scope of practice {of_profession}",
+        "here.personal": "only those it authorizes in person, by {mechanism}",
+        "here.how_unknown": "how a person comes to be authorized is not known yet",
+        "here.kinds": "For: {kinds}.",
+        "here.tracked_read": "Its register shows who may; we read it.",
+        "here.tracked_not_read": "Its register shows who may; we do not read it yet.",
+        "here.kept_unpublished": (
+            "It keeps a record of who may dry-needle but does not publish it: ask the "
+            "practitioner to show you their dry needling {what} with the board."
+        ),
+        "here.what.registration": "registration",
+        "here.what.attestation": "attestation",
+        "here.what.other": "registration or attestation",
+        "here.not_tracked": (
+            "It keeps no record of who may: ask the practitioner about their training."
+        ),
+        "here.unknown": "Whether its register shows who may is not known yet.",
+        "choice.needling": "Dry needling or IMS",
+        "choice.dry_needling": "Dry needling",
+        "choice.ims": "IMS (intramuscular stimulation)",
+        "choice.acupuncture": "Acupuncture",
+        "choice.trigger_point_injection": "Trigger point injections",
+        "form.kind_who": (
+            "Dry needling and IMS: physiotherapists authorized for them. Acupuncture: "
+            "acupuncturists, and physiotherapists authorized for it. Trigger point injections: "
+            "physicians."
+        ),
+        "here.item": "{regulator} ({profession}): {how}.",
         "error.did_you_mean": "Did you mean",
         "error.too_long": "A search field is too long: at most {max} characters.",
         "error.too_many_words": "A search field has too many words: at most {max}.",
@@ -200,6 +271,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources.verified": "last read",
         "sources.never": "not imported yet",
         "sources.not_tracked": "Does not record who may needle",
+        "sources.kept_unpublished": "Keeps who may dry-needle but does not publish it",
         "sources.unknown": "Not confirmed to list everyone who may needle",
         "sources.failing": "Our latest attempt to read it failed",
         "sources.stale": "Our copy may be out of date",
@@ -260,8 +332,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form.within": "Distance",
         "form.within_city": "Dans cette ville seulement",
         "form.within_km": "À moins de {km} km",
-        "form.kind": "Type de traitement par aiguilles",
-        "form.kind_any": "Tous les types",
+        "form.kind": "Que cherchez-vous ?",
         "form.kind_hint": "S'applique avec « Seulement les personnes autorisées actuellement ».",
         "form.show": "Afficher",
         "form.show_authorized": "Seulement les personnes autorisées actuellement",
@@ -347,6 +418,18 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{count} personne y correspond au reste de votre recherche. Elle n'est pas listée "
             "parce que personne ne peut le dire, et non parce qu'elle n'y est pas autorisée."
         ),
+        "notice.kept_unpublished": (
+            "{regulator} ({jurisdiction}) tient un dossier des personnes autorisées à la "
+            "puncture sèche, mais ne le publie pas : {count} personnes y correspondent au reste "
+            "de votre recherche. Demandez à la personne de vous montrer son inscription ou son "
+            "attestation auprès de l'organisme."
+        ),
+        "notice.kept_unpublished.one": (
+            "{regulator} ({jurisdiction}) tient un dossier des personnes autorisées à la "
+            "puncture sèche, mais ne le publie pas : {count} personne y correspond au reste de "
+            "votre recherche. Demandez-lui de vous montrer son inscription ou son attestation "
+            "auprès de l'organisme."
+        ),
         "notice.not_tracked_unknown": (
             "{regulator} ({jurisdiction}) : il n'est pas confirmé que ce registre indique tous "
             "ceux qui peuvent utiliser des aiguilles. Affichées : {listed} avec une autorisation "
@@ -396,6 +479,71 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "means.sub_register": "{regulator} inscrit les membres autorisés, ainsi :",
         "means.other": "Le registre de {regulator} l'indique ainsi :",
+        "means.scope_of_practice": (
+            "Le peut selon le champ d'exercice {of_profession} : tout membre de {regulator} le "
+            "peut, ce n'est pas une autorisation individuelle. Selon les termes de la loi :"
+        ),
+        "profession.physiotherapist": "physiothérapeute",
+        "profession.acupuncturist": "acupuncteur",
+        "profession.physician": "médecin",
+        "profession.naturopath": "naturopathe",
+        "profession.occupational_therapist": "ergothérapeute",
+        "profession.athletic_trainer": "thérapeute du sport",
+        "profession.chiropractor": "chiropraticien",
+        "profession.of.physiotherapist": "d'un physiothérapeute",
+        "profession.of.acupuncturist": "d'un acupuncteur",
+        "profession.of.physician": "d'un médecin",
+        "profession.of.naturopath": "d'un naturopathe",
+        "profession.of.occupational_therapist": "d'un ergothérapeute",
+        "profession.of.athletic_trainer": "d'un thérapeute du sport",
+        "profession.of.chiropractor": "d'un chiropraticien",
+        "result.profession": "Profession",
+        "result.kept_unpublished": (
+            "L'organisme tient un dossier des personnes autorisées à la puncture sèche, mais ne "
+            "le publie pas : demandez à la personne de vous montrer son inscription ou son "
+            "attestation auprès de l'organisme."
+        ),
+        "mechanism.restricted_activity_authorization": "une autorisation d'activité réservée",
+        "mechanism.roster": "une liste des membres formés",
+        "mechanism.attestation": "une attestation de formation",
+        "mechanism.endorsement": "une mention au permis",
+        "mechanism.registration": "une inscription à cette fin",
+        "mechanism.sub_register": "un sous-registre",
+        "here.heading": "Qui peut le faire ici : {place}",
+        "here.lead": (
+            "Les organismes de réglementation de l'endroit, la profession de leurs membres et "
+            "ce que montre leur registre :"
+        ),
+        "here.by_scope": "tous ses membres le peuvent, selon le champ d'exercice {of_profession}",
+        "here.personal": "seulement les personnes qu'il autorise individuellement, par {mechanism}",
+        "here.how_unknown": "on ne sait pas encore comment une personne y est autorisée",
+        "here.kinds": "Pour : {kinds}.",
+        "here.tracked_read": "Son registre indique qui le peut; nous le lisons.",
+        "here.tracked_not_read": "Son registre indique qui le peut; nous ne le lisons pas encore.",
+        "here.kept_unpublished": (
+            "Il tient un dossier des personnes autorisées à la puncture sèche, mais ne le publie "
+            "pas : demandez à la personne de vous montrer son {what} de puncture sèche auprès "
+            "de l'organisme."
+        ),
+        "here.what.registration": "inscription",
+        "here.what.attestation": "attestation",
+        "here.what.other": "inscription ou attestation",
+        "here.not_tracked": (
+            "Il ne tient aucun dossier des personnes autorisées : renseignez-vous auprès de la "
+            "personne sur sa formation."
+        ),
+        "here.unknown": "On ne sait pas encore si son registre indique qui le peut.",
+        "choice.needling": "Puncture sèche ou IMS",
+        "choice.dry_needling": "Puncture sèche",
+        "choice.ims": "IMS (stimulation intramusculaire)",
+        "choice.acupuncture": "Acupuncture",
+        "choice.trigger_point_injection": "Injections aux points gâchettes",
+        "form.kind_who": (
+            "Puncture sèche et IMS : les physiothérapeutes autorisés. Acupuncture : les "
+            "acupuncteurs, et les physiothérapeutes autorisés à la pratiquer. Injections aux "
+            "points gâchettes : les médecins."
+        ),
+        "here.item": "{regulator} ({profession}) : {how}.",
         "error.did_you_mean": "Vouliez-vous dire",
         "error.too_long": "Un champ de recherche est trop long : {max} caractères au plus.",
         "error.too_many_words": "Un champ de recherche a trop de mots : {max} au plus.",
@@ -439,6 +587,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources.verified": "dernière lecture le",
         "sources.never": "pas encore importé",
         "sources.not_tracked": "N'indique pas qui peut utiliser des aiguilles",
+        "sources.kept_unpublished": (
+            "Tient un dossier des personnes autorisées à la puncture sèche, sans le publier"
+        ),
         "sources.unknown": (
             "Il n'est pas confirmé qu'il indique tous ceux qui peuvent utiliser des aiguilles"
         ),

@@ -38,7 +38,7 @@ from registry.web import i18n
 from registry.web.assets import Assets
 from registry.web.params import conn as registry_conn
 from registry.web.responses import cached
-from scrapers.kinds import KINDS
+from scrapers.kinds import DEFAULT_PROFESSION, KINDS, PROFESSIONS
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -371,7 +371,14 @@ def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
     for a in held:
         a["lang_attr"] = lang_attr(text_lang(a["wording"], register_lang))
     short_name = foreign(result["regulator"]["short_name"], register_lang)
-    result["means"] = [Fields(m, line=tm(m["key"], regulator=short_name)) for m in means(held)]
+    profession = result.get("profession")
+    profession = profession if profession in PROFESSIONS else DEFAULT_PROFESSION
+    result["profession_text"] = t(f"profession.{profession}")
+    of_profession = t(f"profession.of.{profession}")
+    result["means"] = [
+        Fields(m, line=tm(m["key"], regulator=short_name, of_profession=of_profession))
+        for m in means(held)
+    ]
     return result
 
 
@@ -402,7 +409,9 @@ def answer_text(needling: Mapping, kinds_in_words: str, t) -> str:
         return t(key, kinds=kinds_in_words)
     if answer == "not_authorized":
         return t("result.may_not_needle")
-    return t("result.not_tracked") if answer == "not_tracked" else t("result.unknown")
+    if answer in ("not_tracked", "kept_unpublished"):
+        return t(f"result.{answer}")
+    return t("result.unknown")
 
 
 MECHANISMS = (
@@ -412,7 +421,45 @@ MECHANISMS = (
     "endorsement",
     "registration",
     "sub_register",
+    "scope_of_practice",  # not a grant: the whole profession may (means.scope_of_practice)
 )
+PERSONAL = MECHANISMS[:-1]
+
+
+def regulators_here(here: list[dict], t, tm, foreign) -> list[Fields]:
+    """Who may do this in the place searched, in the page's words: each regulator there, the
+    profession it registers, how a person comes to needle (by the profession's scope of
+    practice, or authorized in person), the kinds it gives, and what its register shows."""
+    out = []
+    for h in here:
+        profession = h["profession"] if h["profession"] in PROFESSIONS else DEFAULT_PROFESSION
+        if h["by_scope"]:
+            how = t("here.by_scope", of_profession=t(f"profession.of.{profession}"))
+        elif h["mechanism"] in PERSONAL:
+            how = t("here.personal", mechanism=t(f"mechanism.{h['mechanism']}"))
+        else:
+            how = t("here.how_unknown")
+        if h["needling"] == "tracked":
+            state = t("here.tracked_read" if h["read"] else "here.tracked_not_read")
+        elif h["needling"] == "kept_unpublished":
+            what = h["mechanism"] if h["mechanism"] in ("registration", "attestation") else "other"
+            state = t("here.kept_unpublished", what=t(f"here.what.{what}"))
+        else:
+            state = t("here.not_tracked" if h["needling"] == "not_tracked" else "here.unknown")
+        kinds = [k for k in h["kinds"] if k in KINDS]
+        out.append(
+            Fields(
+                h,
+                display_strong=Markup("<strong>{}</strong>").format(
+                    foreign(h["name"], regulator_lang(h["jurisdiction"]))
+                ),
+                profession_text=t(f"profession.{profession}"),
+                how=how,
+                state=state,
+                kinds_text=t("here.kinds", kinds=kinds_in_words(kinds, t)) if kinds else "",
+            )
+        )
+    return out
 
 
 def means(authorizations: list[dict]) -> list[dict]:
@@ -494,6 +541,8 @@ def index(request: Request) -> Response:
     form = Form.from_params(params)
     searched = any(params.get(k) for k in ("q", "city", "kind", "within", "show"))
     context = {"lang": lang, "page": "search", "form": form, "within_km": WITHIN_KM}
+    # What a patient may choose: dry needling or IMS by a physiotherapist (the default, no
+    # kind), or one kind; acupuncture and trigger point injections by whichever profession may.
     context |= {"kinds": [k for k in KINDS if k != "needling"], "found": None, "error": None}
     conn = registry_conn(request)
     context["suggestions"] = cities.cities(conn)[:SUGGESTED_CITIES]
@@ -552,6 +601,14 @@ def index(request: Request) -> Response:
         context["show_all_url"] = "/?" + urlencode(form.params(show="all", lang=lang))
         context["where"] = where
         context["place_label"], context["searched"] = searched_for(form, query, where, found, t)
+        helpers = language_helpers(lang)
+        context["here"] = regulators_here(
+            found.get("regulators_here") or [], t, helpers["tm"], helpers["foreign"]
+        )
+        near = found.get("near")
+        context["here_place"] = (
+            where.label if where else f"{near['name']}, {near['region']}" if near else region
+        )
         place_region = region or (where.region if where else "")
         if not found["results"] and where is not None and place_region:
             empty = why_empty(conn, place_region) | {"place": where.label}
