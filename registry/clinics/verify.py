@@ -39,6 +39,7 @@ from db import reads
 from registry.lookup.documents import documents
 from registry.lookup.freshness import DEFAULT_STALE_AFTER_HOURS, fresh_until
 from registry.lookup.numbers import fits_mask, is_masked, normalize_number
+from scrapers.kinds import DEFAULT_PROFESSION
 from scrapers.places import fold, jurisdiction_region, region_code
 
 VERDICTS = (
@@ -151,6 +152,11 @@ class Regulators:
                 f"{g['short_name'] or g['id']} ({g['jurisdiction']}) is not yet covered: "
                 f"{g['coverage_note'] or 'no register we can read'}"
             )
+        # A province names its physiotherapy register(s) where it has one: another profession's
+        # register (naturopaths, acupuncturists) is asked for by its own id or short name.
+        physiotherapy = [g for g in supported if g["profession"] == DEFAULT_PROFESSION]
+        if len(supported) > 1 and physiotherapy:
+            supported = physiotherapy
         numbered = [g for g in supported if self._numbered(g["id"])]
         if not numbered:
             g = supported[0]
