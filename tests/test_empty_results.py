@@ -70,6 +70,21 @@ def test_a_province_we_do_not_read_yet_says_so_and_links_to_its_college(
     assert not soup.select(".notices")  # other provinces' sources are not this answer's reason
 
 
+def test_an_acupuncture_search_names_the_registers_of_every_profession_that_may(client):
+    """A physiotherapist's search is answered with the physiotherapy register only; a search for
+    acupuncture, which other professions give, with every register of the place."""
+    physio = page(client, city="st johns")
+    (link,) = physio.select(".empty-not_read .elsewhere a")
+    assert "nlcpt.com" in link["href"]
+    acupuncture = page(client, city="st johns", kind="acupuncture")
+    empty = acupuncture.select_one(".empty-not_read")
+    assert words(empty.p).startswith("We do not read a register that says who may do this in")
+    hrefs = sorted(a["href"] for a in empty.select(".elsewhere a"))
+    assert any("nlcpt.com" in h for h in hrefs) and any("nlchp.ca" in h for h in hrefs)
+    french = page(client, city="st johns", kind="acupuncture", lang="fr")
+    assert "registre qui dise qui peut le faire" in words(french.select_one(".empty-not_read p"))
+
+
 def test_a_province_without_any_register_we_know(client):
     soup = page(client, city="Whitehorse")
     assert words(soup.select_one(".empty-no_register")).startswith(

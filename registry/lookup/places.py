@@ -26,6 +26,7 @@ from registry.lookup.search import (
     skip,
     tokens,
 )
+from scrapers.kinds import DEFAULT_PROFESSION
 from scrapers.places import COUNTRIES, fold, region_code
 
 
@@ -308,17 +309,22 @@ _REGULATORS_OF = """
 select g.name, g.short_name, g.register_url,
   exists (select 1 from last_successful_runs r where r.regulator_id = g.id),
   exists (select 1 from practice_locations l join registrations x on x.id = l.registration_id
-          where x.regulator_id = g.id and trim(coalesce(l.city, '')) != '')
+          where x.regulator_id = g.id and trim(coalesce(l.city, '')) != ''),
+  coalesce(g.profession, 'physiotherapist')
 from regulators g where g.jurisdiction = ? order by g.id
 """
 
 
-def why_empty(conn: sqlite3.Connection, region: str) -> dict:
+def why_empty(
+    conn: sqlite3.Connection, region: str, profession: str | None = DEFAULT_PROFESSION
+) -> dict:
     """Why a search in a place found nobody: we do not read that province's or state's register
     yet (with the regulators' own searches), its register publishes no addresses (Washington's),
-    or nobody there matches."""
+    or nobody there matches. Only the registers of the profession searched for count (None:
+    any), so that a physiotherapist's search is never answered with the acupuncturists'."""
     country = COUNTRIES.get(region)
     rows = conn.execute(_REGULATORS_OF, [f"{country}-{region}"]).fetchall() if country else []
+    rows = [row[:5] for row in rows if profession is None or row[5] == profession]
     read = [row for row in rows if row[3]]
     if not read:
         links = [
@@ -326,7 +332,11 @@ def why_empty(conn: sqlite3.Connection, region: str) -> dict:
             for name, _, url, _, _ in rows
             if url and urlsplit(url.strip()).scheme in ("http", "https")
         ]
-        return {"kind": "not_read" if rows else "no_register", "links": links}
+        return {
+            "kind": "not_read" if rows else "no_register",
+            "links": links,
+            "physiotherapy": profession == DEFAULT_PROFESSION,
+        }
     if not any(row[4] for row in read):
         regulators = [row[0] for row in read]
         return {"kind": "no_addresses", "regulators": regulators, "lang": regulator_lang(region)}

@@ -243,6 +243,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "found here."
         ),
         "empty.not_read_link": "Search the register of {regulator}",
+        "empty.not_read_any": (
+            "We do not read a register that says who may do this in {place} yet, so nobody "
+            "there can be found here."
+        ),
+        "empty.no_register_any": (
+            "We do not read any register that says who may do this in {place} yet, so nobody "
+            "there can be found here."
+        ),
         "empty.no_register": (
             "We do not read any physiotherapy register for {place} yet, so nobody there can be "
             "found here."
@@ -555,6 +563,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "personne de cet endroit ne peut être trouvé ici."
         ),
         "empty.not_read_link": "Chercher dans le registre de l'ordre : {regulator}",
+        "empty.not_read_any": (
+            "Nous ne lisons pas encore de registre qui dise qui peut le faire à {place} : "
+            "personne de cet endroit ne peut être trouvé ici."
+        ),
+        "empty.no_register_any": (
+            "Nous ne lisons encore aucun registre qui dise qui peut le faire à {place} : "
+            "personne de cet endroit ne peut être trouvé ici."
+        ),
         "empty.no_register": (
             "Nous ne lisons encore aucun registre de physiothérapeutes pour {place} : personne "
             "de cet endroit ne peut être trouvé ici."

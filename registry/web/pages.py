@@ -31,6 +31,7 @@ from registry.lookup.search import (
     MAX_TOKENS,
     Query,
     SearchError,
+    profession_of,
     whole_number,
 )
 from registry.lookup.standing import out_of_practice
@@ -611,7 +612,9 @@ def index(request: Request) -> Response:
         )
         place_region = region or (where.region if where else "")
         if not found["results"] and where is not None and place_region:
-            empty = why_empty(conn, place_region) | {"place": where.label}
+            asked = profession_of(query) if query else DEFAULT_PROFESSION
+            empty = why_empty(conn, place_region, asked)
+            empty["place"] = where.label
             if empty["kind"] != "no_addresses" and (km := wider(form.within)) is not None:
                 empty["widen_km"] = km
                 widen = form.params(city=where.label, within=str(km), lang=lang, **from_q)
