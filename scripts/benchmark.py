@@ -746,7 +746,7 @@ def http_comparison(
     asked over and over."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     bin_dir = Path(sys.executable).parent
-    api = serve_api(path, 8765, "512", workers)
+    api = serve_api(path, 8765, "", workers)  # "": the site's default (SiteSettings.answers)
     plain = serve_api(path, 8767, "0", workers)
     datasette = subprocess.Popen(
         [
@@ -865,7 +865,10 @@ def main() -> None:
         "--searches", type=int, default=4000, help="distinct searches in the realistic mix"
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="uvicorn workers serving the site (HTTP runs)"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="uvicorn workers serving the site (HTTP runs; default: every core)",
     )
     parser.add_argument(
         "--no-best-case", action="store_true", help="skip the 20-URL best case (HTTP runs)"
@@ -932,6 +935,7 @@ def main() -> None:
 
 def http(args) -> dict:
     """The HTTP runs, printed as the tables BENCHMARKS.md records."""
+    open_db(args.db).close()  # a database kept from an older version: its schema brought up to date
     results = http_comparison(
         args.db,
         args.seconds,
