@@ -12,6 +12,7 @@ from db.migrations import (
     m010_summaries,
     m012_map_coordinates,
     m015_professions,
+    m016_directory_status_class,
     migrate,
 )
 from registry.lookup.documents import documents
@@ -144,6 +145,7 @@ def _database_before(migration: str, tmp_path, settings):
     database = Database(tmp_path / "old.db")
     migrations.apply(database, stop_before=migration)
     m015_professions(database)  # the columns today's sync and load write
+    m016_directory_status_class(database)
     sync_regulators(database, settings.sources.values())
     return database
 

@@ -39,6 +39,7 @@ def test_m013_adds_the_index_to_a_database_with_rows(tmp_path, settings):
     database = Database(tmp_path / "old.db")
     m.migrations.apply(database, stop_before="m013_registrations_sort_index")
     m.m015_professions(database)  # the columns today's sync and load write
+    m.m016_directory_status_class(database)
     sync_regulators(database, settings.sources.values())
     load(database, PEOPLE)
     assert "TEMP B-TREE" in plan(database, FIRST)

@@ -321,7 +321,7 @@ select count(*) from (select f.rowid from directory_fts f join directory d on d.
 {join} where directory_fts match ? {practising} {profession} limit ?)
 """
 _IN_PRACTICE = {
-    "join": "join registrations r on r.id = d.registration_id",
+    "join": "",  # the directory row holds the status class (db/directory.py)
     "practising": "and " + IN_PRACTICE_SQL,
 }
 _ANYONE = dict.fromkeys(_IN_PRACTICE, "")
@@ -541,7 +541,6 @@ _UNTRACKED = f"""
 select g.id, g.name, g.jurisdiction, g.needling, count(*)
 from (select rowid from directory_fts where directory_fts match ? limit ?) m
 join directory d on d.id = m.rowid join regulators g on g.id = d.regulator_id
-join registrations r on r.id = d.registration_id
 where g.needling != 'tracked' and {IN_PRACTICE_SQL} {{profession}}
 group by g.id order by g.id
 """

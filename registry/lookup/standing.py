@@ -18,10 +18,10 @@ NOT_PRACTISING_CLASSES = ("suspended", "cancelled", "non_practising")
 STANDINGS = ("practising", "not_practising", "no_longer_on_register", "unknown")
 OUT_OF_PRACTICE = frozenset({"not_practising", "no_longer_on_register"})
 
-# The SQL condition for "may be practising" over `registrations r` and `directory d`: what a
-# patient's search keeps unless asked for everyone.
+# The SQL condition for "may be practising" over `directory d`, which holds the status class:
+# what a patient's search keeps unless asked for everyone.
 IN_PRACTICE_SQL = (
-    "d.on_register and r.status_class not in ("
+    "d.on_register and d.status_class not in ("
     + ", ".join(f"'{c}'" for c in NOT_PRACTISING_CLASSES)
     + ")"
 )
