@@ -466,19 +466,16 @@ def regulators_here(here: list[dict], t, tm, foreign) -> list[Fields]:
 def means(authorizations: list[dict]) -> list[dict]:
     """What an authorization means, one line per kind of grant: how the regulator grants it (its
     mechanism, declared in sources.toml) and the register's own words for it, with the attribute
-    that marks their language where for_a_card gave one (`lang_attr`)."""
+    that marks their language where for_a_card gave one (`lang_attr`). A profession's scope of
+    practice is one line, the law's words for each kind after it: said once, not once a kind."""
     lines: dict[tuple[str, str], dict] = {}
     for a in authorizations:
         mechanism = str(a.get("mechanism")) if a.get("mechanism") in MECHANISMS else "other"
-        key = (mechanism, str(a["wording"]))
-        lines.setdefault(
-            key,
-            {
-                "key": f"means.{mechanism}",
-                "wording": a["wording"],
-                "lang_attr": a.get("lang_attr", ""),
-            },
-        )
+        key = (mechanism, "" if mechanism == "scope_of_practice" else str(a["wording"]))
+        line = lines.setdefault(key, {"key": f"means.{mechanism}", "wordings": []})
+        words = {"wording": a["wording"], "lang_attr": a.get("lang_attr", "")}
+        if words not in line["wordings"]:
+            line["wordings"].append(words)
     return list(lines.values())
 
 
