@@ -244,6 +244,8 @@ TABLES: dict[str, Table] = {
             "kind_tokens": "Kinds as single search tokens (dryneedling, ims, ...), for filtering",
             "profession": "The person's profession (as registrations.profession), for the "
             "search's profession filter",
+            "status_class": "The registration's status class (as registrations.status_class), "
+            "so that a search keeps people who may be practising from this row alone",
         },
         label_column="name",
         facets=("regulator_id", "city", "kinds"),
