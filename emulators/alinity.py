@@ -27,7 +27,7 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, unquote
 
 from emulators.people import Location, Person, alberta_physiotherapists
-from emulators.server import Emulator, Fault, Reply, RequestLog
+from emulators.server import Emulator, Fault, Reply, RequestLog, serve_until_interrupted
 
 BOM = b"\xef\xbb\xbf"
 SESSION_COOKIE = "ASP.NET_SessionId"
@@ -656,13 +656,7 @@ def main(argv: list[str] | None = None) -> None:
         require_session=not args.no_session,
         port=args.port,
     )
-    with emulator:
-        print(emulator.base_url, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(emulator)
 
 
 if __name__ == "__main__":

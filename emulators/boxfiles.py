@@ -28,14 +28,13 @@ import argparse
 import html
 import json
 import random
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
 from emulators.jurisdictions import WASHINGTON_NAMES
 from emulators.population import draw_names
-from emulators.server import Emulator, Reply, RequestLog
+from emulators.server import Emulator, Reply, RequestLog, serve_until_interrupted
 
 NJ_SHARED_PATH = "/v/DCAStandardFiles"
 NJ_SHARED_NAME = "e35th49ha9h8t5fozvzu5ec6f1bx73yj"  # [code] the folder's sharedName
@@ -445,13 +444,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     make = new_jersey_acupuncturists if args.layout == "nj" else california_acupuncturists
     emulator = BoxFolderEmulator(make(args.count, args.seed), layout=args.layout, port=args.port)
-    with emulator:
-        print(emulator.base_url + emulator.shared_path, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(emulator, emulator.shared_path)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import csv
 import html
 import io
 import random
-import time
 import unicodedata
 import uuid
 from collections.abc import Iterable
@@ -33,7 +32,7 @@ from urllib.parse import parse_qs, unquote
 
 from emulators.jurisdictions import ONTARIO, ONTARIO_NAMES
 from emulators.population import City, draw_names, phone, postal_code
-from emulators.server import Emulator, Reply, RequestLog
+from emulators.server import Emulator, Reply, RequestLog, serve_until_interrupted
 
 BOM = b"\xef\xbb\xbf"
 ROSTER = "Acupuncture (including dry needling)"
@@ -534,13 +533,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=400, help="number of synthetic people")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the population")
     args = parser.parse_args(argv)
-    with CpoEmulator(ontario_physiotherapists(args.count, args.seed), port=args.port) as emulator:
-        print(emulator.base_url, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(
+        CpoEmulator(ontario_physiotherapists(args.count, args.seed), port=args.port)
+    )
 
 
 if __name__ == "__main__":

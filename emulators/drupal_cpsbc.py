@@ -29,7 +29,6 @@ import html
 import json
 import random
 import secrets
-import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from urllib.parse import parse_qs, quote, unquote
 
 from emulators.jurisdictions import ALBERTA_NAMES, BRITISH_COLUMBIA
 from emulators.population import Cutter, draw_names, postal_code, quota
-from emulators.server import Emulator, Reply, RequestLog
+from emulators.server import Emulator, Reply, RequestLog, serve_until_interrupted
 
 FORM_PATH = "/public/registrant-directory"
 SEARCH_PATH = "/public/registrant-directory/search-result"
@@ -464,13 +463,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=300, help="number of synthetic people")
     parser.add_argument("--seed", type=int, default=1886, help="seed of the population")
     args = parser.parse_args(argv)
-    with CpsbcEmulator(bc_physicians(args.count, args.seed), port=args.port) as e:
-        print(f"{e.base_url}{FORM_PATH}", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(
+        CpsbcEmulator(bc_physicians(args.count, args.seed), port=args.port), FORM_PATH
+    )
 
 
 if __name__ == "__main__":

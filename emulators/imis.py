@@ -28,14 +28,13 @@ import base64
 import html
 import json
 import random
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from emulators.jurisdictions import BRITISH_COLUMBIA
 from emulators.population import NameSource, draw_names, phone, postal_code
-from emulators.server import Emulator, Reply, RequestLog
+from emulators.server import Emulator, Reply, RequestLog, serve_until_interrupted
 
 PATH = "/public"
 PROFILE = "/Public/Directory/Profile.aspx"
@@ -441,13 +440,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=300, help="number of synthetic registrants")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the population")
     args = parser.parse_args(argv)
-    with ImisEmulator(bc_acupuncturists(args.count, args.seed), port=args.port) as emulator:
-        print(emulator.base_url, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(ImisEmulator(bc_acupuncturists(args.count, args.seed), port=args.port))
 
 
 if __name__ == "__main__":

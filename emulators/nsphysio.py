@@ -39,7 +39,7 @@ from emulators.population import (
     quota,
     spread,
 )
-from emulators.server import Emulator, Reply, RequestLog
+from emulators.server import Emulator, Reply, RequestLog, serve_until_interrupted
 
 DIRECTORY_PATH = "/for-the-public/member-directory"
 
@@ -744,13 +744,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.buffer.write(render_page(people, theme=args.theme))
         return
     robots = ROBOTS_TXT if args.theme == "joomla" else WORDPRESS_ROBOTS_TXT
-    with NSPhysioEmulator(people, theme=args.theme, robots_txt=robots, port=args.port) as e:
-        print(f"{e.base_url}{DIRECTORY_PATH}", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(
+        NSPhysioEmulator(people, theme=args.theme, robots_txt=robots, port=args.port),
+        DIRECTORY_PATH,
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import argparse
 import html
 import random
 import re
-import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from urllib.parse import unquote
 
 from emulators.jurisdictions import QUEBEC, QUEBEC_NAMES
 from emulators.population import City, draw_names, phone, postal_code
-from emulators.server import Emulator, Handler, Reply, RequestLog
+from emulators.server import Emulator, Handler, Reply, RequestLog, serve_until_interrupted
 
 LIVE_BASE = "https://oppq.qc.ca"
 
@@ -589,13 +588,7 @@ def main(argv: list[str] | None = None) -> None:
     emulator = OppqEmulator(
         quebec_physiotherapists(args.count, args.seed), page_size=args.page_size, port=args.port
     )
-    with emulator:
-        print(emulator.base_url, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(emulator)
 
 
 if __name__ == "__main__":

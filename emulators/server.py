@@ -8,6 +8,7 @@ A platform's emulator subclasses `Emulator` and implements `_answer(request) -> 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -366,3 +367,13 @@ class Emulator:
 
     def _server_error(self) -> Reply:
         return Reply(500, b"Internal Server Error", "text/plain; charset=utf-8")
+
+
+def serve_until_interrupted(emulator: Emulator, path: str = "") -> None:
+    """What each emulator's `python -m emulators.<platform>` does: serve on 127.0.0.1, print the
+    address (with `path`, the register's page), and stop at Ctrl-C."""
+    with emulator:
+        print(f"{emulator.base_url}{path}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)

@@ -31,14 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from emulators.jurisdictions import WASHINGTON_NAMES
 from emulators.population import draw_names
-from emulators.server import Emulator, RequestLog
+from emulators.server import Emulator, RequestLog, serve_until_interrupted
 from emulators.wa_doh import (
     SoqlError,
     _NginxHandler,
@@ -483,13 +482,7 @@ def main(argv: list[str] | None = None) -> None:
         location_columns=args.location_columns,
         port=args.port,
     )
-    with emulator:
-        print(emulator.base_url, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(emulator)
 
 
 if __name__ == "__main__":

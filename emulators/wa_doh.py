@@ -24,7 +24,6 @@ import argparse
 import json
 import random
 import re
-import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from urllib.parse import unquote
 
 from emulators.jurisdictions import WASHINGTON_NAMES
 from emulators.population import draw_names
-from emulators.server import Emulator, Handler, Reply, RequestLog
+from emulators.server import Emulator, Handler, Reply, RequestLog, serve_until_interrupted
 
 DATASET = "qxh8-f4bd"
 PT_LICENSE = "Physical Therapist License"
@@ -668,13 +667,7 @@ def main(argv: list[str] | None = None) -> None:
         location_columns=args.location_columns,
         port=args.port,
     )
-    with emulator:
-        print(emulator.base_url, flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    serve_until_interrupted(emulator)
 
 
 if __name__ == "__main__":
