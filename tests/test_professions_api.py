@@ -213,3 +213,34 @@ def test_words_for_trigger_point_injections_find_physicians(client, q):
     assert names(client, q=q) == [("Patel, Ravi", "physician")]
     # "Trigger point" alone is still dry needling, by a physiotherapist.
     assert names(client, q="trigger point Vancouver") == [("Tremblay, Nora", "physiotherapist")]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        (
+            "acupuncturist Vancouver",
+            [("Chen, Li", "acupuncturist"), ("Wong, Mei", "acupuncturist")],
+        ),
+        (
+            "acupuncteurs à Vancouver",
+            [("Chen, Li", "acupuncturist"), ("Wong, Mei", "acupuncturist")],
+        ),
+        ("physician in Vancouver", [("Patel, Ravi", "physician")]),
+        ("médecin Vancouver", [("Patel, Ravi", "physician")]),
+        (
+            "physio Vancouver",
+            [("Tanaka, Ken", "physiotherapist"), ("Tremblay, Nora", "physiotherapist")],
+        ),
+    ],
+)
+def test_words_naming_a_profession_search_that_profession(client, q, expected):
+    assert names(client, q=q) == expected
+    # The profession parameter, when given, wins over the words.
+    assert names(client, q=q, profession="any") == names(client, city="Vancouver", profession="any")
+
+
+def test_a_physiotherapist_named_beside_acupuncture_keeps_the_search_to_physiotherapists(client):
+    everyone = {p for _, p in names(client, q="acupuncture Vancouver")}
+    physios = {p for _, p in names(client, q="physio acupuncture Vancouver")}
+    assert "acupuncturist" in everyone and physios == {"physiotherapist"}

@@ -70,35 +70,62 @@ def near_misses(typed: str) -> list[Place]:
     return [] if postcodes.area(typed) else gazetteer().near_misses(typed)
 
 
-# Words that say what everyone here is ("physiotherapist in Red Deer"): they are not a name to
-# look for, in English or French, accent-folded.
-PROFESSION_WORDS = (
-    ("physical", "therapists"),
-    ("physical", "therapist"),
-    ("physical", "therapy"),
-    ("physiotherapists",),
-    ("physiotherapist",),
-    ("physiotherapy",),
-    ("physios",),
-    ("physio",),
-    ("physiotherapeutes",),
-    ("physiotherapeute",),
-    ("physiotherapie",),
+# Words naming a profession ("physiotherapist in Red Deer", "acupuncteur Montréal"), in English
+# or French, accent-folded: they are not a name to look for, and they say whom the search is for.
+# Longer phrases first, so that "naturopathic doctor" is not read as "doctor".
+PROFESSION_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("naturopathic", "doctors"), "naturopath"),
+    (("naturopathic", "doctor"), "naturopath"),
+    (("physical", "therapists"), "physiotherapist"),
+    (("physical", "therapist"), "physiotherapist"),
+    (("physical", "therapy"), "physiotherapist"),
+    *(
+        ((word,), "physiotherapist")
+        for word in (
+            "physiotherapists",
+            "physiotherapist",
+            "physiotherapy",
+            "physios",
+            "physio",
+            "physiotherapeutes",
+            "physiotherapeute",
+            "physiotherapie",
+        )
+    ),
+    *(
+        ((word,), "acupuncturist")
+        for word in (
+            "acupuncturists",
+            "acupuncturist",
+            "acupuncteurs",
+            "acupuncteur",
+            "acupunctrices",
+            "acupunctrice",
+        )
+    ),
+    *(((word,), "physician") for word in ("physicians", "physician", "medecins", "medecin")),
+    *(
+        ((word,), "naturopath")
+        for word in ("naturopaths", "naturopath", "naturopathes", "naturopathe")
+    ),
 )
 # Small words between what and where ("dry needling in Calgary", "physio près de Laval").
 _BETWEEN = {"in", "near", "at", "around", "a", "au", "en", "pres", "de", "du", "dans", "the"}
 
 
-def without_profession(words: list[str]) -> list[str]:
-    """The words without those naming the profession ("physiotherapist", "physical therapy")."""
+def without_profession(words: list[str]) -> tuple[list[str], str | None]:
+    """The words without those naming a profession ("physiotherapist", "physical therapy",
+    "acupuncteur"), and the profession the last of them named (None: none did)."""
     folded = [fold(w) for w in words]
     keep = [True] * len(words)
-    for phrase in PROFESSION_WORDS:
+    named = None
+    for phrase, profession in PROFESSION_WORDS:
         n = len(phrase)
         for i in range(len(words) - n + 1):
             if all(keep[i : i + n]) and tuple(folded[i : i + n]) == phrase:
                 keep[i : i + n] = [False] * n
-    return [w for w, k in zip(words, keep, strict=True) if k]
+                named = profession
+    return [w for w, k in zip(words, keep, strict=True) if k], named
 
 
 def _trim(words: list[str]) -> list[str]:
@@ -188,11 +215,13 @@ def _read_q(query: Query) -> tuple[Query, list[str], str | None, bool]:
     words = tokens(query.q, "q")
     if not words:
         raise SearchError("q has no letters or digits to search for")
-    named = without_profession(words)
+    named, profession = without_profession(words)
     rest, kind = kind_from_words(named)
     asked = kind is not None or len(named) < len(words)
     if kind is not None and query.kind in (None, "needling"):  # the more precise kind wins
         query = replace(query, kind=kind)
+    if profession is not None and not query.profession:  # the profession box wins
+        query = replace(query, profession=profession)
     if asked:
         query = replace(query, q=" ".join(rest) or None)
     return query, rest, kind, asked
