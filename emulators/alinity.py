@@ -694,7 +694,13 @@ def requests_per_registrant(
     requests = 1 + drill.searches + len(found) + visible
     floor = requests_floor(len(people), tenant.cap, tenant.min_chars, visible)
     proof = requests_floor(
-        len(people), tenant.cap, tenant.min_chars, visible, drill.unshown_exact, drill.spaced
+        len(people),
+        tenant.cap,
+        tenant.min_chars,
+        visible,
+        drill.unshown_exact,
+        drill.spaced,
+        drill.accented_starts(),
     )
     return {
         "registrants": len(people),

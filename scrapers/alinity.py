@@ -200,6 +200,7 @@ class AlinityAdapter:
             renewals=session.renewals,
             unshown_exact=drill.unshown_exact,
             spaced=drill.spaced,
+            accented_starts=drill.accented_starts(),
             unreachable=sorted(drill.unreachable),
             visible_practice=sum(1 for r in records if r.get("pdcv", "hidden") != "hidden"),
         )
@@ -216,7 +217,8 @@ class AlinityAdapter:
         visible = max(visible, crawl.notes.get("practice_requests", 0))
         unshown = crawl.notes.get("unshown_exact", 0)
         spaced = crawl.notes.get("spaced", False)
-        return requests_floor(listed, cap, options["min_chars"], visible, unshown, spaced)
+        accented = crawl.notes.get("accented_starts", 0)
+        return requests_floor(listed, cap, options["min_chars"], visible, unshown, spaced, accented)
 
     def read(self, crawl: Crawl, item: Listed) -> Registration:
         return read(crawl, item.rec, item.evidence)

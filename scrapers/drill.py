@@ -146,10 +146,20 @@ class Drill:
         of `requests_floor` (or the texts the strategy asks whatever the replies, if more) and one
         detail page each (practice requests left out)."""
         cap = max(self.max_rows, self.hint)
-        searches = search_floor(
-            len(self.found), cap, self.min_chars, self.unshown_exact, self.spaced
+        searches = (
+            search_floor(len(self.found), cap, self.min_chars, self.unshown_exact, self.spaced)
+            + self.accented_starts()
         )
         return max(searches, self.fixed) + len(self.found)
+
+    def accented_starts(self) -> int:
+        """The two-letter starts with an accented second letter that a complete crawl must ask
+        (see `requests_floor`): on a prefix tenant that tells accents apart and refuses one
+        letter, 26 for each seed letter; none elsewhere (a substring tenant reaches "Bédard"
+        through "da", an accent-blind one through "be")."""
+        if self.substring or self.accents == "insensitive" or self.min_chars < 2:
+            return 0
+        return 26 * len(self._seeds())
 
     def ask(self, last: str, first: str = "") -> list[tuple[str, str]]:
         if (last, first) in self._replies:
@@ -531,6 +541,7 @@ def requests_floor(
     visible_practice: int,
     unshown_exact: int = 0,
     spaced: bool = False,
+    accented_starts: int = 0,
 ) -> int:
     """The fewest requests a complete crawl could make: the searches no crawl can
     avoid, one detail per person and one practice request where practice details are shown.
@@ -539,17 +550,20 @@ def requests_floor(
     one-letter searches are refused) if that is more; plus, for each two-letter text whose capped
     reply cannot show the people called exactly that (`Drill.unshown_exact`: on a substring
     tenant "li" shows "Ali" to "Collins" first), one search per first-name initial, since the
-    form has no narrower question that can show them and no complete crawl can skip one; and where
+    form has no narrower question that can show them and no complete crawl can skip one; where
     a tenant refuses "a " as too short (`Drill.spaced`), the 26 x 26 texts "a b" through which
-    alone a family name whose first word is one letter can be reached."""
-    searches = search_floor(listed, cap, min_chars, unshown_exact, spaced)
+    alone a family name whose first word is one letter can be reached; and on a tenant that
+    matches by prefix, tells accented letters apart and refuses one letter, the two-letter starts
+    with an accented second letter (`Drill.accented_starts`): "Bédard" is reachable through no
+    text but one starting "bé", so no complete crawl can leave one out."""
+    searches = search_floor(listed, cap, min_chars, unshown_exact, spaced) + accented_starts
     return 1 + searches + listed + visible_practice
 
 
 def search_floor(
     listed: int, cap: int | None, min_chars: int, unshown_exact: int = 0, spaced: bool = False
 ) -> int:
-    """The searches of `requests_floor`."""
+    """The searches of `requests_floor` (but the accented starts)."""
     starts = 26 * 26 if min_chars >= 2 else 26
     searches = max(math.ceil(listed / cap) if cap else 1, starts) + 26 * unshown_exact
     return searches + (26 * 26 if spaced else 0)

@@ -12,6 +12,7 @@ from emulators.alinity import (
     CNDA,
     CPTBC,
     REALISTIC,
+    RECORDED_VARIANTS,
     AlinityEmulator,
     Tenant,
     requests_per_registrant,
@@ -227,3 +228,27 @@ def test_preflight_fails_on_wording_the_source_does_not_know(settings, people):
         checks = preflight(settings, register)
     wording = checks["the authorization wording is the source's"]
     assert not wording.ok and "Dry needling (restricted)" in wording.seen
+
+
+@pytest.mark.parametrize(
+    ("variant", "owed"),
+    [
+        ("prefix, cap 25, accent-sensitive", True),
+        ("prefix, cap 25, accent-blind", False),
+        ("prefix, one-character searches answered", False),
+        ("substring, cap 25 (the live-like tenant)", False),
+    ],
+)
+def test_the_floor_counts_accented_starts_only_where_no_other_text_reaches_them(variant, owed):
+    """On a prefix tenant that tells accents apart and refuses one letter, "Bédard" is reached
+    through a text starting "bé" alone: the proof floor counts those starts; on the others a
+    name with an accent is reached through ASCII texts ("be", "da" or "b") and they are not owed."""
+    people = realistic_physiotherapists(300)
+    tenant = RECORDED_VARIANTS[variant]
+    with_accents = requests_per_registrant(people, tenant)
+    assert with_accents["found"] == len(people)
+    blind = requests_per_registrant(people, replace(tenant, accents="insensitive"))
+    added = with_accents["proof_floor"] - blind["proof_floor"]
+    assert (added > 0) == owed
+    if owed:
+        assert added % 26 == 0 and added >= 26 * 20  # 26 for each accented letter asked after one
