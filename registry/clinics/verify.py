@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from db import reads
+from registry.lookup.answers import Document
 from registry.lookup.documents import documents
 from registry.lookup.freshness import DEFAULT_STALE_AFTER_HOURS, fresh_until
 from registry.lookup.numbers import fits_mask, is_masked, normalize_number
@@ -236,7 +237,7 @@ def _part_close(word: str, names: list[str]) -> bool:
     )
 
 
-def name_match(given: str | None, doc: dict) -> str:
+def name_match(given: str | None, doc: Document) -> str:
     """How the name a clinic gave compares with the register's: "match", "close" (the same
     person by all appearances, a name spelled a little differently: a likely typo) or
     "different" (someone else). No name given is a match: there is nothing to compare.
@@ -275,7 +276,7 @@ def name_match(given: str | None, doc: dict) -> str:
     return "close" if family_close and (given_ok or given_close) else "different"
 
 
-def name_warning(given: str | None, doc: dict) -> str | None:
+def name_warning(given: str | None, doc: Document) -> str | None:
     """A warning when the name a clinic gave does not match the register's; None when it does."""
     found = name_match(given, doc)
     if found == "match":
@@ -322,8 +323,8 @@ def _lookup(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> dict[tuple
     return found
 
 
-def _documents(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
-    docs: dict[str, dict] = {}
+def _documents(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Document]:
+    docs: dict[str, Document] = {}
     unique = list(dict.fromkeys(ids))
     for i in range(0, len(unique), CHUNK):
         for doc in documents(conn, unique[i : i + CHUNK]):
@@ -331,7 +332,7 @@ def _documents(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
     return docs
 
 
-def _verdict(doc: dict | None) -> str:
+def _verdict(doc: Document | None) -> str:
     if doc is None:
         return "not_found"
     if not doc["on_register"]:
@@ -342,7 +343,7 @@ def _verdict(doc: dict | None) -> str:
     return answer  # authorized | not_authorized | not_practising
 
 
-def _registration(doc: dict) -> dict:
+def _registration(doc: Document) -> dict:
     return {
         "id": doc["id"],
         "name": doc["name"],
@@ -380,7 +381,7 @@ def _answer(
     number: str,
     g: dict,
     fresh: dict,
-    doc: dict | None,
+    doc: Document | None,
     at: str,
     masked: str | None = None,
 ) -> dict:
