@@ -31,8 +31,10 @@ import difflib
 import json
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from db import reads
@@ -103,6 +105,24 @@ select g.id, g.short_name, g.name, g.jurisdiction, g.needling, g.register_url, g
   g.coverage_note, coalesce(g.profession, 'physiotherapist') as profession, g.mechanism
 from regulators g order by g.jurisdiction, g.id
 """
+
+
+class LastImport(TypedDict):
+    """A regulator's last successful import run."""
+
+    import_run_id: int
+    ended_at: str
+
+
+class Freshness(TypedDict):
+    """How current a regulator's data is, as a verification answer's `data` and a watch list's
+    stale-data notice give it (Regulators.freshness_of)."""
+
+    last_successful_import: LastImport | None
+    stale_after_hours: float
+    stale: bool
+    stale_since: str | None
+    fresh_until: str | None
 
 
 class Regulators:
@@ -192,7 +212,7 @@ class Regulators:
             self._masked[gid] = [(rid, n) for rid, n in rows if is_masked(n)]
         return self._masked[gid]
 
-    def freshness_of(self, gid: str) -> dict:
+    def freshness_of(self, gid: str) -> Freshness:
         g = self.rows[gid]
         hours = self.freshness[gid]
         limit = fresh_until(g["run_ended_at"], hours)
@@ -380,7 +400,7 @@ def _answer(
     query: Query,
     number: str,
     g: dict,
-    fresh: dict,
+    fresh: Freshness,
     doc: Document | None,
     at: str,
     masked: str | None = None,
@@ -390,7 +410,7 @@ def _answer(
     verdict = "check_by_name" if masked == "no_safe_match" else _verdict(doc)
     evidence = doc["evidence"] if doc else []
     primary = _primary_evidence(evidence)
-    last = fresh["last_successful_import"] or {}
+    last: Mapping[str, Any] = fresh["last_successful_import"] or {}
     if primary:
         proof = {
             "source_url": primary.get("url"),
