@@ -125,6 +125,46 @@ class Freshness(TypedDict):
     fresh_until: str | None
 
 
+class Proof(TypedDict):
+    """What a verdict rests on: the response that showed the registration, or for one not
+    found, the run that read the whole register without it."""
+
+    source_url: str | None
+    fetched_at: str | None
+    response_sha256: str | None
+    import_run_id: int | None
+
+
+class Receipt(TypedDict):
+    """A verification's receipt: when it was checked, its proof, and the evidence."""
+
+    id: str | None  # set when the receipt is stored (registry/clinics/receipts.py)
+    checked_at: str
+    source_url: str | None
+    fetched_at: str | None
+    response_sha256: str | None
+    import_run_id: int | None
+    last_confirmed_by_import_run_id: int | None
+    evidence: list[dict[str, Any]]
+
+
+class VerifyAnswer(TypedDict):
+    """The answer for one registration checked (`_answer`): the verdict first."""
+
+    verdict: str
+    verdict_if_fresh: str | None
+    verdict_if_name_matched: str | None
+    query: dict[str, Any]  # regulator, registration_number, name
+    regulator: dict[str, Any]  # id, short_name, name, jurisdiction, profession, mechanism...
+    registration: dict[str, Any] | None  # _registration
+    name_warning: str | None
+    name_match: str | None
+    matched_by: str | None
+    check_by_name_url: str | None
+    data: Freshness
+    receipt: Receipt
+
+
 class Regulators:
     """The regulators, their last good import and freshness, read once per batch."""
 
@@ -404,13 +444,14 @@ def _answer(
     doc: Document | None,
     at: str,
     masked: str | None = None,
-) -> dict:
+) -> VerifyAnswer:
     """The answer for one query. `masked` is how a masked match was decided: "matched" (one
     person on the register shows these visible digits under this name) or "no_safe_match"."""
     verdict = "check_by_name" if masked == "no_safe_match" else _verdict(doc)
     evidence = doc["evidence"] if doc else []
     primary = _primary_evidence(evidence)
     last: Mapping[str, Any] = fresh["last_successful_import"] or {}
+    proof: Proof
     if primary:
         proof = {
             "source_url": primary.get("url"),
@@ -477,7 +518,7 @@ def verify_many(
     queries: list[Query],
     freshness: dict[str, float],
     now: datetime | None = None,
-) -> list[dict | VerifyError]:
+) -> list[VerifyAnswer | VerifyError]:
     """An answer per query, in order; a query that cannot be checked gets its VerifyError."""
     now = now or datetime.now(UTC)
     at = utc_text(now)
@@ -518,7 +559,7 @@ def verify_many(
     wanted = list(ids.values()) + [rid for fits in fitting.values() for _, rid in fits]
     docs = _documents(conn, wanted)
     fresh = {gid: regulators.freshness_of(gid) for gid in regulators.rows}
-    out: list[dict | VerifyError] = []
+    out: list[VerifyAnswer | VerifyError] = []
     for i, (q, r) in enumerate(zip(queries, resolved, strict=True)):
         if isinstance(r, VerifyError):
             out.append(r)
@@ -547,7 +588,7 @@ def verify_many(
 
 def verify_one(
     conn: sqlite3.Connection, query: Query, freshness: dict[str, float], now=None
-) -> dict:
+) -> VerifyAnswer:
     """The answer for one query; raises VerifyError when it cannot be checked."""
     (answer,) = verify_many(conn, [query], freshness, now)
     if isinstance(answer, VerifyError):
@@ -592,6 +633,6 @@ def by_name(conn: sqlite3.Connection, regulator: str, name: str) -> list[dict]:
     ]
 
 
-def canonical(body: dict) -> str:
+def canonical(body: Mapping[str, Any]) -> str:
     """The JSON text a receipt is stored and hashed as."""
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
