@@ -7,14 +7,17 @@ import sqlite3
 
 import pytest
 
-from registry.lookup import history, places
+from registry.lookup import history, places, regulators
 from registry.lookup.answers import (
     Document,
     DocumentAsOf,
     DocumentRegulator,
+    Event,
     Near,
     Needling,
     PlaceRewritten,
+    ReadHere,
+    RegistrationHistory,
     RegulatorHere,
     SearchAnswer,
     Standing,
@@ -23,6 +26,7 @@ from registry.lookup.answers import (
 )
 from registry.lookup.documents import documents
 from registry.lookup.search import Query
+from tests.conftest import PEOPLE, load, with_changes
 from tests.patients import patient_database
 
 
@@ -100,3 +104,25 @@ def test_why_a_search_is_empty(conn, region):
 def test_a_document_as_of_a_date(conn):
     (doc,) = documents(conn, ["cpta:r1"])
     named(history.as_of(conn, doc, "2999-01-01T00:00:00Z"), DocumentAsOf)
+
+
+def test_a_registrations_history_and_the_changes(db):
+    load(db, PEOPLE, now="2026-01-01T00:00:00Z")
+    changed = [with_changes(PEOPLE[0], status="Suspended", status_class="suspended"), *PEOPLE[1:]]
+    load(db, changed, now="2026-02-01T00:00:00Z")
+    past = history.registration_history(db.conn, "cpta:r1")
+    named(past, RegistrationHistory)
+    assert past["events"] and past["versions"]
+    for event in past["events"]:
+        named(event, Event)
+    events, more = history.changes(db.conn, 0, 10)
+    assert events and not more
+    for event in events:
+        named(event, Event)
+
+
+def test_the_registers_read_here(conn):
+    read = regulators.read_here(conn, {})
+    assert read
+    for row in read:
+        named(row, ReadHere)

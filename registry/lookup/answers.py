@@ -1,14 +1,17 @@
-"""The values the lookup wing hands to the web: a registration's document, a search's answer and
-what it says when nobody is found.
+"""The values the lookup wing hands to the web: a registration's document, a search's answer,
+what it says when nobody is found, and a registration's history.
 
 TypedDicts, so that they stay the plain dictionaries the API encodes (no cost on the search path,
 the same JSON); the keys are listed here in the order the builders write them, which is the order
-of the JSON. Builders: registry/lookup/documents.py, search.py, places.py and standing.py.
+of the JSON. Builders: registry/lookup/documents.py, search.py, places.py, standing.py and
+history.py.
 """
 
 from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
+
+from registry.lookup.freshness import SourceState
 
 
 class Standing(TypedDict):
@@ -78,6 +81,32 @@ class DocumentAsOf(Document):
     as_of: str
     state_valid_from: str | None
     state_valid_to: str | None
+
+
+class Event(TypedDict):
+    """A change the register showed to a registration (history._event)."""
+
+    id: int
+    at: str
+    kind: str  # authorization_removed, status_changed, left... (db/history.py)
+    regulator: str
+    registration_id: str
+    registration_number: str | None
+    name: str
+    import_run: int
+    detail: dict[str, Any]
+
+
+class RegistrationHistory(TypedDict):
+    """A registration's events, oldest first, and its earlier states
+    (history.registration_history)."""
+
+    id: str
+    first_seen: str
+    current_state_since: str
+    events: list[Event]
+    # Each: valid_from, valid_to, ended_by_run, then the state then in force (db/history.py)
+    versions: list[dict[str, Any]]
 
 
 class Untracked(TypedDict):
@@ -161,3 +190,11 @@ class WhyEmpty(TypedDict):
     physiotherapy: NotRequired[bool]  # not_read, no_register
     regulators: NotRequired[list[str]]  # no_addresses
     lang: NotRequired[str]  # no_addresses
+
+
+class ReadHere(TypedDict):
+    """A register we read, as the search page lists it before any search
+    (regulators.read_here)."""
+
+    state: SourceState
+    sample: bool

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from db.directory import authorized_kinds
 from db.history import state_at
-from registry.lookup.answers import Document, DocumentAsOf
+from registry.lookup.answers import Document, DocumentAsOf, Event, RegistrationHistory
 from registry.lookup.numbers import is_masked
 from registry.lookup.standing import needling_answer, standing_fields
 
@@ -111,7 +111,7 @@ def as_of(db: sqlite3.Connection, doc: Document, at: str) -> DocumentAsOf:
     return cast(DocumentAsOf, as_then)
 
 
-def _event(row: sqlite3.Row | tuple) -> dict:
+def _event(row: sqlite3.Row | tuple) -> Event:
     event_id, run_id, regulator, rid, at, kind, detail, name, number = row
     return {
         "id": event_id,
@@ -133,7 +133,7 @@ from events e join registrations r on r.id = e.registration_id
 """
 
 
-def registration_history(db: sqlite3.Connection, rid: str) -> dict:
+def registration_history(db: sqlite3.Connection, rid: str) -> RegistrationHistory:
     """Every event of a registration (oldest first) and its earlier states."""
     events = [
         _event(r) for r in db.execute(_EVENTS + " where e.registration_id = ? order by e.id", [rid])
@@ -202,7 +202,7 @@ def changes(
     since: str | None = None,
     regulator: str | None = None,
     kind: str | None = None,
-) -> tuple[list[dict], bool]:
+) -> tuple[list[Event], bool]:
     """Up to `limit` events after event `after_id`, oldest first, and whether more follow."""
     where: list[str] = ["e.id > ?"]
     args: list[int | str] = [after_id]
