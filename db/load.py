@@ -347,8 +347,40 @@ def _batches(records: Iterable[Registration]) -> Iterator[list[Registration]]:
 
 # Written as they are most often: json.dumps with options builds a new encoder on every call.
 _JSON = json.JSONEncoder(ensure_ascii=False)
-_FIRST_SEEN = 14  # positions in a registrations row (see _REGISTRATION)
-_RESPONSE_IDS = 17
+# A registrations row's columns, in the order of `Prepared.row` and of _REGISTRATION_NEW.
+_COLUMNS = (
+    "id",
+    "regulator_id",
+    "registrant_id",
+    "registration_number",
+    "name",
+    "family_name",
+    "given_names",
+    "sort_key",
+    "category",
+    "status",
+    "status_class",
+    "conditions",
+    "profile_url",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+    "last_run_id",
+    "response_ids",
+    "valid_since",
+    "profession",
+)
+# The two positions filled in after the row is made (a list, so that they can be).
+_FIRST_SEEN = _COLUMNS.index("first_seen")
+_RESPONSE_IDS = _COLUMNS.index("response_ids")
+
+
+class Known(NamedTuple):
+    """What the database holds of a registration before the batch that sees it again."""
+
+    content_hash: str
+    removed_at: str | None
+    first_seen: str
 
 
 class Prepared(NamedTuple):
@@ -484,8 +516,8 @@ def _apply(
                 conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))
             known = {
-                row[0]: row[1:]
-                for row in conn.execute(
+                rid: Known(digest, removed_at, first_seen)
+                for rid, digest, removed_at, first_seen in conn.execute(
                     "select id, content_hash, removed_at, first_seen from registrations "
                     f"where id in ({marks})",
                     ids,
@@ -499,9 +531,9 @@ def _apply(
                     if old is None:
                         counts.added += 1
                         fresh.append(p)
-                    elif old[0] != p.digest or old[1] is not None:
+                    elif old.content_hash != p.digest or old.removed_at is not None:
                         counts.changed += 1
-                        p.row[_FIRST_SEEN] = old[2]
+                        p.row[_FIRST_SEEN] = old.first_seen
                         fresh.append(p)
                     else:
                         counts.unchanged += 1
@@ -576,10 +608,7 @@ def _apply(
 
 
 _REGISTRATION_NEW = (
-    "insert into registrations (id, regulator_id, registrant_id, registration_number, name, "
-    "family_name, given_names, sort_key, category, status, status_class, conditions, "
-    "profile_url, content_hash, first_seen, last_seen, last_run_id, response_ids, valid_since, "
-    "profession) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"insert into registrations ({', '.join(_COLUMNS)}) values ({', '.join('?' * len(_COLUMNS))})"
 )
 _REGISTRATION = (
     f"{_REGISTRATION_NEW} on conflict(id) do update set "
@@ -596,7 +625,11 @@ _REGISTRATION = (
 
 
 def _write(
-    conn, directory: Writer, responses: Responses, fresh: list[Prepared], known: dict
+    conn,
+    directory: Writer,
+    responses: Responses,
+    fresh: list[Prepared],
+    known: dict[str, Known],
 ) -> None:
     """Insert new registrations and replace changed ones (`known`: those in the database before
     the batch), with their responses, their parts and their directory rows."""

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from db.clinics import clinics_path
+from registry.clinics.verify import Freshness, Receipt, VerifyAnswer
 from registry.limits import Limits
 from registry.settings import SiteSettings
 from registry.web.app import create_app
@@ -118,6 +119,10 @@ def test_authorized_answer_in_full(site):
     assert body["receipt"]["fetched_at"] == "2026-11-23T10:00:00Z"
     assert body["receipt"]["response_sha256"] == "ab" * 32
     assert body["data"]["stale"] is False and body["verdict_if_fresh"] is None
+    # The answer has the keys its names list, in that order (registry/clinics/verify.py).
+    assert list(body) == list(VerifyAnswer.__annotations__)
+    assert list(body["receipt"]) == list(Receipt.__annotations__)
+    assert list(body["data"]) == list(Freshness.__annotations__)
 
 
 def test_stale_data_says_what_it_would_answer(site):
@@ -131,6 +136,7 @@ def test_not_found_receipt_points_at_the_register_and_run(site):
     client, _ = site
     body = verify(client, regulator="cpta", registration_number="99999").json()
     assert body["registration"] is None
+    assert list(body["receipt"]) == list(Receipt.__annotations__)
     assert body["receipt"]["source_url"] == "https://cpta.alinityapp.com/client/publicdirectory"
     assert body["receipt"]["response_sha256"] is None
     assert (

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from registry.cli import cli
 from registry.clinics.egress import ALLOW_PRIVATE_ENV
+from registry.clinics.verify import Freshness, LastImport
+from registry.clinics.watch import Notice
 from registry.clinics.webhooks import SIGNATURE_HEADER, verify_signature
 from tests.clinic_site import Site, age, registry_with
 from tests.conftest import PEOPLE, person
@@ -87,6 +89,12 @@ def test_changes_to_watched_registrations_appear_in_both_feeds(world):
         ("status_changed", "cpta", "20003"),
     ]
     by_kind = {i["_registry"]["kind"]: i for i in items}
+    # Each notice has the keys its name lists, in that order; a stale source's detail is its
+    # freshness.
+    assert all(list(i["_registry"]) == list(Notice.__annotations__) for i in items)
+    stale = by_kind["data_stale"]["_registry"]["detail"]
+    assert list(stale) == list(Freshness.__annotations__)
+    assert list(stale["last_successful_import"]) == list(LastImport.__annotations__)
     assert (
         by_kind["conditions_changed"]["content_text"] == "Conditions changed: added 'No needling'."
     )

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from db.load import Rejected, check_run_size, sync_regulators
+from db.load import _COLUMNS, Rejected, check_run_size, sync_regulators
 from db.migrations import (
     m007_location_coordinates,
     m010_summaries,
@@ -210,6 +210,25 @@ def test_rerun_counts_unchanged_and_changed(loaded):
     (doc,) = documents(loaded.conn, ["cpta:r1"])
     assert doc["status"] == "Suspended" and doc["needling"]["authorized"] is False
     assert doc["needling"]["authorizations"][0]["wording"] == "Using needles in practice"
+
+
+def test_changed_and_returning_registrations_keep_their_first_seen(db):
+    load(db, PEOPLE[:-1], now="2026-01-01T00:00:00Z")
+    load(db, PEOPLE[:-2], now="2026-02-01T00:00:00Z")  # r7 leaves
+    changed = [with_changes(PEOPLE[0], status="Suspended", status_class="suspended"), *PEOPLE[1:]]
+    _, counts = load(db, changed, now="2026-03-01T00:00:00Z")  # r1 changes, r7 returns, r8 new
+    assert (counts.added, counts.changed, counts.unchanged) == (1, 2, 5)
+    seen = "select id, first_seen, last_seen from registrations where id in (?, ?, ?) order by id"
+    jan, mar = "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z"
+    assert rows(db, seen, ["cpta:r1", "cpta:r7", "cpta:r8"]) == [
+        {"id": "cpta:r1", "first_seen": jan, "last_seen": mar},
+        {"id": "cpta:r7", "first_seen": jan, "last_seen": mar},
+        {"id": "cpta:r8", "first_seen": mar, "last_seen": mar},
+    ]
+
+
+def test_the_written_row_has_every_registrations_column(db):
+    assert set(_COLUMNS) <= set(db.table("registrations").columns_dict)
 
 
 def test_leaver_is_kept_as_no_longer_on_register(loaded):

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from typing import Any, cast
 
 from sqlite_utils import Database
 
-from registry.clinics.verify import canonical
+from registry.clinics.verify import VerifyAnswer, canonical
 
 ID_PREFIX = "rcpt_"
 
@@ -23,7 +24,9 @@ def new_id() -> str:
     return ID_PREFIX + secrets.token_hex(16)
 
 
-def store(db: Database, answers: list[dict], recent=None, client: str = "") -> list[dict]:
+def store(
+    db: Database, answers: list[VerifyAnswer], recent=None, client: str = ""
+) -> list[VerifyAnswer]:
     """Give each answer a receipt id and keep it, all in one transaction. Returns the answers.
 
     With `recent` (registry.limits.Recent), an answer identical to one this client was given
@@ -35,8 +38,9 @@ def store(db: Database, answers: list[dict], recent=None, client: str = "") -> l
         key = recent.key(client, answer) if recent else None
         earlier = (fresh.get(key) or recent.get(key)) if recent else None
         if earlier is not None:
-            answer.clear()
-            answer.update(json.loads(earlier))
+            same = cast("dict[str, Any]", answer)  # the earlier answer, in place
+            same.clear()
+            same.update(json.loads(earlier))
             continue
         answer["receipt"]["id"] = new_id()
         body = canonical(answer)

@@ -29,6 +29,7 @@ from db.connections import read_only
 from registry.clinics import receipts
 from registry.clinics.verify import (
     Query,
+    VerifyAnswer,
     VerifyError,
     attention_rank,
     by_name,
@@ -288,7 +289,9 @@ def column_names(header: list[str]) -> list[str]:
     return names
 
 
-def result(line: int, header: list[str], cells: list[str], answer: dict | VerifyError) -> dict:
+def result(
+    line: int, header: list[str], cells: list[str], answer: VerifyAnswer | VerifyError
+) -> dict:
     """One roster row as returned: the clinic's own cells, then the verdict and receipt."""
     given = {
         name: (cells[i] if i < len(cells) else "") for i, name in enumerate(column_names(header))

@@ -31,11 +31,14 @@ import difflib
 import json
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from db import reads
+from registry.lookup.answers import Document
 from registry.lookup.documents import documents
 from registry.lookup.freshness import DEFAULT_STALE_AFTER_HOURS, fresh_until
 from registry.lookup.numbers import fits_mask, is_masked, normalize_number
@@ -102,6 +105,64 @@ select g.id, g.short_name, g.name, g.jurisdiction, g.needling, g.register_url, g
   g.coverage_note, coalesce(g.profession, 'physiotherapist') as profession, g.mechanism
 from regulators g order by g.jurisdiction, g.id
 """
+
+
+class LastImport(TypedDict):
+    """A regulator's last successful import run."""
+
+    import_run_id: int
+    ended_at: str
+
+
+class Freshness(TypedDict):
+    """How current a regulator's data is, as a verification answer's `data` and a watch list's
+    stale-data notice give it (Regulators.freshness_of)."""
+
+    last_successful_import: LastImport | None
+    stale_after_hours: float
+    stale: bool
+    stale_since: str | None
+    fresh_until: str | None
+
+
+class Proof(TypedDict):
+    """What a verdict rests on: the response that showed the registration, or for one not
+    found, the run that read the whole register without it."""
+
+    source_url: str | None
+    fetched_at: str | None
+    response_sha256: str | None
+    import_run_id: int | None
+
+
+class Receipt(TypedDict):
+    """A verification's receipt: when it was checked, its proof, and the evidence."""
+
+    id: str | None  # set when the receipt is stored (registry/clinics/receipts.py)
+    checked_at: str
+    source_url: str | None
+    fetched_at: str | None
+    response_sha256: str | None
+    import_run_id: int | None
+    last_confirmed_by_import_run_id: int | None
+    evidence: list[dict[str, Any]]
+
+
+class VerifyAnswer(TypedDict):
+    """The answer for one registration checked (`_answer`): the verdict first."""
+
+    verdict: str
+    verdict_if_fresh: str | None
+    verdict_if_name_matched: str | None
+    query: dict[str, Any]  # regulator, registration_number, name
+    regulator: dict[str, Any]  # id, short_name, name, jurisdiction, profession, mechanism...
+    registration: dict[str, Any] | None  # _registration
+    name_warning: str | None
+    name_match: str | None
+    matched_by: str | None
+    check_by_name_url: str | None
+    data: Freshness
+    receipt: Receipt
 
 
 class Regulators:
@@ -191,7 +252,7 @@ class Regulators:
             self._masked[gid] = [(rid, n) for rid, n in rows if is_masked(n)]
         return self._masked[gid]
 
-    def freshness_of(self, gid: str) -> dict:
+    def freshness_of(self, gid: str) -> Freshness:
         g = self.rows[gid]
         hours = self.freshness[gid]
         limit = fresh_until(g["run_ended_at"], hours)
@@ -236,7 +297,7 @@ def _part_close(word: str, names: list[str]) -> bool:
     )
 
 
-def name_match(given: str | None, doc: dict) -> str:
+def name_match(given: str | None, doc: Document) -> str:
     """How the name a clinic gave compares with the register's: "match", "close" (the same
     person by all appearances, a name spelled a little differently: a likely typo) or
     "different" (someone else). No name given is a match: there is nothing to compare.
@@ -275,7 +336,7 @@ def name_match(given: str | None, doc: dict) -> str:
     return "close" if family_close and (given_ok or given_close) else "different"
 
 
-def name_warning(given: str | None, doc: dict) -> str | None:
+def name_warning(given: str | None, doc: Document) -> str | None:
     """A warning when the name a clinic gave does not match the register's; None when it does."""
     found = name_match(given, doc)
     if found == "match":
@@ -322,8 +383,8 @@ def _lookup(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> dict[tuple
     return found
 
 
-def _documents(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
-    docs: dict[str, dict] = {}
+def _documents(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Document]:
+    docs: dict[str, Document] = {}
     unique = list(dict.fromkeys(ids))
     for i in range(0, len(unique), CHUNK):
         for doc in documents(conn, unique[i : i + CHUNK]):
@@ -331,7 +392,7 @@ def _documents(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
     return docs
 
 
-def _verdict(doc: dict | None) -> str:
+def _verdict(doc: Document | None) -> str:
     if doc is None:
         return "not_found"
     if not doc["on_register"]:
@@ -342,7 +403,7 @@ def _verdict(doc: dict | None) -> str:
     return answer  # authorized | not_authorized | not_practising
 
 
-def _registration(doc: dict) -> dict:
+def _registration(doc: Document) -> dict:
     return {
         "id": doc["id"],
         "name": doc["name"],
@@ -379,17 +440,18 @@ def _answer(
     query: Query,
     number: str,
     g: dict,
-    fresh: dict,
-    doc: dict | None,
+    fresh: Freshness,
+    doc: Document | None,
     at: str,
     masked: str | None = None,
-) -> dict:
+) -> VerifyAnswer:
     """The answer for one query. `masked` is how a masked match was decided: "matched" (one
     person on the register shows these visible digits under this name) or "no_safe_match"."""
     verdict = "check_by_name" if masked == "no_safe_match" else _verdict(doc)
     evidence = doc["evidence"] if doc else []
     primary = _primary_evidence(evidence)
-    last = fresh["last_successful_import"] or {}
+    last: Mapping[str, Any] = fresh["last_successful_import"] or {}
+    proof: Proof
     if primary:
         proof = {
             "source_url": primary.get("url"),
@@ -456,7 +518,7 @@ def verify_many(
     queries: list[Query],
     freshness: dict[str, float],
     now: datetime | None = None,
-) -> list[dict | VerifyError]:
+) -> list[VerifyAnswer | VerifyError]:
     """An answer per query, in order; a query that cannot be checked gets its VerifyError."""
     now = now or datetime.now(UTC)
     at = utc_text(now)
@@ -497,7 +559,7 @@ def verify_many(
     wanted = list(ids.values()) + [rid for fits in fitting.values() for _, rid in fits]
     docs = _documents(conn, wanted)
     fresh = {gid: regulators.freshness_of(gid) for gid in regulators.rows}
-    out: list[dict | VerifyError] = []
+    out: list[VerifyAnswer | VerifyError] = []
     for i, (q, r) in enumerate(zip(queries, resolved, strict=True)):
         if isinstance(r, VerifyError):
             out.append(r)
@@ -526,7 +588,7 @@ def verify_many(
 
 def verify_one(
     conn: sqlite3.Connection, query: Query, freshness: dict[str, float], now=None
-) -> dict:
+) -> VerifyAnswer:
     """The answer for one query; raises VerifyError when it cannot be checked."""
     (answer,) = verify_many(conn, [query], freshness, now)
     if isinstance(answer, VerifyError):
@@ -571,6 +633,6 @@ def by_name(conn: sqlite3.Connection, regulator: str, name: str) -> list[dict]:
     ]
 
 
-def canonical(body: dict) -> str:
+def canonical(body: Mapping[str, Any]) -> str:
     """The JSON text a receipt is stored and hashed as."""
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -17,11 +17,19 @@ import json
 import secrets
 import sqlite3
 from datetime import UTC, datetime
+from typing import Any, TypedDict
 
 from sqlite_utils import Database
 
 from db.load import utcnow
-from registry.clinics.verify import CHUNK, Query, Regulators, VerifyError, verify_many
+from registry.clinics.verify import (
+    CHUNK,
+    Freshness,
+    Query,
+    Regulators,
+    VerifyError,
+    verify_many,
+)
 from registry.lookup.numbers import is_masked
 from scrapers.records import clean_text
 
@@ -240,19 +248,37 @@ def _summary(kind: str, detail: dict) -> str:
     return "The register lists this registration again."
 
 
+class Notice(TypedDict):
+    """A change to a watched registration, or a watched source's data gone stale: as the feeds
+    give it (`_registry` in the JSON Feed) and the webhooks send it."""
+
+    id: str  # event:N, or stale:REGULATOR:RUN
+    kind: str  # one of NOTICE_KINDS, or data_stale
+    at: str
+    title: str
+    summary: str
+    regulator: str
+    registration_number: str | None  # None: data_stale
+    name: str | None
+    label: str | None  # the list's label for the registration
+    import_run_id: int | None
+    detail: dict[str, Any] | Freshness  # the event's detail, or the source's freshness
+    url: str
+
+
 def notices(
     registry: sqlite3.Connection,
     items: list[dict],
     freshness: dict[str, float],
     now: datetime | None = None,
-) -> list[dict]:
+) -> list[Notice]:
     """Every notice for a list's items, newest first."""
     if not items:
         return []
     by_id = {item["registration_id"]: item for item in items}
     ids = list(by_id)
     since = min(item["since_event_id"] for item in items)
-    out = []
+    out: list[Notice] = []
     kinds = ",".join(f"'{k}'" for k in NOTICE_KINDS)
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]

@@ -44,7 +44,7 @@ from tenacity import (
 from db import layout, os_lock
 from db.load import utcnow
 from registry.clinics import egress
-from registry.clinics.watch import items_of, notices
+from registry.clinics.watch import Notice, items_of, notices
 
 SIGNATURE_HEADER = "X-Registry-Signature"
 BATCH = 100  # notices per POST
@@ -118,7 +118,7 @@ def _post(
     return status
 
 
-def _record(db: Database, list_id: str, batch: list[dict], attempts: int, status, error) -> None:
+def _record(db: Database, list_id: str, batch: list[Notice], attempts: int, status, error) -> None:
     now = utcnow()
     with db.conn:
         db.conn.executemany(
@@ -143,7 +143,7 @@ GRACE = 5.0  # seconds past the run's deadline the run waits for a worker to say
 
 @dataclass
 class _Batch:
-    notices: list[dict]
+    notices: list[Notice]
     body: bytes
     signature: str
     delivery: str

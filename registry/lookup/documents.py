@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
 from db import reads
 from db.directory import authorized_kinds
 from db.responses import evidence_sql
+from registry.lookup.answers import Document, DocumentRegulator
 from registry.lookup.standing import needling_answer, standing_fields
 
 # One row per registration, its lists (authorizations, practice locations, evidence) as JSON
@@ -79,7 +80,7 @@ def _rows(conn: sqlite3.Connection, sql: str, ids: list) -> list[dict[str, Any]]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False) -> list[dict]:
+def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False) -> list[Document]:
     """Full API documents for registration ids, in the order given.
 
     With `as_json`, a document's conditions, authorizations, practice locations and evidence are
@@ -90,11 +91,12 @@ def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False
     rows = {row[0]: row for row in conn.execute(_REGISTRATIONS, [orjson.dumps(ids).decode()])}
     regulator_ids = sorted({row[1] for row in rows.values()})
     regulators = {
-        g["id"]: dict(g, sample=bool(g["sample"])) for g in _rows(conn, _REGULATORS, regulator_ids)
+        g["id"]: cast(DocumentRegulator, dict(g, sample=bool(g["sample"])))
+        for g in _rows(conn, _REGULATORS, regulator_ids)
     }
     seen: dict[tuple[str, str | None], str | None] = {}  # one query per regulator, not per row
     parsed = orjson.Fragment if as_json else orjson.loads
-    out = []
+    out: list[Document] = []
     for rid in ids:
         (
             _,
@@ -124,7 +126,7 @@ def documents(conn: sqlite3.Connection, ids: list[str], *, as_json: bool = False
         out.append(
             {
                 "id": rid,
-                "regulator": regulator if as_json else dict(regulator),
+                "regulator": regulator if as_json else regulator.copy(),
                 "registration_number": number,
                 "name": name,
                 # Who the person is: a physiotherapist's authorization and an acupuncturist's

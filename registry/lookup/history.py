@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
+from typing import Any, cast
 
 from db.directory import authorized_kinds
 from db.history import state_at
+from registry.lookup.answers import Document, DocumentAsOf, Event, RegistrationHistory
 from registry.lookup.numbers import is_masked
 from registry.lookup.standing import needling_answer, standing_fields
 
@@ -58,7 +61,7 @@ def registration_id(db: sqlite3.Connection, regulator: str, key: str) -> str:
     return rows[0][0]
 
 
-def page_key(doc: dict) -> str | None:
+def page_key(doc: Mapping[str, Any]) -> str | None:
     """What a registration's own page and API address use: its registration number where that
     names it alone, else the regulator's id for the registrant."""
     number = doc.get("registration_number")
@@ -68,7 +71,7 @@ def page_key(doc: dict) -> str | None:
     return own or None
 
 
-def as_of(db: sqlite3.Connection, doc: dict, at: str) -> dict:
+def as_of(db: sqlite3.Connection, doc: Document, at: str) -> DocumentAsOf:
     """A registration's document with its state replaced by the state in force at `at`."""
     state = state_at(db, doc["id"], at)
     if state is None:
@@ -78,7 +81,7 @@ def as_of(db: sqlite3.Connection, doc: dict, at: str) -> dict:
     )
     tracking = doc["regulator"]["needling"]
     standing = standing_fields(state["status"], state["status_class"], state["on_register"])
-    return {
+    as_then = {
         **doc,
         **{
             k: state[k]
@@ -105,9 +108,10 @@ def as_of(db: sqlite3.Connection, doc: dict, at: str) -> dict:
         "state_valid_from": state["valid_from"],
         "state_valid_to": state["valid_to"],
     }
+    return cast(DocumentAsOf, as_then)
 
 
-def _event(row: sqlite3.Row | tuple) -> dict:
+def _event(row: sqlite3.Row | tuple) -> Event:
     event_id, run_id, regulator, rid, at, kind, detail, name, number = row
     return {
         "id": event_id,
@@ -129,7 +133,7 @@ from events e join registrations r on r.id = e.registration_id
 """
 
 
-def registration_history(db: sqlite3.Connection, rid: str) -> dict:
+def registration_history(db: sqlite3.Connection, rid: str) -> RegistrationHistory:
     """Every event of a registration (oldest first) and its earlier states."""
     events = [
         _event(r) for r in db.execute(_EVENTS + " where e.registration_id = ? order by e.id", [rid])
@@ -198,7 +202,7 @@ def changes(
     since: str | None = None,
     regulator: str | None = None,
     kind: str | None = None,
-) -> tuple[list[dict], bool]:
+) -> tuple[list[Event], bool]:
     """Up to `limit` events after event `after_id`, oldest first, and whether more follow."""
     where: list[str] = ["e.id > ?"]
     args: list[int | str] = [after_id]

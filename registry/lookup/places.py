@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from registry.gazetteer import Place, UnknownPlace, gazetteer, place_key, variants
 from registry.lookup import cities, postcodes
+from registry.lookup.answers import Link, RegulatorHere, SearchAnswer, WhyEmpty
 from registry.lookup.search import (
     Query,
     SearchError,
@@ -269,7 +270,7 @@ def find(
     within: int = 0,
     offset: int = 0,
     as_json: bool = False,
-) -> tuple[dict, Understood]:
+) -> tuple[SearchAnswer, Understood]:
     """A search with its place understood (see understand_query), from its `offset`th result.
 
     `Unknown` when the place typed is not one we know and nobody is found: for a misspelt
@@ -317,7 +318,7 @@ class Unknown(UnknownCity):
         self.understood = understood
 
 
-def search_in_place(conn: sqlite3.Connection, query: Query, as_json: bool = False) -> dict:
+def search_in_place(conn: sqlite3.Connection, query: Query, as_json: bool = False) -> SearchAnswer:
     """`find` for the API: the results, with the place understood when it was rewritten."""
     try:
         found, understood = find(conn, query, as_json=as_json)
@@ -346,7 +347,7 @@ from regulators g where g.jurisdiction = ? order by g.id
 
 def why_empty(
     conn: sqlite3.Connection, region: str, profession: str | None = DEFAULT_PROFESSION
-) -> dict:
+) -> WhyEmpty:
     """Why a search in a place found nobody: we do not read that province's or state's register
     yet (with the regulators' own searches), its register publishes no addresses (Washington's),
     or nobody there matches. Only the registers of the profession searched for count (None:
@@ -356,7 +357,7 @@ def why_empty(
     rows = [row[:5] for row in rows if profession is None or row[5] == profession]
     read = [row for row in rows if row[3]]
     if not read:
-        links = [
+        links: list[Link] = [
             {"name": name, "url": url.strip(), "lang": regulator_lang(region)}
             for name, _, url, _, _ in rows
             if url and urlsplit(url.strip()).scheme in ("http", "https")
@@ -392,7 +393,7 @@ def ask_practitioner(mechanism: str | None) -> str:
     )
 
 
-def regulators_here(conn: sqlite3.Connection, region: str) -> list[dict]:
+def regulators_here(conn: sqlite3.Connection, region: str) -> list[RegulatorHere]:
     """Who may needle in a province or state: each declared regulator there with the
     profession it registers, how a person comes to needle (by the profession's scope of
     practice, or authorized in person: the mechanism), the kinds it gives, and whether its
@@ -400,7 +401,7 @@ def regulators_here(conn: sqlite3.Connection, region: str) -> list[dict]:
     country = COUNTRIES.get(region)
     if not country:
         return []
-    out = []
+    out: list[RegulatorHere] = []
     for row in conn.execute(_HERE, [f"{country}-{region}"]).fetchall():
         (gid, name, short, jurisdiction, profession, mechanism, needling, coverage, url) = row[:9]
         scope, wording, read = row[9:]

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from db import reads
 from registry.lookup import freshness
+from registry.lookup.answers import ReadHere
 
 _REGULATORS = "select * from regulators order by jurisdiction, id"
 _LAST_SUCCESS = (
@@ -47,7 +48,7 @@ def described(db: sqlite3.Connection) -> list[dict]:
     return sources
 
 
-def read_here(conn: sqlite3.Connection, stale_after: Mapping[str, float]) -> list[dict]:
+def read_here(conn: sqlite3.Connection, stale_after: Mapping[str, float]) -> list[ReadHere]:
     """The registers we read, for the page without a search: where, when last read, and how."""
     states = freshness.states(conn, stale_after)
     rows = conn.execute(

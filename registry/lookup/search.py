@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
 from registry.lookup import cities
+from registry.lookup.answers import SearchAnswer, Untracked
 from registry.lookup.documents import documents
 from registry.lookup.standing import IN_PRACTICE_SQL
 from scrapers.kinds import DEFAULT_PROFESSION, KINDS, PROFESSIONS, kinds_answering
@@ -448,7 +449,7 @@ def near_count(conn: sqlite3.Connection, query: Query, rings: Rings) -> int:
     return sum(rings.nearest(c, p) is not None for c, p in rows)
 
 
-def search_near(conn: sqlite3.Connection, query: Query) -> dict:
+def search_near(conn: sqlite3.Connection, query: Query) -> SearchAnswer:
     """A near search: every match within the distance, nearest first (then alphabetical).
 
     A result's distance is from the city searched to the nearest of its practice cities; both are
@@ -486,7 +487,7 @@ def search_near(conn: sqlite3.Connection, query: Query) -> dict:
     }
 
 
-def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> dict:
+def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> SearchAnswer:
     """One page of results, a count capped at COUNT_CAP, and the cursor of the next page.
 
     `as_json`: the results' lists stay the JSON SQLite built (documents()), for the API, which
@@ -548,7 +549,7 @@ group by g.id order by g.id
 
 def untracked_matches(
     conn: sqlite3.Connection, query: Query, near: list[str] | None = None
-) -> list[dict]:
+) -> list[Untracked]:
     """For a search by kind: people matching everything else whose regulator does not record
     needling (or whose recording of it is unconfirmed), and are not in the results: their
     absence means "not tracked" or "not confirmed", never "not authorized". `listed` counts
@@ -569,7 +570,7 @@ def untracked_matches(
     with_kind = match_expression(query, near)
     untracked = _UNTRACKED.format(profession=profession_sql(query))
     listed = {row[0]: row[4] for row in conn.execute(untracked, [with_kind, COUNT_CAP + 1])}
-    out = []
+    out: list[Untracked] = []
     for rid, name, jurisdiction, tracking, count in conn.execute(
         untracked, [expression, COUNT_CAP + 1]
     ):
@@ -608,7 +609,7 @@ def registration_number(q: str | None) -> str | None:
 
 def search_number(
     conn: sqlite3.Connection, query: Query, number: str, *, as_json: bool = False
-) -> dict | None:
+) -> SearchAnswer | None:
     """A search by registration number: the people holding it on any register, within the
     search's city or province if given, whatever their standing (their card says it first: a
     number asks after one person). None when nobody holds it, so that the words are searched."""

@@ -9,6 +9,8 @@ search filter that leaves people who may not practise out of a patient's results
 
 from __future__ import annotations
 
+from registry.lookup.answers import Standing
+
 # Status classes (scrapers/standing.py) under which a person may not practise at all.
 NOT_PRACTISING_CLASSES = ("suspended", "cancelled", "non_practising")
 
@@ -58,7 +60,7 @@ def needling_answer(standing: str, tracking: str, authorized: bool) -> str:
     return "unknown"
 
 
-def standing_fields(status: str | None, status_class: str | None, on_register: bool) -> dict:
+def standing_fields(status: str | None, status_class: str | None, on_register: bool) -> Standing:
     """A document's `standing`: the state, the register's current status words, and for someone
     who left the register the status it last showed (history, not a current status)."""
     state = standing_of(status_class, on_register)

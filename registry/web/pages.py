@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup
@@ -23,6 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from registry.gazetteer import city_centre
 from registry.lookup import cities, freshness, history, places, regulators
+from registry.lookup.answers import Document, Near, RegulatorHere, SearchAnswer
 from registry.lookup.documents import documents
 from registry.lookup.places import regulator_lang, why_empty
 from registry.lookup.search import (
@@ -156,7 +158,7 @@ def search_error(message: str, t) -> str:
     return t("error.empty") if "at least one of" in message else message
 
 
-def searched_for(form: Form, query, where, found: dict, t) -> tuple[str, list[str]]:
+def searched_for(form: Form, query, where, found: SearchAnswer, t) -> tuple[str, list[str]]:
     """What was searched, in words: the place the count is in ("in Calgary, AB"; a near search
     says its own), and the search echoed above the results (name, place, kind, who)."""
     place = ""
@@ -238,10 +240,10 @@ class Fields(dict):
             raise AttributeError(name) from None
 
 
-def card_fields(result: dict) -> Fields:
+def card_fields(document: Mapping[str, Any]) -> Fields:
     """A document as Fields where a card reads it: itself, its regulator, its needling and
     authorizations, its practice locations (not its evidence, which a card does not show)."""
-    result = Fields(result)
+    result = Fields(document)
     result["regulator"] = Fields(result["regulator"])
     needling = result["needling"] = Fields(result["needling"])
     needling["authorizations"] = [Fields(a) for a in needling.get("authorizations") or []]
@@ -280,7 +282,7 @@ def record_url(result: dict) -> str | None:
     return None
 
 
-def distance_text(result: dict, near: dict | None, t, lang: str) -> str | None:
+def distance_text(result: Mapping[str, Any], near: Near | None, t, lang: str) -> str | None:
     if near is None or "distance_km" not in result:
         return None
     if result["distance_km"] == 0:  # the same place (distances are between town centres)
@@ -321,7 +323,7 @@ def nearest_first(locations: list[dict]) -> list[dict]:
     )
 
 
-def place_on_map(results: list[dict]) -> bool:
+def place_on_map(results: list[Fields]) -> bool:
     """Where each card goes on the results map (`map_at`: its first location, the one its
     distance is measured to, at its city's centre, as distances are); True if any has one.
     The map's script reads these from the cards, and takes names and places from their text."""
@@ -344,11 +346,11 @@ def practitioner_url(result: dict, lang: str) -> str | None:
     return f"/p/{quote(result['regulator']['id'])}/{quote(key, safe='')}?lang={lang}"
 
 
-def for_a_card(result: dict, near: dict | None, t, lang: str) -> Fields:
+def for_a_card(document: Document, near: Near | None, t, lang: str) -> Fields:
     """A result with what its card shows: its name first-name-first, the place it is measured
     to first, the links to call, get directions and read more, and its lines in the page's
     language, worked out here once rather than by the template's calls for each card."""
-    result = card_fields(result)
+    result = card_fields(document)
     helpers = language_helpers(lang)
     lang_attr, foreign, tm = helpers["lang_attr"], helpers["foreign"], helpers["tm"]
     register_lang = regulator_lang(result["regulator"]["jurisdiction"])
@@ -427,7 +429,7 @@ MECHANISMS = (
 PERSONAL = MECHANISMS[:-1]
 
 
-def regulators_here(here: list[dict], t, tm, foreign) -> list[Fields]:
+def regulators_here(here: list[RegulatorHere], t, tm, foreign) -> list[Fields]:
     """Who may do this in the place searched, in the page's words: each regulator there, the
     profession it registers, how a person comes to needle (by the profession's scope of
     practice, or authorized in person), the kinds it gives, and what its register shows."""
@@ -485,7 +487,7 @@ def kinds_in_words(kinds: list[str], t) -> str:
     return ", ".join(t(f"kind.{k}") for k in kinds)
 
 
-def paging(form: Form, found: dict, lang: str) -> dict:
+def paging(form: Form, found: SearchAnswer, lang: str) -> dict:
     """Where this page is in the list ("21–40 of 56") and the links to the pages either side."""
     first = (form.page - 1) * PAGE_SIZE + 1
     shown = len(found["results"])
@@ -503,7 +505,7 @@ def paging(form: Form, found: dict, lang: str) -> dict:
 
 
 def notices(
-    conn, found: dict | None, region: str | None, stale_after: Mapping[str, float]
+    conn, found: SearchAnswer | None, region: str | None, stale_after: Mapping[str, float]
 ) -> list[dict]:
     """What the page must say about the sources behind these results: regulators that do not
     track needling, data older than it should be, a source whose latest import failed."""
@@ -582,10 +584,11 @@ def index(request: Request) -> Response:
         region = where.region  # the notices of that place's sources only
     context["notices"] = notices(conn, found, region, request.app.state.freshness) if query else []
     if found is not None:
-        found["results"] = [for_a_card(r, found.get("near"), t, lang) for r in found["results"]]
+        cards = [for_a_card(r, found.get("near"), t, lang) for r in found["results"]]
+        cast("dict[str, Any]", found)["results"] = cards  # the page shows its results as cards
         context["found"] = found
         context["paging"] = paging(form, found, lang)
-        if place_on_map(found["results"]):
+        if place_on_map(cards):
             tiles = request.app.state.settings.map_tiles
             context["map"] = {
                 "tiles": tiles.url,
@@ -610,7 +613,9 @@ def index(request: Request) -> Response:
         place_region = region or (where.region if where else "")
         if not found["results"] and where is not None and place_region:
             asked = profession_of(query) if query else DEFAULT_PROFESSION
-            empty = why_empty(conn, place_region, asked)
+            empty = cast(
+                "dict[str, Any]", why_empty(conn, place_region, asked)
+            )  # with the page's keys
             empty["place"] = where.label
             if empty["kind"] != "no_addresses" and (km := wider(form.within)) is not None:
                 empty["widen_km"] = km

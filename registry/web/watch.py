@@ -21,6 +21,7 @@ from registry.clinics.watch import (
     FEED_LIMIT,
     MAX_BODY,
     MAX_ITEMS,
+    Notice,
     add_items,
     checks_of,
     create_list,
@@ -232,7 +233,7 @@ def api_watch_remove(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _feed_notices(request: Request) -> tuple[dict, list[dict]]:
+def _feed_notices(request: Request) -> tuple[dict, list[Notice]]:
     only(request, {"token"})
     found = _list(request)
     state = request.app.state

@@ -174,7 +174,7 @@ def list_view(request: Request, found: dict, page: object = None) -> dict:
     shown = items[(number - 1) * PEOPLE_PAGE : number * PEOPLE_PAGE]
     answers = verify_many(state.conn, watch.checks_of(shown), state.freshness)
     changes = watch.notices(state.conn, items, state.freshness)
-    latest: dict[tuple, dict] = {}
+    latest: dict[tuple, watch.Notice] = {}
     for n in changes:  # newest first: the first one seen for a registration is its latest
         latest.setdefault((n["regulator"], n["registration_number"]), n)
     people = []
