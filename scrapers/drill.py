@@ -134,6 +134,7 @@ class Drill:
         # complete crawl must ask each with every first-name initial (see `requests_floor`).
         self.unshown_exact = 0
         self._replies: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._accented_owed: set[str] = set()  # see accented_starts
         self.progress: Callable[[str], None] = lambda message: None
 
     # -- asking --------------------------------------------------------------------------------
@@ -153,13 +154,20 @@ class Drill:
         return max(searches, self.fixed) + len(self.found)
 
     def accented_starts(self) -> int:
-        """The two-letter starts with an accented second letter that a complete crawl must ask
-        (see `requests_floor`): on a prefix tenant that tells accents apart and refuses one
-        letter, 26 for each seed letter; none elsewhere (a substring tenant reaches "Bédard"
-        through "da", an accent-blind one through "be")."""
-        if self.substring or self.accents == "insensitive" or self.min_chars < 2:
+        """The texts with an accented letter that a complete crawl must ask (see
+        `requests_floor`), on a prefix tenant that tells accents apart: each start holding one
+        (where one letter is refused, "bé" is the only way to "Bédard"), and each accented
+        extension of a capped prefix past its sorted reply's last row ("b" capped at "Baxter":
+        only a text starting "bé" reaches "Bédard"). None on a substring tenant ("da" reaches
+        "Bédard") or an accent-blind one ("be" does)."""
+        if self.substring or self.accents == "insensitive":
             return 0
-        return 26 * len(self._seeds())
+        return len(self._accented_owed)
+
+    def _owe(self, text: str) -> None:
+        """Count `text` among the accented texts no other text stands for."""
+        if any(not c.isascii() and c.isalpha() for c in text):
+            self._accented_owed.add(text)
 
     def ask(self, last: str, first: str = "") -> list[tuple[str, str]]:
         if (last, first) in self._replies:
@@ -258,6 +266,8 @@ class Drill:
                 if start in self._asked:
                     continue
                 self._asked.add(start)
+                if self.min_chars >= 2:
+                    self._owe(start)
                 self.last(start)
 
     def _later_letters(self) -> list[str]:
@@ -326,6 +336,8 @@ class Drill:
                 continue
             if below and c not in INSIDE and _bare(c) < below:
                 continue  # sorted reply: shown above the last row
+            if not c.isascii() and c not in INSIDE:
+                self._owe(q + c)
             self.last(q + c)
         if not exact_shown:
             self.unshown_exact += len(q) == 2
@@ -554,8 +566,9 @@ def requests_floor(
     a tenant refuses "a " as too short (`Drill.spaced`), the 26 x 26 texts "a b" through which
     alone a family name whose first word is one letter can be reached; and on a tenant that
     matches by prefix, tells accented letters apart and refuses one letter, the two-letter starts
-    with an accented second letter (`Drill.accented_starts`): "Bédard" is reachable through no
-    text but one starting "bé", so no complete crawl can leave one out."""
+    or extensions holding an accented letter that no other text can stand for
+    (`Drill.accented_starts`): "Bédard" is reachable through no text but one starting "bé", so no
+    complete crawl can leave one out."""
     searches = search_floor(listed, cap, min_chars, unshown_exact, spaced) + accented_starts
     return 1 + searches + listed + visible_practice
 

