@@ -178,3 +178,13 @@ def test_people_under_a_board_that_keeps_but_does_not_publish_are_told_so(tmp_pa
             "not_tracked"
         ]
         assert (n["regulator"], n["needling"], n["matches"]) == ("kept", "kept_unpublished", 1)
+
+
+def test_the_search_echo_says_whom_it_was_for_unless_physiotherapists(client):
+    def echo(**params) -> str:
+        return text(page(client, **params).select_one(".searched"))
+
+    assert "profession" not in echo(city="Vancouver", lang="en")
+    assert "profession: acupuncturist" in echo(q="acupuncturist Vancouver", lang="en")
+    assert "any profession that may" in echo(city="Vancouver", kind="acupuncture", lang="en")
+    assert "profession : médecin" in echo(q="médecin Vancouver", lang="fr")

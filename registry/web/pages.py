@@ -172,6 +172,12 @@ def searched_for(form: Form, query, where, found: SearchAnswer, t) -> tuple[str,
     kind = query.kind if query is not None else None
     if kind and kind != "needling":
         parts.append(t("results.searched_kind", kind=t(f"kind.{kind}")))
+    # Whom: said where it is not the physiotherapists a search is for unless told otherwise.
+    profession = profession_of(query) if query is not None else DEFAULT_PROFESSION
+    if profession is None:
+        parts.append(t("results.searched_any_profession"))
+    elif profession != DEFAULT_PROFESSION:
+        parts.append(t("results.searched_profession", profession=t(f"profession.{profession}")))
     key = "results.searched_authorized" if form.show == "authorized" else "results.searched_all"
     return place, [*parts, t(key)]
 
