@@ -33,14 +33,13 @@ import json
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from emulators.jurisdictions import WASHINGTON_NAMES
 from emulators.population import draw_names
-from emulators.server import Emulator, RequestLog, serve_until_interrupted
+from emulators.server import RequestLog, serve_until_interrupted
 from emulators.wa_doh import (
+    SodaEmulator,
     SoqlError,
-    _NginxHandler,
     _Reply,
     query_rows,
     render_error,
@@ -360,13 +359,11 @@ def dataset_rows(
 # The server
 
 
-class SocrataEmulator(Emulator):
+class SocrataEmulator(SodaEmulator):
     """One Socrata licence dataset on 127.0.0.1 serving `people` in `shape`; see the module
     docstring."""
 
-    handler = _NginxHandler
     name = "socrata-emulator"
-    error_content_type = "application/json;charset=utf-8"
 
     def __init__(
         self,
@@ -415,18 +412,9 @@ class SocrataEmulator(Emulator):
         with self._lock:
             self._people, self._rows = people, out
 
-    def _server_error(self) -> _Reply:
-        return _Reply(500, render_error("internal", "Internal error"))
-
-    def _route(self, request: RequestLog) -> _Reply:
-        path = unquote(request.path)
-        if request.method not in ("GET", "HEAD"):
-            return _Reply(405, render_error("method_not_allowed", "Method not allowed"))
-        if path == "/robots.txt" and self.robots_txt is not None:
-            return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
-        if path == f"/resource/{self.shape.dataset}.json":
-            return self._resource(request)
-        return _Reply(404, render_error("not_found", f"Cannot find {path}"))
+    @property
+    def dataset(self) -> str:  # type: ignore[override]
+        return self.shape.dataset
 
     def _resource(self, request: RequestLog) -> _Reply:
         params = request.params()

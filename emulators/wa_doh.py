@@ -557,12 +557,36 @@ class _NginxHandler(Handler):
     server_version = "nginx"
 
 
-class WaDohEmulator(Emulator):
-    """data.wa.gov's credential dataset on 127.0.0.1 serving `people`; see the module docstring."""
+class SodaEmulator(Emulator):
+    """What every Socrata dataset emulator answers alike: robots.txt, GET only, JSON errors in
+    Socrata's shape, and `/resource/<dataset>.json` answered by `_resource`."""
 
     handler = _NginxHandler
-    name = "wa-doh-emulator"
     error_content_type = "application/json;charset=utf-8"
+    dataset: str
+    robots_txt: str | None
+
+    def _server_error(self) -> Reply:
+        return _Reply(500, render_error("internal", "Internal error"))
+
+    def _route(self, request: RequestLog) -> _Reply:
+        path = unquote(request.path)
+        if request.method not in ("GET", "HEAD"):
+            return _Reply(405, render_error("method_not_allowed", "Method not allowed"))
+        if path == "/robots.txt" and self.robots_txt is not None:
+            return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
+        if path == f"/resource/{self.dataset}.json":
+            return self._resource(request)
+        return _Reply(404, render_error("not_found", f"Cannot find {path}"))
+
+    def _resource(self, request: RequestLog) -> _Reply:
+        raise NotImplementedError
+
+
+class WaDohEmulator(SodaEmulator):
+    """data.wa.gov's credential dataset on 127.0.0.1 serving `people`; see the module docstring."""
+
+    name = "wa-doh-emulator"
 
     def __init__(
         self,
@@ -614,19 +638,6 @@ class WaDohEmulator(Emulator):
         return {self.renamed.get(k, k): v for k, v in row.items()}
 
     # -- answering ----------------------------------------------------------------------------
-
-    def _server_error(self) -> Reply:
-        return _Reply(500, render_error("internal", "Internal error"))
-
-    def _route(self, request: RequestLog) -> _Reply:
-        path = unquote(request.path)
-        if request.method not in ("GET", "HEAD"):
-            return _Reply(405, render_error("method_not_allowed", "Method not allowed"))
-        if path == "/robots.txt" and self.robots_txt is not None:
-            return _Reply(200, self.robots_txt.encode("utf-8"), "text/plain; charset=utf-8")
-        if path == f"/resource/{self.dataset}.json":
-            return self._resource(request)
-        return _Reply(404, render_error("not_found", f"Cannot find {path}"))
 
     def _resource(self, request: RequestLog) -> _Reply:
         params = request.params()
