@@ -13,6 +13,7 @@ server. Run one by hand with `python -m emulators.alinity --port 8765 --count 40
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import html
 import json
@@ -185,6 +186,7 @@ def reply_order(person: Person) -> tuple:
     return (word_sort_key(person.family_name), word_sort_key(person.given_names), person.rg)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a search folds every name on the register again
 def _fold(text: str, accents: str) -> str:
     folded = unicodedata.normalize("NFC", text).casefold()
     if accents == "insensitive":

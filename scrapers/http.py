@@ -372,7 +372,8 @@ class PoliteClient:
             parsed = httpx.URL(url)
             self._check_offline(parsed)
             host = self._host(parsed)
-            body = b"" if data is None else self._build(method, url, data, headers).content
+            # The form as httpx encodes it, kept as evidence (a bare Request: no cookie jar)
+            body = b"" if data is None else httpx.Request(method, url, data=data).content
         except httpx.InvalidURL as exc:
             raise FetchError(f"FetchError: invalid URL {url!r} ({exc})", url=url) from exc
         if self.policy.respect_robots:

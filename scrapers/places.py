@@ -97,6 +97,8 @@ _ALIASES = {
 
 def fold(text: str) -> str:
     """Case- and accent-folded text, for comparing names people type with names registers print."""
+    if text.isascii():  # nothing to decompose (the gazetteer's 200,000 names are mostly ASCII)
+        return " ".join(text.casefold().split())
     text = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import subprocess
+import sys
 import zlib
+from contextlib import closing
 from dataclasses import asdict, replace
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from db import open_db
 from db.load import apply_run, finish_run, start_run, sync_regulators
@@ -75,6 +81,44 @@ def person(
             )
         },
     )
+
+
+# What the demo's tests and the browser's run over: every sample register imported over HTTP as
+# `registry demo` does, with its past months (fewer people, for speed).
+DEMO = ["demo", "--no-serve", "--count", "60"]
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, worker_id) -> Path:
+    """The demo's database, made by `registry demo` once per test run: the pytest-xdist
+    workers share it (the first to ask makes it, the others wait for it). Read it, or write to
+    a copy (`copy_database`)."""
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the workers' common directory, this run's only
+    path = root / "demo" / "registry.db"
+    done = path.parent / "made"
+    with FileLock(root / "demo.lock"):
+        if not done.exists():
+            path.parent.mkdir(exist_ok=True)
+            made = subprocess.run(
+                [sys.executable, "-m", "registry", *DEMO, "--db", str(path)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert made.returncode == 0, made.stdout + made.stderr
+            done.touch()
+    return path
+
+
+def copy_database(source: Path, destination: Path) -> Path:
+    """A copy of a database made through SQLite (its backup API), for a test to write to."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source)) as original:
+        with closing(sqlite3.connect(destination)) as copy:
+            original.backup(copy)
+    return destination
 
 
 def emulated(source: Source, base_url: str, **changes) -> Source:

@@ -8,8 +8,6 @@ installs chromium when it is missing; these tests are skipped only where it cann
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -24,23 +22,16 @@ from tests.browsing import (
     shot,
     unfold,
 )
+from tests.conftest import copy_database
 from tests.patients import SCRIPT_NAME
 
 pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The site over the demo's data: every sample register imported over HTTP, as
-    `registry demo` does (fewer people, for speed)."""
-    path = tmp_path_factory.mktemp("demo") / "registry.db"
-    subprocess.run(
-        [sys.executable, "-m", "registry", "demo", "--no-serve", "--count", "60", "--db", path],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    with serving(path) as url:
+def demo(demo_database, tmp_path_factory):
+    """The site over the demo's data (tests/conftest.py)."""
+    with serving(copy_database(demo_database, tmp_path_factory.mktemp("demo") / "db")) as url:
         yield url
 
 

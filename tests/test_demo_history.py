@@ -7,24 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from db import open_db
 from emulators.cpo import ontario_physiotherapists
 from emulators.history import cpo, monthly_states
-from registry.cli import cli
 from registry.imports.demo import PAST_MONTHS, month_ago
 from registry.web.app import create_app
+from tests.conftest import copy_database
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "registry.db"
-    result = CliRunner().invoke(
-        cli, ["demo", "--no-serve", "--count", "100", "--db", str(path)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
+def demo(demo_database, tmp_path_factory):
+    path = copy_database(demo_database, tmp_path_factory.mktemp("demo") / "registry.db")
     with TestClient(create_app(path)) as client:
         yield path, client
 
