@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from db import default_path, layout, open_db
 from db.clinics import clinics_path
 from registry.cli import cli
+from registry.imports import demo
 from registry.imports.importer import archive_of, source_lock
 
 
@@ -47,9 +48,11 @@ def test_the_importer_puts_its_archive_and_locks_where_the_layout_says(tmp_path)
         db.close()
 
 
-def test_the_demo_resets_the_clinics_database_it_serves(tmp_path):
+def test_the_demo_resets_the_clinics_database_it_serves(tmp_path, monkeypatch):
     """With $REGISTRY_CLINICS_DB set, the demo starts that file afresh (its watch lists pointed
     into the old registry) and leaves the file beside its database alone."""
+    # One sample register is enough for where files go (the whole demo is tests/conftest.py's).
+    monkeypatch.setattr(demo, "SAMPLES", {"cpo": demo.SAMPLES["cpo"]})
     db = tmp_path / "demo" / "registry.db"
     elsewhere = tmp_path / "private" / "clinics.db"
     beside = layout.clinics_db(db)
