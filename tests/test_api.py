@@ -103,6 +103,32 @@ def test_paging_with_cursor(client):
     assert second["next_cursor"] is None
 
 
+def test_a_prefix_longer_than_the_index_pages_and_counts_alike(tmp_path, db):
+    """ "Robert" is longer than the index's prefixes, so its first page and count are read in
+    one pass (registry/lookup/search.py): the same people, count and pages as "rob"."""
+    people = [person(f"p{i}", f"Robertson{chr(97 + i)}", "Ann", city="Calgary") for i in range(7)]
+    people += [person("q1", "Roberts", "Bo", status="Suspended", status_class="suspended")]
+    load(db, people)
+    with TestClient(create_app(tmp_path / "registry.db")) as client:
+        for limit in (3, 7, 10):
+            pages = {}
+            for q in ("rob", "robert", "roberts"):
+                answer = client.get("/api/search", params={"q": q, "limit": limit}).json()
+                pages[q] = (answer["count"], [r["name"] for r in answer["results"]])
+                cursor = answer["next_cursor"]
+                assert (cursor is not None) == (limit < 7), (q, limit)
+                if cursor:
+                    rest = client.get(
+                        "/api/search", params={"q": q, "limit": limit, "cursor": cursor}
+                    ).json()
+                    assert [r["name"] for r in rest["results"]][
+                        0
+                    ] == f"Robertson{chr(97 + limit)}, Ann"
+            assert pages["rob"] == pages["robert"] == pages["roberts"], pages
+            assert pages["rob"][0] == 7  # the suspended Roberts is not among the practising
+            assert pages["rob"][1] == [f"Robertson{chr(97 + i)}, Ann" for i in range(min(limit, 7))]
+
+
 @pytest.mark.parametrize(
     "q",
     [

@@ -321,6 +321,33 @@ _COUNT = """
 select count(*) from (select f.rowid from directory_fts f join directory d on d.id = f.rowid
 {join} where directory_fts match ? {practising} {profession} limit ?)
 """
+_MATCHES = """
+select f.rowid from directory_fts f join directory d on d.id = f.rowid {join}
+where directory_fts match ? {practising} {profession} order by f.rowid limit ?
+"""
+# The longest prefix the directory's FTS5 index keeps (prefix='2 3 4', db/migrations.py). A
+# longer one ("robert"*) makes FTS5 merge the doclists of every word that starts so, which
+# costs more than reading the matches, and the page and its count would each pay it.
+LONGEST_INDEXED_PREFIX = 4
+
+
+def _beyond_prefix_indexes(query: Query) -> bool:
+    """Whether the name box's last word, searched as a prefix, is longer than the index's."""
+    words = tokens(query.q, "q") if query.q else []
+    return bool(words) and len(words[-1]) > LONGEST_INDEXED_PREFIX
+
+
+def _with_registration_ids(conn: sqlite3.Connection, rowids: list[int]) -> list[tuple[int, str]]:
+    """(row id, registration id) of directory rows, in the order given."""
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    found = dict(
+        conn.execute(f"select id, registration_id from directory where id in ({marks})", rowids)
+    )
+    return [(rowid, found[rowid]) for rowid in rowids]
+
+
 _IN_PRACTICE = {
     "join": "",  # the directory row holds the status class (db/directory.py)
     "practising": "and " + IN_PRACTICE_SQL,
@@ -500,11 +527,21 @@ def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> 
     if query.near:
         return search_near(conn, query)
     expression = match_expression(query)
-    rows = conn.execute(sql(_PAGE, query), [expression, query.after, query.limit + 1]).fetchall()
-    if query.after == 0 and len(rows) <= query.limit:
-        count = len(rows)  # the first page holds them all
+    if query.after == 0 and _beyond_prefix_indexes(query):
+        # One pass for the count and the first page: the costly part is finding the matches.
+        matches = [
+            row[0] for row in conn.execute(sql(_MATCHES, query), [expression, COUNT_CAP + 1])
+        ]
+        count = len(matches)
+        rows = _with_registration_ids(conn, matches[: query.limit + 1])
     else:
-        count = conn.execute(sql(_COUNT, query), [expression, COUNT_CAP + 1]).fetchone()[0]
+        rows = conn.execute(
+            sql(_PAGE, query), [expression, query.after, query.limit + 1]
+        ).fetchall()
+        if query.after == 0 and len(rows) <= query.limit:
+            count = len(rows)  # the first page holds them all
+        else:
+            count = conn.execute(sql(_COUNT, query), [expression, COUNT_CAP + 1]).fetchone()[0]
     page = rows[: query.limit]
     return {
         "count": min(count, COUNT_CAP),
