@@ -7,6 +7,7 @@ kept in memory: it is a few thousand names even for a country.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -38,9 +39,18 @@ class City:
     latitude: float | None = None
     longitude: float | None = None
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return place_key(self.name)
+
+    @functools.cached_property
+    def point(self) -> tuple[float, float] | None:
+        """Where a near search places the city: the mean of the coordinates its register
+        publishes, else the gazetteer's centre of it, else nowhere."""
+        if self.latitude is not None and self.longitude is not None:
+            return (self.latitude, self.longitude)
+        place = gazetteer().locate(self.name, self.region) if self.region else None
+        return (place.latitude, place.longitude) if place else None
 
     @property
     def label(self) -> str:
@@ -49,7 +59,8 @@ class City:
 
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[tuple, list[City]]] = {}
+# per database file: (its data version, its cities, those cities by key)
+_cache: dict[str, tuple[tuple, list[City], dict[str, list[City]]]] = {}
 
 
 def cities(conn: sqlite3.Connection) -> list[City]:
@@ -57,13 +68,23 @@ def cities(conn: sqlite3.Connection) -> list[City]:
 
     Kept per database file (not per connection: the web has one connection per thread, and
     reading the list takes seconds at a million registrations) until its data changes."""
+    return _known(conn)[1]
+
+
+def by_key(conn: sqlite3.Connection) -> dict[str, list[City]]:
+    """The practice cities by `place_key` of their name (namesakes in several provinces, most
+    registrants first): what a typed place is looked up in."""
+    return _known(conn)[2]
+
+
+def _known(conn: sqlite3.Connection) -> tuple[tuple, list[City], dict[str, list[City]]]:
     file = conn.execute("pragma database_list").fetchone()[2] or f"memory {id(conn)}"
     # The file's inode too: a database made again at the same path is another database.
     version = (*reads.data_version(conn), os.stat(file).st_ino if os.path.exists(file) else 0)
     with _lock:
         cached = _cache.get(file)
         if cached and cached[0] == version:
-            return cached[1]
+            return cached
     merged: dict[tuple[str, str], tuple[dict[str, int], int, list[float]]] = {}
     for name, region, people, placed, latitudes, longitudes in conn.execute(_CITIES):
         key = (place_key(name), region)
@@ -86,9 +107,12 @@ def cities(conn: sqlite3.Connection) -> list[City]:
         ),
         key=lambda c: (-c.people, c.key),
     )
+    keyed: dict[str, list[City]] = {}
+    for city in found:
+        keyed.setdefault(city.key, []).append(city)
     with _lock:
-        _cache[file] = (version, found)
-    return found
+        _cache[file] = (version, found, keyed)
+    return version, found, keyed
 
 
 def suggest(conn: sqlite3.Connection, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[City]:
@@ -116,16 +140,7 @@ def near(conn: sqlite3.Connection, centre: Place, km: float) -> list[tuple[City,
     point = (centre.latitude, centre.longitude)
     found = []
     for city in cities(conn):
-        if city.latitude is not None and city.longitude is not None:
-            d = distance_km(point, (city.latitude, city.longitude))
-            if d <= km:
-                found.append((city, d))
-            continue
-        place = gazetteer().locate(city.name, city.region) if city.region else None
-        if place is None:
-            continue
-        d = distance_km(point, (place.latitude, place.longitude))
-        if d <= km:
+        if city.point is not None and (d := distance_km(point, city.point)) <= km:
             found.append((city, d))
     found.sort(key=lambda item: (item[1], item[0].key))
     return found

@@ -53,11 +53,10 @@ def understand(conn: sqlite3.Connection, typed: str) -> Where | None:
         found = postcodes.place(conn, fsa)
         return Where(typed, found.name, found.region, True) if found else None
     options = variants(typed)
-    known = cities.cities(conn)
+    known = cities.by_key(conn)
     for i, (name, region) in enumerate(options):
-        key = place_key(name)
-        for city in known:
-            if city.key == key and (region is None or city.region == region):
+        for city in known.get(place_key(name), ()):
+            if region is None or city.region == region:
                 return Where(typed, city.name, city.region, i > 0)
     try:
         place = gazetteer().resolve(typed)
@@ -173,15 +172,22 @@ def place_in_words(
                 if (where := understand(conn, text)) is not None:
                     return where, words[:i] + words[i + n :]
                 break
-    on_registers = {(c.name, c.region) for c in cities.cities(conn)}
+    known = cities.by_key(conn)
     for run, rest in _runs(words):
         run, rest = _trim(run), _trim(rest)
         if not run or _is_a_name(conn, run):
             continue
         where = understand(conn, " ".join(run))
-        if where is not None and (asked or (where.name, where.region) in on_registers):
+        if where is not None and (asked or _on_registers(known, where)):
             return replace(where, changed=True), rest
     return None
+
+
+def _on_registers(known: dict[str, list[cities.City]], where: Where) -> bool:
+    return any(
+        (c.name, c.region) == (where.name, where.region)
+        for c in known.get(place_key(where.name), ())
+    )
 
 
 def guess_in_words(words: list[str]) -> tuple[list[Place], list[str]]:
