@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import db.load as load_module
 from db.load import _COLUMNS, Rejected, check_run_size, sync_regulators
 from db.migrations import (
     m007_location_coordinates,
@@ -267,6 +268,54 @@ def test_failed_apply_changes_nothing(loaded):
         load(loaded, broken())
     assert rows(loaded, "select * from registrations order by id") == before
     assert loaded.table("directory").count == 8
+
+
+def _indexes(db) -> list[tuple[str, str]]:
+    return rows(db, "select name, sql from sqlite_master where type = 'index' order by name")
+
+
+def test_a_first_import_builds_its_indexes_after_its_rows(db, monkeypatch):
+    """Into an empty database the loader drops the large tables' indexes and makes them again
+    after the rows, within the run: the same indexes and data as a load that kept them; a run
+    that dies meanwhile leaves them in place; a registration seen twice in a run is replaced."""
+    schema = _indexes(db)
+    made = []
+    original = load_module._restore
+    monkeypatch.setattr(
+        load_module, "_restore", lambda conn, sql: made.extend(sql) or original(conn, sql)
+    )
+    monkeypatch.setattr(load_module, "BATCH", 3)
+
+    def dying():
+        yield from PEOPLE[:4]
+        raise RuntimeError("killed mid-run")
+
+    with pytest.raises(RuntimeError):
+        load(db, dying())
+    assert _indexes(db) == schema and db.table("registrations").count == 0
+    again = with_changes(PEOPLE[0], status="Suspended", status_class="suspended")
+    load(db, [*PEOPLE, again])  # PEOPLE[0] again in a later batch
+    deferred = {
+        sql for table in load_module.DEFERRED_INDEXES for sql in _table_indexes(schema, db, table)
+    }
+    assert set(made) == deferred and len(deferred) >= 9
+    assert _indexes(db) == schema
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    # Not a first import: a second run keeps its indexes as it writes.
+    made.clear()
+    load(db, [with_changes(p, status="Retired", status_class="retired") for p in PEOPLE])
+    assert made == [] and _indexes(db) == schema
+    stored = rows(
+        db, "select id, status from registrations where id = ?", [f"cpta:{PEOPLE[0].registrant_id}"]
+    )
+    assert stored == [{"id": f"cpta:{PEOPLE[0].registrant_id}", "status": "Retired"}]
+
+
+def _table_indexes(schema, db, table: str) -> list[str]:
+    names = {
+        r["name"] for r in rows(db, "select name from sqlite_master where tbl_name = ?", [table])
+    }
+    return [r["sql"] for r in schema if r["name"] in names and r["sql"]]
 
 
 def test_directory_is_alphabetical_with_folded_accents(loaded):
