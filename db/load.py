@@ -507,10 +507,11 @@ def _apply(
         profession = (regulator[1] if regulator else None) or DEFAULT_PROFESSION
         directory = Writer(conn)
         responses = Responses(conn, run_id)
-        # Into an empty database (a first import, a rebuild), each table's indexes are built once
-        # after its rows rather than row by row, as the directory's are: a third of a large
-        # load's time went to them. They are back before anything below reads through them.
-        deferred = [] if listed or _any_registration(conn) else _drop_deferred(conn)
+        # Into an empty database (a first import, a rebuild), once a full batch shows the run is
+        # large, each table's indexes are built once after its rows rather than row by row, as
+        # the directory's are. They are back before anything below reads through them.
+        deferrable = not listed and not _any_registration(conn)
+        deferred: list[str] = []
         prepared = (
             _prepare(b, regulator_id, run_id, now, home, profession) for b in _batches(records)
         )
@@ -551,6 +552,8 @@ def _apply(
             if replaced or not baseline:
                 pairs = [(p.id, replaced.get(p.id), history.state_of(p.record)) for p in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
+            if deferrable and len(batch) == BATCH:
+                deferred, deferrable = _drop_deferred(conn), False
         deferred = _restore(conn, deferred)
         leaving = (
             [
