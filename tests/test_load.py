@@ -276,8 +276,9 @@ def _indexes(db) -> list[tuple[str, str]]:
 
 def test_a_first_import_builds_its_indexes_after_its_rows(db, monkeypatch):
     """Into an empty database, once a batch is full, the loader drops the large tables' indexes
-    and makes them again after the rows, within the run: the same indexes and data as a load that kept them; a run
-    that dies meanwhile leaves them in place; a registration seen twice in a run is replaced."""
+    and makes them again after the rows, within the run: the same indexes and data as a load
+    that kept them; a run that dies meanwhile leaves them in place; a registration seen twice in
+    a run is replaced."""
     schema = _indexes(db)
     made = []
     original = load_module._restore
