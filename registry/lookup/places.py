@@ -175,10 +175,14 @@ def place_in_words(
     known = cities.by_key(conn)
     for run, rest in _runs(words):
         run, rest = _trim(run), _trim(rest)
-        if not run or _is_a_name(conn, run):
+        if not run:
             continue
+        # A place first (lookups in memory), then a name (the full-text index), as most runs
+        # of words people type in the name box are no place.
         where = understand(conn, " ".join(run))
-        if where is not None and (asked or _on_registers(known, where)):
+        if where is None or _is_a_name(conn, run):
+            continue
+        if asked or _on_registers(known, where):
             return replace(where, changed=True), rest
     return None
 
