@@ -369,11 +369,11 @@ class PoliteClient:
 
     def _fetch(self, method: str, url: str, *, data: dict | None, headers: dict | None) -> Fetched:
         try:
-            parsed = httpx.URL(url)
+            parsed = httpx.URL(url)  # parsed once: each httpx call below is given this
             self._check_offline(parsed)
             host = self._host(parsed)
             # The form as httpx encodes it, kept as evidence (a bare Request: no cookie jar)
-            body = b"" if data is None else httpx.Request(method, url, data=data).content
+            body = b"" if data is None else httpx.Request(method, parsed, data=data).content
         except httpx.InvalidURL as exc:
             raise FetchError(f"FetchError: invalid URL {url!r} ({exc})", url=url) from exc
         if self.policy.respect_robots:
@@ -385,7 +385,7 @@ class PoliteClient:
                 "If-Modified-Since": known.get("last_modified"),
             }
             headers = {**(headers or {}), **{k: v for k, v in conditions.items() if v}}
-        result, attempts = self._send_with_retries(method, url, data, headers, host)
+        result, attempts = self._send_with_retries(method, url, data, headers, host, parsed)
         stored = self._stored
         if known and stored and not isinstance(result, Exception) and result.status_code == 304:
             self.not_modified += 1
@@ -423,19 +423,22 @@ class PoliteClient:
 
     def _check_robots(self, url: httpx.URL, host: _Host) -> None:
         """Fetch robots.txt once per host, then refuse URLs it disallows for our user agent."""
-        robots_url = str(url.copy_with(path="/robots.txt", query=None, fragment=None))
+
+        def robots_url() -> str:
+            return str(url.copy_with(path="/robots.txt", query=None, fragment=None))
+
         if not host.robots_checked:
-            self._load_robots(robots_url, host)
+            self._load_robots(robots_url(), host)
             host.robots_checked = True
         if host.robots_unreachable:
             raise RobotsDisallowed(
-                f"RobotsDisallowed: {url} not fetched because {robots_url} was unreachable "
+                f"RobotsDisallowed: {url} not fetched because {robots_url()} was unreachable "
                 "(RFC 9309: assume everything is disallowed)",
                 url=str(url),
             )
         if host.robots is not None and not host.robots.can_fetch(str(url), self.policy.user_agent):
             raise RobotsDisallowed(
-                f"RobotsDisallowed: {url} is disallowed for our user agent by {robots_url}",
+                f"RobotsDisallowed: {url} is disallowed for our user agent by {robots_url()}",
                 url=str(url),
             )
 
@@ -457,15 +460,23 @@ class PoliteClient:
             log.warning("robots.txt unreachable at %s: disallowing the whole host", robots_url)
 
     def _build(
-        self, method: str, url: str, data: dict | None, headers: dict | None
+        self, method: str, url: httpx.URL | str, data: dict | None, headers: dict | None
     ) -> httpx.Request:
         return self._client.build_request(method, url, data=data, headers=headers)
 
     def _send_with_retries(
-        self, method: str, url: str, data: dict | None, headers: dict | None, host: _Host
+        self,
+        method: str,
+        url: str,
+        data: dict | None,
+        headers: dict | None,
+        host: _Host,
+        parsed: httpx.URL | None = None,
     ) -> tuple[httpx.Response | httpx.TransportError, int]:
-        """Send with spacing and tenacity retries; return the last response or transport error."""
+        """Send with spacing and tenacity retries; return the last response or transport error.
+        `parsed` is `url` already parsed (httpx then need not parse it again)."""
         attempts = 0
+        target = parsed if parsed is not None else url
 
         def attempt() -> httpx.Response:
             nonlocal attempts
@@ -477,7 +488,7 @@ class PoliteClient:
             self._space(host)
             self._check_run_time(url)
             # built per attempt so cookies set by an earlier answer are sent on the retry
-            response = self._exchange(self._build(method, url, data, headers))
+            response = self._exchange(self._build(method, target, data, headers))
             if self._on_exchange:
                 for answer in (*response.history, response):
                     self._on_exchange(answer)

@@ -3,15 +3,27 @@ what a database holds, the people a register change is about, and the CLI run in
 
 from __future__ import annotations
 
+import contextlib
 import json
-from dataclasses import replace
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from sqlite_utils import Database
 
+from db import layout, open_db
+from db.load import sync_regulators
+from emulators.alinity import AlinityEmulator
 from emulators.nsphysio import DIRECTORY_PATH
+from emulators.server import RequestLog
 from registry.cli import cli
+from registry.imports.importer import RunReport, run_source
 from scrapers.sources import load_settings
-from tests.conftest import PEOPLE, load, with_changes
+from tests.conftest import PEOPLE, copy_database, load, with_changes
 
 
 def sample_source(settings, base: str, **changes):
@@ -25,6 +37,78 @@ def sample_source(settings, base: str, **changes):
             **changes,
         },
     )
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now: for an emulator that must answer on the same one again."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One good import of an emulated Alinity register, made once for a module's tests: the
+    database it left (with its evidence archive beside it), what the register was asked, what
+    the run reported and the progress lines it wrote. A test writes to a copy (`copy`)."""
+
+    path: Path
+    base_url: str
+    requests: list[RequestLog]
+    report: RunReport
+    progress: list[str]
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    def copy(self, folder: Path) -> Path:
+        """The database and its archive copied into `folder` (the database through SQLite)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = layout.archive_dir(self.path)
+        if archive.exists():
+            shutil.copytree(archive, layout.archive_dir(folder / self.path.name))
+        return copy_database(self.path, folder / self.path.name)
+
+    @contextlib.contextmanager
+    def opened_copy(self, folder: Path) -> Iterator[Database]:
+        """A copy (`copy`) opened, closed after."""
+        db = open_db(self.copy(folder))
+        try:
+            yield db
+        finally:
+            db.close()
+
+
+def first_import(people, **changes):
+    """A module's fixture: `import_once` of `people`, made for the module's first test that asks.
+    Its register answered on a port kept for the module (`Imported.port`): profile URLs are part
+    of a record's content, so a register asked again must answer there to be the same one."""
+    port = free_port()
+
+    @pytest.fixture(scope="module")
+    def fixture(tmp_path_factory) -> Imported:
+        return import_once(tmp_path_factory.mktemp("first"), people, port=port, **changes)
+
+    return fixture
+
+
+def import_once(folder: Path, people, port: int = 0, **changes) -> Imported:
+    """Import `people` from an emulated CPTA register (`sample_source`, with `changes`) into a
+    new database in `folder`; the run must succeed."""
+    settings = load_settings()
+    path = folder / "registry.db"
+    db = open_db(path)
+    try:
+        sync_regulators(db, settings.sources.values())
+        lines: list[str] = []
+        with AlinityEmulator(people, port=port) as register:
+            source = sample_source(settings, register.base_url, **changes)
+            report = run_source(db, settings.with_source(source), source, progress=lines.append)
+    finally:
+        db.close()
+    assert report.outcome == "success", report.message
+    return Imported(path, register.base_url, list(register.requests), report, lines)
 
 
 def snapshot(db) -> dict:

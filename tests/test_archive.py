@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import replace
 
+import pytest
 from click.testing import CliRunner
 
 from db.archive import Archive
@@ -15,21 +16,22 @@ from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.cli import cli
 from registry.imports.importer import archive_of, run_source
-from tests.runs import sample_source, snapshot
+from tests.runs import first_import, sample_source, snapshot
 
 PEOPLE = alberta_physiotherapists(40, seed=41)
+first = first_import(PEOPLE)  # one good import, with its archive: where each test here starts
 
 
-def imported(db, settings):
-    with AlinityEmulator(PEOPLE) as register:
-        source = sample_source(settings, register.base_url)
-        report = run_source(db, settings.with_source(source), source)
-    assert report.outcome == "success"
-    return source, report
+@pytest.fixture
+def imported(first, settings, tmp_path):
+    """A copy of that import's database and archive, the source it was read from, and the run's
+    report."""
+    with first.opened_copy(tmp_path / "imported") as db:
+        yield db, sample_source(settings, first.base_url), first.report
 
 
-def test_every_response_is_archived_once_by_content(db, settings):
-    source, report = imported(db, settings)
+def test_every_response_is_archived_once_by_content(imported):
+    db, source, report = imported
     archive = archive_of(db)
     assert archive.runs("cpta") == [report.run_id]
     entries = archive.read_run("cpta", report.run_id)
@@ -44,27 +46,28 @@ def test_every_response_is_archived_once_by_content(db, settings):
     assert gzip.decompress(blobs[0].read_bytes())  # stored compressed
 
 
-def test_reparse_rebuilds_from_the_archive_without_network(db, settings):
-    source, first = imported(db, settings)  # the emulator is gone now: no network at all
+def test_reparse_rebuilds_from_the_archive_without_network(imported, settings):
+    db, source, earlier = imported  # the emulator is gone now: no network at all
     before = snapshot(db)
-    again = run_source(db, settings.with_source(source), source, replay=first.run_id)
+    again = run_source(db, settings.with_source(source), source, replay=earlier.run_id)
     assert again.outcome == "success" and again.counts.changed == 0
-    assert again.message.startswith(f"reparsed from the archive of run {first.run_id}")
+    assert again.message.startswith(f"reparsed from the archive of run {earlier.run_id}")
     assert snapshot(db) == before
     # A "parser fix" (here: the wording now maps to dry needling) changes what the same bytes mean.
     fixed = replace(source, wording={"Using needles in practice": "dry_needling"})
-    fixed_report = run_source(db, settings.with_source(fixed), fixed, replay=first.run_id)
+    fixed_report = run_source(db, settings.with_source(fixed), fixed, replay=earlier.run_id)
     holders = sum(1 for p in PEOPLE if "Using needles in practice" in p.authorizations)
     assert fixed_report.outcome == "success" and fixed_report.counts.changed == holders
     kinds = {r[0] for r in db.execute("select distinct kind from authorizations")}
     assert kinds == {"dry_needling"}
 
 
-def test_reparse_command_and_its_errors(db, settings, tmp_path):
-    args = ["--db", str(tmp_path / "registry.db")]
-    none_yet = CliRunner().invoke(cli, ["reparse", "cpta", *args])
+def test_reparse_command_and_its_errors(db, imported, tmp_path):
+    empty = ["--db", str(tmp_path / "registry.db")]  # the `db` fixture's: nothing imported yet
+    none_yet = CliRunner().invoke(cli, ["reparse", "cpta", *empty])
     assert none_yet.exit_code == 2 and "no archived responses for cpta" in none_yet.output
-    source, first = imported(db, settings)
+    _, source, _ = imported
+    args = ["--db", str(tmp_path / "imported" / "registry.db")]
     config = tmp_path / "ops.toml"
     config.write_text(f"[sources.cpta]\nbase_url = '{source.base_url}'\n", encoding="utf-8")
     ok = CliRunner().invoke(cli, ["reparse", "cpta", "--config", str(config), *args])
@@ -91,18 +94,16 @@ def test_retention_drops_old_runs_and_unused_blobs(tmp_path):
     assert archive.get(shared) == b"shared reply"
 
 
-def test_conditional_requests_save_unchanged_pages(db, settings):
-    with AlinityEmulator(PEOPLE) as register:
-        source = sample_source(settings, register.base_url)
-        first = run_source(db, settings.with_source(source), source)
-        before = snapshot(db)
-        changed = [replace(PEOPLE[0], standing="Suspended"), *PEOPLE[1:]]
-        register.set_people(changed)
+def test_conditional_requests_save_unchanged_pages(first, imported, settings):
+    db, source, report = imported
+    before = snapshot(db)
+    changed = [replace(PEOPLE[0], standing="Suspended"), *PEOPLE[1:]]
+    with AlinityEmulator(changed, port=first.port) as register:
         second = run_source(db, settings.with_source(source), source)
         asked = [
             r for r in register.requests[-second.requests :] if "/registrant/" in r.path.lower()
         ]
-    assert first.not_modified == 0
+    assert report.not_modified == 0
     assert all("if-none-match" in r.headers for r in asked)
     assert second.not_modified == len(PEOPLE) - 1, "only the changed page was sent again"
     assert second.counts.changed == 1 and "not downloaded again (304)" in second.message

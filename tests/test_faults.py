@@ -5,7 +5,6 @@ since the register's content is the same)."""
 from __future__ import annotations
 
 import shutil
-import socket
 
 import pytest
 
@@ -15,6 +14,7 @@ from emulators.people import alberta_physiotherapists
 from registry.imports.importer import run_source
 from scrapers.sources import load_settings
 from tests.conftest import emulated
+from tests.runs import free_port
 
 SEARCH = "/client/PublicDirectory/Registrants"
 DETAIL = "/Client/PublicDirectory/Registrant/"
@@ -27,12 +27,6 @@ TABLES = [
     "events",
 ]
 PEOPLE = alberta_physiotherapists(40, seed=31)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # Every emulator here answers on one port: profile URLs are part of a record's content, and a run

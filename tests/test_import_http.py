@@ -11,7 +11,7 @@ import pytest
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.imports.importer import run_source
-from tests.runs import sample_source, snapshot
+from tests.runs import Imported, import_once, sample_source, snapshot
 
 NEEDLES = "Using needles in practice"
 
@@ -26,6 +26,19 @@ def search_terms(request) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def people():
     return alberta_physiotherapists(400)
+
+
+@pytest.fixture(scope="module")
+def thirty(tmp_path_factory, people) -> Imported:
+    """One good import of the first 30 people: what the tests that start from one share."""
+    return import_once(tmp_path_factory.mktemp("thirty"), people[:30])
+
+
+@pytest.fixture
+def db_of_thirty(thirty, tmp_path):
+    """A copy of that import's database, for a test to write to."""
+    with thirty.opened_copy(tmp_path / "thirty") as db:
+        yield db
 
 
 def test_full_import_finds_everyone_below_the_cap(db, settings, people):
@@ -79,13 +92,10 @@ def test_hidden_practice_details_are_never_requested(db, settings, people):
             assert cities == [loc.city for loc in p.locations]
 
 
-def test_identifies_itself_and_starts_with_robots_and_shell(db, settings, people):
-    with AlinityEmulator(people[:30]) as register:
-        source = sample_source(settings, register.base_url)
-        run_source(db, settings.with_source(source), source)
-    first = [r.path.lower() for r in register.requests[:2]]
+def test_identifies_itself_and_starts_with_robots_and_shell(thirty, settings):
+    first = [r.path.lower() for r in thirty.requests[:2]]
     assert first == ["/robots.txt", "/client/publicdirectory"]
-    agents = {r.headers.get("user-agent") for r in register.requests}
+    agents = {r.headers.get("user-agent") for r in thirty.requests}
     assert agents == {settings.user_agent} and "+http" in settings.user_agent
 
 
@@ -108,10 +118,8 @@ def test_backs_off_on_403_bursts_and_completes(db, settings, people, clock, monk
     assert len(clock.slept) == len(blocked) and clock.slept[0] == 0.4
 
 
-def test_robots_disallow_fails_the_run_and_changes_nothing(db, settings, people):
-    with AlinityEmulator(people[:30]) as register:
-        source = sample_source(settings, register.base_url)
-        assert run_source(db, settings.with_source(source), source).outcome == "success"
+def test_robots_disallow_fails_the_run_and_changes_nothing(db_of_thirty, settings, people):
+    db = db_of_thirty
     before = snapshot(db)
     with AlinityEmulator(people[:30], robots_txt="User-agent: *\nDisallow: /client/\n") as register:
         source = sample_source(settings, register.base_url)
@@ -123,12 +131,11 @@ def test_robots_disallow_fails_the_run_and_changes_nothing(db, settings, people)
     assert run["outcome"] == "failed" and run["requests"] == 1
 
 
-def test_empty_register_is_rejected_and_changes_nothing(db, settings, people):
-    with AlinityEmulator(people[:30]) as register:
+def test_empty_register_is_rejected_and_changes_nothing(db_of_thirty, settings):
+    db = db_of_thirty
+    before = snapshot(db)
+    with AlinityEmulator([]) as register:
         source = sample_source(settings, register.base_url)
-        assert run_source(db, settings.with_source(source), source).outcome == "success"
-        before = snapshot(db)
-        register.set_people([])
         report = run_source(db, settings.with_source(source), source)
     # The adapter's own guard: common two-letter prefixes must find people before a crawl.
     assert report.outcome == "failed" and "common prefixes" in report.message
@@ -174,11 +181,8 @@ def test_layout_change_fails_loudly(db, settings, people):
     assert db.table("registrations").count == 0
 
 
-def test_progress_reports_requests_records_errors_and_time_left(db, settings, people):
-    lines = []
-    with AlinityEmulator(people[:30]) as register:
-        source = sample_source(settings, register.base_url)
-        run_source(db, settings.with_source(source), source, progress=lines.append)
+def test_progress_reports_requests_records_errors_and_time_left(thirty):
+    lines = thirty.progress
     assert any(line.startswith("cpta: listing: ") and "requests" in line for line in lines)
     last = lines[-1]
     assert last.startswith("cpta: 30/30 registrants read, ") and "0 errors" in last

@@ -16,7 +16,7 @@ import pytest
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.imports.importer import run_source
-from tests.runs import sample_source, snapshot
+from tests.runs import first_import, sample_source, snapshot
 
 # Runs `registry import cpta` in a process that dies (os._exit, as a kill -9 would leave it) at
 # the given point.
@@ -35,14 +35,24 @@ cli(["import", "cpta", "--config", sys.argv[1], "--db", sys.argv[2]])
 """
 
 
+PEOPLE = alberta_physiotherapists(40, seed=5)
+first = first_import(PEOPLE)  # one good import: where each kill point's test starts
+
+
+@pytest.fixture
+def db(first, tmp_path):
+    """A copy of that import's database (at tmp_path / "registry.db")."""
+    with first.opened_copy(tmp_path) as database:
+        yield database
+
+
 @pytest.mark.parametrize("point", ["in_apply", "after_apply"])
-def test_the_run_record_is_true_at_every_kill_point(db, settings, tmp_path, point):
-    people = alberta_physiotherapists(40, seed=5)
-    with AlinityEmulator(people) as register:
+def test_the_run_record_is_true_at_every_kill_point(first, db, settings, tmp_path, point):
+    people = PEOPLE
+    suspended = [replace(p, standing="Suspended") for p in people[:3]] + people[3:]
+    with AlinityEmulator(suspended, port=first.port) as register:
         source = sample_source(settings, register.base_url)
-        assert run_source(db, settings.with_source(source), source).outcome == "success"
         before = snapshot(db)
-        register.set_people([replace(p, standing="Suspended") for p in people[:3]] + people[3:])
         config = tmp_path / "ops.toml"
         config.write_text(
             f"[sources.cpta]\nbase_url = '{register.base_url}'\nspacing_seconds = 0\n",
