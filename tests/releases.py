@@ -8,10 +8,30 @@ import socket
 import subprocess
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 
+from db import open_db
+from db.load import sync_regulators
+from registry.releases.publish import Release, publish
+from scrapers.sources import load_settings
+from tests.histories import three_runs
+
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def published(folder: Path) -> tuple[Path, Release]:
+    """A registry database of three runs (tests/histories.py) made in `folder`, and its release
+    there: for a module's tests that only read them."""
+    source = folder / "registry.db"
+    db = open_db(source)
+    try:
+        sync_regulators(db, load_settings().sources.values())
+        three_runs(db)
+    finally:
+        db.close()
+    return source, publish(source, folder / "releases", now=NOW)
 
 
 def free_port() -> int:

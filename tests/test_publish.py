@@ -22,7 +22,7 @@ from registry.settings import SiteSettings
 from registry.web.app import create_app, from_environment
 from tests.conftest import PEOPLE, load, person
 from tests.histories import three_runs
-from tests.releases import NOW, free_port, serving
+from tests.releases import NOW, free_port, published, serving
 from tests.runs import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,11 +39,18 @@ def release(source, tmp_path):
     return publish(source, tmp_path / "releases", now=NOW)
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """(source, release) made once, for the tests that only read them."""
+    return published(tmp_path_factory.mktemp("shared"))
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_release_is_named_by_its_content_and_checksummed(release, source):
+def test_a_release_is_named_by_its_content_and_checksummed(shared):
+    source, release = shared
     assert re.fullmatch(r"registry-2026-11-28-[0-9a-f]{12}", release.name)
     assert release.path.name == release.name
     db = release.path / "registry.db"
@@ -61,7 +68,8 @@ def test_a_release_is_named_by_its_content_and_checksummed(release, source):
     assert not list(release.path.parent.glob(".publishing-*"))  # staging cleaned up
 
 
-def test_the_manifest_describes_sources_runs_and_counts(release, source):
+def test_the_manifest_describes_sources_runs_and_counts(shared):
+    source, release = shared
     manifest = release.manifest
     conn = sqlite3.connect(source)
     for name, count in manifest["tables"].items():
@@ -81,7 +89,8 @@ def test_the_manifest_describes_sources_runs_and_counts(release, source):
     assert manifest["created_at"] == "2026-11-28T12:00:00Z"
 
 
-def test_the_release_file_is_a_complete_standalone_database(release, source):
+def test_the_release_file_is_a_complete_standalone_database(shared):
+    source, release = shared
     uri = f"{(release.path / 'registry.db').as_uri()}?immutable=1"
     conn = sqlite3.connect(uri, uri=True)
     assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
@@ -134,7 +143,8 @@ def test_serve_release_refuses_a_damaged_or_foreign_folder(release, tmp_path):
     assert result.exit_code == 2 and "checksum mismatch for metadata.json" in result.output
 
 
-def test_datasette_serves_a_release_read_only(release):
+def test_datasette_serves_a_release_read_only(shared):
+    _, release = shared
     port = free_port()
     with serving(serve_command(release.path, host="127.0.0.1", port=port), port) as http:
         page = http.get("/registry/directory")
@@ -169,8 +179,9 @@ def test_datasette_serves_a_release_read_only(release):
     assert verify(release.path) == []  # serving wrote nothing
 
 
-def test_serve_release_with_sql_off_runs_saved_queries_only(release):
+def test_serve_release_with_sql_off_runs_saved_queries_only(shared):
     """The Dockerfile's command: `registry serve-release` execs datasette -i on $PORT."""
+    _, release = shared
     port = free_port()
     registry = Path(sys.executable).with_name("registry")
     # --port comes from $PORT, as on container platforms
@@ -190,7 +201,8 @@ def test_dockerfile_serves_a_release_with_the_tested_command():
     )
 
 
-def test_researchers_example_runs_against_a_release(release, tmp_path):
+def test_researchers_example_runs_against_a_release(shared, tmp_path):
+    _, release = shared
     doc = (ROOT / "docs" / "researchers.md").read_text(encoding="utf-8")
     code = re.search(r"```python\n(.*?)```", doc, re.S).group(1)
     assert "releases/registry-2026-11-28-3f9c0a1b2c4d" in code

@@ -14,10 +14,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from db import db_file
-from registry.releases.publish import publish, serve_command
+from registry.releases.publish import serve_command
 from registry.web.app import create_app
 from tests.histories import three_runs
-from tests.releases import NOW, free_port, serving
+from tests.releases import free_port, published, serving
 
 YEAR = "max-age=31536000, public"
 
@@ -29,13 +29,10 @@ def source(db):
     return db_file(db)
 
 
-@pytest.fixture
-def release(source, tmp_path):
-    return publish(source, tmp_path / "releases", now=NOW)
-
-
-@pytest.fixture
-def served(release):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One release, served by Datasette, for the tests that only read it."""
+    _, release = published(tmp_path_factory.mktemp("release"))
     port = free_port()
     with serving(serve_command(release.path, host="127.0.0.1", port=port), port) as http:
         yield http, release
@@ -97,7 +94,8 @@ def test_a_release_uses_the_project_templates_and_css(served):
     assert css.status_code == 200 and ".registry-chart" in css.text
 
 
-def test_the_manifest_command_needs_only_datasette(release):
+def test_the_manifest_command_needs_only_datasette(served):
+    _, release = served
     assert "--template-dir" not in release.manifest["serve"]
     assert release.manifest["serve"].startswith("datasette serve -i registry.db")
 
