@@ -7,7 +7,7 @@ import contextlib
 import json
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,12 +17,12 @@ from sqlite_utils import Database
 
 from db import layout, open_db
 from db.load import sync_regulators
-from emulators.alinity import AlinityEmulator
+from emulators.alinity import AlinityEmulator, Tenant
 from emulators.nsphysio import DIRECTORY_PATH
 from emulators.server import RequestLog
 from registry.cli import cli
 from registry.imports.importer import RunReport, run_source
-from scrapers.sources import load_settings
+from scrapers.sources import Settings, Source, load_settings
 from tests.conftest import PEOPLE, copy_database, load, with_changes
 
 
@@ -80,7 +80,10 @@ class Imported:
             db.close()
 
 
-def first_import(people, **changes):
+MakeSource = Callable[[Settings, str], Source]  # (settings, the emulator's base URL) -> source
+
+
+def first_import(people, tenant: Tenant | None = None, source: MakeSource = sample_source):
     """A module's fixture: `import_once` of `people`, made for the module's first test that asks.
     Its register answered on a port kept for the module (`Imported.port`): profile URLs are part
     of a record's content, so a register asked again must answer there to be the same one."""
@@ -88,23 +91,30 @@ def first_import(people, **changes):
 
     @pytest.fixture(scope="module")
     def fixture(tmp_path_factory) -> Imported:
-        return import_once(tmp_path_factory.mktemp("first"), people, port=port, **changes)
+        folder = tmp_path_factory.mktemp("first")
+        return import_once(folder, people, port=port, tenant=tenant, source=source)
 
     return fixture
 
 
-def import_once(folder: Path, people, port: int = 0, **changes) -> Imported:
-    """Import `people` from an emulated CPTA register (`sample_source`, with `changes`) into a
-    new database in `folder`; the run must succeed."""
+def import_once(
+    folder: Path,
+    people,
+    port: int = 0,
+    tenant: Tenant | None = None,
+    source: MakeSource = sample_source,
+) -> Imported:
+    """Import `people` from an emulated Alinity register (`tenant`) read as `source` makes it
+    (CPTA's by default) into a new database in `folder`; the run must succeed."""
     settings = load_settings()
     path = folder / "registry.db"
     db = open_db(path)
     try:
         sync_regulators(db, settings.sources.values())
         lines: list[str] = []
-        with AlinityEmulator(people, port=port) as register:
-            source = sample_source(settings, register.base_url, **changes)
-            report = run_source(db, settings.with_source(source), source, progress=lines.append)
+        with AlinityEmulator(people, port=port, tenant=tenant) as register:
+            made = source(settings, register.base_url)
+            report = run_source(db, settings.with_source(made), made, progress=lines.append)
     finally:
         db.close()
     assert report.outcome == "success", report.message

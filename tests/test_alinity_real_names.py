@@ -30,6 +30,7 @@ from registry.imports.importer import run_source
 from scrapers.alinity_pages import names_of
 from scrapers.drill import ACCENTED, BudgetSpent, Drill
 from tests.conftest import emulated
+from tests.runs import first_import
 
 REAL = really_named(1149, seed=22)  # the size of the register the issue measured on
 needs_sample = pytest.mark.skipif(not REAL, reason="../shared/samples/names/ is absent")
@@ -139,30 +140,45 @@ def test_a_tenant_that_answers_every_text_in_full_meets_the_budget():
     assert len(calls) == drill.searches <= 3 * drill.floor_requests() + 1
 
 
-def test_a_run_over_its_budget_fails_and_keeps_the_data(db, settings):
-    people = alberta_physiotherapists(60, seed=12)
-    with AlinityEmulator(people, tenant=replace(CNDA, min_chars=1)) as register:
-        source = emulated(settings.sources["cpta"], register.base_url)
-        first = run_source(db, settings.with_source(source), source)
+FORTY = alberta_physiotherapists(40, seed=12)
+ONE_CHARACTER = replace(CNDA, min_chars=1)  # a tenant that answers one-character searches
+
+
+def live_paced(settings, base_url: str):
+    """CPTA's source pointed at the emulator, its size the live register's."""
+    source = emulated(settings.sources["cpta"], base_url)
+    return replace(source, live_size=4000, spacing_seconds=0.0)
+
+
+# One good import of FORTY, where the two tests below start.
+forty = first_import(FORTY, tenant=ONE_CHARACTER, source=live_paced)
+
+
+def test_a_run_over_its_budget_fails_and_keeps_the_data(forty, settings, tmp_path):
+    with (
+        forty.opened_copy(tmp_path) as db,
+        AlinityEmulator(FORTY, tenant=ONE_CHARACTER, port=forty.port) as register,
+    ):
+        source = live_paced(settings, register.base_url)
         tight = replace(source, options={**source.options, "request_budget": 0.5})
         over = run_source(db, settings.with_source(tight), tight)
-    assert first.outcome == "success", first.message
-    assert over.outcome == "failed" and "stopped after" in over.message, over.message
-    assert db.execute("select count(*) from registrations").fetchone()[0] == 60
+        assert forty.report.outcome == "success", forty.report.message
+        assert over.outcome == "failed" and "stopped after" in over.message, over.message
+        assert db.execute("select count(*) from registrations").fetchone()[0] == 40
 
 
-def test_each_run_says_how_long_it_is_expected_to_take_at_the_live_pace(db, settings):
-    people = alberta_physiotherapists(40, seed=12)
-    lines: list[str] = []
-    with AlinityEmulator(people, tenant=replace(CNDA, min_chars=1)) as register:
-        source = emulated(settings.sources["cpta"], register.base_url)
-        source = replace(source, live_size=4000, spacing_seconds=0.0)
+def test_each_run_says_how_long_it_is_expected_to_take_at_the_live_pace(forty, settings, tmp_path):
+    lines = list(forty.progress)  # the first run's
+    with (
+        forty.opened_copy(tmp_path) as db,
+        AlinityEmulator(FORTY, tenant=ONE_CHARACTER, port=forty.port) as register,
+    ):
+        source = live_paced(settings, register.base_url)
         run_source(db, settings.with_source(source), source, progress=lines.append)
-        run_source(db, settings.with_source(source), source, progress=lines.append)
+        row = db.execute("select refusals from import_runs order by id desc limit 1").fetchone()
     expected = [line for line in lines if "expected" in line]
     assert expected[0].startswith("cpta: expected at least") and "4000 registrants" in expected[0]
     assert "as the last run" in expected[1]
-    row = db.execute("select refusals from import_runs order by id desc limit 1").fetchone()
     assert row[0] == 0
 
 
