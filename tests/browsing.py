@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ import uvicorn
 
 from registry.settings import OSM_TILES, SiteSettings
 from registry.web.app import create_app
+from tests.conftest import free_port
 from tests.patients import patient_database
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -55,12 +55,6 @@ TILE_HOST = urlsplit(OSM_TILES).hostname  # the results map's tiles: allowed, ke
 
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

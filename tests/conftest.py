@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -110,6 +111,14 @@ def demo_database(tmp_path_factory, worker_id) -> Path:
             assert made.returncode == 0, made.stdout + made.stderr
             done.touch()
     return path
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now (for a server to start on, or an emulator that must answer
+    on the same one again)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def copy_database(source: Path, destination: Path) -> Path:

@@ -4,7 +4,6 @@ process of its own, on a free port of 127.0.0.1."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -32,12 +31,6 @@ def published(folder: Path) -> tuple[Path, Release]:
     finally:
         db.close()
     return source, publish(source, folder / "releases", now=NOW)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

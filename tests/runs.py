@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from emulators.server import RequestLog
 from registry.cli import cli
 from registry.imports.importer import RunReport, run_source
 from scrapers.sources import Settings, Source, load_settings
-from tests.conftest import PEOPLE, copy_database, load, with_changes
+from tests.conftest import PEOPLE, copy_database, free_port, load, with_changes
 
 
 def sample_source(settings, base: str, **changes):
@@ -37,13 +36,6 @@ def sample_source(settings, base: str, **changes):
             **changes,
         },
     )
-
-
-def free_port() -> int:
-    """A port free on 127.0.0.1 now: for an emulator that must answer on the same one again."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,15 +22,9 @@ import pytest
 
 from db.clinics import clinics_path
 from tests.clinic_site import registry_with
-from tests.conftest import PEOPLE
+from tests.conftest import PEOPLE, free_port
 
 ROSTER = "Name,College,Licence number\nAlice Roberts,CPTA,20001\nJean Robert,CPTA,20002\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:

@@ -13,8 +13,7 @@ from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.imports.importer import run_source
 from scrapers.sources import load_settings
-from tests.conftest import emulated
-from tests.runs import free_port
+from tests.conftest import emulated, free_port
 
 SEARCH = "/client/PublicDirectory/Registrants"
 DETAIL = "/Client/PublicDirectory/Registrant/"

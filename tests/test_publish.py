@@ -20,9 +20,9 @@ from registry.releases.publish import PUBLIC_SETTINGS, PublishError, publish, se
 from registry.releases.queries import QUERIES
 from registry.settings import SiteSettings
 from registry.web.app import create_app, from_environment
-from tests.conftest import PEOPLE, load, person
+from tests.conftest import PEOPLE, free_port, load, person
 from tests.histories import three_runs
-from tests.releases import NOW, free_port, published, serving
+from tests.releases import NOW, published, serving
 from tests.runs import run
 
 ROOT = Path(__file__).resolve().parents[1]

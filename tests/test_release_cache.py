@@ -16,8 +16,9 @@ from starlette.testclient import TestClient
 from db import db_file
 from registry.releases.publish import serve_command
 from registry.web.app import create_app
+from tests.conftest import free_port
 from tests.histories import three_runs
-from tests.releases import free_port, published, serving
+from tests.releases import published, serving
 
 YEAR = "max-age=31536000, public"
 

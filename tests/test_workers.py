@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,15 +24,9 @@ from registry.limits import Limits
 from registry.settings import SiteSettings
 from registry.web.app import create_app
 from tests.clinic_site import registry_with
-from tests.conftest import PEOPLE
+from tests.conftest import PEOPLE, free_port
 
 ALICE = {"regulator": "cpta", "registration_number": "20001"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
