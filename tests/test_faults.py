@@ -4,16 +4,14 @@ since the register's content is the same)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from db import open_db
 from emulators.alinity import AlinityEmulator
 from emulators.people import alberta_physiotherapists
 from registry.imports.importer import run_source
 from scrapers.sources import load_settings
-from tests.conftest import emulated, free_port
+from tests.conftest import emulated
+from tests.runs import first_import
 
 SEARCH = "/client/PublicDirectory/Registrants"
 DETAIL = "/Client/PublicDirectory/Registrant/"
@@ -28,11 +26,6 @@ TABLES = [
 PEOPLE = alberta_physiotherapists(40, seed=31)
 
 
-# Every emulator here answers on one port: profile URLs are part of a record's content, and a run
-# that recovers from a fault must find the very same register as the baseline did.
-PORT = free_port()
-
-
 def data(db) -> dict:
     return {t: [dict(r) for r in db.query(f"select * from {t} order by 1, 2")] for t in TABLES}
 
@@ -41,26 +34,15 @@ def source_for(settings, base_url: str):
     return emulated(settings.sources["cpta"], base_url, max_retries=2, timeout_seconds=0.5)
 
 
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    """A database holding one good import of PEOPLE."""
-    path = tmp_path_factory.mktemp("baseline") / "registry.db"
-    settings = load_settings()
-    db = open_db(path)
-    with AlinityEmulator(PEOPLE, port=PORT) as register:
-        source = source_for(settings, register.base_url)
-        assert run_source(db, settings.with_source(source), source).outcome == "success"
-    db.close()
-    return path
+# One good import of PEOPLE. Every emulator here answers on its port (`baseline.port`): a run
+# that recovers from a fault must find the very same register as the baseline did.
+baseline = first_import(PEOPLE, source=source_for)
 
 
 @pytest.fixture
 def db_copy(baseline, tmp_path):
-    path = tmp_path / "registry.db"
-    shutil.copy(baseline, path)
-    db = open_db(path)
-    yield db
-    db.close()
+    with baseline.opened_copy(tmp_path) as db:
+        yield db
 
 
 def malformed(register):
@@ -130,12 +112,12 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_fault(fault, db_copy):
+def test_fault(fault, baseline, db_copy):
     arrange, outcome, words = FAULTS[fault]
     settings = load_settings()
     before = data(db_copy)
     robots = "User-agent: *\nDisallow: /client/\n" if arrange is None else "User-agent: *\n"
-    with AlinityEmulator(PEOPLE, robots_txt=robots, port=PORT) as register:
+    with AlinityEmulator(PEOPLE, robots_txt=robots, port=baseline.port) as register:
         if arrange:
             arrange(register)
         source = source_for(settings, register.base_url)
