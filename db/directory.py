@@ -53,6 +53,9 @@ COLUMNS = (
     # directory row alone; a join to registrations made a capped count 5 times slower at 1M.
     "status_class",
 )
+# The lengths of the prefixes the full-text index keeps an index of (FTS5's `prefix`, set in
+# db/migrations.py m017): a word typed as a prefix up to the longest is one doclist to read.
+PREFIX_LENGTHS = (2, 3, 4, 5, 6, 7, 8)
 FTS_COLUMNS = ("name", "cities", "organizations", "provinces", "kind_tokens")
 _FTS = ", ".join(FTS_COLUMNS)
 _INSERT = (

@@ -66,6 +66,12 @@ class Place:
         return f"{self.name}, {self.region}"
 
 
+# Place names are compared many times per search (every run of words in the name box is tried
+# as a place) and the same few thousand recur: these pure functions remember their answers.
+_REMEMBERED = 1 << 16
+
+
+@functools.lru_cache(maxsize=_REMEMBERED)
 def place_key(name: str) -> str:
     """How place names are compared: folded, punctuation gone ("St. Albert" -> "st albert")."""
     return " ".join(_WORDS.findall(fold(name)))
@@ -77,7 +83,8 @@ def compact_key(name: str) -> str:
     return "".join(_SHORT.get(w, w) for w in place_key(name).split())
 
 
-def variants(text: str) -> list[tuple[str, str | None]]:
+@functools.lru_cache(maxsize=_REMEMBERED)
+def variants(text: str) -> tuple[tuple[str, str | None], ...]:
     """The (name, province or state) a person may mean by what they typed, most literal first:
     "Red Deer, AB", "Red Deer AB" and "Red Deer Alberta" (a region without its comma), "Quebec
     City" and "Ville de Québec" (without the word for a city)."""
@@ -99,7 +106,7 @@ def variants(text: str) -> list[tuple[str, str | None]]:
                 found.append((" ".join(words[:-n]), region))
             if len(words) > n and tuple(words[:n]) == tuple(reversed(extra)):  # "City of"
                 found.append((" ".join(words[n:]), region))
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -121,6 +128,7 @@ class Gazetteer:
         for place in places:
             self.by_name.setdefault(place_key(place.name), []).append(place)
         self.alternates = alternates
+        self._found: dict[tuple[str, str | None], Place | None] = {}  # find's answers
         self.by_compact: dict[str, list[Place]] = {}
         for place in places:
             self.by_compact.setdefault(compact_key(place.name), []).append(place)
@@ -143,6 +151,15 @@ class Gazetteer:
 
     def find(self, name: str, region: str | None = None) -> Place | None:
         """A place by its name or one of its other names, written loosely (see compact_key)."""
+        asked = (name, region)
+        if asked in self._found:
+            return self._found[asked]
+        if len(self._found) >= _REMEMBERED:
+            self._found.clear()
+        found = self._found[asked] = self._find(name, region)
+        return found
+
+    def _find(self, name: str, region: str | None) -> Place | None:
         key = place_key(name)
         if not key:
             return None

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sqlite_utils import Database
 from starlette.testclient import TestClient
 
-from registry.lookup.search import PARAMETERS
+from db import migrations
+from db.load import sync_regulators
+from registry.lookup.search import LONGEST_INDEXED_PREFIX, PARAMETERS
 from registry.web.app import create_app
 from tests.conftest import PEOPLE, load, person
 
@@ -104,15 +107,17 @@ def test_paging_with_cursor(client):
 
 
 def test_a_prefix_longer_than_the_index_pages_and_counts_alike(tmp_path, db):
-    """ "Robert" is longer than the index's prefixes, so its first page and count are read in
-    one pass (registry/lookup/search.py): the same people, count and pages as "rob"."""
+    """ "Robertson" is longer than the index's prefixes (up to 8 characters), so its first page
+    and count are read in one pass (registry/lookup/search.py): the same people, count and
+    pages as "rob", "robert" and "robertso", which the prefix indexes answer."""
+    assert len("robertso") == LONGEST_INDEXED_PREFIX < len("robertson")
     people = [person(f"p{i}", f"Robertson{chr(97 + i)}", "Ann", city="Calgary") for i in range(7)]
     people += [person("q1", "Roberts", "Bo", status="Suspended", status_class="suspended")]
     load(db, people)
     with TestClient(create_app(tmp_path / "registry.db")) as client:
         for limit in (3, 7, 10):
             pages = {}
-            for q in ("rob", "robert", "roberts"):
+            for q in ("rob", "robert", "robertso", "robertson"):
                 answer = client.get("/api/search", params={"q": q, "limit": limit}).json()
                 pages[q] = (answer["count"], [r["name"] for r in answer["results"]])
                 cursor = answer["next_cursor"]
@@ -124,7 +129,7 @@ def test_a_prefix_longer_than_the_index_pages_and_counts_alike(tmp_path, db):
                     assert [r["name"] for r in rest["results"]][
                         0
                     ] == f"Robertson{chr(97 + limit)}, Ann"
-            assert pages["rob"] == pages["robert"] == pages["roberts"], pages
+            assert all(page == pages["rob"] for page in pages.values()), pages
             assert pages["rob"][0] == 7  # the suspended Roberts is not among the practising
             assert pages["rob"][1] == [f"Robertson{chr(97 + i)}, Ann" for i in range(min(limit, 7))]
 
@@ -366,3 +371,26 @@ def test_province_finds_people_without_a_published_location(tmp_path, db):
         assert [r["name"] for r in found] == ["Boudreau, Claire"]
         alberta = client.get("/api/search", params={"province": "AB", "q": "boudreau"}).json()
         assert alberta["results"] == []
+
+
+def test_the_longer_prefix_indexes_are_built_for_a_database_made_before_them(tmp_path, settings):
+    """m017 makes the full-text index again with prefixes up to 8 characters: every row of a
+    database made before it is found as it was, by a prefix the old index did not keep."""
+    database = Database(tmp_path / "registry.db")
+    migrations.migrations.apply(database, stop_before="m017_longer_prefix_indexes")
+    sync_regulators(database, settings.sources.values())
+    load(database, PEOPLE)
+    asked = "select rowid from directory_fts where directory_fts match ? order by rowid"
+    before = database.execute(asked, ['name : "robinso"*']).fetchall()
+    migrations.migrate(database)
+    (sql,) = database.execute(
+        "select sql from sqlite_master where name = 'directory_fts'"
+    ).fetchone()
+    assert "prefix='2 3 4 5 6 7 8'" in sql
+    assert database.execute(asked, ['name : "robinso"*']).fetchall() == before != []
+    assert (
+        database.execute(asked, ['name : "rob"*']).fetchall()
+        == database.execute(
+            "select id from directory where name like 'rob%' order by id"
+        ).fetchall()
+    )

@@ -72,7 +72,7 @@ def test_fts_index_folds_accents_and_has_prefix_indexes(tmp_path):
         .execute("select sql from sqlite_master where name = 'directory_fts'")
         .fetchone()
     )
-    assert "remove_diacritics 2" in sql and "porter" not in sql and "prefix='2 3 4'" in sql
+    assert "remove_diacritics 2" in sql and "porter" not in sql and "prefix='2 3 4 5 6 7 8'" in sql
 
 
 def test_regulators_doc_lists_every_source_with_its_terms():

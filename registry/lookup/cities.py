@@ -77,10 +77,32 @@ def by_key(conn: sqlite3.Connection) -> dict[str, list[City]]:
     return _known(conn)[2]
 
 
-def _known(conn: sqlite3.Connection) -> tuple[tuple, list[City], dict[str, list[City]]]:
+# Per connection: (the connection, its changes, its file, that file's version). A search asks
+# for the cities several times; while no other connection has committed (SQLite's `pragma
+# data_version`) and this one has changed nothing (`total_changes`), the file and its version
+# are the ones found last time.
+_asked: dict[int, tuple[sqlite3.Connection, tuple[int, int], str, tuple]] = {}
+_ASKED_KEPT = 256
+
+
+def _version(conn: sqlite3.Connection) -> tuple[str, tuple]:
+    """The connection's database file and its version (data and inode)."""
+    changes = (conn.execute("pragma data_version").fetchone()[0], conn.total_changes)
+    last = _asked.get(id(conn))
+    if last is not None and last[0] is conn and last[1] == changes:
+        return last[2], last[3]
     file = conn.execute("pragma database_list").fetchone()[2] or f"memory {id(conn)}"
     # The file's inode too: a database made again at the same path is another database.
     version = (*reads.data_version(conn), os.stat(file).st_ino if os.path.exists(file) else 0)
+    with _lock:
+        if len(_asked) >= _ASKED_KEPT:
+            _asked.clear()
+        _asked[id(conn)] = (conn, changes, file, version)
+    return file, version
+
+
+def _known(conn: sqlite3.Connection) -> tuple[tuple, list[City], dict[str, list[City]]]:
+    file, version = _version(conn)
     with _lock:
         cached = _cache.get(file)
         if cached and cached[0] == version:

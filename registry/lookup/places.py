@@ -119,7 +119,10 @@ def without_profession(words: list[str]) -> tuple[list[str], str | None]:
     folded = [fold(w) for w in words]
     keep = [True] * len(words)
     named = None
+    present = set(folded)
     for phrase, profession in PROFESSION_WORDS:
+        if phrase[0] not in present:
+            continue
         n = len(phrase)
         for i in range(len(words) - n + 1):
             if all(keep[i : i + n]) and tuple(folded[i : i + n]) == phrase:

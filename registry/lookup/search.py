@@ -18,6 +18,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 
+from db.directory import PREFIX_LENGTHS
 from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
 from registry.lookup import cities
 from registry.lookup.answers import SearchAnswer, Untracked
@@ -167,10 +168,17 @@ _FILLER = {
 }
 
 
+# Longest phrases first: "trigger point injection" is not "trigger point".
+_KIND_PHRASES = sorted(KIND_WORDS.items(), key=lambda item: -len(item[0]))
+
+
 def kind_from_words(words: list[str]) -> tuple[list[str], str | None]:
     """Take the words naming a kind of needling out of a query: (the other words, the kind)."""
     folded = [fold(w) for w in words]
-    for phrase, kind in sorted(KIND_WORDS.items(), key=lambda item: -len(item[0])):
+    present = set(folded)
+    for phrase, kind in _KIND_PHRASES:
+        if phrase[0] not in present:
+            continue
         for i in range(len(folded) - len(phrase) + 1):
             if tuple(folded[i : i + len(phrase)]) == phrase:
                 rest = words[:i] + words[i + len(phrase) :]
@@ -325,10 +333,10 @@ _MATCHES = """
 select f.rowid from directory_fts f join directory d on d.id = f.rowid {join}
 where directory_fts match ? {practising} {profession} order by f.rowid limit ?
 """
-# The longest prefix the directory's FTS5 index keeps (prefix='2 3 4', db/migrations.py). A
-# longer one ("robert"*) makes FTS5 merge the doclists of every word that starts so, which
+# The longest prefix the directory's FTS5 index keeps (db/directory.py PREFIX_LENGTHS). A
+# longer one ("robertson"*) makes FTS5 merge the doclists of every word that starts so, which
 # costs more than reading the matches, and the page and its count would each pay it.
-LONGEST_INDEXED_PREFIX = 4
+LONGEST_INDEXED_PREFIX = max(PREFIX_LENGTHS)
 
 
 def _beyond_prefix_indexes(query: Query) -> bool:
