@@ -618,7 +618,7 @@ def _apply(
 
 
 # The tables a first import fills whose indexes it builds after their rows (`_drop_deferred`).
-DEFERRED_INDEXES = ("registrations", "practice_locations", "authorizations")
+DEFERRED_INDEXES = ("registrations", "practice_locations", "authorizations", "responses")
 SORT_THREADS = 2
 
 
