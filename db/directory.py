@@ -17,9 +17,41 @@ from collections.abc import Iterable, Iterator
 
 from scrapers.kinds import DEFAULT_PROFESSION
 from scrapers.records import Location, Registration
+from scrapers.standing import NOT_PRACTISING_CLASSES
 
 # Statuses under which an authorization can be used now.
 PRACTISING = frozenset({"practising"})
+
+
+def in_practice_sql(row: str = "") -> str:
+    """The SQL for "may be practising" over a directory row (`row`: its prefix, "d." or "new."):
+    on the register, under no status class that rules practice out. What a patient's search
+    keeps unless asked for everyone."""
+    ruled_out = ", ".join(f"'{c}'" for c in NOT_PRACTISING_CLASSES)
+    return f"{row}on_register and {row}status_class not in ({ruled_out})"
+
+
+# What a search filters on, for each directory row, in a table of its own: a capped count reads
+# up to a thousand matches and looks each one up, and the directory's rows are wide (BENCHMARKS.md,
+# 2026-12-05: a third less for such a count at 1,000,000). Kept by triggers, whoever writes.
+_IN_PRACTICE_NEW = f"coalesce({in_practice_sql('new.')}, 0)"
+FILTER_SCHEMA = (
+    "create table if not exists directory_filter "
+    "(id integer primary key, in_practice integer not null, profession text)",
+    "create trigger if not exists directory_filter_new after insert on directory begin "
+    "insert into directory_filter (id, in_practice, profession) "
+    f"values (new.id, {_IN_PRACTICE_NEW}, new.profession); end",
+    "create trigger if not exists directory_filter_changed "
+    "after update of on_register, status_class, profession on directory begin "
+    f"update directory_filter set in_practice = {_IN_PRACTICE_NEW}, profession = new.profession "
+    "where id = new.id; end",
+    "create trigger if not exists directory_filter_gone after delete on directory begin "
+    "delete from directory_filter where id = old.id; end",
+)
+FILTER_FILL = (
+    "insert or replace into directory_filter (id, in_practice, profession) "
+    f"select id, coalesce({in_practice_sql()}, 0), profession from directory"
+)
 
 # Order-preserving id: ORDER_CHARS characters in base len(SYMBOLS)+1 (0 ends a short key), then
 # SLOT_BITS for people whose keys share that prefix. 40**8 * 2**9 stays below 2**53, so the ids

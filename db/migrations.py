@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from db.directory import PREFIX_LENGTHS, rebuild_index
+from db.directory import FILTER_FILL, FILTER_SCHEMA, PREFIX_LENGTHS, rebuild_index
 
 migrations = Migrations("needling_registry")
 
@@ -519,3 +519,12 @@ def m017_longer_prefix_indexes(db: Database):
         """
     )
     rebuild_index(db.conn)
+
+
+@migrations()
+def m018_directory_filter(db: Database):
+    """What a search filters on (may be practising, profession), per directory row, in a narrow
+    table kept by triggers (db/directory.py FILTER_SCHEMA)."""
+    for sql in FILTER_SCHEMA:
+        db.execute(sql)
+    db.execute(FILTER_FILL)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from scrapers.places import fold
 
 STATUS_CLASSES = ("practising", "suspended", "cancelled", "non_practising", "unknown")
+# The classes under which a person may not practise at all (registry/lookup/standing.py).
+NOT_PRACTISING_CLASSES = ("suspended", "cancelled", "non_practising")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 

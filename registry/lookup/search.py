@@ -325,12 +325,14 @@ _PAGE = """
 select f.rowid, d.registration_id from directory_fts f join directory d on d.id = f.rowid {join}
 where directory_fts match ? and f.rowid > ? {practising} {profession} order by f.rowid limit ?
 """
+# Counts and matches need only the filter's columns: they read the narrow table of them
+# (db/directory.py FILTER_SCHEMA), as `d` too.
 _COUNT = """
-select count(*) from (select f.rowid from directory_fts f join directory d on d.id = f.rowid
+select count(*) from (select f.rowid from directory_fts f join directory_filter d on d.id = f.rowid
 {join} where directory_fts match ? {practising} {profession} limit ?)
 """
 _MATCHES = """
-select f.rowid from directory_fts f join directory d on d.id = f.rowid {join}
+select f.rowid from directory_fts f join directory_filter d on d.id = f.rowid {join}
 where directory_fts match ? {practising} {profession} order by f.rowid limit ?
 """
 # The longest prefix the directory's FTS5 index keeps (db/directory.py PREFIX_LENGTHS). A
@@ -361,6 +363,7 @@ _IN_PRACTICE = {
     "practising": "and " + IN_PRACTICE_SQL,
 }
 _ANYONE = dict.fromkeys(_IN_PRACTICE, "")
+_FILTERED = {"join": "", "practising": "and d.in_practice"}  # over directory_filter d
 
 
 def profession_sql(query: Query) -> str:
@@ -377,7 +380,10 @@ def sql(template: str, query: Query) -> str:
     """A query's SQL: for a patient's search (not `everyone`), only people who may be
     practising (a search by kind needs no filter: only practising people hold a kind now); and
     only the profession searched for."""
-    practice = _ANYONE if query.everyone or query.kind else _IN_PRACTICE
+    if query.everyone or query.kind:
+        practice = _ANYONE
+    else:
+        practice = _FILTERED if "directory_filter d" in template else _IN_PRACTICE
     return template.format(**practice, profession=profession_sql(query))
 
 

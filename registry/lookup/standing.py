@@ -9,10 +9,9 @@ search filter that leaves people who may not practise out of a patient's results
 
 from __future__ import annotations
 
+from db.directory import in_practice_sql
 from registry.lookup.answers import Standing
-
-# Status classes (scrapers/standing.py) under which a person may not practise at all.
-NOT_PRACTISING_CLASSES = ("suspended", "cancelled", "non_practising")
+from scrapers.standing import NOT_PRACTISING_CLASSES
 
 # practising: on the register and practising; not_practising: on the register, suspended,
 # cancelled or not practising; no_longer_on_register: gone from it; unknown: on the register
@@ -22,11 +21,7 @@ OUT_OF_PRACTICE = frozenset({"not_practising", "no_longer_on_register"})
 
 # The SQL condition for "may be practising" over `directory d`, which holds the status class:
 # what a patient's search keeps unless asked for everyone.
-IN_PRACTICE_SQL = (
-    "d.on_register and d.status_class not in ("
-    + ", ".join(f"'{c}'" for c in NOT_PRACTISING_CLASSES)
-    + ")"
-)
+IN_PRACTICE_SQL = in_practice_sql("d.")
 
 
 def standing_of(status_class: str | None, on_register: bool) -> str:
