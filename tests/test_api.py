@@ -9,8 +9,9 @@ from sqlite_utils import Database
 from starlette.testclient import TestClient
 
 from db import migrations
+from db.directory import PREFIX_LENGTHS
 from db.load import sync_regulators
-from registry.lookup.search import LONGEST_INDEXED_PREFIX, PARAMETERS
+from registry.lookup.search import PARAMETERS
 from registry.web.app import create_app
 from tests.conftest import PEOPLE, load, person
 
@@ -106,11 +107,12 @@ def test_paging_with_cursor(client):
     assert second["next_cursor"] is None
 
 
-def test_a_prefix_longer_than_the_index_pages_and_counts_alike(tmp_path, db):
-    """ "Robertson" is longer than the index's prefixes (up to 8 characters), so its first page
-    and count are read in one pass (registry/lookup/search.py): the same people, count and
-    pages as "rob", "robert" and "robertso", which the prefix indexes answer."""
-    assert len("robertso") == LONGEST_INDEXED_PREFIX < len("robertson")
+def test_prefixes_in_and_beyond_the_index_page_and_count_alike(tmp_path, db):
+    """A first page and its count are read in one pass, later pages and their count apart
+    (registry/lookup/search.py), whether the prefix is one the index keeps ("rob", "robertso":
+    up to 8 characters, db/directory.py) or one FTS5 merges ("robertson"): the same people,
+    counts and pages."""
+    assert len("robertso") == max(PREFIX_LENGTHS) < len("robertson")
     people = [person(f"p{i}", f"Robertson{chr(97 + i)}", "Ann", city="Calgary") for i in range(7)]
     people += [person("q1", "Roberts", "Bo", status="Suspended", status_class="suspended")]
     load(db, people)
@@ -129,6 +131,7 @@ def test_a_prefix_longer_than_the_index_pages_and_counts_alike(tmp_path, db):
                     assert [r["name"] for r in rest["results"]][
                         0
                     ] == f"Robertson{chr(97 + limit)}, Ann"
+                    assert (rest["count"], rest["count_is_exact"]) == (7, True)
             assert all(page == pages["rob"] for page in pages.values()), pages
             assert pages["rob"][0] == 7  # the suspended Roberts is not among the practising
             assert pages["rob"][1] == [f"Robertson{chr(97 + i)}, Ann" for i in range(min(limit, 7))]

@@ -18,7 +18,6 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 
-from db.directory import PREFIX_LENGTHS
 from registry.gazetteer import MAX_KM, Place, UnknownPlace, gazetteer, place_key
 from registry.lookup import cities
 from registry.lookup.answers import SearchAnswer, Untracked
@@ -335,16 +334,6 @@ _MATCHES = """
 select f.rowid from directory_fts f join directory_filter d on d.id = f.rowid {join}
 where directory_fts match ? {practising} {profession} order by f.rowid limit ?
 """
-# The longest prefix the directory's FTS5 index keeps (db/directory.py PREFIX_LENGTHS). A
-# longer one ("robertson"*) makes FTS5 merge the doclists of every word that starts so, which
-# costs more than reading the matches, and the page and its count would each pay it.
-LONGEST_INDEXED_PREFIX = max(PREFIX_LENGTHS)
-
-
-def _beyond_prefix_indexes(query: Query) -> bool:
-    """Whether the name box's last word, searched as a prefix, is longer than the index's."""
-    words = tokens(query.q, "q") if query.q else []
-    return bool(words) and len(words[-1]) > LONGEST_INDEXED_PREFIX
 
 
 def _with_registration_ids(conn: sqlite3.Connection, rowids: list[int]) -> list[tuple[int, str]]:
@@ -541,8 +530,9 @@ def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> 
     if query.near:
         return search_near(conn, query)
     expression = match_expression(query)
-    if query.after == 0 and _beyond_prefix_indexes(query):
-        # One pass for the count and the first page: the costly part is finding the matches.
+    if query.after == 0:
+        # One pass for the count and the first page: the costly part is finding the matches,
+        # and a first page that is full needs the count (a tenth off a search at 1,000,000).
         matches = [
             row[0] for row in conn.execute(sql(_MATCHES, query), [expression, COUNT_CAP + 1])
         ]
@@ -552,10 +542,7 @@ def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> 
         rows = conn.execute(
             sql(_PAGE, query), [expression, query.after, query.limit + 1]
         ).fetchall()
-        if query.after == 0 and len(rows) <= query.limit:
-            count = len(rows)  # the first page holds them all
-        else:
-            count = conn.execute(sql(_COUNT, query), [expression, COUNT_CAP + 1]).fetchone()[0]
+        count = conn.execute(sql(_COUNT, query), [expression, COUNT_CAP + 1]).fetchone()[0]
     page = rows[: query.limit]
     return {
         "count": min(count, COUNT_CAP),
