@@ -54,3 +54,24 @@ def test_the_mix_is_distinct_searches_of_every_kind_from_the_database(benchmark,
             url = url.replace("/registry/", "/data/registry/") if "directory.json" in url else url
             answer = client.get(url)
             assert answer.status_code == 200, (url, answer.text[:200])
+
+
+def test_ratios_are_to_the_mean_of_datasettes_runs_before_and_after_ours(benchmark):
+    def run(rate: float) -> dict:
+        return {"requests_per_second": rate, "p50_ms": 1.0}
+
+    mix = {"datasette": run(100), "datasette_after": run(200), "api_uncached": run(900)}
+    assert benchmark.ratios(mix) == {
+        "datasette": 0.67,
+        "datasette_after": 1.33,
+        "api_uncached": 6.0,
+    }
+    del mix["datasette_after"]
+    assert benchmark.ratios(mix) == {"datasette": 1.0, "api_uncached": 9.0}
+    assert "Datasette again, after ours" in benchmark.table(
+        {
+            "datasette": run(100),
+            "datasette_after": run(200),
+            "x_datasette": benchmark.ratios({"datasette": run(100), "datasette_after": run(200)}),
+        }
+    )
