@@ -325,14 +325,14 @@ select f.rowid, d.registration_id from directory_fts f join directory d on d.id 
 where directory_fts match ? and f.rowid > ? {practising} {profession} order by f.rowid limit ?
 """
 # Counts and matches need only the filter's columns: they read the narrow table of them
-# (db/directory.py FILTER_SCHEMA), as `d` too.
+# (db/directory.py FILTER_SCHEMA), as `d` too, and its condition ({in_practice}).
 _COUNT = """
 select count(*) from (select f.rowid from directory_fts f join directory_filter d on d.id = f.rowid
-{join} where directory_fts match ? {practising} {profession} limit ?)
+{join} where directory_fts match ? {in_practice} {profession} limit ?)
 """
 _MATCHES = """
 select f.rowid from directory_fts f join directory_filter d on d.id = f.rowid {join}
-where directory_fts match ? {practising} {profession} order by f.rowid limit ?
+where directory_fts match ? {in_practice} {profession} order by f.rowid limit ?
 """
 
 
@@ -350,9 +350,9 @@ def _with_registration_ids(conn: sqlite3.Connection, rowids: list[int]) -> list[
 _IN_PRACTICE = {
     "join": "",  # the directory row holds the status class (db/directory.py)
     "practising": "and " + IN_PRACTICE_SQL,
+    "in_practice": "and d.in_practice",  # the same, over directory_filter d
 }
 _ANYONE = dict.fromkeys(_IN_PRACTICE, "")
-_FILTERED = {"join": "", "practising": "and d.in_practice"}  # over directory_filter d
 
 
 def profession_sql(query: Query) -> str:
@@ -369,10 +369,7 @@ def sql(template: str, query: Query) -> str:
     """A query's SQL: for a patient's search (not `everyone`), only people who may be
     practising (a search by kind needs no filter: only practising people hold a kind now); and
     only the profession searched for."""
-    if query.everyone or query.kind:
-        practice = _ANYONE
-    else:
-        practice = _FILTERED if "directory_filter d" in template else _IN_PRACTICE
+    practice = _ANYONE if query.everyone or query.kind else _IN_PRACTICE
     return template.format(**practice, profession=profession_sql(query))
 
 
