@@ -110,7 +110,10 @@ _STAGE = f"insert into dir_stage values (?, {', '.join('?' * len(COLUMNS))})"
 TOPS_KEPT = 200_000
 SORT_CACHE = -2048  # KiB: the page cache while staged rows are sorted
 REBUILD_CACHE = -2048  # KiB: the page cache while the full-text index is rebuilt
-REBUILD_HASHSIZE = 32 << 20  # bytes of pending terms FTS5 holds while rebuilding
+# Helper threads SQLite's sorter may use for a large sort (staged rows sorted by id: 2.8 -> 2.3 s
+# at 1,000,000).
+SORT_THREADS = 2
+REBUILD_HASHSIZE = 64 << 20  # bytes of pending terms FTS5 holds while rebuilding
 FTS5_HASHSIZE = 1 << 20  # FTS5's default
 _HASHSIZE = "insert into directory_fts(directory_fts, rank) values ('hashsize', ?)"
 # Above this share of rows changed, rebuilding the index is cheaper than patching it.
@@ -366,7 +369,7 @@ class Writer:
         bulk = self.staged > before
         indexes = drop_indexes(conn, "directory") if bulk else []
         filtered = bulk and _has_trigger(conn, "directory_filter_new")  # (not before m018)
-        with small_cache(conn, SORT_CACHE):
+        with small_cache(conn, SORT_CACHE), sort_threads(conn):
             if filtered:
                 conn.execute("drop trigger directory_filter_new")
             conn.execute(
@@ -374,7 +377,7 @@ class Writer:
                 "order by id"
             )
             if filtered:
-                conn.execute(_FILTER_ROWS.format(table="dir_stage"))
+                conn.execute(_FILTER_ROWS.format(table="dir_stage") + " order by id")
                 conn.execute(_FILTER_NEW)
             for sql in indexes:
                 conn.execute(sql)
@@ -427,8 +430,9 @@ def rebuild_index(conn) -> None:
     """Rebuild the full-text index from the directory.
 
     FTS5 writes a segment each time its pending terms fill `hashsize` (1 MB by default) and then
-    merges the segments; a larger one for the rebuild (and a smaller page cache meanwhile, so
-    memory stays as it was) makes it a third faster at 1,000,000 rows. The setting is put back.
+    merges the segments; a larger one for the rebuild (and a smaller page cache meanwhile)
+    makes it faster: at 1,000,000 rows 5.9 s with 8 MB, 5.0 s with 32 MB, 3.8 s with 64 MB
+    (43 MB more at its peak than 32 MB). The setting is put back.
     """
     stored = conn.execute("select v from directory_fts_config where k = 'hashsize'").fetchone()
     with small_cache(conn, REBUILD_CACHE):
@@ -442,16 +446,27 @@ def rebuild_index(conn) -> None:
 
 
 @contextlib.contextmanager
-def small_cache(conn, size: int) -> Iterator[None]:
-    """A smaller page cache (`size` as PRAGMA cache_size takes it) for a sort or a rebuild:
-    SQLite's sorter holds up to the cache's size in memory, so the memory the cache gives up is
-    what the sorter uses and the process does not grow."""
-    (cache_size,) = conn.execute("pragma cache_size").fetchone()
-    conn.execute(f"pragma cache_size = {int(size)}")
+def _pragma(conn, name: str, value: int) -> Iterator[None]:
+    """An integer setting of the connection for a while; it is put back."""
+    (before,) = conn.execute(f"pragma {name}").fetchone()
+    conn.execute(f"pragma {name} = {int(value)}")
     try:
         yield
     finally:
-        conn.execute(f"pragma cache_size = {int(cache_size)}")
+        conn.execute(f"pragma {name} = {int(before)}")
+
+
+def sort_threads(conn, threads: int = SORT_THREADS) -> contextlib.AbstractContextManager[None]:
+    """Let SQLite's sorter use helper threads (`pragma threads`) for a large sort or index
+    build."""
+    return _pragma(conn, "threads", threads)
+
+
+def small_cache(conn, size: int) -> contextlib.AbstractContextManager[None]:
+    """A smaller page cache (`size` as PRAGMA cache_size takes it) for a sort or a rebuild:
+    SQLite's sorter holds up to the cache's size in memory, so the memory the cache gives up is
+    what the sorter uses and the process does not grow."""
+    return _pragma(conn, "cache_size", size)
 
 
 def _has_trigger(conn, name: str) -> bool:

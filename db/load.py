@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 
 from db import db_file, history, one_writer, places, summaries
-from db.directory import Writer, drop_indexes, row_for
+from db.directory import Writer, drop_indexes, row_for, sort_threads
 from db.responses import Responses
 from db.runs import APPLIED_UNFINISHED, DIED, RunState, state_of
 from scrapers.kinds import DEFAULT_PROFESSION
@@ -507,6 +507,7 @@ def _apply(
         profession = (regulator[1] if regulator else None) or DEFAULT_PROFESSION
         directory = Writer(conn)
         responses = Responses(conn, run_id)
+        locate = places.remembered(locate)
         # Into an empty database (a first import, a rebuild), once a full batch shows the run is
         # large, each table's indexes are built once after its rows rather than row by row, as
         # the directory's are. They are back before anything below reads through them.
@@ -548,7 +549,7 @@ def _apply(
                 counts.added += len(batch)
                 fresh = batch
             replaced = history.snapshot(conn, [p.id for p in fresh if p.id in known])
-            _write(conn, directory, responses, fresh, known)
+            _write(conn, directory, responses, fresh, known, locate)
             if replaced or not baseline:
                 pairs = [(p.id, replaced.get(p.id), history.state_of(p.record)) for p in fresh]
                 history.record(conn, regulator_id, run_id, now, pairs, events_for_new=not baseline)
@@ -619,7 +620,6 @@ def _apply(
 
 # The tables a first import fills whose indexes it builds after their rows (`_drop_deferred`).
 DEFERRED_INDEXES = ("registrations", "practice_locations", "authorizations", "responses")
-SORT_THREADS = 2
 
 
 def _any_registration(conn) -> bool:
@@ -636,13 +636,9 @@ def _restore(conn, deferred: list[str]) -> list[str]:
     SQLite's sorter may use a second thread meanwhile (a sixth off their time at 300,000)."""
     if not deferred:
         return []
-    (threads,) = conn.execute("pragma threads").fetchone()
-    conn.execute(f"pragma threads = {SORT_THREADS}")
-    try:
+    with sort_threads(conn):
         for sql in deferred:
             conn.execute(sql)
-    finally:
-        conn.execute(f"pragma threads = {int(threads)}")
     return []
 
 
@@ -669,9 +665,11 @@ def _write(
     responses: Responses,
     fresh: list[Prepared],
     known: dict[str, Known],
+    locate: places.Locate | None,
 ) -> None:
     """Insert new registrations and replace changed ones (`known`: those in the database before
-    the batch), with their responses, their parts and their directory rows."""
+    the batch), with their responses, their parts and their directory rows; `locate` places
+    on the map the locations whose register gives no coordinates (db/places.py)."""
     if not fresh:
         return
     response_ids = responses.ids
@@ -696,7 +694,8 @@ def _write(
     )
     conn.executemany(
         "insert into practice_locations (registration_id, position, organization, address, city, "
-        "province, postal_code, phone, latitude, longitude) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "province, postal_code, phone, latitude, longitude, map_latitude, map_longitude) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 p.id,
@@ -709,6 +708,7 @@ def _write(
                 loc.phone,
                 loc.latitude,
                 loc.longitude,
+                *places.map_point(loc.latitude, loc.longitude, loc.city, loc.province, locate),
             )
             for p in fresh
             for i, loc in enumerate(p.record.locations)
