@@ -10,7 +10,16 @@ from collections import Counter
 import httpx
 import pytest
 
-from emulators.alinity import BOM, AlinityEmulator, format_address, search
+from emulators.alinity import (
+    BOM,
+    CNDA_KEYS,
+    CPTBC_KEYS,
+    AlinityEmulator,
+    Tenant,
+    format_address,
+    render_search,
+    search,
+)
 from emulators.people import (
     CANCELLED,
     COURTESY,
@@ -425,3 +434,23 @@ def test_every_person_is_reachable_by_drilling_down_and_drilling_is_needed(peopl
     assert reached == {p.rg for p in people}
     assert deepest >= 4  # "" > "m" > "ma" > "mac" > "macd"
     assert by_first_name == {"li", "nguyen"}  # "li" also prefixes Liu, Lin, Lim, ...
+
+
+@pytest.mark.parametrize(
+    "tenant",
+    [Tenant(), Tenant(keys=CPTBC_KEYS, glued=True), Tenant(keys=CNDA_KEYS, sort=False)],
+    ids=["pei keys", "cptbc keys, glued", "cnda keys"],
+)
+def test_a_search_reply_is_indented_as_json_indents_it(tenant):
+    """orjson writes the replies, byte for byte as json.dumps(indent=2, ensure_ascii=False)
+    would: accents, quotes, control characters and the platform's escapes included."""
+    people = alberta_physiotherapists(600, seed=7)
+    odd = people[0]
+    odd.family_name, odd.given_names = 'Ñúñez "\\ <b>&\t\x01\u2028', "Zoë 😀"
+    for start in range(0, len(people), 25):
+        body = render_search(people[start : start + 25], tenant=tenant)
+        reply = json.loads(body[len(BOM) :])
+        expected = json.dumps(reply, ensure_ascii=False, indent=2)
+        for raw, escaped in (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026")):
+            expected = expected.replace(raw, escaped)
+        assert body == BOM + expected.encode("utf-8")
