@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import codecs
 import email.utils
+import functools
 import hashlib
 import ipaddress
 import logging
 import math
 import os
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -271,13 +273,20 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The TLS settings of every client we make, httpx's default (certifi's CA bundle): made
+    once, since making one reads the whole bundle again (about 20 ms)."""
+    return httpx.create_ssl_context()
+
+
 class _DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport over `_DeadlineBackend` (the same pool httpx builds, with our backend)."""
 
     def __init__(self, deadline: Deadline) -> None:
-        super().__init__()
+        super().__init__(verify=_tls())
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=_tls(),
             network_backend=_DeadlineBackend(deadline),
         )
 
