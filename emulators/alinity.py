@@ -204,17 +204,6 @@ def _fold(text: str, accents: str) -> str:
     return folded
 
 
-def _starts_with(value: str, prefix: str, accents: str = "sensitive") -> bool:
-    """Case-insensitive prefix match, accent-sensitive by default ("cote" is not "Côté")."""
-    return _fold(value, accents).startswith(_fold(prefix, accents))
-
-
-def _matches(value: str, term: str, how: str, accents: str) -> bool:
-    if how == "substring":
-        return _fold(term, accents) in _fold(value, accents)
-    return _starts_with(value, term, accents)
-
-
 def search(
     people: Iterable[Person],
     *,
@@ -228,13 +217,22 @@ def search(
     tenant = tenant or Tenant(cap=cap)
     if family and len(family.strip()) < tenant.min_chars and not number.strip():
         return []
-    how, accents = tenant.matching, tenant.accents
+    accents = tenant.accents
+    # Case-insensitive, accent-sensitive unless the tenant is not ("cote" is not "Côté"); the
+    # terms folded once.
+    surname, first = _fold(family, accents), _fold(given, accents)
+    substring = tenant.matching == "substring"
+    wanted = number.strip().casefold()
     found = [
         p
         for p in people
-        if _matches(p.family_name, family, how, accents)
-        and _starts_with(p.given_names, given, accents)
-        and (not number.strip() or p.registration_number.casefold() == number.strip().casefold())
+        if (
+            surname in _fold(p.family_name, accents)
+            if substring
+            else _fold(p.family_name, accents).startswith(surname)
+        )
+        and _fold(p.given_names, accents).startswith(first)
+        and (not wanted or p.registration_number.casefold() == wanted)
     ]
     if tenant.sort:
         found.sort(key=reply_order)
