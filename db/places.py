@@ -3,9 +3,9 @@ the centre of its city from a gazetteer, so that a map can show every register.
 
 db/ knows no gazetteer (it lives in registry/); the importer passes a lookup to apply_run, which
 places each location as it writes it (`map_point`) and calls `fill` for those still unplaced, in
-the transaction that applies a run. Locations still without map coordinates
-(new ones, those of a database migrated before this column, cities the gazetteer did not know)
-are found through a partial index, so a run on a large database does not scan it.
+the transaction that applies a run. Locations still without map coordinates (cities the gazetteer
+does not know, those written by a run without a lookup, those of a database migrated before this
+column) are found through a partial index, so a run on a large database does not scan it.
 """
 
 from __future__ import annotations
