@@ -15,8 +15,20 @@ MMAP_BYTES = 2_147_418_112
 READ_CACHE_KIB = 32_768
 
 
+# How long a read waits for a lock: in WAL mode a read never waits but while the file is being
+# recovered; a first import fills an empty database under a rollback journal (db
+# `pages_written_once`), under a second for a real register's people, and a read that would wait
+# longer is told the database is busy (503) rather than hold a thread (sqlite3's default: 5 s).
+READ_WAIT_SECONDS = 1.0
+
+
 def read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro",
+        uri=True,
+        check_same_thread=False,
+        timeout=READ_WAIT_SECONDS,
+    )
     conn.execute("PRAGMA query_only = 1")
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")

@@ -13,8 +13,9 @@ its pending index on every out-of-order rowid, which makes row-by-row triggers t
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
+from db.pragmas import setting
 from scrapers.kinds import DEFAULT_PROFESSION
 from scrapers.records import Location, Registration
 from scrapers.standing import NOT_PRACTISING_CLASSES
@@ -445,28 +446,17 @@ def rebuild_index(conn) -> None:
                 conn.execute("delete from directory_fts_config where k = 'hashsize'")
 
 
-@contextlib.contextmanager
-def _pragma(conn, name: str, value: int) -> Iterator[None]:
-    """An integer setting of the connection for a while; it is put back."""
-    (before,) = conn.execute(f"pragma {name}").fetchone()
-    conn.execute(f"pragma {name} = {int(value)}")
-    try:
-        yield
-    finally:
-        conn.execute(f"pragma {name} = {int(before)}")
-
-
 def sort_threads(conn, threads: int = SORT_THREADS) -> contextlib.AbstractContextManager[None]:
     """Let SQLite's sorter use helper threads (`pragma threads`) for a large sort or index
     build."""
-    return _pragma(conn, "threads", threads)
+    return setting(conn, "threads", threads)
 
 
 def small_cache(conn, size: int) -> contextlib.AbstractContextManager[None]:
     """A smaller page cache (`size` as PRAGMA cache_size takes it) for a sort or a rebuild:
     SQLite's sorter holds up to the cache's size in memory, so the memory the cache gives up is
     what the sorter uses and the process does not grow."""
-    return _pragma(conn, "cache_size", size)
+    return setting(conn, "cache_size", size)
 
 
 def _has_trigger(conn, name: str) -> bool:

@@ -11,15 +11,15 @@ import contextlib
 import gc
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from db import db_file, history, one_writer, places, summaries
+from db import db_file, history, one_writer, pages_written_once, places, summaries
 from db.directory import Writer, drop_indexes, row_for, sort_threads
 from db.responses import Responses
 from db.runs import APPLIED_UNFINISHED, DIED, RunState, state_of
@@ -145,7 +145,7 @@ def sort_key(family: str | None, given: str | None, name: str) -> str:
 
 
 @contextlib.contextmanager
-def writing(db: Database) -> Iterator[None]:
+def writing(db: Database, *, fills: Callable[[], bool] | None = None) -> Iterator[None]:
     """One write transaction, taken before its first read, and one importer's at a time.
 
     `BEGIN IMMEDIATE` takes SQLite's write lock at the start, waiting (busy_timeout) while
@@ -154,12 +154,15 @@ def writing(db: Database) -> Iterator[None]:
     is locked" within a second). And since one import's apply can outlast any busy timeout,
     importers also queue on an OS lock beside the database (`locks/<db>.lock`, released when
     its process dies however it dies) for as long as the other's transaction takes. Nested
-    inside a transaction, it is a savepoint."""
+    inside a transaction, it is a savepoint.
+
+    `fills`, asked once the importers' lock is held: whether this write fills an empty database,
+    which is then written under a rollback journal if it can be (`pages_written_once`)."""
     if db.conn.in_transaction:
         with db.atomic():
             yield
         return
-    with _one_writer(db):
+    with _one_writer(db), _filling(db, fills):
         db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -171,6 +174,15 @@ def writing(db: Database) -> Iterator[None]:
         except BaseException:
             db.rollback()
             raise
+
+
+@contextlib.contextmanager
+def _filling(db: Database, fills: Callable[[], bool] | None) -> Iterator[None]:
+    if fills is None or not fills():
+        yield
+        return
+    with pages_written_once(db):
+        yield
 
 
 @contextlib.contextmanager
@@ -489,7 +501,13 @@ def _apply(
         "select 1 from import_runs where regulator_id = ? and outcome = 'success' and id != ?",
         [regulator_id, run_id],
     ).fetchone()
-    with writing(db):
+    # A large run into an empty database (a first import, a rebuild) writes its pages once
+    # (`pages_written_once`): whether the run is large is known from its first batch, read
+    # before the transaction begins.
+    batches = _batches(records)
+    first = next(batches, [])
+    large = len(first) == BATCH
+    with writing(db, fills=(lambda: not _any_registration(conn)) if large else None):
         # Who this run saw, to find who it did not; a temp table, so that a run over an unchanged
         # register writes nothing to the database but its run record.
         conn.execute("create temp table if not exists seen_ids (id text primary key)")
@@ -514,7 +532,8 @@ def _apply(
         deferrable = not listed and not _any_registration(conn)
         deferred: list[str] = []
         prepared = (
-            _prepare(b, regulator_id, run_id, now, home, profession) for b in _batches(records)
+            _prepare(b, regulator_id, run_id, now, home, profession)
+            for b in chain([first] if first else [], batches)
         )
         for batch in prepared:
             ids = [p.id for p in batch]

@@ -397,3 +397,22 @@ def test_the_longer_prefix_indexes_are_built_for_a_database_made_before_them(tmp
             "select id from directory where name like 'rob%' order by id"
         ).fetchall()
     )
+
+
+def test_a_database_being_filled_is_busy_not_broken(tmp_path, db):
+    """While a first import holds the file (a rollback journal, db `pages_written_once`), reads
+    are told 503 with Retry-After, in JSON and as a page; then they are answered again."""
+    load(db, PEOPLE)
+    db.execute("pragma journal_mode = delete")  # as a first fill writes
+    with TestClient(create_app(tmp_path / "registry.db"), raise_server_exceptions=False) as c:
+        db.execute("begin exclusive")
+        try:
+            api = c.get("/api/search", params={"q": "côté"})
+            page = c.get("/", params={"q": "côté"}, headers={"accept": "text/html"})
+        finally:
+            db.execute("rollback")
+        assert api.status_code == 503 and api.headers["retry-after"] == "60"
+        assert "busy being filled" in api.json()["error"]
+        assert page.status_code == 503 and "busy being filled" in page.text
+        assert page.headers["content-type"].startswith("text/html")
+        assert names(c.get("/api/search", params={"q": "côté"})) == ["Côté, Anne-Marie"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -294,6 +295,8 @@ def test_a_first_import_builds_its_indexes_after_its_rows(db, monkeypatch):
     with pytest.raises(RuntimeError):
         load(db, dying())
     assert _indexes(db) == schema and db.table("registrations").count == 0
+    # It died under the rollback journal of a first fill (pages_written_once): WAL is back on.
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     again = with_changes(PEOPLE[0], status="Suspended", status_class="suspended")
     load(db, [*PEOPLE, again])  # PEOPLE[0] again in a later batch
     deferred = {
@@ -310,6 +313,61 @@ def test_a_first_import_builds_its_indexes_after_its_rows(db, monkeypatch):
         db, "select id, status from registrations where id = ?", [f"cpta:{PEOPLE[0].registrant_id}"]
     )
     assert stored == [{"id": f"cpta:{PEOPLE[0].registrant_id}", "status": "Retired"}]
+
+
+# Above the WAL's size after a run's record alone (frames of 16 KiB pages), below its size after
+# a fill of PEOPLE through the WAL.
+WAL_FILL = 8 * 16384
+
+
+def _journals(db, records, monkeypatch, *, batch: int = 3):
+    """Load `records` in batches of `batch`; the journal mode the run's transaction wrote under
+    (asked on its own connection once a record of the second batch is read) and after it."""
+    monkeypatch.setattr(load_module, "BATCH", batch)
+    during = []
+
+    def reading():
+        for i, record in enumerate(records):
+            if i == batch:
+                during.append(db.execute("pragma journal_mode").fetchone()[0])
+            yield record
+
+    load(db, reading())
+    return during, db.execute("pragma journal_mode").fetchone()[0]
+
+
+def test_a_large_first_import_writes_its_pages_once(db, tmp_path, monkeypatch):
+    """Into an empty database that no other connection has open, a large run (a full first
+    batch) writes under a rollback journal: no -wal file as large as the data, WAL on again
+    after. A small run, a run into a database with people in it, and a run while a reader has
+    the file open write through WAL, as always."""
+    wal = tmp_path / "registry.db-wal"
+    assert _journals(db, PEOPLE, monkeypatch) == (["delete"], "wal")
+    # Only the run's record, finished after the fill, went through the WAL.
+    assert wal.stat().st_size < WAL_FILL and db.table("registrations").count == len(PEOPLE)
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    again = [with_changes(p, status="Retired", status_class="retired") for p in PEOPLE]
+    assert _journals(db, again, monkeypatch) == (["wal"], "wal")  # not empty: WAL
+
+
+def test_a_small_first_import_writes_through_wal(db, monkeypatch):
+    assert _journals(db, PEOPLE, monkeypatch, batch=len(PEOPLE) + 1) == ([], "wal")
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.table("registrations").count == len(PEOPLE)
+
+
+def test_a_first_import_beside_a_reader_writes_through_wal(db, tmp_path, monkeypatch):
+    """SQLite will not leave WAL while another connection has the file open; the run does not
+    wait for it and writes through WAL, the reader never blocked."""
+    reader = sqlite3.connect(f"{(tmp_path / 'registry.db').as_uri()}?mode=ro", uri=True)
+    try:
+        reader.execute("pragma busy_timeout = 0")
+        assert reader.execute("select count(*) from registrations").fetchone() == (0,)
+        assert _journals(db, PEOPLE, monkeypatch) == (["wal"], "wal")
+        assert reader.execute("select count(*) from registrations").fetchone() == (len(PEOPLE),)
+        assert (tmp_path / "registry.db-wal").stat().st_size > WAL_FILL  # every page, twice
+    finally:
+        reader.close()
 
 
 def _table_indexes(schema, db, table: str) -> list[str]:

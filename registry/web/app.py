@@ -93,6 +93,18 @@ async def http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+BUSY = "the registry's database is busy being filled (a first import); try again in a minute"
+
+
+async def database_busy(request: Request, exc: Exception) -> Response:
+    """503 with Retry-After when SQLite says the database is locked: a first import into an
+    empty database holds it for the length of its write (db `pages_written_once`). Any other
+    SQLite error is a server error."""
+    if "database is locked" not in str(exc):
+        raise exc
+    return await http_error(request, HTTPException(503, BUSY, headers={"Retry-After": "60"}))
+
+
 async def server_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal error; it has been logged", "status": 500}, 500)
 
@@ -200,7 +212,11 @@ def create_app(settings: SiteSettings | str | Path, *, replica: bool = False) ->
             # HTML and JSON; level 6 costs a third of the default 9 for 1% more bytes
             Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6),
         ],
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            sqlite3.OperationalError: database_busy,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
 
