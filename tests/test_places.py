@@ -110,3 +110,27 @@ def test_the_gazetteer_gives_a_city_centre(city, province, near):
     latitude, longitude = city_centre(city, province)
     assert abs(latitude - near[0]) < 0.1 and abs(longitude - near[1]) < 0.1
     assert city_centre("Atlantis", "AB") is None
+
+
+def test_a_persons_locations_of_every_shape_are_stored_as_published(db):
+    """Locations with the register's coordinates, with only one of them, placed from the lookup
+    and not placed at all are written by different statements (db/load.py `_location_rows`):
+    each keeps its position and every field, and nulls stay null."""
+    base = _RED_DEER.locations[0]
+    shapes = [
+        replace(base, city="Atlantis"),  # unknown to the lookup: off the map
+        replace(base, latitude=52.3, longitude=-113.9),  # the register's own point
+        replace(base, city="Calgary", phone=None),  # the lookup's centre
+        replace(base, latitude=52.3),  # half a point: kept as published, placed by its city
+    ]
+    run(db, [replace(_RED_DEER, locations=shapes)], lambda city, prov: CENTRES.get((city, prov)))
+    stored = db.execute(
+        "select position, city, phone, latitude, longitude, map_latitude, map_longitude "
+        "from practice_locations order by position"
+    ).fetchall()
+    assert stored == [
+        (0, "Atlantis", "403-555-0100", None, None, None, None),
+        (1, "Red Deer", "403-555-0100", 52.3, -113.9, 52.3, -113.9),
+        (2, "Calgary", None, None, None, 51.05, -114.09),
+        (3, "Red Deer", "403-555-0100", 52.3, None, 52.27, -113.81),
+    ]
