@@ -409,10 +409,12 @@ def test_a_database_being_filled_is_busy_not_broken(tmp_path, db):
         try:
             api = c.get("/api/search", params={"q": "côté"})
             page = c.get("/", params={"q": "côté"}, headers={"accept": "text/html"})
+            french = c.get("/", params={"q": "cote", "lang": "fr"}, headers={"accept": "text/html"})
         finally:
             db.execute("rollback")
         assert api.status_code == 503 and api.headers["retry-after"] == "60"
         assert "busy being filled" in api.json()["error"]
         assert page.status_code == 503 and "busy being filled" in page.text
         assert page.headers["content-type"].startswith("text/html")
+        assert french.status_code == 503 and "en cours de remplissage" in french.text
         assert names(c.get("/api/search", params={"q": "côté"})) == ["Côté, Anne-Marie"]

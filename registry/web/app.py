@@ -33,7 +33,7 @@ from registry.settings import (
     DATASETTE_TEMPLATES,
     SiteSettings,
 )
-from registry.web import api, clinics, pages, safety, watch, watch_pages
+from registry.web import api, clinics, i18n, pages, safety, watch, watch_pages
 from registry.web.datasette_fixes import single_prefix
 from registry.web.neutralise import NeutraliseCSV
 from registry.web.ratelimits import RateLimits
@@ -93,7 +93,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-BUSY = "the registry's database is busy being filled (a first import); try again in a minute"
+BUSY = i18n.MESSAGES[i18n.DEFAULT]["error.busy"]  # a page says it in its own language
 
 
 async def database_busy(request: Request, exc: Exception) -> Response:

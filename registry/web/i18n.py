@@ -31,6 +31,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.switch_lang": "fr",
         "error.not_found": "There is no page at this address.",
         "error.other": "This request could not be answered.",
+        "error.busy": (
+            "The registry's database is busy being filled (a first import). Try again in a minute."
+        ),
         "error.back": "Back to the search",
         "form.legend": "Find a practitioner",
         "form.name": "Name or practice",
@@ -330,6 +333,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.switch_lang": "en",
         "error.not_found": "Il n'y a pas de page à cette adresse.",
         "error.other": "Cette demande n'a pas pu aboutir.",
+        "error.busy": (
+            "La base de données du registre est en cours de remplissage (une première "
+            "importation). Réessayez dans une minute."
+        ),
         "error.back": "Retour à la recherche",
         "form.legend": "Trouver un ou une professionnelle",
         "form.name": "Nom ou clinique",
@@ -710,6 +717,15 @@ def translator(lang: str, markup: bool = False) -> Callable[..., str]:
         return message.format(**values) if values else message
 
     return t
+
+
+def error_detail(detail: str, lang: str) -> str:
+    """An error's detail on a page, in its language when it is one of the catalogue's errors
+    (the same words the API gives in English)."""
+    for key, text in MESSAGES[DEFAULT].items():
+        if key.startswith("error.") and text == detail:
+            return MESSAGES[lang][key]
+    return detail
 
 
 def choose(request: Request) -> str:

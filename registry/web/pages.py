@@ -737,7 +737,12 @@ async def researchers_guide(request: Request) -> Response:
 def error_page(request: Request, status: int, detail: str) -> Response:
     """An error as a page, for people following a link, in their language."""
     lang = i18n.choose(request)
-    context = {"lang": lang, "page": "error", "status": status, "detail": detail}
+    context = {
+        "lang": lang,
+        "page": "error",
+        "status": status,
+        "detail": i18n.error_detail(detail, lang),
+    }
     return render(request, "error.html", context, status)
 
 
