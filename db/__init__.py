@@ -91,10 +91,10 @@ def connect(
 
 
 @contextlib.contextmanager
-def pages_written_once(db: Database) -> Iterator[bool]:
+def pages_written_once(db: Database) -> Iterator[None]:
     """Fill an empty database under a rollback journal instead of WAL, when no other connection
-    has its file open; yields whether it could (call it outside a transaction, holding the
-    importers' lock: `one_writer`).
+    has its file open (call it outside a transaction, holding the importers' lock:
+    `one_writer`).
 
     In WAL mode every page a transaction writes goes to the `-wal` file first, and the
     checkpoint copies it into the database: a first import of 1,000,000 registrations wrote its
@@ -118,11 +118,11 @@ def pages_written_once(db: Database) -> Iterator[bool]:
             except sqlite3.OperationalError:  # another connection has the file open
                 mode = "wal"
     if mode != "delete":
-        yield False
+        yield
         return
     try:
         with setting(conn, "synchronous", 2):  # FULL
-            yield True
+            yield
     finally:
         try:
             conn.execute("pragma journal_mode = wal")  # waits for readers (busy_timeout)

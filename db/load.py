@@ -162,7 +162,10 @@ def writing(db: Database, *, fills: Callable[[], bool] | None = None) -> Iterato
         with db.atomic():
             yield
         return
-    with _one_writer(db), _filling(db, fills):
+    with (
+        _one_writer(db),
+        pages_written_once(db) if fills and fills() else contextlib.nullcontext(),
+    ):
         db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -174,15 +177,6 @@ def writing(db: Database, *, fills: Callable[[], bool] | None = None) -> Iterato
         except BaseException:
             db.rollback()
             raise
-
-
-@contextlib.contextmanager
-def _filling(db: Database, fills: Callable[[], bool] | None) -> Iterator[None]:
-    if fills is None or not fills():
-        yield
-        return
-    with pages_written_once(db):
-        yield
 
 
 @contextlib.contextmanager
