@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -418,3 +421,39 @@ def test_a_database_being_filled_is_busy_not_broken(tmp_path, db):
         assert page.headers["content-type"].startswith("text/html")
         assert french.status_code == 503 and "en cours de remplissage" in french.text
         assert names(c.get("/api/search", params={"q": "côté"})) == ["Côté, Anne-Marie"]
+
+
+_DIES_MID_FILL = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("pragma journal_mode = delete")  # as a first fill writes
+conn.execute("pragma cache_size = 10")  # so that its pages reach the file before it dies
+conn.execute("begin immediate")
+conn.execute("update registrations set name = 'Changed, Not' ")
+conn.execute("create table filling (x)")
+conn.executemany("insert into filling values (randomblob(4000))", [()] * 500)
+os._exit(9)
+"""
+
+
+def test_a_fill_that_died_is_rolled_back_by_the_site(tmp_path, db):
+    """An importer killed during a first fill leaves a hot journal, which read-only connections
+    cannot roll back: the site does it once (503 meanwhile), then answers from the data as it
+    was, in WAL mode again."""
+    load(db, PEOPLE)
+    db.close()
+    path = tmp_path / "registry.db"
+    died = subprocess.run([sys.executable, "-c", _DIES_MID_FILL, str(path)], check=False)
+    assert died.returncode == 9 and (tmp_path / "registry.db-journal").exists()
+    with TestClient(create_app(path), raise_server_exceptions=False) as c:
+        first = c.get("/api/search", params={"q": "côté"})
+        assert first.status_code == 503 and first.headers["retry-after"] == "5"
+        assert names(c.get("/api/search", params={"q": "côté"})) == ["Côté, Anne-Marie"]
+    reopened = sqlite3.connect(path)
+    try:
+        assert reopened.execute("pragma journal_mode").fetchone() == ("wal",)
+        assert reopened.execute(
+            "select count(*) from sqlite_master where name = 'filling'"
+        ).fetchone() == (0,)
+    finally:
+        reopened.close()

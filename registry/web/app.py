@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from db import DatabaseError, connect
 from db.connections import Connections
 from registry import gazetteer
 from registry.lookup import cities
@@ -98,11 +99,25 @@ BUSY = i18n.MESSAGES[i18n.DEFAULT]["error.busy"]  # a page says it in its own la
 
 async def database_busy(request: Request, exc: Exception) -> Response:
     """503 with Retry-After when SQLite says the database is locked: a first import into an
-    empty database holds it for the length of its write (db `pages_written_once`). Any other
-    SQLite error is a server error."""
+    empty database holds it for the length of its write (db `pages_written_once`).
+
+    Or when an importer died during such a fill: its journal must be rolled back before anyone
+    reads, which a read-only connection cannot do (SQLITE_READONLY_ROLLBACK). The primary does
+    it as any command that opens the database for writing would (db `connect`, which also turns
+    WAL on again), and the next request is answered; a replica never writes. Any other SQLite
+    error is a server error."""
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_ROLLBACK:
+        if not request.app.state.replica:
+            await run_in_threadpool(_roll_back, request.app.state.conn.path)
+        return await http_error(request, HTTPException(503, BUSY, headers={"Retry-After": "5"}))
     if "database is locked" not in str(exc):
         raise exc
     return await http_error(request, HTTPException(503, BUSY, headers={"Retry-After": "60"}))
+
+
+def _roll_back(path: Path) -> None:
+    with contextlib.suppress(DatabaseError):  # an importer has it again: the next request asks
+        connect(path).close()
 
 
 async def server_error(request: Request, exc: Exception) -> JSONResponse:
@@ -172,6 +187,7 @@ def create_app(settings: SiteSettings | str | Path, *, replica: bool = False) ->
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         app.state.settings = settings
+        app.state.replica = replica
         app.state.limits = settings.limits
         app.state.public_url = settings.public_url
         app.state.freshness = settings.freshness
