@@ -109,10 +109,12 @@ async def database_busy(request: Request, exc: Exception) -> Response:
     if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_ROLLBACK:
         if not request.app.state.replica:
             await run_in_threadpool(_roll_back, request.app.state.conn.path)
-        return await http_error(request, HTTPException(503, BUSY, headers={"Retry-After": "5"}))
-    if "database is locked" not in str(exc):
+        retry = "5"
+    elif "database is locked" in str(exc):
+        retry = "60"
+    else:
         raise exc
-    return await http_error(request, HTTPException(503, BUSY, headers={"Retry-After": "60"}))
+    return await http_error(request, HTTPException(503, BUSY, headers={"Retry-After": retry}))
 
 
 def _roll_back(path: Path) -> None:
