@@ -147,9 +147,14 @@ def order_base(sort_key: str) -> int:
     return value << SLOT_BITS
 
 
+def may_use(status_class: str, on_register: bool) -> bool:
+    """Whether a registrant may use the kinds held now: on the register and practising."""
+    return on_register and status_class in PRACTISING
+
+
 def authorized_kinds(status_class: str, on_register: bool, kinds: Iterable[str]) -> list[str]:
     """The kinds a registrant may use now: on the register, practising, and holding them."""
-    return sorted(set(kinds)) if on_register and status_class in PRACTISING else []
+    return sorted(set(kinds)) if may_use(status_class, on_register) else []
 
 
 # Text of the kinds a row holds (sorted kinds -> (JSON list, search tokens)); there are few.
@@ -191,7 +196,12 @@ def row_for(
     well as by the provinces of the practice locations the register publishes (some publish none).
     """
     held = rec.authorizations
-    kinds = authorized_kinds(rec.status_class, True, (a.kind for a in held)) if held else []
+    if not held:
+        kinds: list[str] | tuple[str, ...] = ()
+    elif len(held) == 1:  # the usual holder: one kind, nothing to sort
+        kinds = (held[0].kind,) if may_use(rec.status_class, True) else ()
+    else:
+        kinds = authorized_kinds(rec.status_class, True, [a.kind for a in held])
     if kinds:
         kinds_json, kind_tokens = _kind_text(tuple(kinds))
         authorized = 1
@@ -268,6 +278,7 @@ class Writer:
         _start_tracking(conn)
         conn.execute("delete from dir_stage")
         self.tops: dict[int, int | None] = {}  # slot range -> highest id in it (None: empty)
+        self.bases: dict[str, int] = {}  # a name's first characters -> its slot range
         self.high: int | None = None  # highest id allocated this run
         self.stored: tuple | None = None  # (the highest id before this run's,), when needed
         self.staged = 0
@@ -275,13 +286,25 @@ class Writer:
 
     def _allocate(self, keys: list[str]) -> list[int]:
         """Free ids for new rows, in their names' slot ranges."""
-        conn, tops = self.conn, self.tops
-        bases = [order_base(k) for k in keys]
-        missing = {b for b in bases if b not in tops}
+        conn, tops, known = self.conn, self.tops, self.bases
+        if len(known) > TOPS_KEPT:
+            known.clear()
+        bases = []
+        missing = set()
+        for key in keys:
+            # A range is named by its names' first ORDER_CHARS characters: worked out once each.
+            start = key[:ORDER_CHARS]
+            base = known.get(start)
+            if base is None:
+                base = known[start] = order_base(start)
+            if base not in tops:
+                missing.add(base)
+            bases.append(base)
         if missing:
             if len(tops) + len(missing) > TOPS_KEPT:
                 self.flush()  # staged rows must be in the table for the query to see them
                 tops.clear()
+                missing = set(bases)  # the batch's ranges kept until now are gone too
             conn.execute("delete from slot_bases")
             conn.executemany("insert into slot_bases values (?)", [(b,) for b in missing])
             tops.update(dict.fromkeys(missing))
@@ -292,6 +315,7 @@ class Writer:
                 )
             )
         ids = []
+        high = -1 if self.high is None else self.high  # (a local: read on every row)
         for base in bases:
             top = tops[base]
             candidate = base if top is None else top + 1
@@ -299,12 +323,13 @@ class Writer:
                 # More namesakes than slots: append after everyone (order is then approximate).
                 if self.stored is None:
                     self.stored = conn.execute("select max(id) from directory").fetchone()
-                candidate = max(v for v in (*self.stored, self.high) if v is not None) + 1
+                candidate = max(v for v in (*self.stored, high) if v is not None) + 1
                 base = candidate - candidate % SLOTS  # the range it falls in is now this high
             tops[base] = candidate
             ids.append(candidate)
-            if self.high is None or candidate > self.high:
-                self.high = candidate
+            if candidate > high:
+                high = candidate
+        self.high = None if high < 0 else high
         return ids
 
     def write(self, rows: list[tuple], *, all_new: bool = False) -> None:
@@ -378,7 +403,13 @@ class Writer:
                 "order by id"
             )
             if filtered:
-                conn.execute(_FILTER_ROWS.format(table="dir_stage") + " order by id")
+                # The staged rows are the whole table when it was empty: read in its own order
+                # then, with no sort (0.85 -> 0.55 s at 1,000,000).
+                conn.execute(
+                    FILTER_FILL
+                    if not before
+                    else _FILTER_ROWS.format(table="dir_stage") + " order by id"
+                )
                 conn.execute(_FILTER_NEW)
             for sql in indexes:
                 conn.execute(sql)

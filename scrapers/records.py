@@ -111,8 +111,16 @@ class Location:
     def content(self) -> list:
         """The published fields; coordinates only when published, so that records of registers
         without them keep the hashes they had before coordinates existed."""
-        values = list(vars(self).values())
-        return values if self.latitude is not None or self.longitude is not None else values[:6]
+        if self.latitude is None and self.longitude is None:
+            return [
+                self.organization,
+                self.address,
+                self.city,
+                self.province,
+                self.postal_code,
+                self.phone,
+            ]
+        return list(vars(self).values())
 
     def __post_init__(self):
         if _CONTROLS.search(
@@ -163,7 +171,8 @@ class Registration:
 
         Built by hand rather than with dataclasses.asdict, which is ten times slower.
         """
-        return [
+        held, locations = self.authorizations, self.locations
+        content = [
             self.regulator,
             self.registrant_id,
             self.registration_number,
@@ -175,15 +184,24 @@ class Registration:
             self.status_class,
             self.conditions,
             self.profile_url,
-            [list(vars(a).values()) for a in self.authorizations],
-            [loc.content() for loc in self.locations],
-        ] + ([self.profession] if self.profession else [])
-        # (the profession only where a record carries its own: records of single-profession
-        # registers keep the hashes they had before professions existed)
+            # (no comprehension for none or one: each costs a call, a large share of a hash)
+            [list(vars(a).values()) for a in held] if held else [],
+            [locations[0].content()]
+            if len(locations) == 1
+            else [loc.content() for loc in locations],
+        ]
+        # The profession only where a record carries its own: records of single-profession
+        # registers keep the hashes they had before professions existed.
+        if self.profession:
+            content.append(self.profession)
+        return content
 
     def content_hash(self) -> str:
-        locations = self.locations
-        placed = any(p.latitude is not None or p.longitude is not None for p in locations)
+        placed = False
+        for location in self.locations:  # (a loop: a generator costs more than one location)
+            if location.latitude is not None or location.longitude is not None:
+                placed = True
+                break
         return hashlib.sha256(_content_bytes(self.content(), placed)).hexdigest()
 
 

@@ -44,6 +44,19 @@ def test_the_filter_follows_every_change_a_run_makes(db):
     assert sorted(row[1] for row in in_step(db)) == [0, 1, 1]
 
 
+def test_a_first_import_beside_another_registers_rows_fills_the_filter_from_its_own(db):
+    """Into an empty directory the filter is read from the table itself; beside another
+    register's rows, from the staged rows alone."""
+    load(db, [person("x", "Xu", "Li", regulator="chcpbc")], regulator="chcpbc")
+    people = [
+        person("a", "Abbott", "Ann"),
+        person("b", "Baker", "Bo", status_class="suspended"),
+        person("c", "Cole", "Cy"),
+    ]
+    load(db, people)  # more rows staged than the table had: built in bulk
+    assert [row[1] for row in in_step(db)] == [1, 0, 1, 1]
+
+
 def test_the_migration_fills_the_filter_for_rows_made_before_it(tmp_path, settings):
     database = Database(tmp_path / "registry.db")
     migrations.migrations.apply(database, stop_before="m018_directory_filter")

@@ -486,11 +486,14 @@ def test_more_namesakes_than_slots_still_load(db):
     assert len(fts(db, '"nguyen"')) == SLOTS + 5
 
 
-def test_ids_stay_unique_and_alphabetical_across_batches_runs_and_regulators(db, monkeypatch):
+@pytest.mark.parametrize("kept", [200_000, 2])
+def test_ids_stay_unique_and_alphabetical_across_batches_runs_and_regulators(db, monkeypatch, kept):
     """A first load is written batch by batch: namesakes in different batches, and another
     regulator's rows already in the same slot ranges, still get distinct ids in name order
-    (namesakes in the order they were first listed); so does a later run adding a namesake."""
+    (namesakes in the order they were first listed); so does a later run adding a namesake.
+    Likewise when the slot ranges' tops a run keeps are past their bound and forgotten."""
     monkeypatch.setattr("db.load.BATCH", 3)
+    monkeypatch.setattr("db.directory.TOPS_KEPT", kept)
     load(
         db,
         [
