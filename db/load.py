@@ -396,17 +396,13 @@ class Prepared(NamedTuple):
     id: str  # the registration's id
     record: Registration
     digest: str  # the record's content hash
-    row: (
-        list  # its registrations row (`_COLUMNS` up to `_OWN`; response ids filled in when written)
-    )
+    row: list  # its registrations row: `_COLUMNS` before `_OWN` (response ids set on writing)
     entry: tuple  # its directory row (db/directory.py)
 
 
 def _prepare(
     batch: list[Registration],
     regulator_id: str,
-    run_id: int,
-    now: str,
     home: str | None = None,
     profession: str = DEFAULT_PROFESSION,
 ) -> list[Prepared]:
@@ -538,7 +534,7 @@ def _apply(
         deferrable = not listed and not _any_registration(conn)
         deferred: list[str] = []
         prepared = (
-            _prepare(b, regulator_id, run_id, now, home, profession)
+            _prepare(b, regulator_id, home, profession)
             for b in chain([first] if first else [], batches)
         )
         for batch in prepared:
