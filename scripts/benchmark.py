@@ -189,9 +189,9 @@ def build(path: Path, count: int) -> dict:
     sync_regulators(db, load_settings().sources.values())
     run_id = start_run(db, "cpta")
     # Locations are placed on the map as an import places them (registry/imports/importer.py),
-    # at their city's centre. The gazetteer is read before the clock starts: about 1.4 s, once
-    # per process whatever the register's size. Reading it peaks at about 420 MB (83 MB kept),
-    # above anything the load itself holds, so the samples give the memory resident then too.
+    # at their city's centre. The gazetteer is read before the clock starts: about 0.6 s, once
+    # per process whatever the register's size. Reading it peaks at about 200 MB (83 MB kept),
+    # near what the load itself holds, so the samples give the memory resident then too.
     gazetteer()
     rnd = random.Random(2026)
     samples = []
