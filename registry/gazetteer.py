@@ -227,13 +227,15 @@ def _cities(data: bytes) -> Iterable[dict]:
     (61 MB of every city of the world) held every city at once: about 420 MB at the peak, in
     every process that places a city (an import, a near search). A file not written as expected
     is parsed whole (`_all_cities`)."""
-    body = data.rstrip()
-    parts = body[:-1].split(_CITY) if body.endswith(b"}") else []  # (the file's own brace)
-    found = [
-        orjson.loads(_CITY + part[: part.rfind(b"}") + 1])
-        for part in parts[1:]
-        if any(country in part for country in _COUNTRY)
-    ]
+    end = data.rfind(b"}")  # the file's own closing brace
+    found = []
+    start = data.find(_CITY)
+    while start != -1:
+        following = data.find(_CITY, start + 1)
+        stop = end if following == -1 else following
+        if any(data.find(country, start, stop) != -1 for country in _COUNTRY):
+            found.append(orjson.loads(data[start : data.rfind(b"}", start, stop) + 1]))
+        start = following
     return found or _all_cities(data)
 
 

@@ -190,8 +190,8 @@ def build(path: Path, count: int) -> dict:
     run_id = start_run(db, "cpta")
     # Locations are placed on the map as an import places them (registry/imports/importer.py),
     # at their city's centre. The gazetteer is read before the clock starts: about 0.6 s, once
-    # per process whatever the register's size. Reading it peaks at about 200 MB (83 MB kept),
-    # near what the load itself holds, so the samples give the memory resident then too.
+    # per process whatever the register's size (it peaks at about 140 MB, 83 MB kept). The
+    # samples give the resident memory beside the peak, which a reading before can set.
     gazetteer()
     rnd = random.Random(2026)
     samples = []
