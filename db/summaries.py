@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from scrapers.records import Registration
+from scrapers.records import Location, Registration
 
 # People on the register holding each kind of needling authorization, per province and city of
 # their practice locations; where a register publishes no location, the regulator's province.
@@ -73,22 +73,9 @@ class PlaceCounts:
             locations = rec.locations
             keys: Iterable[tuple]
             if len(held) == 1 and len(locations) == 1:  # the usual record: one row to count
-                loc = locations[0]
-                keys = (
-                    (
-                        home if loc.province is None else loc.province,
-                        "" if loc.city is None else loc.city,
-                        held[0].kind,
-                    ),
-                )
+                keys = ((*_place(locations[0], home), held[0].kind),)
             else:
-                places = {
-                    (
-                        home if loc.province is None else loc.province,
-                        "" if loc.city is None else loc.city,
-                    )
-                    for loc in locations
-                } or {(home, "")}
+                places = {_place(loc, home) for loc in locations} or {(home, "")}
                 keys = {(province, city, a.kind) for province, city in places for a in held}
             for key in keys:
                 row = rows.get(key)
@@ -113,6 +100,15 @@ class PlaceCounts:
             [(regulator_id, *key, *counts) for key, counts in self.rows.items()],
         )
         return True
+
+
+def _place(location: Location, home: str | None) -> tuple[str | None, str]:
+    """A location's (province, city) as _PLACE_ROWS groups it: the regulator's province where
+    it names none, "" for no city."""
+    return (
+        home if location.province is None else location.province,
+        "" if location.city is None else location.city,
+    )
 
 
 def refresh_all(conn: sqlite3.Connection) -> None:
