@@ -143,6 +143,7 @@ def _serve(
 
     from registry.gazetteer import warm
     from registry.settings import NO_SQL_ENV, PUBLIC_URL_ENV, SiteSettings
+    from registry.web import supervisor
     from registry.web.app import REPLICA_ENV, create_app
 
     try:
@@ -175,12 +176,16 @@ def _serve(
     if config:
         os.environ[CONFIG_ENV] = str(Path(config).resolve())
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers  {where}")
-    uvicorn.run(
-        "registry.web.app:from_environment",
-        factory=True,
-        workers=workers,
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-        **options,
+    # Each worker on a listening socket of its own, so that connections opened at once are
+    # spread across them (registry/web/supervisor.py).
+    supervisor.run(
+        uvicorn.Config(
+            "registry.web.app:from_environment",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            **options,
+        )
     )
 
 

@@ -516,15 +516,22 @@ def api_url(params: dict) -> str:
     return "/api/search?" + urlencode(params)
 
 
-def wait_for(url: str, seconds: float = 180) -> None:
+def wait_for(url: str, seconds: float = 180, workers: int = 1) -> None:
+    """Until `url` answers; with several workers, until each has: `registry serve` listens on
+    a socket per worker from the start, and a connection the kernel gives to a worker still
+    starting waits for it, so 8 requests a worker, each on a new connection, answered in turn
+    leave every worker up but for a chance of 2 in 256 (two workers)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             if httpx.get(url, timeout=1).status_code < 500:
-                return
+                break
         except httpx.HTTPError:
             time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+    else:
+        raise RuntimeError(f"{url} did not come up")
+    for _ in range(8 * workers if workers > 1 else 0):
+        httpx.get(url, timeout=max(1.0, deadline - time.monotonic()))
 
 
 def throughput(base: str, urls: list[str], seconds: float, workers: int = 4) -> dict:
@@ -744,16 +751,18 @@ def realistic_urls(path: Path, database: str, count: int, requests: int) -> dict
 
 
 def serve_api(path: Path, port: int, answers: str, workers: int = 1) -> subprocess.Popen:
-    """The site under uvicorn (with uvloop and httptools, as installed), keeping `answers`
-    whole answers ("0": none, so that every request does the work), with `workers` processes
-    (the public reads only: no limited route is measured, so no shared store is needed)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "REGISTRY_DB": str(path)}
+    """The site as `registry serve` runs it (uvicorn, with uvloop and httptools; several
+    workers each on a listening socket of its own), keeping `answers` whole answers ("0": none,
+    so that every request does the work), with `workers` processes. Served as a read replica:
+    the public reads, which are what is measured, and no limited route, so that several
+    workers need no shared store."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REGISTRY_ANSWERS": answers}
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "registry.web.app:from_environment"]
-        + ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-        + ["--workers", str(workers), "--timeout-worker-healthcheck", "60"],
-        env={**env, "REGISTRY_ANSWERS": answers},
+        [sys.executable, "-m", "registry", "serve", "--replica", "--db", str(path)]
+        + ["--port", str(port), "--workers", str(workers)],
+        env=env,
         cwd=ROOT,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -794,8 +803,8 @@ def http_comparison(
     )
     results: dict = {}
     try:
-        wait_for("http://127.0.0.1:8765/api/openapi.json")
-        wait_for("http://127.0.0.1:8767/api/openapi.json")
+        wait_for("http://127.0.0.1:8765/api/openapi.json", workers=workers)
+        wait_for("http://127.0.0.1:8767/api/openapi.json", workers=workers)
         wait_for(f"http://127.0.0.1:8766/{path.stem}.json")
         theirs_base = "http://127.0.0.1:8766"
         # datasette-hashed-urls (installed for releases) redirects an immutable database's

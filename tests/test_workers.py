@@ -214,10 +214,19 @@ def test_serve_hands_several_workers_their_settings_and_patience(registry, monke
     """Each worker builds the app from the environment (registry.web.app:from_environment),
     so the command's settings go there; and a worker busy reading the gazetteer (one call
     holding Python's lock for seconds) is not killed as hung after uvicorn's default 5 s."""
-    import uvicorn
+    from registry.web import supervisor
 
     ran: dict = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(app=app, **options))
+
+    def run(config) -> None:
+        ran.update(
+            app=config.app,
+            factory=config.factory,
+            workers=config.workers,
+            timeout_worker_healthcheck=config.timeout_worker_healthcheck,
+        )
+
+    monkeypatch.setattr(supervisor, "run", run)
     for name in ("REGISTRY_DB", "REGISTRY_PUBLIC_URL", "REGISTRY_NO_SQL", "REGISTRY_REPLICA"):
         monkeypatch.setenv(name, "")  # so that what serve sets is undone after the test
         monkeypatch.delenv(name)
