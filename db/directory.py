@@ -114,7 +114,7 @@ REBUILD_CACHE = -2048  # KiB: the page cache while the full-text index is rebuil
 # Helper threads SQLite's sorter may use for a large sort (staged rows sorted by id: 2.8 -> 2.3 s
 # at 1,000,000).
 SORT_THREADS = 2
-REBUILD_HASHSIZE = 64 << 20  # bytes of pending terms FTS5 holds while rebuilding
+REBUILD_HASHSIZE = 256 << 20  # bytes of pending terms FTS5 may hold while rebuilding
 FTS5_HASHSIZE = 1 << 20  # FTS5's default
 _HASHSIZE = "insert into directory_fts(directory_fts, rank) values ('hashsize', ?)"
 # Above this share of rows changed, rebuilding the index is cheaper than patching it.
@@ -463,8 +463,12 @@ def rebuild_index(conn) -> None:
 
     FTS5 writes a segment each time its pending terms fill `hashsize` (1 MB by default) and then
     merges the segments; a larger one for the rebuild (and a smaller page cache meanwhile)
-    makes it faster: at 1,000,000 rows 5.9 s with 8 MB, 5.0 s with 32 MB, 3.8 s with 64 MB
-    (43 MB more at its peak than 32 MB). The setting is put back.
+    makes it faster: at 1,000,000 rows 5.9 s with 8 MB, 5.0 s with 32 MB, 3.8 s with 64 MB.
+    With 256 MB an index of up to about 1,000,000 rows is written as one segment, in the same
+    time as with 64 MB (which left 5): every search then looks each term up once, not once per
+    segment (BENCHMARKS.md, session 29). The memory is taken only as the terms need it: 177 MB
+    more at the peak at 1,000,000 rows, a few MB for a register of tens of thousands. The
+    setting is put back.
     """
     stored = conn.execute("select v from directory_fts_config where k = 'hashsize'").fetchone()
     with small_cache(conn, REBUILD_CACHE):

@@ -528,3 +528,15 @@ def m018_directory_filter(db: Database):
     for sql in FILTER_SCHEMA:
         db.execute(sql)
     db.execute(FILTER_FILL)
+
+
+@migrations()
+def m019_locations_in_order(db: Database):
+    """A registration's practice locations indexed in the order a document lists them (by
+    position), so that a page of results reads them in that order instead of sorting each
+    registration's. The index replaces the one on registration_id alone, which it covers."""
+    db.execute(
+        "create index if not exists practice_locations_in_order "
+        "on practice_locations (registration_id, position)"
+    )
+    db.execute("drop index if exists idx_practice_locations_registration_id")

@@ -74,11 +74,12 @@ def evidence_sql(response_ids: str) -> str:
     """A SQL expression for a registration's evidence as the API gives it, from its
     `response_ids` column (`response_ids` names it in the query): a JSON array of {role, url,
     fetched_at, sha256, method, request, import_run}, in the order of its roles. Built by SQLite,
-    so a page of results costs one query and no parsing in Python."""
+    so a page of results costs one query and no parsing in Python. json_each walks the roles in
+    order and each is joined to its response by id, so the array needs no sort (a sorted
+    subquery cost a page of results a sixth of its documents' time)."""
     return (
         "(select json_group_array(json_object('role', e.key, 'url', s.url, "
         "'fetched_at', s.fetched_at, 'sha256', s.sha256, 'method', s.method, "
         "'request', s.request, 'import_run', s.run_id)) "
-        f"from (select key, value from json_each(coalesce({response_ids}, '{{}}')) order by id) e "
-        "join responses s on s.id = e.value)"
+        f"from json_each(coalesce({response_ids}, '{{}}')) e join responses s on s.id = e.value)"
     )

@@ -95,6 +95,24 @@ def test_a_response_is_stored_once_for_all_the_records_read_from_it(db):
         assert doc["evidence"][1]["method"] == "GET"
 
 
+def test_evidence_keeps_the_order_of_its_roles_not_of_their_responses(db):
+    """Evidence is listed in the order its roles were recorded, whatever the ids of the
+    responses they point to (documents build it with no sort: db.responses.evidence_sql)."""
+    people = [_detail(p, f"{i:064x}") for i, p in enumerate(PEOPLE[:2])]
+    load(db, people)
+    rid = f"cpta:{people[0].registrant_id}"
+    ids = json.loads(
+        db.execute("select response_ids from registrations where id = ?", [rid]).fetchone()[0]
+    )
+    assert ids["listing"] < ids["detail"]
+    swapped = json.dumps({"detail": ids["detail"], "listing": ids["listing"]})
+    db.execute("update registrations set response_ids = ? where id = ?", [swapped, rid])
+    doc = documents(db.conn, [rid])[0]
+    assert [e["role"] for e in doc["evidence"]] == ["detail", "listing"]
+    assert doc["evidence"][0]["url"] == people[0].profile_url
+    assert doc["evidence"][1]["sha256"] == LISTING["sha256"]
+
+
 def test_only_written_records_add_responses(db):
     people = [_detail(p, f"{i:064x}") for i, p in enumerate(PEOPLE)]
     load(db, people)
