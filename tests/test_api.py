@@ -111,8 +111,8 @@ def test_paging_with_cursor(client):
 
 
 def test_prefixes_in_and_beyond_the_index_page_and_count_alike(tmp_path, db):
-    """A first page and its count are read in one pass, later pages and their count apart
-    (registry/lookup/search.py), whether the prefix is one the index keeps ("rob", "robertso":
+    """A first page that is not full is its own count, a full one and later pages are counted
+    apart (registry/lookup/search.py), whether the prefix is one the index keeps ("rob", "robertso":
     up to 8 characters, db/directory.py) or one FTS5 merges ("robertson"): the same people,
     counts and pages."""
     assert len("robertso") == max(PREFIX_LENGTHS) < len("robertson")

@@ -324,27 +324,12 @@ _PAGE = """
 select f.rowid, d.registration_id from directory_fts f join directory d on d.id = f.rowid {join}
 where directory_fts match ? and f.rowid > ? {practising} {profession} order by f.rowid limit ?
 """
-# Counts and matches need only the filter's columns: they read the narrow table of them
+# A count needs only the filter's columns: it reads the narrow table of them
 # (db/directory.py FILTER_SCHEMA), as `d` too, and its condition ({in_practice}).
 _COUNT = """
 select count(*) from (select f.rowid from directory_fts f join directory_filter d on d.id = f.rowid
 {join} where directory_fts match ? {in_practice} {profession} limit ?)
 """
-_MATCHES = """
-select f.rowid from directory_fts f join directory_filter d on d.id = f.rowid {join}
-where directory_fts match ? {in_practice} {profession} order by f.rowid limit ?
-"""
-
-
-def _with_registration_ids(conn: sqlite3.Connection, rowids: list[int]) -> list[tuple[int, str]]:
-    """(row id, registration id) of directory rows, in the order given."""
-    if not rowids:
-        return []
-    marks = ",".join("?" * len(rowids))
-    found = dict(
-        conn.execute(f"select id, registration_id from directory where id in ({marks})", rowids)
-    )
-    return [(rowid, found[rowid]) for rowid in rowids]
 
 
 _IN_PRACTICE = {
@@ -527,18 +512,12 @@ def search(conn: sqlite3.Connection, query: Query, *, as_json: bool = False) -> 
     if query.near:
         return search_near(conn, query)
     expression = match_expression(query)
-    if query.after == 0:
-        # One pass for the count and the first page: the costly part is finding the matches,
-        # and a first page that is full needs the count (a tenth off a search at 1,000,000).
-        matches = [
-            row[0] for row in conn.execute(sql(_MATCHES, query), [expression, COUNT_CAP + 1])
-        ]
-        count = len(matches)
-        rows = _with_registration_ids(conn, matches[: query.limit + 1])
+    rows = conn.execute(sql(_PAGE, query), [expression, query.after, query.limit + 1]).fetchall()
+    if query.after == 0 and len(rows) <= query.limit:
+        count = len(rows)  # a first page that is not full holds every match
     else:
-        rows = conn.execute(
-            sql(_PAGE, query), [expression, query.after, query.limit + 1]
-        ).fetchall()
+        # Counted by SQLite, not in Python: reading up to 1,001 matches into Python to count
+        # them cost more than a second look-up of the terms (BENCHMARKS.md, session 29).
         count = conn.execute(sql(_COUNT, query), [expression, COUNT_CAP + 1]).fetchone()[0]
     page = rows[: query.limit]
     return {
