@@ -519,8 +519,9 @@ def api_url(params: dict) -> str:
 def wait_for(url: str, seconds: float = 180, workers: int = 1) -> None:
     """Until `url` answers; with several workers, until each has: `registry serve` listens on
     a socket per worker from the start, and a connection the kernel gives to a worker still
-    starting waits for it, so 8 requests a worker, each on a new connection, answered in turn
-    leave every worker up but for a chance of 2 in 256 (two workers)."""
+    starting waits for it. So 8 requests a worker, each on a new connection, are answered once
+    every worker is up; that all of them reached the same one of two workers has a chance of 1
+    in 32,768."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -4,7 +4,7 @@ uvicorn's supervisor gives every worker the same listening socket. Whichever wor
 accepts every connection waiting (libuv accepts until none is left), so a client that opens
 its keep-alive connections at once (a proxy's pool, a load tester) can have them all on one
 worker, and the other cores stay idle for as long as those connections last. Measured with
-wrk's 32 connections on two workers: all 32 on one worker in 3 of 8 starts, at half the
+wrk's 32 connections on two workers: all 32 on one worker in 4 of 8 runs, at half the
 throughput (BENCHMARKS.md, session 29).
 
 Here each worker listens on a socket of its own, all bound to the same address with
@@ -13,6 +13,8 @@ connection's addresses and ports). The supervisor keeps every socket open, so a 
 that arrives while its worker restarts waits in that socket's queue for the new worker rather
 than being refused. Linux spreads connections this way; elsewhere (no SO_REUSEPORT, or one that
 does not balance) the workers share one socket, as uvicorn's do.
+
+Linux lets only processes of the same user share a port so.
 
 Everything else is uvicorn's supervisor (health checks, restarts, signals): only the socket each
 worker is started with differs.
