@@ -388,6 +388,18 @@ class Known(NamedTuple):
     content_hash: str
     removed_at: str | None
     first_seen: str
+    last_run_id: int | None  # this run's id: written by this run, from an earlier batch
+
+
+def _once(batch: list[Prepared]) -> list[Prepared]:
+    """The batch with each registration once, as first listed (the adapters' `dedupe` keeps
+    the first too): a register that lists someone twice on one page must not fail the run."""
+    if len({p.id for p in batch}) == len(batch):
+        return batch
+    first: dict[str, Prepared] = {}
+    for p in batch:
+        first.setdefault(p.id, p)
+    return list(first.values())
 
 
 class Prepared(NamedTuple):
@@ -537,21 +549,25 @@ def _apply(
             _prepare(b, regulator_id, home, profession)
             for b in chain([first] if first else [], batches)
         )
-        for batch in prepared:
+        for listed_batch in prepared:
+            batch = _once(listed_batch)
             ids = [p.id for p in batch]
             if listed:
                 conn.executemany("insert or ignore into seen_ids values (?)", [(i,) for i in ids])
             marks = ",".join("?" * len(ids))
             known = {
-                rid: Known(digest, removed_at, first_seen)
-                for rid, digest, removed_at, first_seen in conn.execute(
-                    "select id, content_hash, removed_at, first_seen from registrations "
-                    f"where id in ({marks})",
+                rid: Known(*rest)
+                for rid, *rest in conn.execute(
+                    "select id, content_hash, removed_at, first_seen, last_run_id "
+                    f"from registrations where id in ({marks})",
                     ids,
                 )
             }
+            if any(old.last_run_id == run_id for old in known.values()):
+                # Listed again in a later batch of this run: the first listing stands.
+                batch = [p for p in batch if p.id not in known or known[p.id].last_run_id != run_id]
             counts.records_seen += len(batch)
-            if known and deferred:  # a registration seen twice: replacing it reads the indexes
+            if known and deferred:  # one met before: what follows reads through the indexes
                 deferred = _restore(conn, deferred)
             if known:
                 fresh = []

@@ -589,3 +589,26 @@ def test_new_databases_use_large_pages_and_old_ones_keep_theirs(tmp_path):
     reopened = open_db(tmp_path / "old.db")
     assert reopened.execute("pragma page_size").fetchone()[0] == 4096
     assert reopened.table("registrations").exists()
+
+
+@pytest.mark.parametrize("apart", [0, load_module.BATCH + 5], ids=["one batch", "two batches"])
+@pytest.mark.parametrize("again", [False, True], ids=["first import", "later run"])
+def test_someone_listed_twice_in_a_run_is_loaded_once_as_first_listed(db, apart, again):
+    """A register that lists the same person twice, on one page or pages apart, does not fail
+    the run (it did: a UNIQUE constraint); the first listing stands, as the adapters' dedupe
+    keeps it."""
+    first = person("dup", "Twice", "Ann", city="Red Deer")
+    second = with_changes(first, status="Suspended", status_class="suspended")
+    fillers = [person(f"f{i}", f"Filler{i}", "Bo") for i in range(apart)]
+    if again:
+        load(db, [person("dup", "Twice", "Ann", city="Lethbridge"), *fillers])
+    _, counts = load(db, [first, *fillers, second])
+    row = db.execute(
+        "select status, (select city from practice_locations where registration_id = r.id) "
+        "from registrations r where id = 'cpta:dup'"
+    ).fetchone()
+    assert row == ("Practising", "Red Deer")
+    assert counts.records_seen == 1 + apart
+    assert db.execute("select count(*) from registrations").fetchone()[0] == 1 + apart
+    assert (counts.added, counts.changed) == ((0, 1) if again else (1 + apart, 0))
+    assert fts_consistent(db)
