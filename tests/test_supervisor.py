@@ -136,3 +136,22 @@ def test_a_worker_that_dies_is_replaced_on_its_socket(served):
         time.sleep(0.5)
     assert victim not in spread and len(spread) == 2, spread
     assert listening(port) == 2
+
+
+def test_a_second_server_on_a_port_the_workers_share_is_refused():
+    """Sockets bound with SO_REUSEPORT would let a second server of the same user share the
+    port, and the kernel split the connections between the two: `registry serve` checks the
+    port with a plain bind first, which a port in use refuses."""
+    import click
+    import uvicorn
+
+    from registry.cli import _check_port
+
+    port = free_port()
+    sock = supervisor.listening_socket(uvicorn.Config("tests.supervised_app:app", port=port))
+    try:
+        with pytest.raises(click.UsageError, match=f"port {port} on 127.0.0.1 is in use"):
+            _check_port("127.0.0.1", port)
+    finally:
+        sock.close()
+    _check_port("127.0.0.1", port)  # free again
