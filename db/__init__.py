@@ -132,6 +132,19 @@ def pages_written_once(db: Database) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def references_unchecked(db: Database) -> Iterator[None]:
+    """Foreign keys not enforced for a while (call it outside a transaction: SQLite ignores the
+    pragma inside one), then enforced again.
+
+    For a first import's fill only, whose writer checks the references it writes itself
+    (db/load.py `_check_references`): enforced, each row written looks up the rows it refers
+    to, a registration its regulator and its run, each part its registration. A tenth of a
+    first import of 1,000,000 (BENCHMARKS.md, session 30)."""
+    with setting(db.conn, "foreign_keys", 0):
+        yield
+
+
+@contextlib.contextmanager
 def os_lock(lock: Path, busy: Callable[[], Exception] | None = None) -> Iterator[None]:
     """An OS lock on the file `lock`, held until the block ends or its process dies however it
     dies. It waits for another holder; with `busy`, it does not wait and raises what `busy`

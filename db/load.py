@@ -19,7 +19,15 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from db import db_file, history, one_writer, pages_written_once, places, summaries
+from db import (
+    db_file,
+    history,
+    one_writer,
+    pages_written_once,
+    places,
+    references_unchecked,
+    summaries,
+)
 from db.directory import Writer, drop_indexes, row_for, sort_threads
 from db.responses import Responses
 from db.runs import APPLIED_UNFINISHED, DIED, RunState, state_of
@@ -157,15 +165,17 @@ def writing(db: Database, *, fills: Callable[[], bool] | None = None) -> Iterato
     inside a transaction, it is a savepoint.
 
     `fills`, asked once the importers' lock is held: whether this write fills an empty database,
-    which is then written under a rollback journal if it can be (`pages_written_once`)."""
+    which is then written under a rollback journal if it can be (`pages_written_once`), and
+    with its references unchecked (`references_unchecked`): give it only for the loader's own
+    writes, whose every reference is checked before (`_check_references`)."""
     if db.conn.in_transaction:
         with db.atomic():
             yield
         return
-    with (
-        _one_writer(db),
-        pages_written_once(db) if fills and fills() else contextlib.nullcontext(),
-    ):
+    with _one_writer(db), contextlib.ExitStack() as filling:
+        if fills and fills():
+            filling.enter_context(pages_written_once(db))
+            filling.enter_context(references_unchecked(db))
         db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -496,6 +506,7 @@ def _apply(
 ) -> Counts:
     counts = Counts()
     conn = db.conn
+    _check_references(conn, regulator_id, run_id)
     # The first good run of a source is its baseline: people in it did not "appear".
     baseline = not conn.execute(
         "select 1 from import_runs where regulator_id = ? and outcome = 'success' and id != ?",
@@ -518,7 +529,7 @@ def _apply(
             "and removed_at is null)",
             [regulator_id],
         ).fetchone()[0]
-        regulator = conn.execute(
+        regulator = conn.execute(  # (there is one: `_check_references`)
             "select jurisdiction, profession from regulators where id = ?", [regulator_id]
         ).fetchone()
         # A run that writes every registration its regulator has (its first import) counts the
@@ -526,16 +537,15 @@ def _apply(
         # the run, leaves the counting to the summary's query.
         place_counts = (
             None
-            if regulator is None
-            or listed
+            if listed
             or conn.execute(
                 "select exists (select 1 from registrations where regulator_id = ?)",
                 [regulator_id],
             ).fetchone()[0]
             else summaries.PlaceCounts(regulator[0])
         )
-        home = regulator[0].split("-")[-1].lower() if regulator and regulator[0] else None
-        profession = (regulator[1] if regulator else None) or DEFAULT_PROFESSION
+        home = regulator[0].split("-")[-1].lower() if regulator[0] else None
+        profession = regulator[1] or DEFAULT_PROFESSION
         statements = _Statements.of(regulator_id, run_id, now)
         directory = Writer(conn)
         responses = Responses(conn, run_id)
@@ -660,6 +670,19 @@ def _apply(
             ],
         )
     return counts
+
+
+def _check_references(conn, regulator_id: str, run_id: int) -> None:
+    """Refuse, in words, a run whose regulator or run record is not in the database: every row
+    the loader writes refers to them (and each part to a registration the same batch writes), so
+    once they are there a fill may leave its references unchecked (`writing`)."""
+    if not conn.execute("select 1 from regulators where id = ?", [regulator_id]).fetchone():
+        raise ValueError(f"no regulator {regulator_id!r} in the database (sync_regulators first)")
+    found = conn.execute("select regulator_id from import_runs where id = ?", [run_id]).fetchone()
+    if not found:
+        raise ValueError(f"no import run {run_id} in the database (start_run first)")
+    if found[0] != regulator_id:
+        raise ValueError(f"import run {run_id} is a run of {found[0]}, not of {regulator_id}")
 
 
 # The tables a first import fills whose indexes it builds after their rows (`_drop_deferred`).

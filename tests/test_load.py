@@ -341,17 +341,67 @@ WAL_FILL = 8 * 16384
 def _journals(db, records, monkeypatch, *, batch: int = 3):
     """Load `records` in batches of `batch`; the journal mode the run's transaction wrote under
     (asked on its own connection once a record of the second batch is read) and after it."""
+    return _during(db, records, monkeypatch, "journal_mode", batch=batch)
+
+
+def _during(db, records, monkeypatch, pragma: str, *, batch: int = 3):
+    """Load `records` in batches of `batch`; the connection's `pragma` while the run's
+    transaction writes (once a record of the second batch is read) and after it."""
     monkeypatch.setattr(load_module, "BATCH", batch)
     during = []
 
     def reading():
         for i, record in enumerate(records):
             if i == batch:
-                during.append(db.execute("pragma journal_mode").fetchone()[0])
+                during.append(db.execute(f"pragma {pragma}").fetchone()[0])
             yield record
 
     load(db, reading())
-    return during, db.execute("pragma journal_mode").fetchone()[0]
+    return during, db.execute(f"pragma {pragma}").fetchone()[0]
+
+
+def test_a_large_first_import_checks_its_references_itself(db, monkeypatch):
+    """A large first import writes with SQLite's foreign-key checks off (the loader has checked
+    the regulator and the run, and writes each part with its registration): every reference
+    holds after it, and checks are on again after it, after one that dies, and for any run into
+    a database with people in it."""
+    assert _during(db, PEOPLE, monkeypatch, "foreign_keys") == ([0], 1)
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    counts = [db.table(t).count for t in ("registrations", "authorizations", "practice_locations")]
+    assert counts == [
+        len(PEOPLE),
+        sum(len(p.authorizations) for p in PEOPLE),
+        sum(len(p.locations) for p in PEOPLE),
+    ]
+    again = [with_changes(p, status="Retired", status_class="retired") for p in PEOPLE]
+    assert _during(db, again, monkeypatch, "foreign_keys") == ([1], 1)
+
+
+def test_a_first_import_that_dies_leaves_references_checked(db, monkeypatch):
+    monkeypatch.setattr(load_module, "BATCH", 3)
+
+    def dying():
+        yield from PEOPLE[:4]
+        raise RuntimeError("killed mid-run")
+
+    with pytest.raises(RuntimeError):
+        load(db, dying())
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert _during(db, PEOPLE, monkeypatch, "foreign_keys", batch=len(PEOPLE) + 1) == ([], 1)
+
+
+def test_a_run_of_an_unknown_regulator_or_run_is_refused_in_words(db):
+    """What every written row refers to is checked before anything is written."""
+    run_id = load_module.start_run(db, "cpta")
+    with pytest.raises(ValueError, match="no regulator 'nowhere' in the database"):
+        load_module.apply_run(db, "nowhere", run_id, PEOPLE)
+    with pytest.raises(ValueError, match="no import run 9999 in the database"):
+        load_module.apply_run(db, "cpta", 9999, PEOPLE)
+    other = load_module.start_run(db, "chcpbc")
+    with pytest.raises(ValueError, match=f"import run {other} is a run of chcpbc, not of cpta"):
+        load_module.apply_run(db, "cpta", other, PEOPLE)
+    assert db.table("registrations").count == 0 and db.table("responses").count == 0
+    assert load_module.apply_run(db, "cpta", run_id, PEOPLE).added == len(PEOPLE)
 
 
 def test_a_large_first_import_writes_its_pages_once(db, tmp_path, monkeypatch):
