@@ -402,8 +402,9 @@ class Known(NamedTuple):
 
 
 def _once(batch: list[Prepared]) -> list[Prepared]:
-    """The batch with each registration once, as first listed (the adapters' `dedupe` keeps
-    the first too): a register that lists someone twice on one page must not fail the run."""
+    """The batch with each registration once, as first listed (the adapters that meet a person
+    twice keep the first too, e.g. the Alinity drill's rows by `rg`, scrapers/drill.py): a register
+    that lists someone twice on one page must not fail the run."""
     if len({p.id for p in batch}) == len(batch):
         return batch
     first: dict[str, Prepared] = {}

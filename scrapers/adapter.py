@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -209,11 +209,3 @@ def run_preflight(source: Source, client: PoliteClient) -> list[Check]:
     except (FetchError, LayoutChanged) as e:
         checks.append(Check("the register answers as the adapter expects", False, str(e)))
     return checks
-
-
-def dedupe(items: Iterable[Any], key: Callable[[Any], str]) -> list[Any]:
-    """Items in first-seen order, one per key."""
-    seen: dict[str, Any] = {}
-    for item in items:
-        seen.setdefault(key(item), item)
-    return list(seen.values())

@@ -635,8 +635,8 @@ def test_new_databases_use_large_pages_and_old_ones_keep_theirs(tmp_path):
 @pytest.mark.parametrize("again", [False, True], ids=["first import", "later run"])
 def test_someone_listed_twice_in_a_run_is_loaded_once_as_first_listed(db, apart, again):
     """A register that lists the same person twice, on one page or pages apart, does not fail
-    the run (it did: a UNIQUE constraint); the first listing stands, as the adapters' dedupe
-    keeps it."""
+    the run (it did: a UNIQUE constraint); the first listing stands, as the adapters that meet
+    a person twice keep it."""
     first = person("dup", "Twice", "Ann", city="Red Deer")
     second = with_changes(first, status="Suspended", status_class="suspended")
     fillers = [person(f"f{i}", f"Filler{i}", "Bo") for i in range(apart)]
