@@ -138,8 +138,8 @@ def references_unchecked(db: Database) -> Iterator[None]:
 
     For a first import's fill only, whose writer checks the references it writes itself
     (db/load.py `_check_references`): enforced, each row written looks up the rows it refers
-    to, a registration its regulator and its run, each part its registration. A tenth of a
-    first import of 1,000,000 (BENCHMARKS.md, session 30)."""
+    to, a registration its regulator and its run, each part its registration: about 1.1 s of
+    a first import of 1,000,000 (BENCHMARKS.md, session 30)."""
     with setting(db.conn, "foreign_keys", 0):
         yield
 
